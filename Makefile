@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test install install-dev migrate demo browser bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt requirements/production.txt | $(PY)
+	$(PIP) install --quiet -r requirements/production.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/base.txt requirements/production.txt requirements/dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements/dev.txt
+	touch $@ $(VENV)/.base-installed
+
+install: $(VENV)/.base-installed
+install-dev: $(VENV)/.dev-installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+## run: set up and start web, Celery worker and beat with demo data (Ctrl-C stops all)
+run: demo
+	PORT=$(PORT) HOST=$(HOST) PY=$(PY) bin/run
+
+## browser: Debian's Chromium for the browser tests (needs root; never `playwright install`)
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+## test: every test, against PostgreSQL and Redis on 127.0.0.1 (DATABASE_URL / REDIS_URL override)
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var staticfiles media

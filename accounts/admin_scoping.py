@@ -1,0 +1,111 @@
+"""Admin base classes: what an advertiser member sees and edits is their advertiser's rows only.
+
+`TenantScopedAdmin` scopes the changelist, every foreign-key and many-to-many choice,
+and sets the advertiser of new rows from the member, never from the form. Roles: owners
+and managers edit, viewers only view. Platform staff use Django's own permissions.
+"""
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Membership
+from .principal import Kind, Principal
+from .scoping import TenantScopedQuerySet
+
+
+def admin_principal(request) -> Principal:
+    cached = getattr(request, "_admin_principal", None)
+    if cached is None:
+        cached = request._admin_principal = Principal.for_user(request.user)
+    return cached
+
+
+def member_role(request) -> str | None:
+    principal = admin_principal(request)
+    if principal.kind is not Kind.ADVERTISER:
+        return None
+    return (
+        Membership.objects.filter(user=request.user, advertiser=principal.advertiser)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def scoped_choices(model, request):
+    queryset = model._default_manager.all()
+    principal = admin_principal(request)
+    if isinstance(queryset, TenantScopedQuerySet):
+        return queryset.for_principal(principal)
+    return queryset
+
+
+class PlatformOnlyAdmin(admin.ModelAdmin):
+    """Rows that belong to the platform, not to a tenant: staff only."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_staff and super().has_module_permission(request)
+
+
+class TenantScopedAdmin(admin.ModelAdmin):
+    #: Name of the model's own advertiser field, filled from the member on create.
+    tenant_field: str | None = "advertiser"
+    #: Member roles that may add, change and delete.
+    editing_roles = (Membership.Role.OWNER, Membership.Role.MANAGER)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_principal(admin_principal(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if self.tenant_field and not request.user.is_staff:
+            exclude.append(self.tenant_field)
+        return exclude
+
+    def save_model(self, request, obj, form, change):
+        principal = admin_principal(request)
+        if self.tenant_field and not principal.is_platform:
+            setattr(obj, f"{self.tenant_field}_id", principal.advertiser_id)
+        super().save_model(request, obj, form, change)
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if not request.user.is_staff and self.tenant_field in filters:
+            filters.remove(self.tenant_field)
+        return filters
+
+    # Permissions: staff by Django permissions; members by role.
+    def _member_may(self, request, editing: bool) -> bool | None:
+        if request.user.is_staff:
+            return None
+        role = member_role(request)
+        if role is None:
+            return False
+        return role in self.editing_roles if editing else True
+
+    def has_module_permission(self, request) -> bool:
+        allowed = self._member_may(request, editing=False)
+        return super().has_module_permission(request) if allowed is None else allowed
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        allowed = self._member_may(request, editing=False)
+        return super().has_view_permission(request, obj) if allowed is None else allowed
+
+    def has_add_permission(self, request) -> bool:
+        allowed = self._member_may(request, editing=True)
+        return super().has_add_permission(request) if allowed is None else allowed
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = self._member_may(request, editing=True)
+        return super().has_change_permission(request, obj) if allowed is None else allowed
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = self._member_may(request, editing=True)
+        return super().has_delete_permission(request, obj) if allowed is None else allowed

@@ -1,0 +1,105 @@
+"""Credential endpoints: JWT login/register (web surface) and api-token-get/reset (intel surface)."""
+from django.contrib.auth import authenticate
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from accounts import services
+from accounts.jwt import issue_access_token
+from accounts.models import ApiToken, User
+from leadplatform.api.surfaces import INTEL, WEB
+from leadplatform.api.throttling import CredentialAccountThrottle, CredentialIPThrottle
+from leadplatform.api.views import SurfaceAPIView
+
+from .serializers import (
+    AccessTokenSerializer,
+    IntelTokenRequestSerializer,
+    IntelTokenSerializer,
+    LoginSerializer,
+    RegisterSerializer,
+)
+
+CREDENTIAL_THROTTLES = [CredentialAccountThrottle, CredentialIPThrottle]
+
+
+class InvalidCredentials(exceptions.APIException):
+    """401 even on views without authenticators (DRF would turn AuthenticationFailed into 403 there)."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "Incorrect username or password"
+    default_code = "authentication_failed"
+
+
+def _authenticated_user(request, login: str, password: str) -> User:
+    user = authenticate(request._request, username=login, password=password)
+    if user is None:
+        raise InvalidCredentials()
+    return user
+
+
+class WebLoginView(SurfaceAPIView):
+    surface = WEB
+    authentication_classes: list = []
+    throttle_classes = CREDENTIAL_THROTTLES
+
+    @extend_schema(request=LoginSerializer, responses=AccessTokenSerializer, summary="Log in for a JWT access token")
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = _authenticated_user(request, serializer.validated_data["username"], serializer.validated_data["password"])
+        return Response({"access_token": issue_access_token(user), "token_type": "bearer"})
+
+
+class WebRegisterView(SurfaceAPIView):
+    surface = WEB
+    authentication_classes: list = []
+    throttle_classes = CREDENTIAL_THROTTLES
+
+    @extend_schema(request=RegisterSerializer, responses={201: AccessTokenSerializer}, summary="Create an account")
+    def post(self, request):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = User.objects.create_user(username=data["username"], email=data["email"], password=data["password"])
+        return Response({"access_token": issue_access_token(user), "token_type": "bearer"}, status=status.HTTP_201_CREATED)
+
+
+class IntelTokenGetView(SurfaceAPIView):
+    surface = INTEL
+    authentication_classes: list = []
+    throttle_classes = CREDENTIAL_THROTTLES
+
+    @extend_schema(request=IntelTokenRequestSerializer, responses=IntelTokenSerializer, summary="api-token-get")
+    def post(self, request):
+        serializer = IntelTokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = _authenticated_user(request, serializer.validated_data["email"], serializer.validated_data["password"])
+        advertiser = _sole_advertiser(user)
+        if advertiser is None and not user.is_staff:
+            raise exceptions.PermissionDenied("This account is not a member of any advertiser.")
+        _, plaintext = services.issue_token(
+            user, advertiser=advertiser, name="api-token-get", source=ApiToken.Source.INTEL
+        )
+        return Response({"token": plaintext})
+
+
+class IntelTokenResetView(SurfaceAPIView):
+    surface = INTEL
+
+    @extend_schema(request=None, responses=IntelTokenSerializer, summary="api-token-reset")
+    def post(self, request):
+        user = request.user
+        with transaction.atomic():
+            advertiser = _sole_advertiser(user)
+            services.revoke_all_tokens(user, source=ApiToken.Source.INTEL)
+            _, plaintext = services.issue_token(
+                user, advertiser=advertiser, name="api-token-get", source=ApiToken.Source.INTEL
+            )
+        return Response({"token": plaintext})
+
+
+def _sole_advertiser(user: User):
+    """Intel tokens act for the user's advertiser (the first membership)."""
+    membership = user.memberships.select_related("advertiser").order_by("id").first()
+    return membership.advertiser if membership else None

@@ -1,0 +1,83 @@
+"""Demo accounts: a platform admin, two advertisers with owners, publishers, an application.
+
+Deterministic and idempotent: rows are found by natural keys and updated in place. Tokens
+and the application secret are stored hashed, so each run issues fresh ones (revoking the
+previous demo ones) and reports them in `credentials`.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from . import services
+from .models import Advertiser, ApiToken, Application, Membership, Publisher, SocialAccount, User
+
+DEMO_PASSWORD = "demo-password-123"
+
+ADVERTISERS = [
+    {"name": "Acme Outdoor", "email": "owner@acme.example", "username": "acme", "currency": "USD", "limit": "25000.00"},
+    {"name": "Globex Beauty", "email": "owner@globex.example", "username": "globex", "currency": "EUR", "limit": "15000.00"},
+]
+
+PUBLISHERS = [
+    {"username": "anna", "sex": Publisher.Sex.FEMALE, "birth": "1996-04-12", "accounts": [("instagram", "user"), ("facebook", "page")]},
+    {"username": "ben", "sex": Publisher.Sex.MALE, "birth": "1990-09-30", "accounts": [("instagram", "user"), ("tiktok", "channel")]},
+    {"username": "carla", "sex": Publisher.Sex.FEMALE, "birth": "2001-01-05", "accounts": [("facebook", "wall"), ("youtube", "channel")]},
+]
+
+
+def _user(username: str, email: str, **flags) -> User:
+    user, _ = User.objects.update_or_create(username=username, defaults={"email": email, **flags})
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+def _fresh_token(user: User, advertiser: Advertiser | None = None) -> str:
+    ApiToken.objects.filter(user=user, source=ApiToken.Source.DEMO, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return services.issue_token(user, advertiser=advertiser, name="demo", source=ApiToken.Source.DEMO)[1]
+
+
+def seed(credentials: dict) -> None:
+    staff = _user("admin", "admin@platform.example", is_staff=True, is_superuser=True)
+    credentials["platform"] = {
+        "username": staff.username, "email": staff.email, "password": DEMO_PASSWORD, "token": _fresh_token(staff)
+    }
+
+    credentials["advertisers"] = []
+    for spec in ADVERTISERS:
+        advertiser, _ = Advertiser.objects.update_or_create(
+            contact_email=spec["email"],
+            defaults={"name": spec["name"], "currency": spec["currency"], "maximum_limit": Decimal(spec["limit"])},
+        )
+        owner = _user(spec["username"], spec["email"])
+        Membership.objects.update_or_create(user=owner, advertiser=advertiser, defaults={"role": Membership.Role.OWNER})
+        credentials["advertisers"].append({
+            "id": advertiser.pk, "name": advertiser.name, "email": advertiser.contact_email,
+            "owner": {"username": owner.username, "email": owner.email, "password": DEMO_PASSWORD},
+            "token": _fresh_token(owner, advertiser),
+        })
+
+    credentials["publishers"] = []
+    for spec in PUBLISHERS:
+        user = _user(spec["username"], f"{spec['username']}@influencer.example")
+        publisher, _ = Publisher.objects.update_or_create(
+            user=user, defaults={"sex": spec["sex"], "birth_date": spec["birth"]}
+        )
+        for network, kind in spec["accounts"]:
+            SocialAccount.objects.update_or_create(
+                publisher=publisher, network=network, kind=kind, network_id=f"{user.username}_{network}",
+                defaults={"url": f"https://{network}.com/{user.username}", "approval": SocialAccount.Approval.APPROVED},
+            )
+        credentials["publishers"].append({
+            "id": publisher.pk, "username": user.username, "email": user.email, "password": DEMO_PASSWORD,
+            "token": _fresh_token(user),
+        })
+
+    application = Application.objects.filter(name="Demo influencer app").first() or Application(name="Demo influencer app")
+    secret = services.set_application_secret(application)
+    application.save()
+    credentials["application"] = {"client_id": application.client_id, "client_secret": secret}

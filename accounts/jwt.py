@@ -1,0 +1,49 @@
+"""Short-lived JWT access tokens (seed 004's /auth/login): HS256 pinned, `exp` required."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from django.conf import settings
+
+from .models import User
+
+
+class InvalidAccessToken(Exception):
+    pass
+
+
+def issue_access_token(user: User) -> str:
+    now = datetime.now(UTC)
+    payload = {
+        "sub": str(user.pk),
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=settings.JWT_ACCESS_TOKEN_LIFETIME_SECONDS)).timestamp()),
+        "typ": "access",
+    }
+    return jwt.encode(payload, settings.JWT_SIGNING_KEY, algorithm=settings.JWT_ALGORITHM)
+
+
+def looks_like_jwt(value: str) -> bool:
+    return value.count(".") == 2 and value.startswith("eyJ")
+
+
+def user_for_access_token(token: str) -> User:
+    try:
+        payload = jwt.decode(
+            token,
+            settings.JWT_SIGNING_KEY,
+            algorithms=[settings.JWT_ALGORITHM],
+            options={"require": ["exp", "iat", "sub"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidAccessToken(str(exc)) from exc
+    if payload.get("typ") != "access":
+        raise InvalidAccessToken("not an access token")
+    user = User.objects.select_related("publisher").filter(pk=payload["sub"], is_active=True).first()
+    if user is None or user.is_banned:
+        raise InvalidAccessToken("user inactive")
+    valid_after = user.credentials_valid_after
+    if valid_after is not None and payload["iat"] <= valid_after.timestamp():
+        raise InvalidAccessToken("token issued before the last logout")
+    return user

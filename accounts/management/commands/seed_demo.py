@@ -1,0 +1,28 @@
+"""Create or refresh the deterministic demo dataset; `--json` prints fresh credentials."""
+import json
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from tqdm import tqdm
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent). Each app contributes through its demo.py."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="Print the credentials as JSON.")
+
+    def handle(self, *args, **options):
+        credentials: dict = {}
+        modules = settings.DEMO_MODULES
+        for module_path in tqdm(modules, desc="demo data", disable=options["json"], unit="app"):
+            with transaction.atomic():
+                import_module(module_path).seed(credentials)
+        if options["json"]:
+            self.stdout.write(json.dumps(credentials, indent=2))
+        else:
+            self.stdout.write(self.style.SUCCESS("Demo data ready. `manage.py seed_demo --json` prints credentials."))
+            platform = credentials.get("platform", {})
+            self.stdout.write(f"Admin: {platform.get('username')} / {platform.get('password')}  at /admin/")

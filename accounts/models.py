@@ -1,0 +1,277 @@
+"""Users, advertisers (the tenants), memberships, influencer profiles, tokens and applications."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .scoping import TenantScopedQuerySet
+
+
+class User(AbstractUser):
+    """A person: platform staff, an advertiser member or an influencer. Logs in by username or e-mail."""
+
+    email = models.EmailField("email address", unique=True)
+    # Sessions and JWTs issued before this moment are refused (force-logout).
+    credentials_valid_after = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def get_session_auth_hash(self) -> str:
+        # Sessions carry this hash; moving credentials_valid_after (force-logout) ends them all.
+        base = super().get_session_auth_hash()
+        if self.credentials_valid_after is None:
+            return base
+        return hashlib.sha256(f"{base}:{self.credentials_valid_after.isoformat()}".encode()).hexdigest()
+
+    @property
+    def is_banned(self) -> bool:
+        publisher = getattr(self, "publisher", None)
+        return bool(publisher and publisher.banned)
+
+
+# ------------------------------------------------------------------------------
+# Tenants
+# ------------------------------------------------------------------------------
+class AdvertiserQuerySet(TenantScopedQuerySet):
+    def for_advertiser(self, advertiser_id: int) -> AdvertiserQuerySet:
+        return self.filter(pk=advertiser_id)
+
+
+class Advertiser(models.Model):
+    """The tenant. Every tenant-owned row carries its advertiser."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        INACTIVE = "inactive", "Inactive"
+
+    name = models.CharField(max_length=200)
+    contact_email = models.EmailField(unique=True)
+    currency = models.CharField(max_length=3, default="USD")
+    maximum_limit = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, help_text="Maximum total spending on influencer payments."
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AdvertiserQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(maximum_limit__gte=0), name="advertiser_limit_not_negative")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MANAGER = "manager", "Manager"
+        VIEWER = "viewer", "Viewer"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MANAGER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["user", "advertiser"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.advertiser} ({self.role})"
+
+
+# ------------------------------------------------------------------------------
+# Influencers
+# ------------------------------------------------------------------------------
+class Network(models.TextChoices):
+    INSTAGRAM = "instagram", "Instagram"
+    FACEBOOK = "facebook", "Facebook"
+    TWITTER = "twitter", "Twitter"
+    TIKTOK = "tiktok", "TikTok"
+    YOUTUBE = "youtube", "YouTube"
+    LINKEDIN = "linkedin", "LinkedIn"
+
+
+class Publisher(models.Model):
+    """An influencer's profile."""
+
+    class Sex(models.TextChoices):
+        MALE = "male", "Male"
+        FEMALE = "female", "Female"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        SUSPENDED = "suspended", "Suspended"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="publisher")
+    sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    country = models.ForeignKey("campaigns.Country", null=True, blank=True, on_delete=models.SET_NULL)
+    city = models.ForeignKey("campaigns.City", null=True, blank=True, on_delete=models.SET_NULL)
+    preferred_categories = models.ManyToManyField("campaigns.Category", blank=True, related_name="publishers")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    banned = models.BooleanField(default=False)
+    ban_reason = models.CharField(max_length=500, blank=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.user.username
+
+    @property
+    def can_act(self) -> bool:
+        return not self.banned and self.status == self.Status.ACTIVE
+
+
+class SocialAccount(models.Model):
+    class Kind(models.TextChoices):
+        USER = "user", "User profile"
+        PAGE = "page", "Page"
+        WALL = "wall", "Wall"
+        CHANNEL = "channel", "Channel"
+        EXTRA = "extra", "Extra"
+
+    class Approval(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="social_accounts")
+    network = models.CharField(max_length=16, choices=Network.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.USER)
+    network_id = models.CharField(max_length=200)
+    url = models.URLField(max_length=500, blank=True)
+    approval = models.CharField(max_length=16, choices=Approval.choices, default=Approval.PENDING, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["publisher", "network", "kind", "network_id"], name="social_account_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}:{self.kind}:{self.network_id}"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    type = models.CharField(max_length=50, default="general")
+    message = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.type}: {self.message[:40]}"
+
+
+# ------------------------------------------------------------------------------
+# Credentials
+# ------------------------------------------------------------------------------
+def digest_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(TenantScopedQuerySet):
+    def usable(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ApiToken(models.Model):
+    """A bearer credential. Only the sha256 digest and a short display prefix are stored."""
+
+    class Source(models.TextChoices):
+        WEB = "web", "Settings page"
+        COMMAND = "command", "Management command"
+        ADMIN = "admin", "Admin"
+        INTEL = "intel", "api-token-get"
+        DEMO = "demo", "Demo data"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    advertiser = models.ForeignKey(
+        Advertiser, null=True, blank=True, on_delete=models.CASCADE, related_name="api_tokens",
+        help_text="Tenant scope. Empty for platform (staff) and influencer tokens.",
+    )
+    name = models.CharField(max_length=100, default="API token")
+    prefix = models.CharField(max_length=16, unique=True, help_text="Visible start of the token, for recognising it.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.WEB)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    request_count = models.BigIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def matches(self, secret: str) -> bool:
+        return hmac.compare_digest(self.digest, digest_secret(secret))
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class Application(models.Model):
+    """A client application of the campaign app endpoints (created in admin)."""
+
+    name = models.CharField(max_length=100)
+    client_id = models.CharField(max_length=64, unique=True, editable=False)
+    client_secret_digest = models.CharField(max_length=64, editable=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def secret_matches(self, secret: str) -> bool:
+        return hmac.compare_digest(self.client_secret_digest, digest_secret(secret))
+
+
+class ApiUsageDay(models.Model):
+    """Platform-wide API requests per day (flushed from the shared counters)."""
+
+    date = models.DateField(unique=True)
+    requests = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date"]
+
+
+class Counter(models.Model):
+    """A named integer for the database counter store (embedded mode): atomic upserts."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    value = models.BigIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)

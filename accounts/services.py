@@ -1,0 +1,193 @@
+"""Account rules: issuing and revoking credentials, bans, force-logout, usage counting."""
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from leadplatform.api.counters import counter_store
+
+from .models import Advertiser, ApiToken, ApiUsageDay, Application, Membership, User, digest_secret
+
+TOKEN_TYPE_PREFIX = "lp_"
+TOKEN_SECRET_BYTES = 32
+DISPLAY_PREFIX_LENGTH = len(TOKEN_TYPE_PREFIX) + 8
+LAST_USED_WRITE_INTERVAL_SECONDS = 60
+USAGE_COUNTER_TTL = 7 * 24 * 3600
+
+
+class CredentialError(ValueError):
+    """A credential cannot be issued as asked."""
+
+
+# ------------------------------------------------------------------------------
+# API tokens
+# ------------------------------------------------------------------------------
+def issue_token(
+    user: User,
+    *,
+    advertiser: Advertiser | None = None,
+    name: str = "API token",
+    source: str = ApiToken.Source.WEB,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its plaintext, which is never stored or shown again."""
+    if advertiser is not None and not user.is_staff:
+        if not Membership.objects.filter(user=user, advertiser=advertiser).exists():
+            raise CredentialError(f"{user.username} is not a member of advertiser {advertiser.pk}.")
+    plaintext = TOKEN_TYPE_PREFIX + secrets.token_urlsafe(TOKEN_SECRET_BYTES)
+    token = ApiToken.objects.create(
+        user=user,
+        advertiser=advertiser,
+        name=name[:100] or "API token",
+        prefix=plaintext[:DISPLAY_PREFIX_LENGTH],
+        digest=digest_secret(plaintext),
+        source=source,
+        expires_at=expires_at,
+    )
+    return token, plaintext
+
+
+def find_token(plaintext: str) -> ApiToken | None:
+    """The token with this plaintext, looked up by digest, with its user, advertiser and publisher."""
+    if not plaintext or len(plaintext) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "advertiser", "user__publisher")
+        .filter(digest=digest_secret(plaintext))
+        .first()
+    )
+    if token is None or not token.matches(plaintext):
+        return None
+    return token
+
+
+def revoke_token(token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def revoke_all_tokens(user: User, *, source: str | None = None) -> int:
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if source is not None:
+        tokens = tokens.filter(source=source)
+    return tokens.update(revoked_at=timezone.now())
+
+
+def reset_intel_token(user: User) -> tuple[ApiToken, str]:
+    """Revoke every token the user obtained through api-token-get and issue a new one."""
+    with transaction.atomic():
+        revoke_all_tokens(user, source=ApiToken.Source.INTEL)
+        return issue_token(user, name="api-token-get", source=ApiToken.Source.INTEL)
+
+
+# ------------------------------------------------------------------------------
+# Usage counting (RELIABILITY 5, STYLE 6): counters in the shared store, flushed by beat.
+# ------------------------------------------------------------------------------
+def _token_key(token_id: int) -> str:
+    return f"usage:token:{token_id}"
+
+
+def _day_key(day: date) -> str:
+    return f"usage:day:{day.isoformat()}"
+
+
+def record_token_use(token: ApiToken) -> None:
+    store = counter_store()
+    store.incr(_token_key(token.pk), USAGE_COUNTER_TTL)
+    store.incr(_day_key(timezone.now().date()), USAGE_COUNTER_TTL)
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=LAST_USED_WRITE_INTERVAL_SECONDS)
+    if token.last_used_at is None or token.last_used_at < stale_before:
+        # At most one write a minute per token, whatever the request rate.
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale_before)
+        ).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def flush_usage_counters() -> int:
+    """Move pending counts from the shared store into the database; returns requests moved."""
+    store = counter_store()
+    moved = 0
+    for key, count in store.drain("usage:token:").items():
+        ApiToken.objects.filter(pk=int(key.rsplit(":", 1)[1])).update(request_count=F("request_count") + count)
+        moved += count
+    for key, count in store.drain("usage:day:").items():
+        day = date.fromisoformat(key.rsplit(":", 1)[1])
+        ApiUsageDay.objects.get_or_create(date=day)
+        ApiUsageDay.objects.filter(date=day).update(requests=F("requests") + count)
+    return moved
+
+
+def token_request_count(token: ApiToken) -> int:
+    """Stored count plus what is still pending in the shared store: exact at any moment."""
+    token.refresh_from_db(fields=["request_count", "last_used_at"])
+    return token.request_count + counter_store().get(_token_key(token.pk))
+
+
+def platform_request_counts() -> tuple[int, int]:
+    """(total, today) API requests across the platform."""
+    today = timezone.now().date()
+    stored_total = ApiUsageDay.objects.aggregate(total=Sum("requests"))["total"] or 0
+    stored_today = ApiUsageDay.objects.filter(date=today).values_list("requests", flat=True).first() or 0
+    pending_today = counter_store().get(_day_key(today))
+    return stored_total + pending_today, stored_today + pending_today
+
+
+# ------------------------------------------------------------------------------
+# Sessions, bans and client applications
+# ------------------------------------------------------------------------------
+def force_logout(user: User) -> None:
+    """End every session and revoke every token and JWT of the user, effective on the next request.
+
+    Sessions end because the session auth hash includes credentials_valid_after (User).
+    """
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(credentials_valid_after=timezone.now())
+        revoke_all_tokens(user)
+
+
+def create_application(name: str) -> tuple[Application, str]:
+    secret = secrets.token_urlsafe(32)
+    application = Application.objects.create(
+        name=name, client_id=secrets.token_hex(16), client_secret_digest=digest_secret(secret)
+    )
+    return application, secret
+
+
+def set_application_secret(application: Application) -> str:
+    secret = secrets.token_urlsafe(32)
+    application.client_secret_digest = digest_secret(secret)
+    if not application.client_id:
+        application.client_id = secrets.token_hex(16)
+    return secret
+
+
+def find_application(client_id: str, client_secret: str) -> Application | None:
+    application = Application.objects.filter(client_id=client_id[:64], active=True).first()
+    if application is None or not application.secret_matches(client_secret):
+        return None
+    return application
+
+
+def application_credentials_from_headers(meta: dict) -> tuple[str, str] | None:
+    """Client id and secret from X-Client-Id/X-Client-Secret or HTTP Basic; None when absent."""
+    client_id = meta.get("HTTP_X_CLIENT_ID")
+    client_secret = meta.get("HTTP_X_CLIENT_SECRET")
+    if client_id and client_secret:
+        return client_id, client_secret
+    header = meta.get("HTTP_AUTHORIZATION", "")
+    if header[:6].lower() == "basic ":
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        client_id, sep, client_secret = decoded.partition(":")
+        if sep:
+            return client_id, client_secret
+    return None

@@ -1,0 +1,219 @@
+"""The API surfaces: each seed's base URL, error shape and success envelope, written once.
+
+Views declare their surface (see `leadplatform.api.views`); the exception handler, the
+error-page middleware, pagination and the OpenAPI schema all read it from there.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+ERROR_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Unprocessable entity",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+@dataclass(frozen=True)
+class ApiError:
+    """A normalised error: what every surface renders in its own shape."""
+
+    status: int
+    message: str
+    code: str = "error"
+    errors: dict[str, Any] | None = None
+
+    @property
+    def title(self) -> str:
+        return ERROR_TITLES.get(self.status, "Error")
+
+
+class Surface(ABC):
+    key: str = ""
+    title: str = ""
+    prefixes: tuple[str, ...] = ()
+    #: Status used for request validation failures.
+    validation_status: int = 400
+
+    @abstractmethod
+    def error_body(self, error: ApiError) -> dict[str, Any]:
+        """The JSON body of an error response on this surface."""
+
+    @abstractmethod
+    def error_schema(self, status: int) -> dict[str, Any]:
+        """OpenAPI schema of `error_body` for this status."""
+
+    def __repr__(self) -> str:
+        return f"<Surface {self.key}>"
+
+
+def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required}
+
+
+STRING = {"type": "string"}
+ERRORS = {"type": "object", "additionalProperties": True}
+
+
+class CampaignSurface(Surface):
+    """Seed 003, app and backend endpoints: `{"status": "error", "message": …}`."""
+
+    def error_body(self, error: ApiError) -> dict[str, Any]:
+        body: dict[str, Any] = {"status": "error", "message": error.message}
+        if error.errors:
+            body["errors"] = error.errors
+        return body
+
+    def error_schema(self, status: int) -> dict[str, Any]:
+        return _object({"status": {"type": "string", "enum": ["error"]}, "message": STRING, "errors": ERRORS}, ["status", "message"])
+
+
+class CampaignAppSurface(CampaignSurface):
+    key = "campaign-app"
+    title = "Campaign app"
+    prefixes = ("/api/get/", "/api/action/", "/api/app/")
+
+
+class CampaignBackendSurface(CampaignSurface):
+    key = "campaign-backend"
+    title = "Campaign backend"
+    prefixes = ("/api/",)
+
+
+class LeadsSurface(Surface):
+    """Seed 000: `{"error": …, "message": …}`; success `{"success": true, "data": …}`."""
+
+    key = "leads"
+    title = "Leads (v1)"
+    prefixes = ("/api/v1/",)
+
+    def error_body(self, error: ApiError) -> dict[str, Any]:
+        title = "Invalid token" if error.status == 401 and error.code == "authentication_failed" else error.title
+        body: dict[str, Any] = {"error": title, "message": error.message}
+        if error.errors:
+            body["errors"] = error.errors
+        return body
+
+    def error_schema(self, status: int) -> dict[str, Any]:
+        return _object({"error": STRING, "message": STRING, "errors": ERRORS}, ["error", "message"])
+
+    @staticmethod
+    def envelope(data: Any) -> dict[str, Any]:
+        return {"success": True, "data": data}
+
+
+class SocialSurface(Surface):
+    """Seed 001: 401 `{"message": "Unauthenticated"}`, 404 `{"message"}`, others `{"status","message","errors"}`."""
+
+    key = "social"
+    title = "Social tasks"
+    prefixes = ("/api/social/",)
+    validation_status = 422
+
+    def error_body(self, error: ApiError) -> dict[str, Any]:
+        if error.status == 401:
+            return {"message": "Unauthenticated"}
+        if error.status == 404:
+            return {"message": error.message}
+        if error.status == 422:
+            return {"status": "error", "message": "Validation failed", "errors": error.errors or {}}
+        if error.status == 403:
+            return {"status": "error", "message": "Unauthorized"}
+        body: dict[str, Any] = {"status": "error", "message": error.message}
+        if error.errors:
+            body["errors"] = error.errors
+        return body
+
+    def error_schema(self, status: int) -> dict[str, Any]:
+        if status in (401, 404):
+            return _object({"message": STRING}, ["message"])
+        if status == 422:
+            return _object({"status": STRING, "message": STRING, "errors": ERRORS}, ["status", "message", "errors"])
+        return _object({"status": STRING, "message": STRING, "errors": ERRORS}, ["status", "message"])
+
+    @staticmethod
+    def envelope(data: Any, message: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"status": "success"}
+        if message:
+            body["message"] = message
+        body["data"] = data
+        return body
+
+
+WEB_ERROR_TYPES = {
+    400: "validation_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limit_exceeded",
+    500: "internal_error",
+}
+
+
+class WebSurface(Surface):
+    """Seed 004: `{"detail": …, "type": …}`."""
+
+    key = "web"
+    title = "Web scraper"
+    prefixes = ("/api/web/v1/",)
+    validation_status = 422
+
+    def error_body(self, error: ApiError) -> dict[str, Any]:
+        detail = "Invalid request data" if error.status in (400, 422) and error.errors else error.message
+        body: dict[str, Any] = {"detail": detail, "type": WEB_ERROR_TYPES.get(error.status, "error")}
+        if error.errors:
+            body["errors"] = error.errors
+        return body
+
+    def error_schema(self, status: int) -> dict[str, Any]:
+        return _object({"detail": STRING, "type": STRING, "errors": ERRORS}, ["detail", "type"])
+
+
+class IntelSurface(Surface):
+    """Seed 002: DRF's own shapes (`{"detail": …}`, field errors by name)."""
+
+    key = "intel"
+    title = "Lead intelligence"
+    prefixes = ("/api/intel/v1/",)
+
+    def error_body(self, error: ApiError) -> dict[str, Any]:
+        if error.errors:
+            return dict(error.errors)
+        return {"detail": error.message}
+
+    def error_schema(self, status: int) -> dict[str, Any]:
+        return {"type": "object", "properties": {"detail": STRING}, "additionalProperties": True}
+
+
+CAMPAIGN_APP = CampaignAppSurface()
+CAMPAIGN_BACKEND = CampaignBackendSurface()
+LEADS = LeadsSurface()
+SOCIAL = SocialSurface()
+WEB = WebSurface()
+INTEL = IntelSurface()
+
+# Most specific prefix first; the campaign backend owns whatever else is under /api/.
+SURFACES: tuple[Surface, ...] = (WEB, LEADS, SOCIAL, INTEL, CAMPAIGN_APP, CAMPAIGN_BACKEND)
+
+
+def surface_for_path(path: str) -> Surface | None:
+    for surface in SURFACES:
+        if any(path.startswith(prefix) for prefix in surface.prefixes):
+            return surface
+    return None

@@ -1,0 +1,69 @@
+"""Base classes every API view builds on: the surface it belongs to and tenant scoping."""
+from __future__ import annotations
+
+from rest_framework import generics, viewsets
+from rest_framework.views import APIView
+
+from accounts.principal import Principal, principal_of
+from accounts.scoping import TenantScopedQuerySet
+
+from .surfaces import Surface
+
+
+class SurfaceMixin:
+    """Declares the view's surface; adds the rate-limit headers to every response."""
+
+    surface: Surface
+
+    @property
+    def principal(self) -> Principal:
+        return principal_of(self.request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        state = getattr(request, "_ratelimit", None)
+        if state is not None:
+            for header, value in state.headers().items():
+                response[header] = value
+        return response
+
+
+class TenantScopedMixin:
+    """`get_queryset` is final: every row comes through the model's `for_principal`.
+
+    Subclasses refine the scoped queryset in `refine_queryset` (select_related, filters);
+    they cannot widen it by accident.
+    """
+
+    queryset: TenantScopedQuerySet
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(f"{cls.__name__} overrides get_queryset; override refine_queryset instead.")
+
+    def get_queryset(self):
+        return self.refine_queryset(self.queryset.all().for_principal(principal_of(self.request)))
+
+    def refine_queryset(self, queryset):
+        return queryset
+
+
+class SurfaceAPIView(SurfaceMixin, APIView):
+    pass
+
+
+class SurfaceGenericAPIView(SurfaceMixin, generics.GenericAPIView):
+    pass
+
+
+class TenantGenericAPIView(TenantScopedMixin, SurfaceMixin, generics.GenericAPIView):
+    pass
+
+
+class TenantModelViewSet(TenantScopedMixin, SurfaceMixin, viewsets.ModelViewSet):
+    pass
+
+
+class TenantReadOnlyViewSet(TenantScopedMixin, SurfaceMixin, viewsets.ReadOnlyModelViewSet):
+    pass

@@ -1,0 +1,27 @@
+"""Root URLconf: admin, account pages, API docs and every API surface at its base URL (DESIGN §3)."""
+from django.contrib import admin
+from django.urls import include, path, register_converter
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from leadplatform.api.converters import ObjectIdConverter
+
+from . import errors
+
+register_converter(ObjectIdConverter, "id")
+
+handler404 = errors.not_found
+handler500 = errors.server_error
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="accounts:tokens", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    # API documentation (seed 004's paths).
+    path("api/openapi.json", SpectacularAPIView.as_view(), name="openapi-schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="swagger-ui"),
+    path("api/redoc", SpectacularRedocView.as_view(url_name="openapi-schema"), name="redoc"),
+    # Surfaces, most specific base URL first.
+    path("api/web/v1/", include("accounts.api.urls_web")),
+    path("api/intel/v1/", include("accounts.api.urls_intel")),
+]

@@ -1,0 +1,1 @@
+"""Scraping (targets, jobs, leads, content, web results) and lead intelligence."""

@@ -1,0 +1,1 @@
+"""Influencer tasks, submissions, payments and the leaderboard."""

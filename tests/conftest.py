@@ -1,0 +1,119 @@
+"""Shared fixtures: a platform admin, two advertisers (owner, member, outsider), an influencer.
+
+Every test can ask "and can the outsider see it?" (STYLE 8).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Membership
+
+from .factories import AdvertiserFactory, MembershipFactory, PublisherFactory, SocialAccountFactory, StaffFactory, token_for
+
+
+@dataclass
+class Actor:
+    user: object
+    token: str
+    advertiser: object = None
+
+    def client(self) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {self.token}")
+        return client
+
+
+@pytest.fixture(autouse=True)
+def _clean_counters():
+    """Rate-limit and usage counters live in Redis db 15 during tests: start each test empty."""
+    from leadplatform.api.counters import counter_store
+
+    counter_store().clear("")
+    yield
+
+
+@pytest.fixture
+def staff(db) -> Actor:
+    user = StaffFactory(username="platform")
+    return Actor(user, token_for(user))
+
+
+@pytest.fixture
+def advertiser(db):
+    return AdvertiserFactory(name="Acme")
+
+
+@pytest.fixture
+def other_advertiser(db):
+    return AdvertiserFactory(name="Globex")
+
+
+@pytest.fixture
+def owner(advertiser) -> Actor:
+    membership = MembershipFactory(advertiser=advertiser, role=Membership.Role.OWNER)
+    return Actor(membership.user, token_for(membership.user, advertiser), advertiser)
+
+
+@pytest.fixture
+def member(advertiser) -> Actor:
+    membership = MembershipFactory(advertiser=advertiser, role=Membership.Role.MANAGER)
+    return Actor(membership.user, token_for(membership.user, advertiser), advertiser)
+
+
+@pytest.fixture
+def outsider(other_advertiser) -> Actor:
+    membership = MembershipFactory(advertiser=other_advertiser, role=Membership.Role.OWNER)
+    return Actor(membership.user, token_for(membership.user, other_advertiser), other_advertiser)
+
+
+@pytest.fixture
+def influencer(db) -> Actor:
+    publisher = PublisherFactory()
+    SocialAccountFactory(publisher=publisher)
+    return Actor(publisher.user, token_for(publisher.user))
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright. CI always has it; elsewhere skip with the reason."""
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium for the browser tests")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

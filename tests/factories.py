@@ -1,0 +1,78 @@
+"""factory_boy factories for the accounts domain; other apps keep theirs beside their tests."""
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts import services
+from accounts.models import Advertiser, Application, Membership, Publisher, SocialAccount, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class AdvertiserFactory(DjangoModelFactory):
+    class Meta:
+        model = Advertiser
+
+    name = factory.Sequence(lambda n: f"Advertiser {n}")
+    contact_email = factory.Sequence(lambda n: f"contact{n}@advertiser.example")
+    currency = "USD"
+    maximum_limit = Decimal("10000.00")
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    advertiser = factory.SubFactory(AdvertiserFactory)
+    role = Membership.Role.OWNER
+
+
+class PublisherFactory(DjangoModelFactory):
+    class Meta:
+        model = Publisher
+
+    user = factory.SubFactory(UserFactory)
+    sex = Publisher.Sex.FEMALE
+
+
+class SocialAccountFactory(DjangoModelFactory):
+    class Meta:
+        model = SocialAccount
+
+    publisher = factory.SubFactory(PublisherFactory)
+    network = "instagram"
+    kind = SocialAccount.Kind.USER
+    network_id = factory.Sequence(lambda n: f"account{n}")
+    url = factory.LazyAttribute(lambda o: f"https://{o.network}.com/{o.network_id}")
+    approval = SocialAccount.Approval.APPROVED
+
+
+def token_for(user, advertiser=None, **kwargs) -> str:
+    """A fresh API token's plaintext."""
+    return services.issue_token(user, advertiser=advertiser, **kwargs)[1]
+
+
+def application() -> tuple[Application, str]:
+    return services.create_application("Test app")
