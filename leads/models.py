@@ -1,1 +1,309 @@
-"""Scraping (targets, jobs, leads, content, web results) and lead intelligence."""
+"""Scraping: targets, scrape jobs, leads, content items, web results, proxies and webhooks.
+
+One `ScrapeJob` serves every scraping surface: social lead generation (seed 000, kinds
+hashtag/followers/following/likers), group-post tasks (seed 001, kind group_posts) and
+the web scraper (seed 004, kind web). Each surface maps the canonical statuses to its
+own words.
+"""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.scoping import TenantScopedQuerySet, scoped_queryset
+
+
+class Platform(models.TextChoices):
+    INSTAGRAM = "instagram", "Instagram"
+    TIKTOK = "tiktok", "TikTok"
+    FACEBOOK = "facebook", "Facebook"
+    WEB = "web", "Web"
+
+
+class Target(models.Model):
+    class Type(models.TextChoices):
+        HASHTAG = "hashtag", "Hashtag"
+        FOLLOWERS = "followers", "Followers of an account"
+        FOLLOWING = "following", "Accounts an account follows"
+        LIKERS = "likers", "Likers of a post"
+        GROUP = "group", "Group"
+        URL = "url", "URL"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACTIVE = "active", "Active"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="targets")
+    identifier = models.CharField(max_length=500, help_text="#hashtag, username, post URL, group id or URL.")
+    target_type = models.CharField(max_length=16, choices=Type.choices, db_index=True)
+    platform = models.CharField(max_length=16, choices=Platform.choices, default=Platform.INSTAGRAM)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advertiser", "platform", "target_type", "identifier"], name="target_unique_per_advertiser"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_type}:{self.identifier}"
+
+
+class ScrapeJob(models.Model):
+    class Kind(models.TextChoices):
+        HASHTAG = "hashtag", "Hashtag posts"
+        FOLLOWERS = "followers", "Followers"
+        FOLLOWING = "following", "Following"
+        LIKERS = "likers", "Likers"
+        GROUP_POSTS = "group_posts", "Group posts"
+        WEB = "web", "Web pages"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ASSIGNED = "assigned", "Assigned to a worker"
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    FINISHED = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+
+    class SpeedMode(models.TextChoices):
+        SAFE = "safe", "Safe"
+        NORMAL = "normal", "Normal"
+        AGGRESSIVE = "aggressive", "Aggressive"
+
+    class Engine(models.TextChoices):
+        AUTO = "auto", "Auto"
+        HTTP = "http", "HTTP"
+        BROWSER = "browser", "Browser"
+
+    advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="scrape_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="String id of seed 004.")
+    name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    platform = models.CharField(max_length=16, choices=Platform.choices, default=Platform.INSTAGRAM)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    priority = models.IntegerField(default=0, help_text="Higher runs first.")
+
+    # Social lead generation (seed 000).
+    targets = models.ManyToManyField(Target, blank=True, related_name="jobs")
+    speed_mode = models.CharField(max_length=16, choices=SpeedMode.choices, default=SpeedMode.NORMAL)
+    max_leads = models.PositiveIntegerField(null=True, blank=True)
+    max_leads_per_target = models.PositiveIntegerField(null=True, blank=True)
+    filters = models.JSONField(default=dict, blank=True)
+
+    # Group-post tasks (seed 001).
+    group_id = models.CharField(max_length=200, blank=True)
+    group_name = models.CharField(max_length=300, blank=True)
+    max_posts = models.PositiveIntegerField(null=True, blank=True)
+
+    # Web scraper (seed 004).
+    url = models.URLField(max_length=2000, blank=True)
+    engine = models.CharField(max_length=16, choices=Engine.choices, default=Engine.AUTO)
+    selectors = models.JSONField(default=dict, blank=True)
+    config = models.JSONField(default=dict, blank=True)
+
+    # Progress and counters.
+    progress = models.FloatField(default=0.0)
+    items_scraped = models.PositiveIntegerField(default=0)
+    items_failed = models.PositiveIntegerField(default=0)
+    leads_stored = models.PositiveIntegerField(default=0)
+    worker_id = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["advertiser", "kind", "status"], name="job_tenant_kind_status"),
+            models.Index(fields=["status", "-priority", "created_at"], name="job_queue_order"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__gte=0) & Q(progress__lte=100), name="job_progress_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.kind} job {self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+
+class Lead(models.Model):
+    """A social profile found by a job: unique per (advertiser, platform, username)."""
+
+    advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="leads")
+    platform = models.CharField(max_length=16, choices=Platform.choices)
+    username = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=300, blank=True)
+    bio = models.TextField(blank=True)
+    followers = models.BigIntegerField(null=True, blank=True)
+    following = models.BigIntegerField(null=True, blank=True)
+    emails = models.TextField(blank=True, help_text="Comma-separated e-mail addresses.")
+    phones = models.TextField(blank=True, help_text="Comma-separated phone numbers.")
+    website = models.URLField(max_length=1000, blank=True)
+    is_verified = models.BooleanField(default=False)
+    is_business = models.BooleanField(default=False)
+    blacklisted = models.BooleanField(default=False)
+    outreach_ready = models.BooleanField(default=False)
+    source_type = models.CharField(max_length=16, choices=Target.Type.choices, blank=True)
+    job = models.ForeignKey(ScrapeJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads")
+    target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads")
+    scraped_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["advertiser", "platform", "username"], name="lead_unique_per_advertiser")
+        ]
+        indexes = [models.Index(fields=["advertiser", "outreach_ready", "-id"], name="lead_tenant_outreach")]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.username}"
+
+
+class ContentItem(models.Model):
+    """A post found by a job: unique per (advertiser, platform, post_id)."""
+
+    advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="content_items")
+    platform = models.CharField(max_length=16, choices=Platform.choices)
+    post_id = models.CharField(max_length=200)
+    username = models.CharField(max_length=200, blank=True, help_text="Author's handle.")
+    author = models.CharField(max_length=300, blank=True, help_text="Author's display name.")
+    text = models.TextField(blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    likes_count = models.BigIntegerField(default=0)
+    comments_count = models.BigIntegerField(default=0)
+    shares_count = models.BigIntegerField(default=0)
+    views_count = models.BigIntegerField(default=0)
+    engagement_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True, help_text="Percent.")
+    job = models.ForeignKey(ScrapeJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="content_items")
+    scraped_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["advertiser", "platform", "post_id"], name="content_unique_per_advertiser")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.post_id}"
+
+
+class WebResult(models.Model):
+    """One page's extracted data from a web job (seed 004's results)."""
+
+    job = models.ForeignKey(ScrapeJob, on_delete=models.CASCADE, related_name="web_results")
+    url = models.URLField(max_length=2000)
+    data = models.JSONField(default=dict)
+    scraped_at = models.DateTimeField(default=timezone.now)
+
+    objects = scoped_queryset("job__advertiser").as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["job", "url"], name="web_result_unique_url_per_job")]
+
+
+class Proxy(models.Model):
+    """An outbound proxy of the platform's pool (staff-managed)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        BANNED = "banned", "Banned"
+
+    url = models.CharField(max_length=500, unique=True, help_text="http://user:pass@host:port")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    success_count = models.PositiveIntegerField(default=0)
+    failure_count = models.PositiveIntegerField(default=0)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "proxies"
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def success_rate(self) -> float:
+        total = self.success_count + self.failure_count
+        return round(100.0 * self.success_count / total, 2) if total else 100.0
+
+
+class Webhook(models.Model):
+    class Event(models.TextChoices):
+        JOB_COMPLETED = "job.completed", "Job completed"
+        JOB_FAILED = "job.failed", "Job failed"
+
+    advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="webhooks")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    url = models.URLField(max_length=2000)
+    events = models.JSONField(default=list)
+    secret = models.CharField(max_length=100, editable=False, help_text="Signing secret (whsec_…).")
+    active = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=50)
+    message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    response_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = scoped_queryset("webhook__advertiser").as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "webhook deliveries"
