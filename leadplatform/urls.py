@@ -1,14 +1,10 @@
 """Root URLconf: admin, account pages, API docs and every API surface at its base URL (DESIGN §3)."""
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from leadplatform.api.converters import ObjectIdConverter
-
 from . import errors
-
-register_converter(ObjectIdConverter, "id")
 
 handler404 = errors.not_found
 handler500 = errors.server_error

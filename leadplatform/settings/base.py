@@ -254,3 +254,11 @@ LOGGING = {
 # Demo data: `manage.py seed_demo` runs each module's seed(credentials) in order.
 # ------------------------------------------------------------------------------
 DEMO_MODULES = ["accounts.demo"]
+
+# ------------------------------------------------------------------------------
+# Periodic tasks (registered in django-celery-beat after migrate; exactly one beat runs).
+# name: {"task", "every_seconds" | "crontab": "m h dom mon dow", "expires", "kwargs"}
+# ------------------------------------------------------------------------------
+PERIODIC_TASKS = {
+    "flush API usage counters": {"task": "accounts.flush_usage_counters", "every_seconds": 60, "expires": 55},
+}

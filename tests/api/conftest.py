@@ -1,0 +1,13 @@
+import pytest
+
+from leadplatform.api.access import access_table
+
+
+@pytest.fixture
+def plumbing_urls(settings):
+    """Route through tests.api.plumbing and add its rows to the access table."""
+    settings.ROOT_URLCONF = "tests.api.plumbing"
+    settings.API_ACCESS_MODULES = [*settings.API_ACCESS_MODULES, "tests.api.plumbing"]
+    access_table.cache_clear()
+    yield
+    access_table.cache_clear()
