@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import errors
 
@@ -14,10 +14,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     # API documentation (seed 004's paths).
-    path("api/openapi.json", SpectacularAPIView.as_view(), name="openapi-schema"),
+    path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="swagger-ui"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="openapi-schema"), name="redoc"),
     # Surfaces, most specific base URL first.
     path("api/web/v1/", include("accounts.api.urls_web")),
     path("api/intel/v1/", include("accounts.api.urls_intel")),
+    path("api/intel/v1/", include("leads.intel.api.urls", namespace="intel")),
 ]

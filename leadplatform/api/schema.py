@@ -1,6 +1,7 @@
 """OpenAPI generation: each operation tagged with its surface and given its error responses."""
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
 from .surfaces import ERROR_TITLES
@@ -47,3 +48,23 @@ class SurfaceAutoSchema(AutoSchema):
                 }
             responses[str(status)] = response
         return responses
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "leadplatform.api.authentication.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "API token from /settings/tokens/: `Bearer <token>`, `Token <token>` or the bare token.",
+        }
+
+
+class JwtScheme(OpenApiAuthenticationExtension):
+    target_class = "leadplatform.api.authentication.JwtAuthentication"
+    name = "jwt"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "Access token from /api/web/v1/auth/login."}

@@ -7,7 +7,7 @@ from leadplatform.api.access import access_table
 def plumbing_urls(settings):
     """Route through tests.api.plumbing and add its rows to the access table."""
     settings.ROOT_URLCONF = "tests.api.plumbing"
-    settings.API_ACCESS_MODULES = [*settings.API_ACCESS_MODULES, "tests.api.plumbing"]
+    settings.API_ACCESS_MODULES = ["accounts.api.access", "tests.api.plumbing"]
     access_table.cache_clear()
     yield
     access_table.cache_clear()
