@@ -262,3 +262,36 @@ DEMO_MODULES = ["accounts.demo"]
 PERIODIC_TASKS = {
     "flush API usage counters": {"task": "accounts.flush_usage_counters", "every_seconds": 60, "expires": 55},
 }
+
+# ------------------------------------------------------------------------------
+# Web scraper (issue 6): the guarded outbound client, crawl limits, webhooks.
+# ------------------------------------------------------------------------------
+# CIDRs outbound requests may reach despite the SSRF deny list (comma-separated, empty by default).
+SCRAPER_ALLOWED_NETWORKS = env("SCRAPER_ALLOWED_NETWORKS", default="")
+# One outbound request: total seconds (below the task soft limit), bytes read, redirects followed.
+OUTBOUND_TIMEOUT_SECONDS = env.float("OUTBOUND_TIMEOUT_SECONDS", default=20.0)
+OUTBOUND_MAX_BYTES = env.int("OUTBOUND_MAX_BYTES", default=5 * 1024 * 1024)
+OUTBOUND_MAX_REDIRECTS = env.int("OUTBOUND_MAX_REDIRECTS", default=5)
+SCRAPER_USER_AGENT = env("SCRAPER_USER_AGENT", default="LeadPlatformBot/1.0 (+https://github.com/leadplatform)")
+# Per-job caps (RELIABILITY 12): pages, bytes and seconds; a job stops cleanly at the first reached.
+SCRAPER_MAX_PAGES = env.int("SCRAPER_MAX_PAGES", default=10_000)
+SCRAPER_JOB_MAX_BYTES = env.int("SCRAPER_JOB_MAX_BYTES", default=512 * 1024 * 1024)
+SCRAPER_JOB_MAX_SECONDS = env.int("SCRAPER_JOB_MAX_SECONDS", default=12 * 60)  # < CELERY_TASK_SOFT_TIME_LIMIT
+SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER = env.int("SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER", default=100)
+SCRAPER_BROWSER_EXECUTABLE = env("SCRAPER_BROWSER_EXECUTABLE", default="/usr/bin/chromium")
+# Proxies: consecutive blocks (403/429/connect errors) before a proxy is banned.
+SCRAPER_PROXY_BAN_AFTER = env.int("SCRAPER_PROXY_BAN_AFTER", default=5)
+SCRAPER_PROXY_CHECK_URL = env("SCRAPER_PROXY_CHECK_URL", default="https://www.example.com/")
+# Webhooks: per-attempt timeout, attempts, longest retry delay (< the broker visibility timeout).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_MAX_RETRY_DELAY_SECONDS = env.int("WEBHOOK_MAX_RETRY_DELAY_SECONDS", default=60 * 60)
+WEBHOOK_MAX_PER_ADVERTISER = env.int("WEBHOOK_MAX_PER_ADVERTISER", default=20)
+PERIODIC_TASKS.update(
+    {
+        "re-send overdue webhook deliveries": {
+            "task": "leads.resend_overdue_webhooks", "every_seconds": 5 * 60, "expires": 4 * 60,
+        },
+    }
+)

@@ -1,0 +1,166 @@
+"""Webhook deliveries: Standard-Webhooks signatures, retries, 410, redirects, after-commit enqueue."""
+from __future__ import annotations
+
+import json
+from unittest import mock
+
+import pytest
+from django.db import transaction
+
+from leads import webhooks
+from leads.models import ScrapeJob, Webhook, WebhookDelivery
+
+from .conftest import Route
+from .factories import WebhookFactory, WebJobFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def endpoint(site, allow_local, advertiser):
+    site.route("/hook", status=204)
+    return WebhookFactory(advertiser=advertiser, url=site.url("/hook"))
+
+
+def _emit(job, event="job.completed"):
+    with mock.patch("leads.tasks.deliver_webhook.delay"):
+        return webhooks.emit_job_event(job, event)
+
+
+def _due(delivery_id):
+    WebhookDelivery.objects.filter(pk=delivery_id).update(next_attempt_at=None)
+
+
+def test_signature_verifies_with_the_endpoint_secret(site, endpoint, advertiser):
+    job = WebJobFactory(advertiser=advertiser, status=ScrapeJob.Status.COMPLETED, items_scraped=3)
+    [delivery_id] = _emit(job)
+    assert webhooks.attempt_delivery(delivery_id) is None
+    [hit] = site.hits_for("/hook")
+    assert webhooks.verify(endpoint.secret, hit.headers, hit.body)
+    assert not webhooks.verify(WebhookFactory.build().secret, hit.headers, hit.body)
+    assert not webhooks.verify(endpoint.secret, hit.headers, hit.body + b" ")
+    assert hit.headers["webhook-signature"].startswith("v1,")
+    body = json.loads(hit.body)
+    assert body["type"] == "job.completed"
+    assert body["data"]["id"] == str(job.public_id) and body["data"]["items_scraped"] == 3
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    assert delivery.status == "succeeded" and delivery.response_status == 204 and delivery.attempts == 1
+
+
+def test_signature_matches_the_standard_webhooks_published_example():
+    """The example of the Standard Webhooks specification, byte for byte."""
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    body = b'{"test": 2432232314}'
+    assert webhooks.sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body) == (
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    )
+
+
+def test_verify_refuses_an_old_timestamp():
+    secret = webhooks.generate_secret()
+    headers = webhooks.signature_headers(secret, "msg_1", b"{}", timestamp=1_000_000)
+    assert not webhooks.verify(secret, headers, b"{}")
+    assert webhooks.verify(secret, headers, b"{}", now=1_000_010)
+
+
+def test_failing_receiver_is_retried_with_backoff_honouring_retry_after(site, endpoint, advertiser):
+    site.sequence("/hook", Route(429, headers={"Retry-After": "120"}), Route(503), Route(200, b"ok"))
+    job = WebJobFactory(advertiser=advertiser)
+    [delivery_id] = _emit(job, "job.failed")
+
+    delay = webhooks.attempt_delivery(delivery_id)
+    assert delay >= 120
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    assert (delivery.status, delivery.response_status, delivery.attempts) == ("pending", 429, 1)
+    # Not due yet: a duplicate message does nothing.
+    assert webhooks.attempt_delivery(delivery_id) is None
+    assert len(site.hits_for("/hook")) == 1
+
+    _due(delivery_id)
+    assert webhooks.attempt_delivery(delivery_id) > 0
+    assert WebhookDelivery.objects.get(pk=delivery_id).response_status == 503
+
+    _due(delivery_id)
+    assert webhooks.attempt_delivery(delivery_id) is None
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    assert (delivery.status, delivery.attempts, delivery.response_status) == ("succeeded", 3, 200)
+    # The same message id on every attempt, so the receiver can de-duplicate.
+    assert len({hit.headers["webhook-id"] for hit in site.hits_for("/hook")}) == 1
+
+
+def test_gives_up_after_the_maximum_attempts(site, endpoint, advertiser, settings):
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
+    site.route("/hook", status=500)
+    [delivery_id] = _emit(WebJobFactory(advertiser=advertiser))
+    assert webhooks.attempt_delivery(delivery_id) is not None
+    _due(delivery_id)
+    assert webhooks.attempt_delivery(delivery_id) is None
+    assert WebhookDelivery.objects.get(pk=delivery_id).status == "failed"
+
+
+def test_410_disables_the_endpoint(site, endpoint, advertiser):
+    site.route("/hook", status=410)
+    [delivery_id] = _emit(WebJobFactory(advertiser=advertiser))
+    assert webhooks.attempt_delivery(delivery_id) is None
+    endpoint.refresh_from_db()
+    assert not endpoint.active and "410" in endpoint.disabled_reason
+    assert WebhookDelivery.objects.get(pk=delivery_id).status == "failed"
+    assert _emit(WebJobFactory(advertiser=advertiser)) == []
+
+
+def test_a_redirect_is_not_followed_and_not_a_success(site, endpoint, advertiser):
+    site.route("/hook", status=302, headers={"Location": "/elsewhere"})
+    [delivery_id] = _emit(WebJobFactory(advertiser=advertiser))
+    assert webhooks.attempt_delivery(delivery_id) is not None
+    assert site.hits_for("/elsewhere") == []
+    assert WebhookDelivery.objects.get(pk=delivery_id).status == "pending"
+
+
+def test_only_subscribed_endpoints_of_the_jobs_advertiser_get_the_event(allow_local, advertiser, other_advertiser):
+    WebhookFactory(advertiser=advertiser, events=["job.failed"])
+    WebhookFactory(advertiser=other_advertiser)
+    assert _emit(WebJobFactory(advertiser=advertiser), "job.completed") == []
+
+
+def test_delivery_is_enqueued_only_after_commit(advertiser, django_capture_on_commit_callbacks):
+    WebhookFactory(advertiser=advertiser)
+    job = WebJobFactory(advertiser=advertiser)
+    with mock.patch("leads.tasks.deliver_webhook.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            [delivery_id] = webhooks.emit_job_event(job, "job.completed")
+            assert not delay.called
+        delay.assert_called_once_with(delivery_id)
+
+
+def test_a_rolled_back_transaction_publishes_nothing(advertiser, django_capture_on_commit_callbacks):
+    WebhookFactory(advertiser=advertiser)
+    job = WebJobFactory(advertiser=advertiser)
+    with mock.patch("leads.tasks.deliver_webhook.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    webhooks.emit_job_event(job, "job.completed")
+                    raise RuntimeError("rollback")
+            except RuntimeError:
+                pass
+        assert not delay.called
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_task_reschedules_itself_with_the_delay(site, endpoint, advertiser):
+    from leads.tasks import deliver_webhook
+
+    site.route("/hook", status=503, headers={"Retry-After": "30"})
+    [delivery_id] = _emit(WebJobFactory(advertiser=advertiser))
+    with mock.patch.object(deliver_webhook, "apply_async") as apply_async:
+        deliver_webhook.run(delivery_id)
+    args, kwargs = apply_async.call_args
+    assert args == ((delivery_id,),) and kwargs["countdown"] >= 30
+
+
+def test_register_refuses_private_destinations(advertiser, owner):
+    from rest_framework.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        webhooks.register_webhook(advertiser=advertiser, user=owner.user, url="http://169.254.169.254/", events=["job.completed"])
+    assert not Webhook.objects.exists()
