@@ -45,10 +45,11 @@ INSTALLED_APPS = [
     "campaigns",
     "tasks",
     "leads",
+    "leads.intel",
 ]
 
 # The access table (deny by default): one module per app declares who may call each route.
-API_ACCESS_MODULES = ["accounts.api.access"]
+API_ACCESS_MODULES = ["accounts.api.access", "leads.intel.api.access"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -196,6 +197,16 @@ API_RATES = {
     "intel": env("RATE_INTEL", default="1200/minute"),
     "credentials": env("RATE_CREDENTIALS", default="10/minute"),
     "credentials-ip": env("RATE_CREDENTIALS_IP", default="30/minute"),
+    # Lead intelligence (seed 002): "the limits are set individually for different types of data".
+    "intel-sessions": env("RATE_INTEL_SESSIONS", default="600/minute"),
+    "intel-companies": env("RATE_INTEL_COMPANIES", default="600/minute"),
+    "intel-persons": env("RATE_INTEL_PERSONS", default="600/minute"),
+    "intel-saved-filters": env("RATE_INTEL_SAVED_FILTERS", default="120/minute"),
+    "intel-blacklist": env("RATE_INTEL_BLACKLIST", default="120/minute"),
+    "intel-lookups": env("RATE_INTEL_LOOKUPS", default="120/minute"),
+    # The public collect endpoint of the tracking snippet: per site key and per client address.
+    "intel-collect": env("RATE_INTEL_COLLECT", default="6000/minute"),
+    "intel-collect-ip": env("RATE_INTEL_COLLECT_IP", default="120/minute"),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -253,7 +264,7 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # Demo data: `manage.py seed_demo` runs each module's seed(credentials) in order.
 # ------------------------------------------------------------------------------
-DEMO_MODULES = ["accounts.demo"]
+DEMO_MODULES = ["accounts.demo", "leads.intel.demo"]
 
 # ------------------------------------------------------------------------------
 # Periodic tasks (registered in django-celery-beat after migrate; exactly one beat runs).

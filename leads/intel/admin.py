@@ -1,0 +1,139 @@
+"""Admin for lead intelligence: sites with their snippet, sessions with actions, persons, blacklist
+(advertiser-scoped); companies, IP ranges, turnovers and magnitudes (platform-kept)."""
+from django.conf import settings
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+
+from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
+
+from .models import BlacklistEntry, Company, IpRange, Magnitude, Person, Site, Turnover, VisitAction, VisitSession
+
+
+def snippet_for(site: Site, base_url: str) -> str:
+    """The HTML an advertiser pastes into their pages."""
+    return render_to_string(
+        "intel/snippet.html",
+        {"script_url": base_url + static("intel/tracker.js"), "endpoint": base_url + "/api/intel/v1/collect/", "site": site},
+    ).strip()
+
+
+@admin.register(Site)
+class SiteAdmin(TenantScopedAdmin):
+    list_display = ("name", "domain", "key", "active", "advertiser", "created_at")
+    list_filter = ("active", "advertiser")
+    search_fields = ("name", "domain", "key")
+    readonly_fields = ("key", "snippet")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [field for field in fields if field not in ("key", "snippet")]
+
+    @admin.display(description="Tracking snippet (paste before </body>)")
+    def snippet(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        return render_to_string("intel/snippet_field.html", {"snippet": snippet_for(obj, settings.SITE_URL.rstrip("/"))})
+
+
+class CompanyScopedAdmin(TenantScopedAdmin):
+    """Companies are platform data: members see the ones that visited them, staff edit."""
+
+    tenant_field = None
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_staff and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_staff and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_staff and super().has_delete_permission(request, obj)
+
+
+class IpRangeInline(admin.TabularInline):
+    model = IpRange
+    extra = 0
+    fields = ("cidr", "note")
+
+
+@admin.register(Company)
+class CompanyAdmin(CompanyScopedAdmin):
+    list_display = ("name", "domain", "country", "industry", "turnover", "magnitude", "registration_id")
+    list_filter = ("country", "turnover", "magnitude")
+    search_fields = ("name", "domain", "registration_id")
+    list_select_related = ("turnover", "magnitude")
+
+    def get_inlines(self, request, obj):
+        return [IpRangeInline] if request.user.is_staff else []
+
+
+@admin.register(IpRange)
+class IpRangeAdmin(PlatformOnlyAdmin):
+    list_display = ("cidr", "company", "version", "prefix_length", "note")
+    list_filter = ("version",)
+    search_fields = ("cidr", "company__name", "company__domain")
+    autocomplete_fields = ("company",)
+    list_select_related = ("company",)
+
+
+@admin.register(Turnover)
+class TurnoverAdmin(PlatformOnlyAdmin):
+    list_display = ("name", "min_amount", "max_amount", "order")
+
+
+@admin.register(Magnitude)
+class MagnitudeAdmin(PlatformOnlyAdmin):
+    list_display = ("name", "min_employees", "max_employees", "order")
+
+
+@admin.register(Person)
+class PersonAdmin(TenantScopedAdmin):
+    list_display = ("email", "name", "position", "company", "advertiser", "last_seen_at")
+    list_filter = ("advertiser",)
+    search_fields = ("email", "name", "company__name")
+    list_select_related = ("company", "advertiser")
+    readonly_fields = ("first_seen_at", "last_seen_at")
+
+
+class VisitActionInline(admin.TabularInline):
+    model = VisitAction
+    extra = 0
+    can_delete = False
+    fields = ("occurred_at", "type", "url", "title", "time_on_page", "referrer", "utm_source", "utm_campaign", "email", "name")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(VisitSession)
+class VisitSessionAdmin(TenantScopedAdmin):
+    list_display = ("id", "site", "company", "person", "started_at", "page_count", "duration", "ip_address")
+    list_filter = ("site", "advertiser")
+    search_fields = ("company__name", "company__domain", "person__email", "landing_url", "hostname")
+    list_select_related = ("site", "company", "person")
+    date_hierarchy = "started_at"
+    inlines = [VisitActionInline]
+    readonly_fields = (
+        "site", "session_key", "visitor_id", "ip_address", "hostname", "user_agent", "company", "person", "landing_url",
+        "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "started_at", "ended_at",
+        "page_count", "duration",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False  # sessions come from the snippet
+
+
+@admin.register(BlacklistEntry)
+class BlacklistEntryAdmin(TenantScopedAdmin):
+    list_display = ("__str__", "company", "domain", "advertiser", "note", "created_at")
+    list_filter = ("advertiser",)
+    search_fields = ("domain", "company__name", "note")
+    list_select_related = ("company", "advertiser")
+    exclude = ("created_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,11 @@
+"""Who may call each route of the /api/intel/v1 surface (rows of the access table)."""
+from leadplatform.api.access import ANYONE, TENANT
+
+RESOURCES = ("session", "company", "person", "saved-filter", "blacklist", "turnover", "magnitude")
+
+ACCESS = {
+    "intel:api-root": TENANT,
+    # Public: the tracking snippet on advertisers' sites (bounded and throttled per key and address).
+    "intel:collect": ANYONE,
+    **{f"intel:{resource}-{kind}": TENANT for resource in RESOURCES for kind in ("list", "detail")},
+}

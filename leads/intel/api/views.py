@@ -1,0 +1,200 @@
+"""The /api/intel/v1 surface (seed 002): sessions, companies, persons, saved filters, blacklist,
+turnovers, magnitudes; and the public endpoint the tracking snippet posts to."""
+from __future__ import annotations
+
+import ipaddress
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.routers import APIRootView
+from rest_framework.throttling import BaseThrottle
+
+from leadplatform.api.exceptions import PayloadTooLarge
+from leadplatform.api.pagination import IntelCursorPagination
+from leadplatform.api.surfaces import INTEL
+from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantModelViewSet, TenantReadOnlyViewSet
+
+from .. import services
+from ..filters import CompanyFilter, PersonFilter, SessionFilter
+from ..models import BlacklistEntry, Company, Magnitude, Person, SavedFilter, Turnover, VisitSession
+from .serializers import (
+    BlacklistEntrySerializer,
+    CollectAcceptedSerializer,
+    CollectSerializer,
+    CompanySerializer,
+    MagnitudeSerializer,
+    PersonSerializer,
+    SavedFilterSerializer,
+    TurnoverSerializer,
+    VisitSessionSerializer,
+)
+from .throttling import CollectIPThrottle, CollectSiteKeyThrottle
+
+
+class IntelRootView(SurfaceMixin, APIRootView):
+    """`GET /api/intel/v1/`: links to the resources (the seed's curl example calls it)."""
+
+    surface = INTEL
+
+
+class IntelResource:
+    """What every resource of the surface shares: cursor pages, numeric ids, its own throttle scope."""
+
+    surface = INTEL
+    pagination_class = IntelCursorPagination
+    lookup_value_converter = "id"
+
+
+class SessionViewSet(IntelResource, TenantReadOnlyViewSet):
+    """Visit sessions on your sites, newest first, with their actions (page views and identifies)."""
+
+    queryset = VisitSession.objects.all()
+    serializer_class = VisitSessionSerializer
+    filterset_class = SessionFilter
+    throttle_scope = "intel-sessions"
+
+    def refine_queryset(self, queryset):
+        return queryset.listable().select_related("company", "person").prefetch_related("actions")
+
+
+class CompanyViewSet(IntelResource, TenantReadOnlyViewSet):
+    """Companies that visited your sites (or employ your identified persons), blacklisted ones left out."""
+
+    queryset = Company.objects.all()
+    serializer_class = CompanySerializer
+    filterset_class = CompanyFilter
+    throttle_scope = "intel-companies"
+
+    def refine_queryset(self, queryset):
+        return queryset.select_related("turnover", "magnitude")
+
+
+class PersonViewSet(IntelResource, TenantReadOnlyViewSet):
+    """Persons identified on your sites by the e-mail they submitted."""
+
+    queryset = Person.objects.all()
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    throttle_scope = "intel-persons"
+
+    def refine_queryset(self, queryset):
+        return queryset.listable()
+
+
+class OwnRowsViewSet(IntelResource, TenantModelViewSet):
+    """Writable rows of the caller's advertiser; the advertiser is never taken from the body."""
+
+    filter_backends: list = []
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "principal": self.principal}
+
+
+class SavedFilterViewSet(OwnRowsViewSet):
+    """Your saved filters: apply one to any list with `?saved_filter=ID`."""
+
+    queryset = SavedFilter.objects.all()
+    serializer_class = SavedFilterSerializer
+    throttle_scope = "intel-saved-filters"
+
+    def refine_queryset(self, queryset):
+        principal = self.principal
+        return queryset if principal.is_platform else queryset.filter(user=principal.user)
+
+    def perform_create(self, serializer):
+        serializer.save(user=self.request.user)
+
+
+class BlacklistViewSet(OwnRowsViewSet):
+    """Companies and domains never recorded nor listed for your advertiser."""
+
+    queryset = BlacklistEntry.objects.all()
+    serializer_class = BlacklistEntrySerializer
+    throttle_scope = "intel-blacklist"
+
+    def perform_create(self, serializer):
+        serializer.save(created_by=self.request.user)
+
+
+class LookupPagination(IntelCursorPagination):
+    ordering = ("id",)
+
+
+class LookupViewSet(SurfaceMixin, viewsets.ReadOnlyModelViewSet):
+    """Platform reference tables, the same for every advertiser."""
+
+    surface = INTEL
+    pagination_class = LookupPagination
+    lookup_value_converter = "id"
+    filter_backends: list = []
+    throttle_scope = "intel-lookups"
+
+
+class TurnoverViewSet(LookupViewSet):
+    """Annual turnover ranges of companies."""
+
+    queryset = Turnover.objects.all()
+    serializer_class = TurnoverSerializer
+
+
+class MagnitudeViewSet(LookupViewSet):
+    """Headcount ranges of companies."""
+
+    queryset = Magnitude.objects.all()
+    serializer_class = MagnitudeSerializer
+
+
+class PlainTextJSONParser(JSONParser):
+    """`navigator.sendBeacon` posts text/plain (no CORS preflight); the body is still JSON."""
+
+    media_type = "text/plain"
+
+
+def client_ip(request) -> str | None:
+    ident = BaseThrottle().get_ident(request)  # honours NUM_PROXIES, never a client-chosen header alone
+    try:
+        return str(ipaddress.ip_address(ident))
+    except ValueError:
+        return None
+
+
+class CollectView(SurfaceAPIView):
+    """Public: the tracking snippet posts batches of actions here. Validated, bounded, throttled, queued."""
+
+    surface = INTEL
+    authentication_classes: list = []
+    parser_classes = [JSONParser, PlainTextJSONParser]
+    throttle_classes = [CollectIPThrottle, CollectSiteKeyThrottle]
+    max_body_bytes = 64 * 1024
+
+    def initial(self, request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.max_body_bytes:
+            raise PayloadTooLarge(f"At most {self.max_body_bytes} bytes.")
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        request=CollectSerializer,
+        responses={202: CollectAcceptedSerializer},
+        auth=[],
+        summary="Collect visit actions (tracking snippet)",
+    )
+    def post(self, request):
+        serializer = CollectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        batch = {
+            "visitor": data["visitor"],
+            "session": data["session"],
+            "sent": data["sent"],
+            "actions": [dict(action) for action in data["actions"]],
+        }
+        services.accept_collected_batch(
+            data["site"], client_ip(request), request.META.get("HTTP_USER_AGENT", ""), batch
+        )
+        return Response({"accepted": len(batch["actions"])}, status=status.HTTP_202_ACCEPTED)
