@@ -47,7 +47,7 @@ class AdvertiserAdmin(TenantScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Members may not raise their own spending limit or change their status.
-        return () if request.user.is_staff else ("maximum_limit", "status")
+        return ("created_at",) if request.user.is_staff else ("created_at", "maximum_limit", "status")
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_staff and super().has_add_permission(request)

@@ -69,6 +69,12 @@ class TenantScopedAdmin(admin.ModelAdmin):
             exclude.append(self.tenant_field)
         return exclude
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.tenant_field and not request.user.is_staff:
+            fields = [field for field in fields if field != self.tenant_field]
+        return fields
+
     def save_model(self, request, obj, form, change):
         principal = admin_principal(request)
         if self.tenant_field and not principal.is_platform:

@@ -23,21 +23,26 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+NEW_SECRET_SESSION_KEY = "accounts:new-token-secret"
+
+
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None, user=request.user)
-    new_secret = None
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["expires_in_days"]
-        token, new_secret = services.issue_token(
+        token, secret = services.issue_token(
             request.user,
             advertiser=form.cleaned_data["advertiser"],
             name=form.cleaned_data["name"],
             source=ApiToken.Source.WEB,
             expires_at=timezone.now() + timedelta(days=days) if days else None,
         )
+        # Post/redirect/get: the secret rides in the session for exactly one page view.
+        request.session[NEW_SECRET_SESSION_KEY] = secret
         messages.success(request, f"Token “{token.name}” created. Copy it now: it will not be shown again.")
-        form = TokenCreateForm(user=request.user)
+        return redirect("accounts:tokens")
+    new_secret = request.session.pop(NEW_SECRET_SESSION_KEY, None)
     tokens = ApiToken.objects.filter(user=request.user).select_related("advertiser")
     return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "new_secret": new_secret})
 

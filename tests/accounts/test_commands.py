@@ -1,0 +1,68 @@
+"""Management commands: issue_token and seed_demo."""
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Advertiser, ApiToken, Publisher, User
+from accounts.services import find_token
+
+from ..factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_issue_token_prints_a_working_token():
+    user = UserFactory()
+    plaintext = run("issue_token", user.username, "--name", "ci")
+    assert find_token(plaintext).name == "ci"
+
+
+def test_issue_token_scopes_to_the_advertiser():
+    membership = MembershipFactory()
+    plaintext = run("issue_token", membership.user.username, "--advertiser", str(membership.advertiser.pk))
+    assert find_token(plaintext).advertiser == membership.advertiser
+
+
+def test_issue_token_refuses_a_non_member():
+    user = UserFactory()
+    other = MembershipFactory().advertiser
+    with pytest.raises(CommandError):
+        run("issue_token", user.username, "--advertiser", str(other.pk))
+
+
+def test_issue_token_refuses_an_unknown_user():
+    with pytest.raises(CommandError):
+        run("issue_token", "ghost")
+
+
+def test_seed_demo_json_has_the_documented_credentials():
+    data = json.loads(run("seed_demo", "--json"))
+    assert set(data) >= {"platform", "advertisers", "publishers", "application"}
+    assert set(data["platform"]) == {"username", "email", "password", "token"}
+    assert set(data["advertisers"][0]) == {"id", "name", "email", "owner", "token"}
+    assert set(data["advertisers"][0]["owner"]) == {"username", "email", "password"}
+    assert set(data["publishers"][0]) == {"id", "username", "email", "password", "token"}
+    assert set(data["application"]) == {"client_id", "client_secret"}
+
+
+def test_seed_demo_is_idempotent():
+    run("seed_demo", "--json")
+    counts = (User.objects.count(), Advertiser.objects.count(), Publisher.objects.count())
+    run("seed_demo", "--json")
+    assert (User.objects.count(), Advertiser.objects.count(), Publisher.objects.count()) == counts
+
+
+def test_seed_demo_credentials_are_fresh_and_work():
+    first = json.loads(run("seed_demo", "--json"))
+    second = json.loads(run("seed_demo", "--json"))
+    assert find_token(first["platform"]["token"]).is_usable is False
+    assert find_token(second["platform"]["token"]).is_usable is True
+    assert ApiToken.objects.filter(source="demo", revoked_at__isnull=True).count() == 1 + 2 + 3

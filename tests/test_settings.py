@@ -1,0 +1,35 @@
+"""Production settings refuse to start with the development secret key or DEBUG on."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+GOOD_KEY = "k" * 50
+
+
+def load_production(**env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    environment.update(env, DJANGO_SETTINGS_MODULE="leadplatform.settings.production")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=environment, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_the_default_secret_key():
+    result = load_production()
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = load_production(SECRET_KEY=GOOD_KEY, DEBUG="true")
+    assert "DEBUG must be off" in result.stderr
+
+
+@pytest.mark.parametrize("debug", ["false", ""])
+def test_production_starts_with_a_real_key(debug):
+    env = {"SECRET_KEY": GOOD_KEY}
+    if debug:
+        env["DEBUG"] = debug
+    assert load_production(**env).returncode == 0
