@@ -116,7 +116,9 @@ class CampaignQuerySet(TenantScopedQuerySet):
         return self.filter(Q(category__slug__iexact=value) | Q(category__name__iexact=value))
 
     def on_network(self, network: str) -> CampaignQuerySet:
-        return self.filter(networks__contains=[network])
+        # `networks` holds known network names only; matching the quoted name in the JSON text
+        # works on PostgreSQL and SQLite alike (SQLite has no JSON containment lookup).
+        return self.filter(networks__icontains=f'"{network}"')
 
 
 class Campaign(models.Model):

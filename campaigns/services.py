@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework import exceptions
 
@@ -104,6 +105,31 @@ def ensure_publisher_matches(campaign: Campaign, publisher: Publisher) -> None:
     networks = {network for network, _ in approved_accounts(publisher)}
     if not networks.intersection(campaign.networks or []):
         raise NotEligible("You need an approved account on one of this campaign's networks.")
+
+
+def campaigns_for_influencer(
+    campaigns, publisher: Publisher, *, listing: str = "all", category: str | None = None, network: str | None = None
+):
+    """The app's campaign list: the visible campaigns that target the influencer, narrowed by `listing`."""
+    now = timezone.now()
+    running = Q(date_end__isnull=True) | Q(date_end__gt=now)
+    if listing == "joined":
+        campaigns = campaigns.filter(pk__in=publisher.tasks.values("campaign_id"))
+    else:
+        campaigns = campaigns.targeting(publisher)
+    if listing == "active":
+        campaigns = campaigns.filter(running, status=Campaign.Status.ACTIVE)
+    elif listing == "upcoming":
+        campaigns = campaigns.filter(status=Campaign.Status.PENDING)
+    elif listing == "ended":
+        campaigns = campaigns.filter(Q(status=Campaign.Status.COMPLETED) | ~running)
+    elif listing == "featured":
+        campaigns = campaigns.filter(tasks_featured=True)
+    if category:
+        campaigns = campaigns.in_category(category)
+    if network:
+        campaigns = campaigns.on_network(network)
+    return campaigns.order_by("-tasks_featured", "date_end", "-id")
 
 
 def submit_network_for_approval(

@@ -20,5 +20,6 @@ urlpatterns = [
     # Surfaces, most specific base URL first.
     path("api/web/v1/", include("accounts.api.urls_web")),
     path("api/intel/v1/", include("accounts.api.urls_intel")),
+    path("api/", include("campaigns.api.app.urls")),  # campaign app: /api/get/…, /api/action/…, /api/app/…
     path("api/intel/v1/", include("leads.intel.api.urls", namespace="intel")),
 ]

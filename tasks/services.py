@@ -354,3 +354,23 @@ def leaderboard(campaign: Campaign, size: int = LEADERBOARD_SIZE) -> list[dict]:
          "rank": rank, "completed_tasks": row["completed_tasks"]}
         for rank, row in enumerate(rows, start=1)
     ]
+
+
+# ------------------------------------------------------------------------------
+# What the influencer may do with a task now (the app's allow_* flags)
+# ------------------------------------------------------------------------------
+def task_flags(task: Task, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    pending = task.status == Task.Status.PENDING
+    start, end = completion_window(task)
+    return {
+        "allow_complete": refusal_to_complete(task, now) is None,
+        "allow_leave": pending,
+        "allow_countdown": pending and now < task.deadline,
+        "allow_payments": task.status in (Task.Status.ACCEPTED, Task.Status.PAID),
+        "allow_bonus": task.campaign.bonus_active,
+        "is_disabled": not pending,
+        "is_allowed_complete": pending and start <= now <= end,
+        "date_completed_minimum": start,
+        "date_completed_maximum": end,
+    }

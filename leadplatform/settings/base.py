@@ -306,3 +306,9 @@ PERIODIC_TASKS.update(
         },
     }
 )
+
+# ------------------------------------------------------------------------------
+# Campaign platform (issue 3): the campaign app surface, campaigns, tasks, payments.
+# ------------------------------------------------------------------------------
+API_ACCESS_MODULES += ["campaigns.api.access", "tasks.api.access"]
+DEMO_MODULES += ["campaigns.demo"]

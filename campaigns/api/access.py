@@ -1,0 +1,20 @@
+"""Who may call the campaign app routes (rows of the access table).
+
+The influencer routes also require the client application's credentials: the
+authenticator refuses a request without them before this table is read.
+"""
+from accounts.principal import Kind
+from leadplatform.api.access import ANYONE, INFLUENCER
+
+APPLICATION = frozenset({Kind.APPLICATION})
+
+ACCESS = {
+    "campaign-app:leaderboard": INFLUENCER,
+    "campaign-app:campaigns": INFLUENCER,
+    "campaign-app:campaign": INFLUENCER,
+    "campaign-app:campaign-join": INFLUENCER,
+    "campaign-app:network-approval": INFLUENCER,
+    "campaign-app:public-campaigns": ANYONE,
+    "campaign-app:register": APPLICATION,
+    "campaign-app:token": APPLICATION,
+}

@@ -1,0 +1,43 @@
+"""Campaign app authentication: the client application's credentials, then the influencer's token.
+
+The application (created in admin, seed 003) sends `X-Client-Id`/`X-Client-Secret` or HTTP
+Basic; the influencer's API token comes as `Authorization: Bearer`. The application is
+recorded on the request, where `accounts.principal.principal_of` finds it.
+"""
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from accounts.services import application_credentials_from_headers, find_application
+
+
+class ClientApplicationAuthentication(authentication.BaseAuthentication):
+    """Requires valid client credentials; leaves the user to the next authenticator."""
+
+    def authenticate(self, request):
+        credentials = application_credentials_from_headers(request.META)
+        if credentials is None:
+            raise exceptions.AuthenticationFailed(
+                "Client application credentials are required (X-Client-Id and X-Client-Secret, or HTTP Basic)."
+            )
+        application = find_application(*credentials)
+        if application is None:
+            raise exceptions.AuthenticationFailed("Invalid client application credentials.")
+        request._request.application = application
+        return None
+
+    def authenticate_header(self, request) -> str:
+        return 'Basic realm="campaign-app"'
+
+
+class ClientApplicationScheme(OpenApiAuthenticationExtension):
+    target_class = ClientApplicationAuthentication
+    name = ["clientId", "clientSecret"]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "apiKey", "in": "header", "name": "X-Client-Id",
+             "description": "Client id of an application created in admin (or send both as HTTP Basic)."},
+            {"type": "apiKey", "in": "header", "name": "X-Client-Secret", "description": "Its client secret."},
+        ]

@@ -1,0 +1,188 @@
+"""Campaign app endpoints (seed 003 App Endpoints): campaigns, leaderboard, joining, networks, accounts.
+
+Every endpoint but the public list needs the client application's credentials; those acting
+for an influencer also need the influencer's token. A request that asks for `text/html`
+gets the full view (a template rendering the same data) instead of JSON.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
+from rest_framework.response import Response
+
+from accounts import services as account_services
+from accounts.models import ApiToken, Publisher
+from campaigns import services
+from campaigns.models import Campaign
+from leadplatform.api.authentication import ApiTokenAuthentication
+from leadplatform.api.surfaces import CAMPAIGN_APP
+from leadplatform.api.throttling import CredentialAccountThrottle, CredentialIPThrottle, SurfaceRateThrottle
+from leadplatform.api.views import SurfaceAPIView
+from tasks.services import join_campaign, leaderboard
+
+from . import serializers as s
+from .authentication import ClientApplicationAuthentication
+
+APP_TOKEN_LIFETIME = timedelta(days=30)
+
+
+class CampaignAppView(SurfaceAPIView):
+    surface = CAMPAIGN_APP
+    authentication_classes = [ClientApplicationAuthentication, ApiTokenAuthentication]
+    renderer_classes = [JSONRenderer]
+
+    def parse(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def visible_campaign(self, campaign_id: int) -> Campaign:
+        """A campaign the caller may see; anything else (draft, cancelled, unknown) is 404."""
+        campaign = Campaign.objects.for_principal(self.principal).filter(pk=campaign_id).first()
+        if campaign is None:
+            raise exceptions.NotFound("Campaign not found.")
+        return campaign
+
+
+class FullView(CampaignAppView):
+    """Answers `Accept: text/html` with the template, anything else with JSON."""
+
+    renderer_classes = [JSONRenderer, TemplateHTMLRenderer]
+
+
+def paginate(queryset, params: dict):
+    start = (params["page"] - 1) * params["per_page"]
+    return queryset[start:start + params["per_page"]]
+
+
+class LeaderboardView(FullView):
+    template_name = "campaigns/app/leaderboard.html"
+
+    @extend_schema(
+        request=s.CampaignIdRequestSerializer, responses=s.LeaderboardSerializer, summary="Get leaderboard",
+        description="Influencers of the campaign ranked by score = 100 × completed (accepted or paid) tasks "
+                    "+ their engagement + their reach ÷ 100, rounded down. Ties: more completed tasks, then "
+                    "the lower user id. Top 100.",
+    )
+    def post(self, request):
+        campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
+        if not campaign.tasks_leaderboard:
+            raise services.RuleBroken("This campaign has no leaderboard.")
+        return Response({"leaderboard": leaderboard(campaign)})
+
+
+class CampaignListView(FullView):
+    template_name = "campaigns/app/campaign_list.html"
+
+    @extend_schema(request=s.CampaignListRequestSerializer, responses=s.CampaignListSerializer, summary="Get campaigns")
+    def post(self, request):
+        params = self.parse(s.CampaignListRequestSerializer)
+        campaigns = services.campaigns_for_influencer(
+            Campaign.objects.for_principal(self.principal), self.principal.publisher,
+            listing=params["filter"], category=params.get("category"), network=params.get("network"),
+        )
+        page = paginate(campaigns, params)
+        return Response({"campaigns": s.CampaignSerializer(page, many=True, context={"request": request}).data})
+
+
+class CampaignDetailView(FullView):
+    template_name = "campaigns/app/campaign_detail.html"
+
+    @extend_schema(request=s.CampaignRequestSerializer, responses=s.CampaignDetailSerializer, summary="Get campaign")
+    def post(self, request):
+        campaign = self.visible_campaign(self.parse(s.CampaignRequestSerializer)["id"])
+        context = {"request": request, "accounts": services.approved_accounts(self.principal.publisher)}
+        return Response(s.CampaignDetailSerializer(campaign, context=context).data)
+
+
+class JoinCampaignView(CampaignAppView):
+    @extend_schema(request=s.CampaignIdRequestSerializer, responses=s.JoinResponseSerializer, summary="Join campaign")
+    def post(self, request):
+        campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
+        task = join_campaign(campaign, self.principal.publisher)
+        return Response({"status": "success", "message": "Successfully joined campaign", "task_id": task.pk})
+
+
+class NetworkApprovalView(CampaignAppView):
+    @extend_schema(
+        request=s.NetworkApprovalRequestSerializer, responses=s.StatusMessageSerializer, summary="Network approval"
+    )
+    def post(self, request):
+        params = self.parse(s.NetworkApprovalRequestSerializer)
+        services.submit_network_for_approval(
+            self.principal.publisher, params["network_type"], params["network_id"], params["network_url"], params["kind"]
+        )
+        return Response({"status": "success", "message": "Network submitted for approval"})
+
+
+class PublicCampaignListView(CampaignAppView):
+    authentication_classes: list = []
+
+    @extend_schema(
+        request=s.PublicCampaignListRequestSerializer, responses=s.PublicCampaignListSerializer,
+        summary="Get public campaigns", auth=[],
+    )
+    def post(self, request):
+        params = self.parse(s.PublicCampaignListRequestSerializer)
+        campaigns = Campaign.objects.public()
+        if params.get("category"):
+            campaigns = campaigns.in_category(params["category"])
+        page = paginate(campaigns.order_by("-id"), params)
+        return Response({"campaigns": s.PublicCampaignSerializer(page, many=True, context={"request": request}).data})
+
+
+# ------------------------------------------------------------------------------
+# Influencer accounts: the application registers an influencer and obtains their token.
+# ------------------------------------------------------------------------------
+class CredentialView(CampaignAppView):
+    authentication_classes = [ClientApplicationAuthentication]
+    throttle_classes = [SurfaceRateThrottle, CredentialAccountThrottle, CredentialIPThrottle]
+
+
+def issue_app_token(user, application) -> dict:
+    token, plaintext = account_services.issue_token(
+        user, name=f"app: {application.name}"[:100], source=ApiToken.Source.WEB,
+        expires_at=timezone.now() + APP_TOKEN_LIFETIME,
+    )
+    return {"token": plaintext, "token_type": "bearer", "user_id": user.pk, "expires_at": token.expires_at}
+
+
+class RegisterView(CredentialView):
+    @extend_schema(
+        request=s.RegisterRequestSerializer, responses={201: s.RegisterResponseSerializer},
+        summary="Register an influencer", description="Creates the user and its influencer profile; returns a token.",
+    )
+    def post(self, request):
+        params = self.parse(s.RegisterRequestSerializer)
+        user = services.register_publisher(**params)
+        body = {"status": "success", "message": "Influencer registered",
+                **issue_app_token(user, self.principal.application)}
+        return Response(s.RegisterResponseSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class InvalidLogin(exceptions.APIException):
+    """401 even though the view authenticates the application, not a user."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "Incorrect username or password."
+    default_code = "authentication_failed"
+
+
+class TokenView(CredentialView):
+    @extend_schema(
+        request=s.TokenRequestSerializer, responses=s.TokenResponseSerializer, summary="Influencer token",
+        description="An influencer's username or e-mail and password, with the application's credentials.",
+    )
+    def post(self, request):
+        params = self.parse(s.TokenRequestSerializer)
+        user = authenticate(request._request, username=params["username"], password=params["password"])
+        if user is None:
+            raise InvalidLogin()
+        publisher = Publisher.objects.filter(user=user).first()
+        services.ensure_publisher_can_act(publisher)
+        return Response(s.TokenResponseSerializer(issue_app_token(user, self.principal.application)).data)

@@ -1,0 +1,70 @@
+"""Campaign app task endpoints (seed 003): the influencer's tasks, complete, leave."""
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from campaigns.api.app.views import CampaignAppView, FullView, paginate
+from tasks import services
+from tasks.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from tasks.models import Task
+
+from . import serializers as s
+
+
+class TaskAppView(CampaignAppView):
+    def own_task(self, task_id: int) -> Task:
+        task = Task.objects.for_principal(self.principal).select_related("campaign").filter(pk=task_id).first()
+        if task is None:
+            raise exceptions.NotFound("Task not found.")
+        return task
+
+
+class TaskListView(FullView):
+    template_name = "tasks/app/task_list.html"
+
+    @extend_schema(request=s.TaskListRequestSerializer, responses=s.TaskListSerializer, summary="Get tasks")
+    def post(self, request):
+        params = self.parse(s.TaskListRequestSerializer)
+        tasks = (
+            Task.objects.for_principal(self.principal)
+            .select_related("campaign", "payment", "submission")
+            .prefetch_related("submission__screenshots")
+            .order_by("-joined_at", "-id")
+        )
+        if params.get("campaign_id"):
+            tasks = tasks.filter(campaign_id=params["campaign_id"])
+        if params.get("status"):
+            tasks = tasks.filter(status=params["status"])
+        context = {"request": request, "now": timezone.now()}
+        return Response({"tasks": s.TaskSerializer(paginate(tasks, params), many=True, context=context).data})
+
+
+class CompleteTaskView(TaskAppView):
+    @extend_schema(
+        request={"multipart/form-data": s.CompleteTaskRequestSerializer,
+                 "application/x-www-form-urlencoded": s.CompleteTaskRequestSerializer,
+                 "application/json": s.CompleteTaskRequestSerializer},
+        responses=s.CompleteTaskResponseSerializer, parameters=[IDEMPOTENCY_PARAMETER], summary="Complete task",
+    )
+    @idempotent
+    def post(self, request):
+        params = self.parse(s.CompleteTaskRequestSerializer)
+        task = self.own_task(params["task_id"])
+        files = [item for item in params["screenshots"] if not isinstance(item, str)]
+        urls = [item for item in params["screenshots"] if isinstance(item, str)]
+        _, payment = services.complete_task(
+            task, self.principal.publisher, post_url=params["post_url"], media_url=params["media_url"],
+            screenshot_urls=urls, screenshot_files=files,
+        )
+        return Response({"status": "success", "message": "Task completed successfully", "payment": payment.total})
+
+
+class LeaveTaskView(TaskAppView):
+    @extend_schema(request=s.TaskIdRequestSerializer, responses=s.StatusMessageSerializer, summary="Leave task")
+    def post(self, request):
+        task = self.own_task(self.parse(s.TaskIdRequestSerializer)["task_id"])
+        services.leave_task(task, self.principal.publisher)
+        return Response({"status": "success", "message": "Task left successfully"})
