@@ -21,3 +21,65 @@ def resend_overdue_webhooks() -> None:
 
     for delivery_id in webhooks.overdue_delivery_ids():
         deliver_webhook.delay(delivery_id)
+
+
+# --- social scrape jobs (issue 5) ----------------------------------------------------
+# Every step is idempotent (conditional UPDATEs, upserts, cursors saved with their page),
+# so acks_late + reject_on_worker_lost redeliver a killed worker's task safely.
+
+
+def _worker_name(task) -> str:
+    import os
+    import socket
+
+    return f"{task.request.hostname or socket.gethostname()}:{os.getpid()}"
+
+
+@shared_task(name="leads.run_next_scrape_job", bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_next_scrape_job(self) -> None:
+    from leads import jobs
+
+    worker = _worker_name(self)
+    job = jobs.claim_next_job(worker)
+    if job is not None:
+        start_scrape_job.run(job.pk, worker=worker)
+
+
+@shared_task(name="leads.start_scrape_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def start_scrape_job(job_id: int, worker: str = "") -> None:
+    from leads import jobs
+
+    lanes = jobs.start_job(job_id, worker or "recovered")
+    for lane in range(lanes):
+        run_scrape_job_lane.delay(job_id, lane)
+
+
+@shared_task(name="leads.run_scrape_job_lane", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_scrape_job_lane(job_id: int, lane: int) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from leads import jobs
+
+    try:
+        result = jobs.run_lane(job_id, lane)
+    except SoftTimeLimitExceeded:
+        result = jobs.LaneResult(handover=True)
+    if result.handover:
+        run_scrape_job_lane.delay(job_id, lane)
+
+
+@shared_task(name="leads.queue_scheduled_scrape_job", ignore_result=True)
+def queue_scheduled_scrape_job(job_id: int) -> None:
+    from leads import jobs
+
+    jobs.queue_scheduled_job(job_id)
+
+
+@shared_task(name="leads.dispatch_scrape_jobs", ignore_result=True)
+def dispatch_scrape_jobs() -> None:
+    from leads import jobs
+
+    for _ in range(min(jobs.due_queued_job_count(), 20)):
+        run_next_scrape_job.delay()
+    for job_id in jobs.stalled_assigned_job_ids():
+        start_scrape_job.delay(job_id)

@@ -275,6 +275,39 @@ PERIODIC_TASKS = {
 }
 
 # ------------------------------------------------------------------------------
+# Social lead generation (issue 5): connectors, job fan-out, fair sharing.
+# ------------------------------------------------------------------------------
+API_ACCESS_MODULES += ["leads.api.access_social"]
+DEMO_MODULES += ["leads.demo_social"]
+# Fernet key (urlsafe base64, 32 bytes) for connector secrets at rest; derived from SECRET_KEY when empty.
+CONNECTOR_SECRETS_KEY = env("CONNECTOR_SECRETS_KEY", default="")
+# Speed modes of a job: requests per second per credential and target units run at once.
+LEADS_SPEED_MODES = {
+    "safe": {"requests_per_second": 0.5, "concurrency": 1},
+    "normal": {"requests_per_second": 2.0, "concurrency": 3},
+    "aggressive": {"requests_per_second": 5.0, "concurrency": 6},
+}
+# Fair sharing: jobs of one advertiser running at once; beyond that they wait in the queue.
+LEADS_MAX_RUNNING_JOBS_PER_ADVERTISER = env.int("LEADS_MAX_RUNNING_JOBS_PER_ADVERTISER", default=2)
+# Per-tenant job volume (RELIABILITY 12): unfinished jobs an advertiser may hold, targets per job.
+LEADS_MAX_OPEN_JOBS_PER_ADVERTISER = env.int("LEADS_MAX_OPEN_JOBS_PER_ADVERTISER", default=200)
+LEADS_MAX_TARGETS_PER_JOB = 100
+# Automatic retries of a failed job: count (per job, overridable) and base backoff in seconds.
+LEADS_JOB_MAX_RETRIES = env.int("LEADS_JOB_MAX_RETRIES", default=3)
+LEADS_JOB_RETRY_BACKOFF_SECONDS = env.int("LEADS_JOB_RETRY_BACKOFF_SECONDS", default=60)
+# Connector HTTP: per-request timeout (below the task soft limit) and retries of one request.
+CONNECTOR_HTTP_TIMEOUT_SECONDS = env.float("CONNECTOR_HTTP_TIMEOUT_SECONDS", default=20.0)
+CONNECTOR_HTTP_MAX_RETRIES = env.int("CONNECTOR_HTTP_MAX_RETRIES", default=4)
+CONNECTOR_HTTP_MAX_RETRY_AFTER_SECONDS = env.int("CONNECTOR_HTTP_MAX_RETRY_AFTER_SECONDS", default=120)
+# Hosted-scraper runs: seconds between polls and the longest a run may take.
+CONNECTOR_RUN_POLL_SECONDS = env.float("CONNECTOR_RUN_POLL_SECONDS", default=5.0)
+CONNECTOR_RUN_TIMEOUT_SECONDS = env.int("CONNECTOR_RUN_TIMEOUT_SECONDS", default=10 * 60)
+# Beat wakes workers for queued social jobs whose backoff has passed and restarts stalled claims.
+PERIODIC_TASKS.update(
+    {"dispatch queued social scrape jobs": {"task": "leads.dispatch_scrape_jobs", "every_seconds": 60, "expires": 55}}
+)
+
+# ------------------------------------------------------------------------------
 # Web scraper (issue 6): the guarded outbound client, crawl limits, webhooks.
 # ------------------------------------------------------------------------------
 # CIDRs outbound requests may reach despite the SSRF deny list (comma-separated, empty by default).

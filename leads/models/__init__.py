@@ -1,7 +1,13 @@
 """Scraping models. core: shared by every scraping surface; one module per further concern."""
 from .core import ContentItem, Lead, Platform, Proxy, ScrapeJob, Target, Webhook, WebhookDelivery, WebResult
+from .social import ConnectorCredential, HashtagQuery, JobPlan, JobUnit, LeadCount
 
 __all__ = [
+    "ConnectorCredential",
+    "HashtagQuery",
+    "JobPlan",
+    "JobUnit",
+    "LeadCount",
     "ContentItem",
     "Lead",
     "Platform",

@@ -1,0 +1,1 @@
+"""API surfaces of the scraping app."""

@@ -1,0 +1,22 @@
+"""Who may call the social lead-generation surfaces (/api/v1/ and /api/social/): rows of the access table."""
+from leadplatform.api.access import TENANT
+
+ACCESS = {
+    # /api/v1/ (seed 000)
+    "v1:jobs-list": TENANT,
+    "v1:jobs-detail": TENANT,
+    "v1:jobs-run": TENANT,
+    "v1:jobs-schedule": TENANT,
+    "v1:targets-list": TENANT,
+    "v1:targets-detail": TENANT,
+    "v1:leads-list": TENANT,
+    "v1:leads-detail": TENANT,
+    "v1:content-analysis-list": TENANT,
+    "v1:content-analysis-detail": TENANT,
+    "v1:stats": TENANT,
+    # /api/social/ (seed 001)
+    "social:tasks-list": TENANT,
+    "social:tasks-detail": TENANT,
+    "social:tasks-reset": TENANT,
+    "social:tasks-result": TENANT,
+}

@@ -1,0 +1,228 @@
+"""Batched, idempotent ingest of leads and content items (DESIGN §6): one statement per batch.
+
+Leads are keyed by (advertiser, platform, username) and content items by (advertiser,
+platform, post_id); a batch is one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE`
+that keeps the freshest non-empty values, so re-running a page never duplicates anything.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.utils import timezone
+
+from .connectors.base import Post, Profile
+
+EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b")
+# International or common national formats with at least 8 digits; dates and counts have fewer or no separators.
+PHONE_RE = re.compile(r"(?<![\w])(?:\+|00)?\d[\d ().-]{6,18}\d(?![\w])")
+MAX_CONTACTS = 5
+
+
+def extract_emails(*texts: str | None) -> list[str]:
+    """E-mail addresses found in bios and profile fields, lower-cased, in order, without repeats."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for match in EMAIL_RE.findall(text or ""):
+            found.setdefault(match.lower().rstrip("."), None)
+    return list(found)[:MAX_CONTACTS]
+
+
+def extract_phones(*texts: str | None) -> list[str]:
+    """Phone numbers (8–15 digits, optional +) found in bios and profile fields, normalised to digits."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for match in PHONE_RE.findall(EMAIL_RE.sub(" ", text or "")):
+            digits = re.sub(r"\D", "", match)
+            if not 8 <= len(digits) <= 15:
+                continue
+            if re.fullmatch(r"(19|20)\d{6}", digits):  # a compact date, not a phone
+                continue
+            prefix = "+" if match.startswith(("+", "00")) else ""
+            found.setdefault(prefix + (digits[2:] if match.startswith("00") else digits), None)
+    return list(found)[:MAX_CONTACTS]
+
+
+def with_contacts(profile: Profile) -> Profile:
+    """The profile with e-mails and phones extracted from its bio and fields added to what the source gave."""
+    profile.emails = list(dict.fromkeys([e.lower() for e in profile.emails] + extract_emails(profile.bio, profile.website, profile.full_name)))[:MAX_CONTACTS]
+    profile.phones = list(dict.fromkeys(profile.phones + extract_phones(profile.bio)))[:MAX_CONTACTS]
+    return profile
+
+
+def engagement_rate(likes: int, comments: int, shares: int, views: int, followers: int | None) -> Decimal | None:
+    """Percent: (likes + comments) per follower of the author, else (likes + comments + shares) per view."""
+    if followers:
+        rate = Decimal(likes + comments) * 100 / Decimal(followers)
+    elif views:
+        rate = Decimal(likes + comments + shares) * 100 / Decimal(views)
+    else:
+        return None
+    return min(rate, Decimal("9999999.99")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def render_engagement_rate(rate: Decimal | None) -> str | None:
+    """The seed's rendering: one decimal and a percent sign ("5.2%")."""
+    if rate is None:
+        return None
+    return f"{rate.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+@dataclass(frozen=True)
+class LeadSource:
+    """Where a batch of leads came from: written on every row of the batch."""
+
+    advertiser_id: int
+    source_type: str = ""
+    job_id: int | None = None
+    target_id: int | None = None
+
+
+def _text(value: str | None, limit: int) -> str:
+    return (value or "").replace("\x00", "")[:limit]
+
+
+def _latest_per_key(profiles: Iterable[Profile]) -> list[Profile]:
+    # One row per key in a statement: ON CONFLICT cannot touch the same row twice.
+    latest: dict[tuple[str, str], Profile] = {}
+    for profile in profiles:
+        username = _text(profile.username, 200).strip().lstrip("@").lower()
+        if username:
+            profile.username = username
+            latest[(profile.platform, username)] = profile
+    return list(latest.values())
+
+
+UPSERT_LEADS_SQL = """
+INSERT INTO leads_lead AS lead (
+    advertiser_id, platform, username, full_name, bio, followers, following, emails, phones, website,
+    is_verified, is_business, blacklisted, outreach_ready, source_type, job_id, target_id, scraped_at, created_at
+)
+SELECT %(advertiser)s, u.platform, u.username, u.full_name, u.bio, u.followers, u.following, u.emails, u.phones,
+       u.website, COALESCE(u.is_verified, false), COALESCE(u.is_business, false), false,
+       (u.emails <> '' OR u.phones <> ''), %(source_type)s, %(job)s, %(target)s, %(now)s, %(now)s
+FROM unnest(%(platform)s::text[], %(username)s::text[], %(full_name)s::text[], %(bio)s::text[],
+            %(followers)s::bigint[], %(following)s::bigint[], %(emails)s::text[], %(phones)s::text[],
+            %(website)s::text[], %(is_verified)s::boolean[], %(is_business)s::boolean[])
+     AS u(platform, username, full_name, bio, followers, following, emails, phones, website, is_verified, is_business)
+ON CONFLICT (advertiser_id, platform, username) DO UPDATE SET
+    full_name = COALESCE(NULLIF(EXCLUDED.full_name, ''), lead.full_name),
+    bio = COALESCE(NULLIF(EXCLUDED.bio, ''), lead.bio),
+    followers = COALESCE(EXCLUDED.followers, lead.followers),
+    following = COALESCE(EXCLUDED.following, lead.following),
+    emails = COALESCE(NULLIF(EXCLUDED.emails, ''), lead.emails),
+    phones = COALESCE(NULLIF(EXCLUDED.phones, ''), lead.phones),
+    website = COALESCE(NULLIF(EXCLUDED.website, ''), lead.website),
+    is_verified = CASE WHEN %(verified_known)s THEN EXCLUDED.is_verified ELSE lead.is_verified END,
+    is_business = CASE WHEN %(business_known)s THEN EXCLUDED.is_business ELSE lead.is_business END,
+    outreach_ready = NOT lead.blacklisted AND (
+        COALESCE(NULLIF(EXCLUDED.emails, ''), lead.emails) <> '' OR COALESCE(NULLIF(EXCLUDED.phones, ''), lead.phones) <> ''
+    ),
+    source_type = COALESCE(NULLIF(EXCLUDED.source_type, ''), lead.source_type),
+    job_id = COALESCE(EXCLUDED.job_id, lead.job_id),
+    target_id = COALESCE(EXCLUDED.target_id, lead.target_id),
+    scraped_at = EXCLUDED.scraped_at
+WHERE lead.scraped_at <= EXCLUDED.scraped_at
+"""
+
+
+def upsert_leads(source: LeadSource, profiles: Sequence[Profile], *, now: datetime | None = None) -> int:
+    """Insert or refresh leads in one statement; returns the rows written (a stale duplicate writes none)."""
+    rows = _latest_per_key(profiles)
+    if not rows:
+        return 0
+    # A flag the source did not report keeps the stored value; mixed batches are split by the caller's page.
+    verified_known = all(p.is_verified is not None for p in rows)
+    business_known = all(p.is_business is not None for p in rows)
+    params = {
+        "advertiser": source.advertiser_id,
+        "source_type": source.source_type,
+        "job": source.job_id,
+        "target": source.target_id,
+        "now": now or timezone.now(),
+        "verified_known": verified_known,
+        "business_known": business_known,
+        "platform": [p.platform for p in rows],
+        "username": [p.username for p in rows],
+        "full_name": [_text(p.full_name, 300) for p in rows],
+        "bio": [_text(p.bio, 5000) for p in rows],
+        "followers": [p.followers for p in rows],
+        "following": [p.following for p in rows],
+        "emails": [",".join(p.emails) for p in rows],
+        "phones": [",".join(p.phones) for p in rows],
+        "website": [_text(p.website, 1000) for p in rows],
+        "is_verified": [p.is_verified for p in rows],
+        "is_business": [p.is_business for p in rows],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT_LEADS_SQL, params)
+        return cursor.rowcount
+
+
+UPSERT_CONTENT_SQL = """
+INSERT INTO leads_contentitem AS item (
+    advertiser_id, platform, post_id, username, author, text, url, posted_at, likes_count, comments_count,
+    shares_count, views_count, engagement_rate, job_id, scraped_at
+)
+SELECT %(advertiser)s, u.platform, u.post_id, u.username, u.author, u.text, u.url, u.posted_at, u.likes, u.comments,
+       u.shares, u.views, u.rate, %(job)s, %(now)s
+FROM unnest(%(platform)s::text[], %(post_id)s::text[], %(username)s::text[], %(author)s::text[], %(text)s::text[],
+            %(url)s::text[], %(posted_at)s::timestamptz[], %(likes)s::bigint[], %(comments)s::bigint[],
+            %(shares)s::bigint[], %(views)s::bigint[], %(rate)s::numeric[])
+     AS u(platform, post_id, username, author, text, url, posted_at, likes, comments, shares, views, rate)
+ON CONFLICT (advertiser_id, platform, post_id) DO UPDATE SET
+    username = COALESCE(NULLIF(EXCLUDED.username, ''), item.username),
+    author = COALESCE(NULLIF(EXCLUDED.author, ''), item.author),
+    text = COALESCE(NULLIF(EXCLUDED.text, ''), item.text),
+    url = COALESCE(NULLIF(EXCLUDED.url, ''), item.url),
+    posted_at = COALESCE(EXCLUDED.posted_at, item.posted_at),
+    likes_count = EXCLUDED.likes_count,
+    comments_count = EXCLUDED.comments_count,
+    shares_count = EXCLUDED.shares_count,
+    views_count = EXCLUDED.views_count,
+    engagement_rate = COALESCE(EXCLUDED.engagement_rate, item.engagement_rate),
+    job_id = COALESCE(EXCLUDED.job_id, item.job_id),
+    scraped_at = EXCLUDED.scraped_at
+WHERE item.scraped_at <= EXCLUDED.scraped_at
+"""
+
+
+def upsert_content_items(
+    advertiser_id: int, posts: Sequence[Post], *, job_id: int | None = None, now: datetime | None = None
+) -> int:
+    """Insert or refresh posts in one statement, engagement rate computed; returns rows written."""
+    latest: dict[tuple[str, str], Post] = {}
+    for post in posts:
+        post_id = _text(post.post_id, 200).strip()
+        if post_id:
+            post.post_id = post_id
+            latest[(post.platform, post_id)] = post
+    rows = list(latest.values())
+    if not rows:
+        return 0
+    params = {
+        "advertiser": advertiser_id,
+        "job": job_id,
+        "now": now or timezone.now(),
+        "platform": [p.platform for p in rows],
+        "post_id": [p.post_id for p in rows],
+        "username": [_text(p.username, 200).lstrip("@").lower() for p in rows],
+        "author": [_text(p.author, 300) for p in rows],
+        "text": [_text(p.text, 20000) for p in rows],
+        "url": [_text(p.url, 1000) for p in rows],
+        "posted_at": [p.posted_at for p in rows],
+        "likes": [max(0, p.likes or 0) for p in rows],
+        "comments": [max(0, p.comments or 0) for p in rows],
+        "shares": [max(0, p.shares or 0) for p in rows],
+        "views": [max(0, p.views or 0) for p in rows],
+        "rate": [
+            engagement_rate(p.likes or 0, p.comments or 0, p.shares or 0, p.views or 0, p.author_followers) for p in rows
+        ],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT_CONTENT_SQL, params)
+        return cursor.rowcount

@@ -1,0 +1,181 @@
+"""Social lead generation: connector credentials, per-target job units, run plans and lead counts.
+
+A `ScrapeJob` (core) fans out into one `JobUnit` per target; each unit keeps the cursor of
+the page it has stored, so a worker killed mid-job resumes without duplicates. `JobPlan`
+holds how a job is queued, retried and scheduled. `LeadCount` rows are maintained by a
+database trigger so the leads list can report exact totals at any size.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from accounts.scoping import TenantScopedQuerySet, scoped_queryset
+
+from .core import Platform, ScrapeJob, Target
+
+
+def _fernet() -> Fernet:
+    """Fernet keyed from CONNECTOR_SECRETS_KEY, or derived from SECRET_KEY when unset."""
+    key = settings.CONNECTOR_SECRETS_KEY
+    if not key:
+        key = base64.urlsafe_b64encode(hashlib.sha256(f"connector-secrets:{settings.SECRET_KEY}".encode()).digest())
+    return Fernet(key)
+
+
+class ConnectorCredential(models.Model):
+    """An advertiser's account at a data provider; the secret is encrypted at rest."""
+
+    class Provider(models.TextChoices):
+        INSTAGRAM_GRAPH = "instagram_graph", "Instagram Graph API"
+        HOSTED_SCRAPER = "hosted_scraper", "Hosted scraper (Apify-style actors)"
+        WEB = "web", "Web pages (profile and link-in-bio sites)"
+
+    advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="connector_credentials")
+    name = models.CharField(max_length=100)
+    provider = models.CharField(max_length=32, choices=Provider.choices)
+    platform = models.CharField(
+        max_length=16, choices=Platform.choices, default=Platform.INSTAGRAM, help_text="Platform this credential serves."
+    )
+    base_url = models.URLField(max_length=500, blank=True, help_text="Provider API root; blank for the provider's default.")
+    account_id = models.CharField(
+        max_length=100, blank=True, help_text="Instagram professional account id (Graph API) or provider user id."
+    )
+    secret_encrypted = models.TextField(blank=True, editable=False)
+    actors = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            'Hosted scraper only. Per job kind: {"followers": {"actor_id": "user~actor", "task": false, '
+            '"input": {"usernames": ["{identifier}"], "limit": "{limit}"}, "fields": {"username": "username", '
+            '"followers": "followersCount"}}}.'
+        ),
+    )
+    hashtag_quota = models.PositiveIntegerField(default=30, help_text="Unique hashtags per 7 days (Graph API).")
+    requests_per_second = models.FloatField(
+        null=True, blank=True, help_text="Upper bound for this credential; the job's speed mode may lower it."
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["advertiser", "provider", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["advertiser", "provider", "name"], name="connector_credential_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()}: {self.name}"
+
+    def set_secret(self, plaintext: str) -> None:
+        self.secret_encrypted = _fernet().encrypt(plaintext.encode()).decode() if plaintext else ""
+
+    @property
+    def secret(self) -> str:
+        if not self.secret_encrypted:
+            return ""
+        try:
+            return _fernet().decrypt(self.secret_encrypted.encode()).decode()
+        except InvalidToken:
+            return ""
+
+    @property
+    def masked_secret(self) -> str:
+        plain = self.secret
+        return f"…{plain[-4:]}" if len(plain) > 8 else ("set" if plain else "")
+
+
+class HashtagQuery(models.Model):
+    """A unique hashtag queried through a Graph API credential (30 per rolling 7 days)."""
+
+    credential = models.ForeignKey(ConnectorCredential, on_delete=models.CASCADE, related_name="hashtag_queries")
+    hashtag = models.CharField(max_length=200)
+    hashtag_id = models.CharField(max_length=100, blank=True)
+    first_queried_at = models.DateTimeField(default=timezone.now)
+
+    objects = scoped_queryset("credential__advertiser").as_manager()
+
+    class Meta:
+        ordering = ["-first_queried_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["credential", "hashtag"], name="hashtag_query_unique_per_credential")
+        ]
+
+
+class JobUnit(models.Model):
+    """One target of a job: the fan-out unit, with its resume cursor and its own counters."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    job = models.ForeignKey(ScrapeJob, on_delete=models.CASCADE, related_name="units")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="job_units")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    lane = models.PositiveIntegerField(null=True, blank=True, help_text="Worker lane running it (resumed by that lane).")
+    cursor = models.TextField(blank=True, help_text="Provider cursor of the next page to fetch.")
+    pages_done = models.PositiveIntegerField(default=0)
+    items_scraped = models.PositiveIntegerField(default=0)
+    leads_stored = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_queryset("job__advertiser").as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["job", "target"], name="job_unit_unique_target")]
+
+    def __str__(self) -> str:
+        return f"job {self.job_id} · {self.target_id}"
+
+
+class JobPlan(models.Model):
+    """How a job runs: whether it waits in the queue, its retry budget and its schedule."""
+
+    job = models.OneToOneField(ScrapeJob, on_delete=models.CASCADE, primary_key=True, related_name="plan")
+    queued_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="Set while the job waits for a worker slot."
+    )
+    not_before = models.DateTimeField(null=True, blank=True, help_text="Retry backoff: not dispatched before this.")
+    max_retries = models.PositiveIntegerField(default=3)
+    retries_used = models.PositiveIntegerField(default=0)
+    periodic_task = models.OneToOneField(
+        PeriodicTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="scrape_job_plan"
+    )
+
+    objects = scoped_queryset("job__advertiser").as_manager()
+
+    def __str__(self) -> str:
+        return f"plan of job {self.job_id}"
+
+
+class LeadCount(models.Model):
+    """Leads per (advertiser, platform, source type, outreach ready); kept by a trigger on the leads table."""
+
+    advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(max_length=16)
+    source_type = models.CharField(max_length=16)
+    outreach_ready = models.BooleanField()
+    count = models.BigIntegerField(default=0)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advertiser", "platform", "source_type", "outreach_ready"], name="lead_count_unique_key"
+            )
+        ]
