@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -230,6 +231,16 @@ class Campaign(models.Model):
         if update_fields is not None and "updated_at" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "updated_at"]
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not isinstance(self.networks, list) or any(n not in Network.values for n in self.networks):
+            errors["networks"] = f"Give a list of networks from: {', '.join(Network.values)}."
+        if not isinstance(self.hashtags, list) or any(not isinstance(t, str) or len(t) > 100 for t in self.hashtags):
+            errors["hashtags"] = "Give a list of hashtags (text, at most 100 characters each)."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def task_duration(self) -> timedelta:

@@ -156,7 +156,7 @@ def submit_network_for_approval(
     return account
 
 
-def approve_social_accounts(accounts, approval: str) -> int:
+def review_social_accounts(accounts, approval: str) -> int:
     return accounts.filter(approval=SocialAccount.Approval.PENDING).update(approval=approval)
 
 

@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 
 from accounts.principal import principal_of
 from leadplatform.api.exceptions import Conflict, Unprocessable
@@ -92,7 +93,8 @@ def idempotent(handler):
             record.delete()
             return response
         record.response_status = response.status_code
-        record.response_body = response.data
+        # Stored as the JSON the client received (Decimal amounts become numbers, as rendered).
+        record.response_body = json.loads(json.dumps(response.data, cls=JSONEncoder))
         record.save(update_fields=["response_status", "response_body"])
         return response
 

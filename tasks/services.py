@@ -12,13 +12,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from rest_framework import exceptions
 
 from accounts.models import Advertiser, Publisher, User
-from campaigns.images import clean_image
+from campaigns.images import ImageRefused, clean_image
 from campaigns.models import Campaign
 from campaigns.money import ZERO, quantize_money
 from campaigns.services import (
@@ -179,7 +179,10 @@ def complete_task(
     if len(screenshot_urls) + len(screenshot_files) > MAX_SCREENSHOTS:
         raise exceptions.ValidationError({"screenshots": f"At most {MAX_SCREENSHOTS} screenshots."})
     # Validate and re-encode the images before taking any lock.
-    images = [clean_image(upload) for upload in screenshot_files]
+    try:
+        images = [clean_image(upload) for upload in screenshot_files]
+    except ImageRefused as exc:
+        raise exceptions.ValidationError({"screenshots": exc.messages}) from None
     with transaction.atomic():
         locked = _locked_task(task)
         if locked.publisher_id != publisher.pk:
@@ -339,8 +342,9 @@ def leaderboard(campaign: Campaign, size: int = LEADERBOARD_SIZE) -> list[dict]:
         Publisher.objects.filter(done)
         .annotate(
             completed_tasks=Count("tasks", filter=done),
-            total_reach=Coalesce(Sum("tasks__reach", filter=done), 0),
-            total_engagement=Coalesce(Sum("tasks__engagement", filter=done), 0),
+            # SUM(bigint) is numeric on PostgreSQL: cast back so "÷ 100" divides integers on every database.
+            total_reach=Cast(Coalesce(Sum("tasks__reach", filter=done), 0), BigIntegerField()),
+            total_engagement=Cast(Coalesce(Sum("tasks__engagement", filter=done), 0), BigIntegerField()),
         )
         .annotate(
             score=F("completed_tasks") * SCORE_PER_COMPLETED_TASK + F("total_engagement")
