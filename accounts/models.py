@@ -31,6 +31,11 @@ class User(AbstractUser):
             return base
         return hashlib.sha256(f"{base}:{self.credentials_valid_after.isoformat()}".encode()).hexdigest()
 
+    def primary_advertiser(self) -> Advertiser | None:
+        """The advertiser a member acts for without a scoped token: their oldest membership."""
+        membership = self.memberships.select_related("advertiser").order_by("id").first()
+        return membership.advertiser if membership else None
+
     @property
     def is_banned(self) -> bool:
         publisher = getattr(self, "publisher", None)

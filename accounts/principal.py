@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .models import Advertiser, ApiToken, Application, Membership, Publisher, User
+from .models import Advertiser, ApiToken, Application, Publisher, User
 
 
 class Kind(str, Enum):
@@ -52,9 +52,9 @@ class Principal:
         publisher = Publisher.objects.filter(user=user).first()
         if publisher is not None:
             return cls(Kind.INFLUENCER, user=user, publisher=publisher, token=token, application=application)
-        membership = Membership.objects.select_related("advertiser").filter(user=user).order_by("id").first()
-        if membership is not None:
-            return cls(Kind.ADVERTISER, user=user, advertiser=membership.advertiser, token=token, application=application)
+        advertiser = user.primary_advertiser()
+        if advertiser is not None:
+            return cls(Kind.ADVERTISER, user=user, advertiser=advertiser, token=token, application=application)
         return cls(Kind.ANONYMOUS, user=user, token=token, application=application)
 
 

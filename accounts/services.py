@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from leadplatform.api.counters import counter_store
 
-from .models import Advertiser, ApiToken, ApiUsageDay, Application, Membership, User, digest_secret
+from .models import Advertiser, ApiToken, ApiUsageDay, Application, Counter, Membership, User, digest_secret
 
 TOKEN_TYPE_PREFIX = "lp_"
 TOKEN_SECRET_BYTES = 32
@@ -122,6 +122,11 @@ def flush_usage_counters() -> int:
         ApiUsageDay.objects.get_or_create(date=day)
         ApiUsageDay.objects.filter(date=day).update(requests=F("requests") + count)
     return moved
+
+
+def purge_expired_counters() -> int:
+    """The database counter store keeps one row per rate-limit window: drop the finished ones."""
+    return Counter.objects.filter(expires_at__lte=timezone.now()).delete()[0]
 
 
 def token_request_count(token: ApiToken) -> int:

@@ -75,7 +75,7 @@ class IntelTokenGetView(SurfaceAPIView):
         serializer = IntelTokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = _authenticated_user(request, serializer.validated_data["email"], serializer.validated_data["password"])
-        advertiser = _sole_advertiser(user)
+        advertiser = user.primary_advertiser()
         if advertiser is None and not user.is_staff:
             raise exceptions.PermissionDenied("This account is not a member of any advertiser.")
         _, plaintext = services.issue_token(
@@ -91,15 +91,9 @@ class IntelTokenResetView(SurfaceAPIView):
     def post(self, request):
         user = request.user
         with transaction.atomic():
-            advertiser = _sole_advertiser(user)
+            advertiser = user.primary_advertiser()
             services.revoke_all_tokens(user, source=ApiToken.Source.INTEL)
             _, plaintext = services.issue_token(
                 user, advertiser=advertiser, name="api-token-get", source=ApiToken.Source.INTEL
             )
         return Response({"token": plaintext})
-
-
-def _sole_advertiser(user: User):
-    """Intel tokens act for the user's advertiser (the first membership)."""
-    membership = user.memberships.select_related("advertiser").order_by("id").first()
-    return membership.advertiser if membership else None

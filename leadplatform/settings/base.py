@@ -278,6 +278,7 @@ DEMO_MODULES = ["accounts.demo", "leads.intel.demo"]
 # ------------------------------------------------------------------------------
 PERIODIC_TASKS = {
     "flush API usage counters": {"task": "accounts.flush_usage_counters", "every_seconds": 60, "expires": 55},
+    "purge expired rate-limit counters": {"task": "accounts.purge_expired_counters", "every_seconds": 3600, "expires": 600},
 }
 
 # ------------------------------------------------------------------------------

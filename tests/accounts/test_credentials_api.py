@@ -132,3 +132,11 @@ def test_login_is_throttled_per_account(api_client, settings):
     user = UserFactory()
     statuses = [api_client.post(LOGIN, {"username": user.username, "password": "bad"}).status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
+
+
+def test_login_is_throttled_per_address_across_accounts(api_client, settings):
+    settings.API_RATES = {**settings.API_RATES, "credentials": "100/minute", "credentials-ip": "2/minute"}
+    statuses = [
+        api_client.post(LOGIN, {"username": f"someone{i}", "password": "bad"}).status_code for i in range(3)
+    ]
+    assert statuses == [401, 401, 429]
