@@ -83,3 +83,20 @@ def dispatch_scrape_jobs() -> None:
         run_next_scrape_job.delay()
     for job_id in jobs.stalled_assigned_job_ids():
         start_scrape_job.delay(job_id)
+
+
+# --- web scraper (issue 6) ---------------------------------------------------------
+
+
+@shared_task(name="leads.run_web_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_web_job(job_id: int) -> None:
+    from leads.engine.runner import run_web_job as run
+
+    run(job_id)
+
+
+@shared_task(name="leads.recheck_proxies", ignore_result=True)
+def recheck_proxies() -> None:
+    from leads import proxies
+
+    proxies.recheck_proxies()

@@ -124,6 +124,9 @@ async def fetch_once(
     max_redirects: int | None = None,
     proxy: str | None = None,
     timeout: float | None = None,
+    method: str = "GET",
+    data: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> FetchResult:
     max_bytes = max_bytes or settings.OUTBOUND_MAX_BYTES
     max_redirects = settings.OUTBOUND_MAX_REDIRECTS if max_redirects is None else max_redirects
@@ -138,12 +141,15 @@ async def fetch_once(
                 None, guard.resolve_checked, parts.hostname, guard.default_port(parts)
             )
         try:
-            async with session.get(
-                URL(url, encoded=False), allow_redirects=False, proxy=proxy, timeout=request_timeout
+            async with session.request(
+                method, URL(url, encoded=False), data=data, headers=headers, allow_redirects=False, proxy=proxy,
+                timeout=request_timeout,
             ) as response:
                 location = response.headers.get("Location")
                 if response.status in REDIRECT_STATUSES and location:
                     url = str(response.url.join(URL(location)))
+                    if response.status in (301, 302, 303) and method != "HEAD":
+                        method, data = "GET", None
                     continue
                 body = await _read_capped(response, max_bytes)
                 return FetchResult(str(response.url), response.status, response.headers, body)
