@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
-from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
+from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, member_role
 
 from .models import BlacklistEntry, Company, IpRange, Magnitude, Person, Site, Turnover, VisitAction, VisitSession
 
@@ -23,11 +23,11 @@ class SiteAdmin(TenantScopedAdmin):
     list_display = ("name", "domain", "key", "active", "advertiser", "created_at")
     list_filter = ("active", "advertiser")
     search_fields = ("name", "domain", "key")
-    readonly_fields = ("key", "snippet")
+    readonly_fields = ("key", "snippet", "created_at")
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        return fields if obj is not None else [field for field in fields if field not in ("key", "snippet")]
+        return fields if obj is not None else [field for field in fields if field not in self.readonly_fields]
 
     @admin.display(description="Tracking snippet (paste before </body>)")
     def snippet(self, obj):
@@ -63,6 +63,7 @@ class CompanyAdmin(CompanyScopedAdmin):
     list_filter = ("country", "turnover", "magnitude")
     search_fields = ("name", "domain", "registration_id")
     list_select_related = ("turnover", "magnitude")
+    readonly_fields = ("created_at",)
 
     def get_inlines(self, request, obj):
         return [IpRangeInline] if request.user.is_staff else []
@@ -106,6 +107,15 @@ class VisitActionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Members are not Django staff: they see the actions of the sessions their admin shows them.
+        if request.user.is_staff:
+            return super().has_view_permission(request, obj)
+        return member_role(request) is not None
+
 
 @admin.register(VisitSession)
 class VisitSessionAdmin(TenantScopedAdmin):
@@ -132,6 +142,7 @@ class BlacklistEntryAdmin(TenantScopedAdmin):
     search_fields = ("domain", "company__name", "note")
     list_select_related = ("company", "advertiser")
     exclude = ("created_by",)
+    readonly_fields = ("created_at",)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -1,0 +1,89 @@
+"""Admin for lead intelligence (scoped to the member's advertiser, snippet shown) and its demo data."""
+import pytest
+
+from accounts import demo as accounts_demo
+from leads.intel import demo
+from leads.intel.models import BlacklistEntry, Company, IpRange, Person, Site, Turnover, VisitAction, VisitSession
+
+from .factories import CompanyFactory, VisitActionFactory, VisitSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member_client(client, owner):
+    client.force_login(owner.user)
+    return client
+
+
+def test_site_page_shows_the_snippet_to_copy(member_client, site, settings):
+    settings.SITE_URL = "https://platform.example"
+    response = member_client.get(f"/admin/intel/site/{site.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert site.key in html
+    assert "https://platform.example/static/intel/tracker.js" in html
+    assert "https://platform.example/api/intel/v1/collect/" in html
+
+
+def test_member_creates_a_site_for_their_own_advertiser(member_client, owner, other_advertiser):
+    response = member_client.post(
+        "/admin/intel/site/add/",
+        {"name": "Shop", "domain": "Shop.Example", "active": "on", "advertiser": other_advertiser.pk},
+    )
+    assert response.status_code == 302, response.content[:500]
+    site = Site.objects.get()
+    assert (site.advertiser, site.domain) == (owner.advertiser, "shop.example")
+    assert site.key.startswith("site_")
+
+
+def test_member_sees_only_their_sessions_with_actions(member_client, site, other_site):
+    mine = VisitSessionFactory(site=site)
+    VisitActionFactory(session=mine, title="Our pricing page")
+    foreign = VisitSessionFactory(site=other_site)
+    listing = member_client.get("/admin/intel/visitsession/")
+    assert listing.status_code == 200
+    assert f"/admin/intel/visitsession/{mine.pk}/change/" in listing.content.decode()
+    assert f"/admin/intel/visitsession/{foreign.pk}/change/" not in listing.content.decode()
+    detail = member_client.get(f"/admin/intel/visitsession/{mine.pk}/change/")
+    assert "Our pricing page" in detail.content.decode()
+    assert member_client.get(f"/admin/intel/visitsession/{foreign.pk}/change/").status_code == 302
+
+
+def test_member_blacklists_a_domain_for_their_advertiser(member_client, owner):
+    response = member_client.post("/admin/intel/blacklistentry/add/", {"domain": "Rival.example", "note": "competitor"})
+    assert response.status_code == 302, response.content[:500]
+    entry = BlacklistEntry.objects.get()
+    assert (entry.advertiser, entry.domain, entry.created_by) == (owner.advertiser, "rival.example", owner.user)
+
+
+def test_members_see_visiting_companies_but_cannot_edit_them_or_ip_ranges(member_client, site):
+    visited = VisitSessionFactory(site=site).company
+    stranger = CompanyFactory()
+    listing = member_client.get("/admin/intel/company/").content.decode()
+    assert visited.name in listing and stranger.name not in listing
+    assert member_client.get("/admin/intel/company/add/").status_code == 403
+    assert member_client.get("/admin/intel/iprange/").status_code == 403
+
+
+def test_staff_keeps_ip_ranges(client, staff):
+    client.force_login(staff.user)
+    company = CompanyFactory()
+    response = client.post("/admin/intel/iprange/add/", {"cidr": "192.0.2.9/24", "company": company.pk, "note": ""})
+    assert response.status_code == 302, response.content[:800]
+    assert IpRange.objects.get().cidr == "192.0.2.0/24"
+    assert client.post("/admin/intel/iprange/add/", {"cidr": "not-a-network", "company": company.pk}).status_code == 200
+
+
+def test_demo_data_is_complete_and_idempotent():
+    for _ in range(2):
+        credentials: dict = {}
+        accounts_demo.seed(credentials)
+        demo.seed(credentials)
+    assert Turnover.objects.count() == len(demo.TURNOVERS)
+    assert Company.objects.count() == len(demo.COMPANIES)
+    assert Site.objects.count() == len(accounts_demo.ADVERTISERS)
+    assert VisitSession.objects.count() == len(accounts_demo.ADVERTISERS) * demo.SESSIONS_PER_SITE
+    assert VisitAction.objects.filter(type="identify").exists()
+    assert Person.objects.count() == len(accounts_demo.ADVERTISERS) * len(demo.PERSONS)
+    assert {site["site_key"] for site in credentials["intel_sites"]} == set(Site.objects.values_list("key", flat=True))
