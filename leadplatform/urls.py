@@ -22,4 +22,6 @@ urlpatterns = [
     path("api/intel/v1/", include("accounts.api.urls_intel")),
     path("api/", include("campaigns.api.app.urls")),  # campaign app: /api/get/…, /api/action/…, /api/app/…
     path("api/intel/v1/", include("leads.intel.api.urls", namespace="intel")),
+    # Campaign backend (seed 003 Backend Endpoints): last, it owns whatever else is under /api/.
+    path("api/", include("campaigns.api.backend.urls")),
 ]

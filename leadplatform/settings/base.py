@@ -352,3 +352,29 @@ PERIODIC_TASKS.update(
 # ------------------------------------------------------------------------------
 API_ACCESS_MODULES += ["campaigns.api.access", "tasks.api.access"]
 DEMO_MODULES += ["campaigns.demo"]
+
+# ------------------------------------------------------------------------------
+# Campaign platform II (issue 4): the backend endpoints, statistics rollups.
+# ------------------------------------------------------------------------------
+INSTALLED_APPS += ["campaigns.stats"]
+API_ACCESS_MODULES += ["campaigns.api.backend.access"]
+# Currency of the platform-wide financial statistics (revenue, payouts).
+PLATFORM_CURRENCY = env("PLATFORM_CURRENCY", default="USD")
+# One periodic task per rollup; each run rolls the closed days after its watermark, once per day.
+PERIODIC_TASKS.update(
+    {
+        f"roll up {name}": {"task": f"campaigns.roll_up_{name}", "every_seconds": 10 * 60, "expires": 9 * 60}
+        for name in ("task_days", "task_network_days", "spend_days", "publisher_activity")
+    }
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "CampaignTypeEnum": "campaigns.models.Campaign.Type",
+        "InvoiceStatusEnum": "campaigns.models.Invoice.Status",
+        "TaskStatusEnum": "tasks.models.Task.Status",
+        "TaskFilterStatusEnum": ["pending", "under_review", "accepted", "rejected", "paid"],
+        "NetworkEnum": "accounts.models.Network",
+        "SuccessStatusEnum": ["success"],
+    }
+)

@@ -1,0 +1,565 @@
+"""Campaign backend endpoints (seed 003, Backend Endpoints): POST, form or JSON bodies, API tokens.
+
+Views parse, resolve ids inside the caller's scope, call a service and render. Who may call
+which route is the table in `access.py`; ids of another advertiser's rows are simply not
+found (404).
+"""
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from accounts import services as account_services
+from accounts.models import Advertiser, Publisher, SocialAccount, User
+from campaigns import backend_services as backend
+from campaigns.models import Campaign, Category, City, Country, Invoice
+from campaigns.services import AVAILABILITY_KEYS, approved_accounts, change_campaign_status, network_availability
+from campaigns.stats import figures
+from leadplatform.api.surfaces import CAMPAIGN_BACKEND
+from leadplatform.api.views import SurfaceAPIView
+from tasks import backend_services as task_backend
+from tasks import services as task_services
+from tasks.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from tasks.models import Task
+
+from . import serializers as s
+
+FORM_OR_JSON = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+EXTRAS_KEY = "social_extras_available"
+
+
+def body(serializer_class) -> dict:
+    """The same request schema for JSON, form and multipart bodies."""
+    return {content_type: serializer_class for content_type in FORM_OR_JSON}
+
+
+def success(message: str, **extra) -> Response:
+    return Response({"status": "success", "message": message, **extra})
+
+
+class BackendView(SurfaceAPIView):
+    surface = CAMPAIGN_BACKEND
+
+    def parse(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    # Everything below resolves ids inside the caller's scope: another tenant's id is "not found".
+    def advertiser(self, advertiser_id: int | None, *, required: bool = False) -> Advertiser | None:
+        """The advertiser named (platform) or the token's own; another advertiser's id is a 404."""
+        principal = self.principal
+        if advertiser_id is None:
+            if principal.is_platform:
+                if required:
+                    raise exceptions.ValidationError({"advertiser_id": "This field is required for platform tokens."})
+                return None
+            return principal.advertiser
+        advertiser = Advertiser.objects.for_principal(principal).filter(pk=advertiser_id).first()
+        if advertiser is None:
+            raise exceptions.NotFound("Advertiser not found.")
+        return advertiser
+
+    def campaigns(self):
+        return Campaign.objects.for_principal(self.principal)
+
+    def campaign(self, campaign_id: int) -> Campaign:
+        campaign = self.campaigns().filter(pk=campaign_id).first()
+        if campaign is None:
+            raise exceptions.NotFound("Campaign not found.")
+        return campaign
+
+    def task(self, task_id: int) -> Task:
+        task = Task.objects.for_principal(self.principal).select_related("campaign").filter(pk=task_id).first()
+        if task is None:
+            raise exceptions.NotFound("Task not found.")
+        return task
+
+    def user(self, user_id: int) -> User:
+        """Platform: any user. Advertiser: an influencer with a task in one of its campaigns."""
+        users = User.objects.select_related("publisher")
+        if not self.principal.is_platform:
+            users = users.filter(publisher__tasks__campaign__in=self.campaigns()).distinct()
+        user = users.filter(pk=user_id).first()
+        if user is None:
+            raise exceptions.NotFound("User not found.")
+        return user
+
+    def scoped_campaigns(self, advertiser_id: int | None):
+        advertiser = self.advertiser(advertiser_id)
+        campaigns = self.campaigns()
+        return campaigns.filter(advertiser=advertiser) if advertiser is not None else campaigns
+
+
+def paginate(queryset, params: dict):
+    start = (params["page"] - 1) * params["per_page"]
+    return queryset[start:start + params["per_page"]]
+
+
+def empty_availability(campaign) -> dict:
+    return {key: {} for key in [*AVAILABILITY_KEYS.values(), EXTRAS_KEY]}
+
+
+# ------------------------------------------------------------------------------
+# Campaigns and tasks lists
+# ------------------------------------------------------------------------------
+class CampaignListView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignListRequestSerializer), responses=s.BackendCampaignSerializer(many=True),
+                   summary="All campaigns",
+                   description="One option at a time; when several are sent advertiser_id wins, then user_id. "
+                               "user_id: the campaigns available to that influencer, with its network availability.")
+    def post(self, request):
+        params = self.parse(s.BackendCampaignListRequestSerializer)
+        campaigns = self.campaigns().order_by("-id")
+        availability = empty_availability
+        if params.get("advertiser_id"):
+            campaigns = campaigns.filter(advertiser=self.advertiser(params["advertiser_id"]))
+        elif params.get("user_id"):
+            publisher = Publisher.objects.filter(user=self.user(params["user_id"])).first()
+            if publisher is None:
+                raise exceptions.NotFound("User not found.")
+            campaigns = campaigns.filter(status__in=Campaign.PUBLISHED_STATUSES).targeting(publisher)
+            accounts = approved_accounts(publisher)
+
+            def availability(campaign):
+                networks = list(campaign.networks or [])
+                extras = {n: (n, SocialAccount.Kind.EXTRA) in set(accounts) for n in networks}
+                return {**network_availability(networks, accounts), EXTRAS_KEY: extras}
+        page = paginate(campaigns, params)
+        context = {"request": request, "availability": availability}
+        return Response(s.BackendCampaignSerializer(page, many=True, context=context).data)
+
+
+class TaskListView(BackendView):
+    @extend_schema(request=body(s.BackendTaskListRequestSerializer), responses=s.BackendTaskSerializer(many=True),
+                   summary="Task list",
+                   description="One option at a time; when several are sent advertiser_id wins, then campaign_id, "
+                               "then status.")
+    def post(self, request):
+        params = self.parse(s.BackendTaskListRequestSerializer)
+        tasks = (Task.objects.for_principal(self.principal)
+                 .select_related("campaign", "payment", "submission", "publisher__user")
+                 .prefetch_related(Prefetch("submission__screenshots"))
+                 .order_by("-id"))
+        if params.get("advertiser_id"):
+            tasks = tasks.filter(campaign__advertiser=self.advertiser(params["advertiser_id"]))
+        elif params.get("campaign_id"):
+            tasks = tasks.filter(campaign=self.campaign(params["campaign_id"]))
+        elif params.get("status"):
+            tasks = tasks.filter(status=params["status"])
+        context = {"request": request, "now": timezone.now()}
+        return Response(s.BackendTaskSerializer(paginate(tasks, params), many=True, context=context).data)
+
+
+# ------------------------------------------------------------------------------
+# Look-ups by e-mail
+# ------------------------------------------------------------------------------
+class AdvertiserCheckView(BackendView):
+    @extend_schema(request=body(s.BackendEmailRequestSerializer), responses=s.CheckResponseSerializer, summary="Advertiser id")
+    def post(self, request):
+        email = self.parse(s.BackendEmailRequestSerializer)["email"]
+        advertiser = Advertiser.objects.filter(contact_email__iexact=email).first()
+        if advertiser is None:
+            raise exceptions.NotFound("Advertiser not found.")
+        return Response({"id": advertiser.pk, "message": "Advertiser already exists"})
+
+
+class UserCheckView(BackendView):
+    @extend_schema(request=body(s.BackendEmailRequestSerializer), responses=s.CheckResponseSerializer, summary="User id")
+    def post(self, request):
+        email = self.parse(s.BackendEmailRequestSerializer)["email"]
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise exceptions.NotFound("User not found.")
+        return Response({"id": user.pk, "message": "User already exists"})
+
+
+# ------------------------------------------------------------------------------
+# Advertiser
+# ------------------------------------------------------------------------------
+class AdvertiserFinancialView(BackendView):
+    @extend_schema(request=body(s.BackendAdvertiserRangeRequestSerializer), responses=s.AdvertiserFinancialSerializer,
+                   summary="Advertiser financial statistics",
+                   description="Payments in the range, in the advertiser's currency; average CPM = spent / reach × 1000.")
+    def post(self, request):
+        params = self.parse(s.BackendAdvertiserRangeRequestSerializer)
+        advertiser = self.advertiser(params.get("advertiser_id"), required=True)
+        return Response(figures.advertiser_financial(advertiser, params.get("date_from"), params.get("date_to")))
+
+
+class MaximumLimitView(BackendView):
+    @extend_schema(request=body(s.BackendAdvertiserRequestSerializer), responses=s.MaximumLimitSerializer,
+                   summary="Maximum limit")
+    def post(self, request):
+        advertiser = self.advertiser(self.parse(s.BackendAdvertiserRequestSerializer).get("advertiser_id"), required=True)
+        return Response({"maximum_limit": advertiser.maximum_limit, "currency": advertiser.currency})
+
+
+class InvoiceListView(BackendView):
+    @extend_schema(request=body(s.BackendInvoiceListRequestSerializer), responses=s.InvoiceListSerializer, summary="Invoices")
+    def post(self, request):
+        params = self.parse(s.BackendInvoiceListRequestSerializer)
+        advertiser = self.advertiser(params.get("advertiser_id"))
+        invoices = Invoice.objects.for_principal(self.principal).order_by("-date", "-id")
+        if advertiser is not None:
+            invoices = invoices.filter(advertiser=advertiser)
+        if params.get("invoice_status"):
+            invoices = invoices.filter(status=params["invoice_status"])
+        if params.get("date_from"):
+            invoices = invoices.filter(date__gte=params["date_from"])
+        if params.get("date_to"):
+            invoices = invoices.filter(date__lte=params["date_to"])
+        return Response({"invoices": s.InvoiceSerializer(invoices, many=True).data})
+
+
+# ------------------------------------------------------------------------------
+# Campaign statistics (all campaigns in scope) and single-campaign statistics
+# ------------------------------------------------------------------------------
+class CampaignsGeneralStatsView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignStatsRequestSerializer), responses=s.CampaignOverviewSerializer,
+                   summary="Campaigns: general statistics", description="Campaigns created in the range, by status.")
+    def post(self, request):
+        params = self.parse(s.BackendCampaignStatsRequestSerializer)
+        campaigns = self.scoped_campaigns(params.get("advertiser_id"))
+        return Response(figures.campaign_overview(campaigns, params.get("date_from"), params.get("date_to")))
+
+
+class CampaignsStatusStatsView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignScopeRequestSerializer), responses=s.CampaignStatusCountsSerializer,
+                   summary="Campaigns: status statistics")
+    def post(self, request):
+        campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
+        return Response(figures.campaign_status_counts(campaigns))
+
+
+class CampaignsNetworkStatsView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignScopeRequestSerializer), responses=s.CampaignNetworkCountsSerializer,
+                   summary="Campaigns: network statistics", description="Campaigns per network.")
+    def post(self, request):
+        campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
+        return Response(figures.campaign_network_counts(campaigns))
+
+
+class CampaignNetworkStatsView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignIdRequestSerializer),
+                   responses=s.CampaignNetworkActivitySerializer,
+                   summary="Campaign: network statistics",
+                   description="Per network: approved posts (tasks accepted or paid), their reach and engagement.")
+    def post(self, request):
+        campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
+        return Response(figures.network_activity(campaign.pk))
+
+
+class CampaignCostStatsView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignIdRequestSerializer), responses=s.CampaignCostsSerializer,
+                   summary="Campaign: cost statistics",
+                   description="Paid to influencers, in the campaign's currency; average CPM = spent / reach × 1000.")
+    def post(self, request):
+        campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
+        return Response(figures.campaign_costs(campaign))
+
+
+# ------------------------------------------------------------------------------
+# Campaign management
+# ------------------------------------------------------------------------------
+class CampaignSettingsView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignSettingsRequestSerializer), responses=s.StatusMessageSerializer,
+                   summary="Campaign settings",
+                   description="`settings` as a JSON object or as bracket form fields (`settings[post_rate]=30`). "
+                               "Known keys only; an unknown key is a 400 naming it.")
+    def post(self, request):
+        campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
+        values = s.CampaignSettingsSerializer(data=s.settings_from_body(request.data))
+        if not values.is_valid():
+            raise exceptions.ValidationError({"settings": values.errors})
+        backend.update_campaign_settings(campaign, values.validated_data)
+        return success("Settings updated successfully")
+
+
+class CampaignStatusView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignStatusRequestSerializer), responses=s.StatusMessageSerializer,
+                   summary="Campaign status",
+                   description="draft → pending → active ⇄ paused → completed | cancelled; anything else is a 409.")
+    def post(self, request):
+        params = self.parse(s.BackendCampaignStatusRequestSerializer)
+        change_campaign_status(self.campaign(params["campaign_id"]), params["status"])
+        return success("Campaign status updated")
+
+
+class PreRegisterView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignIdRequestSerializer), responses=s.StatusMessageSerializer,
+                   summary="Open pre-registration")
+    def post(self, request):
+        backend.open_pre_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
+        return success("Campaign pre-registered")
+
+
+class PostRegisterView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignIdRequestSerializer), responses=s.StatusMessageSerializer,
+                   summary="Open post-registration")
+    def post(self, request):
+        backend.open_post_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
+        return success("Campaign post-registered")
+
+
+# ------------------------------------------------------------------------------
+# Publisher statistics
+# ------------------------------------------------------------------------------
+class PublisherStatusStatsView(BackendView):
+    @extend_schema(request=None, responses=s.PublisherStatusCountsSerializer, summary="Publishers: status statistics")
+    def post(self, request):
+        return Response(figures.publisher_status_counts())
+
+
+class PublisherActivityStatsView(BackendView):
+    @extend_schema(request=body(s.BackendDateRangeRequestSerializer), responses=s.PublisherActivitySerializer,
+                   summary="Publishers: activity statistics",
+                   description="Approved posts in the range (by review day), their reach and engagement.")
+    def post(self, request):
+        params = self.parse(s.BackendDateRangeRequestSerializer)
+        return Response(figures.publisher_activity(params.get("date_from"), params.get("date_to")))
+
+
+# ------------------------------------------------------------------------------
+# User management (platform)
+# ------------------------------------------------------------------------------
+class UserStatusView(BackendView):
+    @extend_schema(request=body(s.BackendUserIdRequestSerializer), responses=s.UserStatusSerializer, summary="User status")
+    def post(self, request):
+        return Response(backend.user_status(self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])))
+
+
+class UserBanView(BackendView):
+    @extend_schema(request=body(s.BackendBanRequestSerializer), responses=s.StatusMessageSerializer, summary="Ban status",
+                   description="A banned user's tokens stop working at once; they can no longer join or complete.")
+    def post(self, request):
+        params = self.parse(s.BackendBanRequestSerializer)
+        backend.set_user_ban(self.user(params["user_id"]), params["banned"], params["reason"])
+        return success("User ban status updated")
+
+
+class UserNotificationView(BackendView):
+    @extend_schema(request=body(s.BackendNotificationRequestSerializer), responses=s.StatusMessageSerializer,
+                   summary="Notify a user", description="Stored (listed in the app) and sent by e-mail.")
+    def post(self, request):
+        params = self.parse(s.BackendNotificationRequestSerializer)
+        backend.notify_user(self.user(params["user_id"]), params["message"], params["type"])
+        return success("Notification sent")
+
+
+class ForceLogoutView(BackendView):
+    @extend_schema(request=body(s.BackendUserIdRequestSerializer), responses=s.StatusMessageSerializer, summary="Force logout",
+                   description="Ends every session and revokes every token of the user.")
+    def post(self, request):
+        account_services.force_logout(self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"]))
+        return success("User logged out")
+
+
+class CustomSocialWallView(BackendView):
+    @extend_schema(request=body(s.BackendSocialWallRequestSerializer), responses=s.StatusMessageSerializer,
+                   summary="Custom social wall")
+    def post(self, request):
+        params = self.parse(s.BackendSocialWallRequestSerializer)
+        backend.add_custom_social_wall(self.user(params["user_id"]), params["network"], params["wall_url"])
+        return success("Custom social wall added")
+
+
+# ------------------------------------------------------------------------------
+# Task management
+# ------------------------------------------------------------------------------
+class TaskStatusView(BackendView):
+    @extend_schema(request=body(s.BackendTaskIdRequestSerializer), responses=s.TaskStatusSerializer, summary="Task status")
+    def post(self, request):
+        task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
+        return Response({"status": task.status, "assigned_date": timezone.localdate(task.joined_at),
+                         "deadline": timezone.localdate(task.deadline)})
+
+
+class TaskPaymentsView(BackendView):
+    @extend_schema(request=body(s.BackendTaskIdRequestSerializer), responses=s.TaskPaymentSerializer, summary="Task payments",
+                   description="The payment made, or what the task earns so far: minimum + post rate + bonuses earned.")
+    def post(self, request):
+        task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
+        payment = getattr(task, "payment", None) if task.status == Task.Status.PAID else None
+        amounts = payment if payment is not None else task_services.payment_breakdown(task)
+        return Response({
+            "payment": amounts.total, "payment_minimum": amounts.minimum, "payment_post": amounts.post,
+            "payment_bonus_reach": amounts.bonus_reach, "payment_bonus_engagement_rate": amounts.bonus_engagement_rate,
+            "payment_bonus_best_post": amounts.bonus_best_post, "paid": payment is not None,
+            "currency": amounts.currency,
+        })
+
+
+TASK_ACTION_MESSAGES = {"approve": "Task approved", "reject": "Task rejected", "pay": "Task paid",
+                        "reopen": "Task reopened"}
+
+
+class TaskActionView(BackendView):
+    @extend_schema(request=body(s.BackendTaskActionRequestSerializer), responses=s.StatusMessageSerializer,
+                   parameters=[IDEMPOTENCY_PARAMETER], summary="Task actions",
+                   description="approve (optionally with the post's metrics), reject (with a reason), pay, reopen "
+                               "(a rejected task goes back to review). The same services as the admin.")
+    @idempotent
+    def post(self, request):
+        params = self.parse(s.BackendTaskActionRequestSerializer)
+        task, actor, action = self.task(params["task_id"]), self.principal.user, params["action"]
+        if action == "approve":
+            metrics = {field: params[field] for field in task_services.METRIC_FIELDS if field in params}
+            task_services.approve_task(task, actor, metrics)
+        elif action == "reject":
+            task_services.reject_task(task, actor, params["reason"])
+        elif action == "pay":
+            task_services.pay_task(task, actor)
+        else:
+            task_backend.reopen_task(task, actor, params["reason"])
+        return success(TASK_ACTION_MESSAGES[action])
+
+
+class CustomTaskView(BackendView):
+    @extend_schema(request=body(s.BackendCustomTaskRequestSerializer), responses=s.CustomTaskResponseSerializer,
+                   summary="Custom task")
+    def post(self, request):
+        params = self.parse(s.BackendCustomTaskRequestSerializer)
+        campaign = self.campaign(params["campaign_id"])
+        publisher = None
+        if params.get("user_id"):
+            publisher = Publisher.objects.filter(user=self.user(params["user_id"])).first()
+            if publisher is None:
+                raise exceptions.NotFound("User not found.")
+        task = task_backend.create_custom_task(
+            campaign, self.principal.user, title=params["title"], description=params["description"],
+            requirements=params["requirements"], publisher=publisher, networks=params.get("networks"),
+            deadline=params.get("deadline"),
+        )
+        return Response({"status": "success", "task_id": task.pk, "message": "Custom task created"})
+
+
+# ------------------------------------------------------------------------------
+# User statistics (platform)
+# ------------------------------------------------------------------------------
+class SexStatsView(BackendView):
+    @extend_schema(request=None, responses=s.SexSharesSerializer, summary="Users: sex statistics")
+    def post(self, request):
+        return Response(figures.sex_shares())
+
+
+class AgeStatsView(BackendView):
+    @extend_schema(request=None, responses=s.AgeSharesSerializer, summary="Users: age statistics")
+    def post(self, request):
+        return Response(figures.age_shares())
+
+
+class PreferenceStatsView(BackendView):
+    @extend_schema(request=None, responses={200: s.PREFERENCE_SHARES_SCHEMA},
+                   summary="Users: preferences statistics",
+                   description="Percent of preferred-category picks: the five most picked categories (slug), then other.")
+    def post(self, request):
+        return Response(figures.preference_shares())
+
+
+# ------------------------------------------------------------------------------
+# General statistics (platform)
+# ------------------------------------------------------------------------------
+class PendingStatsView(BackendView):
+    @extend_schema(request=None, responses=s.PendingCountsSerializer, summary="Pending statistics")
+    def post(self, request):
+        return Response(figures.pending_counts())
+
+
+class GeneralFinancialStatsView(BackendView):
+    @extend_schema(request=body(s.BackendDateRangeRequestSerializer), responses=s.GeneralFinancialSerializer,
+                   summary="Financial statistics",
+                   description="Revenue: paid invoices; payouts: payments to influencers; in the platform currency.")
+    def post(self, request):
+        params = self.parse(s.BackendDateRangeRequestSerializer)
+        return Response(figures.general_financial(params.get("date_from"), params.get("date_to")))
+
+
+class EstimatedPublishersView(BackendView):
+    @extend_schema(request=None, responses=s.EstimatedPublishersSerializer, summary="Estimated publishers")
+    def post(self, request):
+        return Response(figures.estimated_publishers())
+
+
+class PotentialPublishersView(BackendView):
+    @extend_schema(request=None, responses=s.PotentialPublishersSerializer, summary="Potential publishers")
+    def post(self, request):
+        return Response(figures.potential_publishers())
+
+
+# ------------------------------------------------------------------------------
+# Lists
+# ------------------------------------------------------------------------------
+class LocationListView(BackendView):
+    @extend_schema(request=None, responses=s.LocationsSerializer, summary="Locations")
+    def post(self, request):
+        countries = Country.objects.prefetch_related(Prefetch("cities", queryset=City.objects.order_by("name")))
+        return Response({"countries": s.CountryWithCitiesSerializer(countries, many=True).data})
+
+
+class AdvertiserListView(BackendView):
+    @extend_schema(request=None, responses=s.AdvertiserListSerializer, summary="Advertisers")
+    def post(self, request):
+        advertisers = Advertiser.objects.for_principal(self.principal).order_by("name", "id")
+        return Response({"advertisers": s.AdvertiserItemSerializer(advertisers, many=True).data})
+
+
+class AllowedCountryListView(BackendView):
+    @extend_schema(request=None, responses=s.AllowedCountriesSerializer, summary="Allowed countries")
+    def post(self, request):
+        countries = Country.objects.filter(allowed=True)
+        return Response({"countries": s.AllowedCountrySerializer(countries, many=True).data})
+
+
+class AllowedCityListView(BackendView):
+    @extend_schema(request=body(s.BackendCitiesRequestSerializer), responses=s.CitiesSerializer, summary="Allowed cities")
+    def post(self, request):
+        params = self.parse(s.BackendCitiesRequestSerializer)
+        cities = City.objects.filter(allowed=True, country__allowed=True).order_by("name", "id")
+        if params.get("country_id"):
+            cities = cities.filter(country_id=params["country_id"])
+        return Response({"cities": s.NamedSerializer(cities, many=True).data})
+
+
+class AllowedCategoryListView(BackendView):
+    @extend_schema(request=None, responses=s.CategoriesSerializer, summary="Allowed categories")
+    def post(self, request):
+        return Response({"categories": s.NamedSerializer(Category.objects.all(), many=True).data})
+
+
+class AllowedCampaignListView(BackendView):
+    @extend_schema(request=body(s.BackendCampaignScopeRequestSerializer), responses=s.CampaignNamesSerializer,
+                   summary="Allowed campaigns", description="Campaigns influencers can join now (active).")
+    def post(self, request):
+        campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
+        campaigns = campaigns.filter(status=Campaign.Status.ACTIVE).order_by("name", "id")
+        return Response({"campaigns": s.NamedSerializer(campaigns, many=True).data})
+
+
+# ------------------------------------------------------------------------------
+# Tools
+# ------------------------------------------------------------------------------
+class ExchangeView(BackendView):
+    @extend_schema(request=body(s.BackendExchangeRequestSerializer), responses=s.ExchangeResponseSerializer,
+                   summary="Exchange rate", description="Converted with the ExchangeRate table; an unknown currency is a 400.")
+    def post(self, request):
+        params = self.parse(s.BackendExchangeRequestSerializer)
+        base, converted = backend.exchange(params["amount"], params["from"], params["to"])
+        return Response({"base": base, "exchange": converted})
+
+
+class CheckUserView(BackendView):
+    @extend_schema(request=body(s.BackendUserIdRequestSerializer), responses=s.CheckUserResponseSerializer,
+                   summary="Check user")
+    def post(self, request):
+        user = User.objects.select_related("publisher").filter(pk=self.parse(s.BackendUserIdRequestSerializer)["user_id"]).first()
+        if user is None:
+            return Response({"exists": False, "status": None, "joined_date": None})
+        return Response({"exists": True, "status": backend.user_state(user), "joined_date": user.date_joined.date()})
+
+
+class ToolsUserBanView(UserBanView):
+    pass
