@@ -20,6 +20,8 @@ urlpatterns = [
     # Surfaces, most specific base URL first.
     path("api/web/v1/", include("accounts.api.urls_web")),
     path("api/intel/v1/", include("accounts.api.urls_intel")),
+    path("api/v1/", include("leads.api.v1.urls", namespace="v1")),
+    path("api/social/", include("leads.api.social.urls", namespace="social")),
     path("api/", include("campaigns.api.app.urls")),  # campaign app: /api/get/…, /api/action/…, /api/app/…
     path("api/intel/v1/", include("leads.intel.api.urls", namespace="intel")),
     # Campaign backend (seed 003 Backend Endpoints): last, it owns whatever else is under /api/.

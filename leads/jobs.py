@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
@@ -318,8 +319,10 @@ def start_job(job_id: int, worker_id: str) -> int:
         if job is None or job.status not in ACTIVE:
             return 0
         if job.status == Status.ASSIGNED:
+            # started_at marks the run: kept across automatic retries, cleared when a finished job is queued again.
             ScrapeJob.objects.filter(pk=job_id, status=Status.ASSIGNED).update(
-                status=Status.RUNNING, worker_id=worker_id[:200], started_at=timezone.now(), attempts=F("attempts") + 1
+                status=Status.RUNNING, worker_id=worker_id[:200], started_at=Coalesce(F("started_at"), timezone.now()),
+                attempts=F("attempts") + 1,
             )
         target_ids = list(job.targets.values_list("id", flat=True))
         existing = set(JobUnit.objects.filter(job_id=job_id).values_list("target_id", flat=True))
@@ -488,6 +491,7 @@ def store_page(job_id: int, unit_id: int, page: Page) -> PageOutcome:
         unit = JobUnit.objects.select_for_update().select_related("target").get(pk=unit_id)
         target = unit.target
         now = timezone.now()
+        run_started = job.started_at or job.created_at
 
         profiles = [with_contacts(profile) for profile in page.profiles]
         kept = [profile for profile in profiles if passes_filters(profile, job.filters or {})]
@@ -495,9 +499,10 @@ def store_page(job_id: int, unit_id: int, page: Page) -> PageOutcome:
         by_key.pop(("", ""), None)
         already_ours = set()
         if by_key:
+            # Leads this run has stored already (a page fetched again after a crash, or found by two targets).
             already_ours = set(
                 Lead.objects.for_advertiser(job.advertiser_id)
-                .filter(job_id=job.pk, username__in=[key[1] for key in by_key])
+                .filter(job_id=job.pk, username__in=[key[1] for key in by_key], scraped_at__gte=run_started)
                 .values_list("platform", "username")
             )
         fresh = [key for key in by_key if key not in already_ours]
@@ -518,7 +523,7 @@ def store_page(job_id: int, unit_id: int, page: Page) -> PageOutcome:
         if posts and job.max_posts:
             known = set(
                 ContentItem.objects.for_advertiser(job.advertiser_id)
-                .filter(job_id=job.pk, post_id__in=[post.post_id for post in posts])
+                .filter(job_id=job.pk, post_id__in=[post.post_id for post in posts], scraped_at__gte=run_started)
                 .values_list("post_id", flat=True)
             )
             seen: set[str] = set()
@@ -631,8 +636,9 @@ def fail_job(job_id: int, reason: str, *, retry: bool = True) -> None:
                 status=Status.PENDING, worker_id="", error=reason[:2000], assigned_at=None
             )
             # Only the failed targets run again; finished ones keep their leads.
+            # A failed provider run is not resumed: its targets start over (upserts make that safe).
             JobUnit.objects.filter(job_id=job_id, status__in=(JobUnit.Status.FAILED, JobUnit.Status.RUNNING)).update(
-                status=JobUnit.Status.PENDING, lane=None, attempts=0, error=""
+                status=JobUnit.Status.PENDING, lane=None, attempts=0, error="", cursor=""
             )
             ScrapeJob.objects.filter(pk=job_id).update(items_failed=0)
             plan.retries_used += 1

@@ -309,6 +309,17 @@ CONNECTOR_HTTP_MAX_RETRY_AFTER_SECONDS = env.int("CONNECTOR_HTTP_MAX_RETRY_AFTER
 # Hosted-scraper runs: seconds between polls and the longest a run may take.
 CONNECTOR_RUN_POLL_SECONDS = env.float("CONNECTOR_RUN_POLL_SECONDS", default=5.0)
 CONNECTOR_RUN_TIMEOUT_SECONDS = env.int("CONNECTOR_RUN_TIMEOUT_SECONDS", default=10 * 60)
+# OpenAPI names of the social surfaces' choice sets (each seed words statuses its own way).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "LeadsJobStatusEnum": ["queued", "running", "finished", "failed"],
+        "SocialTaskStatusEnum": ["pending", "assigned", "processing", "completed", "failed"],
+        "LeadsJobTypeEnum": ["hashtag", "followers", "following", "likers"],
+        "SocialPlatformEnum": ["instagram", "tiktok", "facebook"],
+        "ScrapePlatformEnum": "leads.models.core.Platform",
+        "TargetTypeEnum": "leads.models.core.Target.Type",
+    }
+)
 # Beat wakes workers for queued social jobs whose backoff has passed and restarts stalled claims.
 PERIODIC_TASKS.update(
     {"dispatch queued social scrape jobs": {"task": "leads.dispatch_scrape_jobs", "every_seconds": 60, "expires": 55}}

@@ -66,36 +66,36 @@ class RateLimiter:
 
 
 class ProxyRotation:
-    """Round-robin over the active proxies of the pool; a proxy that keeps failing is banned."""
+    """Round-robin over the pool's active proxies (`leads.proxies`); a proxy that keeps failing is banned."""
 
     def __init__(self) -> None:
-        from leads.models import Proxy
+        from leads import proxies
 
-        self._proxies = list(Proxy.objects.filter(status=Proxy.Status.ACTIVE).order_by("id").values_list("id", "url"))
-        self._cycle = itertools.cycle(self._proxies) if self._proxies else None
+        self._urls = proxies.active_proxy_urls()
+        self._cycle = itertools.cycle(self._urls) if self._urls else None
         self._lock = threading.Lock()
 
-    def next(self) -> tuple[int, str] | None:
+    def next(self) -> str | None:
         if self._cycle is None:
             return None
         with self._lock:
             return next(self._cycle)
 
     @staticmethod
-    def record(proxy_id: int, ok: bool) -> None:
+    def record(url: str, ok: bool) -> None:
+        from leads import proxies
         from leads.models import Proxy
 
         now = timezone.now()
         if ok:
-            Proxy.objects.filter(pk=proxy_id).update(
+            Proxy.objects.filter(url=url).update(
                 success_count=F("success_count") + 1, consecutive_failures=0, last_used_at=now
             )
             return
-        Proxy.objects.filter(pk=proxy_id).update(
+        Proxy.objects.filter(url=url).update(
             failure_count=F("failure_count") + 1, consecutive_failures=F("consecutive_failures") + 1, last_used_at=now
         )
-        ban_after = getattr(settings, "SCRAPER_PROXY_BAN_AFTER", 5)
-        Proxy.objects.filter(pk=proxy_id, consecutive_failures__gte=ban_after).update(status=Proxy.Status.BANNED)
+        proxies.ban_exhausted()
 
 
 #: Statuses that mean the proxy (not the provider) was refused.
@@ -151,17 +151,17 @@ class ProviderHTTP:
             try:
                 response = outbound.request(
                     method, url, headers=self.headers, json=body, timeout=self.timeout,
-                    proxy=proxy[1] if proxy else None, session=self.session, follow_redirects=False,
+                    proxy=proxy, session=self.session, follow_redirects=False,
                 )
             except outbound.BlockedDestination:
                 raise PermanentConnectorError("The provider address is not allowed.") from None
             except outbound.OutboundError as exc:
                 if proxy:
-                    ProxyRotation.record(proxy[0], ok=False)
+                    ProxyRotation.record(proxy, ok=False)
                 error: ConnectorError = ConnectorError(exc.safe_message)
             else:
                 if proxy:
-                    ProxyRotation.record(proxy[0], ok=response.status not in PROXY_BLOCK_STATUSES)
+                    ProxyRotation.record(proxy, ok=response.status not in PROXY_BLOCK_STATUSES)
                 if response.ok:
                     try:
                         return json.loads(response.body or b"null")

@@ -1,0 +1,1 @@
+"""Seed 001 at /api/social/: group-post scraping tasks."""

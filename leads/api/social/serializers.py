@@ -1,0 +1,138 @@
+"""Request and response shapes of /api/social/ (seed 001): group-post tasks."""
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from leads import jobs
+from leads.models import ContentItem, ScrapeJob
+
+#: Seed 001's status words for the canonical job statuses.
+STATUS_WORDS = {
+    ScrapeJob.Status.PENDING: "pending",
+    ScrapeJob.Status.ASSIGNED: "assigned",
+    ScrapeJob.Status.RUNNING: "processing",
+    ScrapeJob.Status.COMPLETED: "completed",
+    ScrapeJob.Status.FAILED: "failed",
+    ScrapeJob.Status.CANCELLED: "failed",
+}
+STATUSES_OF_WORD = {
+    "pending": [ScrapeJob.Status.PENDING],
+    "assigned": [ScrapeJob.Status.ASSIGNED],
+    "processing": [ScrapeJob.Status.RUNNING],
+    "completed": [ScrapeJob.Status.COMPLETED],
+    "failed": [ScrapeJob.Status.FAILED, ScrapeJob.Status.CANCELLED],
+}
+STATUS_FIELD = serializers.ChoiceField(choices=list(STATUSES_OF_WORD))
+
+
+class SocialTaskResultSerializer(serializers.Serializer):
+    posts_count = serializers.IntegerField()
+    duration_seconds = serializers.IntegerField()
+
+
+class SocialTaskSerializer(serializers.ModelSerializer):
+    """A task as created and listed."""
+
+    group_name = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScrapeJob
+        fields = ["id", "group_id", "group_name", "max_posts", "priority", "status", "created_at"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_group_name(self, job: ScrapeJob) -> str | None:
+        return job.group_name or None
+
+    @extend_schema_field(STATUS_FIELD)
+    def get_status(self, job: ScrapeJob) -> str:
+        return STATUS_WORDS[job.status]
+
+
+class SocialTaskListItemSerializer(SocialTaskSerializer):
+    has_result = serializers.SerializerMethodField()
+    posts_count = serializers.IntegerField(source="items_scraped")
+
+    class Meta(SocialTaskSerializer.Meta):
+        fields = SocialTaskSerializer.Meta.fields + ["has_result", "posts_count"]
+
+    def get_has_result(self, job: ScrapeJob) -> bool:
+        return jobs.task_result(job) is not None
+
+
+class SocialTaskDetailSerializer(SocialTaskSerializer):
+    result = serializers.SerializerMethodField()
+
+    class Meta(SocialTaskSerializer.Meta):
+        fields = SocialTaskSerializer.Meta.fields + ["completed_at", "worker_id", "result"]
+
+    @extend_schema_field(SocialTaskResultSerializer(allow_null=True))
+    def get_result(self, job: ScrapeJob) -> dict | None:
+        return jobs.task_result(job)
+
+
+class SocialTaskCreateSerializer(serializers.Serializer):
+    group_id = serializers.CharField(max_length=200)
+    group_name = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
+    max_posts = serializers.IntegerField(min_value=1, max_value=500)
+    priority = serializers.IntegerField(required=False, allow_null=True, min_value=-1000, max_value=1000)
+
+    def validate_group_id(self, value: str) -> str:
+        value = value.strip().replace("\x00", "")
+        if not value:
+            raise serializers.ValidationError("The group id field is required.")
+        return value
+
+
+class SocialTaskUpdateSerializer(serializers.Serializer):
+    group_name = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
+    max_posts = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    priority = serializers.IntegerField(required=False, allow_null=True, min_value=-1000, max_value=1000)
+
+
+class SocialTaskEnvelopeSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    message = serializers.CharField(required=False)
+    data = SocialTaskDetailSerializer()
+
+
+class SocialMessageSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+class SocialResetTaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = STATUS_FIELD
+    worker_id = serializers.CharField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class SocialTaskResetResponseSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    task = SocialResetTaskSerializer()
+
+
+class SocialResultTaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    group_id = serializers.CharField()
+    status = STATUS_FIELD
+
+
+class SocialPostSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="post_id")
+    message = serializers.CharField(source="text")
+    created_time = serializers.DateTimeField(source="posted_at", allow_null=True)
+    likes = serializers.IntegerField(source="likes_count")
+    comments = serializers.IntegerField(source="comments_count")
+    shares = serializers.IntegerField(source="shares_count")
+
+    class Meta:
+        model = ContentItem
+        fields = ["id", "message", "author", "created_time", "likes", "comments", "shares"]
+
+
+class SocialTaskResultResponseSerializer(serializers.Serializer):
+    task = SocialResultTaskSerializer()
+    result = SocialTaskResultSerializer()
+    posts = SocialPostSerializer(many=True)

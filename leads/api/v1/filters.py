@@ -1,0 +1,86 @@
+"""Query-string filters of /api/v1/ lists (django-filter; bad values are a 400 in seed 000's shape)."""
+from __future__ import annotations
+
+import django_filters
+from django_filters import utils
+from django_filters.rest_framework import DjangoFilterBackend
+from django.db.models import Q
+
+from leads.models import ContentItem, Lead, Platform, ScrapeJob, Target
+
+from .serializers import STATUSES_OF_WORD
+
+
+class JobFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[(word, word) for word in STATUSES_OF_WORD], method="filter_status",
+        help_text="queued, running, finished or failed.",
+    )
+
+    class Meta:
+        model = ScrapeJob
+        fields: list[str] = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status__in=STATUSES_OF_WORD[value])
+
+
+class TargetFilter(django_filters.FilterSet):
+    type = django_filters.ChoiceFilter(field_name="target_type", choices=Target.Type.choices)
+
+    class Meta:
+        model = Target
+        fields: list[str] = []
+
+
+class LeadFilter(django_filters.FilterSet):
+    outreach_ready = django_filters.BooleanFilter()
+    source_type = django_filters.ChoiceFilter(choices=Target.Type.choices)
+    platform = django_filters.ChoiceFilter(choices=Platform.choices)
+    username = django_filters.CharFilter(method="filter_username", max_length=200)
+    job_id = django_filters.NumberFilter(field_name="job_id", min_value=1, max_value=10**18)
+    min_followers = django_filters.NumberFilter(field_name="followers", lookup_expr="gte", min_value=0, max_value=10**15)
+    max_followers = django_filters.NumberFilter(field_name="followers", lookup_expr="lte", min_value=0, max_value=10**15)
+    search = django_filters.CharFilter(method="filter_search", max_length=100, help_text="In username, name or bio.")
+
+    #: Filters the kept counts answer exactly (see LeadsCountedPagination).
+    COUNTED = frozenset({"outreach_ready", "source_type", "platform"})
+
+    class Meta:
+        model = Lead
+        fields: list[str] = []
+
+    def filter_username(self, queryset, name, value):
+        return queryset.filter(username=value.strip().lstrip("@").lower())
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value) | Q(bio__icontains=value))
+
+
+class ContentAnalysisFilter(django_filters.FilterSet):
+    platform = django_filters.ChoiceFilter(choices=Platform.choices)
+    username = django_filters.CharFilter(method="filter_username", max_length=200)
+    job_id = django_filters.NumberFilter(field_name="job_id", min_value=1, max_value=10**18)
+
+    class Meta:
+        model = ContentItem
+        fields: list[str] = []
+
+    def filter_username(self, queryset, name, value):
+        return queryset.filter(username=value.strip().lstrip("@").lower())
+
+
+class RememberingFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend that leaves the bound filterset on the view (the pagination reads it)."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise utils.translate_validation(filterset.errors)
+        view.filterset = filterset
+        return filterset.qs

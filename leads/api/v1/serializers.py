@@ -1,0 +1,242 @@
+"""Request and response shapes of /api/v1/ (seed 000). Fields are listed explicitly."""
+from __future__ import annotations
+
+from django.conf import settings
+from django_celery_beat.validators import crontab_validator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Advertiser
+from leads import jobs
+from leads.ingest import render_engagement_rate
+from leads.models import ContentItem, Lead, Platform, ScrapeJob, Target
+
+#: Seed 000's status words for the canonical job statuses.
+STATUS_WORDS = {
+    ScrapeJob.Status.PENDING: "queued",
+    ScrapeJob.Status.ASSIGNED: "queued",
+    ScrapeJob.Status.RUNNING: "running",
+    ScrapeJob.Status.COMPLETED: "finished",
+    ScrapeJob.Status.FAILED: "failed",
+    ScrapeJob.Status.CANCELLED: "failed",
+}
+STATUSES_OF_WORD = {
+    "queued": [ScrapeJob.Status.PENDING, ScrapeJob.Status.ASSIGNED],
+    "running": [ScrapeJob.Status.RUNNING],
+    "finished": [ScrapeJob.Status.COMPLETED],
+    "failed": [ScrapeJob.Status.FAILED, ScrapeJob.Status.CANCELLED],
+}
+#: Seed 000's job types (group posts live on /api/social/, web jobs on /api/web/v1/).
+JOB_TYPES = [ScrapeJob.Kind.HASHTAG, ScrapeJob.Kind.FOLLOWERS, ScrapeJob.Kind.FOLLOWING, ScrapeJob.Kind.LIKERS]
+SOCIAL_PLATFORMS = [Platform.INSTAGRAM, Platform.TIKTOK, Platform.FACEBOOK]
+
+
+class V1ScheduleSerializer(serializers.Serializer):
+    interval_seconds = serializers.IntegerField(
+        required=False, allow_null=True, min_value=300, max_value=30 * 24 * 3600, help_text="Run every N seconds."
+    )
+    crontab = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=100,
+        help_text='Five crontab fields in UTC, e.g. "0 6 * * 1".',
+    )
+
+    def validate_crontab(self, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            crontab_validator(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(list(exc.messages)) from None
+        return value.strip()
+
+    def validate(self, attrs):
+        if bool(attrs.get("interval_seconds")) == bool(attrs.get("crontab")):
+            raise serializers.ValidationError("Give exactly one of interval_seconds or crontab.")
+        return attrs
+
+
+class V1JobFiltersSerializer(serializers.Serializer):
+    min_followers = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    max_followers = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    has_email = serializers.BooleanField(required=False, allow_null=True, default=None)
+    bio_keywords = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=50, help_text="Any of them in the bio."
+    )
+    verified = serializers.BooleanField(required=False, allow_null=True, default=None)
+    business = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        low, high = attrs.get("min_followers"), attrs.get("max_followers")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"max_followers": ["Must be at least min_followers."]})
+        return {key: value for key, value in attrs.items() if value not in (None, [])}
+
+
+class V1JobSerializer(serializers.ModelSerializer):
+    """A job as listed (seed 000's fields plus progress)."""
+
+    job_type = serializers.CharField(source="kind")
+    status = serializers.SerializerMethodField()
+    users_stored = serializers.IntegerField(source="leads_stored")
+
+    class Meta:
+        model = ScrapeJob
+        fields = ["id", "name", "job_type", "status", "users_stored", "progress", "created_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(STATUSES_OF_WORD)))
+    def get_status(self, job: ScrapeJob) -> str:
+        return STATUS_WORDS[job.status]
+
+
+class V1JobDetailSerializer(V1JobSerializer):
+    target_ids = serializers.SerializerMethodField()
+    filters = V1JobFiltersSerializer()
+    schedule = serializers.SerializerMethodField()
+    max_retries = serializers.SerializerMethodField()
+    retries_used = serializers.SerializerMethodField()
+
+    class Meta(V1JobSerializer.Meta):
+        fields = V1JobSerializer.Meta.fields + [
+            "platform", "speed_mode", "max_leads", "max_leads_per_target", "filters", "target_ids", "priority",
+            "items_scraped", "items_failed", "error", "schedule", "max_retries", "retries_used",
+            "started_at", "completed_at",
+        ]
+
+    def get_target_ids(self, job: ScrapeJob) -> list[int]:
+        return sorted(target.pk for target in job.targets.all())
+
+    @extend_schema_field(V1ScheduleSerializer(allow_null=True))
+    def get_schedule(self, job: ScrapeJob) -> dict | None:
+        return jobs.describe_schedule(job)
+
+    def get_max_retries(self, job: ScrapeJob) -> int:
+        plan = getattr(job, "plan", None)
+        return plan.max_retries if plan else settings.LEADS_JOB_MAX_RETRIES
+
+    def get_retries_used(self, job: ScrapeJob) -> int:
+        plan = getattr(job, "plan", None)
+        return plan.retries_used if plan else 0
+
+
+def tenant_for_create(principal, advertiser_id: int | None) -> int:
+    """The advertiser a new row belongs to: the principal's own; platform staff name one."""
+    if not principal.is_platform:
+        return principal.advertiser_id  # a body advertiser_id is ignored for tenants
+    advertiser = Advertiser.objects.filter(pk=advertiser_id).first() if advertiser_id else None
+    if advertiser is None:
+        raise serializers.ValidationError({"advertiser_id": ["Platform staff must name an existing advertiser."]})
+    return advertiser.pk
+
+
+class V1JobCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    job_type = serializers.ChoiceField(choices=JOB_TYPES)
+    platform = serializers.ChoiceField(choices=SOCIAL_PLATFORMS, default=Platform.INSTAGRAM)
+    speed_mode = serializers.ChoiceField(choices=ScrapeJob.SpeedMode.choices, default=ScrapeJob.SpeedMode.NORMAL)
+    max_leads = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1_000_000)
+    max_leads_per_target = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1_000_000)
+    filters = V1JobFiltersSerializer(required=False)
+    target_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=10**18), min_length=1,
+        max_length=settings.LEADS_MAX_TARGETS_PER_JOB,
+    )
+    priority = serializers.IntegerField(required=False, default=0, min_value=-100, max_value=100)
+    max_retries = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10)
+    schedule = V1ScheduleSerializer(required=False, allow_null=True)
+    advertiser_id = serializers.IntegerField(
+        required=False, min_value=1, max_value=10**18, help_text="Platform staff only: the advertiser the job is for."
+    )
+
+    def validate(self, attrs):
+        principal = self.context["principal"]
+        attrs["advertiser_id"] = tenant_for_create(principal, attrs.get("advertiser_id"))
+        wanted = set(attrs["target_ids"])
+        targets = list(Target.objects.for_principal(principal).filter(pk__in=wanted, advertiser_id=attrs["advertiser_id"]))
+        if len(targets) != len(wanted):
+            raise serializers.ValidationError({"target_ids": ["Target not found."]})
+        attrs["targets"] = targets
+        return attrs
+
+
+class V1JobDeletedSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class V1TargetSerializer(serializers.ModelSerializer):
+    advertiser_id = serializers.IntegerField(
+        write_only=True, required=False, min_value=1, max_value=10**18, help_text="Platform staff only."
+    )
+
+    class Meta:
+        model = Target
+        fields = ["id", "identifier", "target_type", "platform", "status", "created_at", "advertiser_id"]
+        read_only_fields = ["id", "created_at"]
+        extra_kwargs = {"platform": {"default": Platform.INSTAGRAM}, "status": {"default": Target.Status.PENDING}}
+
+    def validate_identifier(self, value: str) -> str:
+        value = value.strip().replace("\x00", "")
+        if not value:
+            raise serializers.ValidationError("This field may not be blank.")
+        return value
+
+    def validate(self, attrs):
+        attrs["advertiser_id"] = tenant_for_create(self.context["principal"], attrs.get("advertiser_id"))
+        exists = Target.objects.for_advertiser(attrs["advertiser_id"]).filter(
+            platform=attrs.get("platform", Platform.INSTAGRAM), target_type=attrs["target_type"],
+            identifier=attrs["identifier"],
+        )
+        if exists.exists():
+            raise serializers.ValidationError({"identifier": ["A target with this identifier and type already exists."]})
+        return attrs
+
+
+class V1LeadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Lead
+        fields = [
+            "id", "username", "full_name", "followers", "emails", "phones", "platform", "outreach_ready", "source_type",
+            "job_id", "created_at",
+        ]
+
+
+class V1LeadDetailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Lead
+        fields = [
+            "id", "username", "full_name", "bio", "followers", "following", "emails", "phones", "website", "platform",
+            "is_verified", "is_business", "blacklisted", "outreach_ready", "source_type", "job_id", "target_id",
+            "scraped_at", "created_at",
+        ]
+
+
+class V1ContentAnalysisSerializer(serializers.ModelSerializer):
+    engagement_rate = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContentItem
+        fields = [
+            "id", "platform", "username", "post_id", "likes_count", "comments_count", "views_count", "shares_count",
+            "engagement_rate", "author", "text", "url", "posted_at", "job_id", "scraped_at",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text='Percent, e.g. "5.2%".'))
+    def get_engagement_rate(self, item: ContentItem) -> str | None:
+        return render_engagement_rate(item.engagement_rate)
+
+
+class V1StatsSerializer(serializers.Serializer):
+    total_leads = serializers.IntegerField()
+    total_jobs = serializers.IntegerField()
+    total_targets = serializers.IntegerField()
+    total_content_analysis = serializers.IntegerField()
+    total_api_requests = serializers.IntegerField()
+    today_api_requests = serializers.IntegerField()
+    token_requests = serializers.IntegerField()
+    token_last_used = serializers.DateTimeField(allow_null=True)
+
+
+def envelope_of(serializer_class, name: str):
+    """The schema of `{"success": true, "data": <serializer>}` (seed 000's single-object envelope)."""
+    return type(name, (serializers.Serializer,), {"success": serializers.BooleanField(), "data": serializer_class()})

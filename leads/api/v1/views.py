@@ -1,0 +1,188 @@
+"""/api/v1/ (seed 000): thin views over the tenant-scoped querysets and the job services."""
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts import services as account_services
+from accounts.models import ApiToken
+from leadplatform.api.exceptions import Conflict
+from leadplatform.api.pagination import LeadsPagination
+from leadplatform.api.surfaces import LEADS
+from leadplatform.api.views import SurfaceAPIView, TenantScopedMixin, SurfaceMixin
+from leads import jobs
+from leads.models import ContentItem, Lead, ScrapeJob, Target
+
+from . import serializers as s
+from .filters import ContentAnalysisFilter, JobFilter, LeadFilter, RememberingFilterBackend, TargetFilter
+from .pagination import LeadsCountedPagination
+
+
+class LeadsViewSet(TenantScopedMixin, SurfaceMixin, viewsets.GenericViewSet):
+    surface = LEADS
+    pagination_class = LeadsPagination
+    filter_backends = [RememberingFilterBackend]
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(LEADS.envelope(self.get_serializer(self.get_object()).data))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List jobs"),
+    retrieve=extend_schema(summary="Get a job", responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobEnvelope")),
+)
+class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
+    queryset = ScrapeJob.objects.filter(kind__in=s.JOB_TYPES)
+    filterset_class = JobFilter
+
+    def refine_queryset(self, queryset):
+        if self.action == "list":
+            return queryset.order_by("-id")
+        return queryset.select_related("plan__periodic_task__interval", "plan__periodic_task__crontab").prefetch_related("targets")
+
+    def get_serializer_class(self):
+        return s.V1JobSerializer if self.action == "list" else s.V1JobDetailSerializer
+
+    def _detail(self, job: ScrapeJob, code: int = status.HTTP_200_OK) -> Response:
+        job = self.get_queryset().get(pk=job.pk)
+        return Response(LEADS.envelope(s.V1JobDetailSerializer(job).data), status=code)
+
+    @extend_schema(
+        summary="Create a job", request=s.V1JobCreateSerializer,
+        responses={201: s.envelope_of(s.V1JobDetailSerializer, "V1JobCreatedEnvelope")},
+    )
+    def create(self, request):
+        serializer = s.V1JobCreateSerializer(data=request.data, context={"principal": self.principal})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            job = jobs.create_job(
+                advertiser_id=data["advertiser_id"], user=request.user, kind=data["job_type"], targets=data["targets"],
+                name=data["name"], platform=data["platform"], speed_mode=data["speed_mode"],
+                max_leads=data.get("max_leads"), max_leads_per_target=data.get("max_leads_per_target"),
+                filters=data.get("filters") or {}, priority=data["priority"], max_retries=data.get("max_retries"),
+                schedule=data.get("schedule"),
+            )
+        except jobs.JobError as exc:
+            raise Conflict(str(exc)) from None
+        return self._detail(job, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Delete a job (a running job is cancelled first)", responses=s.V1JobDeletedSerializer)
+    def destroy(self, request, *args, **kwargs):
+        jobs.delete_job(self.get_object())
+        return Response({"success": True, "message": "Job deleted successfully"})
+
+    @extend_schema(
+        summary="Start executing a job", request=None, responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobQueuedEnvelope")
+    )
+    @action(detail=True, methods=["post"])
+    def run(self, request, *args, **kwargs):
+        try:
+            job = jobs.queue_job(self.get_object())
+        except jobs.JobError as exc:
+            raise Conflict(str(exc)) from None
+        return self._detail(job)
+
+    @extend_schema(
+        summary="Set (PUT) or clear (DELETE) the job's schedule", request=s.V1ScheduleSerializer,
+        responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobScheduledEnvelope"),
+    )
+    @action(detail=True, methods=["put", "delete"])
+    def schedule(self, request, *args, **kwargs):
+        job = self.get_object()
+        if request.method == "DELETE":
+            schedule = None
+        else:
+            serializer = s.V1ScheduleSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            schedule = serializer.validated_data
+        with transaction.atomic():
+            jobs.set_job_schedule(job, schedule)
+        return self._detail(job)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List targets"),
+    retrieve=extend_schema(summary="Get a target", responses=s.envelope_of(s.V1TargetSerializer, "V1TargetEnvelope")),
+)
+class TargetViewSet(mixins.ListModelMixin, LeadsViewSet):
+    queryset = Target.objects.all()
+    serializer_class = s.V1TargetSerializer
+    filterset_class = TargetFilter
+
+    def refine_queryset(self, queryset):
+        return queryset.order_by("-id")
+
+    @extend_schema(
+        summary="Create a target", request=s.V1TargetSerializer,
+        responses={201: s.envelope_of(s.V1TargetSerializer, "V1TargetCreatedEnvelope")},
+    )
+    def create(self, request):
+        serializer = s.V1TargetSerializer(data=request.data, context={"principal": self.principal})
+        serializer.is_valid(raise_exception=True)
+        target = serializer.save()
+        return Response(LEADS.envelope(s.V1TargetSerializer(target).data), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Delete a target", responses=s.V1JobDeletedSerializer)
+    def destroy(self, request, *args, **kwargs):
+        target = self.get_object()
+        if target.jobs.filter(status__in=jobs.ACTIVE).exists():
+            raise Conflict("The target is used by a running job; cancel or delete the job first.")
+        target.delete()
+        return Response({"success": True, "message": "Target deleted successfully"})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List leads"),
+    retrieve=extend_schema(summary="Get a lead", responses=s.envelope_of(s.V1LeadDetailSerializer, "V1LeadEnvelope")),
+)
+class LeadViewSet(mixins.ListModelMixin, LeadsViewSet):
+    queryset = Lead.objects.all()
+    filterset_class = LeadFilter
+    pagination_class = LeadsCountedPagination
+
+    def refine_queryset(self, queryset):
+        return queryset.order_by("-id")
+
+    def get_serializer_class(self):
+        return s.V1LeadSerializer if self.action == "list" else s.V1LeadDetailSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List content analysis"),
+    retrieve=extend_schema(
+        summary="Get a content analysis record", responses=s.envelope_of(s.V1ContentAnalysisSerializer, "V1ContentEnvelope")
+    ),
+)
+class ContentAnalysisViewSet(mixins.ListModelMixin, LeadsViewSet):
+    queryset = ContentItem.objects.all()
+    serializer_class = s.V1ContentAnalysisSerializer
+    filterset_class = ContentAnalysisFilter
+
+    def refine_queryset(self, queryset):
+        return queryset.order_by("-id")
+
+
+class StatsView(SurfaceAPIView):
+    surface = LEADS
+
+    @extend_schema(summary="Statistics and your token usage", responses=s.envelope_of(s.V1StatsSerializer, "V1StatsEnvelope"))
+    def get(self, request):
+        principal = self.principal
+        total, today = account_services.platform_request_counts()
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        token_requests = account_services.token_request_count(token) if token else 0
+        data = {
+            "total_leads": Lead.objects.for_principal(principal).count(),
+            "total_jobs": ScrapeJob.objects.for_principal(principal).filter(kind__in=s.JOB_TYPES).count(),
+            "total_targets": Target.objects.for_principal(principal).count(),
+            "total_content_analysis": ContentItem.objects.for_principal(principal).count(),
+            "total_api_requests": total,
+            "today_api_requests": today,
+            "token_requests": token_requests,
+            "token_last_used": token.last_used_at if token else None,
+        }
+        return Response(LEADS.envelope(s.V1StatsSerializer(data).data))
