@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/redoc", SpectacularRedocView.as_view(url_name="openapi-schema"), name="redoc"),
     # Surfaces, most specific base URL first.
     path("api/web/v1/", include("accounts.api.urls_web")),
+    path("api/web/v1/", include("leads.api.web.urls", namespace="web")),
     path("api/intel/v1/", include("accounts.api.urls_intel")),
     path("api/v1/", include("leads.api.v1.urls", namespace="v1")),
     path("api/social/", include("leads.api.social.urls", namespace="social")),

@@ -328,6 +328,8 @@ PERIODIC_TASKS.update(
 # ------------------------------------------------------------------------------
 # Web scraper (issue 6): the guarded outbound client, crawl limits, webhooks.
 # ------------------------------------------------------------------------------
+API_ACCESS_MODULES += ["leads.api.access_web"]
+DEMO_MODULES += ["leads.demo_web"]
 # CIDRs outbound requests may reach despite the SSRF deny list (comma-separated, empty by default).
 SCRAPER_ALLOWED_NETWORKS = env("SCRAPER_ALLOWED_NETWORKS", default="")
 # One outbound request: total seconds (below the task soft limit), bytes read, redirects followed.
@@ -352,6 +354,7 @@ WEBHOOK_MAX_RETRY_DELAY_SECONDS = env.int("WEBHOOK_MAX_RETRY_DELAY_SECONDS", def
 WEBHOOK_MAX_PER_ADVERTISER = env.int("WEBHOOK_MAX_PER_ADVERTISER", default=20)
 PERIODIC_TASKS.update(
     {
+        "re-check scraper proxies": {"task": "leads.recheck_proxies", "every_seconds": 15 * 60, "expires": 14 * 60},
         "re-send overdue webhook deliveries": {
             "task": "leads.resend_overdue_webhooks", "every_seconds": 5 * 60, "expires": 4 * 60,
         },

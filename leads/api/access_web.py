@@ -1,0 +1,14 @@
+"""Who may call the web-scraper surface (/api/web/v1/): rows of the access table."""
+from leadplatform.api.access import TENANT
+
+ACCESS = {
+    "web:jobs": TENANT,
+    "web:job-detail": TENANT,
+    "web:results": TENANT,
+    "web:results-export": TENANT,
+    "web:monitoring-stats": TENANT,
+    "web:monitoring-proxies": TENANT,
+    "web:monitoring-system": TENANT,
+    "web:webhooks": TENANT,
+    "web:webhook-detail": TENANT,
+}

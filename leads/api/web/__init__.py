@@ -1,0 +1,1 @@
+"""The web-scraper surface (seed 004) at /api/web/v1/."""

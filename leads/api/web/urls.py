@@ -1,0 +1,18 @@
+"""/api/web/v1/ (seed 004): jobs, results and export, monitoring, webhooks. Auth routes: accounts.api.urls_web."""
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("jobs", views.JobListCreateView.as_view(), name="jobs"),
+    path("jobs/<uuid:job_id>", views.JobDetailView.as_view(), name="job-detail"),
+    path("results/<uuid:job_id>", views.ResultsView.as_view(), name="results"),
+    path("results/<uuid:job_id>/export", views.ResultsExportView.as_view(), name="results-export"),
+    path("monitoring/stats", views.MonitoringStatsView.as_view(), name="monitoring-stats"),
+    path("monitoring/proxies", views.MonitoringProxiesView.as_view(), name="monitoring-proxies"),
+    path("monitoring/system", views.MonitoringSystemView.as_view(), name="monitoring-system"),
+    path("webhooks", views.WebhookListCreateView.as_view(), name="webhooks"),
+    path("webhooks/<id:pk>", views.WebhookDetailView.as_view(), name="webhook-detail"),
+]
