@@ -91,6 +91,8 @@ class TenantScopedAdmin(admin.ModelAdmin):
     def _member_may(self, request, editing: bool) -> bool | None:
         if request.user.is_staff:
             return None
+        if not request.user.is_authenticated:
+            return False  # the admin login page lists apps for the anonymous visitor too
         role = member_role(request)
         if role is None:
             return False

@@ -1,8 +1,21 @@
 """The admin site: platform staff and advertiser members (who are not Django staff) may enter."""
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class MemberAdminAuthenticationForm(AdminAuthenticationForm):
+    """Django's admin login accepts staff only; advertiser members log in here too."""
+
+    def confirm_login_allowed(self, user) -> None:
+        if user.is_staff or user.memberships.exists():
+            AuthenticationForm.confirm_login_allowed(self, user)
+        else:
+            super().confirm_login_allowed(user)
 
 
 class PlatformAdminSite(admin.AdminSite):
+    login_form = MemberAdminAuthenticationForm
     site_header = "Lead platform"
     site_title = "Lead platform admin"
     index_title = "Campaigns, tasks, scraping and leads"
