@@ -11,6 +11,9 @@ from leads.models import ContentItem, Lead, Platform, ScrapeJob, Target
 from .serializers import STATUSES_OF_WORD
 
 
+BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False}
+
+
 class JobFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=[(word, word) for word in STATUSES_OF_WORD], method="filter_status",
@@ -34,7 +37,10 @@ class TargetFilter(django_filters.FilterSet):
 
 
 class LeadFilter(django_filters.FilterSet):
-    outreach_ready = django_filters.BooleanFilter()
+    outreach_ready = django_filters.TypedChoiceFilter(
+        choices=[(word, word) for word in BOOLEAN_WORDS], coerce=lambda word: BOOLEAN_WORDS[word],
+        help_text="true or false.",
+    )
     source_type = django_filters.ChoiceFilter(choices=Target.Type.choices)
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     username = django_filters.CharFilter(method="filter_username", max_length=200)

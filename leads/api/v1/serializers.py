@@ -91,7 +91,7 @@ class V1JobSerializer(serializers.ModelSerializer):
 
 class V1JobDetailSerializer(V1JobSerializer):
     target_ids = serializers.SerializerMethodField()
-    filters = V1JobFiltersSerializer()
+    filters = serializers.SerializerMethodField()
     schedule = serializers.SerializerMethodField()
     max_retries = serializers.SerializerMethodField()
     retries_used = serializers.SerializerMethodField()
@@ -102,6 +102,10 @@ class V1JobDetailSerializer(V1JobSerializer):
             "items_scraped", "items_failed", "error", "schedule", "max_retries", "retries_used",
             "started_at", "completed_at",
         ]
+
+    @extend_schema_field(V1JobFiltersSerializer)
+    def get_filters(self, job: ScrapeJob) -> dict:
+        return job.filters or {}
 
     def get_target_ids(self, job: ScrapeJob) -> list[int]:
         return sorted(target.pk for target in job.targets.all())
