@@ -103,10 +103,12 @@ def post_activity(*, advertiser_id=None, campaign_id=None, date_from=None, date_
     return {key: int(rolled[key]) + int(live[key]) for key in sums}
 
 
-def network_activity(campaign_id: int, *, use_rollups=True) -> dict[str, dict[str, int]]:
-    """Per network of the campaign: approved posts, reach, engagement."""
+def network_activity(campaign: Campaign, *, use_rollups=True) -> dict[str, dict[str, int]]:
+    """Per network of the campaign (each of its networks, even without posts): approved posts, reach, engagement."""
+    campaign_id = campaign.pk
     days = split("task_network_day", None, None, use_rollups)
     figures: dict[str, dict[str, int]] = defaultdict(lambda: {"posts": 0, "reach": 0, "engagement": 0})
+    figures.update({network: {"posts": 0, "reach": 0, "engagement": 0} for network in campaign.networks or []})
     rolled = (days.rolled(TaskNetworkDay.objects.filter(campaign_id=campaign_id)).values("network")
               .annotate(posts=Sum("posts"), reach=Sum("reach"), engagement=Sum("engagement")).order_by("network"))
     for row in rolled:

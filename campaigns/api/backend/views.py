@@ -250,7 +250,7 @@ class CampaignNetworkStatsView(BackendView):
                    description="Per network: approved posts (tasks accepted or paid), their reach and engagement.")
     def post(self, request):
         campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
-        return Response(figures.network_activity(campaign.pk))
+        return Response(figures.network_activity(campaign))
 
 
 class CampaignCostStatsView(BackendView):
