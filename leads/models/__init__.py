@@ -1,6 +1,7 @@
 """Scraping models. core: shared by every scraping surface; one module per further concern."""
 from .core import ContentItem, Lead, Platform, Proxy, ScrapeJob, Target, Webhook, WebhookDelivery, WebResult
 from .social import ConnectorCredential, HashtagQuery, JobPlan, JobUnit, LeadCount
+from .web import WebJob
 
 __all__ = [
     "ConnectorCredential",
@@ -16,5 +17,6 @@ __all__ = [
     "Target",
     "Webhook",
     "WebhookDelivery",
+    "WebJob",
     "WebResult",
 ]
