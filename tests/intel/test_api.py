@@ -416,3 +416,26 @@ def test_list_query_count_is_constant(resource, site, django_assert_max_num_quer
     _rows(site, user, 18)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(results(client.get(f"{BASE}/{resource}/", {"page_size": 50}))) == 20
+
+
+def test_plain_session_representation_equals_drfs_own(visit, monkeypatch):
+    """The hot-path renderer (PlainRepresentation) must say exactly what DRF's fields would."""
+    from rest_framework import serializers
+
+    from leads.intel.api.serializers import PlainRepresentation, VisitSessionSerializer
+
+    visit.ip_address = "2001:db8::1"
+    visit.save()
+    VisitActionFactory(session=visit, type="identify", email="ann@buyer.example", time_on_page=None)
+    bare = VisitSessionFactory(site=visit.site, company=None)
+    sessions = list(
+        type(visit).objects.select_related("company", "person").prefetch_related("actions").filter(
+            pk__in=[visit.pk, bare.pk]
+        )
+    )
+    plain = VisitSessionSerializer(sessions, many=True).data
+    monkeypatch.setattr(
+        PlainRepresentation, "to_representation",
+        lambda self, instance: serializers.ModelSerializer.to_representation(self, instance),
+    )
+    assert VisitSessionSerializer(sessions, many=True).data == plain

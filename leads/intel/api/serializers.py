@@ -1,9 +1,11 @@
 """Serializers of the /api/intel/v1 surface and of the snippet's collect payload."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.core.validators import RegexValidator
+from django.db import models
 from rest_framework import serializers
 
 from accounts.models import Advertiser
@@ -20,6 +22,66 @@ from ..models import (
     VisitAction,
     VisitSession,
 )
+
+
+def utc_iso(value: datetime | None) -> str | None:
+    """As DRF renders a datetime with TIME_ZONE = UTC: ISO 8601 ending in Z."""
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class PlainRepresentation:
+    """Renders `Meta.fields` by plain attribute access: the sessions list is the hot path
+    (bench/intel.py), and DRF's per-field machinery costs more than the query.
+
+    Output equals the ModelSerializer's own for the field types used here (a test compares
+    them): relations as ids unless a nested serializer is declared, datetimes as UTC with Z.
+    """
+
+    #: Nested serializers (also PlainRepresentation) by field name; `many` ones are managers.
+    plain_nested: dict[str, tuple[type, bool]] = {}
+    _plan: list[tuple[str, str, object]] | None = None
+
+    @classmethod
+    def plain_plan(cls) -> list[tuple[str, str, object]]:
+        if cls.__dict__.get("_plan") is None:
+            plan = []
+            for name in cls.Meta.fields:
+                if name in cls.plain_nested:
+                    plan.append((name, "nested", cls.plain_nested[name]))
+                    continue
+                field = cls.Meta.model._meta.get_field(name)
+                if field.is_relation:
+                    plan.append((name, "attr", field.attname))
+                elif isinstance(field, models.DateTimeField):
+                    plan.append((name, "datetime", name))
+                else:
+                    plan.append((name, "attr", name))
+            cls._plan = plan
+        return cls._plan
+
+    def to_representation(self, instance):
+        return plain_representation(type(self), instance)
+
+
+def plain_representation(serializer_class: type, instance) -> dict:
+    data = {}
+    for name, kind, how in serializer_class.plain_plan():
+        if kind == "attr":
+            data[name] = getattr(instance, how)
+        elif kind == "datetime":
+            data[name] = utc_iso(getattr(instance, how))
+        else:
+            nested_class, many = how
+            value = getattr(instance, name)
+            if many:
+                data[name] = [plain_representation(nested_class, item) for item in value.all()]
+            else:
+                data[name] = None if value is None else plain_representation(nested_class, value)
+    return data
+
 
 # ------------------------------------------------------------------------------
 # Reference data
@@ -49,7 +111,7 @@ class CompanySerializer(serializers.ModelSerializer):
         ]
 
 
-class CompanyBriefSerializer(serializers.ModelSerializer):
+class CompanyBriefSerializer(PlainRepresentation, serializers.ModelSerializer):
     class Meta:
         model = Company
         fields = ["id", "name", "domain", "country"]
@@ -66,13 +128,13 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "email", "position", "company", "first_seen_at", "last_seen_at"]
 
 
-class PersonBriefSerializer(serializers.ModelSerializer):
+class PersonBriefSerializer(PlainRepresentation, serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "name", "email"]
 
 
-class VisitActionSerializer(serializers.ModelSerializer):
+class VisitActionSerializer(PlainRepresentation, serializers.ModelSerializer):
     class Meta:
         model = VisitAction
         fields = [
@@ -81,10 +143,16 @@ class VisitActionSerializer(serializers.ModelSerializer):
         ]
 
 
-class VisitSessionSerializer(serializers.ModelSerializer):
+class VisitSessionSerializer(PlainRepresentation, serializers.ModelSerializer):
     company = CompanyBriefSerializer(read_only=True, allow_null=True)
     person = PersonBriefSerializer(read_only=True, allow_null=True)
     actions = VisitActionSerializer(many=True, read_only=True)
+
+    plain_nested = {
+        "company": (CompanyBriefSerializer, False),
+        "person": (PersonBriefSerializer, False),
+        "actions": (VisitActionSerializer, True),
+    }
 
     class Meta:
         model = VisitSession
