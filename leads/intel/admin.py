@@ -120,7 +120,8 @@ class VisitActionInline(admin.TabularInline):
 @admin.register(VisitSession)
 class VisitSessionAdmin(TenantScopedAdmin):
     list_display = ("id", "site", "company", "person", "started_at", "page_count", "duration", "ip_address")
-    list_filter = ("site", "advertiser")
+    # Only the sites of the rows shown: a plain related filter would list every tenant's sites.
+    list_filter = (("site", admin.RelatedOnlyFieldListFilter), "advertiser")
     search_fields = ("company__name", "company__domain", "person__email", "landing_url", "hostname")
     list_select_related = ("site", "company", "person")
     date_hierarchy = "started_at"

@@ -48,6 +48,7 @@ def test_member_sees_only_their_sessions_with_actions(member_client, site, other
     detail = member_client.get(f"/admin/intel/visitsession/{mine.pk}/change/")
     assert "Our pricing page" in detail.content.decode()
     assert member_client.get(f"/admin/intel/visitsession/{foreign.pk}/change/").status_code == 302
+    assert other_site.name not in listing.content.decode()  # not even in the site filter
 
 
 def test_member_blacklists_a_domain_for_their_advertiser(member_client, owner):

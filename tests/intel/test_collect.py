@@ -3,7 +3,9 @@ import json
 import time
 
 import pytest
+from django.db import transaction
 
+from leads.intel import services, tasks
 from leads.intel.models import Person, VisitAction, VisitSession
 
 from .factories import BlacklistEntryFactory, CompanyFactory, IpRangeFactory
@@ -76,6 +78,17 @@ def test_the_write_is_queued_after_commit(api_client, site, celery_eager, django
         assert post(api_client, batch(site, page())).status_code == 202
     assert len(callbacks) == 1
     assert not VisitSession.objects.exists()
+
+
+def test_rolled_back_transaction_publishes_nothing(site, monkeypatch, django_capture_on_commit_callbacks):
+    published = []
+    monkeypatch.setattr(tasks.record_visit_batch, "delay", lambda *args: published.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.accept_collected_batch(site, "192.0.2.10", "ua", batch(site, page()))
+            raise RuntimeError("the request failed after queueing")
+        services.accept_collected_batch(site, "192.0.2.10", "ua", batch(site, page()))
+    assert len(published) == 1
 
 
 def test_blacklisted_company_is_not_recorded(api_client, site, celery_eager, django_capture_on_commit_callbacks):
