@@ -20,6 +20,7 @@ from accounts.models import ApiToken, Publisher
 from campaigns import services
 from campaigns.models import Campaign
 from leadplatform.api.authentication import ApiTokenAuthentication
+from leadplatform.api.schema import SurfaceAutoSchema
 from leadplatform.api.surfaces import CAMPAIGN_APP
 from leadplatform.api.throttling import CredentialAccountThrottle, CredentialIPThrottle, SurfaceRateThrottle
 from leadplatform.api.views import SurfaceAPIView
@@ -31,8 +32,18 @@ from .authentication import ClientApplicationAuthentication
 APP_TOKEN_LIFETIME = timedelta(days=30)
 
 
+class CampaignAppSchema(SurfaceAutoSchema):
+    def get_auth(self):
+        """The application's credentials and the influencer's token together (AND), not either one."""
+        combined: dict = {}
+        for requirement in super().get_auth():
+            combined.update(requirement)
+        return [combined] if combined else []
+
+
 class CampaignAppView(SurfaceAPIView):
     surface = CAMPAIGN_APP
+    schema = CampaignAppSchema()
     authentication_classes = [ClientApplicationAuthentication, ApiTokenAuthentication]
     renderer_classes = [JSONRenderer]
 

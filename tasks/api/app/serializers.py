@@ -33,7 +33,6 @@ class TaskIdRequestSerializer(serializers.Serializer):
     task_id = object_id()
 
 
-@extend_schema_field({"oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "format": "binary"}]})
 class ScreenshotField(serializers.Field):
     """A screenshot: a URL or an uploaded image (validated and re-encoded by the service)."""
 
@@ -59,6 +58,24 @@ class CompleteTaskRequestSerializer(serializers.Serializer):
 
     def validate_screenshots(self, items: list) -> list:
         return list(items)
+
+
+class CompleteTaskUploadSerializer(CompleteTaskRequestSerializer):
+    """The multipart form of the same request, as documented: screenshot files (URL strings may be mixed in)."""
+
+    screenshots = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=MAX_SCREENSHOTS,
+        help_text="Image files (JPEG, PNG, WebP); screenshot URLs may be sent under the same name.",
+    )
+
+
+class CompleteTaskLinksSerializer(CompleteTaskRequestSerializer):
+    """The JSON and url-encoded form of the request: screenshots as URLs."""
+
+    screenshots = serializers.ListField(
+        child=serializers.URLField(max_length=500), required=False, max_length=MAX_SCREENSHOTS,
+        help_text="Screenshot URLs.",
+    )
 
 
 # ------------------------------------------------------------------------------

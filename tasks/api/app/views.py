@@ -44,9 +44,9 @@ class TaskListView(FullView):
 
 class CompleteTaskView(TaskAppView):
     @extend_schema(
-        request={"multipart/form-data": s.CompleteTaskRequestSerializer,
-                 "application/x-www-form-urlencoded": s.CompleteTaskRequestSerializer,
-                 "application/json": s.CompleteTaskRequestSerializer},
+        request={"multipart/form-data": s.CompleteTaskUploadSerializer,
+                 "application/x-www-form-urlencoded": s.CompleteTaskLinksSerializer,
+                 "application/json": s.CompleteTaskLinksSerializer},
         responses=s.CompleteTaskResponseSerializer, parameters=[IDEMPOTENCY_PARAMETER], summary="Complete task",
     )
     @idempotent
