@@ -80,6 +80,15 @@ def _reencode(image: Image.Image, image_format: str) -> bytes:
     return output.getvalue()
 
 
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def validate_attachment_size(upload) -> None:
+    """The campaign brief (a PDF or an image) is served to influencers as is: cap its size."""
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(f"The attachment is larger than {MAX_ATTACHMENT_BYTES} bytes.", code="too_large")
+
+
 def campaign_image_path(instance, filename: str) -> str:
     """campaigns/advertiser_<id>/<date>__<time>__<name>, the layout the seed's image URLs show."""
     stamp = timezone.now().strftime("%Y-%m-%d__%H-%M-%S")

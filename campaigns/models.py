@@ -18,7 +18,7 @@ from accounts.models import Network, SocialAccount
 from accounts.principal import Kind, Principal
 from accounts.scoping import TenantScopedQuerySet
 
-from .images import ValidatedImageField, campaign_image_path
+from .images import ValidatedImageField, campaign_image_path, validate_attachment_size
 from .sanitize import sanitize_html
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -165,7 +165,7 @@ class Campaign(models.Model):
     image_post = ValidatedImageField(upload_to=campaign_image_path, blank=True, max_length=300)
     attachment = models.FileField(
         upload_to=campaign_image_path, blank=True, max_length=300,
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"])],
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"]), validate_attachment_size],
     )
     hashtags = models.JSONField(default=list, blank=True, help_text='List of hashtags, e.g. ["#summer"].')
     networks = models.JSONField(default=list, blank=True, help_text=f"Networks: {', '.join(Network.values)}.")

@@ -200,3 +200,38 @@ def test_admin_login_page_renders_and_lets_members_in(member, client):
                                                     "next": reverse("admin:tasks_task_changelist")})
     assert response.status_code == 302
     assert client.get(reverse("admin:tasks_task_changelist")).status_code == 200
+
+
+def test_status_and_advertiser_cannot_be_changed_through_the_form(member, rows, other_advertiser):
+    campaign = rows["campaign"]
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    data = {
+        "advertiser": other_advertiser.pk, "status": "completed", "name": "Renamed", "type": "standard",
+        "hashtags": "[]", "networks": '["instagram"]', "currency": "USD", "task_type": "post", "task_time": 24,
+        "task_time_unit": "hours", "minimum_reward": "1", "post_rate": "1", "promo_reach_bonus": "0",
+        "promo_engagement_rate_bonus": "0", "promo_best_post_bonus": "0", "reach_bonus_threshold": 0,
+        "engagement_rate_bonus_threshold": "0",
+    }
+    response = admin_client(member.user).post(url, data)
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.name == "Renamed"
+    assert campaign.status == Campaign.Status.ACTIVE
+    assert campaign.advertiser == member.advertiser
+
+
+def test_oversized_attachment_is_refused(member, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaigns import images
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    data = {"name": "Big brief", "type": "standard", "hashtags": "[]", "networks": "[]", "currency": "USD",
+            "task_type": "post", "task_time": 24, "task_time_unit": "hours", "minimum_reward": "0", "post_rate": "0",
+            "promo_reach_bonus": "0", "promo_engagement_rate_bonus": "0", "promo_best_post_bonus": "0",
+            "reach_bonus_threshold": 0, "engagement_rate_bonus_threshold": "0",
+            "attachment": SimpleUploadedFile("brief.pdf", b"%PDF-1.4" + b"0" * (images.MAX_ATTACHMENT_BYTES + 1))}
+    response = admin_client(member.user).post(reverse("admin:campaigns_campaign_add"), data)
+    assert response.status_code == 200
+    assert "larger than" in response.content.decode()
+    assert not Campaign.objects.filter(name="Big brief").exists()
