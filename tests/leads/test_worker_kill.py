@@ -1,0 +1,110 @@
+"""A Celery worker killed mid-job (SIGKILL): the task is redelivered, the job resumes, nothing is lost or doubled.
+
+A real worker process runs against the test database and the Redis broker; the test kills
+it once some pages are stored, starts a second worker, and waits for the job to finish.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from kombu import Connection
+from django.conf import settings
+from django.db import connection
+
+from leads import jobs
+from leads.models import JobUnit, Lead, ScrapeJob
+
+from .conftest import actor_credential
+from .factories import TargetFactory
+from .fakes import FakeActorAPI, follower_items
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+ITEMS = 2000  # ten dataset pages of 200
+
+
+def _worker(log_path: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "leadplatform.settings.test",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": settings.REDIS_URL,
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+        "SCRAPER_ALLOWED_NETWORKS": "127.0.0.1/32",
+        "CONNECTOR_RUN_POLL_SECONDS": "0.05",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "leadplatform", "worker", "-P", "solo", "-c", "1", "-l", "info",
+        "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"killtest{time.time_ns()}@%h",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_path.open("ab"), stderr=subprocess.STDOUT)
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(advertiser, serve, tmp_path):
+    actors = serve(FakeActorAPI({"nike": follower_items("nike", ITEMS)}, polls_before_done=1, item_delay=0.4))
+    actor_credential(advertiser, actors)
+    target = TargetFactory(advertiser=advertiser, identifier="nike")
+    job = jobs.create_job(advertiser_id=advertiser.pk, kind="followers", targets=[target], speed_mode="aggressive")
+    jobs.queue_job(job)
+
+    log = tmp_path / "worker.log"
+    first = _worker(log)
+    second = None
+    try:
+        # The test settings' CELERY_BROKER_URL (memory://) would win over broker=…: name the connection.
+        with Connection(settings.REDIS_URL) as broker:
+            Celery().send_task("leads.run_next_scrape_job", connection=broker)
+        stored = lambda: Lead.objects.filter(job=job).count()  # noqa: E731
+        _wait_for(lambda: stored() >= 400, 60, "the first pages to be stored")
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(10)
+        killed_at = stored()
+        assert killed_at < ITEMS, "the job finished before the kill"
+        unit = JobUnit.objects.get(job=job)
+        assert unit.status == JobUnit.Status.RUNNING
+
+        second = _worker(log)
+        job_done = lambda: ScrapeJob.objects.get(pk=job.pk).status in ScrapeJob.FINISHED  # noqa: E731
+        _wait_for(job_done, 90, "the redelivered task to finish the job")
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+    job.refresh_from_db()
+    assert job.status == ScrapeJob.Status.COMPLETED, log.read_text()[-3000:]
+    assert Lead.objects.filter(advertiser=advertiser).count() == ITEMS  # nothing lost
+    assert job.leads_stored == ITEMS  # nothing counted twice
+    unit.refresh_from_db()
+    assert unit.leads_stored == ITEMS and unit.attempts == 2  # resumed once, from its saved cursor
+    assert actors.count("POST", "/v2/acts/") == 1  # the provider run was not started again
+    # Ten full pages and the empty one that ends the dataset; of the pages stored before the
+    # kill none is fetched again, only the page that was in flight.
+    assert actors.count("GET", "/v2/datasets/") <= ITEMS // 200 + 2
