@@ -184,7 +184,9 @@ def main() -> None:
     walk_cursor_over_http(client)  # warm caches and connections
 
     rows = VisitSession.objects.for_advertiser(advertiser.pk).count()
-    print(f"\nsessions list, {PAGES} pages of {PAGE_SIZE}, {WALKS} walks, advertiser with {rows:,} of {SESSIONS:,} sessions")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\nmachine: {os.cpu_count()} CPUs, load average {load} (other work on the machine inflates the tail)")
+    print(f"sessions list, {PAGES} pages of {PAGE_SIZE}, {WALKS} walks, advertiser with {rows:,} of {SESSIONS:,} sessions")
     print(f"{'walk':<46}{'p50 ms':>10}{'p99 ms':>10}")
     results = {}
     for label, walk in [

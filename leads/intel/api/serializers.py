@@ -21,6 +21,7 @@ from ..models import (
     Turnover,
     VisitAction,
     VisitSession,
+    load_actions,
 )
 
 
@@ -40,8 +41,8 @@ class PlainRepresentation:
     them): relations as ids unless a nested serializer is declared, datetimes as UTC with Z.
     """
 
-    #: Nested serializers (also PlainRepresentation) by field name; `many` ones are managers.
-    plain_nested: dict[str, tuple[type, bool]] = {}
+    #: Nested serializers (also PlainRepresentation) by field name: (class, many, source attribute).
+    plain_nested: dict[str, tuple[type, bool, str]] = {}
     _plan: list[tuple[str, str, object]] | None = None
 
     @classmethod
@@ -74,10 +75,10 @@ def plain_representation(serializer_class: type, instance) -> dict:
         elif kind == "datetime":
             data[name] = utc_iso(getattr(instance, how))
         else:
-            nested_class, many = how
-            value = getattr(instance, name)
+            nested_class, many, source = how
+            value = getattr(instance, source)
             if many:
-                data[name] = [plain_representation(nested_class, item) for item in value.all()]
+                data[name] = [plain_representation(nested_class, item) for item in value]
             else:
                 data[name] = None if value is None else plain_representation(nested_class, value)
     return data
@@ -143,19 +144,27 @@ class VisitActionSerializer(PlainRepresentation, serializers.ModelSerializer):
         ]
 
 
+class VisitSessionListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        sessions = list(data)
+        load_actions(sessions)
+        return super().to_representation(sessions)
+
+
 class VisitSessionSerializer(PlainRepresentation, serializers.ModelSerializer):
     company = CompanyBriefSerializer(read_only=True, allow_null=True)
     person = PersonBriefSerializer(read_only=True, allow_null=True)
-    actions = VisitActionSerializer(many=True, read_only=True)
+    actions = VisitActionSerializer(many=True, read_only=True, source="action_list")
 
     plain_nested = {
-        "company": (CompanyBriefSerializer, False),
-        "person": (PersonBriefSerializer, False),
-        "actions": (VisitActionSerializer, True),
+        "company": (CompanyBriefSerializer, False, "company"),
+        "person": (PersonBriefSerializer, False, "person"),
+        "actions": (VisitActionSerializer, True, "action_list"),
     }
 
     class Meta:
         model = VisitSession
+        list_serializer_class = VisitSessionListSerializer
         fields = [
             "id", "site", "visitor_id", "ip_address", "hostname", "user_agent", "company", "person", "landing_url",
             "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "started_at",

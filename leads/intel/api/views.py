@@ -56,7 +56,8 @@ class SessionViewSet(IntelResource, TenantReadOnlyViewSet):
     throttle_scope = "intel-sessions"
 
     def refine_queryset(self, queryset):
-        return queryset.listable().select_related("company", "person").prefetch_related("actions")
+        # Actions are loaded in one query by the serializer (models.load_actions), not prefetch_related.
+        return queryset.listable().select_related("company", "person")
 
 
 class CompanyViewSet(IntelResource, TenantReadOnlyViewSet):
