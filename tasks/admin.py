@@ -67,6 +67,12 @@ class TaskAdmin(TenantScopedAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # tasks come from influencers joining campaigns
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once paid, the metrics that decided the bonuses stay as they were.
+        if obj is not None and obj.status == Task.Status.PAID:
+            return self.fields
+        return self.readonly_fields
+
     @admin.display(description="post")
     def post_link(self, task):
         submission = getattr(task, "submission", None)

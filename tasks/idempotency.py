@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from functools import wraps
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
@@ -24,6 +26,8 @@ from leadplatform.api.exceptions import Conflict, Unprocessable
 from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
+#: How long a key is remembered; retries come within minutes, this leaves a day.
+KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
@@ -75,8 +79,11 @@ def idempotent(handler):
             raise exceptions.ValidationError({HEADER: f"Give 1 to {MAX_KEY_LENGTH} characters."})
         route = request.resolver_match.view_name if request.resolver_match else request.path
         digest = request_digest(request, route)
+        owner = _owner(request)
+        # A key past its lifetime is forgotten even before beat purges it.
+        IdempotencyKey.objects.filter(owner=owner, key=key, created_at__lt=timezone.now() - KEY_LIFETIME).delete()
         record, created = IdempotencyKey.objects.get_or_create(
-            owner=_owner(request), key=key, defaults={"route": route, "request_digest": digest}
+            owner=owner, key=key, defaults={"route": route, "request_digest": digest}
         )
         if not created:
             if record.route != route or record.request_digest != digest:
@@ -99,3 +106,9 @@ def idempotent(handler):
         return response
 
     return wrapper
+
+
+def purge_expired_keys() -> int:
+    """Forget keys older than KEY_LIFETIME (run by beat)."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEY_LIFETIME).delete()
+    return deleted

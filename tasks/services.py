@@ -160,7 +160,7 @@ def refusal_to_complete(task: Task, now: datetime) -> str | None:
         return "The campaign is paused."
     if campaign.status in (Campaign.Status.CANCELLED, Campaign.Status.DRAFT):
         return f"The campaign is {campaign.status}."
-    if now < completion_window(task)[0]:
+    if campaign.status == Campaign.Status.PENDING or now < completion_window(task)[0]:
         return "The campaign has not started yet."
     return None
 

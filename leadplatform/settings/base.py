@@ -392,3 +392,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "SuccessStatusEnum": ["success"],
     }
 )
+# Idempotency keys of money-moving requests are remembered for a day (tasks.idempotency).
+PERIODIC_TASKS.update(
+    {"purge idempotency keys": {"task": "tasks.purge_idempotency_keys", "every_seconds": 3600, "expires": 600}}
+)

@@ -1,6 +1,6 @@
 """Scraping models. core: shared by every scraping surface; one module per further concern."""
 from .core import ContentItem, Lead, Platform, Proxy, ScrapeJob, Target, Webhook, WebhookDelivery, WebResult
-from .social import ConnectorCredential, HashtagQuery, JobPlan, JobUnit, LeadCount
+from .social import ConnectorCredential, HashtagQuery, JobPlan, JobUnit, LeadCount, SocialJob
 from .web import WebJob
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "JobPlan",
     "JobUnit",
     "LeadCount",
+    "SocialJob",
     "ContentItem",
     "Lead",
     "Platform",

@@ -179,3 +179,25 @@ class LeadCount(models.Model):
                 fields=["advertiser", "platform", "source_type", "outreach_ready"], name="lead_count_unique_key"
             )
         ]
+
+
+SOCIAL_KINDS = (
+    ScrapeJob.Kind.HASHTAG, ScrapeJob.Kind.FOLLOWERS, ScrapeJob.Kind.FOLLOWING, ScrapeJob.Kind.LIKERS,
+    ScrapeJob.Kind.GROUP_POSTS,
+)
+
+
+class SocialJobManager(models.Manager.from_queryset(TenantScopedQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind__in=SOCIAL_KINDS)
+
+
+class SocialJob(ScrapeJob):
+    """A `ScrapeJob` of a social kind (seed 000 jobs and seed 001 group-post tasks); its own admin page."""
+
+    objects = SocialJobManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "social job"
+        ordering = ["-id"]

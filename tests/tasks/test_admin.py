@@ -22,6 +22,16 @@ def admin_client(user) -> Client:
     return client
 
 
+def campaign_form(**fields) -> dict:
+    """A valid campaign admin form; `fields` override or add."""
+    return {
+        "name": "Admin made", "type": "standard", "tagline": "", "hashtags": "[]", "networks": '["instagram"]',
+        "currency": "USD", "task_type": "post", "task_time": 24, "task_time_unit": "hours", "minimum_reward": "0",
+        "post_rate": "0", "promo_reach_bonus": "0", "promo_engagement_rate_bonus": "0", "promo_best_post_bonus": "0",
+        "reach_bonus_threshold": 0, "engagement_rate_bonus_threshold": "0", **fields,
+    }
+
+
 @pytest.fixture
 def rows(advertiser, other_advertiser):
     mine = CampaignFactory(advertiser=advertiser, name="Mine campaign")
@@ -125,14 +135,9 @@ def test_viewer_may_look_but_not_review(advertiser, rows):
 
 def test_member_adds_a_campaign_for_their_advertiser_only(member, other_advertiser):
     client = admin_client(member.user)
-    data = {
-        "advertiser": other_advertiser.pk, "name": "Admin made", "type": "standard", "tagline": "",
-        "description": "<p>Hi<script>x()</script></p>", "hashtags": '["#a"]', "networks": '["instagram"]',
-        "currency": "USD", "task_type": "post", "task_time": 24, "task_time_unit": "hours",
-        "minimum_reward": "10", "post_rate": "5", "promo_reach_bonus": "0", "promo_engagement_rate_bonus": "0",
-        "promo_best_post_bonus": "0", "reach_bonus_threshold": 0, "engagement_rate_bonus_threshold": "0",
-        "image_logo": upload(png_bytes(), "logo.png"),
-    }
+    data = campaign_form(advertiser=other_advertiser.pk, description="<p>Hi<script>x()</script></p>",
+                         hashtags='["#a"]', minimum_reward="10", post_rate="5",
+                         image_logo=upload(png_bytes(), "logo.png"))
     response = client.post(reverse("admin:campaigns_campaign_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     campaign = Campaign.objects.get(name="Admin made")
@@ -143,11 +148,7 @@ def test_member_adds_a_campaign_for_their_advertiser_only(member, other_advertis
 
 
 def test_admin_refuses_a_decompression_bomb_logo(member):
-    data = {"name": "Bomb", "type": "standard", "hashtags": "[]", "networks": "[]", "currency": "USD",
-            "task_type": "post", "task_time": 24, "task_time_unit": "hours", "minimum_reward": "0", "post_rate": "0",
-            "promo_reach_bonus": "0", "promo_engagement_rate_bonus": "0", "promo_best_post_bonus": "0",
-            "reach_bonus_threshold": 0, "engagement_rate_bonus_threshold": "0",
-            "image_logo": upload(bomb_png_bytes(), "bomb.png")}
+    data = campaign_form(name="Bomb", image_logo=upload(bomb_png_bytes(), "bomb.png"))
     response = admin_client(member.user).post(reverse("admin:campaigns_campaign_add"), data)
     assert response.status_code == 200
     assert "too many pixels" in response.content.decode()
@@ -205,13 +206,7 @@ def test_admin_login_page_renders_and_lets_members_in(member, client):
 def test_status_and_advertiser_cannot_be_changed_through_the_form(member, rows, other_advertiser):
     campaign = rows["campaign"]
     url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
-    data = {
-        "advertiser": other_advertiser.pk, "status": "completed", "name": "Renamed", "type": "standard",
-        "hashtags": "[]", "networks": '["instagram"]', "currency": "USD", "task_type": "post", "task_time": 24,
-        "task_time_unit": "hours", "minimum_reward": "1", "post_rate": "1", "promo_reach_bonus": "0",
-        "promo_engagement_rate_bonus": "0", "promo_best_post_bonus": "0", "reach_bonus_threshold": 0,
-        "engagement_rate_bonus_threshold": "0",
-    }
+    data = campaign_form(advertiser=other_advertiser.pk, status="completed", name="Renamed")
     response = admin_client(member.user).post(url, data)
     assert response.status_code == 302
     campaign.refresh_from_db()
@@ -226,12 +221,17 @@ def test_oversized_attachment_is_refused(member, settings):
     from campaigns import images
 
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
-    data = {"name": "Big brief", "type": "standard", "hashtags": "[]", "networks": "[]", "currency": "USD",
-            "task_type": "post", "task_time": 24, "task_time_unit": "hours", "minimum_reward": "0", "post_rate": "0",
-            "promo_reach_bonus": "0", "promo_engagement_rate_bonus": "0", "promo_best_post_bonus": "0",
-            "reach_bonus_threshold": 0, "engagement_rate_bonus_threshold": "0",
-            "attachment": SimpleUploadedFile("brief.pdf", b"%PDF-1.4" + b"0" * (images.MAX_ATTACHMENT_BYTES + 1))}
+    data = campaign_form(
+        name="Big brief",
+        attachment=SimpleUploadedFile("brief.pdf", b"%PDF-1.4" + b"0" * (images.MAX_ATTACHMENT_BYTES + 1)),
+    )
     response = admin_client(member.user).post(reverse("admin:campaigns_campaign_add"), data)
     assert response.status_code == 200
     assert "larger than" in response.content.decode()
     assert not Campaign.objects.filter(name="Big brief").exists()
+
+
+def test_a_paid_task_is_read_only(member, rows):
+    payment = rows["payment"]
+    page = admin_client(member.user).get(reverse("admin:tasks_task_change", args=[payment.task_id])).content.decode()
+    assert 'name="reach"' not in page

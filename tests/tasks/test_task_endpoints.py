@@ -160,3 +160,13 @@ def test_failed_requests_are_not_stored(influencer_client, influencer):
 def test_overlong_key_is_400(influencer_client, task):
     body = {"task_id": task.pk, "post_url": "https://instagram.com/p/a"}
     assert influencer_client.post(COMPLETE, body, format="json", HTTP_IDEMPOTENCY_KEY="k" * 300).status_code == 400
+
+
+def test_too_many_files_is_400_not_500(influencer_client, task, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    response = influencer_client.post(COMPLETE, {
+        "task_id": task.pk, "post_url": "https://instagram.com/p/x",
+        "screenshots": [upload(png_bytes(), f"{n}.png") for n in range(4)],
+    }, format="multipart")
+    assert response.status_code == 400
+    assert not Submission.objects.exists()

@@ -308,3 +308,24 @@ def test_leaderboard_scores_and_breaks_ties_stably():
 def test_payment_factory_is_consistent():
     payment = PaymentFactory()
     assert payment.advertiser == payment.task.campaign.advertiser
+
+
+def test_pre_registered_task_waits_for_the_campaign_to_start(publisher):
+    campaign = CampaignFactory(status=Campaign.Status.PENDING, pre_registration=True,
+                               date_start=timezone.now() - timedelta(hours=1))
+    task = services.join_campaign(campaign, publisher)
+    with pytest.raises(RuleBroken, match="not started"):
+        complete(task, publisher)
+    assert services.task_flags(task)["allow_complete"] is False
+
+
+def test_expired_idempotency_keys_are_purged():
+    from tasks.idempotency import KEY_LIFETIME, purge_expired_keys
+    from tasks.models import IdempotencyKey
+
+    old = IdempotencyKey.objects.create(owner="user:1", key="old", route="r", request_digest="d",
+                                        created_at=timezone.now() - KEY_LIFETIME - timedelta(minutes=1))
+    fresh = IdempotencyKey.objects.create(owner="user:1", key="fresh", route="r", request_digest="d")
+    assert purge_expired_keys() == 1
+    assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not IdempotencyKey.objects.filter(pk=old.pk).exists()
