@@ -49,10 +49,10 @@ def _roll_task_day(day: date, start: datetime, end: datetime) -> None:
             INSERT INTO campaign_stats_taskday (day, advertiser_id, campaign_id, posts, reach, engagement)
             SELECT %s, c.advertiser_id, t.campaign_id, count(*), coalesce(sum(t.reach), 0), coalesce(sum(t.engagement), 0)
             FROM tasks_task t JOIN campaigns_campaign c ON c.id = t.campaign_id
-            WHERE t.status IN %s AND t.reviewed_at >= %s AND t.reviewed_at < %s
+            WHERE t.status = ANY(%s) AND t.reviewed_at >= %s AND t.reviewed_at < %s
             GROUP BY c.advertiser_id, t.campaign_id
             """,
-            [day, POSTED, start, end],
+            [day, list(POSTED), start, end],
         )
 
 
@@ -68,10 +68,10 @@ def _roll_task_network_day(day: date, start: datetime, end: datetime) -> None:
             CROSS JOIN LATERAL jsonb_array_elements_text(
                 CASE WHEN jsonb_typeof(t.networks) = 'array' THEN t.networks ELSE '[]'::jsonb END
             ) AS n(network)
-            WHERE t.status IN %s AND t.reviewed_at >= %s AND t.reviewed_at < %s
+            WHERE t.status = ANY(%s) AND t.reviewed_at >= %s AND t.reviewed_at < %s
             GROUP BY c.advertiser_id, t.campaign_id, n.network
             """,
-            [day, POSTED, start, end],
+            [day, list(POSTED), start, end],
         )
 
 

@@ -43,6 +43,11 @@ def success(message: str, **extra) -> Response:
 class BackendView(SurfaceAPIView):
     surface = CAMPAIGN_BACKEND
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Parse the body up front: a malformed one is a 400 even where no field is read.
+        _ = request.data
+
     def parse(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
