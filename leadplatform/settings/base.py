@@ -372,6 +372,7 @@ DEMO_MODULES += ["campaigns.demo"]
 # ------------------------------------------------------------------------------
 INSTALLED_APPS += ["campaigns.stats"]
 API_ACCESS_MODULES += ["campaigns.api.backend.access"]
+DEMO_MODULES += ["campaigns.demo_backend"]
 # Currency of the platform-wide financial statistics (revenue, payouts).
 PLATFORM_CURRENCY = env("PLATFORM_CURRENCY", default="USD")
 # One periodic task per rollup; each run rolls the closed days after its watermark, once per day.
