@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
-from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, member_role
+from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal, member_role
 
 from .models import BlacklistEntry, Company, IpRange, Magnitude, Person, Site, Turnover, VisitAction, VisitSession
 
@@ -144,6 +144,12 @@ class BlacklistEntryAdmin(TenantScopedAdmin):
     list_select_related = ("company", "advertiser")
     exclude = ("created_by",)
     readonly_fields = ("created_at",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "company":
+            # Blacklisted companies are hidden from the member's lists, but must stay choosable here.
+            kwargs["queryset"] = Company.objects.known_to(admin_principal(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:

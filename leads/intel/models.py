@@ -2,7 +2,8 @@
 
 Companies, IP ranges, turnovers and magnitudes are platform reference data kept by staff.
 An advertiser sees a company only once it has visited them (or one of their persons works
-there), and never while it is on their blacklist: `Company.objects.for_principal` says so.
+there), and never while it is on their blacklist: `Company.objects.for_principal` says so
+(`known_to` without the blacklist, for choosing what to blacklist).
 """
 from __future__ import annotations
 
@@ -50,13 +51,24 @@ class Magnitude(RangeLookup):
 
 
 class CompanyQuerySet(TenantScopedQuerySet):
-    def for_advertiser(self, advertiser_id: int) -> CompanyQuerySet:
+    def known_to(self, principal) -> CompanyQuerySet:
+        """Companies that visited the principal's advertiser or employ one of its persons (all, for staff)."""
+        if principal.is_platform:
+            return self.all()
+        if principal.advertiser_id is None:
+            return self.none()
+        return self._known_to_advertiser(principal.advertiser_id)
+
+    def _known_to_advertiser(self, advertiser_id: int) -> CompanyQuerySet:
         visited = VisitSession.objects.filter(advertiser_id=advertiser_id, company=OuterRef("pk"))
         employs = Person.objects.filter(advertiser_id=advertiser_id, company=OuterRef("pk"))
+        return self.filter(Exists(visited) | Exists(employs))
+
+    def for_advertiser(self, advertiser_id: int) -> CompanyQuerySet:
         blacklisted = BlacklistEntry.objects.filter(advertiser_id=advertiser_id).filter(
             Q(company=OuterRef("pk")) | Q(domain=OuterRef("domain"))
         )
-        return self.filter(Exists(visited) | Exists(employs)).exclude(Exists(blacklisted))
+        return self._known_to_advertiser(advertiser_id).exclude(Exists(blacklisted))
 
 
 class Company(models.Model):

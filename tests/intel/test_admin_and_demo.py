@@ -88,3 +88,14 @@ def test_demo_data_is_complete_and_idempotent():
     assert VisitAction.objects.filter(type="identify").exists()
     assert Person.objects.count() == len(accounts_demo.ADVERTISERS) * len(demo.PERSONS)
     assert {site["site_key"] for site in credentials["intel_sites"]} == set(Site.objects.values_list("key", flat=True))
+
+
+def test_member_edits_a_blacklisted_company_entry(member_client, owner, site):
+    company = VisitSessionFactory(site=site).company
+    entry = BlacklistEntry.objects.create(advertiser=owner.advertiser, company=company)
+    response = member_client.post(
+        f"/admin/intel/blacklistentry/{entry.pk}/change/", {"company": company.pk, "domain": "", "note": "still out"}
+    )
+    assert response.status_code == 302, response.content[:500]
+    entry.refresh_from_db()
+    assert entry.note == "still out"

@@ -439,3 +439,26 @@ def test_plain_session_representation_equals_drfs_own(visit, monkeypatch):
         lambda self, instance: serializers.ModelSerializer.to_representation(self, instance),
     )
     assert VisitSessionSerializer(sessions, many=True).data == plain
+
+
+def test_volume_is_capped(owner, monkeypatch):
+    from leads.intel.api import serializers as intel_serializers
+
+    monkeypatch.setattr(intel_serializers, "MAX_SAVED_FILTERS_PER_USER", 2)
+    monkeypatch.setattr(intel_serializers, "MAX_BLACKLIST_ENTRIES", 1)
+    client = owner.client()
+    statuses = [
+        client.post(f"{BASE}/saved-filters/", {"name": f"f{n}", "filters": {}}, format="json").status_code
+        for n in range(3)
+    ]
+    assert statuses == [201, 201, 400]
+    assert client.post(f"{BASE}/blacklist/", {"domain": "a.example"}, format="json").status_code == 201
+    assert client.post(f"{BASE}/blacklist/", {"domain": "b.example"}, format="json").status_code == 400
+
+
+def test_blacklisting_a_company_twice_says_so(owner, visit):
+    client = owner.client()
+    assert client.post(f"{BASE}/blacklist/", {"company": visit.company_id}, format="json").status_code == 201
+    response = client.post(f"{BASE}/blacklist/", {"company": visit.company_id}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["Already on the blacklist."]}

@@ -177,6 +177,11 @@ class VisitSessionSerializer(PlainRepresentation, serializers.ModelSerializer):
 # ------------------------------------------------------------------------------
 
 
+# Per-tenant volume (RELIABILITY 12).
+MAX_SAVED_FILTERS_PER_USER = 100
+MAX_BLACKLIST_ENTRIES = 5000
+
+
 class TenantWriteSerializer(serializers.ModelSerializer):
     """The advertiser comes from the principal; only platform staff name one (`advertiser_id`)."""
 
@@ -219,6 +224,16 @@ class SavedFilterSerializer(TenantWriteSerializer):
     def validate_filters(self, value):
         return clean_saved_filters(value)
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is None:
+            user = self.context["request"].user
+            if SavedFilter.objects.filter(advertiser=attrs["advertiser"], user=user).count() >= MAX_SAVED_FILTERS_PER_USER:
+                raise serializers.ValidationError(
+                    {"non_field_errors": [f"At most {MAX_SAVED_FILTERS_PER_USER} saved filters; delete one first."]}
+                )
+        return attrs
+
 
 DOMAIN_VALIDATOR = RegexValidator(
     r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$", "Enter a domain such as example.com."
@@ -242,7 +257,7 @@ class BlacklistEntrySerializer(TenantWriteSerializer):
     def get_fields(self):
         fields = super().get_fields()
         # A company id from another tenant is "not found", like one that does not exist.
-        fields["company"].queryset = Company.objects.for_principal(self.context["principal"])
+        fields["company"].queryset = Company.objects.known_to(self.context["principal"])
         return fields
 
     def validate_domain(self, value: str) -> str:
@@ -264,6 +279,10 @@ class BlacklistEntrySerializer(TenantWriteSerializer):
             duplicates = duplicates.exclude(pk=self.instance.pk)
         if duplicates.exists():
             raise serializers.ValidationError({"non_field_errors": ["Already on the blacklist."]})
+        if self.instance is None and BlacklistEntry.objects.filter(advertiser=advertiser).count() >= MAX_BLACKLIST_ENTRIES:
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"At most {MAX_BLACKLIST_ENTRIES} blacklist entries; delete some first."]}
+            )
         if company:
             attrs["domain"] = ""
         else:
