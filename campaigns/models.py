@@ -112,7 +112,7 @@ class CampaignQuerySet(TenantScopedQuerySet):
 
     def in_category(self, category: str) -> CampaignQuerySet:
         value = category.strip()
-        if value.isdigit():
+        if value.isdigit() and len(value) <= 18:  # a longer number is no id (and would overflow bigint)
             return self.filter(category_id=int(value))
         return self.filter(Q(category__slug__iexact=value) | Q(category__name__iexact=value))
 

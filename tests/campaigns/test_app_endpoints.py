@@ -344,6 +344,17 @@ def test_bad_list_parameters_are_400(influencer_client, body):
     assert post(influencer_client, "/api/get/campaigns/", body).status_code == 400
 
 
+@pytest.mark.parametrize("category", ["9" * 30, "\u0000", "fa\u0000shion", "%", "' OR 1=1 --"])
+def test_odd_categories_are_never_a_500(influencer_client, api_client, category):
+    assert post(influencer_client, "/api/get/campaigns/", {"category": category}).status_code in (200, 400)
+    assert post(api_client, "/api/get/public/campaigns/", {"category": category}).status_code in (200, 400)
+
+
+def test_a_json_list_body_is_400(influencer_client):
+    response = influencer_client.post("/api/action/campaign/join/", [1, 2], format="json")
+    assert response.status_code == 400
+
+
 def test_malformed_json_is_400(influencer_client):
     response = influencer_client.post("/api/get/campaigns/", "{not json", content_type="application/json")
     assert response.status_code == 400
