@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from w3lib.url import canonicalize_url
-
 from leads import outbound
 from leads.outbound import aio
 
@@ -71,6 +69,39 @@ class CrawlReport:
 def site_key(host: str | None) -> str:
     host = (host or "").lower().rstrip(".")
     return host[4:] if host.startswith("www.") else host
+
+
+DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def split_origin(url: str) -> tuple[str, str, str]:
+    """(scheme, netloc, rest) of an absolute URL by string search: this runs for every link found."""
+    scheme_end = url.find("://")
+    if scheme_end <= 0:
+        return "", "", url
+    path_start = url.find("/", scheme_end + 3)
+    for stop in ("?", "#"):
+        at = url.find(stop, scheme_end + 3)
+        if at != -1 and (path_start == -1 or at < path_start):
+            path_start = at
+    if path_start == -1:
+        path_start = len(url)
+    return url[:scheme_end].lower(), url[scheme_end + 3 : path_start].lower(), url[path_start:]
+
+
+def host_of(netloc: str) -> str:
+    netloc = netloc.rpartition("@")[2]
+    if netloc.startswith("["):
+        return netloc[1 : netloc.find("]")]
+    return netloc.partition(":")[0]
+
+
+def dedup_key(scheme: str, netloc: str, rest: str) -> str:
+    """The URL as the de-duplication set knows it: no fragment, lower-case origin, no default port."""
+    default = DEFAULT_PORTS.get(scheme)
+    if default and netloc.endswith(default):
+        netloc = netloc[: -len(default)]
+    return f"{scheme}://{netloc}{rest or '/'}"
 
 
 class Crawler:
@@ -129,17 +160,14 @@ class Crawler:
         url = url.split("#", 1)[0]
         if len(url) > MAX_URL_LENGTH:
             return
-        try:
-            parts = urlsplit(url)
-        except ValueError:
+        scheme, netloc, rest = split_origin(url)
+        if scheme not in ("http", "https") or site_key(host_of(netloc)) not in self.sites:
             return
-        if parts.scheme not in ("http", "https") or site_key(parts.hostname) not in self.sites:
-            return
-        path = parts.path.lower()
+        path = rest.partition("?")[0].lower()
         dot = path.rfind(".")
         if dot > path.rfind("/") and path[dot:] in SKIPPED_EXTENSIONS:
             return
-        key = canonicalize_url(url)
+        key = dedup_key(scheme, netloc, rest)
         if key in self.seen:
             return
         if self.spec.respect_robots and self.robots.cached_allowed(url) is False:
@@ -218,7 +246,7 @@ class Crawler:
 
     async def crawl_page(self, url: str, depth: int) -> None:
         start = depth == 0 and not self.report.pages_fetched and not self.report.items_failed
-        host = urlsplit(url).netloc
+        host = split_origin(url)[1]
         if self.spec.respect_robots and not await self.robots.allowed(url):
             self.report.skipped_by_robots += 1
             if start:

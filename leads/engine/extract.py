@@ -78,6 +78,15 @@ class PageData:
     script_rendered: bool
 
 
+def absolute(origin: str, base: str, href: str) -> str:
+    """urljoin, with the two common cases (absolute URL, root-relative path) done by string ops."""
+    if href.startswith(("http://", "https://")):
+        return href
+    if href.startswith("/") and not href.startswith("//") and "/." not in href:
+        return origin + href
+    return urljoin(base, href)
+
+
 def parse(html: str):
     """The lxml root of a page (parsel's parser: HTML, huge trees refused)."""
     return Selector(text=html or "<html></html>", type="html").root
@@ -106,6 +115,10 @@ def extract(
         matched = matched or bool(values)
         data[selector.name] = values[0] if len(values) == 1 else (values or None)
     links = []
-    for selector in link_selectors:
-        links.extend(urljoin(url, href) for href in selector.values(root))
+    if link_selectors:
+        scheme_end = url.find("://")
+        path_start = url.find("/", scheme_end + 3)
+        origin = url[:path_start] if path_start != -1 else url
+        for selector in link_selectors:
+            links.extend(absolute(origin, url, href) for href in selector.values(root))
     return PageData(data, matched, links, script_rendered=not matched and looks_script_rendered(root))

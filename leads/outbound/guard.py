@@ -192,13 +192,20 @@ def resolve_checked(host: str, port: int) -> list[str]:
     return [checked_address(address) for address in addresses]
 
 
+@lru_cache(maxsize=4096)
+def _literal_host_verdict(host: str, allowed: tuple) -> bool | None:
+    """True/False for an allowed/denied literal address, None for a name (cached: the crawl asks per URL)."""
+    literal = literal_address(host)
+    if literal is None:
+        return None
+    return is_allowed_address(literal)
+
+
 def check_url(url: str, *, resolve: bool = True) -> SplitResult:
     """Refuse a URL whose scheme, host or resolved addresses are not allowed (create time, redirects)."""
     parts = split_url(url)
     if resolve:
         resolve_checked(parts.hostname, default_port(parts))
-    else:
-        literal = literal_address(parts.hostname)
-        if literal is not None:
-            checked_address(str(literal))
+    elif _literal_host_verdict(parts.hostname, allowed_networks()) is False:
+        raise BlockedDestination()
     return parts
