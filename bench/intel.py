@@ -154,6 +154,16 @@ def walk_cursor_over_http(client: APIClient) -> list[float]:
     return samples
 
 
+def baseline_over_http(client: APIClient) -> list[float]:
+    """The API root through the same stack: what any request costs on this machine before any list."""
+    samples = []
+    for _ in range(PAGES):
+        elapsed, response = timed(lambda: client.get("/api/intel/v1/"))
+        assert response.status_code == 200, response.content[:300]
+        samples.append(elapsed)
+    return samples
+
+
 def walk_view(user: User, paged: bool) -> list[float]:
     """The same view and serializer, by cursor or by page number with a total count."""
     view_class = type(
@@ -184,12 +194,13 @@ def main() -> None:
     walk_cursor_over_http(client)  # warm caches and connections
 
     rows = VisitSession.objects.for_advertiser(advertiser.pk).count()
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"\nmachine: {os.cpu_count()} CPUs, load average {load} (other work on the machine inflates the tail)")
+    load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\nmachine: {os.cpu_count()} CPUs, load average {load_average} (other work on the machine inflates the tail)")
     print(f"sessions list, {PAGES} pages of {PAGE_SIZE}, {WALKS} walks, advertiser with {rows:,} of {SESSIONS:,} sessions")
     print(f"{'walk':<46}{'p50 ms':>10}{'p99 ms':>10}")
     results = {}
     for label, walk in [
+        ("baseline: API root, full HTTP stack", lambda: baseline_over_http(client)),
         ("cursor, full HTTP stack (the API)", lambda: walk_cursor_over_http(client)),
         ("cursor, view only", lambda: walk_view(user, paged=False)),
         ("page number + total count, view only", lambda: walk_view(user, paged=True)),
