@@ -14,7 +14,11 @@ def snippet_for(site: Site, base_url: str) -> str:
     """The HTML an advertiser pastes into their pages."""
     return render_to_string(
         "intel/snippet.html",
-        {"script_url": base_url + static("intel/tracker.js"), "endpoint": base_url + "/api/intel/v1/collect/", "site": site},
+        {
+            "script_url": base_url + static("intel/tracker.js"),
+            "endpoint": base_url + "/api/intel/v1/collect/",
+            "site": site,
+        },
     ).strip()
 
 
@@ -33,7 +37,8 @@ class SiteAdmin(TenantScopedAdmin):
     def snippet(self, obj):
         if obj is None or obj.pk is None:
             return ""
-        return render_to_string("intel/snippet_field.html", {"snippet": snippet_for(obj, settings.SITE_URL.rstrip("/"))})
+        snippet = snippet_for(obj, settings.SITE_URL.rstrip("/"))
+        return render_to_string("intel/snippet_field.html", {"snippet": snippet})
 
 
 class CompanyScopedAdmin(TenantScopedAdmin):
@@ -101,7 +106,10 @@ class VisitActionInline(admin.TabularInline):
     model = VisitAction
     extra = 0
     can_delete = False
-    fields = ("occurred_at", "type", "url", "title", "time_on_page", "referrer", "utm_source", "utm_campaign", "email", "name")
+    fields = (
+        "occurred_at", "type", "url", "title", "time_on_page", "referrer", "utm_source", "utm_campaign",
+        "email", "name",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

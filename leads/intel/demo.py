@@ -39,7 +39,9 @@ def seed(credentials: dict) -> None:
         for i, (name, low, high) in enumerate(TURNOVERS)
     ]
     magnitudes = [
-        Magnitude.objects.update_or_create(name=name, defaults={"min_employees": low, "max_employees": high, "order": i})[0]
+        Magnitude.objects.update_or_create(
+            name=name, defaults={"min_employees": low, "max_employees": high, "order": i}
+        )[0]
         for i, (name, low, high) in enumerate(MAGNITUDES)
     ]
     companies = []
@@ -48,7 +50,8 @@ def seed(credentials: dict) -> None:
             domain=domain,
             defaults={
                 "name": name, "registration_id": registration_id, "country": country, "industry": industry,
-                "address": f"1 Demo Street, {country}", "turnover": turnovers[turnover], "magnitude": magnitudes[magnitude],
+                "address": f"1 Demo Street, {country}", "turnover": turnovers[turnover],
+                "magnitude": magnitudes[magnitude],
             },
         )
         IpRange.objects.update_or_create(cidr=cidr, defaults={"company": company, "note": "demo"})
@@ -70,6 +73,10 @@ def seed(credentials: dict) -> None:
         _seed_sessions(site, companies, persons)
 
 
+def landing_utm(n: int) -> dict[str, str]:
+    return {"utm_source": "newsletter", "utm_medium": "email", "utm_campaign": f"demo-{n % 2}"}
+
+
 def _seed_sessions(site: Site, companies: list[Company], persons: list[Person]) -> None:
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=SESSIONS_PER_SITE)
     for n in range(SESSIONS_PER_SITE):
@@ -83,8 +90,7 @@ def _seed_sessions(site: Site, companies: list[Company], persons: list[Person]) 
             defaults={
                 "advertiser": site.advertiser, "visitor_id": f"demo-visitor-{n % 5:04d}",
                 "ip_address": f"198.51.100.{(n * 37) % 250 + 1}", "company": company, "person": person,
-                "landing_url": landing, "referrer": "https://search.example/", "utm_source": "newsletter",
-                "utm_medium": "email", "utm_campaign": f"demo-{n % 2}", "started_at": started,
+                "landing_url": landing, "referrer": "https://search.example/", **landing_utm(n), "started_at": started,
                 "ended_at": started + timedelta(seconds=45 * len(pages)), "page_count": len(pages),
                 "duration": 45 * len(pages),
                 "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Demo",
@@ -97,7 +103,7 @@ def _seed_sessions(site: Site, companies: list[Company], persons: list[Person]) 
                     "type": VisitAction.Type.PAGE, "url": landing if i == 0 else f"https://{site.domain}{path}",
                     "title": title, "occurred_at": started + timedelta(seconds=45 * i), "time_on_page": 40,
                     "referrer": "https://search.example/" if i == 0 else f"https://{site.domain}/",
-                    **({"utm_source": "newsletter", "utm_medium": "email", "utm_campaign": f"demo-{n % 2}"} if i == 0 else {}),
+                    **(landing_utm(n) if i == 0 else {}),
                 },
             )
         if person is not None:

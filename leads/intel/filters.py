@@ -98,7 +98,9 @@ class CompanyFilter(IntelFilterSet):
 
     company = IdFilter(field_name="pk", help_text="Company id.")
     domain = filters.CharFilter(field_name="domain", lookup_expr="iexact", max_length=253)
-    country = filters.CharFilter(field_name="country", lookup_expr="iexact", max_length=2, help_text="ISO 3166-1 alpha-2.")
+    country = filters.CharFilter(
+        field_name="country", lookup_expr="iexact", max_length=2, help_text="ISO 3166-1 alpha-2."
+    )
     turnover = IdFilter(field_name="turnover_id", help_text="Turnover id.")
     magnitude = IdFilter(field_name="magnitude_id", help_text="Magnitude id.")
 
@@ -152,7 +154,8 @@ def clean_saved_filters(value: Any) -> dict[str, str]:
         raise ValidationError(f"At most {MAX_SAVED_FILTER_KEYS} parameters.")
     unknown = sorted(set(value) - SAVED_FILTER_KEYS)
     if unknown:
-        raise ValidationError(f"Unknown filter parameters: {', '.join(unknown)}. Allowed: {', '.join(sorted(SAVED_FILTER_KEYS))}.")
+        allowed = ", ".join(sorted(SAVED_FILTER_KEYS))
+        raise ValidationError(f"Unknown filter parameters: {', '.join(unknown)}. Allowed: {allowed}.")
     cleaned = {}
     for key, raw in value.items():
         if not isinstance(raw, str | int) or isinstance(raw, bool):

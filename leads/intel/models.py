@@ -266,7 +266,8 @@ class VisitSession(models.Model):
 def load_actions(sessions: list[VisitSession]) -> None:
     """Fill `action_list` of many sessions with one query (cheaper than prefetch_related on the hot list)."""
     by_session: dict[int, list[VisitAction]] = {session.pk: [] for session in sessions}
-    for action in VisitAction.objects.filter(session_id__in=list(by_session)).order_by("session_id", "occurred_at", "id"):
+    actions = VisitAction.objects.filter(session_id__in=list(by_session)).order_by("session_id", "occurred_at", "id")
+    for action in actions:
         by_session[action.session_id].append(action)
     for session in sessions:
         session._action_list = by_session[session.pk]
@@ -344,7 +345,9 @@ class BlacklistEntry(models.Model):
                 name="intel_blacklist_company_xor_domain",
             ),
             models.UniqueConstraint(
-                fields=["advertiser", "company"], condition=Q(company__isnull=False), name="intel_blacklist_unique_company"
+                fields=["advertiser", "company"],
+                condition=Q(company__isnull=False),
+                name="intel_blacklist_unique_company",
             ),
             models.UniqueConstraint(
                 fields=["advertiser", "domain"], condition=~Q(domain=""), name="intel_blacklist_unique_domain"

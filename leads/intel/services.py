@@ -87,7 +87,9 @@ def _create_session(
     landing = next((action for action in actions if action["type"] == "page"), None)
     landing_fields = {}
     if landing is not None:
-        landing_fields = {"landing_url": landing["url"], "referrer": landing.get("referrer", ""), **utm_parameters(landing["url"])}
+        landing_fields = {
+            "landing_url": landing["url"], "referrer": landing.get("referrer", ""), **utm_parameters(landing["url"])
+        }
     session, _ = VisitSession.objects.get_or_create(
         site=site,
         session_key=batch["session"],

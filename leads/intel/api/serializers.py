@@ -228,7 +228,8 @@ class SavedFilterSerializer(TenantWriteSerializer):
         attrs = super().validate(attrs)
         if self.instance is None:
             user = self.context["request"].user
-            if SavedFilter.objects.filter(advertiser=attrs["advertiser"], user=user).count() >= MAX_SAVED_FILTERS_PER_USER:
+            owned = SavedFilter.objects.filter(advertiser=attrs["advertiser"], user=user).count()
+            if owned >= MAX_SAVED_FILTERS_PER_USER:
                 raise serializers.ValidationError(
                     {"non_field_errors": [f"At most {MAX_SAVED_FILTERS_PER_USER} saved filters; delete one first."]}
                 )
@@ -279,7 +280,8 @@ class BlacklistEntrySerializer(TenantWriteSerializer):
             duplicates = duplicates.exclude(pk=self.instance.pk)
         if duplicates.exists():
             raise serializers.ValidationError({"non_field_errors": ["Already on the blacklist."]})
-        if self.instance is None and BlacklistEntry.objects.filter(advertiser=advertiser).count() >= MAX_BLACKLIST_ENTRIES:
+        entries = BlacklistEntry.objects.filter(advertiser=advertiser)
+        if self.instance is None and entries.count() >= MAX_BLACKLIST_ENTRIES:
             raise serializers.ValidationError(
                 {"non_field_errors": [f"At most {MAX_BLACKLIST_ENTRIES} blacklist entries; delete some first."]}
             )
