@@ -23,8 +23,9 @@ def accept_collected_batch(site: Site, ip: str | None, user_agent: str, batch: d
     from . import tasks
 
     received_at = timezone.now().isoformat()
+    # Tracking is best effort (a beacon is never resent): a broker outage is logged, not a 500 to the page.
     transaction.on_commit(
-        lambda: tasks.record_visit_batch.delay(site.pk, ip, user_agent[:500], received_at, batch)
+        lambda: tasks.record_visit_batch.delay(site.pk, ip, user_agent[:500], received_at, batch), robust=True
     )
 
 

@@ -208,3 +208,14 @@ def test_inactive_site_is_refused(api_client, site):
     response = post(api_client, batch(site, page()))
     assert response.status_code == 400
     assert "site_key" in response.json()
+
+
+def test_broker_outage_is_logged_not_a_500(api_client, site, monkeypatch, caplog, django_capture_on_commit_callbacks):
+    def broker_down(*args):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.record_visit_batch, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(COLLECT, batch(site, page()), format="json", REMOTE_ADDR="192.0.2.10")
+    assert response.status_code == 202
+    assert "broker unreachable" in caplog.text
