@@ -86,9 +86,13 @@ def api_client() -> APIClient:
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium through Playwright. CI always has it; elsewhere skip with the reason."""
+    """Headless Debian Chromium through Playwright. CI always has it; elsewhere skip with the reason.
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread while it
+    is open, and later tests that call asyncio.run() (the crawl engine) need it closed.
+    """
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         if os.environ.get("CI"):
             pytest.fail("CI must install Debian's chromium for the browser tests")
