@@ -77,7 +77,10 @@ def load() -> tuple[Advertiser, User]:
     print(f"loading {SESSIONS:,} sessions into {urlsplit(DATABASE_URL).path.lstrip('/')} …", flush=True)
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE intel_visitaction, intel_visitsession, intel_person, intel_blacklistentry RESTART IDENTITY CASCADE")
+        cursor.execute(
+            "TRUNCATE intel_visitaction, intel_visitsession, intel_person, intel_blacklistentry "
+            "RESTART IDENTITY CASCADE"
+        )
     turnover, _ = Turnover.objects.get_or_create(name="1–10 M EUR", defaults={"min_amount": 10**6, "max_amount": 10**7})
     magnitude, _ = Magnitude.objects.get_or_create(name="10–49", defaults={"min_employees": 10, "max_employees": 49})
     if Company.objects.count() < COMPANIES:
@@ -88,14 +91,15 @@ def load() -> tuple[Advertiser, User]:
         )
     company_ids = list(Company.objects.values_list("id", flat=True)[:COMPANIES])
     sites = {
-        advertiser.pk: Site.objects.get_or_create(advertiser=advertiser, domain="bench.example", defaults={"name": "Bench"})[0],
-        other.pk: Site.objects.get_or_create(advertiser=other, domain="other.example", defaults={"name": "Other"})[0],
+        owner.pk: Site.objects.get_or_create(advertiser=owner, domain=domain, defaults={"name": owner.name})[0]
+        for owner, domain in ((advertiser, "bench.example"), (other, "other.example"))
     }
     first = datetime.now(UTC) - timedelta(days=365)
     step = timedelta(days=365) / SESSIONS
     columns = (
         "advertiser_id, site_id, session_key, visitor_id, ip_address, hostname, user_agent, company_id, landing_url, "
-        "referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content, started_at, ended_at, page_count, duration"
+        "referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content, started_at, ended_at, page_count, "
+        "duration"
     )
     raw = connection.connection
     with raw.cursor() as cursor, cursor.copy(f"COPY intel_visitsession ({columns}) FROM STDIN") as copy:
@@ -115,8 +119,8 @@ def load() -> tuple[Advertiser, User]:
         cursor.execute(
             "INSERT INTO intel_visitaction (session_id, client_id, type, url, title, referrer, utm_source, utm_medium, "
             "utm_campaign, utm_term, utm_content, occurred_at, time_on_page, email, name) "
-            "SELECT id, 'p' || id, 'page', landing_url, 'Home', referrer, utm_source, utm_medium, utm_campaign, '', '', "
-            "started_at, 90, '', '' FROM intel_visitsession"
+            "SELECT id, 'p' || id, 'page', landing_url, 'Home', referrer, utm_source, utm_medium, utm_campaign, "
+            "'', '', started_at, 90, '', '' FROM intel_visitsession"
         )
         cursor.execute("ANALYZE")
     print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
@@ -195,8 +199,8 @@ def main() -> None:
 
     rows = VisitSession.objects.for_advertiser(advertiser.pk).count()
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"\nmachine: {os.cpu_count()} CPUs, load average {load_average} (other work on the machine inflates the tail)")
-    print(f"sessions list, {PAGES} pages of {PAGE_SIZE}, {WALKS} walks, advertiser with {rows:,} of {SESSIONS:,} sessions")
+    print(f"\nmachine: {os.cpu_count()} CPUs, load average {load_average} (other work here inflates the tail)")
+    print(f"sessions list, {PAGES} pages of {PAGE_SIZE}, {WALKS} walks, advertiser with {rows:,} of {SESSIONS:,}")
     print(f"{'walk':<46}{'p50 ms':>10}{'p99 ms':>10}")
     results = {}
     for label, walk in [

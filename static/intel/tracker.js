@@ -107,7 +107,8 @@
 
   function identify(email, name) {
     if (!email || String(email).indexOf("@") < 1) return;
-    push({ type: "identify", email: String(email).trim().slice(0, 254), name: String(name || "").trim().slice(0, 200) }, true);
+    push({ type: "identify", email: String(email).trim().slice(0, 254),
+           name: String(name || "").trim().slice(0, 200) }, true);
   }
 
   document.addEventListener("submit", function (event) {

@@ -25,6 +25,12 @@ def celery_eager():
 
 
 @pytest.fixture
+def recording(celery_eager, django_capture_on_commit_callbacks):
+    """`with recording(execute=True):` runs the queued record task inline once the request commits."""
+    return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
 def site(advertiser):
     return SiteFactory(advertiser=advertiser, domain="shop.example")
 

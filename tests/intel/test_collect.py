@@ -20,7 +20,9 @@ def now_ms() -> int:
 
 
 def batch(site, *actions, session="session-aaaa0001", visitor="visitor-aaaa0001", sent=None):
-    return {"site_key": site.key, "visitor": visitor, "session": session, "sent": sent or now_ms(), "actions": list(actions)}
+    return {
+        "site_key": site.key, "visitor": visitor, "session": session, "sent": sent or now_ms(), "actions": list(actions)
+    }
 
 
 def page(action_id="page-00000001", url="https://shop.example/pricing?utm_source=news&utm_campaign=spring", **extra):
@@ -32,10 +34,11 @@ def post(api_client, body, ip="192.0.2.10", **kwargs):
     return api_client.post(COLLECT, body, format="json", REMOTE_ADDR=ip, HTTP_USER_AGENT="pytest-browser", **kwargs)
 
 
-def test_batch_is_recorded_with_company_from_ip_range(api_client, site, celery_eager, django_capture_on_commit_callbacks):
+def test_batch_is_recorded_with_company_from_ip_range(api_client, site, recording):
     company = IpRangeFactory(cidr="192.0.2.0/24").company
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post(api_client, batch(site, page(), {"type": "leave", "id": "page-00000001", "at": now_ms(), "time_on_page": 42}))
+    leave = {"type": "leave", "id": "page-00000001", "at": now_ms(), "time_on_page": 42}
+    with recording(execute=True):
+        response = post(api_client, batch(site, page(), leave))
     assert response.status_code == 202
     assert response.json() == {"accepted": 2}
     session = VisitSession.objects.get()
@@ -50,19 +53,22 @@ def test_batch_is_recorded_with_company_from_ip_range(api_client, site, celery_e
     assert (action.type, action.title, action.time_on_page, action.utm_source) == ("page", "Pricing", 42, "news")
 
 
-def test_resent_batch_changes_nothing(api_client, site, celery_eager, django_capture_on_commit_callbacks):
+def test_resent_batch_changes_nothing(api_client, site, recording):
     body = batch(site, page())
     for _ in range(2):
-        with django_capture_on_commit_callbacks(execute=True):
+        with recording(execute=True):
             assert post(api_client, body).status_code == 202
     assert VisitSession.objects.count() == 1
     assert VisitAction.objects.count() == 1
 
 
-def test_identify_creates_person_and_links_session(api_client, site, celery_eager, django_capture_on_commit_callbacks):
+def test_identify_creates_person_and_links_session(api_client, site, recording):
     company = CompanyFactory(domain="bigcorp.example")
-    identify = {"type": "identify", "id": "ident-00000001", "at": now_ms(), "email": "Jan.Novak@BigCorp.example", "name": "Jan Novák"}
-    with django_capture_on_commit_callbacks(execute=True):
+    identify = {
+        "type": "identify", "id": "ident-00000001", "at": now_ms(), "email": "Jan.Novak@BigCorp.example",
+        "name": "Jan Novák",
+    }
+    with recording(execute=True):
         assert post(api_client, batch(site, page(), identify)).status_code == 202
     person = Person.objects.get()
     assert (person.email, person.name, person.company, person.advertiser) == (
@@ -73,8 +79,8 @@ def test_identify_creates_person_and_links_session(api_client, site, celery_eage
     assert session.actions.filter(type="identify", email="jan.novak@bigcorp.example").exists()
 
 
-def test_the_write_is_queued_after_commit(api_client, site, celery_eager, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+def test_the_write_is_queued_after_commit(api_client, site, recording):
+    with recording(execute=False) as callbacks:
         assert post(api_client, batch(site, page())).status_code == 202
     assert len(callbacks) == 1
     assert not VisitSession.objects.exists()
@@ -91,35 +97,35 @@ def test_rolled_back_transaction_publishes_nothing(site, monkeypatch, django_cap
     assert len(published) == 1
 
 
-def test_blacklisted_company_is_not_recorded(api_client, site, celery_eager, django_capture_on_commit_callbacks):
+def test_blacklisted_company_is_not_recorded(api_client, site, recording):
     company = IpRangeFactory(cidr="192.0.2.0/24").company
     BlacklistEntryFactory(advertiser=site.advertiser, domain=company.domain)
-    with django_capture_on_commit_callbacks(execute=True):
+    with recording(execute=True):
         assert post(api_client, batch(site, page())).status_code == 202
     assert not VisitSession.objects.exists()
 
 
-def test_blacklisted_reverse_dns_domain_is_not_recorded(api_client, site, fake_dns, celery_eager, django_capture_on_commit_callbacks):
+def test_blacklisted_reverse_dns_domain_is_not_recorded(api_client, site, fake_dns, recording):
     fake_dns["192.0.2.10"] = "gw-3.office.rival.example"
     BlacklistEntryFactory(advertiser=site.advertiser, domain="rival.example")
-    with django_capture_on_commit_callbacks(execute=True):
+    with recording(execute=True):
         assert post(api_client, batch(site, page())).status_code == 202
     assert not VisitSession.objects.exists()
 
 
-def test_identify_with_blacklisted_email_domain_records_no_person(api_client, site, celery_eager, django_capture_on_commit_callbacks):
+def test_identify_with_blacklisted_email_domain_records_no_person(api_client, site, recording):
     BlacklistEntryFactory(advertiser=site.advertiser, domain="competitor.example")
     identify = {"type": "identify", "id": "ident-00000001", "at": now_ms(), "email": "spy@competitor.example"}
-    with django_capture_on_commit_callbacks(execute=True):
+    with recording(execute=True):
         assert post(api_client, batch(site, page(), identify)).status_code == 202
     assert not Person.objects.exists()
     assert VisitSession.objects.get().actions.filter(type="identify").count() == 0
 
 
-def test_other_advertisers_blacklist_does_not_apply(api_client, site, other_advertiser, celery_eager, django_capture_on_commit_callbacks):
+def test_other_advertisers_blacklist_does_not_apply(api_client, site, other_advertiser, recording):
     company = IpRangeFactory(cidr="192.0.2.0/24").company
     BlacklistEntryFactory(advertiser=other_advertiser, domain=company.domain)
-    with django_capture_on_commit_callbacks(execute=True):
+    with recording(execute=True):
         assert post(api_client, batch(site, page())).status_code == 202
     assert VisitSession.objects.get().company == company
 
@@ -151,8 +157,10 @@ def _malformed(site):
     yield "time as text", json.dumps({**good, "sent": "yesterday"})
     yield "action from last week", json.dumps({**good, "actions": [{**page(), "at": now_ms() - 8 * 86400 * 1000}]})
     yield "action after sending", json.dumps({**good, "actions": [{**page(), "at": now_ms() + 3_600_000}]})
-    yield "bad email", json.dumps({**good, "actions": [{"type": "identify", "id": "ident-00000001", "at": now_ms(), "email": "nope"}]})
-    yield "negative time on page", json.dumps({**good, "actions": [{"type": "leave", "id": "page-00000001", "at": now_ms(), "time_on_page": -1}]})
+    bad_email = {"type": "identify", "id": "ident-00000001", "at": now_ms(), "email": "nope"}
+    yield "bad email", json.dumps({**good, "actions": [bad_email]})
+    negative = {"type": "leave", "id": "page-00000001", "at": now_ms(), "time_on_page": -1}
+    yield "negative time on page", json.dumps({**good, "actions": [negative]})
     yield "NUL byte", json.dumps({**good, "session": "abc\u0000defgh"})
     yield "nested garbage", json.dumps({**good, "actions": [[{"a": {"b": []}}]]})
 
