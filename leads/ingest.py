@@ -1,11 +1,14 @@
 """Batched, idempotent ingest of leads and content items (DESIGN §6): one statement per batch.
 
 Leads are keyed by (advertiser, platform, username) and content items by (advertiser,
-platform, post_id); a batch is one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE`
-that keeps the freshest non-empty values, so re-running a page never duplicates anything.
+platform, post_id); a batch is one `INSERT … SELECT FROM jsonb_to_recordset(…) ON CONFLICT
+DO UPDATE` that keeps the freshest non-empty values, so re-running a page never duplicates
+anything. The batch travels as one JSON document: encoding it is C on both ends, where
+adapting eleven Python lists element by element cost more than the insert itself.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -82,6 +85,17 @@ class LeadSource:
     target_id: int | None = None
 
 
+def relax_commit() -> None:
+    """Inside an ingest transaction: commit without waiting for the WAL flush (PostgreSQL only).
+
+    A crash can lose the last fraction of a second of committed pages, never half of one:
+    the page's rows, counters and cursor go together, and a lost page is fetched again.
+    """
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _text(value: str | None, limit: int) -> str:
     return (value or "").replace("\x00", "")[:limit]
 
@@ -105,10 +119,9 @@ INSERT INTO leads_lead AS lead (
 SELECT %(advertiser)s, u.platform, u.username, u.full_name, u.bio, u.followers, u.following, u.emails, u.phones,
        u.website, COALESCE(u.is_verified, false), COALESCE(u.is_business, false), false,
        (u.emails <> '' OR u.phones <> ''), %(source_type)s, %(job)s, %(target)s, %(now)s, %(now)s
-FROM unnest(%(platform)s::text[], %(username)s::text[], %(full_name)s::text[], %(bio)s::text[],
-            %(followers)s::bigint[], %(following)s::bigint[], %(emails)s::text[], %(phones)s::text[],
-            %(website)s::text[], %(is_verified)s::boolean[], %(is_business)s::boolean[])
-     AS u(platform, username, full_name, bio, followers, following, emails, phones, website, is_verified, is_business)
+FROM jsonb_to_recordset(%(rows)s::jsonb)
+     AS u(platform text, username text, full_name text, bio text, followers bigint, following bigint, emails text,
+          phones text, website text, is_verified boolean, is_business boolean)
 ON CONFLICT (advertiser_id, platform, username) DO UPDATE SET
     full_name = COALESCE(NULLIF(EXCLUDED.full_name, ''), lead.full_name),
     bio = COALESCE(NULLIF(EXCLUDED.bio, ''), lead.bio),
@@ -146,17 +159,17 @@ def upsert_leads(source: LeadSource, profiles: Sequence[Profile], *, now: dateti
         "now": now or timezone.now(),
         "verified_known": verified_known,
         "business_known": business_known,
-        "platform": [p.platform for p in rows],
-        "username": [p.username for p in rows],
-        "full_name": [_text(p.full_name, 300) for p in rows],
-        "bio": [_text(p.bio, 5000) for p in rows],
-        "followers": [p.followers for p in rows],
-        "following": [p.following for p in rows],
-        "emails": [",".join(p.emails) for p in rows],
-        "phones": [",".join(p.phones) for p in rows],
-        "website": [_text(p.website, 1000) for p in rows],
-        "is_verified": [p.is_verified for p in rows],
-        "is_business": [p.is_business for p in rows],
+        "rows": json.dumps(
+            [
+                {
+                    "platform": p.platform, "username": p.username, "full_name": _text(p.full_name, 300),
+                    "bio": _text(p.bio, 5000), "followers": p.followers, "following": p.following,
+                    "emails": ",".join(p.emails)[:2000], "phones": ",".join(p.phones)[:1000],
+                    "website": _text(p.website, 1000), "is_verified": p.is_verified, "is_business": p.is_business,
+                }
+                for p in rows
+            ]
+        ),
     }
     with connection.cursor() as cursor:
         cursor.execute(UPSERT_LEADS_SQL, params)
@@ -170,10 +183,9 @@ INSERT INTO leads_contentitem AS item (
 )
 SELECT %(advertiser)s, u.platform, u.post_id, u.username, u.author, u.text, u.url, u.posted_at, u.likes, u.comments,
        u.shares, u.views, u.rate, %(job)s, %(now)s
-FROM unnest(%(platform)s::text[], %(post_id)s::text[], %(username)s::text[], %(author)s::text[], %(text)s::text[],
-            %(url)s::text[], %(posted_at)s::timestamptz[], %(likes)s::bigint[], %(comments)s::bigint[],
-            %(shares)s::bigint[], %(views)s::bigint[], %(rate)s::numeric[])
-     AS u(platform, post_id, username, author, text, url, posted_at, likes, comments, shares, views, rate)
+FROM jsonb_to_recordset(%(rows)s::jsonb)
+     AS u(platform text, post_id text, username text, author text, text text, url text, posted_at timestamptz,
+          likes bigint, comments bigint, shares bigint, views bigint, rate numeric)
 ON CONFLICT (advertiser_id, platform, post_id) DO UPDATE SET
     username = COALESCE(NULLIF(EXCLUDED.username, ''), item.username),
     author = COALESCE(NULLIF(EXCLUDED.author, ''), item.author),
@@ -189,6 +201,17 @@ ON CONFLICT (advertiser_id, platform, post_id) DO UPDATE SET
     scraped_at = EXCLUDED.scraped_at
 WHERE item.scraped_at <= EXCLUDED.scraped_at
 """
+
+
+def _post_row(post: Post) -> dict:
+    likes, comments, shares, views = (max(0, value or 0) for value in (post.likes, post.comments, post.shares, post.views))
+    rate = engagement_rate(likes, comments, shares, views, post.author_followers)
+    return {
+        "platform": post.platform, "post_id": post.post_id, "username": _text(post.username, 200).lstrip("@").lower(),
+        "author": _text(post.author, 300), "text": _text(post.text, 20000), "url": _text(post.url, 1000),
+        "posted_at": post.posted_at.isoformat() if post.posted_at else None, "likes": likes, "comments": comments,
+        "shares": shares, "views": views, "rate": str(rate) if rate is not None else None,
+    }
 
 
 def upsert_content_items(
@@ -208,20 +231,7 @@ def upsert_content_items(
         "advertiser": advertiser_id,
         "job": job_id,
         "now": now or timezone.now(),
-        "platform": [p.platform for p in rows],
-        "post_id": [p.post_id for p in rows],
-        "username": [_text(p.username, 200).lstrip("@").lower() for p in rows],
-        "author": [_text(p.author, 300) for p in rows],
-        "text": [_text(p.text, 20000) for p in rows],
-        "url": [_text(p.url, 1000) for p in rows],
-        "posted_at": [p.posted_at for p in rows],
-        "likes": [max(0, p.likes or 0) for p in rows],
-        "comments": [max(0, p.comments or 0) for p in rows],
-        "shares": [max(0, p.shares or 0) for p in rows],
-        "views": [max(0, p.views or 0) for p in rows],
-        "rate": [
-            engagement_rate(p.likes or 0, p.comments or 0, p.shares or 0, p.views or 0, p.author_followers) for p in rows
-        ],
+        "rows": json.dumps([_post_row(p) for p in rows]),
     }
     with connection.cursor() as cursor:
         cursor.execute(UPSERT_CONTENT_SQL, params)

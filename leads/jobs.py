@@ -38,7 +38,7 @@ from .connectors import (
     connector_for,
     web_connector_for,
 )
-from .ingest import LeadSource, upsert_content_items, upsert_leads, with_contacts
+from .ingest import LeadSource, relax_commit, upsert_content_items, upsert_leads, with_contacts
 from .models import ContentItem, JobPlan, JobUnit, Lead, ScrapeJob, Target
 
 logger = logging.getLogger(__name__)
@@ -484,6 +484,7 @@ def store_page(job_id: int, unit_id: int, page: Page) -> PageOutcome:
     """One transaction per page: leads (filtered, capped, de-duplicated), posts, counters, cursor."""
     outcome = PageOutcome()
     with transaction.atomic():
+        relax_commit()
         job = ScrapeJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != Status.RUNNING:
             outcome.stop = True
