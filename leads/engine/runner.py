@@ -78,9 +78,15 @@ def crawl_and_store(spec: CrawlSpec) -> CrawlReport:
 
     thread = threading.Thread(target=target, name=f"crawl-{spec.job_id}", daemon=True)
     thread.start()
-    while (batch := batches.get()) is not None:
-        if not store_batch(spec.job_id, batch):
-            stop.set()
+    try:
+        while (batch := batches.get()) is not None:
+            if not store_batch(spec.job_id, batch):
+                stop.set()
+    except BaseException:
+        # A database error or Celery's soft time limit: stop the crawl before giving up the job.
+        stop.set()
+        thread.join(timeout=30)
+        raise
     thread.join()
     if "error" in outcome:
         raise outcome["error"]

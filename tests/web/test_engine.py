@@ -232,3 +232,13 @@ fetch('http://169.254.169.254/latest/meta-data/').then(() => { document.getEleme
     job = run(WebJobFactory(advertiser=advertiser, url=site.url("/app"), engine="browser", selectors=SELECTORS,
                             config={"wait_for": "h1.product-title"}))
     assert WebResult.objects.get(job=job).data["title"] == "refused"
+
+
+def test_a_storage_failure_stops_the_crawl_and_fails_the_job(shop, advertiser):
+    from unittest import mock
+
+    job = WebJobFactory(advertiser=advertiser, url=shop.url("/"), selectors=SELECTORS,
+                        config={"max_pages": 50, "follow_links": True})
+    with mock.patch.object(runner, "store_batch", side_effect=RuntimeError("database went away")):
+        job = run(job)
+    assert job.status == "failed" and job.error == "Internal error while crawling."
