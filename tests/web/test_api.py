@@ -424,6 +424,15 @@ def test_invalid_webhooks_are_422(owner, body):
     assert not Webhook.objects.exists()
 
 
+def test_webhook_list_runs_a_constant_number_of_queries(owner):
+    client = owner.client()
+    WebhookFactory(advertiser=owner.advertiser)
+    few = queries_of(lambda: client.get(f"{BASE}/webhooks"))
+    for _ in range(15):
+        WebhookFactory(advertiser=owner.advertiser)
+    assert queries_of(lambda: client.get(f"{BASE}/webhooks?limit=100")) == few
+
+
 def test_webhook_volume_is_capped(owner, settings):
     settings.WEBHOOK_MAX_PER_ADVERTISER = 1
     client = owner.client()

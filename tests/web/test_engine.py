@@ -242,3 +242,26 @@ def test_a_storage_failure_stops_the_crawl_and_fails_the_job(shop, advertiser):
     with mock.patch.object(runner, "store_batch", side_effect=RuntimeError("database went away")):
         job = run(job)
     assert job.status == "failed" and job.error == "Internal error while crawling."
+
+
+def test_a_job_left_running_by_a_dead_worker_is_taken_over_once(shop, advertiser):
+    """kill -9 mid-task: the redelivered message finds the job running with an old lease and reruns it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = WebJobFactory(advertiser=advertiser, url=shop.url("/"), selectors=SELECTORS, config={"max_pages": 3, "follow_links": True})
+    ScrapeJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now(), attempts=1)
+    runner.run_web_job(job.pk)  # a live worker still holds it: nothing happens
+    assert shop.hits == []
+    ScrapeJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(days=1))
+    job = run(job)
+    assert job.status == "completed" and job.attempts == 2
+    assert job.items_scraped == WebResult.objects.filter(job=job).count() == 3
+
+
+def test_a_poison_job_fails_after_its_attempts(shop, advertiser):
+    job = WebJobFactory(advertiser=advertiser, url=shop.url("/"), selectors=SELECTORS)
+    ScrapeJob.objects.filter(pk=job.pk).update(attempts=runner.MAX_ATTEMPTS)
+    job = run(job)
+    assert job.status == "failed" and "attempts" in job.error and shop.hits == []
