@@ -40,6 +40,10 @@ def date_text(moment) -> str | None:
     return timezone.localtime(moment).strftime("%B %d, %Y - %H:%M:%S") if moment else None
 
 
+#: Image and file links: absolute URLs, null when the campaign has none.
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
+
+
 @extend_schema_field(OpenApiTypes.NUMBER)
 class AmountField(serializers.ReadOnlyField):
     """A Decimal amount rendered as a JSON number, rounded to the instance's currency."""
@@ -164,11 +168,11 @@ class CampaignSummarySerializer(serializers.ModelSerializer):
                   "date_end", "networks", "currency"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_image_logo(self, campaign) -> str | None:
         return absolute_file_url(self.context.get("request"), campaign.image_logo)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_image_post(self, campaign) -> str | None:
         return absolute_file_url(self.context.get("request"), campaign.image_post)
 
@@ -208,7 +212,7 @@ class CampaignDetailSerializer(CampaignSerializer):
     def get_publisher(self, campaign):
         return network_availability(list(campaign.networks or []), self.context.get("accounts", []))
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_attachment(self, campaign) -> str | None:
         return absolute_file_url(self.context.get("request"), campaign.attachment)
 
@@ -227,7 +231,7 @@ class PublicCampaignSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "tagline", "image_logo", "networks", "currency", "minimum_reward"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_image_logo(self, campaign) -> str | None:
         return absolute_file_url(self.context.get("request"), campaign.image_logo)
 

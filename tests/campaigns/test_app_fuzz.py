@@ -1,0 +1,51 @@
+"""schemathesis over the campaign app operations, sent with the application's credentials and an
+influencer's token so the fuzzing reaches the views (RELIABILITY 24): no 5xx, responses as documented."""
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi import checks as openapi_checks
+
+from .factories import CampaignFactory, TaskFactory
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application()).include(
+    path_regex=r"^/api/(get|action|app)/"
+)
+
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_schema_conformance,
+]
+
+
+@pytest.fixture
+def keep_test_connection():
+    """In-process WSGI calls fire request_finished, which would close the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def app_headers(app_credentials, influencer, settings) -> dict:
+    settings.API_RATES = {key: "100000/hour" for key in settings.API_RATES}
+    campaign = CampaignFactory(pk=1)
+    TaskFactory(pk=1, campaign=campaign, publisher=influencer.user.publisher)
+    return {"X-Client-Id": app_credentials[0], "X-Client-Secret": app_credentials[1],
+            "Authorization": f"Bearer {influencer.token}"}
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(
+    deadline=None, max_examples=10,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_campaign_app_fuzz(case, app_headers, keep_test_connection):
+    case.call_and_validate(headers=app_headers, checks=CHECKS)
