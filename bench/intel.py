@@ -10,6 +10,7 @@ and reloaded only when it does not hold the wanted number of sessions.
 """
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -168,6 +169,24 @@ def baseline_over_http(client: APIClient) -> list[float]:
     return samples
 
 
+def walk_cursor_sql(advertiser: Advertiser) -> list[float]:
+    """The database's own execution time of each page's query (EXPLAIN ANALYZE): the index at work."""
+    samples, before = [], None
+    for _ in range(PAGES):
+        queryset = VisitSession.objects.for_advertiser(advertiser.pk).listable().select_related("company", "person")
+        if before is not None:
+            queryset = queryset.filter(id__lt=before)
+        queryset = queryset.order_by("-id")[: PAGE_SIZE + 1]
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        samples.append(plan[0]["Planning Time"] + plan[0]["Execution Time"])
+        before = queryset[PAGE_SIZE - 1].pk
+    return samples
+
+
 def walk_view(user: User, paged: bool) -> list[float]:
     """The same view and serializer, by cursor or by page number with a total count."""
     view_class = type(
@@ -207,6 +226,7 @@ def main() -> None:
         ("baseline: API root, full HTTP stack", lambda: baseline_over_http(client)),
         ("cursor, full HTTP stack (the API)", lambda: walk_cursor_over_http(client)),
         ("cursor, view only", lambda: walk_view(user, paged=False)),
+        ("cursor, SQL planning + execution in PostgreSQL", lambda: walk_cursor_sql(advertiser)),
         ("page number + total count, view only", lambda: walk_view(user, paged=True)),
     ]:
         samples = [elapsed for _ in range(WALKS) for elapsed in walk()]
