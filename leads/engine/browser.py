@@ -109,6 +109,12 @@ class BrowserRenderer:
             response = await page.goto(url, wait_until="load", timeout=self.timeout * 1000)
             if self.wait_for:
                 await page.wait_for_selector(self.wait_for, timeout=self.timeout * 1000)
+            else:
+                # Script-rendered pages usually fetch their data after "load": give them a quiet moment.
+                try:
+                    await page.wait_for_load_state("networkidle", timeout=min(5.0, self.timeout) * 1000)
+                except Exception:  # noqa: BLE001 - a page that never goes quiet is extracted as it stands
+                    pass
             if self.wait_ms:
                 await page.wait_for_timeout(self.wait_ms)
             html = await page.content()

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 MAX_URL_LENGTH = 2000  # WebResult.url
+#: Pages rendered at once in Chromium, whatever the crawl's concurrency (a browser page costs a core).
+BROWSER_PAGES = 4
 TICK_SECONDS = 0.5
 HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml", "text/plain"})
 SKIPPED_EXTENSIONS = frozenset(
@@ -125,6 +127,7 @@ class Crawler:
         self.host_next: dict[str, float] = {}
         self.host_delay: dict[str, float] = {}
         self.renderer: BrowserRenderer | None = None
+        self.browser_slots = asyncio.Semaphore(BROWSER_PAGES)
         self.browser_ok = spec.engine in ("browser", "auto") and browser_available()
 
     # --- control -------------------------------------------------------------------
@@ -208,7 +211,8 @@ class Crawler:
                 wait_for=self.spec.wait_for, wait_ms=self.spec.render_wait_ms,
             )
         self.report.rendered += 1
-        return await self.renderer.render(url)
+        async with self.browser_slots:
+            return await self.renderer.render(url)
 
     async def fetch_rotating(self, url: str) -> aio.FetchResult:
         """Fetch through the next proxy (if any); a blocked proxy is recorded and the next one tried."""

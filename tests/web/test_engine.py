@@ -265,3 +265,14 @@ def test_a_poison_job_fails_after_its_attempts(shop, advertiser):
     ScrapeJob.objects.filter(pk=job.pk).update(attempts=runner.MAX_ATTEMPTS)
     job = run(job)
     assert job.status == "failed" and "attempts" in job.error and shop.hits == []
+
+
+@pytest.mark.browser
+@needs_browser
+def test_auto_renders_a_script_page_without_wait_for(site, allow_local, advertiser):
+    site.route("/robots.txt", status=404)
+    site.route("/app", JS_PAGE)
+    site.route("/api/product", '{"title": "Late data", "price": "$1.00"}', headers={"Content-Type": "application/json"},
+               delay=0.3)
+    job = run(WebJobFactory(advertiser=advertiser, url=site.url("/app"), engine="auto", selectors=SELECTORS))
+    assert WebResult.objects.get(job=job).data == {"title": "Late data", "price": "$1.00"}
