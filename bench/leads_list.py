@@ -1,0 +1,251 @@
+"""Leads list speed: `GET /api/v1/leads` over 1,000,000 leads of one advertiser, under gunicorn
+(2 workers) and wrk (32 connections), beside DRF's default page-number pagination with COUNT(*).
+
+Three requests are measured on each: page 1, page 1,000 and `outreach_ready=true`. The
+platform's list keeps the seed's `total` and `pages`: for no filter and for the counted
+filters (outreach_ready, source_type, platform) they come from `LeadCount` rows, which a
+trigger on the leads table keeps exact as ingest writes (see leads/api/v1/pagination.py);
+for other filters the count is exact up to 10,000 and bounded there. Page rows are found
+through the (advertiser, id) index first, then loaded by id. The baseline is the same
+queryset and serializer behind `rest_framework.pagination.PageNumberPagination`.
+
+Prints requests/s and p50/p99 latency per case; the target is ≥ 400 requests/s and p99 <
+100 ms for the platform's list.
+
+    .venv/bin/python bench/leads_list.py
+    BENCH_LEADS_DATABASE_URL=postgres://…/db BENCH_LEADS=1000000 BENCH_SECONDS=15 .venv/bin/python bench/leads_list.py
+
+The leads are loaded once with `leads.ingest.upsert_leads` into the bench database
+(default lp_bench_leads, separate from the development and test ones) and reloaded only
+when the advertiser does not hold the wanted number. Needs `wrk` (apt-get install wrk).
+This module is also the bench server's URLconf (the baseline route lives only here).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATABASE_URL = os.environ.get("BENCH_LEADS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_leads")
+LEADS = int(os.environ.get("BENCH_LEADS", "1000000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+CONNECTIONS = 32
+WORKERS = 2
+BATCH = 10_000
+ADVERTISER_EMAIL = "bench-list@bench.example"
+
+SERVER_ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "DJANGO_SETTINGS_MODULE": "leadplatform.settings.production",
+    "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # The bench measures the list, not the per-principal rate limit.
+    "RATE_LEADS": "100000000/minute",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+# --- the bench server's URLconf: the platform's routes plus the baseline --------------
+def __getattr__(name: str):
+    """`urlpatterns` is built on first use, inside the configured server process only."""
+    if name != "urlpatterns":
+        raise AttributeError(name)
+    from django.urls import include, path
+    from rest_framework import generics
+    from rest_framework.pagination import PageNumberPagination
+    from rest_framework.permissions import IsAuthenticated
+
+    from accounts.principal import principal_of
+    from leads.api.v1.serializers import V1LeadSerializer
+    from leads.models import Lead
+
+    class DefaultPagination(PageNumberPagination):
+        page_size = 20
+        page_size_query_param = "per_page"
+
+    class BaselineLeadList(generics.ListAPIView):
+        """DRF's defaults: page-number pagination, COUNT(*) on every request, OFFSET for the page."""
+
+        serializer_class = V1LeadSerializer
+        pagination_class = DefaultPagination
+        permission_classes = [IsAuthenticated]
+        filter_backends: list = []
+
+        def get_queryset(self):
+            queryset = Lead.objects.for_principal(principal_of(self.request)).order_by("-id")
+            if self.request.query_params.get("outreach_ready") == "true":
+                queryset = queryset.filter(outreach_ready=True)
+            return queryset
+
+    patterns = [path("baseline/leads", BaselineLeadList.as_view(), name="baseline-leads")]
+    patterns += [path("", include("leadplatform.urls"))]
+    globals()["urlpatterns"] = patterns
+    return patterns
+
+
+def server_app():
+    """gunicorn entry point: the platform's WSGI app with this module as URLconf."""
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.ROOT_URLCONF = "bench.leads_list"
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+# --- loading --------------------------------------------------------------------------
+def ensure_database() -> None:
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True,
+        env={**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_SETTINGS_MODULE": "leadplatform.settings.local"},
+    )
+
+
+def load_leads() -> str:
+    """One advertiser with LEADS leads (30% outreach-ready); returns a fresh API token for it."""
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.local")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    from accounts import services
+    from accounts.models import Advertiser, Membership, User
+    from leads.connectors.base import Profile
+    from leads.ingest import LeadSource, relax_commit, upsert_leads
+    from leads.models import Lead
+
+    advertiser, _ = Advertiser.objects.get_or_create(contact_email=ADVERTISER_EMAIL, defaults={"name": "Bench list"})
+    user, _ = User.objects.get_or_create(username="bench-list", defaults={"email": ADVERTISER_EMAIL})
+    Membership.objects.get_or_create(user=user, advertiser=advertiser)
+    have = Lead.objects.filter(advertiser=advertiser).count()
+    if have != LEADS:
+        print(f"loading {LEADS:,} leads (had {have:,})…", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM leads_lead WHERE advertiser_id = %s", [advertiser.pk])
+        sources = ["hashtag", "followers", "following", "likers"]
+        started = time.perf_counter()
+        for start in range(0, LEADS, BATCH):
+            batch = [
+                Profile(
+                    platform="instagram", username=f"bench_{n}", full_name=f"Bench Lead {n}",
+                    bio=f"Creator number {n}", followers=(n * 7919) % 2_000_000,
+                    emails=[f"lead{n}@mail.example"] if n % 10 < 3 else [],
+                )
+                for n in range(start, min(LEADS, start + BATCH))
+            ]
+            with transaction.atomic():
+                relax_commit()
+                upsert_leads(LeadSource(advertiser.pk, source_type=sources[(start // BATCH) % 4]), batch)
+        print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE leads_lead")
+    return services.issue_token(user, advertiser=advertiser, name="bench")[1]
+
+
+# --- serving and measuring ------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = {**os.environ, **SERVER_ENV}
+    env.pop("CELERY_BROKER_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.leads_list:server_app()", "--workers", str(WORKERS),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT)],
+        cwd=ROOT, env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def check(url: str, token: str) -> dict:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(url: str, token: str) -> tuple[float, float, float, int]:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s", "--latency", "-H", f"Authorization: Bearer {token}", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def percentile(label: str) -> float:
+        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE).groups()
+        return float(value) * UNITS[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rps, percentile("50"), percentile("99"), int(errors.group(1)) if errors else 0
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install -y wrk")
+    ensure_database()
+    token = load_leads()
+    port = free_port()
+    server = start_server(port)
+    base = f"http://127.0.0.1:{port}"
+    cases = [("page 1", "page=1"), ("page 1,000", "page=1000"), ("outreach_ready=true", "outreach_ready=true")]
+    results = []
+    try:
+        sample = check(f"{base}/api/v1/leads?page=1000", token)
+        print(f"GET /api/v1/leads?page=1000 → pagination {sample['pagination']}, {len(sample['data'])} rows", flush=True)
+        for label, query in cases:
+            results.append(("/api/v1/leads (platform)", label, *run_wrk(f"{base}/api/v1/leads?{query}", token)))
+        for label, query in cases:
+            results.append(("DRF PageNumberPagination + COUNT(*)", label, *run_wrk(f"{base}/baseline/leads?{query}", token)))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(15)
+    print(f"\n{LEADS:,} leads, gunicorn {WORKERS} workers, wrk {CONNECTIONS} connections, {SECONDS} s per case")
+    print(f"{'endpoint':<38} {'case':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for endpoint, label, rps, p50, p99, errors in results:
+        print(f"{endpoint:<38} {label:<22} {rps:>9.0f} {p50:>8.1f} {p99:>8.1f} {errors:>8}")
+    platform = [row for row in results if row[0].endswith("(platform)")]
+    met = all(row[2] >= 400 and row[4] < 100 for row in platform)
+    print(f"\ntarget ≥ 400 req/s and p99 < 100 ms on every platform case: {'met' if met else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
