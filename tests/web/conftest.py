@@ -23,6 +23,7 @@ class Hit:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.monotonic)
 
 
 class LocalSite:

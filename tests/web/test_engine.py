@@ -276,3 +276,36 @@ def test_auto_renders_a_script_page_without_wait_for(site, allow_local, advertis
                delay=0.3)
     job = run(WebJobFactory(advertiser=advertiser, url=site.url("/app"), engine="auto", selectors=SELECTORS))
     assert WebResult.objects.get(job=job).data == {"title": "Late data", "price": "$1.00"}
+
+
+def test_per_host_delay_spaces_requests(site, allow_local, advertiser):
+    site.route("/robots.txt", status=404)
+    site.route("/", "<h1 class='product-title'>s</h1>" + "".join(f"<a href='/p/{n}'>p</a>" for n in range(1, 4)))
+    for n in range(1, 4):
+        site.route(f"/p/{n}", product(n))
+    run(WebJobFactory(advertiser=advertiser, url=site.url("/"), selectors=SELECTORS,
+                      config={"follow_links": True, "delay": 0.3, "concurrency": 4, "max_pages": 4}))
+    times = sorted(hit.at for hit in site.hits if hit.path != "/robots.txt")
+    assert len(times) == 4
+    assert all(later - earlier >= 0.28 for earlier, later in zip(times, times[1:]))
+
+
+def test_robots_crawl_delay_is_honoured(site, allow_local, advertiser):
+    site.route("/robots.txt", "User-agent: *\nCrawl-delay: 1\n", headers={"Content-Type": "text/plain"})
+    site.route("/", "<h1 class='product-title'>s</h1><a href='/p/1'>p</a>")
+    site.route("/p/1", product(1))
+    run(WebJobFactory(advertiser=advertiser, url=site.url("/"), selectors=SELECTORS, config={"follow_links": True, "max_pages": 2}))
+    first, second = sorted(hit.at for hit in site.hits if hit.path != "/robots.txt")
+    assert second - first >= 0.95
+
+
+def test_the_time_cap_stops_a_job_cleanly(site, allow_local, advertiser, settings):
+    settings.SCRAPER_JOB_MAX_SECONDS = 1
+    site.route("/robots.txt", status=404)
+    site.route("/", "<h1 class='product-title'>s</h1>" + "".join(f"<a href='/p/{n}'>p</a>" for n in range(1, 40)))
+    for n in range(1, 40):
+        site.route(f"/p/{n}", product(n), delay=0.3)
+    job = run(WebJobFactory(advertiser=advertiser, url=site.url("/"), selectors=SELECTORS,
+                            config={"follow_links": True, "max_pages": 40, "concurrency": 2, "per_host": 2}))
+    assert job.status == "completed" and "time limit reached" in job.error
+    assert 1 <= job.items_scraped < 40
