@@ -412,3 +412,40 @@ def test_rate_limit_follows_the_speed_mode(settings):
     for _ in range(9):
         limiter.acquire()
     assert time.monotonic() - started >= 1.0  # 9 requests at 4/s need at least two window changes
+
+
+def test_link_in_bio_pages_add_emails_through_the_web_connector(owner, serve):
+    from .fakes import FakeServer
+
+    site = serve(FakeServer())
+    site.routes[("GET", "/links")] = lambda query, body: Reply(
+        200, raw=b'<html><body><a href="mailto:Bookings@Creator.example?subject=hi">Mail</a> '
+                 b'<a href="tel:+44 20 7946 0123">Call</a></body></html>'
+    )
+    items = follower_items("nike", 3)
+    for item in items:
+        item["biography"] = "Creator, links below"  # no e-mail in any bio
+        item["external_url"] = f"{site.url}/links"
+    actors = serve(FakeActorAPI({"nike": items}))
+    actor_credential(owner.advertiser, actors)
+    ConnectorCredential.objects.create(advertiser=owner.advertiser, name="web", provider=ConnectorCredential.Provider.WEB)
+    target = TargetFactory(advertiser=owner.advertiser, identifier="nike")
+    job = run_to_end(followers_job(owner.advertiser, [target], filters={"has_email": True}))
+    assert job.status == ScrapeJob.Status.COMPLETED
+    leads = Lead.objects.filter(advertiser=owner.advertiser)
+    assert leads.count() == 3
+    assert {lead.emails for lead in leads} == {"bookings@creator.example"}
+    assert {lead.phones for lead in leads} == {"+442079460123"} and all(lead.outreach_ready for lead in leads)
+    assert site.count("GET", "/links") == 3
+
+
+def test_the_web_connector_refuses_private_addresses(owner, settings):
+    from leads.connectors import Profile, SpeedLimits
+    from leads.connectors.web import WebConnector
+
+    settings.SCRAPER_ALLOWED_NETWORKS = ""
+    credential = ConnectorCredential.objects.create(advertiser=owner.advertiser, name="web", provider="web")
+    connector = WebConnector(credential, SpeedLimits.for_mode("normal"))
+    for url in ("http://127.0.0.1:9/", "http://169.254.169.254/latest/meta-data/", "http://[::1]/"):
+        profile = connector.enrich(Profile(platform="instagram", username="x", website=url))
+        assert profile.emails == []
