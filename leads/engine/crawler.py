@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.conf import settings
+
 from leads import outbound
 from leads.outbound import aio
 
@@ -353,8 +355,6 @@ class Crawler:
 
 
 def aio_max_bytes() -> int:
-    from django.conf import settings
-
     return settings.OUTBOUND_MAX_BYTES
 
 
