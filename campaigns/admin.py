@@ -46,7 +46,7 @@ def _status_action(status: str, label: str):
             modeladmin.message_user(request, refusal, level=messages.WARNING)
 
     action.__name__ = f"make_{status}"
-    return admin.action(description=label)(action)
+    return admin.action(description=label, permissions=["change"])(action)
 
 
 @admin.register(Campaign)
@@ -167,12 +167,12 @@ class PendingSocialAccountAdmin(PlatformOnlyAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description="Approve selected accounts")
+    @admin.action(description="Approve selected accounts", permissions=["change"])
     def approve(self, request, queryset):
         count = services.review_social_accounts(queryset, SocialAccount.Approval.APPROVED)
         self.message_user(request, f"{count} account(s) approved.")
 
-    @admin.action(description="Reject selected accounts")
+    @admin.action(description="Reject selected accounts", permissions=["change"])
     def reject(self, request, queryset):
         count = services.review_social_accounts(queryset, SocialAccount.Approval.REJECTED)
         self.message_user(request, f"{count} account(s) rejected.")

@@ -1,6 +1,7 @@
 """Campaign rules: the status machine, eligibility of influencers, network approval, currency conversion."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -8,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework import exceptions
 
-from accounts.models import Network, Publisher, SocialAccount, User
+from accounts.models import ApiToken, Network, Publisher, SocialAccount, User
+from accounts.services import issue_token
 from leadplatform.api.exceptions import Conflict
 
 from .models import Campaign, ExchangeRate
@@ -158,6 +160,17 @@ def submit_network_for_approval(
 
 def review_social_accounts(accounts, approval: str) -> int:
     return accounts.filter(approval=SocialAccount.Approval.PENDING).update(approval=approval)
+
+
+APP_TOKEN_LIFETIME = timedelta(days=30)
+
+
+def issue_app_token(user: User, application) -> tuple[ApiToken, str]:
+    """An influencer's token for a client application: an ordinary hashed API token that expires."""
+    return issue_token(
+        user, name=f"app: {application.name}"[:100], source=ApiToken.Source.WEB,
+        expires_at=timezone.now() + APP_TOKEN_LIFETIME,
+    )
 
 
 def register_publisher(*, username: str, email: str, password: str, **profile) -> User:

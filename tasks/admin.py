@@ -10,7 +10,6 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from rest_framework.exceptions import APIException
 
 from accounts.admin_scoping import TenantScopedAdmin
 from campaigns.admin import ScopedCampaignFilter
@@ -93,15 +92,15 @@ class TaskAdmin(TenantScopedAdmin):
         for refusal in refusals:
             self.message_user(request, refusal, messages.WARNING)
 
-    @admin.action(description="Approve selected tasks")
+    @admin.action(description="Approve selected tasks", permissions=["change"])
     def approve_selected(self, request, queryset):
         self._review(request, queryset.select_related("campaign"), "approve")
 
-    @admin.action(description="Reject selected tasks")
+    @admin.action(description="Reject selected tasks", permissions=["change"])
     def reject_selected(self, request, queryset):
         self._review(request, queryset.select_related("campaign"), "reject")
 
-    @admin.action(description="Pay selected tasks")
+    @admin.action(description="Pay selected tasks", permissions=["change"])
     def pay_selected(self, request, queryset):
         self._review(request, queryset.select_related("campaign"), "pay")
 

@@ -129,8 +129,13 @@ def test_viewer_may_look_but_not_review(advertiser, rows):
     client = admin_client(viewer)
     assert client.get(reverse("admin:tasks_task_changelist")).status_code == 200
     client.post(reverse("admin:tasks_task_review", args=[rows["task"].pk, "approve"]))
+    client.post(reverse("admin:tasks_task_changelist"), {"action": "approve_selected", "_selected_action": [rows["task"].pk]})
+    client.post(reverse("admin:campaigns_campaign_changelist"),
+                {"action": "make_paused", "_selected_action": [rows["campaign"].pk]})
     rows["task"].refresh_from_db()
+    rows["campaign"].refresh_from_db()
     assert rows["task"].status == Task.Status.UNDER_REVIEW
+    assert rows["campaign"].status == Campaign.Status.ACTIVE
 
 
 def test_member_adds_a_campaign_for_their_advertiser_only(member, other_advertiser):

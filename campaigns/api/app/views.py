@@ -6,17 +6,13 @@ gets the full view (a template rendering the same data) instead of JSON.
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth import authenticate
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
 from rest_framework.response import Response
 
-from accounts import services as account_services
-from accounts.models import ApiToken, Publisher
+from accounts.models import Publisher
 from campaigns import services
 from campaigns.models import Campaign
 from leadplatform.api.authentication import ApiTokenAuthentication
@@ -28,9 +24,6 @@ from tasks.services import join_campaign, leaderboard
 
 from . import serializers as s
 from .authentication import ClientApplicationAuthentication
-
-APP_TOKEN_LIFETIME = timedelta(days=30)
-
 
 class CampaignAppSchema(SurfaceAutoSchema):
     def get_auth(self):
@@ -155,11 +148,8 @@ class CredentialView(CampaignAppView):
     throttle_classes = [SurfaceRateThrottle, CredentialAccountThrottle, CredentialIPThrottle]
 
 
-def issue_app_token(user, application) -> dict:
-    token, plaintext = account_services.issue_token(
-        user, name=f"app: {application.name}"[:100], source=ApiToken.Source.WEB,
-        expires_at=timezone.now() + APP_TOKEN_LIFETIME,
-    )
+def token_body(user, application) -> dict:
+    token, plaintext = services.issue_app_token(user, application)
     return {"token": plaintext, "token_type": "bearer", "user_id": user.pk, "expires_at": token.expires_at}
 
 
@@ -172,7 +162,7 @@ class RegisterView(CredentialView):
         params = self.parse(s.RegisterRequestSerializer)
         user = services.register_publisher(**params)
         body = {"status": "success", "message": "Influencer registered",
-                **issue_app_token(user, self.principal.application)}
+                **token_body(user, self.principal.application)}
         return Response(s.RegisterResponseSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
@@ -196,4 +186,4 @@ class TokenView(CredentialView):
             raise InvalidLogin()
         publisher = Publisher.objects.filter(user=user).first()
         services.ensure_publisher_can_act(publisher)
-        return Response(s.TokenResponseSerializer(issue_app_token(user, self.principal.application)).data)
+        return Response(s.TokenResponseSerializer(token_body(user, self.principal.application)).data)
