@@ -55,7 +55,8 @@ def _crowd() -> list[Publisher]:
     publishers = []
     for n in range(1, CROWD + 1):
         username = f"crowd{n:02d}"
-        user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@influencer.example"})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@influencer.example"})
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])

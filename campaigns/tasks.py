@@ -11,14 +11,19 @@ def roll_up_task_days() -> int:
     return roll_up("task_day")
 
 
-@shared_task(name="campaigns.roll_up_task_network_days", **ROLLUP_TASK_OPTIONS)
-def roll_up_task_network_days() -> int:
-    return roll_up("task_network_day")
+@shared_task(name="campaigns.roll_up_campaign_network_totals", **ROLLUP_TASK_OPTIONS)
+def roll_up_campaign_network_totals() -> int:
+    return roll_up("campaign_network_totals")
 
 
 @shared_task(name="campaigns.roll_up_spend_days", **ROLLUP_TASK_OPTIONS)
 def roll_up_spend_days() -> int:
     return roll_up("spend_day")
+
+
+@shared_task(name="campaigns.roll_up_campaign_spend_totals", **ROLLUP_TASK_OPTIONS)
+def roll_up_campaign_spend_totals() -> int:
+    return roll_up("campaign_spend_totals")
 
 
 @shared_task(name="campaigns.roll_up_publisher_activity", **ROLLUP_TASK_OPTIONS)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import Network, Publisher, SocialAccount
@@ -23,7 +23,7 @@ from campaigns.money import ZERO, quantize_money
 from campaigns.services import convert_amount
 from tasks.models import Payment, Task
 
-from .models import PublisherActivity, SpendDay, TaskDay, TaskNetworkDay
+from .models import CampaignNetworkTotal, CampaignSpendTotal, PublisherActivity, SpendDay, TaskDay
 from .rollups import POSTED, day_start, today, watermark
 
 ACTIVE_DAYS = 30
@@ -74,47 +74,42 @@ def split(name: str, date_from: date | None, date_to: date | None, use_rollups: 
 # ------------------------------------------------------------------------------
 # Approved posts: reach and engagement
 # ------------------------------------------------------------------------------
-def _posted(advertiser_id: int | None, campaign_id: int | None):
-    tasks = Task.objects.filter(status__in=POSTED)
-    if campaign_id is not None:
-        tasks = tasks.filter(campaign_id=campaign_id)
-    if advertiser_id is not None:
-        tasks = tasks.filter(campaign__advertiser_id=advertiser_id)
-    return tasks
+def _posted():
+    return Task.objects.filter(status__in=POSTED)
 
 
-def _scoped_rollup(model, advertiser_id: int | None, campaign_id: int | None):
-    rows = model.objects.all()
-    if campaign_id is not None:
-        rows = rows.filter(campaign_id=campaign_id)
-    if advertiser_id is not None:
-        rows = rows.filter(advertiser_id=advertiser_id)
-    return rows
-
-
-def post_activity(*, advertiser_id=None, campaign_id=None, date_from=None, date_to=None, use_rollups=True) -> dict:
+def post_activity(*, advertiser_id=None, date_from=None, date_to=None, use_rollups=True) -> dict:
     """Approved posts (tasks accepted or paid, by review day) with their reach and engagement."""
     days = split("task_day", date_from, date_to, use_rollups)
+    rolled_rows, live_rows = TaskDay.objects.all(), _posted()
+    if advertiser_id is not None:
+        rolled_rows = rolled_rows.filter(advertiser_id=advertiser_id)
+        live_rows = live_rows.filter(campaign__advertiser_id=advertiser_id)
     sums = {"posts": Coalesce(Sum("posts"), 0), "reach": Coalesce(Sum("reach"), 0),
             "engagement": Coalesce(Sum("engagement"), 0)}
-    rolled = days.rolled(_scoped_rollup(TaskDay, advertiser_id, campaign_id)).aggregate(**sums)
-    live = days.live(_posted(advertiser_id, campaign_id), "reviewed_at").aggregate(
+    rolled = days.rolled(rolled_rows).aggregate(**sums)
+    live = days.live(live_rows, "reviewed_at").aggregate(
         posts=Count("id"), reach=Coalesce(Sum("reach"), 0), engagement=Coalesce(Sum("engagement"), 0))
     return {key: int(rolled[key]) + int(live[key]) for key in sums}
 
 
+def _totals_then_live(name: str, use_rollups: bool) -> Split:
+    """Running totals hold every day up to the watermark; the raw rows after it are live."""
+    return split(name, None, None, use_rollups)
+
+
 def network_activity(campaign: Campaign, *, use_rollups=True) -> dict[str, dict[str, int]]:
     """Per network of the campaign (each of its networks, even without posts): approved posts, reach, engagement."""
-    campaign_id = campaign.pk
-    days = split("task_network_day", None, None, use_rollups)
+    days = _totals_then_live("campaign_network_totals", use_rollups)
     figures: dict[str, dict[str, int]] = defaultdict(lambda: {"posts": 0, "reach": 0, "engagement": 0})
     figures.update({network: {"posts": 0, "reach": 0, "engagement": 0} for network in campaign.networks or []})
-    rolled = (days.rolled(TaskNetworkDay.objects.filter(campaign_id=campaign_id)).values("network")
-              .annotate(posts=Sum("posts"), reach=Sum("reach"), engagement=Sum("engagement")).order_by("network"))
-    for row in rolled:
-        for key in ("posts", "reach", "engagement"):
-            figures[row["network"]][key] += int(row[key])
-    live = days.live(_posted(None, campaign_id), "reviewed_at").values_list("networks", "reach", "engagement")
+    if days.rolled_to is not None:
+        for row in CampaignNetworkTotal.objects.filter(campaign_id=campaign.pk).values(
+                "network", "posts", "reach", "engagement"):
+            for key in ("posts", "reach", "engagement"):
+                figures[row["network"]][key] += int(row[key])
+    live = days.live(_posted().filter(campaign_id=campaign.pk), "reviewed_at").values_list(
+        "networks", "reach", "engagement")
     for networks, reach, engagement in live.iterator():
         for network in networks if isinstance(networks, list) else []:
             figures[network]["posts"] += 1
@@ -128,31 +123,43 @@ def network_activity(campaign: Campaign, *, use_rollups=True) -> dict[str, dict[
 # ------------------------------------------------------------------------------
 @dataclass
 class Spending:
-    total_by_currency: dict[str, Decimal]  # in the campaigns' currencies
-    charged_by_currency: dict[str, Decimal]  # in the advertisers' currencies
+    by_currency: dict[str, Decimal]
     reach: int
-    campaign_ids: set[int]
 
 
-def spending(*, advertiser_id=None, campaign_id=None, date_from=None, date_to=None, use_rollups=True) -> Spending:
-    days = split("spend_day", date_from, date_to, use_rollups)
-    result = Spending(defaultdict(lambda: ZERO), defaultdict(lambda: ZERO), 0, set())
-    rolled = (days.rolled(_scoped_rollup(SpendDay, advertiser_id, campaign_id))
-              .values("campaign_id", "currency", "charged_currency")
-              .annotate(total=Sum("total"), charged=Sum("charged"), reach=Sum("reach")).order_by())
-    payments = Payment.objects.all()
-    if campaign_id is not None:
-        payments = payments.filter(task__campaign_id=campaign_id)
-    if advertiser_id is not None:
-        payments = payments.filter(advertiser_id=advertiser_id)
-    live = (days.live(payments, "created_at").values("task__campaign_id", "currency", "charged_currency")
-            .annotate(total=Sum("total"), charged=Sum("charged"), reach=Coalesce(Sum("task__reach"), 0)).order_by())
-    for row in [*rolled, *({**r, "campaign_id": r["task__campaign_id"]} for r in live)]:
-        result.total_by_currency[row["currency"]] += row["total"]
-        result.charged_by_currency[row["charged_currency"]] += row["charged"]
-        result.reach += int(row["reach"])
-        result.campaign_ids.add(row["campaign_id"])
+def _spending(rows) -> Spending:
+    result = Spending(defaultdict(lambda: ZERO), 0)
+    for currency, amount, reach in rows:
+        result.by_currency[currency] += amount
+        result.reach += int(reach)
     return result
+
+
+def spending(*, advertiser_id=None, date_from=None, date_to=None, charged=False, use_rollups=True) -> Spending:
+    """Payments in the range: totals by the campaigns' currency, or (charged) by the advertisers'."""
+    days = split("spend_day", date_from, date_to, use_rollups)
+    currency, amount = ("charged_currency", "charged") if charged else ("currency", "total")
+    rolled_rows, payments = SpendDay.objects.all(), Payment.objects.all()
+    if advertiser_id is not None:
+        rolled_rows = rolled_rows.filter(advertiser_id=advertiser_id)
+        payments = payments.filter(advertiser_id=advertiser_id)
+    rolled = (days.rolled(rolled_rows).values(currency).annotate(amount=Sum(amount), reached=Sum("reach"))
+              .values_list(currency, "amount", "reached").order_by())
+    live = (days.live(payments, "created_at").values(currency)
+            .annotate(amount=Sum(amount), reached=Coalesce(Sum("task__reach"), 0))
+            .values_list(currency, "amount", "reached").order_by())
+    return _spending([*rolled, *live])
+
+
+def campaign_spending(campaign: Campaign, *, use_rollups=True) -> Spending:
+    days = _totals_then_live("campaign_spend_totals", use_rollups)
+    rolled = []
+    if days.rolled_to is not None:
+        rolled = CampaignSpendTotal.objects.filter(campaign_id=campaign.pk).values_list("currency", "total", "reach")
+    live = (days.live(Payment.objects.filter(task__campaign_id=campaign.pk), "created_at").values("currency")
+            .annotate(amount=Sum("total"), reached=Coalesce(Sum("task__reach"), 0))
+            .values_list("currency", "amount", "reached").order_by())
+    return _spending([*rolled, *live])
 
 
 def _sum_in(amounts: dict[str, Decimal], currency: str) -> Decimal:
@@ -166,15 +173,29 @@ def cpm(spent: Decimal, reach: int, currency: str) -> Decimal:
 
 
 def campaign_costs(campaign: Campaign, *, use_rollups=True) -> dict:
-    spent = spending(campaign_id=campaign.pk, use_rollups=use_rollups)
-    total = _sum_in(spent.total_by_currency, campaign.currency)
-    return {"total_spent": total, "average_cpm": cpm(total, spent.reach, campaign.currency), "currency": campaign.currency}
+    spent = campaign_spending(campaign, use_rollups=use_rollups)
+    total = _sum_in(spent.by_currency, campaign.currency)
+    return {"total_spent": total, "average_cpm": cpm(total, spent.reach, campaign.currency),
+            "currency": campaign.currency}
+
+
+def campaigns_running(campaigns, date_from=None, date_to=None):
+    """Published campaigns (not drafts) whose run overlaps the range; one not started yet runs from its creation."""
+    campaigns = campaigns.exclude(status=Campaign.Status.DRAFT)
+    if date_to:
+        end = day_start(date_to + timedelta(days=1))
+        campaigns = campaigns.filter(Q(date_start__lt=end) | Q(date_start__isnull=True, created_at__lt=end))
+    if date_from:
+        campaigns = campaigns.filter(Q(date_end__isnull=True) | Q(date_end__gte=day_start(date_from)))
+    return campaigns
 
 
 def advertiser_financial(advertiser, date_from=None, date_to=None, *, use_rollups=True) -> dict:
-    spent = spending(advertiser_id=advertiser.pk, date_from=date_from, date_to=date_to, use_rollups=use_rollups)
-    total = _sum_in(spent.charged_by_currency, advertiser.currency)
-    return {"total_spent": total, "total_campaigns": len(spent.campaign_ids),
+    spent = spending(advertiser_id=advertiser.pk, date_from=date_from, date_to=date_to, charged=True,
+                     use_rollups=use_rollups)
+    total = _sum_in(spent.by_currency, advertiser.currency)
+    running = campaigns_running(Campaign.objects.filter(advertiser=advertiser), date_from, date_to)
+    return {"total_spent": total, "total_campaigns": running.count(),
             "average_cpm": cpm(total, spent.reach, advertiser.currency), "currency": advertiser.currency}
 
 
@@ -189,7 +210,7 @@ def general_financial(date_from=None, date_to=None, *, use_rollups=True) -> dict
     revenue = {row["currency"]: row["amount"] for row in
                invoices.values("currency").annotate(amount=Sum("amount")).order_by()}
     spent = spending(date_from=date_from, date_to=date_to, use_rollups=use_rollups)
-    return {"total_revenue": _sum_in(revenue, currency), "total_payouts": _sum_in(spent.total_by_currency, currency),
+    return {"total_revenue": _sum_in(revenue, currency), "total_payouts": _sum_in(spent.by_currency, currency),
             "currency": currency}
 
 
@@ -217,13 +238,9 @@ def campaign_status_counts(campaigns) -> dict[str, int]:
 
 
 def campaign_network_counts(campaigns) -> dict[str, int]:
-    """Campaigns per network (a campaign on several networks counts under each)."""
-    counts = {network: 0 for network in Network.values}
-    for networks in campaigns.order_by().values_list("networks", flat=True).iterator():
-        for network in networks if isinstance(networks, list) else []:
-            if network in counts:
-                counts[network] += 1
-    return counts
+    """Campaigns per network (a campaign on several networks counts under each), in one scan."""
+    counts = {network: Count("id", filter=Q(networks__contains=[network])) for network in Network.values}
+    return campaigns.order_by().aggregate(**counts)
 
 
 # ------------------------------------------------------------------------------
@@ -239,45 +256,55 @@ def publisher_activity(date_from=None, date_to=None, *, use_rollups=True) -> dic
     return {"total_posts": figures["posts"], "total_reach": figures["reach"], "total_engagement": figures["engagement"]}
 
 
-def _joined_publishers(*, since: date | None = None, use_rollups=True):
-    """Ids of publishers who joined a campaign (on or after `since`), as a subquery."""
+def joined_publisher_count(*, since: date | None = None, use_rollups=True) -> int:
+    """Publishers who joined a campaign (on or after `since`): rolled ones plus those only in the live rows."""
     days = split("publisher_activity", since, None, use_rollups)
-    joined = Q(pk__in=days.live(Task.objects.filter(publisher__isnull=False), "joined_at").values("publisher_id"))
-    if days.rolled_to is not None:
-        rolled = PublisherActivity.objects.all()
-        if since is not None:
-            rolled = rolled.filter(last_joined_on__gte=since)
-        joined |= Q(pk__in=rolled.values("publisher_id"))
-    return joined
+    live = days.live(Task.objects.filter(publisher__isnull=False), "joined_at")
+    if days.rolled_to is None:
+        return live.values("publisher_id").distinct().count()
+    rolled = PublisherActivity.objects.all()
+    if since is not None:
+        rolled = rolled.filter(last_joined_on__gte=since)
+    new = live.exclude(publisher_id__in=rolled.values("publisher_id")).values("publisher_id").distinct().count()
+    return rolled.count() + new
 
 
 def estimated_publishers(*, use_rollups=True) -> dict:
     """estimated: publishers who may act and could join an active campaign now; active: joined in the last 30 days."""
-    able = Publisher.objects.filter(status=Publisher.Status.ACTIVE, banned=False)
+    active = Campaign.objects.filter(status=Campaign.Status.ACTIVE)
+    countries, cities = defaultdict(set), defaultdict(set)
+    for campaign_id, country_id in Campaign.target_countries.through.objects.filter(
+            campaign__in=active).values_list("campaign_id", "country_id"):
+        countries[campaign_id].add(country_id)
+    for campaign_id, city_id in Campaign.target_cities.through.objects.filter(
+            campaign__in=active).values_list("campaign_id", "city_id"):
+        cities[campaign_id].add(city_id)
+    # Campaigns with the same targeting share one condition: the union of their networks.
+    networks_by_targeting: dict[tuple[frozenset, frozenset], set[str]] = defaultdict(set)
+    for campaign_id, networks in active.values_list("pk", "networks").iterator():
+        targeting = (frozenset(countries[campaign_id]), frozenset(cities[campaign_id]))
+        networks_by_targeting[targeting].update(networks if isinstance(networks, list) else [])
     matching = Q(pk__in=[])
-    for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE).prefetch_related(
-            "target_countries", "target_cities"):
-        accounts = SocialAccount.objects.filter(
-            publisher=OuterRef("pk"), approval=SocialAccount.Approval.APPROVED, network__in=campaign.networks or [])
-        rule = Q(Exists(accounts))
-        countries = [c.pk for c in campaign.target_countries.all()]
-        cities = [c.pk for c in campaign.target_cities.all()]
-        if countries:
-            rule &= Q(country_id__in=countries)
-        if cities:
-            rule &= Q(city_id__in=cities)
+    for (country_ids, city_ids), networks in networks_by_targeting.items():
+        accounts = SocialAccount.objects.filter(approval=SocialAccount.Approval.APPROVED, network__in=networks)
+        rule = Q(pk__in=accounts.values("publisher_id"))
+        if country_ids:
+            rule &= Q(country_id__in=country_ids)
+        if city_ids:
+            rule &= Q(city_id__in=city_ids)
         matching |= rule
+    able = Publisher.objects.filter(status=Publisher.Status.ACTIVE, banned=False)
     since = today() - timedelta(days=ACTIVE_DAYS - 1)
     return {
         "estimated_publishers": able.filter(matching).count(),
-        "active_publishers": Publisher.objects.filter(_joined_publishers(since=since, use_rollups=use_rollups)).count(),
+        "active_publishers": joined_publisher_count(since=since, use_rollups=use_rollups),
     }
 
 
 def potential_publishers(*, use_rollups=True) -> dict:
     """potential: registered but never joined; conversion rate: joined / registered."""
     registered = Publisher.objects.count()
-    joined = Publisher.objects.filter(_joined_publishers(use_rollups=use_rollups)).count()
+    joined = joined_publisher_count(use_rollups=use_rollups)
     rate = round(joined / registered, 4) if registered else 0.0
     return {"potential_publishers": registered - joined, "conversion_rate": rate}
 
@@ -297,11 +324,12 @@ def sex_shares() -> dict[str, float]:
 
 def age_shares(on: date | None = None) -> dict[str, float]:
     on = on or today()
-    counts = {}
-    for label, youngest, oldest in AGE_BUCKETS:
-        born_after = _years_before(on, oldest + 1)
-        born_on_or_before = _years_before(on, youngest)
-        counts[label] = Publisher.objects.filter(birth_date__gt=born_after, birth_date__lte=born_on_or_before).count()
+    # One range count per bucket: each is an index-only scan of the birth-date index.
+    counts = {
+        label: Publisher.objects.filter(birth_date__gt=_years_before(on, oldest + 1),
+                                        birth_date__lte=_years_before(on, youngest)).count()
+        for label, youngest, oldest in AGE_BUCKETS
+    }
     return _percentages(counts)
 
 

@@ -26,25 +26,22 @@ class RollupRun(models.Model):
 
 
 class TaskDay(models.Model):
-    """Approved posts of a campaign on a day: tasks accepted or paid, by the day they were reviewed."""
+    """Approved posts of an advertiser's campaigns on a day: tasks accepted or paid, by the day they were reviewed."""
 
     day = models.DateField()
     advertiser_id = models.BigIntegerField()
-    campaign_id = models.BigIntegerField()
     posts = models.BigIntegerField(default=0)
     reach = models.BigIntegerField(default=0)
     engagement = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["day", "advertiser_id"]), models.Index(fields=["campaign_id", "day"])]
-        constraints = [models.UniqueConstraint(fields=["day", "campaign_id"], name="task_day_unique")]
+        constraints = [models.UniqueConstraint(fields=["day", "advertiser_id"], name="task_day_unique")]
 
 
-class TaskNetworkDay(models.Model):
-    """The same per network: a task posted on several networks counts under each of them."""
+class CampaignNetworkTotal(models.Model):
+    """Approved posts of a campaign per network, every rolled day merged in; a task on several networks
+    counts under each of them."""
 
-    day = models.DateField()
-    advertiser_id = models.BigIntegerField()
     campaign_id = models.BigIntegerField()
     network = models.CharField(max_length=16)
     posts = models.BigIntegerField(default=0)
@@ -52,16 +49,14 @@ class TaskNetworkDay(models.Model):
     engagement = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["campaign_id", "day"])]
-        constraints = [models.UniqueConstraint(fields=["day", "campaign_id", "network"], name="task_network_day_unique")]
+        constraints = [models.UniqueConstraint(fields=["campaign_id", "network"], name="campaign_network_total_unique")]
 
 
 class SpendDay(models.Model):
-    """Payments of a campaign on a day: totals in the campaign's currency, charges in the advertiser's."""
+    """Payments of an advertiser on a day: totals in the campaigns' currency, charges in the advertiser's."""
 
     day = models.DateField()
     advertiser_id = models.BigIntegerField()
-    campaign_id = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     charged_currency = models.CharField(max_length=3)
     payments = models.BigIntegerField(default=0)
@@ -70,10 +65,24 @@ class SpendDay(models.Model):
     reach = models.BigIntegerField(default=0, help_text="Reach of the paid tasks (for CPM).")
 
     class Meta:
-        indexes = [models.Index(fields=["day", "advertiser_id"]), models.Index(fields=["campaign_id", "day"])]
+        indexes = [models.Index(fields=["advertiser_id", "day"])]
         constraints = [
-            models.UniqueConstraint(fields=["day", "campaign_id", "currency", "charged_currency"], name="spend_day_unique")
+            models.UniqueConstraint(fields=["day", "advertiser_id", "currency", "charged_currency"],
+                                    name="spend_day_unique")
         ]
+
+
+class CampaignSpendTotal(models.Model):
+    """Payments of a campaign, every rolled day merged in."""
+
+    campaign_id = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    payments = models.BigIntegerField(default=0)
+    total = models.DecimalField(**MONEY)
+    reach = models.BigIntegerField(default=0, help_text="Reach of the paid tasks (for CPM).")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign_id", "currency"], name="campaign_spend_total_unique")]
 
 
 class PublisherActivity(models.Model):

@@ -39,39 +39,41 @@ def _first_day(moment: datetime | None) -> date | None:
 
 
 # ------------------------------------------------------------------------------
-# One function per rollup: roll one day, given its [start, end) bounds.
+# One function per rollup: roll one day, given its [start, end) bounds. Per-day tables replace
+# the day's rows; running totals merge the day in (the RollupRun key makes that happen once).
 # ------------------------------------------------------------------------------
 def _roll_task_day(day: date, start: datetime, end: datetime) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM campaign_stats_taskday WHERE day = %s", [day])
         cursor.execute(
             """
-            INSERT INTO campaign_stats_taskday (day, advertiser_id, campaign_id, posts, reach, engagement)
-            SELECT %s, c.advertiser_id, t.campaign_id, count(*), coalesce(sum(t.reach), 0), coalesce(sum(t.engagement), 0)
+            INSERT INTO campaign_stats_taskday (day, advertiser_id, posts, reach, engagement)
+            SELECT %s, c.advertiser_id, count(*), coalesce(sum(t.reach), 0), coalesce(sum(t.engagement), 0)
             FROM tasks_task t JOIN campaigns_campaign c ON c.id = t.campaign_id
             WHERE t.status = ANY(%s) AND t.reviewed_at >= %s AND t.reviewed_at < %s
-            GROUP BY c.advertiser_id, t.campaign_id
+            GROUP BY c.advertiser_id
             """,
             [day, list(POSTED), start, end],
         )
 
 
-def _roll_task_network_day(day: date, start: datetime, end: datetime) -> None:
+def _roll_campaign_network_totals(day: date, start: datetime, end: datetime) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM campaign_stats_tasknetworkday WHERE day = %s", [day])
         cursor.execute(
             """
-            INSERT INTO campaign_stats_tasknetworkday (day, advertiser_id, campaign_id, network, posts, reach, engagement)
-            SELECT %s, c.advertiser_id, t.campaign_id, n.network, count(*),
-                   coalesce(sum(t.reach), 0), coalesce(sum(t.engagement), 0)
-            FROM tasks_task t JOIN campaigns_campaign c ON c.id = t.campaign_id
+            INSERT INTO campaign_stats_campaignnetworktotal AS total (campaign_id, network, posts, reach, engagement)
+            SELECT t.campaign_id, n.network, count(*), coalesce(sum(t.reach), 0), coalesce(sum(t.engagement), 0)
+            FROM tasks_task t
             CROSS JOIN LATERAL jsonb_array_elements_text(
                 CASE WHEN jsonb_typeof(t.networks) = 'array' THEN t.networks ELSE '[]'::jsonb END
             ) AS n(network)
             WHERE t.status = ANY(%s) AND t.reviewed_at >= %s AND t.reviewed_at < %s
-            GROUP BY c.advertiser_id, t.campaign_id, n.network
+            GROUP BY t.campaign_id, n.network
+            ON CONFLICT (campaign_id, network) DO UPDATE SET
+                posts = total.posts + EXCLUDED.posts, reach = total.reach + EXCLUDED.reach,
+                engagement = total.engagement + EXCLUDED.engagement
             """,
-            [day, list(POSTED), start, end],
+            [list(POSTED), start, end],
         )
 
 
@@ -81,19 +83,35 @@ def _roll_spend_day(day: date, start: datetime, end: datetime) -> None:
         cursor.execute(
             """
             INSERT INTO campaign_stats_spendday
-                (day, advertiser_id, campaign_id, currency, charged_currency, payments, total, charged, reach)
-            SELECT %s, p.advertiser_id, t.campaign_id, p.currency, p.charged_currency, count(*),
+                (day, advertiser_id, currency, charged_currency, payments, total, charged, reach)
+            SELECT %s, p.advertiser_id, p.currency, p.charged_currency, count(*),
                    sum(p.total), sum(p.charged), coalesce(sum(t.reach), 0)
             FROM tasks_payment p JOIN tasks_task t ON t.id = p.task_id
             WHERE p.created_at >= %s AND p.created_at < %s
-            GROUP BY p.advertiser_id, t.campaign_id, p.currency, p.charged_currency
+            GROUP BY p.advertiser_id, p.currency, p.charged_currency
             """,
             [day, start, end],
         )
 
 
+def _roll_campaign_spend_totals(day: date, start: datetime, end: datetime) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO campaign_stats_campaignspendtotal AS total (campaign_id, currency, payments, total, reach)
+            SELECT t.campaign_id, p.currency, count(*), sum(p.total), coalesce(sum(t.reach), 0)
+            FROM tasks_payment p JOIN tasks_task t ON t.id = p.task_id
+            WHERE p.created_at >= %s AND p.created_at < %s
+            GROUP BY t.campaign_id, p.currency
+            ON CONFLICT (campaign_id, currency) DO UPDATE SET
+                payments = total.payments + EXCLUDED.payments, total = total.total + EXCLUDED.total,
+                reach = total.reach + EXCLUDED.reach
+            """,
+            [start, end],
+        )
+
+
 def _roll_publisher_activity(day: date, start: datetime, end: datetime) -> None:
-    # Not deleted per day: the RollupRun key guarantees each day is merged in once.
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -124,8 +142,9 @@ def _first_join() -> date | None:
 # name: (roll one day, first day with data)
 ROLLUPS: dict[str, tuple[Callable[[date, datetime, datetime], None], Callable[[], date | None]]] = {
     "task_day": (_roll_task_day, _first_task_review),
-    "task_network_day": (_roll_task_network_day, _first_task_review),
+    "campaign_network_totals": (_roll_campaign_network_totals, _first_task_review),
     "spend_day": (_roll_spend_day, _first_payment),
+    "campaign_spend_totals": (_roll_campaign_spend_totals, _first_payment),
     "publisher_activity": (_roll_publisher_activity, _first_join),
 }
 

@@ -379,7 +379,8 @@ PLATFORM_CURRENCY = env("PLATFORM_CURRENCY", default="USD")
 PERIODIC_TASKS.update(
     {
         f"roll up {name}": {"task": f"campaigns.roll_up_{name}", "every_seconds": 10 * 60, "expires": 9 * 60}
-        for name in ("task_days", "task_network_days", "spend_days", "publisher_activity")
+        for name in ("task_days", "campaign_network_totals", "spend_days", "campaign_spend_totals",
+                     "publisher_activity")
     }
 )
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(

@@ -58,7 +58,8 @@ def world(advertiser, other_advertiser) -> World:
     category = CategoryFactory(name="Fashion", slug="fashion")
     ExchangeRateFactory(base="EUR", quote="USD", rate=Decimal("1.08"))
     ExchangeRateFactory(base="USD", quote="JPY", rate=Decimal("151.237"))
-    publisher = PublisherFactory(country=city.country, city=city, birth_date=timezone.localdate() - timedelta(days=365 * 27))
+    publisher = PublisherFactory(country=city.country, city=city,
+                                 birth_date=timezone.localdate() - timedelta(days=365 * 27))
     publisher.preferred_categories.add(category)
     SocialAccountFactory(publisher=publisher, network="instagram")
     campaign = CampaignFactory(advertiser=advertiser, category=category)

@@ -12,7 +12,8 @@ PARAMETERLESS = {
     "lists-locations", "lists-advertisers", "lists-allowed-countries", "lists-allowed-categories",
 }
 GARBAGE = [
-    {"advertiser_id": "abc", "campaign_id": "-1", "task_id": "1e9", "user_id": "x", "status": "nope", "country_id": "y"},
+    {"advertiser_id": "abc", "campaign_id": "-1", "task_id": "1e9", "user_id": "x", "status": "nope",
+     "country_id": "y"},
     {"advertiser_id": "9" * 40, "campaign_id": "9" * 40, "task_id": "9" * 40, "user_id": "9" * 40},
     {"advertiser_id": 10**12, "campaign_id": 10**12, "task_id": 10**12, "user_id": 10**12, "email": "a@b.co"},
     {"date_from": "2024-13-45", "date_to": "yesterday", "amount": "NaN", "from": "€€€", "to": None},

@@ -12,7 +12,14 @@ from django.utils import timezone
 from accounts.models import Publisher
 from campaigns.models import Campaign, Invoice
 from campaigns.stats import figures
-from campaigns.stats.models import PublisherActivity, RollupRun, SpendDay, TaskDay, TaskNetworkDay
+from campaigns.stats.models import (
+    CampaignNetworkTotal,
+    CampaignSpendTotal,
+    PublisherActivity,
+    RollupRun,
+    SpendDay,
+    TaskDay,
+)
 from campaigns.stats.rollups import ROLLUPS, roll_up, roll_up_everything, watermark
 from tasks.models import Payment, Task
 
@@ -20,6 +27,7 @@ from ..campaigns.factories import CampaignFactory, InvoiceFactory, PaymentFactor
 from ..factories import PublisherFactory
 
 POSTED = ("accepted", "paid")
+ROLLUP_TABLES = (TaskDay, CampaignNetworkTotal, SpendDay, CampaignSpendTotal, PublisherActivity, RollupRun)
 
 
 def _days_ago(days: int, hour: int = 12):
@@ -72,6 +80,16 @@ def raw_payments(date_from=None, date_to=None, **scope):
     return payments
 
 
+def running_campaigns(advertiser, date_from, date_to) -> int:
+    """Published campaigns whose run [start or creation, end] overlaps the range, counted one by one."""
+    count = 0
+    for campaign in Campaign.objects.filter(advertiser=advertiser).exclude(status="draft"):
+        start = (campaign.date_start or campaign.created_at).date()
+        if start <= date_to and (campaign.date_end is None or campaign.date_end.date() >= date_from):
+            count += 1
+    return count
+
+
 def raw_figures(world, date_from, date_to) -> dict:
     """Each statistics endpoint's answer, computed straight from the raw rows."""
     advertiser = world.campaign.advertiser
@@ -100,7 +118,7 @@ def raw_figures(world, date_from, date_to) -> dict:
     return {
         "/api/advertiser/stats/financial/": {
             "total_spent": float(spent.quantize(q)),
-            "total_campaigns": adv_payments.values("task__campaign").distinct().count(),
+            "total_campaigns": running_campaigns(advertiser, date_from, date_to),
             "average_cpm": float((spent * 1000 / reach).quantize(q)) if reach else 0.0, "currency": "USD"},
         "/api/campaign/stats/costs/": {
             "total_spent": float(campaign_spent.quantize(q)),
@@ -122,7 +140,8 @@ def _answers(staff, world, date_from, date_to) -> dict:
     answers = {
         "/api/advertiser/stats/financial/": client.post("/api/advertiser/stats/financial/", {
             "advertiser_id": world.campaign.advertiser_id, **dates}).json(),
-        "/api/campaign/stats/costs/": client.post("/api/campaign/stats/costs/", {"campaign_id": world.campaign.pk}).json(),
+        "/api/campaign/stats/costs/": client.post("/api/campaign/stats/costs/", {
+            "campaign_id": world.campaign.pk}).json(),
         "/api/campaign/stats/networks/": client.post("/api/campaign/stats/networks/", {
             "campaign_id": world.campaign.pk}).json(),
         "/api/publishers/stats/activity/": client.post("/api/publishers/stats/activity/", dates).json(),
@@ -144,7 +163,7 @@ def test_statistics_equal_raw_aggregates_before_and_after_the_rollups(start, end
     assert watermark("task_day") is None
     assert _answers(staff, world, date_from, date_to) == expected  # everything live
     rolled = roll_up_everything()
-    assert all(rolled.values()) and watermark("spend_day") == timezone.localdate() - timedelta(days=1)
+    assert all(rolled.values()) and watermark("campaign_spend_totals") == timezone.localdate() - timedelta(days=1)
     assert _answers(staff, world, date_from, date_to) == expected  # rollups + today's live rows
     # Today's new rows count at once, through the live part.
     TaskFactory(campaign=world.campaign, publisher=PublisherFactory(), status="accepted", reach=77, engagement=7,
@@ -179,10 +198,10 @@ def test_rollup_and_raw_figures_agree_for_every_statistic(world, history):
 
 def test_a_repeated_beat_run_is_a_no_op(world, history):
     first = roll_up_everything()
-    counts = [m.objects.count() for m in (TaskDay, TaskNetworkDay, SpendDay, PublisherActivity, RollupRun)]
+    counts = [m.objects.count() for m in ROLLUP_TABLES]
     assert sum(first.values()) > 0
     assert roll_up_everything() == {name: 0 for name in ROLLUPS}
-    assert [m.objects.count() for m in (TaskDay, TaskNetworkDay, SpendDay, PublisherActivity, RollupRun)] == counts
+    assert [m.objects.count() for m in ROLLUP_TABLES] == counts
     # A day claimed by another run is skipped, never rolled twice.
     RollupRun.objects.filter(name="spend_day").delete()
     SpendDay.objects.all().delete()
@@ -197,7 +216,8 @@ def test_one_periodic_task_per_rollup_registered_for_beat(db, settings):
     from leadplatform.beat import register_periodic_tasks
 
     register_periodic_tasks()
-    names = {f"campaigns.roll_up_{n}" for n in ("task_days", "task_network_days", "spend_days", "publisher_activity")}
+    names = {f"campaigns.roll_up_{n}" for n in ("task_days", "campaign_network_totals", "spend_days",
+                                                 "campaign_spend_totals", "publisher_activity")}
     rows = PeriodicTask.objects.filter(task__in=names)
     assert {row.task for row in rows} == names
     assert all(row.expire_seconds and row.interval for row in rows)
@@ -245,3 +265,15 @@ def test_estimated_publishers_match_targeting_and_approved_networks(staff, world
     assert answer["active_publishers"] == Task.objects.filter(publisher__isnull=False).values(
         "publisher").distinct().count()
     assert Publisher.objects.filter(~Q(pk=world.publisher.pk), social_accounts__isnull=False).count() == 1
+
+
+def test_estimated_publishers_respect_country_targeting(staff, world):
+    from ..campaigns.factories import CountryFactory
+
+    elsewhere = CountryFactory(name="Elsewhere", code="ZZ")
+    Campaign.objects.filter(pk=world.foreign_campaign.pk).update(status=Campaign.Status.PAUSED)
+    world.campaign.target_countries.add(elsewhere)
+    answer = staff.client().post("/api/general/stats/estimated-publishers/").json()
+    assert answer["estimated_publishers"] == 0  # the only matching influencer lives outside the target
+    world.campaign.target_countries.add(world.publisher.country)
+    assert staff.client().post("/api/general/stats/estimated-publishers/").json()["estimated_publishers"] == 1

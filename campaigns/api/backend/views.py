@@ -112,7 +112,8 @@ def empty_availability(campaign) -> dict:
 # Campaigns and tasks lists
 # ------------------------------------------------------------------------------
 class CampaignListView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignListRequestSerializer), responses=s.BackendCampaignSerializer(many=True),
+    @extend_schema(request=body(s.BackendCampaignListRequestSerializer),
+                   responses=s.BackendCampaignSerializer(many=True),
                    summary="All campaigns",
                    description="One option at a time; when several are sent advertiser_id wins, then user_id. "
                                "user_id: the campaigns available to that influencer, with its network availability.")
@@ -163,7 +164,8 @@ class TaskListView(BackendView):
 # Look-ups by e-mail
 # ------------------------------------------------------------------------------
 class AdvertiserCheckView(BackendView):
-    @extend_schema(request=body(s.BackendEmailRequestSerializer), responses=s.CheckResponseSerializer, summary="Advertiser id")
+    @extend_schema(request=body(s.BackendEmailRequestSerializer),
+                   responses=s.CheckResponseSerializer, summary="Advertiser id")
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
         advertiser = Advertiser.objects.filter(contact_email__iexact=email).first()
@@ -173,7 +175,8 @@ class AdvertiserCheckView(BackendView):
 
 
 class UserCheckView(BackendView):
-    @extend_schema(request=body(s.BackendEmailRequestSerializer), responses=s.CheckResponseSerializer, summary="User id")
+    @extend_schema(request=body(s.BackendEmailRequestSerializer),
+                   responses=s.CheckResponseSerializer, summary="User id")
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
         user = User.objects.filter(email__iexact=email).first()
@@ -188,7 +191,8 @@ class UserCheckView(BackendView):
 class AdvertiserFinancialView(BackendView):
     @extend_schema(request=body(s.BackendAdvertiserRangeRequestSerializer), responses=s.AdvertiserFinancialSerializer,
                    summary="Advertiser financial statistics",
-                   description="Payments in the range, in the advertiser's currency; average CPM = spent / reach × 1000.")
+                   description="Payments in the range, in the advertiser's currency; "
+                               "average CPM = spent / reach × 1000.")
     def post(self, request):
         params = self.parse(s.BackendAdvertiserRangeRequestSerializer)
         advertiser = self.advertiser(params.get("advertiser_id"), required=True)
@@ -199,12 +203,14 @@ class MaximumLimitView(BackendView):
     @extend_schema(request=body(s.BackendAdvertiserRequestSerializer), responses=s.MaximumLimitSerializer,
                    summary="Maximum limit")
     def post(self, request):
-        advertiser = self.advertiser(self.parse(s.BackendAdvertiserRequestSerializer).get("advertiser_id"), required=True)
+        params = self.parse(s.BackendAdvertiserRequestSerializer)
+        advertiser = self.advertiser(params.get("advertiser_id"), required=True)
         return Response({"maximum_limit": advertiser.maximum_limit, "currency": advertiser.currency})
 
 
 class InvoiceListView(BackendView):
-    @extend_schema(request=body(s.BackendInvoiceListRequestSerializer), responses=s.InvoiceListSerializer, summary="Invoices")
+    @extend_schema(request=body(s.BackendInvoiceListRequestSerializer),
+                   responses=s.InvoiceListSerializer, summary="Invoices")
     def post(self, request):
         params = self.parse(s.BackendInvoiceListRequestSerializer)
         advertiser = self.advertiser(params.get("advertiser_id"))
@@ -332,13 +338,15 @@ class PublisherActivityStatsView(BackendView):
 # User management (platform)
 # ------------------------------------------------------------------------------
 class UserStatusView(BackendView):
-    @extend_schema(request=body(s.BackendUserIdRequestSerializer), responses=s.UserStatusSerializer, summary="User status")
+    @extend_schema(request=body(s.BackendUserIdRequestSerializer),
+                   responses=s.UserStatusSerializer, summary="User status")
     def post(self, request):
         return Response(backend.user_status(self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])))
 
 
 class UserBanView(BackendView):
-    @extend_schema(request=body(s.BackendBanRequestSerializer), responses=s.StatusMessageSerializer, summary="Ban status",
+    @extend_schema(request=body(s.BackendBanRequestSerializer),
+                   responses=s.StatusMessageSerializer, summary="Ban status",
                    description="A banned user's tokens stop working at once; they can no longer join or complete.")
     def post(self, request):
         params = self.parse(s.BackendBanRequestSerializer)
@@ -356,7 +364,8 @@ class UserNotificationView(BackendView):
 
 
 class ForceLogoutView(BackendView):
-    @extend_schema(request=body(s.BackendUserIdRequestSerializer), responses=s.StatusMessageSerializer, summary="Force logout",
+    @extend_schema(request=body(s.BackendUserIdRequestSerializer),
+                   responses=s.StatusMessageSerializer, summary="Force logout",
                    description="Ends every session and revokes every token of the user.")
     def post(self, request):
         account_services.force_logout(self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"]))
@@ -376,7 +385,8 @@ class CustomSocialWallView(BackendView):
 # Task management
 # ------------------------------------------------------------------------------
 class TaskStatusView(BackendView):
-    @extend_schema(request=body(s.BackendTaskIdRequestSerializer), responses=s.TaskStatusSerializer, summary="Task status")
+    @extend_schema(request=body(s.BackendTaskIdRequestSerializer),
+                   responses=s.TaskStatusSerializer, summary="Task status")
     def post(self, request):
         task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
         return Response({"status": task.status, "assigned_date": timezone.localdate(task.joined_at),
@@ -384,7 +394,8 @@ class TaskStatusView(BackendView):
 
 
 class TaskPaymentsView(BackendView):
-    @extend_schema(request=body(s.BackendTaskIdRequestSerializer), responses=s.TaskPaymentSerializer, summary="Task payments",
+    @extend_schema(request=body(s.BackendTaskIdRequestSerializer),
+                   responses=s.TaskPaymentSerializer, summary="Task payments",
                    description="The payment made, or what the task earns so far: minimum + post rate + bonuses earned.")
     def post(self, request):
         task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
@@ -460,7 +471,8 @@ class AgeStatsView(BackendView):
 class PreferenceStatsView(BackendView):
     @extend_schema(request=None, responses={200: s.PREFERENCE_SHARES_SCHEMA},
                    summary="Users: preferences statistics",
-                   description="Percent of preferred-category picks: the five most picked categories (slug), then other.")
+                   description="Percent of preferred-category picks: the five most picked categories (slug), "
+                               "then other.")
     def post(self, request):
         return Response(figures.preference_shares())
 
@@ -520,7 +532,8 @@ class AllowedCountryListView(BackendView):
 
 
 class AllowedCityListView(BackendView):
-    @extend_schema(request=body(s.BackendCitiesRequestSerializer), responses=s.CitiesSerializer, summary="Allowed cities")
+    @extend_schema(request=body(s.BackendCitiesRequestSerializer),
+                   responses=s.CitiesSerializer, summary="Allowed cities")
     def post(self, request):
         params = self.parse(s.BackendCitiesRequestSerializer)
         cities = City.objects.filter(allowed=True, country__allowed=True).order_by("name", "id")
@@ -549,7 +562,8 @@ class AllowedCampaignListView(BackendView):
 # ------------------------------------------------------------------------------
 class ExchangeView(BackendView):
     @extend_schema(request=body(s.BackendExchangeRequestSerializer), responses=s.ExchangeResponseSerializer,
-                   summary="Exchange rate", description="Converted with the ExchangeRate table; an unknown currency is a 400.")
+                   summary="Exchange rate",
+                   description="Converted with the ExchangeRate table; an unknown currency is a 400.")
     def post(self, request):
         params = self.parse(s.BackendExchangeRequestSerializer)
         base, converted = backend.exchange(params["amount"], params["from"], params["to"])
@@ -560,7 +574,8 @@ class CheckUserView(BackendView):
     @extend_schema(request=body(s.BackendUserIdRequestSerializer), responses=s.CheckUserResponseSerializer,
                    summary="Check user")
     def post(self, request):
-        user = User.objects.select_related("publisher").filter(pk=self.parse(s.BackendUserIdRequestSerializer)["user_id"]).first()
+        user_id = self.parse(s.BackendUserIdRequestSerializer)["user_id"]
+        user = User.objects.select_related("publisher").filter(pk=user_id).first()
         if user is None:
             return Response({"exists": False, "status": None, "joined_date": None})
         return Response({"exists": True, "status": backend.user_state(user), "joined_date": user.date_joined.date()})
