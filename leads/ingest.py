@@ -151,29 +151,74 @@ def upsert_leads(source: LeadSource, profiles: Sequence[Profile], *, now: dateti
     # A flag the source did not report keeps the stored value; mixed batches are split by the caller's page.
     verified_known = all(p.is_verified is not None for p in rows)
     business_known = all(p.is_business is not None for p in rows)
+    now = now or timezone.now()
+    values = [
+        {
+            "platform": p.platform, "username": p.username, "full_name": _text(p.full_name, 300),
+            "bio": _text(p.bio, 5000), "followers": p.followers, "following": p.following,
+            "emails": ",".join(p.emails)[:2000], "phones": ",".join(p.phones)[:1000],
+            "website": _text(p.website, 1000), "is_verified": p.is_verified, "is_business": p.is_business,
+        }
+        for p in rows
+    ]
+    if connection.vendor != "postgresql":
+        return _merge_leads(source, values, now, verified_known, business_known)
     params = {
         "advertiser": source.advertiser_id,
         "source_type": source.source_type,
         "job": source.job_id,
         "target": source.target_id,
-        "now": now or timezone.now(),
+        "now": now,
         "verified_known": verified_known,
         "business_known": business_known,
-        "rows": json.dumps(
-            [
-                {
-                    "platform": p.platform, "username": p.username, "full_name": _text(p.full_name, 300),
-                    "bio": _text(p.bio, 5000), "followers": p.followers, "following": p.following,
-                    "emails": ",".join(p.emails)[:2000], "phones": ",".join(p.phones)[:1000],
-                    "website": _text(p.website, 1000), "is_verified": p.is_verified, "is_business": p.is_business,
-                }
-                for p in rows
-            ]
-        ),
+        "rows": json.dumps(values),
     }
     with connection.cursor() as cursor:
         cursor.execute(UPSERT_LEADS_SQL, params)
         return cursor.rowcount
+
+
+LEAD_UPDATE_FIELDS = [
+    "full_name", "bio", "followers", "following", "emails", "phones", "website", "is_verified", "is_business",
+    "outreach_ready", "source_type", "job", "target", "scraped_at",
+]
+
+
+def _merge_leads(source: LeadSource, values: list[dict], now: datetime, verified_known: bool, business_known: bool) -> int:
+    """The same rules for the embedded SQLite database (one writer at a time): merge in Python, then upsert."""
+    from .models import Lead
+
+    existing = {
+        (lead.platform, lead.username): lead
+        for lead in Lead.objects.filter(advertiser_id=source.advertiser_id, username__in=[v["username"] for v in values])
+    }
+    written = []
+    for value in values:
+        lead = existing.get((value["platform"], value["username"]))
+        if lead is None:
+            lead = Lead(advertiser_id=source.advertiser_id, platform=value["platform"], username=value["username"], created_at=now)
+        elif lead.scraped_at > now:
+            continue
+        for field in ("full_name", "bio", "emails", "phones", "website"):
+            if value[field]:
+                setattr(lead, field, value[field])
+        for field in ("followers", "following"):
+            if value[field] is not None:
+                setattr(lead, field, value[field])
+        if verified_known or lead.pk is None:
+            lead.is_verified = bool(value["is_verified"])
+        if business_known or lead.pk is None:
+            lead.is_business = bool(value["is_business"])
+        lead.outreach_ready = bool(lead.emails or lead.phones) and not lead.blacklisted
+        lead.source_type = source.source_type or lead.source_type
+        lead.job_id = source.job_id or lead.job_id
+        lead.target_id = source.target_id or lead.target_id
+        lead.scraped_at = now
+        written.append(lead)
+    Lead.objects.bulk_create(
+        written, update_conflicts=True, unique_fields=["advertiser", "platform", "username"], update_fields=LEAD_UPDATE_FIELDS
+    )
+    return len(written)
 
 
 UPSERT_CONTENT_SQL = """
@@ -227,12 +272,47 @@ def upsert_content_items(
     rows = list(latest.values())
     if not rows:
         return 0
-    params = {
-        "advertiser": advertiser_id,
-        "job": job_id,
-        "now": now or timezone.now(),
-        "rows": json.dumps([_post_row(p) for p in rows]),
-    }
+    now = now or timezone.now()
+    if connection.vendor != "postgresql":
+        return _merge_content_items(advertiser_id, rows, job_id, now)
+    params = {"advertiser": advertiser_id, "job": job_id, "now": now, "rows": json.dumps([_post_row(p) for p in rows])}
     with connection.cursor() as cursor:
         cursor.execute(UPSERT_CONTENT_SQL, params)
         return cursor.rowcount
+
+
+def _merge_content_items(advertiser_id: int, posts: list[Post], job_id: int | None, now: datetime) -> int:
+    """The same rules for the embedded SQLite database: merge in Python, then upsert."""
+    from .models import ContentItem
+
+    existing = {
+        (item.platform, item.post_id): item
+        for item in ContentItem.objects.filter(advertiser_id=advertiser_id, post_id__in=[p.post_id for p in posts])
+    }
+    written = []
+    for post in posts:
+        row = _post_row(post)
+        item = existing.get((post.platform, post.post_id)) or ContentItem(
+            advertiser_id=advertiser_id, platform=post.platform, post_id=post.post_id
+        )
+        if item.pk is not None and item.scraped_at > now:
+            continue
+        for field in ("username", "author", "text", "url"):
+            if row[field]:
+                setattr(item, field, row[field])
+        item.posted_at = post.posted_at or item.posted_at
+        item.likes_count, item.comments_count = row["likes"], row["comments"]
+        item.shares_count, item.views_count = row["shares"], row["views"]
+        if row["rate"] is not None:
+            item.engagement_rate = Decimal(row["rate"])
+        item.job_id = job_id or item.job_id
+        item.scraped_at = now
+        written.append(item)
+    ContentItem.objects.bulk_create(
+        written, update_conflicts=True, unique_fields=["advertiser", "platform", "post_id"],
+        update_fields=[
+            "username", "author", "text", "url", "posted_at", "likes_count", "comments_count", "shares_count",
+            "views_count", "engagement_rate", "job", "scraped_at",
+        ],
+    )
+    return len(written)

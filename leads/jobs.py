@@ -276,6 +276,27 @@ FOR UPDATE OF j SKIP LOCKED
 """
 
 
+def _claim_candidates(kinds: list[str]) -> list[tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_CANDIDATES_SQL, {"now": timezone.now(), "kinds": kinds})
+        return cursor.fetchall()
+
+
+def _claim_candidates_portably(kinds: list[str]) -> list[tuple[int, int]]:
+    """The same order on the embedded SQLite database, whose IMMEDIATE transactions admit one writer."""
+    now = timezone.now()
+    queued = list(
+        ScrapeJob.objects.filter(status=Status.PENDING, kind__in=kinds, plan__queued_at__isnull=False)
+        .filter(Q(plan__not_before__isnull=True) | Q(plan__not_before__lte=now))
+        .values_list("id", "advertiser_id", "priority", "plan__queued_at")[:200]
+    )
+    busy = dict(
+        ScrapeJob.objects.filter(status__in=ACTIVE).values("advertiser_id").annotate(n=Count("id")).values_list("advertiser_id", "n")
+    )
+    queued.sort(key=lambda row: (busy.get(row[1], 0), -row[2], row[3], row[0]))
+    return [(job_id, advertiser_id) for job_id, advertiser_id, _, _ in queued[:20]]
+
+
 def claim_next_job(worker_id: str, kinds: Iterable[str] = SOCIAL_KINDS) -> ScrapeJob | None:
     """Assign the best queued job to `worker_id`: least-busy advertiser first, then priority, then age.
 
@@ -283,16 +304,16 @@ def claim_next_job(worker_id: str, kinds: Iterable[str] = SOCIAL_KINDS) -> Scrap
     advertiser's cap is re-checked under a per-advertiser advisory lock, so it is exact.
     """
     cap = settings.LEADS_MAX_RUNNING_JOBS_PER_ADVERTISER
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(CLAIM_CANDIDATES_SQL, {"now": timezone.now(), "kinds": list(kinds)})
-            candidates = cursor.fetchall()
+        candidates = _claim_candidates(list(kinds)) if postgres else _claim_candidates_portably(list(kinds))
         full: set[int] = set()
         for job_id, advertiser_id in candidates:
             if advertiser_id in full:
                 continue
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x5C0B, advertiser_id])
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x5C0B, advertiser_id])
             running = ScrapeJob.objects.for_advertiser(advertiser_id).filter(status__in=ACTIVE).count()
             if running >= cap:
                 full.add(advertiser_id)
