@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from rest_framework import exceptions
@@ -175,9 +175,13 @@ def issue_app_token(user: User, application) -> tuple[ApiToken, str]:
 
 def register_publisher(*, username: str, email: str, password: str, **profile) -> User:
     """A new influencer: a user with a publisher profile."""
-    with transaction.atomic():
-        user = User.objects.create_user(username=username, email=email, password=password)
-        Publisher.objects.create(user=user, **profile)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(username=username, email=email, password=password)
+            Publisher.objects.create(user=user, **profile)
+    except IntegrityError:
+        # Two registrations raced past the serializer's uniqueness checks.
+        raise exceptions.ValidationError({"username": "This username or e-mail is taken."}) from None
     return user
 
 

@@ -111,11 +111,11 @@ def join_campaign(campaign: Campaign, publisher: Publisher) -> Task:
     ensure_publisher_can_act(publisher)
     now = timezone.now()
     if not joining_window_open(campaign, now):
+        if campaign.status in (Campaign.Status.DRAFT, Campaign.Status.PAUSED, Campaign.Status.CANCELLED):
+            raise RuleBroken(f"This campaign is {campaign.status} and cannot be joined.")
         if campaign.has_ended(now):
             raise RuleBroken("This campaign has ended and does not accept post-registration.")
-        if campaign.status == Campaign.Status.PENDING:
-            raise RuleBroken("This campaign has not started and does not accept pre-registration.")
-        raise RuleBroken(f"This campaign is {campaign.status} and cannot be joined.")
+        raise RuleBroken("This campaign has not started and does not accept pre-registration.")
     ensure_publisher_matches(campaign, publisher)
     if Task.objects.filter(campaign=campaign, publisher=publisher, status__in=Task.OPEN_STATUSES, custom=False).exists():
         raise RuleBroken("You have already joined this campaign.")

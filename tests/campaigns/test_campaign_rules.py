@@ -168,3 +168,13 @@ def test_convert_amount_uses_the_rate_or_its_inverse():
     assert services.convert_amount(Decimal("7"), "USD", "USD") == Decimal("7.00")
     with pytest.raises(services.RuleBroken, match="No exchange rate"):
         services.convert_amount(Decimal("1"), "USD", "GBP")
+
+
+def test_register_publisher_refuses_a_taken_name_raced_past_validation():
+    from rest_framework.exceptions import ValidationError as ApiValidationError
+
+    from ..factories import UserFactory
+
+    taken = UserFactory()
+    with pytest.raises(ApiValidationError):
+        services.register_publisher(username=taken.username, email="new@example.com", password="a-long-passphrase")

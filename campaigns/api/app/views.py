@@ -25,6 +25,7 @@ from tasks.services import join_campaign, leaderboard
 from . import serializers as s
 from .authentication import ClientApplicationAuthentication
 
+
 class CampaignAppSchema(SurfaceAutoSchema):
     def get_auth(self):
         """The application's credentials and the influencer's token together (AND), not either one."""
