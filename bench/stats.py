@@ -120,9 +120,10 @@ def build() -> None:
         cursor.execute("SET synchronous_commit = off")
         cursor.execute("SET maintenance_work_mem = '256MB'")
         for statement in BUILD:
+            sql = statement.format(**values)
             started = time.perf_counter()
-            cursor.execute(statement.format(**values))
-            print(f"  {time.perf_counter() - started:7.1f} s  {' '.join(statement.split())[:70]}…", flush=True)
+            cursor.execute(sql)
+            print(f"  {time.perf_counter() - started:7.1f} s  {' '.join(sql.split())[:70]}…", flush=True)
     connection.connection.autocommit = True
     with connection.cursor() as cursor:
         started = time.perf_counter()
