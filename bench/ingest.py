@@ -13,13 +13,15 @@ Every path starts from an empty leads table and gets the same rows in the same o
 the platform's path is ≥ 50,000 leads/s.
 
     .venv/bin/python bench/ingest.py
-    BENCH_LEADS_DATABASE_URL=postgres://…/db BENCH_INGEST_ROWS=200000 BENCH_ORM_ROWS=20000 .venv/bin/python bench/ingest.py
+    BENCH_LEADS_DATABASE_URL=postgres://…/db BENCH_INGEST_ROWS=200000 BENCH_ORM_ROWS=20000 \
+        .venv/bin/python bench/ingest.py
 
 The ORM path runs on the first BENCH_ORM_ROWS rows of the same data (default 20,000, so the
 bench ends in minutes; set it to 200000 for the whole set): its rate is per row and flat.
 The bench database (default lp_bench_leads) is separate from the development and test
 ones; it is created and migrated when missing.
 """
+
 from __future__ import annotations
 
 import os
@@ -54,7 +56,9 @@ def ensure_database(url: str) -> None:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True,
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        check=True,
         env={**os.environ, "DATABASE_URL": url},
     )
 
@@ -75,9 +79,14 @@ def make_profiles(count: int, duplicate_share: float):
         profiles.append(
             with_contacts(
                 Profile(
-                    platform="instagram" if n % 5 else "tiktok", username=f"creator_{n}", full_name=f"Creator {n}",
-                    bio=bio, followers=rng.randrange(100, 2_000_000), following=rng.randrange(10, 5000),
-                    website=f"https://creator{n}.example" if n % 4 == 0 else "", is_verified=n % 50 == 0,
+                    platform="instagram" if n % 5 else "tiktok",
+                    username=f"creator_{n}",
+                    full_name=f"Creator {n}",
+                    bio=bio,
+                    followers=rng.randrange(100, 2_000_000),
+                    following=rng.randrange(10, 5000),
+                    website=f"https://creator{n}.example" if n % 4 == 0 else "",
+                    is_verified=n % 50 == 0,
                     is_business=n % 3 == 0,
                 )
             )
@@ -123,12 +132,22 @@ def run_orm(advertiser_id: int, profiles) -> float:
     for profile in profiles:
         emails, phones = ",".join(profile.emails), ",".join(profile.phones)
         Lead.objects.update_or_create(
-            advertiser_id=advertiser_id, platform=profile.platform, username=profile.username,
+            advertiser_id=advertiser_id,
+            platform=profile.platform,
+            username=profile.username,
             defaults={
-                "full_name": profile.full_name, "bio": profile.bio, "followers": profile.followers,
-                "following": profile.following, "emails": emails, "phones": phones, "website": profile.website,
-                "is_verified": bool(profile.is_verified), "is_business": bool(profile.is_business),
-                "outreach_ready": bool(emails or phones), "source_type": "followers", "scraped_at": timezone.now(),
+                "full_name": profile.full_name,
+                "bio": profile.bio,
+                "followers": profile.followers,
+                "following": profile.following,
+                "emails": emails,
+                "phones": phones,
+                "website": profile.website,
+                "is_verified": bool(profile.is_verified),
+                "is_business": bool(profile.is_business),
+                "outreach_ready": bool(emails or phones),
+                "source_type": "followers",
+                "scraped_at": timezone.now(),
             },
         )
     return time.perf_counter() - started
@@ -148,15 +167,33 @@ def run_copy(advertiser_id: int, profiles) -> float:
     with raw.cursor() as cursor:
         with cursor.copy(
             "COPY bench_lead_copy (advertiser_id, platform, username, full_name, bio, followers, following, emails, "
-            "phones, website, is_verified, is_business, blacklisted, outreach_ready, source_type, scraped_at, created_at) "
+            "phones, website, is_verified, is_business, blacklisted, outreach_ready, source_type, scraped_at, "
+            "created_at) "
             "FROM STDIN"
         ) as copy:
             for p in profiles:
                 emails, phones = ",".join(p.emails), ",".join(p.phones)
-                copy.write_row((
-                    advertiser_id, p.platform, p.username, p.full_name, p.bio, p.followers, p.following, emails, phones,
-                    p.website, bool(p.is_verified), bool(p.is_business), False, bool(emails or phones), "followers", now, now,
-                ))
+                copy.write_row(
+                    (
+                        advertiser_id,
+                        p.platform,
+                        p.username,
+                        p.full_name,
+                        p.bio,
+                        p.followers,
+                        p.following,
+                        emails,
+                        phones,
+                        p.website,
+                        bool(p.is_verified),
+                        bool(p.is_business),
+                        False,
+                        bool(emails or phones),
+                        "followers",
+                        now,
+                        now,
+                    )
+                )
     raw.commit()
     elapsed = time.perf_counter() - started
     with connection.cursor() as cursor:
@@ -172,7 +209,9 @@ def main() -> None:
     from accounts.models import Advertiser
     from leads.models import Lead, LeadCount
 
-    advertiser, _ = Advertiser.objects.get_or_create(contact_email="bench-ingest@bench.example", defaults={"name": "Bench ingest"})
+    advertiser, _ = Advertiser.objects.get_or_create(
+        contact_email="bench-ingest@bench.example", defaults={"name": "Bench ingest"}
+    )
     print(f"preparing {ROWS:,} leads ({DUPLICATE_SHARE:.0%} duplicates)…", flush=True)
     profiles = make_profiles(ROWS, DUPLICATE_SHARE)
     unique = len({(p.platform, p.username) for p in profiles})
@@ -199,9 +238,11 @@ def main() -> None:
     for name, rows, seconds in results:
         print(f"{name:<{width}}  {rows / seconds:>12,.0f} leads/s  ({rows:,} in {seconds:.2f} s)")
     platform_rate = results[0][1] / results[0][2]
-    print(f"\nupsert vs ORM: {platform_rate / (results[1][1] / results[1][2]):.0f}×; "
-          f"upsert vs COPY ceiling: {platform_rate / (results[2][1] / results[2][2]):.0%}; "
-          f"target ≥ 50,000 leads/s: {'met' if platform_rate >= 50_000 else 'NOT met'}")
+    print(
+        f"\nupsert vs ORM: {platform_rate / (results[1][1] / results[1][2]):.0f}×; "
+        f"upsert vs COPY ceiling: {platform_rate / (results[2][1] / results[2][2]):.0%}; "
+        f"target ≥ 50,000 leads/s: {'met' if platform_rate >= 50_000 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ The leads are loaded once with `leads.ingest.upsert_leads` into the bench databa
 when the advertiser does not hold the wanted number. Needs `wrk` (apt-get install wrk).
 This module is also the bench server's URLconf (the baseline route lives only here).
 """
+
 from __future__ import annotations
 
 import os
@@ -117,7 +118,9 @@ def ensure_database() -> None:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True,
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        check=True,
         env={**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_SETTINGS_MODULE": "leadplatform.settings.local"},
     )
 
@@ -150,8 +153,11 @@ def load_leads() -> str:
         for start in range(0, LEADS, BATCH):
             batch = [
                 Profile(
-                    platform="instagram", username=f"bench_{n}", full_name=f"Bench Lead {n}",
-                    bio=f"Creator number {n}", followers=(n * 7919) % 2_000_000,
+                    platform="instagram",
+                    username=f"bench_{n}",
+                    full_name=f"Bench Lead {n}",
+                    bio=f"Creator number {n}",
+                    followers=(n * 7919) % 2_000_000,
                     emails=[f"lead{n}@mail.example"] if n % 10 < 3 else [],
                 )
                 for n in range(start, min(LEADS, start + BATCH))
@@ -176,9 +182,22 @@ def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, **SERVER_ENV}
     env.pop("CELERY_BROKER_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bench.leads_list:server_app()", "--workers", str(WORKERS),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT)],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.leads_list:server_app()",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT),
+        ],
+        cwd=ROOT,
+        env=env,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -205,8 +224,21 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 def run_wrk(url: str, token: str) -> tuple[float, float, float, int]:
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s", "--latency", "-H", f"Authorization: Bearer {token}", url],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{SECONDS}s",
+            "--timeout",
+            "30s",
+            "--latency",
+            "-H",
+            f"Authorization: Bearer {token}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
@@ -230,11 +262,15 @@ def main() -> None:
     results = []
     try:
         sample = check(f"{base}/api/v1/leads?page=1000", token)
-        print(f"GET /api/v1/leads?page=1000 → pagination {sample['pagination']}, {len(sample['data'])} rows", flush=True)
+        print(
+            f"GET /api/v1/leads?page=1000 → pagination {sample['pagination']}, {len(sample['data'])} rows", flush=True
+        )
         for label, query in cases:
             results.append(("/api/v1/leads (platform)", label, *run_wrk(f"{base}/api/v1/leads?{query}", token)))
         for label, query in cases:
-            results.append(("DRF PageNumberPagination + COUNT(*)", label, *run_wrk(f"{base}/baseline/leads?{query}", token)))
+            results.append(
+                ("DRF PageNumberPagination + COUNT(*)", label, *run_wrk(f"{base}/baseline/leads?{query}", token))
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(15)

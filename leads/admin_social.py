@@ -3,6 +3,7 @@ content items and connector credentials (secrets write-only, encrypted at rest).
 
 Advertiser members see and edit their own advertiser's rows (TenantScopedAdmin).
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,18 +32,33 @@ class SocialJobForm(forms.ModelForm):
     schedule_crontab = forms.CharField(
         required=False, max_length=100, help_text='Or five crontab fields in UTC, e.g. "0 6 * * 1".'
     )
-    max_retries = forms.IntegerField(min_value=0, max_value=10, required=False, help_text="Automatic retries of a failed run.")
+    max_retries = forms.IntegerField(
+        min_value=0, max_value=10, required=False, help_text="Automatic retries of a failed run."
+    )
 
     class Meta:
         model = SocialJob
         fields = [
-            "advertiser", "name", "kind", "platform", "targets", "speed_mode", "priority", "max_leads",
-            "max_leads_per_target", "filters", "group_id", "group_name", "max_posts",
+            "advertiser",
+            "name",
+            "kind",
+            "platform",
+            "targets",
+            "speed_mode",
+            "priority",
+            "max_leads",
+            "max_leads_per_target",
+            "filters",
+            "group_id",
+            "group_name",
+            "max_posts",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, label) for kind, label in self.fields["kind"].choices if kind in CAPABILITY_FOR_KIND]
+        self.fields["kind"].choices = [
+            (kind, label) for kind, label in self.fields["kind"].choices if kind in CAPABILITY_FOR_KIND
+        ]
         described = jobs.describe_schedule(self.instance) if self.instance.pk else None
         if described:
             self.initial["schedule_interval_seconds"] = described["interval_seconds"]
@@ -87,15 +103,34 @@ class SocialJobAdmin(TenantScopedAdmin):
     form = SocialJobForm
     inlines = [JobUnitInline]
     list_display = [
-        "__str__", "kind", "status", "progress_percent", "leads_stored", "items_scraped", "items_failed", "priority",
-        "worker_id", "created_at", "advertiser",
+        "__str__",
+        "kind",
+        "status",
+        "progress_percent",
+        "leads_stored",
+        "items_scraped",
+        "items_failed",
+        "priority",
+        "worker_id",
+        "created_at",
+        "advertiser",
     ]
     list_filter = ["status", "kind", "speed_mode", "advertiser"]
     search_fields = ["name", "group_id", "group_name"]
     list_select_related = ["advertiser"]
     readonly_fields = [
-        "status", "progress", "leads_stored", "items_scraped", "items_failed", "error", "attempts", "worker_id",
-        "created_at", "assigned_at", "started_at", "completed_at",
+        "status",
+        "progress",
+        "leads_stored",
+        "items_scraped",
+        "items_failed",
+        "error",
+        "attempts",
+        "worker_id",
+        "created_at",
+        "assigned_at",
+        "started_at",
+        "completed_at",
     ]
     actions = ["run_jobs", "cancel_jobs"]
 
@@ -163,21 +198,60 @@ class EchoBuffer:
 
 
 CSV_FIELDS = [
-    "id", "platform", "username", "full_name", "followers", "following", "emails", "phones", "website", "is_verified",
-    "is_business", "outreach_ready", "source_type", "job_id", "bio", "scraped_at",
+    "id",
+    "platform",
+    "username",
+    "full_name",
+    "followers",
+    "following",
+    "emails",
+    "phones",
+    "website",
+    "is_verified",
+    "is_business",
+    "outreach_ready",
+    "source_type",
+    "job_id",
+    "bio",
+    "scraped_at",
 ]
 
 
 @admin.register(Lead)
 class LeadAdmin(TenantScopedAdmin):
-    list_display = ["username", "platform", "full_name", "followers", "emails", "outreach_ready", "source_type", "scraped_at"]
+    list_display = [
+        "username",
+        "platform",
+        "full_name",
+        "followers",
+        "emails",
+        "outreach_ready",
+        "source_type",
+        "scraped_at",
+    ]
     list_filter = ["platform", "source_type", "outreach_ready", "is_verified", "is_business", "blacklisted"]
     search_fields = ["username", "full_name", "emails", "bio"]
     readonly_fields = ["job", "target", "scraped_at", "created_at", "outreach_ready"]
     fields = [
-        "advertiser", "platform", "username", "full_name", "bio", "followers", "following", "emails", "phones",
-        "website", "is_verified", "is_business", "blacklisted", "outreach_ready", "source_type", "job", "target",
-        "scraped_at", "created_at",
+        "advertiser",
+        "platform",
+        "username",
+        "full_name",
+        "bio",
+        "followers",
+        "following",
+        "emails",
+        "phones",
+        "website",
+        "is_verified",
+        "is_business",
+        "blacklisted",
+        "outreach_ready",
+        "source_type",
+        "job",
+        "target",
+        "scraped_at",
+        "created_at",
     ]
     show_full_result_count = False  # no COUNT(*) over a million rows on every changelist page
     actions = ["export_csv"]
@@ -202,7 +276,16 @@ class LeadAdmin(TenantScopedAdmin):
 
 @admin.register(ContentItem)
 class ContentItemAdmin(TenantScopedAdmin):
-    list_display = ["post_id", "platform", "username", "likes_count", "comments_count", "views_count", "engagement", "posted_at"]
+    list_display = [
+        "post_id",
+        "platform",
+        "username",
+        "likes_count",
+        "comments_count",
+        "views_count",
+        "engagement",
+        "posted_at",
+    ]
     list_filter = ["platform"]
     search_fields = ["post_id", "username", "author", "text"]
     readonly_fields = ["job", "scraped_at", "engagement_rate"]
@@ -220,15 +303,25 @@ class ContentItemAdmin(TenantScopedAdmin):
 # ---------------------------------------------------------------------------------------
 class ConnectorCredentialForm(forms.ModelForm):
     secret = forms.CharField(
-        required=False, widget=forms.PasswordInput(render_value=False), max_length=2000,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        max_length=2000,
         help_text="Access token or API token. Stored encrypted; leave blank to keep the current one.",
     )
 
     class Meta:
         model = ConnectorCredential
         fields = [
-            "advertiser", "name", "provider", "platform", "base_url", "account_id", "actors", "hashtag_quota",
-            "requests_per_second", "active",
+            "advertiser",
+            "name",
+            "provider",
+            "platform",
+            "base_url",
+            "account_id",
+            "actors",
+            "hashtag_quota",
+            "requests_per_second",
+            "active",
         ]
 
     def clean_actors(self):

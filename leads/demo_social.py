@@ -4,6 +4,7 @@ Idempotent: rows are found by natural keys (target identifier, job name, lead us
 post id) and updated in place. Connector secrets are demo placeholders; the demo jobs are
 not run (their counters are set as a finished run would leave them).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -57,13 +58,17 @@ def seed(credentials: dict) -> None:
 
 def _seed_advertiser(advertiser: Advertiser, now) -> None:
     graph, _ = ConnectorCredential.objects.update_or_create(
-        advertiser=advertiser, provider=ConnectorCredential.Provider.INSTAGRAM_GRAPH, name="Demo Instagram account",
+        advertiser=advertiser,
+        provider=ConnectorCredential.Provider.INSTAGRAM_GRAPH,
+        name="Demo Instagram account",
         defaults={"account_id": "17841400000000000", "platform": "instagram"},
     )
     graph.set_secret("demo-graph-token")
     graph.save(update_fields=["secret_encrypted"])
     hosted, _ = ConnectorCredential.objects.update_or_create(
-        advertiser=advertiser, provider=ConnectorCredential.Provider.HOSTED_SCRAPER, name="Demo hosted scraper",
+        advertiser=advertiser,
+        provider=ConnectorCredential.Provider.HOSTED_SCRAPER,
+        name="Demo hosted scraper",
         defaults={
             "platform": "instagram",
             "actors": {
@@ -79,7 +84,10 @@ def _seed_advertiser(advertiser: Advertiser, now) -> None:
     targets = {}
     for identifier, target_type, platform in TARGETS:
         targets[identifier], _ = Target.objects.update_or_create(
-            advertiser=advertiser, platform=platform, target_type=target_type, identifier=identifier,
+            advertiser=advertiser,
+            platform=platform,
+            target_type=target_type,
+            identifier=identifier,
             defaults={"status": Target.Status.ACTIVE},
         )
 
@@ -88,14 +96,24 @@ def _seed_advertiser(advertiser: Advertiser, now) -> None:
         created = now - timedelta(hours=len(JOBS) - index)
         finished = status in ScrapeJob.FINISHED
         job, _ = ScrapeJob.objects.update_or_create(
-            advertiser=advertiser, name=name,
+            advertiser=advertiser,
+            name=name,
             defaults={
-                "kind": kind, "status": status, "platform": "instagram", "leads_stored": stored, "progress": progress,
-                "items_scraped": stored * 3, "max_leads": 1000, "max_leads_per_target": 500,
-                "filters": {"min_followers": 500}, "created_at": created,
+                "kind": kind,
+                "status": status,
+                "platform": "instagram",
+                "leads_stored": stored,
+                "progress": progress,
+                "items_scraped": stored * 3,
+                "max_leads": 1000,
+                "max_leads_per_target": 500,
+                "filters": {"min_followers": 500},
+                "created_at": created,
                 "worker_id": "demo-worker" if status != ScrapeJob.Status.PENDING else "",
                 "assigned_at": created if status != ScrapeJob.Status.PENDING else None,
-                "started_at": created + timedelta(minutes=1) if status not in (ScrapeJob.Status.PENDING, ScrapeJob.Status.ASSIGNED) else None,
+                "started_at": created + timedelta(minutes=1)
+                if status not in (ScrapeJob.Status.PENDING, ScrapeJob.Status.ASSIGNED)
+                else None,
                 "completed_at": created + timedelta(minutes=20) if finished else None,
                 "error": "The provider's run ended FAILED." if status == ScrapeJob.Status.FAILED else "",
             },
@@ -105,13 +123,23 @@ def _seed_advertiser(advertiser: Advertiser, now) -> None:
         jobs[name] = job
 
     group_job, _ = ScrapeJob.objects.update_or_create(
-        advertiser=advertiser, name="Laravel Developers Vietnam",
+        advertiser=advertiser,
+        name="Laravel Developers Vietnam",
         defaults={
-            "kind": ScrapeJob.Kind.GROUP_POSTS, "platform": "facebook", "status": ScrapeJob.Status.COMPLETED,
-            "group_id": "123456789", "group_name": "Laravel Developers Vietnam", "max_posts": 100, "priority": 5,
-            "items_scraped": 3, "progress": 100.0, "worker_id": "demo-worker",
-            "created_at": now - timedelta(hours=2), "assigned_at": now - timedelta(hours=2),
-            "started_at": now - timedelta(hours=2), "completed_at": now - timedelta(hours=2) + timedelta(seconds=120),
+            "kind": ScrapeJob.Kind.GROUP_POSTS,
+            "platform": "facebook",
+            "status": ScrapeJob.Status.COMPLETED,
+            "group_id": "123456789",
+            "group_name": "Laravel Developers Vietnam",
+            "max_posts": 100,
+            "priority": 5,
+            "items_scraped": 3,
+            "progress": 100.0,
+            "worker_id": "demo-worker",
+            "created_at": now - timedelta(hours=2),
+            "assigned_at": now - timedelta(hours=2),
+            "started_at": now - timedelta(hours=2),
+            "completed_at": now - timedelta(hours=2) + timedelta(seconds=120),
         },
     )
     group_job.targets.set([targets["123456789"]])
@@ -119,24 +147,51 @@ def _seed_advertiser(advertiser: Advertiser, now) -> None:
 
     hashtag_job = jobs["Fitness hashtags"]
     profiles = [
-        with_contacts(Profile(platform="instagram", username=u, full_name=n, bio=b, followers=f, is_verified=v, is_business=biz))
+        with_contacts(
+            Profile(platform="instagram", username=u, full_name=n, bio=b, followers=f, is_verified=v, is_business=biz)
+        )
         for u, n, b, f, v, biz in PROFILES
     ]
     upsert_leads(
-        LeadSource(advertiser.pk, source_type=Target.Type.HASHTAG, job_id=hashtag_job.pk, target_id=targets["#fitness"].pk),
-        profiles, now=now,
+        LeadSource(
+            advertiser.pk, source_type=Target.Type.HASHTAG, job_id=hashtag_job.pk, target_id=targets["#fitness"].pk
+        ),
+        profiles,
+        now=now,
     )
     posts = [
-        Post(platform="instagram", post_id=f"demo{index}", username=u, author=n, text=f"{b[:40]} #fitness", likes=f // 20 + index,
-             comments=f // 500, views=f // 5, author_followers=f, posted_at=now - timedelta(days=index))
+        Post(
+            platform="instagram",
+            post_id=f"demo{index}",
+            username=u,
+            author=n,
+            text=f"{b[:40]} #fitness",
+            likes=f // 20 + index,
+            comments=f // 500,
+            views=f // 5,
+            author_followers=f,
+            posted_at=now - timedelta(days=index),
+        )
         for index, (u, n, b, f, _, _) in enumerate(PROFILES)
     ]
     upsert_content_items(advertiser.pk, posts, job_id=hashtag_job.pk, now=now)
     group_posts = [
-        Post(platform="facebook", post_id=f"post_{index}", author=author, text=text, likes=25 - index, comments=5, shares=2,
-             posted_at=now - timedelta(days=1, hours=index))
+        Post(
+            platform="facebook",
+            post_id=f"post_{index}",
+            author=author,
+            text=text,
+            likes=25 - index,
+            comments=5,
+            shares=2,
+            posted_at=now - timedelta(days=1, hours=index),
+        )
         for index, (author, text) in enumerate(
-            [("John Doe", "Sample post content"), ("Lan Nguyen", "Laravel 11 queues tips"), ("Minh Tran", "Hiring PHP devs")]
+            [
+                ("John Doe", "Sample post content"),
+                ("Lan Nguyen", "Laravel 11 queues tips"),
+                ("Minh Tran", "Hiring PHP devs"),
+            ]
         )
     ]
     upsert_content_items(advertiser.pk, group_posts, job_id=group_job.pk, now=now)

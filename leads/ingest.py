@@ -6,6 +6,7 @@ DO UPDATE` that keeps the freshest non-empty values, so re-running a page never 
 anything. The batch travels as one JSON document: encoding it is C on both ends, where
 adapting eleven Python lists element by element cost more than the insert itself.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,9 @@ from django.utils import timezone
 
 from .connectors.base import Post, Profile
 
-EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b")
+EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b"
+)
 # International or common national formats with at least 8 digits; dates and counts have fewer or no separators.
 PHONE_RE = re.compile(r"(?<![\w])(?:\+|00)?\d[\d ().-]{6,18}\d(?![\w])")
 MAX_CONTACTS = 5
@@ -52,7 +55,11 @@ def extract_phones(*texts: str | None) -> list[str]:
 
 def with_contacts(profile: Profile) -> Profile:
     """The profile with e-mails and phones extracted from its bio and fields added to what the source gave."""
-    profile.emails = list(dict.fromkeys([e.lower() for e in profile.emails] + extract_emails(profile.bio, profile.website, profile.full_name)))[:MAX_CONTACTS]
+    profile.emails = list(
+        dict.fromkeys(
+            [e.lower() for e in profile.emails] + extract_emails(profile.bio, profile.website, profile.full_name)
+        )
+    )[:MAX_CONTACTS]
     profile.phones = list(dict.fromkeys(profile.phones + extract_phones(profile.bio)))[:MAX_CONTACTS]
     return profile
 
@@ -133,7 +140,8 @@ ON CONFLICT (advertiser_id, platform, username) DO UPDATE SET
     is_verified = CASE WHEN %(verified_known)s THEN EXCLUDED.is_verified ELSE lead.is_verified END,
     is_business = CASE WHEN %(business_known)s THEN EXCLUDED.is_business ELSE lead.is_business END,
     outreach_ready = NOT lead.blacklisted AND (
-        COALESCE(NULLIF(EXCLUDED.emails, ''), lead.emails) <> '' OR COALESCE(NULLIF(EXCLUDED.phones, ''), lead.phones) <> ''
+        COALESCE(NULLIF(EXCLUDED.emails, ''), lead.emails) <> ''
+        OR COALESCE(NULLIF(EXCLUDED.phones, ''), lead.phones) <> ''
     ),
     source_type = COALESCE(NULLIF(EXCLUDED.source_type, ''), lead.source_type),
     job_id = COALESCE(EXCLUDED.job_id, lead.job_id),
@@ -154,10 +162,17 @@ def upsert_leads(source: LeadSource, profiles: Sequence[Profile], *, now: dateti
     now = now or timezone.now()
     values = [
         {
-            "platform": p.platform, "username": p.username, "full_name": _text(p.full_name, 300),
-            "bio": _text(p.bio, 5000), "followers": p.followers, "following": p.following,
-            "emails": ",".join(p.emails)[:2000], "phones": ",".join(p.phones)[:1000],
-            "website": _text(p.website, 1000), "is_verified": p.is_verified, "is_business": p.is_business,
+            "platform": p.platform,
+            "username": p.username,
+            "full_name": _text(p.full_name, 300),
+            "bio": _text(p.bio, 5000),
+            "followers": p.followers,
+            "following": p.following,
+            "emails": ",".join(p.emails)[:2000],
+            "phones": ",".join(p.phones)[:1000],
+            "website": _text(p.website, 1000),
+            "is_verified": p.is_verified,
+            "is_business": p.is_business,
         }
         for p in rows
     ]
@@ -179,24 +194,45 @@ def upsert_leads(source: LeadSource, profiles: Sequence[Profile], *, now: dateti
 
 
 LEAD_UPDATE_FIELDS = [
-    "full_name", "bio", "followers", "following", "emails", "phones", "website", "is_verified", "is_business",
-    "outreach_ready", "source_type", "job", "target", "scraped_at",
+    "full_name",
+    "bio",
+    "followers",
+    "following",
+    "emails",
+    "phones",
+    "website",
+    "is_verified",
+    "is_business",
+    "outreach_ready",
+    "source_type",
+    "job",
+    "target",
+    "scraped_at",
 ]
 
 
-def _merge_leads(source: LeadSource, values: list[dict], now: datetime, verified_known: bool, business_known: bool) -> int:
+def _merge_leads(
+    source: LeadSource, values: list[dict], now: datetime, verified_known: bool, business_known: bool
+) -> int:
     """The same rules for the embedded SQLite database (one writer at a time): merge in Python, then upsert."""
     from .models import Lead
 
     existing = {
         (lead.platform, lead.username): lead
-        for lead in Lead.objects.filter(advertiser_id=source.advertiser_id, username__in=[v["username"] for v in values])
+        for lead in Lead.objects.filter(
+            advertiser_id=source.advertiser_id, username__in=[v["username"] for v in values]
+        )
     }
     written = []
     for value in values:
         lead = existing.get((value["platform"], value["username"]))
         if lead is None:
-            lead = Lead(advertiser_id=source.advertiser_id, platform=value["platform"], username=value["username"], created_at=now)
+            lead = Lead(
+                advertiser_id=source.advertiser_id,
+                platform=value["platform"],
+                username=value["username"],
+                created_at=now,
+            )
         elif lead.scraped_at > now:
             continue
         for field in ("full_name", "bio", "emails", "phones", "website"):
@@ -216,7 +252,10 @@ def _merge_leads(source: LeadSource, values: list[dict], now: datetime, verified
         lead.scraped_at = now
         written.append(lead)
     Lead.objects.bulk_create(
-        written, update_conflicts=True, unique_fields=["advertiser", "platform", "username"], update_fields=LEAD_UPDATE_FIELDS
+        written,
+        update_conflicts=True,
+        unique_fields=["advertiser", "platform", "username"],
+        update_fields=LEAD_UPDATE_FIELDS,
     )
     return len(written)
 
@@ -249,13 +288,23 @@ WHERE item.scraped_at <= EXCLUDED.scraped_at
 
 
 def _post_row(post: Post) -> dict:
-    likes, comments, shares, views = (max(0, value or 0) for value in (post.likes, post.comments, post.shares, post.views))
+    likes, comments, shares, views = (
+        max(0, value or 0) for value in (post.likes, post.comments, post.shares, post.views)
+    )
     rate = engagement_rate(likes, comments, shares, views, post.author_followers)
     return {
-        "platform": post.platform, "post_id": post.post_id, "username": _text(post.username, 200).lstrip("@").lower(),
-        "author": _text(post.author, 300), "text": _text(post.text, 20000), "url": _text(post.url, 1000),
-        "posted_at": post.posted_at.isoformat() if post.posted_at else None, "likes": likes, "comments": comments,
-        "shares": shares, "views": views, "rate": str(rate) if rate is not None else None,
+        "platform": post.platform,
+        "post_id": post.post_id,
+        "username": _text(post.username, 200).lstrip("@").lower(),
+        "author": _text(post.author, 300),
+        "text": _text(post.text, 20000),
+        "url": _text(post.url, 1000),
+        "posted_at": post.posted_at.isoformat() if post.posted_at else None,
+        "likes": likes,
+        "comments": comments,
+        "shares": shares,
+        "views": views,
+        "rate": str(rate) if rate is not None else None,
     }
 
 
@@ -309,10 +358,22 @@ def _merge_content_items(advertiser_id: int, posts: list[Post], job_id: int | No
         item.scraped_at = now
         written.append(item)
     ContentItem.objects.bulk_create(
-        written, update_conflicts=True, unique_fields=["advertiser", "platform", "post_id"],
+        written,
+        update_conflicts=True,
+        unique_fields=["advertiser", "platform", "post_id"],
         update_fields=[
-            "username", "author", "text", "url", "posted_at", "likes_count", "comments_count", "shares_count",
-            "views_count", "engagement_rate", "job", "scraped_at",
+            "username",
+            "author",
+            "text",
+            "url",
+            "posted_at",
+            "likes_count",
+            "comments_count",
+            "shares_count",
+            "views_count",
+            "engagement_rate",
+            "job",
+            "scraped_at",
         ],
     )
     return len(written)

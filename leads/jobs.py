@@ -9,6 +9,7 @@ concurrent step is a no-op. A page's leads, posts, counters and cursor are writt
 transaction under the job's row lock: caps are exact with targets in parallel, and a worker
 killed mid-page leaves nothing half-written (the page is fetched again and upserted again).
 """
+
 from __future__ import annotations
 
 import json
@@ -86,14 +87,20 @@ def create_job(
 ) -> ScrapeJob:
     ensure_job_volume(advertiser_id)
     job = ScrapeJob.objects.create(
-        advertiser_id=advertiser_id, created_by=user if getattr(user, "pk", None) else None, name=name, kind=kind,
-        platform=platform, speed_mode=speed_mode, max_leads=max_leads, max_leads_per_target=max_leads_per_target,
-        filters=filters or {}, priority=priority, **extra,
+        advertiser_id=advertiser_id,
+        created_by=user if getattr(user, "pk", None) else None,
+        name=name,
+        kind=kind,
+        platform=platform,
+        speed_mode=speed_mode,
+        max_leads=max_leads,
+        max_leads_per_target=max_leads_per_target,
+        filters=filters or {},
+        priority=priority,
+        **extra,
     )
     job.targets.set(list(targets))
-    JobPlan.objects.create(
-        job=job, max_retries=settings.LEADS_JOB_MAX_RETRIES if max_retries is None else max_retries
-    )
+    JobPlan.objects.create(job=job, max_retries=settings.LEADS_JOB_MAX_RETRIES if max_retries is None else max_retries)
     if schedule:
         set_job_schedule(job, schedule)
     return job
@@ -108,9 +115,16 @@ def create_group_post_task(
             advertiser_id=advertiser_id, platform="facebook", target_type=Target.Type.GROUP, identifier=group_id
         )
         job = create_job(
-            advertiser_id=advertiser_id, user=user, kind=ScrapeJob.Kind.GROUP_POSTS, targets=[target],
-            name=group_name or f"Group {group_id}", platform="facebook", priority=priority, group_id=group_id,
-            group_name=group_name, max_posts=max_posts,
+            advertiser_id=advertiser_id,
+            user=user,
+            kind=ScrapeJob.Kind.GROUP_POSTS,
+            targets=[target],
+            name=group_name or f"Group {group_id}",
+            platform="facebook",
+            priority=priority,
+            group_id=group_id,
+            group_name=group_name,
+            max_posts=max_posts,
         )
         queue_job(job)
     return job
@@ -133,8 +147,16 @@ def reset_task(job: ScrapeJob) -> ScrapeJob:
     """Completed or failed → pending, worker and completion cleared, queued again."""
     with transaction.atomic():
         updated = ScrapeJob.objects.filter(pk=job.pk, status__in=(Status.COMPLETED, Status.FAILED)).update(
-            status=Status.PENDING, worker_id="", completed_at=None, assigned_at=None, started_at=None, error="",
-            progress=0, items_scraped=0, items_failed=0, leads_stored=0,
+            status=Status.PENDING,
+            worker_id="",
+            completed_at=None,
+            assigned_at=None,
+            started_at=None,
+            error="",
+            progress=0,
+            items_scraped=0,
+            items_failed=0,
+            leads_stored=0,
         )
         if not updated:
             raise JobError("Only completed or failed tasks can be reset.")
@@ -159,8 +181,16 @@ def queue_job(job: ScrapeJob) -> ScrapeJob:
             return locked
         if locked.status != Status.PENDING:
             ScrapeJob.objects.filter(pk=locked.pk).update(
-                status=Status.PENDING, worker_id="", error="", progress=0, items_scraped=0, items_failed=0,
-                leads_stored=0, assigned_at=None, started_at=None, completed_at=None,
+                status=Status.PENDING,
+                worker_id="",
+                error="",
+                progress=0,
+                items_scraped=0,
+                items_failed=0,
+                leads_stored=0,
+                assigned_at=None,
+                started_at=None,
+                completed_at=None,
             )
             JobUnit.objects.filter(job=locked).delete()
             plan.retries_used = 0
@@ -216,14 +246,21 @@ def set_job_schedule(job: ScrapeJob, schedule: dict | None) -> PeriodicTask | No
     else:
         minute, hour, day_of_month, month_of_year, day_of_week = str(schedule["crontab"]).split()
         fields["crontab"], _ = CrontabSchedule.objects.get_or_create(
-            minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year,
-            day_of_week=day_of_week, timezone="UTC",
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+            timezone="UTC",
         )
         expires = 3600
     task, _ = PeriodicTask.objects.update_or_create(
         name=f"scrape-job-{job.pk}",
         defaults={
-            **fields, "task": "leads.queue_scheduled_scrape_job", "args": json.dumps([job.pk]), "enabled": True,
+            **fields,
+            "task": "leads.queue_scheduled_scrape_job",
+            "args": json.dumps([job.pk]),
+            "enabled": True,
             # A run that could not be delivered within its period is dropped, not piled up.
             "expire_seconds": max(60, min(expires, 24 * 3600)),
         },
@@ -244,7 +281,9 @@ def describe_schedule(job: ScrapeJob) -> dict[str, Any] | None:
     crontab = task.crontab
     return {
         "interval_seconds": None,
-        "crontab": f"{crontab.minute} {crontab.hour} {crontab.day_of_month} {crontab.month_of_year} {crontab.day_of_week}",
+        "crontab": " ".join(
+            [crontab.minute, crontab.hour, crontab.day_of_month, crontab.month_of_year, crontab.day_of_week]
+        ),
     }
 
 
@@ -291,7 +330,10 @@ def _claim_candidates_portably(kinds: list[str]) -> list[tuple[int, int]]:
         .values_list("id", "advertiser_id", "priority", "plan__queued_at")[:200]
     )
     busy = dict(
-        ScrapeJob.objects.filter(status__in=ACTIVE).values("advertiser_id").annotate(n=Count("id")).values_list("advertiser_id", "n")
+        ScrapeJob.objects.filter(status__in=ACTIVE)
+        .values("advertiser_id")
+        .annotate(n=Count("id"))
+        .values_list("advertiser_id", "n")
     )
     queued.sort(key=lambda row: (busy.get(row[1], 0), -row[2], row[3], row[0]))
     return [(job_id, advertiser_id) for job_id, advertiser_id, _, _ in queued[:20]]
@@ -342,7 +384,9 @@ def start_job(job_id: int, worker_id: str) -> int:
         if job.status == Status.ASSIGNED:
             # started_at marks the run: kept across automatic retries, cleared when a finished job is queued again.
             ScrapeJob.objects.filter(pk=job_id, status=Status.ASSIGNED).update(
-                status=Status.RUNNING, worker_id=worker_id[:200], started_at=Coalesce(F("started_at"), timezone.now()),
+                status=Status.RUNNING,
+                worker_id=worker_id[:200],
+                started_at=Coalesce(F("started_at"), timezone.now()),
                 attempts=F("attempts") + 1,
             )
         target_ids = list(job.targets.values_list("id", flat=True))
@@ -441,8 +485,11 @@ def run_unit(
             return False
         limit = _unit_limit(job)
         request = FetchRequest(
-            capability=capability, identifier=target.identifier, platform=target.platform or job.platform,
-            cursor=unit.cursor, limit=limit,
+            capability=capability,
+            identifier=target.identifier,
+            platform=target.platform or job.platform,
+            cursor=unit.cursor,
+            limit=limit,
         )
         try:
             page = connector.fetch_page(request)
@@ -537,7 +584,8 @@ def store_page(job_id: int, unit_id: int, page: Page) -> PageOutcome:
         to_store = [by_key[key] for key in already_ours if key in by_key] + [by_key[key] for key in taken]
         upsert_leads(
             LeadSource(job.advertiser_id, source_type=target.target_type, job_id=job.pk, target_id=target.pk),
-            to_store, now=now,
+            to_store,
+            now=now,
         )
         outcome.leads_added = len(taken)
 
@@ -564,9 +612,7 @@ def store_page(job_id: int, unit_id: int, page: Page) -> PageOutcome:
         job_full = bool(job.max_leads and job.leads_stored + outcome.leads_added >= job.max_leads) or bool(
             job.max_posts and job.items_scraped + scraped_increment >= job.max_posts
         )
-        outcome.unit_full = job_full or bool(
-            job.max_leads_per_target and unit.leads_stored >= job.max_leads_per_target
-        )
+        outcome.unit_full = job_full or bool(job.max_leads_per_target and unit.leads_stored >= job.max_leads_per_target)
         unit.save(update_fields=["leads_stored", "items_scraped", "pages_done", "cursor"])
         ScrapeJob.objects.filter(pk=job.pk).update(
             leads_stored=F("leads_stored") + outcome.leads_added,
@@ -600,7 +646,9 @@ def _update_progress(job_id: int) -> None:
 def finish_unit(unit: JobUnit, *, failed: bool, error: str = "") -> None:
     with transaction.atomic():
         JobUnit.objects.filter(pk=unit.pk, status=JobUnit.Status.RUNNING).update(
-            status=JobUnit.Status.FAILED if failed else JobUnit.Status.DONE, error=error[:500], finished_at=timezone.now()
+            status=JobUnit.Status.FAILED if failed else JobUnit.Status.DONE,
+            error=error[:500],
+            finished_at=timezone.now(),
         )
         if failed:
             ScrapeJob.objects.filter(pk=unit.job_id).update(items_failed=F("items_failed") + 1)
@@ -624,12 +672,18 @@ def finish_job_if_done(job_id: int) -> str | None:
         if counts["open"]:
             return None
         if counts["failed"] and not counts["done"]:
-            errors = list(JobUnit.objects.filter(job_id=job_id, status=JobUnit.Status.FAILED).values_list("error", flat=True)[:3])
+            errors = list(
+                JobUnit.objects.filter(job_id=job_id, status=JobUnit.Status.FAILED).values_list("error", flat=True)[:3]
+            )
             reason = "Every target failed: " + "; ".join(error for error in errors if error)
         else:
             ScrapeJob.objects.filter(pk=job_id, status=Status.RUNNING).update(
-                status=Status.COMPLETED, progress=100, completed_at=timezone.now(),
-                error=f"{counts['failed']} of {counts['failed'] + counts['done']} targets failed." if counts["failed"] else "",
+                status=Status.COMPLETED,
+                progress=100,
+                completed_at=timezone.now(),
+                error=f"{counts['failed']} of {counts['failed'] + counts['done']} targets failed."
+                if counts["failed"]
+                else "",
             )
             job.refresh_from_db()
             webhooks.emit_job_event(job, "job.completed")
@@ -679,9 +733,11 @@ def fail_job(job_id: int, reason: str, *, retry: bool = True) -> None:
 
 def due_queued_job_count() -> int:
     now = timezone.now()
-    return JobPlan.objects.filter(
-        job__status=Status.PENDING, job__kind__in=SOCIAL_KINDS, queued_at__isnull=False
-    ).filter(Q(not_before__isnull=True) | Q(not_before__lte=now)).count()
+    return (
+        JobPlan.objects.filter(job__status=Status.PENDING, job__kind__in=SOCIAL_KINDS, queued_at__isnull=False)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .count()
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -692,13 +748,17 @@ def task_result(job: ScrapeJob) -> dict[str, Any] | None:
     if job.status != Status.COMPLETED or job.completed_at is None:
         return None
     started = job.started_at or job.assigned_at or job.created_at
-    return {"posts_count": job.items_scraped, "duration_seconds": max(0, int((job.completed_at - started).total_seconds()))}
+    return {
+        "posts_count": job.items_scraped,
+        "duration_seconds": max(0, int((job.completed_at - started).total_seconds())),
+    }
 
 
 def stalled_assigned_job_ids(older_than_seconds: int = 120) -> list[int]:
     """Jobs claimed but never started (the claiming worker died in between)."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     return list(
-        ScrapeJob.objects.filter(status=Status.ASSIGNED, kind__in=SOCIAL_KINDS, assigned_at__lt=cutoff)
-        .values_list("id", flat=True)[:50]
+        ScrapeJob.objects.filter(status=Status.ASSIGNED, kind__in=SOCIAL_KINDS, assigned_at__lt=cutoff).values_list(
+            "id", flat=True
+        )[:50]
     )

@@ -1,4 +1,5 @@
 """Who may call the social lead-generation surfaces (/api/v1/ and /api/social/): rows of the access table."""
+
 from leadplatform.api.access import TENANT
 
 ACCESS = {

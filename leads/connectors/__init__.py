@@ -4,9 +4,22 @@
 picks the one that can do a job kind on a platform (the official API first), or raises
 `ConnectorUnavailable` with the reason, so such a job fails at once.
 """
+
 from __future__ import annotations
 
-from .base import CAPABILITY_FOR_KIND, Capability, Connector, ConnectorError, ConnectorUnavailable, FetchRequest, Page, PermanentConnectorError, Post, Profile, QuotaExceeded
+from .base import (
+    CAPABILITY_FOR_KIND,
+    Capability,
+    Connector,
+    ConnectorError,
+    ConnectorUnavailable,
+    FetchRequest,
+    Page,
+    PermanentConnectorError,
+    Post,
+    Profile,
+    QuotaExceeded,
+)
 from .hosted_scraper import HostedScraperConnector
 from .http import SpeedLimits
 from .instagram_graph import InstagramGraphConnector
@@ -69,7 +82,8 @@ def connector_for(advertiser_id: int, kind: str, platform: str, speed_mode: str)
     if not connectors:
         raise ConnectorUnavailable("No connector credential is configured for this advertiser.")
     raise ConnectorUnavailable(
-        f"No configured connector can fetch {capability.value.replace('_', ' ')} on {platform}: the official APIs do not "
+        f"No configured connector can fetch {capability.value.replace('_', ' ')} on {platform}: "
+        "the official APIs do not "
         f"offer it; configure a hosted-scraper actor for {kind} in admin."
     )
 
@@ -80,7 +94,9 @@ def web_connector_for(advertiser_id: int, speed_mode: str) -> WebConnector | Non
 
     credential = (
         ConnectorCredential.objects.for_advertiser(advertiser_id)
-        .filter(active=True, provider=ConnectorCredential.Provider.WEB).order_by("id").first()
+        .filter(active=True, provider=ConnectorCredential.Provider.WEB)
+        .order_by("id")
+        .first()
     )
     if credential is None:
         return None

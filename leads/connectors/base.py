@@ -5,6 +5,7 @@ A connector declares its `capabilities`; the job runner asks `connector_for` (se
 can. Every fetch returns one `Page` at a time with the provider's cursor for the next one,
 so a job unit can store a page and its cursor in one transaction and resume after a crash.
 """
+
 from __future__ import annotations
 
 import enum

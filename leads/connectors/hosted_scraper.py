@@ -8,6 +8,7 @@ defaults below fit the common public actors' output.
 The unit's cursor records the run once started ({"run", "dataset", "offset"}), so a worker
 that dies while the run is going resumes polling the same run instead of paying for a new one.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,16 @@ from typing import Any
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
-from .base import CAPABILITY_FOR_KIND, Capability, Connector, ConnectorError, FetchRequest, Page, PermanentConnectorError, Post, Profile
+from .base import (
+    CAPABILITY_FOR_KIND,
+    Connector,
+    ConnectorError,
+    FetchRequest,
+    Page,
+    PermanentConnectorError,
+    Post,
+    Profile,
+)
 from .http import ProviderHTTP, SpeedLimits
 
 DEFAULT_BASE_URL = "https://api.apify.com/v2"
@@ -28,17 +38,38 @@ FAILED_STATES = frozenset({"FAILED", "ABORTED", "TIMED-OUT", "TIMED_OUT"})
 #: Field mapping of the usual actors' dataset items, per job kind (admin may override any key).
 DEFAULT_FIELDS: dict[str, dict[str, str]] = {
     "hashtag": {
-        "post_id": "id", "username": "ownerUsername", "author": "ownerFullName", "text": "caption", "url": "url",
-        "posted_at": "timestamp", "likes": "likesCount", "comments": "commentsCount", "views": "videoViewCount",
+        "post_id": "id",
+        "username": "ownerUsername",
+        "author": "ownerFullName",
+        "text": "caption",
+        "url": "url",
+        "posted_at": "timestamp",
+        "likes": "likesCount",
+        "comments": "commentsCount",
+        "views": "videoViewCount",
     },
     "followers": {
-        "username": "username", "full_name": "full_name", "bio": "biography", "followers": "followers_count",
-        "following": "follows_count", "website": "external_url", "emails": "public_email", "phones": "public_phone_number",
-        "is_verified": "is_verified", "is_business": "is_business_account",
+        "username": "username",
+        "full_name": "full_name",
+        "bio": "biography",
+        "followers": "followers_count",
+        "following": "follows_count",
+        "website": "external_url",
+        "emails": "public_email",
+        "phones": "public_phone_number",
+        "is_verified": "is_verified",
+        "is_business": "is_business_account",
     },
     "group_posts": {
-        "post_id": "postId", "author": "user.name", "username": "user.id", "text": "text", "url": "url",
-        "posted_at": "time", "likes": "likesCount", "comments": "commentsCount", "shares": "sharesCount",
+        "post_id": "postId",
+        "author": "user.name",
+        "username": "user.id",
+        "text": "text",
+        "url": "url",
+        "posted_at": "time",
+        "likes": "likesCount",
+        "comments": "commentsCount",
+        "shares": "sharesCount",
     },
 }
 DEFAULT_FIELDS["following"] = DEFAULT_FIELDS["followers"]
@@ -115,7 +146,8 @@ class HostedScraperConnector(Connector):
         self.platforms = frozenset({credential.platform})
         self.actors = credential.actors if isinstance(credential.actors, dict) else {}
         self.capabilities = frozenset(
-            CAPABILITY_FOR_KIND[kind] for kind, spec in self.actors.items()
+            CAPABILITY_FOR_KIND[kind]
+            for kind, spec in self.actors.items()
             if kind in CAPABILITY_FOR_KIND and isinstance(spec, dict) and spec.get("actor_id")
         )
         token = credential.secret
@@ -163,7 +195,9 @@ class HostedScraperConnector(Connector):
     def _start_run(self, spec: dict[str, Any], kind: str, request: FetchRequest) -> dict[str, Any]:
         actor_id = str(spec["actor_id"]).replace("/", "~")
         path = f"actor-tasks/{actor_id}/runs" if spec.get("task") else f"acts/{actor_id}/runs"
-        run_input = _fill(spec.get("input") or DEFAULT_INPUT.get(kind, {}), request.identifier.lstrip("#@"), request.limit)
+        run_input = _fill(
+            spec.get("input") or DEFAULT_INPUT.get(kind, {}), request.identifier.lstrip("#@"), request.limit
+        )
         payload = self.http.post_json(path, run_input)
         run = payload.get("data") if isinstance(payload, dict) else None
         if not isinstance(run, dict) or not run.get("id"):
@@ -196,12 +230,17 @@ class HostedScraperConnector(Connector):
             if "post_id" in fields and value.get("post_id") not in (None, ""):
                 page.posts.append(
                     Post(
-                        platform=platform, post_id=str(value["post_id"]), username=str(value.get("username") or ""),
-                        author=str(value.get("author") or ""), text=str(value.get("text") or ""),
+                        platform=platform,
+                        post_id=str(value["post_id"]),
+                        username=str(value.get("username") or ""),
+                        author=str(value.get("author") or ""),
+                        text=str(value.get("text") or ""),
                         url=str(value.get("url") or ""),
                         posted_at=_when(value.get("posted_at")),
-                        likes=_int(value.get("likes")) or 0, comments=_int(value.get("comments")) or 0,
-                        shares=_int(value.get("shares")) or 0, views=_int(value.get("views")) or 0,
+                        likes=_int(value.get("likes")) or 0,
+                        comments=_int(value.get("comments")) or 0,
+                        shares=_int(value.get("shares")) or 0,
+                        views=_int(value.get("views")) or 0,
                         author_followers=_int(value.get("author_followers")),
                     )
                 )
@@ -209,11 +248,17 @@ class HostedScraperConnector(Connector):
             if username not in (None, "") and kind != "group_posts":
                 page.profiles.append(
                     Profile(
-                        platform=platform, username=str(username), full_name=str(value.get("full_name") or value.get("author") or ""),
-                        bio=str(value.get("bio") or ""), followers=_int(value.get("followers")),
-                        following=_int(value.get("following")), website=str(value.get("website") or ""),
-                        emails=_strings(value.get("emails")), phones=_strings(value.get("phones")),
-                        is_verified=_flag(value.get("is_verified")), is_business=_flag(value.get("is_business")),
+                        platform=platform,
+                        username=str(username),
+                        full_name=str(value.get("full_name") or value.get("author") or ""),
+                        bio=str(value.get("bio") or ""),
+                        followers=_int(value.get("followers")),
+                        following=_int(value.get("following")),
+                        website=str(value.get("website") or ""),
+                        emails=_strings(value.get("emails")),
+                        phones=_strings(value.get("phones")),
+                        is_verified=_flag(value.get("is_verified")),
+                        is_business=_flag(value.get("is_business")),
                     )
                 )
         return page

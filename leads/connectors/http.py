@@ -6,6 +6,7 @@ counter store, so every worker process shares one budget), retries with exponent
 backoff and jitter that honour `Retry-After`, proxy rotation over the platform's pool,
 and JSON decoding that turns a malformed answer into a retryable error instead of a crash.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -150,8 +151,14 @@ class ProviderHTTP:
             retry_after: float | None = None
             try:
                 response = outbound.request(
-                    method, url, headers=self.headers, json=body, timeout=self.timeout,
-                    proxy=proxy, session=self.session, follow_redirects=False,
+                    method,
+                    url,
+                    headers=self.headers,
+                    json=body,
+                    timeout=self.timeout,
+                    proxy=proxy,
+                    session=self.session,
+                    follow_redirects=False,
                 )
             except outbound.BlockedDestination:
                 raise PermanentConnectorError("The provider address is not allowed.") from None

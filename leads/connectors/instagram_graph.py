@@ -5,6 +5,7 @@ usernames: leads come from the professional accounts the captions mention, looke
 business discovery) and the public fields of professional accounts. Each credential may
 query 30 unique hashtags per rolling 7 days; `reserve_hashtag` counts them exactly.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .base import Capability, Connector, ConnectorError, FetchRequest, Page, PermanentConnectorError, Post, Profile, QuotaExceeded
+from .base import (
+    Capability,
+    Connector,
+    ConnectorError,
+    FetchRequest,
+    Page,
+    PermanentConnectorError,
+    Post,
+    Profile,
+    QuotaExceeded,
+)
 from .http import ProviderHTTP, SpeedLimits
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
@@ -105,8 +116,12 @@ class InstagramGraphConnector(Connector):
             caption = media.get("caption") or ""
             posts.append(
                 Post(
-                    platform="instagram", post_id=str(media["id"]), text=caption, url=media.get("permalink") or "",
-                    posted_at=_when(media.get("timestamp")), likes=_int(media.get("like_count")) or 0,
+                    platform="instagram",
+                    post_id=str(media["id"]),
+                    text=caption,
+                    url=media.get("permalink") or "",
+                    posted_at=_when(media.get("timestamp")),
+                    likes=_int(media.get("like_count")) or 0,
                     comments=_int(media.get("comments_count")) or 0,
                 )
             )
@@ -143,8 +158,12 @@ class InstagramGraphConnector(Connector):
         if not isinstance(found, dict) or not found.get("username"):
             return None
         return Profile(
-            platform="instagram", username=str(found["username"]), full_name=found.get("name") or "",
-            bio=found.get("biography") or "", website=found.get("website") or "",
-            followers=_int(found.get("followers_count")), following=_int(found.get("follows_count")),
+            platform="instagram",
+            username=str(found["username"]),
+            full_name=found.get("name") or "",
+            bio=found.get("biography") or "",
+            website=found.get("website") or "",
+            followers=_int(found.get("followers_count")),
+            following=_int(found.get("follows_count")),
             is_business=True,
         )

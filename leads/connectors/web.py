@@ -4,6 +4,7 @@ It fetches through the shared guarded client, so private addresses, metadata end
 redirects into them are refused like any other outbound request, and it reads at most one
 page per lead: the website the profile links to.
 """
+
 from __future__ import annotations
 
 import html
@@ -40,8 +41,13 @@ class WebConnector(Connector):
             return profile
         try:
             response = outbound.request(
-                "GET", url, headers={"Accept": "text/html"}, timeout=self.http.timeout, max_bytes=MAX_PAGE_BYTES,
-                session=self.http.session, retries=1,
+                "GET",
+                url,
+                headers={"Accept": "text/html"},
+                timeout=self.http.timeout,
+                max_bytes=MAX_PAGE_BYTES,
+                session=self.http.session,
+                retries=1,
             )
         except outbound.OutboundError:
             return profile  # an unreachable or refused site adds nothing; the lead is kept as it is

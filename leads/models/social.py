@@ -5,6 +5,7 @@ the page it has stored, so a worker killed mid-job resumes without duplicates. `
 holds how a job is queued, retried and scheduled. `LeadCount` rows are maintained by a
 database trigger so the leads list can report exact totals at any size.
 """
+
 from __future__ import annotations
 
 import base64
@@ -37,13 +38,20 @@ class ConnectorCredential(models.Model):
         HOSTED_SCRAPER = "hosted_scraper", "Hosted scraper (Apify-style actors)"
         WEB = "web", "Web pages (profile and link-in-bio sites)"
 
-    advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="connector_credentials")
+    advertiser = models.ForeignKey(
+        "accounts.Advertiser", on_delete=models.CASCADE, related_name="connector_credentials"
+    )
     name = models.CharField(max_length=100)
     provider = models.CharField(max_length=32, choices=Provider.choices)
     platform = models.CharField(
-        max_length=16, choices=Platform.choices, default=Platform.INSTAGRAM, help_text="Platform this credential serves."
+        max_length=16,
+        choices=Platform.choices,
+        default=Platform.INSTAGRAM,
+        help_text="Platform this credential serves.",
     )
-    base_url = models.URLField(max_length=500, blank=True, help_text="Provider API root; blank for the provider's default.")
+    base_url = models.URLField(
+        max_length=500, blank=True, help_text="Provider API root; blank for the provider's default."
+    )
     account_id = models.CharField(
         max_length=100, blank=True, help_text="Instagram professional account id (Graph API) or provider user id."
     )
@@ -122,7 +130,9 @@ class JobUnit(models.Model):
     job = models.ForeignKey(ScrapeJob, on_delete=models.CASCADE, related_name="units")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="job_units")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    lane = models.PositiveIntegerField(null=True, blank=True, help_text="Worker lane running it (resumed by that lane).")
+    lane = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Worker lane running it (resumed by that lane)."
+    )
     cursor = models.TextField(blank=True, help_text="Provider cursor of the next page to fetch.")
     pages_done = models.PositiveIntegerField(default=0)
     items_scraped = models.PositiveIntegerField(default=0)
@@ -182,7 +192,10 @@ class LeadCount(models.Model):
 
 
 SOCIAL_KINDS = (
-    ScrapeJob.Kind.HASHTAG, ScrapeJob.Kind.FOLLOWERS, ScrapeJob.Kind.FOLLOWING, ScrapeJob.Kind.LIKERS,
+    ScrapeJob.Kind.HASHTAG,
+    ScrapeJob.Kind.FOLLOWERS,
+    ScrapeJob.Kind.FOLLOWING,
+    ScrapeJob.Kind.LIKERS,
     ScrapeJob.Kind.GROUP_POSTS,
 )
 

@@ -1,4 +1,5 @@
 """Fixtures of the social lead-generation tests: fast limits, local fake providers, credentials."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,19 +40,29 @@ def serve():
 
 def graph_credential(advertiser, server: FakeGraphAPI, **extra) -> ConnectorCredential:
     credential = ConnectorCredential(
-        advertiser=advertiser, name=extra.pop("name", "graph"), provider=ConnectorCredential.Provider.INSTAGRAM_GRAPH,
-        base_url=server.base_url, account_id="17841400000000001", **extra,
+        advertiser=advertiser,
+        name=extra.pop("name", "graph"),
+        provider=ConnectorCredential.Provider.INSTAGRAM_GRAPH,
+        base_url=server.base_url,
+        account_id="17841400000000001",
+        **extra,
     )
     credential.set_secret("graph-token-secret")
     credential.save()
     return credential
 
 
-def actor_credential(advertiser, server: FakeActorAPI, kinds=("followers",), platform="instagram", **extra) -> ConnectorCredential:
+def actor_credential(
+    advertiser, server: FakeActorAPI, kinds=("followers",), platform="instagram", **extra
+) -> ConnectorCredential:
     credential = ConnectorCredential(
-        advertiser=advertiser, name=extra.pop("name", "actors"), provider=ConnectorCredential.Provider.HOSTED_SCRAPER,
-        base_url=server.base_url, platform=platform,
-        actors={kind: {"actor_id": f"someone/{kind}-actor"} for kind in kinds}, **extra,
+        advertiser=advertiser,
+        name=extra.pop("name", "actors"),
+        provider=ConnectorCredential.Provider.HOSTED_SCRAPER,
+        base_url=server.base_url,
+        platform=platform,
+        actors={kind: {"actor_id": f"someone/{kind}-actor"} for kind in kinds},
+        **extra,
     )
     credential.set_secret("apify-token-secret")
     credential.save()

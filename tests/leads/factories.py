@@ -1,4 +1,5 @@
 """Factories of the social lead-generation tests."""
+
 import factory
 from factory.django import DjangoModelFactory
 

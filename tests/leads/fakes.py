@@ -3,6 +3,7 @@
 Started by the tests on 127.0.0.1 (allowed through the outbound guard by
 SCRAPER_ALLOWED_NETWORKS in the tests only); nothing reaches the internet.
 """
+
 from __future__ import annotations
 
 import json
@@ -84,7 +85,7 @@ class FakeServer:
             return handler(query, body)
         for route_method, prefix, prefix_handler in self.prefix_routes:
             if method == route_method and path.startswith(prefix):
-                return prefix_handler(path[len(prefix):], query, body)
+                return prefix_handler(path[len(prefix) :], query, body)
         return Reply(404, {"error": {"message": "Unknown path"}})
 
     def start(self) -> FakeServer:
@@ -154,8 +155,14 @@ class FakeGraphAPI(FakeServer):
 class FakeActorAPI(FakeServer):
     """POST acts/{actor}/runs → run; actor-runs/{id} RUNNING → SUCCEEDED/FAILED; datasets/{id}/items paging."""
 
-    def __init__(self, datasets_by_identifier: dict[str, list[dict]], *, polls_before_done: int = 2,
-                 fail_identifiers: frozenset[str] = frozenset(), item_delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        datasets_by_identifier: dict[str, list[dict]],
+        *,
+        polls_before_done: int = 2,
+        fail_identifiers: frozenset[str] = frozenset(),
+        item_delay: float = 0.0,
+    ) -> None:
         super().__init__()
         self.datasets_by_identifier = datasets_by_identifier
         self.polls_before_done = polls_before_done
@@ -207,7 +214,8 @@ def follower_items(prefix: str, count: int, *, with_email_every: int = 2, follow
         {
             "username": f"{prefix}_{index}",
             "full_name": f"{prefix.title()} {index}",
-            "biography": f"Creator {index}" + (f" · mail me at {prefix}{index}@example.com" if index % with_email_every == 0 else ""),
+            "biography": f"Creator {index}"
+            + (f" · mail me at {prefix}{index}@example.com" if index % with_email_every == 0 else ""),
             "followers_count": followers + index,
             "follows_count": 100,
             "is_verified": index % 10 == 0,

@@ -1,4 +1,5 @@
 """Admin of social lead generation: changelists, run/cancel actions, CSV export, write-only encrypted secrets."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,11 +44,23 @@ def test_schedule_and_retries_set_in_admin(admin_client, advertiser):
     from django_celery_beat.models import PeriodicTask
 
     target = TargetFactory(advertiser=advertiser)
-    response = admin_client.post(reverse("admin:leads_socialjob_add"), {
-        "advertiser": advertiser.pk, "name": "Nightly", "kind": "followers", "platform": "instagram", "targets": [target.pk],
-        "speed_mode": "safe", "priority": 0, "filters": "{}", "schedule_crontab": "0 3 * * *", "max_retries": 5,
-        "units-TOTAL_FORMS": 0, "units-INITIAL_FORMS": 0,
-    })
+    response = admin_client.post(
+        reverse("admin:leads_socialjob_add"),
+        {
+            "advertiser": advertiser.pk,
+            "name": "Nightly",
+            "kind": "followers",
+            "platform": "instagram",
+            "targets": [target.pk],
+            "speed_mode": "safe",
+            "priority": 0,
+            "filters": "{}",
+            "schedule_crontab": "0 3 * * *",
+            "max_retries": 5,
+            "units-TOTAL_FORMS": 0,
+            "units-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     job = ScrapeJob.objects.get(name="Nightly")
     assert job.plan.max_retries == 5
@@ -55,9 +68,13 @@ def test_schedule_and_retries_set_in_admin(admin_client, advertiser):
 
 
 def test_lead_csv_export(admin_client, advertiser):
-    leads = [LeadFactory(advertiser=advertiser, username="fitness_guru", emails="a@b.example"), LeadFactory(advertiser=advertiser)]
+    leads = [
+        LeadFactory(advertiser=advertiser, username="fitness_guru", emails="a@b.example"),
+        LeadFactory(advertiser=advertiser),
+    ]
     response = admin_client.post(
-        reverse("admin:leads_lead_changelist"), {"action": "export_csv", "_selected_action": [lead.pk for lead in leads]}
+        reverse("admin:leads_lead_changelist"),
+        {"action": "export_csv", "_selected_action": [lead.pk for lead in leads]},
     )
     body = b"".join(response.streaming_content).decode()
     lines = body.strip().splitlines()
@@ -66,20 +83,35 @@ def test_lead_csv_export(admin_client, advertiser):
 
 
 def test_credential_secret_is_write_only_and_encrypted(admin_client, advertiser):
-    response = admin_client.post(reverse("admin:leads_connectorcredential_add"), {
-        "advertiser": advertiser.pk, "name": "Apify", "provider": "hosted_scraper", "platform": "instagram",
-        "actors": '{"followers": {"actor_id": "someone/followers"}}', "hashtag_quota": 30, "active": "on",
-        "secret": "apify_api_TOPSECRET123",
-    })
+    response = admin_client.post(
+        reverse("admin:leads_connectorcredential_add"),
+        {
+            "advertiser": advertiser.pk,
+            "name": "Apify",
+            "provider": "hosted_scraper",
+            "platform": "instagram",
+            "actors": '{"followers": {"actor_id": "someone/followers"}}',
+            "hashtag_quota": 30,
+            "active": "on",
+            "secret": "apify_api_TOPSECRET123",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     credential = ConnectorCredential.objects.get(name="Apify")
     assert credential.secret == "apify_api_TOPSECRET123" and "TOPSECRET" not in credential.secret_encrypted
     page = admin_client.get(reverse("admin:leads_connectorcredential_change", args=[credential.pk])).content.decode()
     assert "TOPSECRET" not in page and "…T123" in page
-    bad = admin_client.post(reverse("admin:leads_connectorcredential_add"), {
-        "advertiser": advertiser.pk, "name": "Bad", "provider": "hosted_scraper", "platform": "instagram",
-        "actors": '{"teleport": {"actor_id": "x"}}', "hashtag_quota": 30,
-    })
+    bad = admin_client.post(
+        reverse("admin:leads_connectorcredential_add"),
+        {
+            "advertiser": advertiser.pk,
+            "name": "Bad",
+            "provider": "hosted_scraper",
+            "platform": "instagram",
+            "actors": '{"teleport": {"actor_id": "x"}}',
+            "hashtag_quota": 30,
+        },
+    )
     assert bad.status_code == 200 and "is not a job kind" in bad.content.decode()
 
 

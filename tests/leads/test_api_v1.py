@@ -1,4 +1,5 @@
 """/api/v1/ (seed 000): every endpoint's shape, filters, errors, tenant isolation, query counts."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,7 +24,13 @@ def envelope(response, status=200):
 # Jobs
 # ---------------------------------------------------------------------------------------
 def test_jobs_list_shape_status_words_and_filter(owner):
-    JobFactory(advertiser=owner.advertiser, status=ScrapeJob.Status.COMPLETED, leads_stored=150, name="Hashtag Scraping", kind="hashtag")
+    JobFactory(
+        advertiser=owner.advertiser,
+        status=ScrapeJob.Status.COMPLETED,
+        leads_stored=150,
+        name="Hashtag Scraping",
+        kind="hashtag",
+    )
     JobFactory(advertiser=owner.advertiser, status=ScrapeJob.Status.ASSIGNED)
     JobFactory(advertiser=owner.advertiser, status=ScrapeJob.Status.RUNNING)
     JobFactory(advertiser=owner.advertiser, status=ScrapeJob.Status.FAILED)
@@ -46,9 +53,15 @@ def test_job_create_get_run_delete(owner, django_capture_on_commit_callbacks):
         client.post(
             "/api/v1/jobs",
             {
-                "name": "My Scraping Job", "job_type": "hashtag", "speed_mode": "normal", "max_leads": 1000,
-                "max_leads_per_target": 500, "filters": {"min_followers": 1000, "max_followers": 100000},
-                "target_ids": [t.pk for t in targets], "status": "finished", "advertiser_id": 999,
+                "name": "My Scraping Job",
+                "job_type": "hashtag",
+                "speed_mode": "normal",
+                "max_leads": 1000,
+                "max_leads_per_target": 500,
+                "filters": {"min_followers": 1000, "max_followers": 100000},
+                "target_ids": [t.pk for t in targets],
+                "status": "finished",
+                "advertiser_id": 999,
             },
             format="json",
         ),
@@ -109,7 +122,12 @@ def test_deleting_a_running_job_cancels_it_first(owner):
 # ---------------------------------------------------------------------------------------
 def test_targets_list_filter_create_get_delete(owner):
     client = owner.client()
-    created = envelope(client.post("/api/v1/targets", {"identifier": "#fitness", "target_type": "hashtag", "status": "pending"}, format="json"), 201)
+    created = envelope(
+        client.post(
+            "/api/v1/targets", {"identifier": "#fitness", "target_type": "hashtag", "status": "pending"}, format="json"
+        ),
+        201,
+    )
     assert created["data"]["identifier"] == "#fitness" and created["data"]["status"] == "pending"
     envelope(client.post("/api/v1/targets", {"identifier": "nike", "target_type": "followers"}, format="json"), 201)
     duplicate = client.post("/api/v1/targets", {"identifier": "#fitness", "target_type": "hashtag"}, format="json")
@@ -132,11 +150,32 @@ def test_targets_list_filter_create_get_delete(owner):
 def some_leads(owner):
     job = JobFactory(advertiser=owner.advertiser)
     rows = [
-        LeadFactory(advertiser=owner.advertiser, username="fitness_guru", full_name="Fitness Guru", followers=50000,
-                    emails="contact@example.com", outreach_ready=True, source_type="hashtag", job=job),
-        LeadFactory(advertiser=owner.advertiser, username="quiet_one", followers=300, source_type="followers", bio="yoga teacher"),
-        LeadFactory(advertiser=owner.advertiser, username="tiktoker", platform="tiktok", followers=9000,
-                    phones="+15550100", outreach_ready=True, source_type="followers"),
+        LeadFactory(
+            advertiser=owner.advertiser,
+            username="fitness_guru",
+            full_name="Fitness Guru",
+            followers=50000,
+            emails="contact@example.com",
+            outreach_ready=True,
+            source_type="hashtag",
+            job=job,
+        ),
+        LeadFactory(
+            advertiser=owner.advertiser,
+            username="quiet_one",
+            followers=300,
+            source_type="followers",
+            bio="yoga teacher",
+        ),
+        LeadFactory(
+            advertiser=owner.advertiser,
+            username="tiktoker",
+            platform="tiktok",
+            followers=9000,
+            phones="+15550100",
+            outreach_ready=True,
+            source_type="followers",
+        ),
     ]
     return job, rows
 
@@ -148,7 +187,10 @@ def test_leads_list_shape_filters_and_exact_totals(owner, some_leads):
     assert body["pagination"] == {"page": 1, "per_page": 20, "total": 2, "pages": 1}
     first = next(row for row in body["data"] if row["username"] == "fitness_guru")
     assert {k: first[k] for k in ("username", "full_name", "followers", "emails", "platform")} == {
-        "username": "fitness_guru", "full_name": "Fitness Guru", "followers": 50000, "emails": "contact@example.com",
+        "username": "fitness_guru",
+        "full_name": "Fitness Guru",
+        "followers": 50000,
+        "emails": "contact@example.com",
         "platform": "instagram",
     }
     cases = {
@@ -188,7 +230,13 @@ def test_list_query_counts_are_constant(owner, django_assert_max_num_queries):
         ContentItemFactory(advertiser=owner.advertiser, job=job)
         JobFactory(advertiser=owner.advertiser).targets.add(TargetFactory(advertiser=owner.advertiser))
     client = owner.client()
-    for path in ("/api/v1/leads", "/api/v1/content-analysis", "/api/v1/jobs", "/api/v1/targets", "/api/v1/leads?search=x"):
+    for path in (
+        "/api/v1/leads",
+        "/api/v1/content-analysis",
+        "/api/v1/jobs",
+        "/api/v1/targets",
+        "/api/v1/leads?search=x",
+    ):
         client.get(path)  # warm the token's last-used write
         with django_assert_max_num_queries(8):
             assert client.get(path, {"per_page": 100}).status_code == 200
@@ -201,15 +249,38 @@ def test_content_analysis_shape_and_filters(owner):
     from decimal import Decimal
 
     job = JobFactory(advertiser=owner.advertiser)
-    item = ContentItemFactory(advertiser=owner.advertiser, username="fitness_guru", post_id="123456789", job=job,
-                              engagement_rate=Decimal("5.20"))
+    item = ContentItemFactory(
+        advertiser=owner.advertiser,
+        username="fitness_guru",
+        post_id="123456789",
+        job=job,
+        engagement_rate=Decimal("5.20"),
+    )
     ContentItemFactory(advertiser=owner.advertiser, platform="tiktok", username="other")
     client = owner.client()
     body = envelope(client.get("/api/v1/content-analysis", {"platform": "instagram", "page": 1}))
     row = body["data"][0]
-    assert {k: row[k] for k in ("id", "platform", "username", "post_id", "likes_count", "comments_count", "views_count", "engagement_rate")} == {
-        "id": item.pk, "platform": "instagram", "username": "fitness_guru", "post_id": "123456789", "likes_count": 5000,
-        "comments_count": 200, "views_count": 10000, "engagement_rate": "5.2%",
+    assert {
+        k: row[k]
+        for k in (
+            "id",
+            "platform",
+            "username",
+            "post_id",
+            "likes_count",
+            "comments_count",
+            "views_count",
+            "engagement_rate",
+        )
+    } == {
+        "id": item.pk,
+        "platform": "instagram",
+        "username": "fitness_guru",
+        "post_id": "123456789",
+        "likes_count": 5000,
+        "comments_count": 200,
+        "views_count": 10000,
+        "engagement_rate": "5.2%",
     }
     assert body["pagination"]["total"] == 1
     assert envelope(client.get("/api/v1/content-analysis", {"username": "other"}))["pagination"]["total"] == 1
@@ -227,10 +298,21 @@ def test_stats_has_every_documented_key(owner, outsider):
     client.get("/api/v1/jobs")
     data = envelope(client.get("/api/v1/stats"))["data"]
     assert set(data) == {
-        "total_leads", "total_jobs", "total_targets", "total_content_analysis", "total_api_requests",
-        "today_api_requests", "token_requests", "token_last_used",
+        "total_leads",
+        "total_jobs",
+        "total_targets",
+        "total_content_analysis",
+        "total_api_requests",
+        "today_api_requests",
+        "token_requests",
+        "token_last_used",
     }
-    assert (data["total_leads"], data["total_jobs"], data["total_targets"], data["total_content_analysis"]) == (1, 1, 1, 1)
+    assert (data["total_leads"], data["total_jobs"], data["total_targets"], data["total_content_analysis"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
     assert data["token_requests"] == 2 and data["total_api_requests"] >= 2 and data["today_api_requests"] >= 2
     assert data["token_last_used"] is not None
 
@@ -250,9 +332,13 @@ def test_another_tenants_rows_are_404_and_never_listed(owner, outsider):
     job, target, lead, item = owned_rows(owner.advertiser)
     client = outsider.client()
     for method, path in [
-        ("get", f"/api/v1/jobs/{job.pk}"), ("delete", f"/api/v1/jobs/{job.pk}"), ("post", f"/api/v1/jobs/{job.pk}/run"),
-        ("put", f"/api/v1/jobs/{job.pk}/schedule"), ("get", f"/api/v1/targets/{target.pk}"),
-        ("delete", f"/api/v1/targets/{target.pk}"), ("get", f"/api/v1/leads/{lead.pk}"),
+        ("get", f"/api/v1/jobs/{job.pk}"),
+        ("delete", f"/api/v1/jobs/{job.pk}"),
+        ("post", f"/api/v1/jobs/{job.pk}/run"),
+        ("put", f"/api/v1/jobs/{job.pk}/schedule"),
+        ("get", f"/api/v1/targets/{target.pk}"),
+        ("delete", f"/api/v1/targets/{target.pk}"),
+        ("get", f"/api/v1/leads/{lead.pk}"),
         ("get", f"/api/v1/content-analysis/{item.pk}"),
     ]:
         response = getattr(client, method)(path, {"interval_seconds": 3600} if method == "put" else None, format="json")
@@ -273,9 +359,14 @@ def test_staff_sees_every_tenant_and_creates_for_a_named_one(staff, owner, outsi
     refused = client.post("/api/v1/targets", {"identifier": "x", "target_type": "hashtag"}, format="json")
     assert refused.status_code == 400 and "advertiser_id" in refused.json()["message"]
     created = client.post(
-        "/api/v1/targets", {"identifier": "x", "target_type": "hashtag", "advertiser_id": outsider.advertiser.pk}, format="json"
+        "/api/v1/targets",
+        {"identifier": "x", "target_type": "hashtag", "advertiser_id": outsider.advertiser.pk},
+        format="json",
     )
-    assert created.status_code == 201 and Target.objects.get(pk=created.json()["data"]["id"]).advertiser == outsider.advertiser
+    assert (
+        created.status_code == 201
+        and Target.objects.get(pk=created.json()["data"]["id"]).advertiser == outsider.advertiser
+    )
 
 
 def test_anonymous_and_influencer_are_refused(api_client, influencer):

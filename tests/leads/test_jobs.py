@@ -1,4 +1,5 @@
 """A whole social job against local fake providers: Graph API, actor runs, errors, caps, dedupe, retries."""
+
 from __future__ import annotations
 
 import threading
@@ -7,10 +8,20 @@ import time
 import pytest
 from django.db import connection
 
-from leads import jobs
-from leads.models import ConnectorCredential, ContentItem, HashtagQuery, JobUnit, Lead, LeadCount, ScrapeJob, Target, Webhook, WebhookDelivery
-from leads.webhooks import generate_secret
 from leadplatform.celery import app as celery_app
+from leads import jobs
+from leads.models import (
+    ConnectorCredential,
+    ContentItem,
+    HashtagQuery,
+    JobUnit,
+    Lead,
+    LeadCount,
+    ScrapeJob,
+    Webhook,
+    WebhookDelivery,
+)
+from leads.webhooks import generate_secret
 
 from .conftest import actor_credential, graph_credential
 from .factories import JobFactory, TargetFactory
@@ -47,28 +58,51 @@ def followers_job(advertiser, targets, **fields) -> ScrapeJob:
 # Whole jobs through the API
 # ---------------------------------------------------------------------------------------
 MEDIA = [
-    {"id": f"1790{index}", "caption": caption, "like_count": likes, "comments_count": 20, "permalink": f"https://instagram.com/p/{index}/",
-     "timestamp": "2025-12-29T10:00:00+0000", "media_type": "IMAGE"}
-    for index, (caption, likes) in enumerate([
-        ("Leg day with @coach_anna #fitness", 500),
-        ("New program by @Coach_Anna and @personal_only", 300),
-        ("Morning run #fitness", 120),
-        ("Protein tips from @lift_labs", 80),
-        ("Rest day", 10),
-    ])
+    {
+        "id": f"1790{index}",
+        "caption": caption,
+        "like_count": likes,
+        "comments_count": 20,
+        "permalink": f"https://instagram.com/p/{index}/",
+        "timestamp": "2025-12-29T10:00:00+0000",
+        "media_type": "IMAGE",
+    }
+    for index, (caption, likes) in enumerate(
+        [
+            ("Leg day with @coach_anna #fitness", 500),
+            ("New program by @Coach_Anna and @personal_only", 300),
+            ("Morning run #fitness", 120),
+            ("Protein tips from @lift_labs", 80),
+            ("Rest day", 10),
+        ]
+    )
 ]
 ACCOUNTS = {
-    "coach_anna": {"name": "Anna Coach", "biography": "Online coaching. Bookings: anna@coach.example", "followers_count": 10000,
-                   "follows_count": 300, "website": "https://coach.example"},
-    "lift_labs": {"name": "Lift Labs", "biography": "Supplements · call +44 20 7946 0000", "followers_count": 2500, "follows_count": 10},
+    "coach_anna": {
+        "name": "Anna Coach",
+        "biography": "Online coaching. Bookings: anna@coach.example",
+        "followers_count": 10000,
+        "follows_count": 300,
+        "website": "https://coach.example",
+    },
+    "lift_labs": {
+        "name": "Lift Labs",
+        "biography": "Supplements · call +44 20 7946 0000",
+        "followers_count": 2500,
+        "follows_count": 10,
+    },
 }
 
 
-def test_hashtag_job_through_the_api_stores_leads_and_content_items(owner, serve, eager_celery, django_capture_on_commit_callbacks):
+def test_hashtag_job_through_the_api_stores_leads_and_content_items(
+    owner, serve, eager_celery, django_capture_on_commit_callbacks
+):
     graph = serve(FakeGraphAPI({"fitness": MEDIA}, ACCOUNTS, page_size=2))
     graph_credential(owner.advertiser, graph)
     client = owner.client()
-    target = client.post("/api/v1/targets", {"identifier": "#fitness", "target_type": "hashtag"}, format="json").json()["data"]
+    target = client.post("/api/v1/targets", {"identifier": "#fitness", "target_type": "hashtag"}, format="json").json()[
+        "data"
+    ]
     created = client.post(
         "/api/v1/jobs", {"name": "Fitness", "job_type": "hashtag", "target_ids": [target["id"]]}, format="json"
     )
@@ -123,7 +157,11 @@ def test_filters_apply_before_storing(owner, serve):
     actor_credential(owner.advertiser, actors)
     target = TargetFactory(advertiser=owner.advertiser, identifier="nike")
     job = run_to_end(
-        followers_job(owner.advertiser, [target], filters={"min_followers": 5010, "max_followers": 5050, "has_email": True, "bio_keywords": ["creator"]})
+        followers_job(
+            owner.advertiser,
+            [target],
+            filters={"min_followers": 5010, "max_followers": 5050, "has_email": True, "bio_keywords": ["creator"]},
+        )
     )
     usernames = set(Lead.objects.filter(advertiser=owner.advertiser).values_list("username", flat=True))
     assert usernames == {f"nike_{i}" for i in range(10, 51) if i % 2 == 0}
@@ -157,7 +195,9 @@ def test_transient_provider_errors_are_retried_then_succeed(owner, serve, failur
 def test_a_failing_target_does_not_stop_the_others(owner, serve):
     actors = serve(FakeActorAPI({"good": follower_items("good", 20), "bad": []}, fail_identifiers=frozenset({"bad"})))
     actor_credential(owner.advertiser, actors)
-    Webhook.objects.create(advertiser=owner.advertiser, url="https://hooks.example/x", events=["job.completed"], secret=generate_secret())
+    Webhook.objects.create(
+        advertiser=owner.advertiser, url="https://hooks.example/x", events=["job.completed"], secret=generate_secret()
+    )
     good = TargetFactory(advertiser=owner.advertiser, identifier="good")
     bad = TargetFactory(advertiser=owner.advertiser, identifier="bad")
     job = run_to_end(followers_job(owner.advertiser, [good, bad]))
@@ -173,7 +213,9 @@ def test_a_failing_target_does_not_stop_the_others(owner, serve):
 def test_every_target_failing_retries_then_fails_with_webhook(owner, serve):
     actors = serve(FakeActorAPI({"bad": []}, fail_identifiers=frozenset({"bad"})))
     actor_credential(owner.advertiser, actors)
-    Webhook.objects.create(advertiser=owner.advertiser, url="https://hooks.example/x", events=["job.failed"], secret=generate_secret())
+    Webhook.objects.create(
+        advertiser=owner.advertiser, url="https://hooks.example/x", events=["job.failed"], secret=generate_secret()
+    )
     target = TargetFactory(advertiser=owner.advertiser, identifier="bad")
     job = followers_job(owner.advertiser, [target], max_retries=1)
     job = run_to_end(job)
@@ -273,7 +315,9 @@ def test_a_page_stored_twice_changes_nothing(owner, serve):
     jobs.claim_next_job("w")
     ScrapeJob.objects.filter(pk=job.pk).update(status=ScrapeJob.Status.RUNNING)
     unit = JobUnit.objects.create(job=job, target=target, status=JobUnit.Status.RUNNING, lane=0)
-    page = Page(profiles=[Profile(platform="instagram", username=f"user{i}", followers=10) for i in range(5)], next_cursor="2")
+    page = Page(
+        profiles=[Profile(platform="instagram", username=f"user{i}", followers=10) for i in range(5)], next_cursor="2"
+    )
     first = jobs.store_page(job.pk, unit.pk, page)
     again = jobs.store_page(job.pk, unit.pk, page)
     job.refresh_from_db()
@@ -419,8 +463,9 @@ def test_link_in_bio_pages_add_emails_through_the_web_connector(owner, serve):
 
     site = serve(FakeServer())
     site.routes[("GET", "/links")] = lambda query, body: Reply(
-        200, raw=b'<html><body><a href="mailto:Bookings@Creator.example?subject=hi">Mail</a> '
-                 b'<a href="tel:+44 20 7946 0123">Call</a></body></html>'
+        200,
+        raw=b'<html><body><a href="mailto:Bookings@Creator.example?subject=hi">Mail</a> '
+        b'<a href="tel:+44 20 7946 0123">Call</a></body></html>',
     )
     items = follower_items("nike", 3)
     for item in items:
@@ -428,7 +473,9 @@ def test_link_in_bio_pages_add_emails_through_the_web_connector(owner, serve):
         item["external_url"] = f"{site.url}/links"
     actors = serve(FakeActorAPI({"nike": items}))
     actor_credential(owner.advertiser, actors)
-    ConnectorCredential.objects.create(advertiser=owner.advertiser, name="web", provider=ConnectorCredential.Provider.WEB)
+    ConnectorCredential.objects.create(
+        advertiser=owner.advertiser, name="web", provider=ConnectorCredential.Provider.WEB
+    )
     target = TargetFactory(advertiser=owner.advertiser, identifier="nike")
     job = run_to_end(followers_job(owner.advertiser, [target], filters={"has_email": True}))
     assert job.status == ScrapeJob.Status.COMPLETED

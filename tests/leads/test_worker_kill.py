@@ -3,6 +3,7 @@
 A real worker process runs against the test database and the Redis broker; the test kills
 it once some pages are stored, starts a second worker, and waits for the job to finish.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
-from kombu import Connection
 from django.conf import settings
 from django.db import connection
+from kombu import Connection
 
 from leads import jobs
 from leads.models import JobUnit, Lead, ScrapeJob
@@ -43,8 +44,23 @@ def _worker(log_path: Path) -> subprocess.Popen:
         "CONNECTOR_RUN_POLL_SECONDS": "0.05",
     }
     command = [
-        sys.executable, "-m", "celery", "-A", "leadplatform", "worker", "-P", "solo", "-c", "1", "-l", "info",
-        "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"killtest{time.time_ns()}@%h",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "leadplatform",
+        "worker",
+        "-P",
+        "solo",
+        "-c",
+        "1",
+        "-l",
+        "info",
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        "-n",
+        f"killtest{time.time_ns()}@%h",
     ]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_path.open("ab"), stderr=subprocess.STDOUT)
 

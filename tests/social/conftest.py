@@ -1,2 +1,3 @@
 """The social tests reuse the leads tests' fast limits and fake servers."""
+
 from tests.leads.conftest import fast_connectors, serve  # noqa: F401

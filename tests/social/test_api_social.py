@@ -1,4 +1,5 @@
 """/api/social/ (seed 001): group-post tasks: shapes, 422s, pending-only updates, reset, result, priority, isolation."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,13 +19,27 @@ TASK_KEYS = {"id", "group_id", "group_name", "max_posts", "priority", "status", 
 def completed_task(advertiser, posts=3, **fields):
     now = timezone.now()
     task = GroupTaskFactory(
-        advertiser=advertiser, status=ScrapeJob.Status.COMPLETED, items_scraped=posts, worker_id="worker-1",
-        started_at=now - timedelta(seconds=120), completed_at=now, **fields,
+        advertiser=advertiser,
+        status=ScrapeJob.Status.COMPLETED,
+        items_scraped=posts,
+        worker_id="worker-1",
+        started_at=now - timedelta(seconds=120),
+        completed_at=now,
+        **fields,
     )
     for index in range(posts):
-        ContentItemFactory(advertiser=advertiser, platform="facebook", post_id=f"post_{task.pk}_{index}", job=task,
-                           text="Sample post content", author="John Doe", likes_count=25, comments_count=5, shares_count=2,
-                           posted_at=now - timedelta(hours=index))
+        ContentItemFactory(
+            advertiser=advertiser,
+            platform="facebook",
+            post_id=f"post_{task.pk}_{index}",
+            job=task,
+            text="Sample post content",
+            author="John Doe",
+            likes_count=25,
+            comments_count=5,
+            shares_count=2,
+            posted_at=now - timedelta(hours=index),
+        )
     return task
 
 
@@ -57,14 +72,19 @@ def test_create_shape_and_validation_format(owner, django_capture_on_commit_call
     client = owner.client()
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
-            "/api/social/tasks", {"group_id": "123456789", "group_name": "Laravel Developers Vietnam", "max_posts": 100, "priority": 5},
+            "/api/social/tasks",
+            {"group_id": "123456789", "group_name": "Laravel Developers Vietnam", "max_posts": 100, "priority": 5},
             format="json",
         )
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "success" and body["message"] == "Task created successfully"
     assert {k: body["data"][k] for k in TASK_KEYS - {"id", "created_at"}} == {
-        "group_id": "123456789", "group_name": "Laravel Developers Vietnam", "max_posts": 100, "priority": 5, "status": "pending",
+        "group_id": "123456789",
+        "group_name": "Laravel Developers Vietnam",
+        "max_posts": 100,
+        "priority": 5,
+        "status": "pending",
     }
     assert len(callbacks) == 1  # queued after commit
     task = ScrapeJob.objects.get(pk=body["data"]["id"])
@@ -82,8 +102,14 @@ def test_create_shape_and_validation_format(owner, django_capture_on_commit_call
         assert invalid.status_code == 422
         assert invalid.json()["status"] == "error" and invalid.json()["message"] == "Validation failed"
         assert field in invalid.json()["errors"], payload
-    nullable = client.post("/api/social/tasks", {"group_id": "9", "group_name": None, "max_posts": 1, "priority": None}, format="json")
-    assert nullable.status_code == 201 and nullable.json()["data"]["group_name"] is None and nullable.json()["data"]["priority"] == 0
+    nullable = client.post(
+        "/api/social/tasks", {"group_id": "9", "group_name": None, "max_posts": 1, "priority": None}, format="json"
+    )
+    assert (
+        nullable.status_code == 201
+        and nullable.json()["data"]["group_name"] is None
+        and nullable.json()["data"]["priority"] == 0
+    )
 
 
 def test_show_update_delete(owner):
@@ -91,10 +117,16 @@ def test_show_update_delete(owner):
     client = owner.client()
     shown = client.get(f"/api/social/tasks/{task.pk}").json()
     assert shown["status"] == "success" and shown["data"]["result"] is None and shown["data"]["completed_at"] is None
-    updated = client.put(f"/api/social/tasks/{task.pk}", {"group_name": "Updated Group Name", "max_posts": 150, "priority": 10}, format="json")
+    updated = client.put(
+        f"/api/social/tasks/{task.pk}",
+        {"group_name": "Updated Group Name", "max_posts": 150, "priority": 10},
+        format="json",
+    )
     assert updated.status_code == 200
     assert {k: updated.json()["data"][k] for k in ("group_name", "max_posts", "priority")} == {
-        "group_name": "Updated Group Name", "max_posts": 150, "priority": 10,
+        "group_name": "Updated Group Name",
+        "max_posts": 150,
+        "priority": 10,
     }
     assert client.put(f"/api/social/tasks/{task.pk}", {"max_posts": 900}, format="json").status_code == 422
 
@@ -132,7 +164,8 @@ def test_reset_completed_or_failed_to_pending(owner, status, django_capture_on_c
     with django_capture_on_commit_callbacks() as callbacks:
         response = owner.client().post(f"/api/social/tasks/{task.pk}/reset")
     assert response.json() == {
-        "message": "Task reset successfully", "task": {"id": task.pk, "status": "pending", "worker_id": None, "completed_at": None},
+        "message": "Task reset successfully",
+        "task": {"id": task.pk, "status": "pending", "worker_id": None, "completed_at": None},
     }
     assert len(callbacks) == 1
     pending = owner.client().post(f"/api/social/tasks/{task.pk}/reset")
@@ -143,7 +176,9 @@ def test_higher_priority_runs_first_and_assigned_names_the_worker(owner):
     client = owner.client()
     ids = {}
     for priority in (0, 7, 3):
-        ids[priority] = client.post("/api/social/tasks", {"group_id": f"g{priority}", "max_posts": 5, "priority": priority}, format="json").json()["data"]["id"]
+        ids[priority] = client.post(
+            "/api/social/tasks", {"group_id": f"g{priority}", "max_posts": 5, "priority": priority}, format="json"
+        ).json()["data"]["id"]
     first = jobs.claim_next_job("worker-7")
     assert first.pk == ids[7]
     shown = client.get(f"/api/social/tasks/{ids[7]}").json()["data"]
@@ -155,14 +190,23 @@ def test_higher_priority_runs_first_and_assigned_names_the_worker(owner):
 
 def test_a_group_task_runs_against_the_hosted_scraper(owner, serve):
     posts = [
-        {"postId": f"p{index}", "text": f"Post {index}", "user": {"name": f"Member {index}", "id": f"u{index}"},
-         "time": "2024-01-01T09:00:00Z", "likesCount": 25, "commentsCount": 5, "sharesCount": 2}
+        {
+            "postId": f"p{index}",
+            "text": f"Post {index}",
+            "user": {"name": f"Member {index}", "id": f"u{index}"},
+            "time": "2024-01-01T09:00:00Z",
+            "likesCount": 25,
+            "commentsCount": 5,
+            "sharesCount": 2,
+        }
         for index in range(12)
     ]
     actors = serve(FakeActorAPI({"123456789": posts}))
     actor_credential(owner.advertiser, actors, kinds=("group_posts",), platform="facebook")
     client = owner.client()
-    task_id = client.post("/api/social/tasks", {"group_id": "123456789", "max_posts": 10}, format="json").json()["data"]["id"]
+    task_id = client.post("/api/social/tasks", {"group_id": "123456789", "max_posts": 10}, format="json").json()[
+        "data"
+    ]["id"]
     claimed = jobs.claim_next_job("worker-1")
     for lane in range(jobs.start_job(claimed.pk, "worker-1")):
         jobs.run_lane(claimed.pk, lane)
@@ -177,8 +221,10 @@ def test_another_tenants_tasks_are_404_and_never_listed(owner, outsider):
     task = completed_task(owner.advertiser)
     client = outsider.client()
     for method, path in [
-        ("get", f"/api/social/tasks/{task.pk}"), ("put", f"/api/social/tasks/{task.pk}"),
-        ("delete", f"/api/social/tasks/{task.pk}"), ("post", f"/api/social/tasks/{task.pk}/reset"),
+        ("get", f"/api/social/tasks/{task.pk}"),
+        ("put", f"/api/social/tasks/{task.pk}"),
+        ("delete", f"/api/social/tasks/{task.pk}"),
+        ("post", f"/api/social/tasks/{task.pk}/reset"),
         ("get", f"/api/social/tasks/{task.pk}/result"),
     ]:
         response = getattr(client, method)(path, {"max_posts": 5} if method == "put" else None, format="json")

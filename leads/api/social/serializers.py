@@ -1,4 +1,5 @@
 """Request and response shapes of /api/social/ (seed 001): group-post tasks."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field

@@ -1,4 +1,5 @@
 """Seed 001's paths at /api/social/ (namespace "social")."""
+
 from django.urls import path
 
 from . import views

@@ -1,4 +1,5 @@
 """/api/social/ (seed 001): group-post tasks over the shared scrape jobs."""
+
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
@@ -38,7 +39,9 @@ class SocialAdvertiserForStaffSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List tasks", parameters=LIST_PARAMETERS, responses=s.SocialTaskListItemSerializer(many=True)),
+    list=extend_schema(
+        summary="List tasks", parameters=LIST_PARAMETERS, responses=s.SocialTaskListItemSerializer(many=True)
+    ),
     retrieve=extend_schema(summary="Get a task", responses=s.SocialTaskEnvelopeSerializer),
 )
 class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewsets.GenericViewSet):
@@ -65,7 +68,9 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
     def retrieve(self, request, *args, **kwargs):
         return self._envelope(self.get_object())
 
-    @extend_schema(summary="Create a task", request=s.SocialTaskCreateSerializer, responses={201: s.SocialTaskEnvelopeSerializer})
+    @extend_schema(
+        summary="Create a task", request=s.SocialTaskCreateSerializer, responses={201: s.SocialTaskEnvelopeSerializer}
+    )
     def create(self, request):
         serializer = s.SocialTaskCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -75,14 +80,20 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         advertiser_id = tenant_for_create(self.principal, staff.validated_data.get("advertiser_id"))
         try:
             job = jobs.create_group_post_task(
-                advertiser_id=advertiser_id, user=request.user, group_id=data["group_id"],
-                group_name=data.get("group_name") or "", max_posts=data["max_posts"], priority=data.get("priority") or 0,
+                advertiser_id=advertiser_id,
+                user=request.user,
+                group_id=data["group_id"],
+                group_name=data.get("group_name") or "",
+                max_posts=data["max_posts"],
+                priority=data.get("priority") or 0,
             )
         except jobs.JobError as exc:
             raise Conflict(str(exc)) from None
         return self._envelope(job, "Task created successfully", status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Update a pending task", request=s.SocialTaskUpdateSerializer, responses=s.SocialTaskEnvelopeSerializer)
+    @extend_schema(
+        summary="Update a pending task", request=s.SocialTaskUpdateSerializer, responses=s.SocialTaskEnvelopeSerializer
+    )
     def update(self, request, *args, **kwargs):
         job = self.get_object()
         serializer = s.SocialTaskUpdateSerializer(data=request.data, partial=True)
@@ -98,7 +109,11 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         jobs.delete_job(self.get_object())
         return Response({"message": "Task deleted successfully"})
 
-    @extend_schema(summary="Reset a completed or failed task to pending", request=None, responses=s.SocialTaskResetResponseSerializer)
+    @extend_schema(
+        summary="Reset a completed or failed task to pending",
+        request=None,
+        responses=s.SocialTaskResetResponseSerializer,
+    )
     @action(detail=True, methods=["post"])
     def reset(self, request, *args, **kwargs):
         try:
@@ -108,8 +123,12 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         return Response(
             {
                 "message": "Task reset successfully",
-                "task": {"id": job.pk, "status": s.STATUS_WORDS[job.status], "worker_id": job.worker_id or None,
-                         "completed_at": job.completed_at},
+                "task": {
+                    "id": job.pk,
+                    "status": s.STATUS_WORDS[job.status],
+                    "worker_id": job.worker_id or None,
+                    "completed_at": job.completed_at,
+                },
             }
         )
 

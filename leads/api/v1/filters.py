@@ -1,22 +1,23 @@
 """Query-string filters of /api/v1/ lists (django-filter; bad values are a 400 in seed 000's shape)."""
+
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
-from django.db.models import Q
 
 from leads.models import ContentItem, Lead, Platform, ScrapeJob, Target
 
 from .serializers import STATUSES_OF_WORD
-
 
 BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False}
 
 
 class JobFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        choices=[(word, word) for word in STATUSES_OF_WORD], method="filter_status",
+        choices=[(word, word) for word in STATUSES_OF_WORD],
+        method="filter_status",
         help_text="queued, running, finished or failed.",
     )
 
@@ -38,15 +39,20 @@ class TargetFilter(django_filters.FilterSet):
 
 class LeadFilter(django_filters.FilterSet):
     outreach_ready = django_filters.TypedChoiceFilter(
-        choices=[(word, word) for word in BOOLEAN_WORDS], coerce=lambda word: BOOLEAN_WORDS[word],
+        choices=[(word, word) for word in BOOLEAN_WORDS],
+        coerce=lambda word: BOOLEAN_WORDS[word],
         help_text="true or false.",
     )
     source_type = django_filters.ChoiceFilter(choices=Target.Type.choices)
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     username = django_filters.CharFilter(method="filter_username", max_length=200)
     job_id = django_filters.NumberFilter(field_name="job_id", min_value=1, max_value=10**18)
-    min_followers = django_filters.NumberFilter(field_name="followers", lookup_expr="gte", min_value=0, max_value=10**15)
-    max_followers = django_filters.NumberFilter(field_name="followers", lookup_expr="lte", min_value=0, max_value=10**15)
+    min_followers = django_filters.NumberFilter(
+        field_name="followers", lookup_expr="gte", min_value=0, max_value=10**15
+    )
+    max_followers = django_filters.NumberFilter(
+        field_name="followers", lookup_expr="lte", min_value=0, max_value=10**15
+    )
     search = django_filters.CharFilter(method="filter_search", max_length=100, help_text="In username, name or bio.")
 
     #: Filters the kept counts answer exactly (see LeadsCountedPagination).

@@ -10,6 +10,7 @@ Here `total` is:
 Rows of a page are found through the id index first (an index-only scan skips the offset),
 then loaded by id: two short queries whatever the page number.
 """
+
 from __future__ import annotations
 
 from django.db import connection
@@ -49,4 +50,4 @@ class LeadsCountedPagination(IdFirstPagination):
                 if data.get(name) is not None:
                     counts = counts.filter(**{name: data[name]})
             return counts.aggregate(total=Sum("count"))["total"] or 0
-        return queryset[: BOUNDED_COUNT].count()
+        return queryset[:BOUNDED_COUNT].count()

@@ -1,9 +1,10 @@
 """Request and response shapes of /api/v1/ (seed 000). Fields are listed explicitly."""
+
 from __future__ import annotations
 
 from django.conf import settings
-from django_celery_beat.validators import crontab_validator
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django_celery_beat.validators import crontab_validator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,7 +38,10 @@ class V1ScheduleSerializer(serializers.Serializer):
         required=False, allow_null=True, min_value=300, max_value=30 * 24 * 3600, help_text="Run every N seconds."
     )
     crontab = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=100,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=100,
         help_text='Five crontab fields in UTC, e.g. "0 6 * * 1".',
     )
 
@@ -98,9 +102,21 @@ class V1JobDetailSerializer(V1JobSerializer):
 
     class Meta(V1JobSerializer.Meta):
         fields = V1JobSerializer.Meta.fields + [
-            "platform", "speed_mode", "max_leads", "max_leads_per_target", "filters", "target_ids", "priority",
-            "items_scraped", "items_failed", "error", "schedule", "max_retries", "retries_used",
-            "started_at", "completed_at",
+            "platform",
+            "speed_mode",
+            "max_leads",
+            "max_leads_per_target",
+            "filters",
+            "target_ids",
+            "priority",
+            "items_scraped",
+            "items_failed",
+            "error",
+            "schedule",
+            "max_retries",
+            "retries_used",
+            "started_at",
+            "completed_at",
         ]
 
     @extend_schema_field(V1JobFiltersSerializer)
@@ -142,7 +158,8 @@ class V1JobCreateSerializer(serializers.Serializer):
     max_leads_per_target = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1_000_000)
     filters = V1JobFiltersSerializer(required=False)
     target_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=10**18), min_length=1,
+        child=serializers.IntegerField(min_value=1, max_value=10**18),
+        min_length=1,
         max_length=settings.LEADS_MAX_TARGETS_PER_JOB,
     )
     priority = serializers.IntegerField(required=False, default=0, min_value=-100, max_value=100)
@@ -156,7 +173,9 @@ class V1JobCreateSerializer(serializers.Serializer):
         principal = self.context["principal"]
         attrs["advertiser_id"] = tenant_for_create(principal, attrs.get("advertiser_id"))
         wanted = set(attrs["target_ids"])
-        targets = list(Target.objects.for_principal(principal).filter(pk__in=wanted, advertiser_id=attrs["advertiser_id"]))
+        targets = list(
+            Target.objects.for_principal(principal).filter(pk__in=wanted, advertiser_id=attrs["advertiser_id"])
+        )
         if len(targets) != len(wanted):
             raise serializers.ValidationError({"target_ids": ["Target not found."]})
         attrs["targets"] = targets
@@ -188,11 +207,14 @@ class V1TargetSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         attrs["advertiser_id"] = tenant_for_create(self.context["principal"], attrs.get("advertiser_id"))
         exists = Target.objects.for_advertiser(attrs["advertiser_id"]).filter(
-            platform=attrs.get("platform", Platform.INSTAGRAM), target_type=attrs["target_type"],
+            platform=attrs.get("platform", Platform.INSTAGRAM),
+            target_type=attrs["target_type"],
             identifier=attrs["identifier"],
         )
         if exists.exists():
-            raise serializers.ValidationError({"identifier": ["A target with this identifier and type already exists."]})
+            raise serializers.ValidationError(
+                {"identifier": ["A target with this identifier and type already exists."]}
+            )
         return attrs
 
 
@@ -200,8 +222,17 @@ class V1LeadSerializer(serializers.ModelSerializer):
     class Meta:
         model = Lead
         fields = [
-            "id", "username", "full_name", "followers", "emails", "phones", "platform", "outreach_ready", "source_type",
-            "job_id", "created_at",
+            "id",
+            "username",
+            "full_name",
+            "followers",
+            "emails",
+            "phones",
+            "platform",
+            "outreach_ready",
+            "source_type",
+            "job_id",
+            "created_at",
         ]
 
 
@@ -209,9 +240,25 @@ class V1LeadDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Lead
         fields = [
-            "id", "username", "full_name", "bio", "followers", "following", "emails", "phones", "website", "platform",
-            "is_verified", "is_business", "blacklisted", "outreach_ready", "source_type", "job_id", "target_id",
-            "scraped_at", "created_at",
+            "id",
+            "username",
+            "full_name",
+            "bio",
+            "followers",
+            "following",
+            "emails",
+            "phones",
+            "website",
+            "platform",
+            "is_verified",
+            "is_business",
+            "blacklisted",
+            "outreach_ready",
+            "source_type",
+            "job_id",
+            "target_id",
+            "scraped_at",
+            "created_at",
         ]
 
 
@@ -221,8 +268,21 @@ class V1ContentAnalysisSerializer(serializers.ModelSerializer):
     class Meta:
         model = ContentItem
         fields = [
-            "id", "platform", "username", "post_id", "likes_count", "comments_count", "views_count", "shares_count",
-            "engagement_rate", "author", "text", "url", "posted_at", "job_id", "scraped_at",
+            "id",
+            "platform",
+            "username",
+            "post_id",
+            "likes_count",
+            "comments_count",
+            "views_count",
+            "shares_count",
+            "engagement_rate",
+            "author",
+            "text",
+            "url",
+            "posted_at",
+            "job_id",
+            "scraped_at",
         ]
 
     @extend_schema_field(serializers.CharField(allow_null=True, help_text='Percent, e.g. "5.2%".'))

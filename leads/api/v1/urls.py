@@ -1,4 +1,5 @@
 """Seed 000's paths at /api/v1/ (namespace "v1"), no trailing slashes, bounded numeric ids."""
+
 from django.urls import path
 
 from . import views
@@ -23,7 +24,8 @@ urlpatterns = [
     path("leads/<id:pk>", views.LeadViewSet.as_view({"get": "retrieve"}), name="leads-detail"),
     path("content-analysis", views.ContentAnalysisViewSet.as_view({"get": "list"}), name="content-analysis-list"),
     path(
-        "content-analysis/<id:pk>", views.ContentAnalysisViewSet.as_view({"get": "retrieve"}),
+        "content-analysis/<id:pk>",
+        views.ContentAnalysisViewSet.as_view({"get": "retrieve"}),
         name="content-analysis-detail",
     ),
     path("stats", views.StatsView.as_view(), name="stats"),

@@ -1,8 +1,9 @@
 """/api/v1/ (seed 000): thin views over the tenant-scoped querysets and the job services."""
+
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,7 +13,7 @@ from accounts.models import ApiToken
 from leadplatform.api.exceptions import Conflict
 from leadplatform.api.pagination import LeadsPagination
 from leadplatform.api.surfaces import LEADS
-from leadplatform.api.views import SurfaceAPIView, TenantScopedMixin, SurfaceMixin
+from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantScopedMixin
 from leads import jobs
 from leads.models import ContentItem, Lead, ScrapeJob, Target
 
@@ -41,7 +42,9 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
     def refine_queryset(self, queryset):
         if self.action == "list":
             return queryset.order_by("-id")
-        return queryset.select_related("plan__periodic_task__interval", "plan__periodic_task__crontab").prefetch_related("targets")
+        return queryset.select_related(
+            "plan__periodic_task__interval", "plan__periodic_task__crontab"
+        ).prefetch_related("targets")
 
     def get_serializer_class(self):
         return s.V1JobSerializer if self.action == "list" else s.V1JobDetailSerializer
@@ -51,7 +54,8 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         return Response(LEADS.envelope(s.V1JobDetailSerializer(job).data), status=code)
 
     @extend_schema(
-        summary="Create a job", request=s.V1JobCreateSerializer,
+        summary="Create a job",
+        request=s.V1JobCreateSerializer,
         responses={201: s.envelope_of(s.V1JobDetailSerializer, "V1JobCreatedEnvelope")},
     )
     def create(self, request):
@@ -60,10 +64,18 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         data = serializer.validated_data
         try:
             job = jobs.create_job(
-                advertiser_id=data["advertiser_id"], user=request.user, kind=data["job_type"], targets=data["targets"],
-                name=data["name"], platform=data["platform"], speed_mode=data["speed_mode"],
-                max_leads=data.get("max_leads"), max_leads_per_target=data.get("max_leads_per_target"),
-                filters=data.get("filters") or {}, priority=data["priority"], max_retries=data.get("max_retries"),
+                advertiser_id=data["advertiser_id"],
+                user=request.user,
+                kind=data["job_type"],
+                targets=data["targets"],
+                name=data["name"],
+                platform=data["platform"],
+                speed_mode=data["speed_mode"],
+                max_leads=data.get("max_leads"),
+                max_leads_per_target=data.get("max_leads_per_target"),
+                filters=data.get("filters") or {},
+                priority=data["priority"],
+                max_retries=data.get("max_retries"),
                 schedule=data.get("schedule"),
             )
         except jobs.JobError as exc:
@@ -76,7 +88,9 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         return Response({"success": True, "message": "Job deleted successfully"})
 
     @extend_schema(
-        summary="Start executing a job", request=None, responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobQueuedEnvelope")
+        summary="Start executing a job",
+        request=None,
+        responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobQueuedEnvelope"),
     )
     @action(detail=True, methods=["post"])
     def run(self, request, *args, **kwargs):
@@ -87,7 +101,8 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         return self._detail(job)
 
     @extend_schema(
-        summary="Set (PUT) or clear (DELETE) the job's schedule", request=s.V1ScheduleSerializer,
+        summary="Set (PUT) or clear (DELETE) the job's schedule",
+        request=s.V1ScheduleSerializer,
         responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobScheduledEnvelope"),
     )
     @action(detail=True, methods=["put", "delete"])
@@ -117,7 +132,8 @@ class TargetViewSet(mixins.ListModelMixin, LeadsViewSet):
         return queryset.order_by("-id")
 
     @extend_schema(
-        summary="Create a target", request=s.V1TargetSerializer,
+        summary="Create a target",
+        request=s.V1TargetSerializer,
         responses={201: s.envelope_of(s.V1TargetSerializer, "V1TargetCreatedEnvelope")},
     )
     def create(self, request):
@@ -154,7 +170,8 @@ class LeadViewSet(mixins.ListModelMixin, LeadsViewSet):
 @extend_schema_view(
     list=extend_schema(summary="List content analysis"),
     retrieve=extend_schema(
-        summary="Get a content analysis record", responses=s.envelope_of(s.V1ContentAnalysisSerializer, "V1ContentEnvelope")
+        summary="Get a content analysis record",
+        responses=s.envelope_of(s.V1ContentAnalysisSerializer, "V1ContentEnvelope"),
     ),
 )
 class ContentAnalysisViewSet(mixins.ListModelMixin, LeadsViewSet):
@@ -169,7 +186,9 @@ class ContentAnalysisViewSet(mixins.ListModelMixin, LeadsViewSet):
 class StatsView(SurfaceAPIView):
     surface = LEADS
 
-    @extend_schema(summary="Statistics and your token usage", responses=s.envelope_of(s.V1StatsSerializer, "V1StatsEnvelope"))
+    @extend_schema(
+        summary="Statistics and your token usage", responses=s.envelope_of(s.V1StatsSerializer, "V1StatsEnvelope")
+    )
     def get(self, request):
         principal = self.principal
         total, today = account_services.platform_request_counts()
