@@ -21,6 +21,9 @@ HOP_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encodin
 LAUNCH_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    # Whatever escapes interception (WebSockets, prefetches) goes to a proxy that does not exist, loopback
+    # included, so Chromium itself can reach nothing; intercepted requests never use it.
+    "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
 ]
 
 

@@ -308,3 +308,38 @@ def test_the_time_cap_stops_a_job_cleanly(site, allow_local, advertiser, setting
                             config={"follow_links": True, "max_pages": 40, "concurrency": 2, "per_host": 2}))
     assert job.status == "completed" and "time limit reached" in job.error
     assert 1 <= job.items_scraped < 40
+
+
+@pytest.mark.browser
+@needs_browser
+def test_a_websocket_from_the_page_cannot_reach_anything(site, allow_local, advertiser):
+    """WebSockets are not intercepted by Playwright's routing: Chromium's own dead proxy stops them."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(5)
+    reached = []
+
+    def accept():
+        try:
+            reached.append(listener.accept())
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    site.route("/robots.txt", status=404)
+    site.route("/ws", f"""<html><body><div id="root"></div><script>
+const ws = new WebSocket('ws://127.0.0.1:{port}/');
+ws.onerror = () => {{ document.getElementById('root').innerHTML = '<h1 class="product-title">closed</h1>'; }};
+</script></body></html>""")
+    job = run(WebJobFactory(advertiser=advertiser, url=site.url("/ws"), engine="browser", selectors=SELECTORS,
+                            config={"wait_for": "h1.product-title"}))
+    thread.join(6)
+    listener.close()
+    assert reached == []
+    assert WebResult.objects.get(job=job).data["title"] == "closed"
