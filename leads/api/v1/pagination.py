@@ -8,7 +8,7 @@ Here `total` is:
 - for any other filter (username, job_id, followers bounds, search): an exact count up to
   `BOUNDED_COUNT` rows, and `BOUNDED_COUNT` beyond that (so `pages` stops there too).
 Rows of a page are found through the id index first (an index-only scan skips the offset),
-then loaded by id: two short queries whatever the page number.
+then loaded by primary key: two short queries whatever the page number.
 """
 
 from __future__ import annotations
@@ -22,21 +22,14 @@ from leads.models import LeadCount
 BOUNDED_COUNT = 10_000
 
 
-class IdFirstPagination(LeadsPagination):
+class LeadsCountedPagination(LeadsPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self._view = view
-        self._ordered = queryset
-        return super().paginate_queryset(queryset.values_list("pk", flat=True), request, view)
-
-    def paginated_rows(self, ids: list[int]) -> list:
-        rows = {row.pk: row for row in self._ordered.filter(pk__in=ids)}
+        # The page's ids come from an index-only scan of (advertiser, id), offset included; the
+        # rows are then read by primary key (the scoped, filtered queryset again, on 20 ids).
+        ids = [row["pk"] for row in super().paginate_queryset(queryset.values("pk"), request, view)]
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
-
-
-class LeadsCountedPagination(IdFirstPagination):
-    def paginate_queryset(self, queryset, request, view=None):
-        ids = super().paginate_queryset(queryset, request, view)
-        return self.paginated_rows(ids)
 
     def count(self, queryset) -> int:
         view = self._view
