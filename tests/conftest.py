@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
@@ -14,6 +15,13 @@ from rest_framework.test import APIClient
 from accounts.models import Membership
 
 from .factories import AdvertiserFactory, MembershipFactory, PublisherFactory, SocialAccountFactory, StaffFactory, token_for
+from .offline.network import block_name_lookups
+
+# Nothing in the tests reaches the internet: this process and every Python subprocess it
+# starts (through sitecustomize on PYTHONPATH) resolve only numeric addresses and local names.
+OFFLINE_DIR = Path(__file__).parent / "offline"
+block_name_lookups()
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE_DIR), os.environ.get("PYTHONPATH")]))
 
 
 @dataclass

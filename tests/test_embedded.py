@@ -24,7 +24,7 @@ def embedded_env(tmp_path_factory):
         DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}",
         CELERY_BROKER_URL=f"sqla+sqlite:///{var / 'broker.sqlite3'}",
         MEDIA_ROOT=str(var / "media"),
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     )
     env.pop("REDIS_URL", None)
     for command in (["migrate", "--noinput"], ["createcachetable"], ["seed_demo"]):

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 ITEMS = 2000  # ten dataset pages of 200
+VISIBILITY_TIMEOUT = 3  # seconds before the broker re-delivers the killed worker's task
 
 
 def _worker(log_path: Path) -> subprocess.Popen:
@@ -39,7 +40,7 @@ def _worker(log_path: Path) -> subprocess.Popen:
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_BROKER_URL": settings.REDIS_URL,
-        "CELERY_VISIBILITY_TIMEOUT": "3",
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "SCRAPER_ALLOWED_NETWORKS": "127.0.0.1/32",
         "CONNECTOR_RUN_POLL_SECONDS": "0.05",
     }
@@ -103,6 +104,10 @@ def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(advertiser, ser
         unit = JobUnit.objects.get(job=job)
         assert unit.status == JobUnit.Status.RUNNING
 
+        # kombu restores unacknowledged messages on a worker's first scan and then only every
+        # unacked_restore_interval × unacked_restore_throttle (100 s): start the replacement once
+        # the killed task's visibility timeout (3 s) has passed, so its first scan finds it.
+        time.sleep(VISIBILITY_TIMEOUT + 1)
         second = _worker(log)
         job_done = lambda: ScrapeJob.objects.get(pk=job.pk).status in ScrapeJob.FINISHED  # noqa: E731
         _wait_for(job_done, 90, "the redelivered task to finish the job")
