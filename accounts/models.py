@@ -212,6 +212,7 @@ class ApiToken(models.Model):
         COMMAND = "command", "Management command"
         ADMIN = "admin", "Admin"
         INTEL = "intel", "api-token-get"
+        APP = "app", "Campaign app login"
         DEMO = "demo", "Demo data"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")

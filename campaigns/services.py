@@ -168,7 +168,7 @@ APP_TOKEN_LIFETIME = timedelta(days=30)
 def issue_app_token(user: User, application) -> tuple[ApiToken, str]:
     """An influencer's token for a client application: an ordinary hashed API token that expires."""
     return issue_token(
-        user, name=f"app: {application.name}"[:100], source=ApiToken.Source.WEB,
+        user, name=f"app: {application.name}"[:100], source=ApiToken.Source.APP,
         expires_at=timezone.now() + APP_TOKEN_LIFETIME,
     )
 
