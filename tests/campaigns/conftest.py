@@ -4,21 +4,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from leadplatform.api.access import access_table
-
 from ..factories import application
-
-CAMPAIGN_ACCESS_MODULES = ["accounts.api.access", "campaigns.api.access", "tasks.api.access"]
-
-
-@pytest.fixture(autouse=True)
-def campaign_access_table(settings):
-    """Only the access rows these tests exercise, so other apps' work in progress cannot break them."""
-    settings.API_ACCESS_MODULES = CAMPAIGN_ACCESS_MODULES
-    access_table.cache_clear()
-    yield
-    access_table.cache_clear()
-
 
 @pytest.fixture
 def app_credentials(db) -> tuple[str, str]:

@@ -1,2 +1,2 @@
 """The campaign app fixtures, shared with tests/campaigns."""
-from ..campaigns.conftest import app_client, app_credentials, campaign_access_table, influencer_client  # noqa: F401
+from ..campaigns.conftest import app_client, app_credentials, influencer_client  # noqa: F401
