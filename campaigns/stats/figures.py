@@ -239,7 +239,8 @@ def campaign_status_counts(campaigns) -> dict[str, int]:
 
 def campaign_network_counts(campaigns) -> dict[str, int]:
     """Campaigns per network (a campaign on several networks counts under each), in one scan."""
-    counts = {network: Count("id", filter=Q(networks__contains=[network])) for network in Network.values}
+    # The quoted name in the JSON text: works on PostgreSQL and SQLite alike (no JSON containment there).
+    counts = {network: Count("id", filter=Q(networks__icontains=f'"{network}"')) for network in Network.values}
     return campaigns.order_by().aggregate(**counts)
 
 

@@ -7,16 +7,18 @@ day never changes after it is rolled.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Count, F, Max, Min, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tasks.models import Payment, Task
 
-from .models import RollupRun
+from .models import CampaignNetworkTotal, CampaignSpendTotal, PublisherActivity, RollupRun, SpendDay, TaskDay
 
 POSTED = ("accepted", "paid")  # Task statuses that count as an approved post.
 
@@ -139,19 +141,87 @@ def _first_join() -> date | None:
     return _first_day(Task.objects.filter(publisher__isnull=False).aggregate(at=Min("joined_at"))["at"])
 
 
-# name: (roll one day, first day with data)
-ROLLUPS: dict[str, tuple[Callable[[date, datetime, datetime], None], Callable[[], date | None]]] = {
-    "task_day": (_roll_task_day, _first_task_review),
-    "campaign_network_totals": (_roll_campaign_network_totals, _first_task_review),
-    "spend_day": (_roll_spend_day, _first_payment),
-    "campaign_spend_totals": (_roll_campaign_spend_totals, _first_payment),
-    "publisher_activity": (_roll_publisher_activity, _first_join),
+# ------------------------------------------------------------------------------
+# The same rollups through the ORM, for the embedded SQLite mode (no jsonb, no ANY, no casts).
+# ------------------------------------------------------------------------------
+def _posted_between(start: datetime, end: datetime):
+    return Task.objects.filter(status__in=POSTED, reviewed_at__gte=start, reviewed_at__lt=end)
+
+
+def _paid_between(start: datetime, end: datetime):
+    return Payment.objects.filter(created_at__gte=start, created_at__lt=end)
+
+
+def _merge(model, key: dict, amounts: dict) -> None:
+    _, created = model.objects.get_or_create(**key, defaults=amounts)
+    if not created:
+        model.objects.filter(**key).update(**{field: F(field) + value for field, value in amounts.items()})
+
+
+def _orm_task_day(day: date, start: datetime, end: datetime) -> None:
+    TaskDay.objects.filter(day=day).delete()
+    rows = (_posted_between(start, end).values("campaign__advertiser_id").order_by()
+            .annotate(posts=Count("id"), reach=Coalesce(Sum("reach"), 0), engagement=Coalesce(Sum("engagement"), 0)))
+    TaskDay.objects.bulk_create([
+        TaskDay(day=day, advertiser_id=row["campaign__advertiser_id"], posts=row["posts"], reach=row["reach"],
+                engagement=row["engagement"]) for row in rows])
+
+
+def _orm_campaign_network_totals(day: date, start: datetime, end: datetime) -> None:
+    sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for campaign_id, networks, reach, engagement in _posted_between(start, end).values_list(
+            "campaign_id", "networks", "reach", "engagement").iterator():
+        for network in networks if isinstance(networks, list) else []:
+            figures = sums[(campaign_id, network)]
+            figures[0], figures[1], figures[2] = figures[0] + 1, figures[1] + reach, figures[2] + engagement
+    for (campaign_id, network), (posts, reach, engagement) in sums.items():
+        _merge(CampaignNetworkTotal, {"campaign_id": campaign_id, "network": network},
+               {"posts": posts, "reach": reach, "engagement": engagement})
+
+
+def _orm_spend_day(day: date, start: datetime, end: datetime) -> None:
+    SpendDay.objects.filter(day=day).delete()
+    rows = (_paid_between(start, end).values("advertiser_id", "currency", "charged_currency").order_by()
+            .annotate(payments=Count("id"), total=Sum("total"), charged=Sum("charged"),
+                      reach=Coalesce(Sum("task__reach"), 0)))
+    SpendDay.objects.bulk_create([SpendDay(day=day, **row) for row in rows])
+
+
+def _orm_campaign_spend_totals(day: date, start: datetime, end: datetime) -> None:
+    rows = (_paid_between(start, end).values("task__campaign_id", "currency").order_by()
+            .annotate(payments=Count("id"), total=Sum("total"), reach=Coalesce(Sum("task__reach"), 0)))
+    for row in rows:
+        _merge(CampaignSpendTotal, {"campaign_id": row["task__campaign_id"], "currency": row["currency"]},
+               {"payments": row["payments"], "total": row["total"], "reach": row["reach"]})
+
+
+def _orm_publisher_activity(day: date, start: datetime, end: datetime) -> None:
+    publisher_ids = (Task.objects.filter(publisher__isnull=False, joined_at__gte=start, joined_at__lt=end)
+                     .values_list("publisher_id", flat=True).distinct())
+    for publisher_id in publisher_ids:
+        _, created = PublisherActivity.objects.get_or_create(
+            publisher_id=publisher_id, defaults={"first_joined_on": day, "last_joined_on": day})
+        if not created:
+            PublisherActivity.objects.filter(publisher_id=publisher_id, last_joined_on__lt=day).update(
+                last_joined_on=day)
+            PublisherActivity.objects.filter(publisher_id=publisher_id, first_joined_on__gt=day).update(
+                first_joined_on=day)
+
+
+# name: (roll one day in SQL on PostgreSQL, the same through the ORM elsewhere, first day with data)
+ROLLUPS: dict[str, tuple[Callable, Callable, Callable[[], date | None]]] = {
+    "task_day": (_roll_task_day, _orm_task_day, _first_task_review),
+    "campaign_network_totals": (_roll_campaign_network_totals, _orm_campaign_network_totals, _first_task_review),
+    "spend_day": (_roll_spend_day, _orm_spend_day, _first_payment),
+    "campaign_spend_totals": (_roll_campaign_spend_totals, _orm_campaign_spend_totals, _first_payment),
+    "publisher_activity": (_roll_publisher_activity, _orm_publisher_activity, _first_join),
 }
 
 
 def roll_up(name: str, until: date | None = None) -> int:
     """Roll every closed day after the watermark up to `until` (default: yesterday); returns days rolled."""
-    roll_day, first_day = ROLLUPS[name]
+    in_sql, through_orm, first_day = ROLLUPS[name]
+    roll_day = in_sql if connection.vendor == "postgresql" else through_orm
     last = until or today() - timedelta(days=1)
     last = min(last, today() - timedelta(days=1))  # today is never rolled: it is still changing
     mark = watermark(name)

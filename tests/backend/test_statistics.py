@@ -277,3 +277,20 @@ def test_estimated_publishers_respect_country_targeting(staff, world):
     assert answer["estimated_publishers"] == 0  # the only matching influencer lives outside the target
     world.campaign.target_countries.add(world.publisher.country)
     assert staff.client().post("/api/general/stats/estimated-publishers/").json()["estimated_publishers"] == 1
+
+
+def test_the_orm_rollups_of_the_embedded_mode_give_the_same_figures(world, history):
+    """SQLite (embedded mode) rolls up through the ORM; on PostgreSQL both ways must agree."""
+    from unittest import mock
+
+    from django.db import connection
+
+    with mock.patch.object(connection, "vendor", "sqlite"):
+        rolled = roll_up_everything()
+    assert all(rolled.values())
+    for campaign in history:
+        assert figures.network_activity(campaign) == figures.network_activity(campaign, use_rollups=False)
+        assert figures.campaign_costs(campaign) == figures.campaign_costs(campaign, use_rollups=False)
+    assert figures.post_activity() == figures.post_activity(use_rollups=False)
+    assert figures.general_financial() == figures.general_financial(use_rollups=False)
+    assert figures.potential_publishers() == figures.potential_publishers(use_rollups=False)
