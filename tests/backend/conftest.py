@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Campaign, Invoice
-from leadplatform.api.access import access_table
 from tasks.models import Task
 
 from ..campaigns.factories import (
@@ -23,19 +22,6 @@ from ..campaigns.factories import (
     TaskFactory,
 )
 from ..factories import PublisherFactory, SocialAccountFactory, UserFactory, token_for
-
-BACKEND_ACCESS_MODULES = ["accounts.api.access", "campaigns.api.access", "tasks.api.access",
-                          "campaigns.api.backend.access"]
-
-
-@pytest.fixture(autouse=True)
-def backend_access_table(settings):
-    """Only the access rows these tests exercise, so other apps' work in progress cannot break them."""
-    settings.API_ACCESS_MODULES = BACKEND_ACCESS_MODULES
-    access_table.cache_clear()
-    yield
-    access_table.cache_clear()
-
 
 @dataclass
 class World:
