@@ -12,7 +12,17 @@ from django.utils import timezone
 
 from leadplatform.api.counters import counter_store
 
-from .models import Advertiser, ApiToken, ApiUsageDay, Application, Counter, Membership, User, digest_secret
+from .models import (
+    Advertiser,
+    ApiToken,
+    ApiUsageDay,
+    Application,
+    Counter,
+    Membership,
+    Notification,
+    User,
+    digest_secret,
+)
 
 TOKEN_TYPE_PREFIX = "lp_"
 TOKEN_SECRET_BYTES = 32
@@ -155,6 +165,22 @@ def force_logout(user: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(credentials_valid_after=timezone.now())
         revoke_all_tokens(user)
+
+
+# ------------------------------------------------------------------------------
+# Notifications (sent by /api/user/notification/, listed to the influencer in the app)
+# ------------------------------------------------------------------------------
+def notifications_of(user: User, *, unread_only: bool = False):
+    notifications = Notification.objects.filter(user=user)
+    return notifications.filter(read_at__isnull=True) if unread_only else notifications
+
+
+def mark_notifications_read(user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all of them, or those ids); others' ids change nothing."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
 
 
 def create_application(name: str) -> tuple[Application, str]:

@@ -14,6 +14,8 @@ ACCESS = {
     "campaign-app:campaign": INFLUENCER,
     "campaign-app:campaign-join": INFLUENCER,
     "campaign-app:network-approval": INFLUENCER,
+    "campaign-app:notifications": INFLUENCER,
+    "campaign-app:notifications-read": INFLUENCER,
     "campaign-app:public-campaigns": ANYONE,
     "campaign-app:register": APPLICATION,
     "campaign-app:token": APPLICATION,

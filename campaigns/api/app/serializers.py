@@ -250,3 +250,38 @@ class LeaderboardEntrySerializer(serializers.Serializer):
 
 class LeaderboardSerializer(serializers.Serializer):
     leaderboard = LeaderboardEntrySerializer(many=True)
+
+
+# ------------------------------------------------------------------------------
+# Notifications
+# ------------------------------------------------------------------------------
+class NotificationListRequestSerializer(PageRequestSerializer):
+    unread = serializers.BooleanField(default=False, help_text="Only notifications not yet read.")
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read = serializers.SerializerMethodField()
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationListSerializer(serializers.Serializer):
+    notifications = NotificationSerializer(many=True)
+    total = serializers.IntegerField()
+    unread = serializers.IntegerField()
+
+
+class NotificationReadRequestSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=500,
+        help_text="Notification ids to mark read; omit to mark all read.",
+    )
+
+
+class NotificationReadResponseSerializer(StatusMessageSerializer):
+    marked = serializers.IntegerField()

@@ -12,6 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
 from rest_framework.response import Response
 
+from accounts import services as account_services
 from accounts.models import Publisher
 from campaigns import services
 from campaigns.models import Campaign
@@ -188,3 +189,29 @@ class TokenView(CredentialView):
         publisher = Publisher.objects.filter(user=user).first()
         services.ensure_publisher_can_act(publisher)
         return Response(s.TokenResponseSerializer(token_body(user, self.principal.application)).data)
+
+
+class NotificationListView(CampaignAppView):
+    @extend_schema(
+        request=s.NotificationListRequestSerializer, responses=s.NotificationListSerializer, summary="Get notifications"
+    )
+    def post(self, request):
+        params = self.parse(s.NotificationListRequestSerializer)
+        user = self.principal.user
+        notifications = account_services.notifications_of(user, unread_only=params["unread"])
+        return Response({
+            "notifications": s.NotificationSerializer(paginate(notifications, params), many=True).data,
+            "total": notifications.count(),
+            "unread": account_services.notifications_of(user, unread_only=True).count(),
+        })
+
+
+class NotificationReadView(CampaignAppView):
+    @extend_schema(
+        request=s.NotificationReadRequestSerializer, responses=s.NotificationReadResponseSerializer,
+        summary="Mark notifications read",
+    )
+    def post(self, request):
+        params = self.parse(s.NotificationReadRequestSerializer)
+        marked = account_services.mark_notifications_read(self.principal.user, params.get("ids"))
+        return Response({"status": "success", "message": "Notifications marked read", "marked": marked})

@@ -1,0 +1,84 @@
+"""Notifications listed to the influencer in the app, and marked read."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Notification
+
+from ..factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/get/notifications/"
+READ = "/api/action/notifications/read/"
+
+
+def notify(user, message="New campaign available", type="campaign"):
+    return Notification.objects.create(user=user, message=message, type=type)
+
+
+def test_list_shape(influencer_client, influencer):
+    notify(influencer.user)
+    body = influencer_client.post(LIST, {}, format="json").json()
+    assert set(body) == {"notifications", "total", "unread"}
+    assert set(body["notifications"][0]) == {"id", "type", "message", "created_at", "read"}
+
+
+def test_only_the_influencers_own_notifications_are_listed(influencer_client, influencer):
+    mine = notify(influencer.user)
+    notify(UserFactory())
+    ids = [row["id"] for row in influencer_client.post(LIST, {}).json()["notifications"]]
+    assert ids == [mine.pk]
+
+
+def test_unread_filter(influencer_client, influencer):
+    notify(influencer.user, "old")
+    read = notify(influencer.user, "seen")
+    influencer_client.post(READ, {"ids": [read.pk]}, format="json")
+    body = influencer_client.post(LIST, {"unread": True}, format="json").json()
+    assert [row["message"] for row in body["notifications"]] == ["old"]
+    assert (body["total"], body["unread"]) == (1, 1)
+
+
+def test_mark_all_read(influencer_client, influencer):
+    notify(influencer.user)
+    notify(influencer.user)
+    response = influencer_client.post(READ, {}, format="json")
+    assert response.json() == {"status": "success", "message": "Notifications marked read", "marked": 2}
+
+
+def test_marking_another_users_notification_changes_nothing(influencer_client):
+    theirs = notify(UserFactory())
+    assert influencer_client.post(READ, {"ids": [theirs.pk]}, format="json").json()["marked"] == 0
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_bad_ids_are_400(influencer_client):
+    response = influencer_client.post(READ, {"ids": ["x"]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["status"] == "error"
+
+
+def test_pagination_bounds(influencer_client, influencer):
+    for n in range(3):
+        notify(influencer.user, f"n{n}")
+    body = influencer_client.post(LIST, {"per_page": 2, "page": 2}, format="json").json()
+    assert (len(body["notifications"]), body["total"]) == (1, 3)
+
+
+def test_list_query_count_is_constant(influencer_client, influencer):
+    def queries_for(rows: int) -> int:
+        Notification.objects.filter(user=influencer.user).delete()
+        Notification.objects.bulk_create(Notification(user=influencer.user, message=f"n{n}") for n in range(rows))
+        with CaptureQueriesContext(connection) as captured:
+            assert len(influencer_client.post(LIST, {"per_page": 50}, format="json").json()["notifications"]) == rows
+        return len(captured)
+
+    influencer_client.post(LIST, {}, format="json")  # the token's once-a-minute last-used write
+    assert queries_for(2) == queries_for(20)
+
+
+def test_requires_the_application(influencer):
+    response = influencer.client().post(LIST, {}, format="json")
+    assert response.status_code in (401, 403)
