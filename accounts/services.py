@@ -23,6 +23,7 @@ from .models import (
     User,
     digest_secret,
 )
+from .token_lookup import token_by_digest
 
 TOKEN_TYPE_PREFIX = "lp_"
 TOKEN_SECRET_BYTES = 32
@@ -67,11 +68,7 @@ def find_token(plaintext: str) -> ApiToken | None:
     """The token with this plaintext, looked up by digest, with its user, advertiser and publisher."""
     if not plaintext or len(plaintext) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user", "advertiser", "user__publisher")
-        .filter(digest=digest_secret(plaintext))
-        .first()
-    )
+    token = token_by_digest(digest_secret(plaintext))
     if token is None or not token.matches(plaintext):
         return None
     return token
@@ -107,10 +104,8 @@ def _day_key(day: date) -> str:
 
 
 def record_token_use(token: ApiToken) -> None:
-    store = counter_store()
-    store.incr(_token_key(token.pk), USAGE_COUNTER_TTL)
-    store.incr(_day_key(timezone.now().date()), USAGE_COUNTER_TTL)
     now = timezone.now()
+    counter_store().incr_many([_token_key(token.pk), _day_key(now.date())], USAGE_COUNTER_TTL)
     stale_before = now - timedelta(seconds=LAST_USED_WRITE_INTERVAL_SECONDS)
     if token.last_used_at is None or token.last_used_at < stale_before:
         # At most one write a minute per token, whatever the request rate.
