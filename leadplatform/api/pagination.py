@@ -37,7 +37,10 @@ class PagePagination(BasePagination):
         self.total = self.count(queryset)
         self.pages = max(1, math.ceil(self.total / self.per_page)) if self.total else 0
         start = (self.page - 1) * self.per_page
-        return list(queryset[start : start + self.per_page])
+        return self.page_rows(queryset, start, start + self.per_page)
+
+    def page_rows(self, queryset, start: int, stop: int) -> list:
+        return list(queryset[start:stop])
 
     def count(self, queryset) -> int:
         return queryset.count()

@@ -242,6 +242,23 @@ def test_list_query_counts_are_constant(owner, django_assert_max_num_queries):
             assert client.get(path, {"per_page": 100}).status_code == 200
 
 
+def test_plain_lead_rows_equal_drfs_own(owner, monkeypatch):
+    """The leads list renders rows without DRF's field machinery; it must say exactly what DRF would."""
+    from rest_framework import serializers
+
+    from leadplatform.api.plain import PlainRepresentation
+    from leads.api.v1.serializers import V1LeadSerializer
+
+    LeadFactory(advertiser=owner.advertiser, job=JobFactory(advertiser=owner.advertiser), followers=None)
+    LeadFactory(advertiser=owner.advertiser, emails="", phones="+4420794600")
+    plain = owner.client().get("/api/v1/leads").json()["data"]
+    monkeypatch.setattr(
+        PlainRepresentation, "to_representation",
+        lambda self, instance: serializers.ModelSerializer.to_representation(self, instance),
+    )
+    assert V1LeadSerializer(Lead.objects.all(), many=True).data == plain
+
+
 # ---------------------------------------------------------------------------------------
 # Content analysis and stats
 # ---------------------------------------------------------------------------------------

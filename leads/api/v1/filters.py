@@ -89,6 +89,9 @@ class RememberingFilterBackend(DjangoFilterBackend):
     """DjangoFilterBackend that leaves the bound filterset on the view (the pagination reads it)."""
 
     def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not filterset_class.base_filters.keys() & request.query_params.keys():
+            return queryset  # nothing to validate or apply: skip building the filter form
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset

@@ -8,7 +8,7 @@ Here `total` is:
 - for any other filter (username, job_id, followers bounds, search): an exact count up to
   `BOUNDED_COUNT` rows, and `BOUNDED_COUNT` beyond that (so `pages` stops there too).
 Rows of a page are found through the id index first (an index-only scan skips the offset),
-then loaded by primary key: two short queries whatever the page number.
+then loaded by primary key, in one statement whatever the page number.
 """
 
 from __future__ import annotations
@@ -25,11 +25,14 @@ BOUNDED_COUNT = 10_000
 class LeadsCountedPagination(LeadsPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self._view = view
-        # The page's ids come from an index-only scan of (advertiser, id), offset included; the
-        # rows are then read by primary key (the scoped, filtered queryset again, on 20 ids).
-        ids = [row["pk"] for row in super().paginate_queryset(queryset.values("pk"), request, view)]
-        rows = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
-        return [rows[pk] for pk in ids if pk in rows]
+        return super().paginate_queryset(queryset, request, view)
+
+    def page_rows(self, queryset, start: int, stop: int) -> list:
+        # One statement: the inner query takes the page's ids from an index-only scan of
+        # (advertiser, id) that skips the offset; the outer one reads only those rows, and
+        # only the columns the list renders.
+        page_ids = queryset.values("pk")[start:stop]
+        return list(queryset.filter(pk__in=page_ids).only(*self._view.list_columns()))
 
     def count(self, queryset) -> int:
         view = self._view

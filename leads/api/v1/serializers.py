@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Advertiser
+from leadplatform.api.plain import PlainRepresentation
 from leads import jobs
 from leads.ingest import render_engagement_rate
 from leads.models import ContentItem, Lead, Platform, ScrapeJob, Target
@@ -218,7 +219,9 @@ class V1TargetSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class V1LeadSerializer(serializers.ModelSerializer):
+class V1LeadSerializer(PlainRepresentation, serializers.ModelSerializer):
+    """A row of the leads list: the hot path of this surface (bench/leads_list.py)."""
+
     class Meta:
         model = Lead
         fields = [

@@ -166,6 +166,9 @@ class LeadViewSet(mixins.ListModelMixin, LeadsViewSet):
     def get_serializer_class(self):
         return s.V1LeadSerializer if self.action == "list" else s.V1LeadDetailSerializer
 
+    def list_columns(self) -> list[str]:
+        return s.V1LeadSerializer.plain_columns()
+
 
 @extend_schema_view(
     list=extend_schema(summary="List content analysis"),

@@ -1,14 +1,13 @@
 """Serializers of the /api/intel/v1 surface and of the snippet's collect payload."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.core.validators import RegexValidator
-from django.db import models
 from rest_framework import serializers
 
 from accounts.models import Advertiser
+from leadplatform.api.plain import PlainRepresentation
 
 from ..filters import clean_saved_filters
 from ..models import (
@@ -23,65 +22,6 @@ from ..models import (
     VisitSession,
     load_actions,
 )
-
-
-def utc_iso(value: datetime | None) -> str | None:
-    """As DRF renders a datetime with TIME_ZONE = UTC: ISO 8601 ending in Z."""
-    if value is None:
-        return None
-    text = value.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-class PlainRepresentation:
-    """Renders `Meta.fields` by plain attribute access: the sessions list is the hot path
-    (bench/intel.py), and DRF's per-field machinery costs more than the query.
-
-    Output equals the ModelSerializer's own for the field types used here (a test compares
-    them): relations as ids unless a nested serializer is declared, datetimes as UTC with Z.
-    """
-
-    #: Nested serializers (also PlainRepresentation) by field name: (class, many, source attribute).
-    plain_nested: dict[str, tuple[type, bool, str]] = {}
-    _plan: list[tuple[str, str, object]] | None = None
-
-    @classmethod
-    def plain_plan(cls) -> list[tuple[str, str, object]]:
-        if cls.__dict__.get("_plan") is None:
-            plan = []
-            for name in cls.Meta.fields:
-                if name in cls.plain_nested:
-                    plan.append((name, "nested", cls.plain_nested[name]))
-                    continue
-                field = cls.Meta.model._meta.get_field(name)
-                if field.is_relation:
-                    plan.append((name, "attr", field.attname))
-                elif isinstance(field, models.DateTimeField):
-                    plan.append((name, "datetime", name))
-                else:
-                    plan.append((name, "attr", name))
-            cls._plan = plan
-        return cls._plan
-
-    def to_representation(self, instance):
-        return plain_representation(type(self), instance)
-
-
-def plain_representation(serializer_class: type, instance) -> dict:
-    data = {}
-    for name, kind, how in serializer_class.plain_plan():
-        if kind == "attr":
-            data[name] = getattr(instance, how)
-        elif kind == "datetime":
-            data[name] = utc_iso(getattr(instance, how))
-        else:
-            nested_class, many, source = how
-            value = getattr(instance, source)
-            if many:
-                data[name] = [plain_representation(nested_class, item) for item in value]
-            else:
-                data[name] = None if value is None else plain_representation(nested_class, value)
-    return data
 
 
 # ------------------------------------------------------------------------------
