@@ -20,11 +20,15 @@ class RedisCounterStore:
         self.client = redis.Redis.from_url(url)
 
     def incr(self, key: str, ttl: int, amount: int = 1) -> int:
+        return self.incr_many([key], ttl, amount)[0]
+
+    def incr_many(self, keys: list[str], ttl: int, amount: int = 1) -> list[int]:
+        """`incr` on each key, in one round trip."""
         pipe = self.client.pipeline(transaction=True)
-        pipe.incrby(key, amount)
-        pipe.expire(key, ttl, nx=True)
-        value, _ = pipe.execute()
-        return int(value)
+        for key in keys:
+            pipe.incrby(key, amount)
+            pipe.expire(key, ttl, nx=True)
+        return [int(value) for value in pipe.execute()[::2]]
 
     def get(self, key: str) -> int:
         value = self.client.get(key)
@@ -62,6 +66,9 @@ class DatabaseCounterStore:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [key, amount, expires_at, now, now])
             return int(cursor.fetchone()[0])
+
+    def incr_many(self, keys: list[str], ttl: int, amount: int = 1) -> list[int]:
+        return [self.incr(key, ttl, amount) for key in keys]
 
     def get(self, key: str) -> int:
         with connection.cursor() as cursor:

@@ -79,6 +79,14 @@ def test_redis_counter_is_exact_under_concurrency(settings):
     assert _hammer(store, "test:concurrent", 200) == 200
 
 
+@pytest.mark.parametrize("kind", ["redis", "database"])
+@pytest.mark.django_db
+def test_incr_many_counts_each_key(settings, kind):
+    store = RedisCounterStore(settings.REDIS_URL) if kind == "redis" else DatabaseCounterStore()
+    store.incr("test:many:a", ttl=60, amount=2)
+    assert store.incr_many(["test:many:a", "test:many:b"], ttl=60) == [3, 1]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_database_counter_is_exact_under_concurrency():
     from django.db import connections
