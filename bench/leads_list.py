@@ -50,6 +50,9 @@ SERVER_ENV = {
     "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
     "DEBUG": "false",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # As deployed (README, "Scaling out"): rate-limit and usage counters in Redis, persistent
+    # database connections (production's default). A separate Redis database for the bench.
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
     # The bench measures the list, not the per-principal rate limit.
     "RATE_LEADS": "100000000/minute",
     "LOG_LEVEL": "WARNING",

@@ -33,3 +33,11 @@ def test_production_starts_with_a_real_key(debug):
     if debug:
         env["DEBUG"] = debug
     assert load_production(**env).returncode == 0
+
+
+def test_production_keeps_database_connections_between_requests():
+    script = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    environment = {**os.environ, "SECRET_KEY": GOOD_KEY, "DJANGO_SETTINGS_MODULE": "leadplatform.settings.production"}
+    environment.pop("DB_CONN_MAX_AGE", None)
+    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+    assert result.stdout.strip() == "60"
