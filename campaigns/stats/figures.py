@@ -2,9 +2,9 @@
 
 Task, payment and publisher-activity figures read the daily rollups up to their watermark
 and the raw rows after it (always including today); `use_rollups=False` reads everything
-from the raw rows (the benchmark and the tests compare the two). Counts of campaigns and
-publishers by their current state read those (small) tables directly: a state is not a
-daily flow.
+from the raw rows (the benchmark and the tests compare the two). Counts of tasks and
+publishers by status are kept by triggers (`counts`); other counts by current state read
+the (small) campaign and publisher tables directly: a state is not a daily flow.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from campaigns.money import ZERO, quantize_money
 from campaigns.services import convert_amount
 from tasks.models import Payment, Task
 
+from .counts import state_counts
 from .models import CampaignNetworkTotal, CampaignSpendTotal, PublisherActivity, SpendDay, TaskDay
 from .rollups import POSTED, day_start, today, watermark
 
@@ -248,7 +249,7 @@ def campaign_network_counts(campaigns) -> dict[str, int]:
 # Publishers
 # ------------------------------------------------------------------------------
 def publisher_status_counts() -> dict[str, int]:
-    counts = dict(Publisher.objects.order_by().values_list("status").annotate(n=Count("id")))
+    counts = state_counts("publisher_status")
     return {status: counts.get(status, 0) for status in Publisher.Status.values}
 
 
@@ -304,7 +305,7 @@ def estimated_publishers(*, use_rollups=True) -> dict:
 
 def potential_publishers(*, use_rollups=True) -> dict:
     """potential: registered but never joined; conversion rate: joined / registered."""
-    registered = Publisher.objects.count()
+    registered = sum(state_counts("publisher_status").values())
     joined = joined_publisher_count(use_rollups=use_rollups)
     rate = round(joined / registered, 4) if registered else 0.0
     return {"potential_publishers": registered - joined, "conversion_rate": rate}
@@ -352,8 +353,7 @@ def preference_shares() -> dict[str, float]:
 
 def pending_counts() -> dict[str, int]:
     """Campaigns awaiting activation, tasks joined but not submitted, submissions awaiting review."""
-    tasks = dict(Task.objects.filter(status__in=[Task.Status.PENDING, Task.Status.UNDER_REVIEW]).order_by()
-                 .values_list("status").annotate(n=Count("id")))
+    tasks = state_counts("task_status")
     return {
         "pending_campaigns": Campaign.objects.filter(status=Campaign.Status.PENDING).count(),
         "pending_tasks": tasks.get(Task.Status.PENDING, 0),

@@ -91,3 +91,19 @@ class PublisherActivity(models.Model):
     publisher_id = models.BigIntegerField(unique=True)
     first_joined_on = models.DateField()
     last_joined_on = models.DateField(db_index=True)
+
+
+class StateCount(models.Model):
+    """A count by current state (`name`: what is counted, `key`: the state) kept as delta rows.
+
+    On PostgreSQL, statement triggers on the counted table append one row per changed key; the count of a key
+    is the sum of its rows. Appending, never updating a shared row, means concurrent writers neither wait on
+    each other nor deadlock; beat folds each key's rows into one (`counts.fold_state_counts`).
+    """
+
+    name = models.CharField(max_length=40)
+    key = models.CharField(max_length=40)
+    n = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["name"], name="state_count_name")]
