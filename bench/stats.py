@@ -54,7 +54,7 @@ BUILD = [
     "TRUNCATE tasks_payment, tasks_taskaction, tasks_screenshot, tasks_submission, tasks_task, campaigns_campaign, "
     "accounts_publisher, accounts_apitoken, accounts_membership, accounts_advertiser, campaign_stats_rolluprun, "
     "campaign_stats_taskday, campaign_stats_campaignnetworktotal, campaign_stats_spendday, "
-    "campaign_stats_campaignspendtotal, campaign_stats_publisheractivity, "
+    "campaign_stats_campaignspendtotal, campaign_stats_publisheractivity, campaign_stats_publisherlastjoinday, "
     "campaign_stats_statecount CASCADE",  # TRUNCATE fires no trigger: the state counts go with their tables
     "DELETE FROM accounts_user",
     """INSERT INTO accounts_advertiser (id, name, contact_email, currency, maximum_limit, status, created_at)

@@ -93,6 +93,15 @@ class PublisherActivity(models.Model):
     last_joined_on = models.DateField(db_index=True)
 
 
+class PublisherLastJoinDay(models.Model):
+    """Rolled publishers counted by the last day they joined (`PublisherActivity.last_joined_on`), kept by the
+    publisher_activity rollup in the same transaction: "joined ever" and "joined since" read these few rows
+    instead of counting every publisher's activity row."""
+
+    day = models.DateField(unique=True)
+    publishers = models.BigIntegerField(default=0)
+
+
 class StateCount(models.Model):
     """A count by current state (`name`: what is counted, `key`: the state) kept as delta rows.
 

@@ -18,7 +18,15 @@ from django.utils import timezone
 
 from tasks.models import Payment, Task
 
-from .models import CampaignNetworkTotal, CampaignSpendTotal, PublisherActivity, RollupRun, SpendDay, TaskDay
+from .models import (
+    CampaignNetworkTotal,
+    CampaignSpendTotal,
+    PublisherActivity,
+    PublisherLastJoinDay,
+    RollupRun,
+    SpendDay,
+    TaskDay,
+)
 
 POSTED = ("accepted", "paid")  # Task statuses that count as an approved post.
 
@@ -115,6 +123,30 @@ def _roll_campaign_spend_totals(day: date, start: datetime, end: datetime) -> No
 
 def _roll_publisher_activity(day: date, start: datetime, end: datetime) -> None:
     with connection.cursor() as cursor:
+        # First the count per last join day, against the activity as it was before this day: a publisher
+        # whose last rolled join is an earlier day moves from that day's count to this one's; a new one
+        # is added to this one's.
+        cursor.execute(
+            """
+            WITH joined AS (
+                SELECT DISTINCT publisher_id FROM tasks_task
+                WHERE publisher_id IS NOT NULL AND joined_at >= %(start)s AND joined_at < %(end)s
+            ), previous AS (
+                SELECT a.last_joined_on AS day FROM joined j
+                LEFT JOIN campaign_stats_publisheractivity a ON a.publisher_id = j.publisher_id
+            )
+            INSERT INTO campaign_stats_publisherlastjoinday AS d (day, publishers)
+            SELECT day, sum(n) FROM (
+                SELECT day, -1 AS n FROM previous WHERE day < %(day)s
+                UNION ALL
+                SELECT %(day)s::date, 1 FROM previous WHERE day IS NULL OR day < %(day)s
+            ) moves
+            GROUP BY day
+            ON CONFLICT (day) DO UPDATE SET publishers = d.publishers + EXCLUDED.publishers
+            """,
+            {"day": day, "start": start, "end": end},
+        )
+        cursor.execute("DELETE FROM campaign_stats_publisherlastjoinday WHERE publishers = 0")
         cursor.execute(
             """
             INSERT INTO campaign_stats_publisheractivity (publisher_id, first_joined_on, last_joined_on)
@@ -198,14 +230,23 @@ def _orm_campaign_spend_totals(day: date, start: datetime, end: datetime) -> Non
 def _orm_publisher_activity(day: date, start: datetime, end: datetime) -> None:
     publisher_ids = (Task.objects.filter(publisher__isnull=False, joined_at__gte=start, joined_at__lt=end)
                      .values_list("publisher_id", flat=True).distinct())
+    moves: dict[date, int] = defaultdict(int)  # change of the count per last join day
     for publisher_id in publisher_ids:
-        _, created = PublisherActivity.objects.get_or_create(
+        activity, created = PublisherActivity.objects.get_or_create(
             publisher_id=publisher_id, defaults={"first_joined_on": day, "last_joined_on": day})
-        if not created:
-            PublisherActivity.objects.filter(publisher_id=publisher_id, last_joined_on__lt=day).update(
-                last_joined_on=day)
-            PublisherActivity.objects.filter(publisher_id=publisher_id, first_joined_on__gt=day).update(
-                first_joined_on=day)
+        if created:
+            moves[day] += 1
+            continue
+        if activity.last_joined_on < day:
+            moves[activity.last_joined_on] -= 1
+            moves[day] += 1
+            PublisherActivity.objects.filter(pk=activity.pk).update(last_joined_on=day)
+        if activity.first_joined_on > day:
+            PublisherActivity.objects.filter(pk=activity.pk).update(first_joined_on=day)
+    for moved_day, publishers in moves.items():
+        if publishers:
+            _merge(PublisherLastJoinDay, {"day": moved_day}, {"publishers": publishers})
+    PublisherLastJoinDay.objects.filter(publishers=0).delete()
 
 
 # name: (roll one day in SQL on PostgreSQL, the same through the ORM elsewhere, first day with data)

@@ -1,0 +1,59 @@
+"""Joined and active influencers: the rolled ones counted per last join day (kept by the publisher_activity
+rollup, in SQL and through the ORM) plus the live ones, equal to the raw rows however often they rejoin."""
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from campaigns.stats import figures
+from campaigns.stats.models import PublisherActivity, PublisherLastJoinDay
+from campaigns.stats.rollups import roll_up
+from tasks.models import Task
+
+from ..campaigns.factories import CampaignFactory, TaskFactory
+from ..factories import PublisherFactory
+
+
+def _days_ago(days: int):
+    return timezone.now() - timedelta(days=days)
+
+
+@pytest.fixture
+def rejoining(world):
+    """Influencers who join on several days (different campaigns, 40 to 3 days ago), so rolling a day moves
+    them between last join days. The first joined once, 40 days ago."""
+    campaigns = [world.campaign, world.foreign_campaign, CampaignFactory(), CampaignFactory()]
+    publishers = PublisherFactory.create_batch(6)
+    for i, publisher in enumerate(publishers):
+        for j, campaign in enumerate(campaigns[: 1 + i % 4]):
+            TaskFactory(campaign=campaign, publisher=publisher, status="left", joined_at=_days_ago(40 - i * 5 - j * 4))
+    return campaigns, publishers
+
+
+def raw_last_join_days() -> dict:
+    return dict(PublisherActivity.objects.order_by().values_list("last_joined_on").annotate(n=Count("id")))
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"], ids=["sql", "orm"])
+def test_last_join_days_count_the_rolled_activity(rejoining, vendor):
+    with mock.patch.object(connection, "vendor", vendor):
+        for days_ago in (30, 20, 10, 1):  # several runs: later runs move publishers rolled by earlier ones
+            roll_up("publisher_activity", until=timezone.localdate() - timedelta(days=days_ago))
+    assert dict(PublisherLastJoinDay.objects.values_list("day", "publishers")) == raw_last_join_days()
+
+
+def test_joined_and_active_publishers_equal_the_raw_rows_after_rolling(rejoining):
+    campaigns, publishers = rejoining
+    roll_up("publisher_activity", until=timezone.localdate() - timedelta(days=12))
+    TaskFactory(campaign=campaigns[2], publisher=PublisherFactory())  # new today
+    TaskFactory(campaign=campaigns[3], publisher=publishers[0])  # rolled, inactive for 40 days, back today
+    since = timezone.localdate() - timedelta(days=figures.ACTIVE_DAYS - 1)
+    joined = Task.objects.filter(publisher__isnull=False)
+    expected = (joined.values("publisher").distinct().count(),
+                joined.filter(joined_at__date__gte=since).values("publisher").distinct().count())
+    assert (figures.joined_publisher_count(), figures.joined_publisher_count(since=since)) == expected
