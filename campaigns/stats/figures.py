@@ -293,11 +293,15 @@ def estimated_publishers(*, use_rollups=True) -> dict:
     for campaign_id, city_id in Campaign.target_cities.through.objects.filter(
             campaign__in=active).values_list("campaign_id", "city_id"):
         cities[campaign_id].add(city_id)
-    # Campaigns with the same targeting share one condition: the union of their networks.
+    # Campaigns with the same targeting share one condition: the union of their networks. The untargeted
+    # ones (usually most) are read as their distinct network lists, not campaign by campaign.
+    targeted = countries.keys() | cities.keys()
     networks_by_targeting: dict[tuple[frozenset, frozenset], set[str]] = defaultdict(set)
-    for campaign_id, networks in active.values_list("pk", "networks").iterator():
+    for campaign_id, networks in active.filter(pk__in=targeted).values_list("pk", "networks"):
         targeting = (frozenset(countries[campaign_id]), frozenset(cities[campaign_id]))
         networks_by_targeting[targeting].update(networks if isinstance(networks, list) else [])
+    for networks in active.exclude(pk__in=targeted).order_by().values_list("networks", flat=True).distinct():
+        networks_by_targeting[(frozenset(), frozenset())].update(networks if isinstance(networks, list) else [])
     matching = Q(pk__in=[])
     for (country_ids, city_ids), networks in networks_by_targeting.items():
         accounts = SocialAccount.objects.filter(approval=SocialAccount.Approval.APPROVED, network__in=networks)

@@ -280,6 +280,16 @@ def test_estimated_publishers_respect_country_targeting(staff, world):
     assert staff.client().post("/api/general/stats/estimated-publishers/").json()["estimated_publishers"] == 1
 
 
+def test_estimated_publishers_union_the_networks_of_untargeted_campaigns(staff, world):
+    from ..factories import SocialAccountFactory
+
+    SocialAccountFactory(publisher=PublisherFactory(), network="tiktok")
+    before = staff.client().post("/api/general/stats/estimated-publishers/").json()["estimated_publishers"]
+    CampaignFactory(advertiser=world.campaign.advertiser, networks=["tiktok"])
+    after = staff.client().post("/api/general/stats/estimated-publishers/").json()["estimated_publishers"]
+    assert after == before + 1
+
+
 def test_the_orm_rollups_of_the_embedded_mode_give_the_same_figures(world, history):
     """SQLite (embedded mode) rolls up through the ORM; on PostgreSQL both ways must agree."""
     from unittest import mock
