@@ -41,18 +41,3 @@ def test_production_keeps_database_connections_between_requests():
     environment.pop("DB_CONN_MAX_AGE", None)
     result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
     assert result.stdout.strip() == "60"
-
-
-@pytest.mark.django_db
-def test_postgresql_prepares_a_statement_run_repeatedly():
-    from django.db import connection
-
-    from accounts.models import Advertiser
-
-    for _ in range(6):
-        list(Advertiser.objects.filter(name="probe"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ['%"accounts_advertiser"."name" = $1%']
-        )
-        assert cursor.fetchone()[0] == 1
