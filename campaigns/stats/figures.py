@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
@@ -29,10 +30,11 @@ from .models import (
     CampaignSpendTotal,
     PublisherActivity,
     PublisherLastJoinDay,
+    RollupMark,
     SpendDay,
     TaskDay,
 )
-from .rollups import POSTED, day_start, today, watermark
+from .rollups import LIVE_OVERLAP, POSTED, day_start, today, watermark
 
 ACTIVE_DAYS = 30
 AGE_BUCKETS = (("18-24", 18, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45+", 45, 200))
@@ -268,19 +270,39 @@ def publisher_activity(date_from=None, date_to=None, *, use_rollups=True) -> dic
 def joined_publisher_count(*, since: date | None = None, use_rollups=True) -> int:
     """Publishers who joined a campaign (on or after `since`): rolled ones plus those only in the live rows.
 
-    The rolled ones are summed from their count per last join day (a few hundred rows at most); each
-    publisher of the live rows is probed in the activity's unique publisher index, never the whole table.
+    The rolled ones are summed from their count per last join day (a few dozen rows). Recent joins are
+    rolled every minute, so the live rows are minutes of joins, each probed in the activity's unique
+    publisher index: the probes, not the rows rolled, are what a request pays for.
     """
-    days = split("publisher_activity", since, None, use_rollups)
-    live = days.live(Task.objects.filter(publisher__isnull=False), "joined_at")
-    if days.rolled_to is None:
-        return live.values("publisher_id").distinct().count()
-    rolled_days, rolled = PublisherLastJoinDay.objects.all(), PublisherActivity.objects.filter(
-        publisher_id=OuterRef("publisher_id"))
+    joins = Task.objects.filter(publisher__isnull=False)
+    if since is not None:
+        joins = joins.filter(joined_at__gte=day_start(since))
+    rolled_before = _joins_rolled_before() if use_rollups else None
+    if rolled_before is None:
+        return joins.values("publisher_id").distinct().count()
+    rolled_days = PublisherLastJoinDay.objects.all()
+    rolled = PublisherActivity.objects.filter(publisher_id=OuterRef("publisher_id"))
     if since is not None:
         rolled_days, rolled = rolled_days.filter(day__gte=since), rolled.filter(last_joined_on__gte=since)
-    new = live.filter(~Exists(rolled)).values("publisher_id").distinct().count()
-    return rolled_days.aggregate(n=Coalesce(Sum("publishers"), 0))["n"] + new
+    new = joins.filter(joined_at__gte=rolled_before).filter(~Exists(rolled)).values("publisher_id").distinct()
+    # Both parts in one statement, so one snapshot: read apart, a roll committing in between would move an
+    # influencer from the live part into the rolled one, counted twice or not at all.
+    rolled_sql, rolled_params = rolled_days.order_by().values("publishers").query.sql_with_params()
+    new_sql, new_params = new.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT coalesce(sum(publishers), 0) FROM ({rolled_sql}) rolled) "
+                       f"+ (SELECT count(*) FROM ({new_sql}) new)", [*rolled_params, *new_params])
+        return int(cursor.fetchone()[0])
+
+
+def _joins_rolled_before() -> datetime | None:
+    """The moment before which every join is in the publisher activity; None while nothing is rolled."""
+    mark = watermark("publisher_activity")
+    if mark is None:
+        return None
+    moment = day_start(mark + timedelta(days=1))
+    recent = RollupMark.objects.filter(name="publisher_activity").values_list("until", flat=True).first()
+    return max(moment, recent - LIVE_OVERLAP) if recent is not None else moment
 
 
 def estimated_publishers(*, use_rollups=True) -> dict:

@@ -25,6 +25,17 @@ class RollupRun(models.Model):
         return f"{self.name} {self.day}"
 
 
+class RollupMark(models.Model):
+    """How far a rollup that also rolls the current day has got: every fact before `until` is in it
+    (`rollups.roll_up_recent_joins`)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} until {self.until}"
+
+
 class TaskDay(models.Model):
     """Approved posts of an advertiser's campaigns on a day: tasks accepted or paid, by the day they were reviewed."""
 

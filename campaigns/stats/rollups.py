@@ -4,6 +4,9 @@ A day is rolled inside one transaction that first claims its `RollupRun` key, so
 overlapping runs (or a repeated one) roll it exactly once. Facts only ever land on the
 current day (tasks are reviewed, publishers join and payments are made "now"), so a closed
 day never changes after it is rolled.
+
+Publisher activity is also rolled before its day closes: merging joins is idempotent, so beat
+rolls the recent joins every minute (`roll_up_recent_joins`) and the closed day rolls them again.
 """
 from __future__ import annotations
 
@@ -23,12 +26,18 @@ from .models import (
     CampaignSpendTotal,
     PublisherActivity,
     PublisherLastJoinDay,
+    RollupMark,
     RollupRun,
     SpendDay,
     TaskDay,
 )
 
 POSTED = ("accepted", "paid")  # Task statuses that count as an approved post.
+# Recent joins are rolled every minute; the joined-influencer figures read the joins of the last LIVE_OVERLAP
+# before the latest such roll again as live rows, so a join committed up to this long after its `joined_at`
+# is counted at once (the overlap is deduplicated against the activity).
+LIVE_OVERLAP = timedelta(minutes=5)
+PUBLISHER_ACTIVITY_LOCK = 0x6373616374  # pg_advisory_xact_lock key ("csact")
 
 
 def day_start(day: date) -> datetime:
@@ -44,7 +53,7 @@ def watermark(name: str) -> date | None:
     return RollupRun.objects.filter(name=name).aggregate(day=Max("day"))["day"]
 
 
-def _first_day(moment: datetime | None) -> date | None:
+def _utc_day(moment: datetime | None) -> date | None:
     return moment.astimezone(dt_timezone.utc).date() if moment else None
 
 
@@ -121,56 +130,81 @@ def _roll_campaign_spend_totals(day: date, start: datetime, end: datetime) -> No
         )
 
 
-def _roll_publisher_activity(day: date, start: datetime, end: datetime) -> None:
+# Joins of [start, end) per influencer: their first and last join day (UTC).
+_JOINS = """
+    SELECT publisher_id, (min(joined_at) AT TIME ZONE 'UTC')::date AS first_day,
+           (max(joined_at) AT TIME ZONE 'UTC')::date AS last_day
+    FROM tasks_task WHERE publisher_id IS NOT NULL AND joined_at >= %(start)s AND joined_at < %(end)s
+    GROUP BY publisher_id
+"""
+
+
+def _lock_publisher_activity() -> None:
+    """The count per last join day is computed against the activity as it is: one roll at a time (closed day
+    or recent joins). SQLite runs one writing transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISHER_ACTIVITY_LOCK])
+
+
+def _roll_publisher_joins(start: datetime, end: datetime) -> int:
+    """Merge the joins of [start, end) into the activity; returns the influencers whose activity changed.
+
+    Idempotent: rolling joins again changes nothing, so windows may overlap and a closed day may be rolled
+    after its joins were rolled as recent ones."""
+    _lock_publisher_activity()
+    window = {"start": start, "end": end}
     with connection.cursor() as cursor:
-        # First the count per last join day, against the activity as it was before this day: a publisher
-        # whose last rolled join is an earlier day moves from that day's count to this one's; a new one
-        # is added to this one's.
+        # First the count per last join day, against the activity as it is: an influencer whose last join
+        # moves later leaves the count of their previous last day for the new one; a new one is added.
         cursor.execute(
-            """
-            WITH joined AS (
-                SELECT DISTINCT publisher_id FROM tasks_task
-                WHERE publisher_id IS NOT NULL AND joined_at >= %(start)s AND joined_at < %(end)s
-            ), previous AS (
-                SELECT a.last_joined_on AS day FROM joined j
+            f"""
+            WITH joined AS ({_JOINS}), moved AS (
+                SELECT a.last_joined_on AS previous, j.last_day FROM joined j
                 LEFT JOIN campaign_stats_publisheractivity a ON a.publisher_id = j.publisher_id
+                WHERE a.last_joined_on IS NULL OR a.last_joined_on < j.last_day
             )
             INSERT INTO campaign_stats_publisherlastjoinday AS d (day, publishers)
             SELECT day, sum(n) FROM (
-                SELECT day, -1 AS n FROM previous WHERE day < %(day)s
+                SELECT previous AS day, -1 AS n FROM moved WHERE previous IS NOT NULL
                 UNION ALL
-                SELECT %(day)s::date, 1 FROM previous WHERE day IS NULL OR day < %(day)s
+                SELECT last_day, 1 FROM moved
             ) moves
             GROUP BY day
             ON CONFLICT (day) DO UPDATE SET publishers = d.publishers + EXCLUDED.publishers
             """,
-            {"day": day, "start": start, "end": end},
+            window,
         )
         cursor.execute("DELETE FROM campaign_stats_publisherlastjoinday WHERE publishers = 0")
+        # Only rows that change are written: rolling recent joins every minute rewrites nothing twice.
         cursor.execute(
-            """
-            INSERT INTO campaign_stats_publisheractivity (publisher_id, first_joined_on, last_joined_on)
-            SELECT DISTINCT t.publisher_id, %s::date, %s::date
-            FROM tasks_task t
-            WHERE t.publisher_id IS NOT NULL AND t.joined_at >= %s AND t.joined_at < %s
+            f"""
+            INSERT INTO campaign_stats_publisheractivity AS a (publisher_id, first_joined_on, last_joined_on)
+            SELECT publisher_id, first_day, last_day FROM ({_JOINS}) joined
             ON CONFLICT (publisher_id) DO UPDATE SET
-                first_joined_on = LEAST(campaign_stats_publisheractivity.first_joined_on, EXCLUDED.first_joined_on),
-                last_joined_on = GREATEST(campaign_stats_publisheractivity.last_joined_on, EXCLUDED.last_joined_on)
+                first_joined_on = LEAST(a.first_joined_on, EXCLUDED.first_joined_on),
+                last_joined_on = GREATEST(a.last_joined_on, EXCLUDED.last_joined_on)
+            WHERE a.first_joined_on > EXCLUDED.first_joined_on OR a.last_joined_on < EXCLUDED.last_joined_on
             """,
-            [day, day, start, end],
+            window,
         )
+        return cursor.rowcount
+
+
+def _roll_publisher_activity(day: date, start: datetime, end: datetime) -> None:
+    _roll_publisher_joins(start, end)
 
 
 def _first_task_review() -> date | None:
-    return _first_day(Task.objects.filter(status__in=POSTED).aggregate(at=Min("reviewed_at"))["at"])
+    return _utc_day(Task.objects.filter(status__in=POSTED).aggregate(at=Min("reviewed_at"))["at"])
 
 
 def _first_payment() -> date | None:
-    return _first_day(Payment.objects.aggregate(at=Min("created_at"))["at"])
+    return _utc_day(Payment.objects.aggregate(at=Min("created_at"))["at"])
 
 
 def _first_join() -> date | None:
-    return _first_day(Task.objects.filter(publisher__isnull=False).aggregate(at=Min("joined_at"))["at"])
+    return _utc_day(Task.objects.filter(publisher__isnull=False).aggregate(at=Min("joined_at"))["at"])
 
 
 # ------------------------------------------------------------------------------
@@ -227,26 +261,37 @@ def _orm_campaign_spend_totals(day: date, start: datetime, end: datetime) -> Non
                {"payments": row["payments"], "total": row["total"], "reach": row["reach"]})
 
 
-def _orm_publisher_activity(day: date, start: datetime, end: datetime) -> None:
-    publisher_ids = (Task.objects.filter(publisher__isnull=False, joined_at__gte=start, joined_at__lt=end)
-                     .values_list("publisher_id", flat=True).distinct())
+def _orm_publisher_joins(start: datetime, end: datetime) -> int:
+    _lock_publisher_activity()
+    joins = (Task.objects.filter(publisher__isnull=False, joined_at__gte=start, joined_at__lt=end)
+             .values("publisher_id").order_by().annotate(first=Min("joined_at"), last=Max("joined_at")))
     moves: dict[date, int] = defaultdict(int)  # change of the count per last join day
-    for publisher_id in publisher_ids:
+    changed = 0
+    for row in joins:
+        first_day, last_day = _utc_day(row["first"]), _utc_day(row["last"])
         activity, created = PublisherActivity.objects.get_or_create(
-            publisher_id=publisher_id, defaults={"first_joined_on": day, "last_joined_on": day})
+            publisher_id=row["publisher_id"], defaults={"first_joined_on": first_day, "last_joined_on": last_day})
+        updates = {}
         if created:
-            moves[day] += 1
-            continue
-        if activity.last_joined_on < day:
+            moves[last_day] += 1
+        elif activity.last_joined_on < last_day:
             moves[activity.last_joined_on] -= 1
-            moves[day] += 1
-            PublisherActivity.objects.filter(pk=activity.pk).update(last_joined_on=day)
-        if activity.first_joined_on > day:
-            PublisherActivity.objects.filter(pk=activity.pk).update(first_joined_on=day)
+            moves[last_day] += 1
+            updates["last_joined_on"] = last_day
+        if not created and activity.first_joined_on > first_day:
+            updates["first_joined_on"] = first_day
+        if updates:
+            PublisherActivity.objects.filter(pk=activity.pk).update(**updates)
+        changed += bool(created or updates)
     for moved_day, publishers in moves.items():
         if publishers:
             _merge(PublisherLastJoinDay, {"day": moved_day}, {"publishers": publishers})
     PublisherLastJoinDay.objects.filter(publishers=0).delete()
+    return changed
+
+
+def _orm_publisher_activity(day: date, start: datetime, end: datetime) -> None:
+    _orm_publisher_joins(start, end)
 
 
 # name: (roll one day in SQL on PostgreSQL, the same through the ORM elsewhere, first day with data)
@@ -280,3 +325,28 @@ def roll_up(name: str, until: date | None = None) -> int:
 
 def roll_up_everything(until: date | None = None) -> dict[str, int]:
     return {name: roll_up(name, until) for name in ROLLUPS}
+
+
+def roll_up_recent_joins(now: datetime | None = None) -> int:
+    """Roll the joins since the previous run (from LIVE_OVERLAP before it) into the publisher activity, so
+    the live part of the joined-influencer figures is minutes of joins, not a day's.
+
+    Runs after the closed-day rollup has started (its watermark); returns the influencers whose activity
+    changed. A join committed more than LIVE_OVERLAP after its `joined_at` is missed here and rolled with
+    its closed day.
+    """
+    mark = watermark("publisher_activity")
+    if mark is None:
+        return 0
+    until = now or timezone.now()
+    with transaction.atomic():
+        _lock_publisher_activity()
+        start = day_start(mark + timedelta(days=1))
+        previous = RollupMark.objects.filter(name="publisher_activity").values_list("until", flat=True).first()
+        if previous is not None:
+            start = max(start, previous - LIVE_OVERLAP)
+        roll = _roll_publisher_joins if connection.vendor == "postgresql" else _orm_publisher_joins
+        changed = roll(start, until)
+        RollupMark.objects.update_or_create(name="publisher_activity", defaults={"until": until})
+    return changed
+

@@ -384,9 +384,13 @@ PERIODIC_TASKS.update(
     }
 )
 # Trigger-kept counts of tasks and publishers by status append delta rows; folding them every minute
-# keeps each count's read to a few rows.
+# keeps each count's read to a few rows. Recent joins are rolled every minute too, so the joined and
+# active influencer figures read minutes of live joins, not a day's.
 PERIODIC_TASKS.update(
-    {"fold state counts": {"task": "campaigns.fold_state_counts", "every_seconds": 60, "expires": 50}}
+    {
+        "fold state counts": {"task": "campaigns.fold_state_counts", "every_seconds": 60, "expires": 50},
+        "roll up recent joins": {"task": "campaigns.roll_up_recent_joins", "every_seconds": 60, "expires": 50},
+    }
 )
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {

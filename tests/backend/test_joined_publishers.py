@@ -1,5 +1,6 @@
 """Joined and active influencers: the rolled ones counted per last join day (kept by the publisher_activity
-rollup, in SQL and through the ORM) plus the live ones, equal to the raw rows however often they rejoin."""
+rollup and the roll of recent joins, in SQL and through the ORM) plus the live ones, equal to the raw rows
+however often they rejoin and whichever roll saw their joins first."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from campaigns.stats import figures
 from campaigns.stats.models import PublisherActivity, PublisherLastJoinDay
-from campaigns.stats.rollups import roll_up
+from campaigns.stats.rollups import LIVE_OVERLAP, roll_up, roll_up_recent_joins
 from tasks.models import Task
 
 from ..campaigns.factories import CampaignFactory, TaskFactory
@@ -39,6 +40,18 @@ def raw_last_join_days() -> dict:
     return dict(PublisherActivity.objects.order_by().values_list("last_joined_on").annotate(n=Count("id")))
 
 
+def raw_joined_and_active() -> tuple[int, int]:
+    since = timezone.localdate() - timedelta(days=figures.ACTIVE_DAYS - 1)
+    joined = Task.objects.filter(publisher__isnull=False)
+    return (joined.values("publisher").distinct().count(),
+            joined.filter(joined_at__date__gte=since).values("publisher").distinct().count())
+
+
+def joined_and_active() -> tuple[int, int]:
+    since = timezone.localdate() - timedelta(days=figures.ACTIVE_DAYS - 1)
+    return figures.joined_publisher_count(), figures.joined_publisher_count(since=since)
+
+
 @pytest.mark.parametrize("vendor", ["postgresql", "sqlite"], ids=["sql", "orm"])
 def test_last_join_days_count_the_rolled_activity(rejoining, vendor):
     with mock.patch.object(connection, "vendor", vendor):
@@ -52,8 +65,37 @@ def test_joined_and_active_publishers_equal_the_raw_rows_after_rolling(rejoining
     roll_up("publisher_activity", until=timezone.localdate() - timedelta(days=12))
     TaskFactory(campaign=campaigns[2], publisher=PublisherFactory())  # new today
     TaskFactory(campaign=campaigns[3], publisher=publishers[0])  # rolled, inactive for 40 days, back today
-    since = timezone.localdate() - timedelta(days=figures.ACTIVE_DAYS - 1)
-    joined = Task.objects.filter(publisher__isnull=False)
-    expected = (joined.values("publisher").distinct().count(),
-                joined.filter(joined_at__date__gte=since).values("publisher").distinct().count())
-    assert (figures.joined_publisher_count(), figures.joined_publisher_count(since=since)) == expected
+    assert joined_and_active() == raw_joined_and_active()
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"], ids=["sql", "orm"])
+def test_recent_joins_rolled_before_their_day_closes_are_counted_once(rejoining, vendor):
+    """Days rolled first as recent joins (several overlapping runs), then again when they close."""
+    with mock.patch.object(connection, "vendor", vendor):
+        roll_up("publisher_activity", until=timezone.localdate() - timedelta(days=25))
+        for days_ago in (20, 20, 9, 4):
+            roll_up_recent_joins(now=_days_ago(days_ago))
+        roll_up("publisher_activity")
+    assert dict(PublisherLastJoinDay.objects.values_list("day", "publishers")) == raw_last_join_days()
+
+
+def test_joined_and_active_publishers_equal_the_raw_rows_with_recent_joins_rolled(rejoining):
+    campaigns, publishers = rejoining
+    roll_up("publisher_activity")
+    TaskFactory(campaign=campaigns[2], publisher=PublisherFactory(), joined_at=_days_ago(0) - timedelta(hours=1))
+    roll_up_recent_joins()
+    TaskFactory(campaign=campaigns[3], publisher=publishers[0])  # rolled, inactive for 40 days, back now
+    # Committed after the roll, joined before it: still live, through the overlap.
+    TaskFactory(campaign=campaigns[3], publisher=PublisherFactory(), joined_at=timezone.now() - LIVE_OVERLAP / 2)
+    assert joined_and_active() == raw_joined_and_active()
+
+
+def test_rolling_the_same_recent_joins_again_writes_nothing(rejoining):
+    roll_up("publisher_activity")
+    TaskFactory(campaign=rejoining[0][2], publisher=PublisherFactory())
+    first, again = roll_up_recent_joins(), roll_up_recent_joins()
+    assert first > 0 and again == 0
+
+
+def test_recent_joins_wait_for_the_closed_day_rollup(rejoining):
+    assert roll_up_recent_joins() == 0 and not PublisherActivity.objects.exists()

@@ -209,7 +209,7 @@ def test_a_repeated_beat_run_is_a_no_op(world, history):
     assert roll_up("spend_day") == 0
 
 
-def test_one_periodic_task_per_rollup_and_the_state_count_fold_registered_for_beat(db, settings):
+def test_every_periodic_task_of_the_statistics_registered_for_beat(db, settings):
     from django_celery_beat.models import PeriodicTask
 
     from campaigns import tasks as rollup_tasks
@@ -218,7 +218,7 @@ def test_one_periodic_task_per_rollup_and_the_state_count_fold_registered_for_be
     register_periodic_tasks()
     names = {f"campaigns.roll_up_{n}" for n in ("task_days", "campaign_network_totals", "spend_days",
                                                  "campaign_spend_totals", "publisher_activity")}
-    names.add("campaigns.fold_state_counts")
+    names |= {"campaigns.fold_state_counts", "campaigns.roll_up_recent_joins"}
     rows = PeriodicTask.objects.filter(task__in=names)
     assert {row.task for row in rows} == names
     assert all(row.expire_seconds and row.interval for row in rows)
