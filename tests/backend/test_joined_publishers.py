@@ -99,3 +99,44 @@ def test_rolling_the_same_recent_joins_again_writes_nothing(rejoining):
 
 def test_recent_joins_wait_for_the_closed_day_rollup(rejoining):
     assert roll_up_recent_joins() == 0 and not PublisherActivity.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_rolls_of_recent_joins_keep_the_last_join_days_exact():
+    import threading
+
+    campaigns = CampaignFactory.create_batch(3)
+    publishers = PublisherFactory.create_batch(30)
+    TaskFactory(campaign=campaigns[0], publisher=publishers[0], status="left", joined_at=_days_ago(3))
+    roll_up("publisher_activity")
+    stop, errors = threading.Event(), []
+
+    def in_thread(work):
+        def run():
+            try:
+                work()
+            except Exception as exc:  # reported by the assertion below
+                errors.append(exc)
+            finally:
+                connection.close()
+        return threading.Thread(target=run)
+
+    def join_campaigns():
+        for campaign in campaigns:
+            for publisher in publishers:
+                TaskFactory(campaign=campaign, publisher=publisher, status="left")
+
+    def roll():
+        while not stop.is_set():
+            roll_up_recent_joins()
+
+    writer, rollers = in_thread(join_campaigns), [in_thread(roll) for _ in range(2)]
+    for thread in (writer, *rollers):
+        thread.start()
+    writer.join(60)
+    stop.set()
+    for thread in rollers:
+        thread.join(60)
+    roll_up_recent_joins()
+    assert not errors
+    assert dict(PublisherLastJoinDay.objects.values_list("day", "publishers")) == raw_last_join_days()
