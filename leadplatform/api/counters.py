@@ -13,22 +13,30 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 
+# Each key: add, and start its expiry at the first increment (EXPIRE NX needs Redis 7).
+INCR_WITH_TTL = """
+local values = {}
+for i, key in ipairs(KEYS) do
+  values[i] = redis.call('INCRBY', key, ARGV[1])
+  redis.call('EXPIRE', key, ARGV[2], 'NX')
+end
+return values
+"""
+
+
 class RedisCounterStore:
     def __init__(self, url: str) -> None:
         import redis
 
         self.client = redis.Redis.from_url(url)
+        self._incr_script = self.client.register_script(INCR_WITH_TTL)
 
     def incr(self, key: str, ttl: int, amount: int = 1) -> int:
         return self.incr_many([key], ttl, amount)[0]
 
     def incr_many(self, keys: list[str], ttl: int, amount: int = 1) -> list[int]:
-        """`incr` on each key, in one round trip."""
-        pipe = self.client.pipeline(transaction=True)
-        for key in keys:
-            pipe.incrby(key, amount)
-            pipe.expire(key, ttl, nx=True)
-        return [int(value) for value in pipe.execute()[::2]]
+        """`incr` on each key: one atomic script, one round trip."""
+        return [int(value) for value in self._incr_script(keys=keys, args=[amount, ttl])]
 
     def get(self, key: str) -> int:
         value = self.client.get(key)

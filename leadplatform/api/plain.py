@@ -46,7 +46,8 @@ class PlainRepresentation:
 
     @classmethod
     def plain_columns(cls) -> list[str]:
-        """The model columns the representation reads (for `QuerySet.only`)."""
+        """The model columns the representation reads: `QuerySet.values(*columns)` rows can be
+        rendered instead of model instances when nothing is nested."""
         return [how for _, kind, how in cls.plain_plan() if kind != "nested"]
 
     def to_representation(self, instance):
@@ -54,6 +55,9 @@ class PlainRepresentation:
 
 
 def plain_representation(serializer_class: type, instance) -> dict:
+    if isinstance(instance, dict):  # a `values()` row
+        return {name: utc_iso(instance[how]) if kind == "datetime" else instance[how]
+                for name, kind, how in serializer_class.plain_plan()}
     data = {}
     for name, kind, how in serializer_class.plain_plan():
         if kind == "attr":

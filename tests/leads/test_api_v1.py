@@ -242,6 +242,23 @@ def test_list_query_counts_are_constant(owner, django_assert_max_num_queries):
             assert client.get(path, {"per_page": 100}).status_code == 200
 
 
+@pytest.mark.parametrize("direct_offset", [0, 10_000], ids=["deep-page-statement", "direct-statement"])
+def test_both_page_statements_return_the_same_rows(owner, monkeypatch, direct_offset):
+    from leads.api.v1 import pagination
+
+    monkeypatch.setattr(pagination, "DIRECT_OFFSET", direct_offset)
+    leads = [LeadFactory(advertiser=owner.advertiser) for _ in range(25)]
+    LeadFactory()  # another advertiser's
+    body = owner.client().get("/api/v1/leads", {"page": 2, "per_page": 10}).json()
+    assert [row["id"] for row in body["data"]] == [lead.pk for lead in reversed(leads)][10:20]
+
+
+def test_the_lead_filter_form_class_is_built_once():
+    from leads.api.v1.filters import LeadFilter
+
+    assert LeadFilter(data={}).form.__class__ is LeadFilter(data={"outreach_ready": "true"}).form.__class__
+
+
 def test_plain_lead_rows_equal_drfs_own(owner, monkeypatch):
     """The leads list renders rows without DRF's field machinery; it must say exactly what DRF would."""
     from rest_framework import serializers

@@ -37,7 +37,21 @@ class TargetFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class LeadFilter(django_filters.FilterSet):
+class StaticFormFilterSet(django_filters.FilterSet):
+    """A filter set whose fields never vary per request: its form class is built once.
+
+    django-filter builds a new form class (a metaclass run over every field) on each
+    request; the form instance still copies its fields, so sharing the class is safe.
+    """
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
+class LeadFilter(StaticFormFilterSet):
     outreach_ready = django_filters.TypedChoiceFilter(
         choices=[(word, word) for word in BOOLEAN_WORDS],
         coerce=lambda word: BOOLEAN_WORDS[word],
