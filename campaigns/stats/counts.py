@@ -1,9 +1,9 @@
-"""Counts by current state (tasks and publishers by status), kept exactly by PostgreSQL triggers.
+"""Counts by current state (tasks by status, publishers by status and sex), kept exactly by triggers.
 
-Triggers (migration 0005) append `StateCount` delta rows; a count is the sum of its key's rows, so a read
-is a few dozen rows whatever the size of the counted table. Beat folds the deltas every minute to keep
-them few. SQLite (the embedded run) has no transition tables, hence no triggers: there the counts are
-plain COUNT queries over the counted table.
+On PostgreSQL, triggers (migrations 0005, 0008) append `StateCount` delta rows; a count is the sum
+of its key's rows, so a read is a few dozen rows whatever the size of the counted table. Beat folds
+the deltas every minute to keep them few. SQLite (the embedded run) has no transition tables, hence
+no triggers: there the counts are plain COUNT queries over the counted table.
 """
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ from django.db.models import Count
 from accounts.models import Publisher
 from tasks.models import Task
 
-# name: the model counted by its `status` (the triggers of migration 0005 append these names).
-COUNTED = {"task_status": Task, "publisher_status": Publisher}
+# name: the model and column it counts (the names the triggers of migration 0008 append).
+COUNTED = {
+    "task_status": (Task, "status"),
+    "publisher_status": (Publisher, "status"),
+    "publisher_sex": (Publisher, "sex"),
+}
 
 # pg_advisory_xact_lock key of the fold: one fold at a time ("csfold" in ASCII).
 FOLD_LOCK = 0x6373666F6C64
@@ -25,9 +29,10 @@ def kept_by_triggers() -> bool:
 
 
 def state_counts(name: str) -> dict[str, int]:
-    """Rows of the counted table per status (statuses without rows are absent)."""
+    """Rows of the counted table per value of the counted column (values without rows are absent)."""
     if not kept_by_triggers():
-        return dict(COUNTED[name].objects.order_by().values_list("status").annotate(n=Count("id")))
+        model, column = COUNTED[name]
+        return dict(model.objects.order_by().values_list(column).annotate(n=Count("id")))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT key, sum(n) FROM campaign_stats_statecount WHERE name = %s GROUP BY key HAVING sum(n) <> 0",

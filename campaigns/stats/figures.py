@@ -2,9 +2,9 @@
 
 Task, payment and publisher-activity figures read the daily rollups up to their watermark
 and the raw rows after it (always including today); `use_rollups=False` reads everything
-from the raw rows (the benchmark and the tests compare the two). Counts of tasks and
-publishers by status are kept by triggers (`counts`); other counts by current state read
-the (small) campaign and publisher tables directly: a state is not a daily flow.
+from the raw rows (the benchmark and the tests compare the two). Counts of tasks by status
+and publishers by status and sex are kept by triggers (`counts`); other counts by current
+state read the (small) campaign and publisher tables directly: a state is not a daily flow.
 """
 from __future__ import annotations
 
@@ -358,7 +358,7 @@ def _percentages(counts: dict[str, int]) -> dict[str, float]:
 
 
 def sex_shares() -> dict[str, float]:
-    counts = dict(Publisher.objects.exclude(sex="").order_by().values_list("sex").annotate(n=Count("id")))
+    counts = state_counts("publisher_sex")  # the unknown ("") are counted too, and left out here
     return _percentages({sex: counts.get(sex, 0) for sex in Publisher.Sex.values})
 
 

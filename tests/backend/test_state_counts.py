@@ -1,6 +1,6 @@
-"""Counts by current state kept by triggers (tasks and publishers by status): every figure built on them
-equals the raw COUNT after any kind of write, before and after the deltas are folded, with concurrent
-writers too."""
+"""Counts by current state kept by triggers (tasks by status, publishers by status and sex): every figure
+built on them equals the raw COUNT after any kind of write, before and after the deltas are folded, with
+concurrent writers too."""
 from __future__ import annotations
 
 import threading
@@ -22,8 +22,8 @@ from ..campaigns.factories import CampaignFactory, TaskFactory
 from ..factories import PublisherFactory
 
 
-def raw_counts(model) -> dict[str, int]:
-    return dict(model.objects.order_by().values_list("status").annotate(n=Count("id")))
+def raw_counts(model, column: str = "status") -> dict[str, int]:
+    return dict(model.objects.order_by().values_list(column).annotate(n=Count("id")))
 
 
 def raw_pending() -> dict[str, int]:
@@ -37,8 +37,9 @@ def raw_pending() -> dict[str, int]:
 def kept_figures() -> dict:
     """Every figure built on the trigger-kept counts."""
     return {"tasks": state_counts("task_status"), "publishers": state_counts("publisher_status"),
-            "pending": figures.pending_counts(), "publisher_status": figures.publisher_status_counts(),
-            "potential": figures.potential_publishers()}
+            "sexes": state_counts("publisher_sex"), "pending": figures.pending_counts(),
+            "publisher_status": figures.publisher_status_counts(), "potential": figures.potential_publishers(),
+            "sex_shares": figures.sex_shares()}
 
 
 def raw_figures() -> dict:
@@ -46,10 +47,14 @@ def raw_figures() -> dict:
     publishers = raw_counts(Publisher)
     registered = sum(publishers.values())
     joined = Task.objects.filter(publisher__isnull=False).values("publisher").distinct().count()
-    return {"tasks": raw_counts(Task), "publishers": publishers, "pending": raw_pending(),
+    sexes = raw_counts(Publisher, "sex")
+    known = sum(sexes.get(sex, 0) for sex in Publisher.Sex.values)
+    return {"tasks": raw_counts(Task), "publishers": publishers, "sexes": sexes, "pending": raw_pending(),
             "publisher_status": {status: publishers.get(status, 0) for status in Publisher.Status.values},
             "potential": {"potential_publishers": registered - joined,
-                          "conversion_rate": round(joined / registered, 4) if registered else 0.0}}
+                          "conversion_rate": round(joined / registered, 4) if registered else 0.0},
+            "sex_shares": {sex: round(sexes.get(sex, 0) * 100 / known, 1) if known else 0.0
+                           for sex in Publisher.Sex.values}}
 
 
 def kept_and_raw(folded: bool) -> tuple[dict, dict]:
@@ -65,7 +70,7 @@ FOLDED = pytest.mark.parametrize("folded", [False, True], ids=["deltas", "folded
 @FOLDED
 def test_counts_follow_created_tasks_and_publishers(world, folded):
     TaskFactory.create_batch(3, campaign=world.campaign, status="under_review")
-    PublisherFactory(status=Publisher.Status.SUSPENDED)
+    PublisherFactory(status=Publisher.Status.SUSPENDED, sex="")
     kept, raw = kept_and_raw(folded)
     assert kept == raw
 
@@ -83,7 +88,7 @@ def test_counts_follow_status_moves_through_the_services(world, staff, folded):
 def test_counts_follow_bulk_updates(world, folded):
     Task.objects.filter(status="pending").update(status="under_review")
     Task.objects.filter(pk=world.foreign_task.pk).update(status="rejected")
-    Publisher.objects.filter(pk=world.publisher.pk).update(status=Publisher.Status.INACTIVE)
+    Publisher.objects.filter(pk=world.publisher.pk).update(status=Publisher.Status.INACTIVE, sex="male")
     kept, raw = kept_and_raw(folded)
     assert kept == raw
 
@@ -126,6 +131,7 @@ def test_state_figures_do_not_read_the_counted_tables(world):
     with CaptureQueriesContext(connection) as queries:
         figures.pending_counts()
         figures.publisher_status_counts()
+        figures.sex_shares()
     assert not [q["sql"] for q in queries if "tasks_task" in q["sql"] or "accounts_publisher" in q["sql"]]
 
 
