@@ -8,7 +8,10 @@ set-wise inside PostgreSQL (`INSERT … SELECT FROM generate_series`); then roll
 to yesterday (timed), and calls each endpoint through the API with a platform token, BENCH_REPEAT
 times (default 5), printing the median milliseconds from the rollups and from the raw rows
 (the same endpoint with the rollups' watermark hidden and the trigger-kept state counts replaced by
-COUNT queries). Target: every endpoint < 50 ms from rollups.
+COUNT queries). Target: every endpoint < 50 ms from rollups. Before timing it folds the state-count
+deltas, rolls the recent joins and vacuums the rollup tables (what beat and autovacuum do); after, it
+prints what the state-count triggers add to a single-row task update, what unfolded deltas add to a
+read, and what rolling a whole day of joins at once costs, with the joined-influencer figures around it.
 
     .venv/bin/python bench/stats.py
     BENCH_STATS_DATABASE_URL=postgres://…/lp_bench_stats BENCH_TASKS=5000000 .venv/bin/python bench/stats.py
@@ -22,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 from urllib.parse import urlparse
@@ -152,6 +156,100 @@ ENDPOINTS = [
 ]
 
 
+def median_ms(call) -> float:
+    samples = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def prepare_rollups() -> None:
+    """Fold the state-count deltas and roll the recent joins (beat does both every minute), and vacuum the
+    rollup tables: rolling a year of days at once leaves millions of dead activity rows that autovacuum, on
+    in production, would clear."""
+    from django.db import connection
+
+    from campaigns.stats.counts import fold_state_counts
+    from campaigns.stats.rollups import roll_up_recent_joins
+
+    fold_state_counts()
+    roll_up_recent_joins()
+    with connection.cursor() as cursor:  # autocommit: VACUUM runs outside a transaction
+        started = time.perf_counter()
+        for table in ("campaign_stats_publisheractivity", "campaign_stats_publisherlastjoinday",
+                      "campaign_stats_campaignnetworktotal", "campaign_stats_campaignspendtotal",
+                      "campaign_stats_taskday", "campaign_stats_spendday", "campaign_stats_rolluprun",
+                      "campaign_stats_statecount"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+        print(f"vacuumed the rollup tables in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def write_costs(updates: int = 2000, deltas: int = 10_000) -> None:
+    """What the state counts cost: per single-row task status update, the triggers' share; per read, the
+    share of deltas not folded yet. Both inside transactions rolled back, so the data stays as built."""
+    from django.db import connection, transaction
+
+    from campaigns.stats import figures
+    from tasks.models import Task
+
+    ids = list(Task.objects.filter(status="pending").values_list("id", flat=True)[:updates])
+
+    def update_ms(with_triggers: bool) -> float:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if not with_triggers:
+                cursor.execute("ALTER TABLE tasks_task DISABLE TRIGGER campaign_stats_count_tasks_task_update")
+            started = time.perf_counter()
+            for task_id in ids:
+                cursor.execute("UPDATE tasks_task SET status = 'under_review' WHERE id = %s", [task_id])
+            elapsed = (time.perf_counter() - started) * 1000 / len(ids)
+            transaction.set_rollback(True)
+        return elapsed
+
+    update_ms(True)  # warm the pages
+    print(f"\nsingle-row task status update, ms: {update_ms(True):.3f} with the state-count triggers, "
+          f"{update_ms(False):.3f} without")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("""INSERT INTO campaign_stats_statecount (name, key, n)
+                          SELECT 'task_status', 'pending', (g %% 2) * 2 - 1 FROM generate_series(1, %s) g""",
+                       [deltas])
+        print(f"pending counts with {deltas:,} deltas not folded yet: {median_ms(figures.pending_counts):.1f} ms")
+        transaction.set_rollback(True)
+
+
+def live_join_costs() -> None:
+    """Joined and active influencers probe the activity once per join not rolled yet; beat rolls recent joins
+    every minute. Time that roll catching up on a whole day of joins at once (5M tasks over 365 days: 13,700
+    a day) and the figures around it, inside a transaction rolled back."""
+    from django.db import connection, transaction
+
+    from campaigns.stats import figures
+    from campaigns.stats.rollups import day_start, roll_up_recent_joins, today
+    from tasks.models import Task
+
+    since = today() - timedelta(days=figures.ACTIVE_DAYS - 1)
+
+    def report(when: str) -> None:
+        joined, active = median_ms(figures.joined_publisher_count), median_ms(
+            lambda: figures.joined_publisher_count(since=since))
+        print(f"joined / active influencers {when}: {joined:.1f} / {active:.1f} ms")
+
+    report("with recent joins rolled")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM campaign_stats_rollupmark")
+        cursor.execute("UPDATE tasks_task SET joined_at = greatest(%s, now() - interval '10 minutes') "
+                       "WHERE id %% 1000 = ANY(%s)", [day_start(today()), [8, 9]])
+        live = Task.objects.filter(joined_at__gte=day_start(today())).count()
+        report(f"with {live:,} joins of today live")
+        started = time.perf_counter()
+        changed = roll_up_recent_joins()
+        print(f"rolling those {live:,} joins at once (activity of {changed:,} influencers changed): "
+              f"{(time.perf_counter() - started) * 1000:.0f} ms")
+        report("after it")
+        transaction.set_rollback(True)
+
+
 def time_endpoint(client, path: str, body: dict) -> tuple[float, dict]:
     samples, answer = [], None
     for _ in range(REPEAT):
@@ -187,6 +285,7 @@ def main() -> None:
         print(f"rollups: {rolled} in {time.perf_counter() - started:.1f} s", flush=True)
     else:
         roll_up_everything()
+    prepare_rollups()
     staff, _ = User.objects.get_or_create(username="bench-platform", defaults={
         "email": "bench-platform@platform.example", "is_staff": True})
     client = APIClient()
@@ -207,6 +306,8 @@ def main() -> None:
             slow.append(path)
     print(f"\ntarget < {TARGET_MS} ms from rollups: " + ("met by every endpoint" if not slow else
                                                         f"missed by {', '.join(slow)}"))
+    write_costs()
+    live_join_costs()
 
 
 if __name__ == "__main__":
