@@ -153,7 +153,10 @@ class ScrapeJob(models.Model):
 class Lead(models.Model):
     """A social profile found by a job: unique per (advertiser, platform, username)."""
 
-    advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="leads")
+    # No index of its own: (advertiser, id) and the unique (advertiser, platform, username) lead with it.
+    advertiser = models.ForeignKey(
+        "accounts.Advertiser", on_delete=models.CASCADE, related_name="leads", db_index=False
+    )
     platform = models.CharField(max_length=16, choices=Platform.choices)
     username = models.CharField(max_length=200)
     full_name = models.CharField(max_length=300, blank=True)
@@ -180,7 +183,10 @@ class Lead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["advertiser", "platform", "username"], name="lead_unique_per_advertiser")
         ]
-        indexes = [models.Index(fields=["advertiser", "outreach_ready", "-id"], name="lead_tenant_outreach")]
+        # Only ready leads: the outreach_ready=true list pages through it; false reads lead_tenant_recent.
+        indexes = [
+            models.Index(fields=["advertiser", "-id"], condition=Q(outreach_ready=True), name="lead_tenant_outreach_ready")
+        ]
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.username}"
