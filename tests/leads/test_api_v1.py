@@ -253,10 +253,16 @@ def test_both_page_statements_return_the_same_rows(owner, monkeypatch, direct_of
     assert [row["id"] for row in body["data"]] == [lead.pk for lead in reversed(leads)][10:20]
 
 
-def test_the_lead_filter_form_class_is_built_once():
+def test_the_lead_filter_form_class_is_built_once_per_combination_of_names():
     from leads.api.v1.filters import LeadFilter
 
-    assert LeadFilter(data={}).form.__class__ is LeadFilter(data={"outreach_ready": "true"}).form.__class__
+    assert LeadFilter(data={"platform": "tiktok"}).form.__class__ is LeadFilter(data={"platform": "x"}).form.__class__
+
+
+def test_the_lead_filter_validates_only_the_filters_named():
+    from leads.api.v1.filters import LeadFilter
+
+    assert list(LeadFilter(data={"outreach_ready": "true"}).form.fields) == ["outreach_ready"]
 
 
 def test_plain_lead_rows_equal_drfs_own(owner, monkeypatch):

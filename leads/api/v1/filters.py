@@ -37,21 +37,29 @@ class TargetFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class StaticFormFilterSet(django_filters.FilterSet):
-    """A filter set whose fields never vary per request: its form class is built once.
+class PresentFiltersFilterSet(django_filters.FilterSet):
+    """Binds only the filters the query string names (each filter here reads the parameter of
+    its own name). An absent filter changes nothing, so its form field is neither copied
+    nor validated, and the form class of each combination of names is built once (django-filter
+    builds a new one, a metaclass run over every field, on each request)."""
 
-    django-filter builds a new form class (a metaclass run over every field) on each
-    request; the form instance still copies its fields, so sharing the class is safe.
-    """
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            # Shadows the class's filters for this instance: FilterSet.__init__ deep-copies these.
+            self.base_filters = {name: filter_ for name, filter_ in type(self).base_filters.items() if name in data}
+        super().__init__(data, *args, **kwargs)
 
     def get_form_class(self):
         cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
+        if "_form_classes" not in cls.__dict__:
+            cls._form_classes = {}
+        names = frozenset(self.filters)
+        if names not in cls._form_classes:
+            cls._form_classes[names] = super().get_form_class()
+        return cls._form_classes[names]
 
 
-class LeadFilter(StaticFormFilterSet):
+class LeadFilter(PresentFiltersFilterSet):
     outreach_ready = django_filters.TypedChoiceFilter(
         choices=[(word, word) for word in BOOLEAN_WORDS],
         coerce=lambda word: BOOLEAN_WORDS[word],
