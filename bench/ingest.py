@@ -13,13 +13,14 @@ Every path starts from an empty leads table and gets the same rows in the same o
 the platform's path is ≥ 50,000 leads/s.
 
     .venv/bin/python bench/ingest.py
-    BENCH_LEADS_DATABASE_URL=postgres://…/db BENCH_INGEST_ROWS=200000 BENCH_ORM_ROWS=20000 \
+    BENCH_INGEST_DATABASE_URL=postgres://…/db BENCH_INGEST_ROWS=200000 BENCH_ORM_ROWS=20000 \
         .venv/bin/python bench/ingest.py
 
 The ORM path runs on the first BENCH_ORM_ROWS rows of the same data (default 20,000, so the
 bench ends in minutes; set it to 200000 for the whole set): its rate is per row and flat.
-The bench database (default lp_bench_leads) is separate from the development and test
-ones; it is created and migrated when missing.
+The bench database (default lp_bench_ingest) is separate from the development and test
+ones, and from the list bench's: emptying and refilling the leads table bloats its
+indexes, which would slow the list bench. It is created and migrated when missing.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DATABASE_URL = os.environ.get("BENCH_LEADS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_leads")
+DATABASE_URL = os.environ.get("BENCH_INGEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_ingest")
 ROWS = int(os.environ.get("BENCH_INGEST_ROWS", "200000"))
 ORM_ROWS = min(ROWS, int(os.environ.get("BENCH_ORM_ROWS", "20000")))
 DUPLICATE_SHARE = 0.20
