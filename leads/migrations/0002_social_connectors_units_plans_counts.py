@@ -4,6 +4,8 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
+from leadplatform.migration_ops import postgres_only
+
 # Lead counts per (advertiser, platform, source type, outreach ready), kept by statement-level
 # triggers with transition tables: one grouped upsert per ingest batch, exact under any
 # writer (ingest, admin, cascades). Deletes only decrement existing rows, so a cascading
@@ -56,16 +58,6 @@ DROP FUNCTION IF EXISTS leads_lead_count_apply();
 # The leads list pages newest first within one advertiser; RunSQL keeps core's model state untouched.
 LEAD_RECENT_INDEX = "CREATE INDEX IF NOT EXISTS lead_tenant_recent ON leads_lead (advertiser_id, id DESC);"
 DROP_LEAD_RECENT_INDEX = "DROP INDEX IF EXISTS lead_tenant_recent;"
-
-
-def _postgres_only(sql):
-    """SQLite (the embedded run) has no transition tables: counts there fall back to COUNT(*)."""
-
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return apply
 
 
 class Migration(migrations.Migration):
@@ -171,7 +163,7 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('advertiser', 'platform', 'source_type', 'outreach_ready'), name='lead_count_unique_key'),
         ),
         migrations.RunPython(
-            _postgres_only(LEAD_COUNT_FUNCTION), _postgres_only(DROP_LEAD_COUNT_FUNCTION), elidable=False
+            postgres_only(LEAD_COUNT_FUNCTION), postgres_only(DROP_LEAD_COUNT_FUNCTION), elidable=False
         ),
-        migrations.RunPython(_postgres_only(LEAD_RECENT_INDEX), _postgres_only(DROP_LEAD_RECENT_INDEX)),
+        migrations.RunPython(postgres_only(LEAD_RECENT_INDEX), postgres_only(DROP_LEAD_RECENT_INDEX)),
     ]

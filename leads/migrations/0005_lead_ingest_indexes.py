@@ -4,16 +4,10 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from leadplatform.migration_ops import postgres_only
+
 FILLFACTOR = "ALTER TABLE leads_lead SET (fillfactor = 90);"
 RESET_FILLFACTOR = "ALTER TABLE leads_lead RESET (fillfactor);"
-
-
-def _postgres_only(sql):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return apply
 
 
 class Migration(migrations.Migration):
@@ -40,5 +34,5 @@ class Migration(migrations.Migration):
             name='advertiser',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='leads', to='accounts.advertiser'),
         ),
-        migrations.RunPython(_postgres_only(FILLFACTOR), _postgres_only(RESET_FILLFACTOR)),
+        migrations.RunPython(postgres_only(FILLFACTOR), postgres_only(RESET_FILLFACTOR)),
     ]

@@ -9,6 +9,8 @@ count the rows instead. TRUNCATE fires no trigger: truncate `campaign_stats_stat
 """
 from django.db import migrations, models
 
+from leadplatform.migration_ops import postgres_only
+
 # counted table: the StateCount name its triggers append (each counts the table's `status` column)
 COUNTED = {"tasks_task": "task_status", "accounts_publisher": "publisher_status"}
 TRANSITION_TABLES = {
@@ -55,14 +57,6 @@ DROP_STATE_COUNT_TRIGGERS = "".join(
 ) + "DROP FUNCTION IF EXISTS campaign_stats_count_status();\n"
 
 
-def _postgres_only(sql):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return apply
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -84,5 +78,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['name'], name='state_count_name')],
             },
         ),
-        migrations.RunPython(_postgres_only(STATE_COUNT_TRIGGERS), _postgres_only(DROP_STATE_COUNT_TRIGGERS)),
+        migrations.RunPython(postgres_only(STATE_COUNT_TRIGGERS), postgres_only(DROP_STATE_COUNT_TRIGGERS)),
     ]

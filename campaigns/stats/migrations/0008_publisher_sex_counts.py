@@ -9,6 +9,8 @@ from importlib import import_module
 
 from django.db import migrations
 
+from leadplatform.migration_ops import postgres_only
+
 # counted table: {StateCount name: counted column (NOT NULL: the key of a delta row)}
 COUNTED = {
     "tasks_task": {"task_status": "status"},
@@ -69,17 +71,9 @@ SEX_BACKFILL = (
 state_counts = import_module("campaigns.stats.migrations.0005_state_counts")
 
 
-def _forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(state_counts.DROP_STATE_COUNT_TRIGGERS + TRIGGERS + SEX_BACKFILL)
-
-
-def _backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        # 0005's triggers and counts, rebuilt from the rows.
-        schema_editor.execute(
-            DROP_TRIGGERS + "DELETE FROM campaign_stats_statecount;\n" + state_counts.STATE_COUNT_TRIGGERS
-        )
+FORWARD = state_counts.DROP_STATE_COUNT_TRIGGERS + TRIGGERS + SEX_BACKFILL
+# Backward: 0005's triggers and counts, rebuilt from the rows.
+BACKWARD = DROP_TRIGGERS + "DELETE FROM campaign_stats_statecount;\n" + state_counts.STATE_COUNT_TRIGGERS
 
 
 class Migration(migrations.Migration):
@@ -88,4 +82,4 @@ class Migration(migrations.Migration):
         ("campaign_stats", "0007_recent_joins_mark"),
     ]
 
-    operations = [migrations.RunPython(_forward, _backward)]
+    operations = [migrations.RunPython(postgres_only(FORWARD), postgres_only(BACKWARD))]
