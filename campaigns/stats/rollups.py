@@ -155,40 +155,43 @@ def _roll_publisher_joins(start: datetime, end: datetime) -> int:
     _lock_publisher_activity()
     window = {"start": start, "end": end}
     with connection.cursor() as cursor:
-        # First the count per last join day, against the activity as it is: an influencer whose last join
-        # moves later leaves the count of their previous last day for the new one; a new one is added.
+        # One statement, so the count per last join day and the activity are written from one snapshot of
+        # the joins: as two statements, a join committed between them moved the activity but not the count.
+        # The count is computed against the activity as it was: an influencer whose last join moves later
+        # leaves the count of their previous last day for the new one; a new one is added. Only activity
+        # rows that change are written, so rolling recent joins every minute rewrites nothing twice.
         cursor.execute(
             f"""
             WITH joined AS ({_JOINS}), moved AS (
                 SELECT a.last_joined_on AS previous, j.last_day FROM joined j
                 LEFT JOIN campaign_stats_publisheractivity a ON a.publisher_id = j.publisher_id
                 WHERE a.last_joined_on IS NULL OR a.last_joined_on < j.last_day
+            ), counted AS (
+                INSERT INTO campaign_stats_publisherlastjoinday AS d (day, publishers)
+                SELECT day, sum(n) FROM (
+                    SELECT previous AS day, -1 AS n FROM moved WHERE previous IS NOT NULL
+                    UNION ALL
+                    SELECT last_day, 1 FROM moved
+                ) moves
+                GROUP BY day
+                ON CONFLICT (day) DO UPDATE SET publishers = d.publishers + EXCLUDED.publishers
+                RETURNING 1
+            ), changed AS (
+                INSERT INTO campaign_stats_publisheractivity AS a (publisher_id, first_joined_on, last_joined_on)
+                SELECT publisher_id, first_day, last_day FROM joined
+                ON CONFLICT (publisher_id) DO UPDATE SET
+                    first_joined_on = LEAST(a.first_joined_on, EXCLUDED.first_joined_on),
+                    last_joined_on = GREATEST(a.last_joined_on, EXCLUDED.last_joined_on)
+                WHERE a.first_joined_on > EXCLUDED.first_joined_on OR a.last_joined_on < EXCLUDED.last_joined_on
+                RETURNING 1
             )
-            INSERT INTO campaign_stats_publisherlastjoinday AS d (day, publishers)
-            SELECT day, sum(n) FROM (
-                SELECT previous AS day, -1 AS n FROM moved WHERE previous IS NOT NULL
-                UNION ALL
-                SELECT last_day, 1 FROM moved
-            ) moves
-            GROUP BY day
-            ON CONFLICT (day) DO UPDATE SET publishers = d.publishers + EXCLUDED.publishers
+            SELECT (SELECT count(*) FROM changed), (SELECT count(*) FROM counted)
             """,
             window,
         )
+        changed = cursor.fetchone()[0]
         cursor.execute("DELETE FROM campaign_stats_publisherlastjoinday WHERE publishers = 0")
-        # Only rows that change are written: rolling recent joins every minute rewrites nothing twice.
-        cursor.execute(
-            f"""
-            INSERT INTO campaign_stats_publisheractivity AS a (publisher_id, first_joined_on, last_joined_on)
-            SELECT publisher_id, first_day, last_day FROM ({_JOINS}) joined
-            ON CONFLICT (publisher_id) DO UPDATE SET
-                first_joined_on = LEAST(a.first_joined_on, EXCLUDED.first_joined_on),
-                last_joined_on = GREATEST(a.last_joined_on, EXCLUDED.last_joined_on)
-            WHERE a.first_joined_on > EXCLUDED.first_joined_on OR a.last_joined_on < EXCLUDED.last_joined_on
-            """,
-            window,
-        )
-        return cursor.rowcount
+        return changed
 
 
 def _roll_publisher_activity(day: date, start: datetime, end: datetime) -> None:

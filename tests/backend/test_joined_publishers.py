@@ -140,3 +140,39 @@ def test_concurrent_rolls_of_recent_joins_keep_the_last_join_days_exact():
     roll_up_recent_joins()
     assert not errors
     assert dict(PublisherLastJoinDay.objects.values_list("day", "publishers")) == raw_last_join_days()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_join_committed_while_a_roll_runs_moves_the_count_with_the_activity():
+    """A join committed by another connection right after the roll's count is written (its `joined_at` a
+    little earlier, as in a transaction that took its time) must be seen by both the count and the
+    activity or by neither; otherwise its influencer is never counted."""
+    import threading
+
+    campaign = CampaignFactory()
+    TaskFactory(campaign=campaign, publisher=PublisherFactory(), status="left", joined_at=_days_ago(3))
+    roll_up("publisher_activity")
+    latecomer = PublisherFactory()
+
+    def commit_a_join():
+        try:
+            joined_at = timezone.now() - timedelta(seconds=30)
+            TaskFactory(campaign=campaign, publisher=latecomer, status="left", joined_at=joined_at)
+        finally:
+            connection.close()
+
+    def join_after_the_count_is_written(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "publisherlastjoinday AS d" in sql and not joined.is_set():
+            joined.set()
+            writer = threading.Thread(target=commit_a_join)
+            writer.start()
+            writer.join(30)
+        return result
+
+    joined = threading.Event()
+    with connection.execute_wrapper(join_after_the_count_is_written):
+        roll_up_recent_joins()
+    roll_up_recent_joins()
+    assert joined.is_set()
+    assert dict(PublisherLastJoinDay.objects.values_list("day", "publishers")) == raw_last_join_days()
