@@ -1,9 +1,10 @@
 """Lead ingest speed: 200,000 leads with 20% duplicates upserted into PostgreSQL three ways.
 
-1. `leads.ingest.upsert_leads`, the platform's path: batches of 5,000, each one
-   `INSERT … SELECT FROM jsonb_to_recordset(…) ON CONFLICT (advertiser, platform, username)
-   DO UPDATE` in its own transaction committed without waiting for the WAL flush, as a job's
-   page is (the lead-count trigger and the foreign-key checks included);
+1. `leads.ingest.upsert_leads`, the platform's path, written as a job's page is (advertiser,
+   job and target on every row): batches of 5,000, each COPYed into a session-local staging
+   table and merged by one `INSERT … ON CONFLICT (advertiser, platform, username) DO UPDATE`,
+   in its own transaction committed without waiting for the WAL flush; the lead-count and
+   reference-check triggers included;
 2. the one-row-at-a-time ORM path (`Lead.objects.update_or_create` per lead), what a naive
    loop does;
 3. a raw `COPY` of the same rows into an unindexed, unconstrained table: the ceiling.
@@ -110,12 +111,26 @@ def empty_leads(advertiser_id: int) -> None:
         cursor.execute("VACUUM ANALYZE leads_lead")
 
 
+def job_page_source(advertiser_id: int):
+    """Where a followers job's pages come from: its job and target, as `leads.jobs` writes them."""
+    from leads.ingest import LeadSource
+    from leads.models import ScrapeJob, Target
+
+    target, _ = Target.objects.get_or_create(
+        advertiser_id=advertiser_id, identifier="bench_account", target_type=Target.Type.FOLLOWERS
+    )
+    job, _ = ScrapeJob.objects.get_or_create(
+        advertiser_id=advertiser_id, name="Bench ingest", defaults={"kind": ScrapeJob.Kind.FOLLOWERS}
+    )
+    return LeadSource(advertiser_id, source_type=target.target_type, job_id=job.pk, target_id=target.pk)
+
+
 def run_upsert(advertiser_id: int, profiles) -> float:
     from django.db import transaction
 
-    from leads.ingest import LeadSource, relax_commit, upsert_leads
+    from leads.ingest import relax_commit, upsert_leads
 
-    source = LeadSource(advertiser_id, source_type="followers")
+    source = job_page_source(advertiser_id)
     started = time.perf_counter()
     for start in range(0, len(profiles), BATCH):
         with transaction.atomic():

@@ -154,8 +154,10 @@ class Lead(models.Model):
     """A social profile found by a job: unique per (advertiser, platform, username)."""
 
     # No index of its own: (advertiser, id) and the unique (advertiser, platform, username) lead with it.
+    # The three references are checked once per statement by triggers, not per row by foreign-key
+    # constraints (migration leads 0006, docs/decisions.md): ingest writes thousands of rows per statement.
     advertiser = models.ForeignKey(
-        "accounts.Advertiser", on_delete=models.CASCADE, related_name="leads", db_index=False
+        "accounts.Advertiser", on_delete=models.CASCADE, related_name="leads", db_index=False, db_constraint=False
     )
     platform = models.CharField(max_length=16, choices=Platform.choices)
     username = models.CharField(max_length=200)
@@ -171,8 +173,12 @@ class Lead(models.Model):
     blacklisted = models.BooleanField(default=False)
     outreach_ready = models.BooleanField(default=False)
     source_type = models.CharField(max_length=16, choices=Target.Type.choices, blank=True)
-    job = models.ForeignKey(ScrapeJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads")
-    target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads")
+    job = models.ForeignKey(
+        ScrapeJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads", db_constraint=False
+    )
+    target = models.ForeignKey(
+        Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads", db_constraint=False
+    )
     scraped_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
 
