@@ -8,19 +8,13 @@ import pytest
 import requests
 
 from ..factories import AdvertiserFactory
+from ..windows import start_inside_one_window
 from .factories import SiteFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 REQUESTS = 60
 LIMIT = 25
-
-
-def start_inside_one_window(needed_seconds: float = 20) -> None:
-    """The limit is per fixed minute: a burst crossing a minute boundary is counted in two windows."""
-    left = 60 - time.time() % 60
-    if left < needed_seconds:
-        time.sleep(left + 0.1)
 
 
 def test_parallel_batches_for_one_site_key_admit_exactly_the_limit(live_server, settings):
@@ -36,7 +30,7 @@ def test_parallel_batches_for_one_site_key_admit_exactly_the_limit(live_server, 
         return requests.post(f"{live_server.url}/api/intel/v1/collect/", data=body, timeout=30,
                              headers={"Content-Type": "text/plain;charset=UTF-8"})
 
-    start_inside_one_window()
+    start_inside_one_window(period=60, needed_seconds=20)
     with ThreadPoolExecutor(max_workers=20) as pool:
         responses = list(pool.map(send, range(REQUESTS)))
     statuses = [response.status_code for response in responses]
