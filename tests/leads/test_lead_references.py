@@ -92,6 +92,16 @@ def test_django_deletes_still_null_the_job_and_target_and_cascade_the_advertiser
     assert not Lead.objects.exists()
 
 
+def test_deleting_an_advertiser_takes_its_jobs_targets_and_leads_with_it():
+    job = JobFactory()
+    LeadFactory.create_batch(
+        3, advertiser=job.advertiser, job=job, target=TargetFactory(advertiser=job.advertiser)
+    )
+    Advertiser.objects.filter(pk=job.advertiser_id).delete()
+    check_deferred()
+    assert not Lead.objects.exists() and not ScrapeJob.objects.filter(pk=job.pk).exists()
+
+
 def in_thread(work, outcome: dict) -> threading.Thread:
     """Start `work` on its own connection; `outcome` records "done" or, refused, the error's text."""
 
