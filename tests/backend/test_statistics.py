@@ -196,6 +196,16 @@ def test_rollup_and_raw_figures_agree_for_every_statistic(world, history):
     assert figures.potential_publishers() == figures.potential_publishers(use_rollups=False)
 
 
+def test_general_financial_sums_todays_payments_without_reading_their_tasks(world, history):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    roll_up_everything()
+    with CaptureQueriesContext(connection) as queries:
+        figures.general_financial()
+    assert not [query for query in queries if "tasks_task" in query["sql"]]
+
+
 def test_a_repeated_beat_run_is_a_no_op(world, history):
     first = roll_up_everything()
     counts = [m.objects.count() for m in ROLLUP_TABLES]
