@@ -112,7 +112,7 @@ def _latest_per_key(profiles: Iterable[Profile]) -> list[Profile]:
     unique index is walked in order."""
     latest: dict[tuple[str, str], Profile] = {}
     for profile in profiles:
-        username = (profile.username or "").replace("\x00", "")[:200].strip().lstrip("@").lower()
+        username = _text(profile.username, 200).strip().lstrip("@").lower()
         if username:
             profile.username = username
             latest[(profile.platform, username)] = profile
@@ -172,19 +172,16 @@ WHERE lead.scraped_at <= EXCLUDED.scraped_at
 
 
 def _lead_row(p: Profile) -> tuple:
-    full_name, bio, website = p.full_name or "", p.bio or "", p.website or ""
-    if "\x00" in full_name or "\x00" in bio or "\x00" in website:  # PostgreSQL text cannot hold NUL
-        full_name, bio, website = (value.replace("\x00", "") for value in (full_name, bio, website))
     return (
         p.platform,
         p.username,
-        full_name[:300],
-        bio[:5000],
+        _text(p.full_name, 300),
+        _text(p.bio, 5000),
         p.followers,
         p.following,
         ",".join(p.emails)[:2000],
         ",".join(p.phones)[:1000],
-        website[:1000],
+        _text(p.website, 1000),
         p.is_verified,
         p.is_business,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -30,11 +30,10 @@ from .models import (
     CampaignSpendTotal,
     PublisherActivity,
     PublisherLastJoinDay,
-    RollupMark,
     SpendDay,
     TaskDay,
 )
-from .rollups import LIVE_OVERLAP, POSTED, day_start, today, watermark
+from .rollups import POSTED, day_start, joins_rolled_before, today, watermark
 
 ACTIVE_DAYS = 30
 AGE_BUCKETS = (("18-24", 18, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45+", 45, 200))
@@ -283,7 +282,7 @@ def joined_publisher_count(*, since: date | None = None, use_rollups=True) -> in
     joins = Task.objects.filter(publisher__isnull=False)
     if since is not None:
         joins = joins.filter(joined_at__gte=day_start(since))
-    rolled_before = _joins_rolled_before() if use_rollups else None
+    rolled_before = joins_rolled_before() if use_rollups else None
     if rolled_before is None:
         return joins.values("publisher_id").distinct().count()
     rolled_days = PublisherLastJoinDay.objects.all()
@@ -299,16 +298,6 @@ def joined_publisher_count(*, since: date | None = None, use_rollups=True) -> in
         cursor.execute(f"SELECT (SELECT coalesce(sum(publishers), 0) FROM ({rolled_sql}) rolled) "
                        f"+ (SELECT count(*) FROM ({new_sql}) new)", [*rolled_params, *new_params])
         return int(cursor.fetchone()[0])
-
-
-def _joins_rolled_before() -> datetime | None:
-    """The moment before which every join is in the publisher activity; None while nothing is rolled."""
-    mark = watermark("publisher_activity")
-    if mark is None:
-        return None
-    moment = day_start(mark + timedelta(days=1))
-    recent = RollupMark.objects.filter(name="publisher_activity").values_list("until", flat=True).first()
-    return max(moment, recent - LIVE_OVERLAP) if recent is not None else moment
 
 
 def estimated_publishers(*, use_rollups=True) -> dict:

@@ -160,6 +160,7 @@ def _roll_publisher_joins(start: datetime, end: datetime) -> int:
         # The count is computed against the activity as it was: an influencer whose last join moves later
         # leaves the count of their previous last day for the new one; a new one is added. Only activity
         # rows that change are written, so rolling recent joins every minute rewrites nothing twice.
+        # (A data-modifying CTE runs whether or not the final SELECT reads it.)
         cursor.execute(
             f"""
             WITH joined AS ({_JOINS}), moved AS (
@@ -185,7 +186,7 @@ def _roll_publisher_joins(start: datetime, end: datetime) -> int:
                 WHERE a.first_joined_on > EXCLUDED.first_joined_on OR a.last_joined_on < EXCLUDED.last_joined_on
                 RETURNING 1
             )
-            SELECT (SELECT count(*) FROM changed), (SELECT count(*) FROM counted)
+            SELECT count(*) FROM changed
             """,
             window,
         )
@@ -338,18 +339,24 @@ def roll_up_recent_joins(now: datetime | None = None) -> int:
     changed. A join committed more than LIVE_OVERLAP after its `joined_at` is missed here and rolled with
     its closed day.
     """
-    mark = watermark("publisher_activity")
-    if mark is None:
-        return 0
     until = now or timezone.now()
     with transaction.atomic():
         _lock_publisher_activity()
-        start = day_start(mark + timedelta(days=1))
-        previous = RollupMark.objects.filter(name="publisher_activity").values_list("until", flat=True).first()
-        if previous is not None:
-            start = max(start, previous - LIVE_OVERLAP)
+        start = joins_rolled_before()
+        if start is None:
+            return 0
         roll = _roll_publisher_joins if connection.vendor == "postgresql" else _orm_publisher_joins
         changed = roll(start, until)
         RollupMark.objects.update_or_create(name="publisher_activity", defaults={"until": until})
     return changed
 
+
+def joins_rolled_before() -> datetime | None:
+    """The moment before which every join is in the publisher activity (the closed days rolled, then the
+    recent joins up to LIVE_OVERLAP before their latest roll); None while nothing is rolled."""
+    mark = watermark("publisher_activity")
+    if mark is None:
+        return None
+    moment = day_start(mark + timedelta(days=1))
+    recent = RollupMark.objects.filter(name="publisher_activity").values_list("until", flat=True).first()
+    return max(moment, recent - LIVE_OVERLAP) if recent is not None else moment

@@ -191,7 +191,9 @@ class Lead(models.Model):
         ]
         # Only ready leads: the outreach_ready=true list pages through it; false reads lead_tenant_recent.
         indexes = [
-            models.Index(fields=["advertiser", "-id"], condition=Q(outreach_ready=True), name="lead_tenant_outreach_ready")
+            models.Index(
+                fields=["advertiser", "-id"], condition=Q(outreach_ready=True), name="lead_tenant_outreach_ready"
+            )
         ]
 
     def __str__(self) -> str:
