@@ -253,6 +253,16 @@ def test_both_page_statements_return_the_same_rows(owner, monkeypatch, direct_of
     assert [row["id"] for row in body["data"]] == [lead.pk for lead in reversed(leads)][10:20]
 
 
+def test_the_leads_table_is_vacuumed_after_every_20000_inserts_whatever_its_size(db):
+    """Deep pages read ids by index-only scan, cheap only on pages vacuum has marked all-visible."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'leads_lead'")
+        options = set(cursor.fetchone()[0])
+    assert {"autovacuum_vacuum_insert_threshold=20000", "autovacuum_vacuum_insert_scale_factor=0"} <= options
+
+
 def test_the_lead_filter_form_class_is_built_once_per_combination_of_names():
     from leads.api.v1.filters import LeadFilter
 
