@@ -7,9 +7,7 @@ from django.db import migrations, models
 
 from leadplatform.migration_ops import postgres_only
 
-# Each referenced row is locked FOR KEY SHARE, as PostgreSQL's own check does: it cannot be
-# deleted (nor its id changed) until the writing transaction ends, and one deleted meanwhile is
-# not found. Updates are checked too, since they may change a reference.
+# The lead columns checked, and the table each refers to.
 REFERENCES = {"advertiser_id": "accounts_advertiser", "job_id": "leads_scrapejob", "target_id": "leads_target"}
 
 
