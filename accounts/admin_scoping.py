@@ -7,6 +7,7 @@ and managers edit, viewers only view. Platform staff use Django's own permission
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Membership
 from .principal import Kind, Principal
@@ -39,14 +40,31 @@ def scoped_choices(model, request):
     return queryset
 
 
-class PlatformOnlyAdmin(admin.ModelAdmin):
+# A link typed without a scheme ("shop.example") is taken as https, Django 6.0's default.
+LINK_FIELD_OPTIONS = {"assume_scheme": "https"}
+
+
+def link_aware_formfield(db_field, **kwargs):
+    """`Meta.formfield_callback` for hand-written model forms: their link fields assume https too."""
+    if isinstance(db_field, models.URLField):
+        kwargs = {**LINK_FIELD_OPTIONS, **kwargs}
+    return db_field.formfield(**kwargs)
+
+
+class PlatformModelAdmin(admin.ModelAdmin):
+    """What every admin screen of the platform shares."""
+
+    formfield_overrides = {models.URLField: LINK_FIELD_OPTIONS}
+
+
+class PlatformOnlyAdmin(PlatformModelAdmin):
     """Rows that belong to the platform, not to a tenant: staff only."""
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_staff and super().has_module_permission(request)
 
 
-class TenantScopedAdmin(admin.ModelAdmin):
+class TenantScopedAdmin(PlatformModelAdmin):
     #: Name of the model's own advertiser field, filled from the member on create.
     tenant_field: str | None = "advertiser"
     #: Member roles that may add, change and delete.

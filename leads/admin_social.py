@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import StreamingHttpResponse
 from django_celery_beat.validators import crontab_validator
 
-from accounts.admin_scoping import TenantScopedAdmin
+from accounts.admin_scoping import TenantScopedAdmin, link_aware_formfield
 
 from . import jobs
 from .connectors.base import CAPABILITY_FOR_KIND
@@ -311,6 +311,7 @@ class ConnectorCredentialForm(forms.ModelForm):
 
     class Meta:
         model = ConnectorCredential
+        formfield_callback = link_aware_formfield
         fields = [
             "advertiser",
             "name",

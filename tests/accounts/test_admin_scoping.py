@@ -102,3 +102,15 @@ def test_revoke_action_ignores_foreign_ids(member_client, outsider):
     assert foreign.revoked_at is None
 
 
+
+
+@pytest.mark.parametrize("admin_class", ["PlatformOnlyAdmin", "TenantScopedAdmin"])
+def test_admin_forms_take_a_link_typed_without_a_scheme_as_https(admin_class):
+    from django.contrib import admin
+
+    from accounts import admin_scoping
+    from leads.models import Lead
+
+    model_admin = getattr(admin_scoping, admin_class)(Lead, admin.site)
+    field = model_admin.formfield_for_dbfield(Lead._meta.get_field("website"), request=None)
+    assert field.clean("shop.example") == "https://shop.example"

@@ -122,3 +122,22 @@ def test_a_member_sees_only_their_advertisers_leads(owner, outsider):
     client.force_login(owner.user)
     page = client.get(reverse("admin:leads_lead_changelist")).content.decode()
     assert "mine" in page and "theirs" not in page
+
+
+def test_a_credential_base_url_typed_without_a_scheme_is_https(advertiser):
+    from leads.admin_social import ConnectorCredentialForm
+
+    form = ConnectorCredentialForm(
+        data={
+            "advertiser": advertiser.pk,
+            "name": "Hosted",
+            "provider": ConnectorCredential.Provider.HOSTED_SCRAPER,
+            "platform": "instagram",
+            "base_url": "scraper.example",
+            "actors": "{}",
+            "hashtag_quota": 30,
+            "active": True,
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["base_url"] == "https://scraper.example"
