@@ -6,7 +6,7 @@ exist keep whatever state they have reached; payments go through `tasks.services
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -115,17 +115,24 @@ def _tasks(campaigns: dict[str, Campaign], owner) -> None:
             pay_task(task, owner)
 
 
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier, clamped to 28 so every month has it."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, 28))
+
+
 def _invoices(advertiser: Advertiser) -> None:
     today = timezone.localdate()
     for months_ago, status in ((3, Invoice.Status.PAID), (2, Invoice.Status.PAID), (1, Invoice.Status.OVERDUE),
                                (0, Invoice.Status.PENDING)):
-        date = today - timedelta(days=30 * months_ago)
+        invoice_date = months_before(today, months_ago)
         Invoice.objects.update_or_create(
-            number=f"INV-{advertiser.pk:03d}-{date:%Y%m}",
+            number=f"INV-{advertiser.pk:03d}-{invoice_date:%Y%m}",
             defaults={"advertiser": advertiser, "amount": Decimal("500.00") * (months_ago + 1),
-                      "currency": advertiser.currency, "date": date, "due_date": date + timedelta(days=30),
+                      "currency": advertiser.currency, "date": invoice_date,
+                      "due_date": invoice_date + timedelta(days=30),
                       "status": status, "paid_at": timezone.now() if status == Invoice.Status.PAID else None,
-                      "description": f"Influencer payments {date:%B %Y}"},
+                      "description": f"Influencer payments {invoice_date:%B %Y}"},
         )
 
 

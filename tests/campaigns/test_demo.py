@@ -1,5 +1,9 @@
 """Demo data: every campaign and task status for both advertisers, payments and invoices; idempotent."""
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
+
 import pytest
+import time_machine
 from django.db import transaction
 
 from accounts import demo as account_demo
@@ -34,3 +38,38 @@ def test_seed_covers_every_status_and_is_idempotent():
         assert Payment.objects.filter(advertiser_id=advertiser["advertiser_id"]).count() == 1
         assert Invoice.objects.filter(advertiser_id=advertiser["advertiser_id"]).count() == 4
     assert Task.objects.count() == 2 * len(demo.TASKS)
+
+
+# Month ends, a leap day, and both European DST changes (at 01:30 UTC the clocks jump).
+CALENDAR_DAYS = [
+    ("2026-01-31 12:00", "UTC"),
+    ("2026-03-31 12:00", "UTC"),
+    ("2026-05-31 23:30", "UTC"),
+    ("2026-11-30 12:00", "UTC"),
+    ("2026-12-31 23:59", "UTC"),
+    ("2028-02-29 12:00", "UTC"),
+    ("2026-03-29 01:30", "Europe/Berlin"),
+    ("2026-10-25 01:30", "Europe/Berlin"),
+]
+
+
+@pytest.mark.parametrize(("moment", "zone"), CALENDAR_DAYS)
+def test_seed_gives_four_invoices_in_four_months_on_any_day(moment, zone, settings):
+    settings.TIME_ZONE = zone
+    with time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=dt_timezone.utc), tick=False):
+        seed_twice()
+        months = Invoice.objects.values_list("advertiser_id", "date")
+        by_advertiser: dict[int, set] = {}
+        for advertiser_id, day in months:
+            by_advertiser.setdefault(advertiser_id, set()).add((day.year, day.month))
+    assert [len(found) for found in by_advertiser.values()] == [4, 4]
+
+
+@pytest.mark.parametrize(("day", "months", "expected"), [
+    (date(2026, 3, 31), 1, date(2026, 2, 28)),
+    (date(2026, 1, 15), 2, date(2025, 11, 15)),
+    (date(2028, 2, 29), 12, date(2027, 2, 28)),
+    (date(2026, 12, 31), 0, date(2026, 12, 28)),
+])
+def test_months_before_steps_calendar_months(day, months, expected):
+    assert demo.months_before(day, months) == expected
