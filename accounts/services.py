@@ -1,4 +1,4 @@
-"""Account rules: issuing and revoking credentials, bans, force-logout, usage counting."""
+"""Account rules: self-registration, issuing and revoking credentials, bans, force-logout, usage counting."""
 from __future__ import annotations
 
 import base64
@@ -6,7 +6,7 @@ import binascii
 import secrets
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
@@ -34,6 +34,46 @@ USAGE_COUNTER_TTL = 7 * 24 * 3600
 
 class CredentialError(ValueError):
     """A credential cannot be issued as asked."""
+
+
+class AccountTaken(ValueError):
+    """Registration refused because the username or e-mail already belongs to an account."""
+
+    def __init__(self, field: str):
+        super().__init__(f"An account with this {field} already exists.")
+        self.field = field
+
+
+# ------------------------------------------------------------------------------
+# Self-registration
+# ------------------------------------------------------------------------------
+# Unique constraints whose violation means "this username / e-mail is taken".
+_TAKEN_FIELD_BY_CONSTRAINT = {
+    "accounts_user_username_key": "username",
+    "accounts_user_email_key": "email",
+    "accounts_advertiser_contact_email_key": "email",
+}
+
+
+def _taken_field(error: IntegrityError) -> str:
+    constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) or ""
+    return _TAKEN_FIELD_BY_CONSTRAINT.get(constraint, "username")
+
+
+def register_advertiser_account(*, username: str, email: str, password: str) -> User:
+    """Create a user, an advertiser named after them and their owner membership, all or nothing.
+
+    Validation checks for taken names beforehand, but concurrent registrations of one name
+    pass it together: the database's unique constraints decide, and the loser gets AccountTaken.
+    """
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(username=username, email=email, password=password)
+            advertiser = Advertiser.objects.create(name=username, contact_email=email)
+            Membership.objects.create(user=user, advertiser=advertiser, role=Membership.Role.OWNER)
+    except IntegrityError as error:
+        raise AccountTaken(_taken_field(error)) from error
+    return user
 
 
 # ------------------------------------------------------------------------------

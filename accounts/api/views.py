@@ -1,4 +1,5 @@
 """Credential endpoints: JWT login/register (web surface) and api-token-get/reset (intel surface)."""
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
@@ -56,12 +57,16 @@ class WebRegisterView(SurfaceAPIView):
     authentication_classes: list = []
     throttle_classes = CREDENTIAL_THROTTLES
 
-    @extend_schema(request=RegisterSerializer, responses={201: AccessTokenSerializer}, summary="Create an account")
+    @extend_schema(request=RegisterSerializer, responses={201: AccessTokenSerializer}, summary="Create an account with its own advertiser")
     def post(self, request):
+        if not settings.SIGNUP_OPEN:
+            raise exceptions.PermissionDenied("Registration is closed.")
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        user = User.objects.create_user(username=data["username"], email=data["email"], password=data["password"])
+        try:
+            user = services.register_advertiser_account(**serializer.validated_data)
+        except services.AccountTaken as taken:
+            raise exceptions.ValidationError({taken.field: [str(taken)]}) from None
         return Response({"access_token": issue_access_token(user), "token_type": "bearer"}, status=status.HTTP_201_CREATED)
 
 

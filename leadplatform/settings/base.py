@@ -186,6 +186,9 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 
+# Whether POST /api/web/v1/auth/register creates accounts (each with its own advertiser).
+SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=True)
+
 # Requests per principal for each surface, and stricter ones for credential endpoints.
 # Format "N/second|minute|hour|day". Seed 004 fixes the web surface at 100/hour.
 API_RATES = {
