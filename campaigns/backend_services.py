@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import exceptions
 
+from accounts import services as account_services
 from accounts.models import Notification, Publisher, SocialAccount, User
 
 from .models import Campaign, ExchangeRate
@@ -100,10 +101,28 @@ def user_status(user: User) -> dict:
     return {"status": user_state(user), "joined_date": user.date_joined.date(), "total_campaigns": campaigns}
 
 
-def set_user_ban(user: User, banned: bool, reason: str = "") -> None:
+class ProtectedAccount(exceptions.PermissionDenied):
+    """The account may not be banned or logged out through the API (403)."""
+
+
+def ensure_user_may_be_restricted(user: User, *, acting_user: User | None) -> None:
+    """Bans and force-logout are for influencers and advertiser members: never staff, never the caller.
+
+    A platform token could otherwise lock the platform out of itself (ban the last admin).
+    """
+    if acting_user is not None and user.pk == acting_user.pk:
+        raise ProtectedAccount("You cannot ban or log out your own account.")
+    if user.is_staff or user.is_superuser:
+        raise ProtectedAccount("Staff accounts cannot be banned or logged out through the API.")
+
+
+def set_user_ban(user: User, banned: bool, reason: str = "", *, acting_user: User | None = None) -> None:
     """Ban or unban. A banned user's tokens stop working at once (the authenticator refuses them)
     and their sessions end; influencers can no longer join or complete. A user without an
-    influencer profile is banned by deactivating the account."""
+    influencer profile is banned by deactivating the account. Staff and the caller cannot be
+    banned; lifting a ban is always allowed."""
+    if banned:
+        ensure_user_may_be_restricted(user, acting_user=acting_user)
     with transaction.atomic():
         publisher = Publisher.objects.select_for_update().filter(user=user).first()
         if publisher is not None:
@@ -114,6 +133,12 @@ def set_user_ban(user: User, banned: bool, reason: str = "") -> None:
             User.objects.filter(pk=user.pk).update(is_active=not banned)
         if banned:
             User.objects.filter(pk=user.pk).update(credentials_valid_after=timezone.now())
+
+
+def force_logout_user(user: User, *, acting_user: User | None = None) -> None:
+    """Force-logout through the API: every session, token and JWT of an influencer or member ends."""
+    ensure_user_may_be_restricted(user, acting_user=acting_user)
+    account_services.force_logout(user)
 
 
 def notify_user(user: User, message: str, type: str = "general") -> Notification:

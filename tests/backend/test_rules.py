@@ -14,7 +14,7 @@ from tasks.models import Payment, Task, TaskAction
 from tasks.services import join_campaign
 
 from ..campaigns.factories import CampaignFactory
-from ..factories import PASSWORD
+from ..factories import PASSWORD, StaffFactory, token_for
 
 # ------------------------------------------------------------------------------
 # Campaign status machine
@@ -279,3 +279,33 @@ def test_exchange_converts_with_the_rate_table(body, expected, owner, world):
 def test_exchange_refuses_unknown_currencies_and_bad_amounts(body, owner, world):
     answer = owner.client().post("/api/general/tools/exchange/", body, format="json")
     assert answer.status_code == 400 and answer.json()["status"] == "error"
+
+
+PROTECTED_ACCOUNT_ROUTES = [
+    ("/api/user/status/ban/", {"banned": True, "reason": "Spam"}),
+    ("/api/general/tools/user-ban/", {"banned": True, "reason": "Spam"}),
+    ("/api/user/force-logout/", {}),
+]
+
+
+@pytest.mark.parametrize(("path", "extra"), PROTECTED_ACCOUNT_ROUTES)
+def test_staff_accounts_cannot_be_banned_or_logged_out(path, extra, staff):
+    colleague = StaffFactory()
+    token_for(colleague)
+    answer = staff.client().post(path, {"user_id": colleague.pk, **extra}, format="json")
+    assert (answer.status_code, answer.json()["status"]) == (403, "error")
+    assert ApiToken.objects.filter(user=colleague, revoked_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(("path", "extra"), PROTECTED_ACCOUNT_ROUTES)
+def test_the_caller_cannot_ban_or_log_out_itself(path, extra, staff):
+    answer = staff.client().post(path, {"user_id": staff.user.pk, **extra}, format="json")
+    assert answer.json() == {"status": "error", "message": "You cannot ban or log out your own account."}
+    assert staff.client().post("/api/user/status/", {"user_id": staff.user.pk}).json()["status"] == "active"
+
+
+def test_lifting_a_ban_is_allowed_for_any_account(staff):
+    colleague = StaffFactory(is_active=False)
+    answer = staff.client().post("/api/user/status/ban/", {"user_id": colleague.pk, "banned": False}, format="json")
+    colleague.refresh_from_db()
+    assert (answer.status_code, colleague.is_active) == (200, True)

@@ -12,7 +12,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from accounts import services as account_services
 from accounts.models import Advertiser, Publisher, SocialAccount, User
 from campaigns import backend_services as backend
 from campaigns.models import Campaign, Category, City, Country, Invoice
@@ -347,10 +346,12 @@ class UserStatusView(BackendView):
 class UserBanView(BackendView):
     @extend_schema(request=body(s.BackendBanRequestSerializer),
                    responses=s.StatusMessageSerializer, summary="Ban status",
-                   description="A banned user's tokens stop working at once; they can no longer join or complete.")
+                   description="A banned user's tokens stop working at once; they can no longer join or complete. "
+                               "Staff accounts and the caller's own account cannot be banned (403).")
     def post(self, request):
         params = self.parse(s.BackendBanRequestSerializer)
-        backend.set_user_ban(self.user(params["user_id"]), params["banned"], params["reason"])
+        backend.set_user_ban(self.user(params["user_id"]), params["banned"], params["reason"],
+                             acting_user=self.principal.user)
         return success("User ban status updated")
 
 
@@ -366,9 +367,11 @@ class UserNotificationView(BackendView):
 class ForceLogoutView(BackendView):
     @extend_schema(request=body(s.BackendUserIdRequestSerializer),
                    responses=s.StatusMessageSerializer, summary="Force logout",
-                   description="Ends every session and revokes every token of the user.")
+                   description="Ends every session and revokes every token of the user. "
+                               "Staff accounts and the caller's own account are refused (403).")
     def post(self, request):
-        account_services.force_logout(self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"]))
+        user = self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])
+        backend.force_logout_user(user, acting_user=self.principal.user)
         return success("User logged out")
 
 
