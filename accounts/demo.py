@@ -57,7 +57,7 @@ def seed(credentials: dict) -> None:
         Membership.objects.update_or_create(user=owner, advertiser=advertiser, defaults={"role": Membership.Role.OWNER})
         credentials["advertisers"].append({
             "id": advertiser.pk, "name": advertiser.name, "email": advertiser.contact_email,
-            "owner": {"username": owner.username, "email": owner.email, "password": DEMO_PASSWORD},
+            "owner": {"user_id": owner.pk, "username": owner.username, "email": owner.email, "password": DEMO_PASSWORD},
             "token": _fresh_token(owner, advertiser),
         })
 
@@ -72,8 +72,9 @@ def seed(credentials: dict) -> None:
                 publisher=publisher, network=network, kind=kind, network_id=f"{user.username}_{network}",
                 defaults={"url": f"https://{network}.com/{user.username}", "approval": SocialAccount.Approval.APPROVED},
             )
+        # user_id is what every backend route's `user_id` takes; id is the publisher profile's own key.
         credentials["publishers"].append({
-            "id": publisher.pk, "username": user.username, "email": user.email, "password": DEMO_PASSWORD,
+            "user_id": user.pk, "id": publisher.pk, "username": user.username, "email": user.email, "password": DEMO_PASSWORD,
             "token": _fresh_token(user),
         })
 

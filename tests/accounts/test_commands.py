@@ -48,8 +48,8 @@ def test_seed_demo_json_has_the_documented_credentials():
     assert set(data) >= {"platform", "advertisers", "publishers", "application"}
     assert set(data["platform"]) == {"username", "email", "password", "token"}
     assert set(data["advertisers"][0]) == {"id", "name", "email", "owner", "token"}
-    assert set(data["advertisers"][0]["owner"]) == {"username", "email", "password"}
-    assert set(data["publishers"][0]) == {"id", "username", "email", "password", "token"}
+    assert set(data["advertisers"][0]["owner"]) == {"user_id", "username", "email", "password"}
+    assert set(data["publishers"][0]) == {"user_id", "id", "username", "email", "password", "token"}
     assert set(data["application"]) == {"client_id", "client_secret"}
 
 
@@ -66,3 +66,14 @@ def test_seed_demo_credentials_are_fresh_and_work():
     assert find_token(first["platform"]["token"]).is_usable is False
     assert find_token(second["platform"]["token"]).is_usable is True
     assert ApiToken.objects.filter(source="demo", revoked_at__isnull=True).count() == 1 + 2 + 3
+
+
+def test_seed_demo_user_id_of_an_influencer_is_what_force_logout_takes(api_client):
+    data = json.loads(run("seed_demo", "--json"))
+    target, *others = data["publishers"]
+    tokens = [data["platform"]["token"], *(a["token"] for a in data["advertisers"]), *(p["token"] for p in others)]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {data['platform']['token']}")
+    answer = api_client.post("/api/user/force-logout/", {"user_id": target["user_id"]}, format="json")
+    assert answer.status_code == 200
+    assert find_token(target["token"]).is_usable is False
+    assert all(find_token(token).is_usable for token in tokens)

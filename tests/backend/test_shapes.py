@@ -67,6 +67,11 @@ def test_task_list_item(staff, world):
     assert set(item["campaign"]["tasks"]) == {"bonus", "minimum_reward"}
 
 
+def test_task_list_item_names_the_influencer_by_user_id(staff, world):
+    item = staff.client().post("/api/tasks/", {"status": "paid"}).json()[0]
+    assert item["user_id"] == world.paid_task.publisher.user_id
+
+
 def test_task_list_option_precedence(staff, world, other_advertiser):
     client = staff.client()
     by_advertiser = client.post("/api/tasks/", {"advertiser_id": other_advertiser.pk,

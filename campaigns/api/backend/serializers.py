@@ -42,7 +42,7 @@ class BackendPageRequestSerializer(serializers.Serializer):
 
 class BackendCampaignListRequestSerializer(BackendPageRequestSerializer):
     advertiser_id = object_id(required=False, help_text="Campaigns of this advertiser (wins over user_id).")
-    user_id = object_id(required=False, help_text="Campaigns available to this influencer.")
+    user_id = object_id(required=False, help_text="Campaigns available to this influencer (their user id).")
 
 
 class BackendTaskListRequestSerializer(BackendPageRequestSerializer):
@@ -150,7 +150,7 @@ class BackendCampaignSettingsRequestSerializer(BackendCampaignIdRequestSerialize
 
 
 class BackendUserIdRequestSerializer(serializers.Serializer):
-    user_id = object_id()
+    user_id = object_id(help_text="The user id (as /api/user/check/ returns it), not a publisher id.")
 
 
 class BackendBanRequestSerializer(BackendUserIdRequestSerializer):
@@ -194,7 +194,7 @@ class BackendCustomTaskRequestSerializer(BackendCampaignIdRequestSerializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     requirements = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    user_id = object_id(required=False, help_text="Assign it to this influencer.")
+    user_id = object_id(required=False, help_text="Assign it to this influencer (their user id).")
     networks = serializers.ListField(child=serializers.ChoiceField(choices=Network.choices), required=False,
                                      max_length=len(Network.values))
     deadline = serializers.DateTimeField(required=False, help_text="Default: now + the campaign's task time.")
@@ -256,15 +256,17 @@ class EarnedBonusSerializer(serializers.Serializer):
 
 
 class BackendTaskSerializer(TaskSerializer):
-    """/api/tasks/ items: the seed's shape; `type` names the influencer, `bonus` says which bonuses are earned."""
+    """/api/tasks/ items: the seed's shape; `type` names the influencer, `user_id` is their user id (what
+    the user routes take; null for an unassigned custom task), `bonus` says which bonuses are earned."""
 
     type = serializers.SerializerMethodField()
+    user_id = serializers.SerializerMethodField()
     bonus = serializers.SerializerMethodField()
     campaign = BackendTaskCampaignSerializer(read_only=True)
 
     class Meta(TaskSerializer.Meta):
         fields = [
-            "id", "type", "title", "networks", "status", "status_name", "media", "allow_complete", "allow_leave",
+            "id", "type", "user_id", "title", "networks", "status", "status_name", "media", "allow_complete", "allow_leave",
             "allow_countdown", "allow_payments", "allow_bonus", "is_disabled", "is_allowed_complete",
             "date_completed_minimum", "date_completed_maximum", "date_end", "bonus", "payments", "campaign",
         ]
@@ -275,6 +277,9 @@ class BackendTaskSerializer(TaskSerializer):
             return "Custom task: unassigned"
         user = task.publisher.user
         return f"Profile: {user.get_full_name() or user.username}"
+
+    def get_user_id(self, task) -> int | None:
+        return task.publisher.user_id if task.publisher is not None else None
 
     @extend_schema_field(EarnedBonusSerializer)
     def get_bonus(self, task):
