@@ -20,7 +20,7 @@ from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
 from . import proxies, webjobs
 from .engine.spec import parse_config, parse_selectors
 from .models import Proxy, ScrapeJob, WebJob, Webhook, WebhookDelivery, WebResult
-from .webhooks import generate_secret
+from .webhooks import generate_secret, rotate_secret
 
 
 class WebJobForm(forms.ModelForm):
@@ -177,8 +177,9 @@ class WebhookAdmin(TenantScopedAdmin):
     list_filter = ["active", "advertiser"]
     search_fields = ["url"]
     list_select_related = ["advertiser"]
-    readonly_fields = ["secret", "disabled_reason", "created_at"]
+    readonly_fields = ["secret_prefix", "disabled_reason", "created_at"]
     inlines = [DeliveryInline]
+    actions = ["rotate_secrets"]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -187,6 +188,16 @@ class WebhookAdmin(TenantScopedAdmin):
         if obj.active:
             obj.disabled_reason = ""
         super().save_model(request, obj, form, change)
+        if not change:
+            self._show_secret_once(request, obj, obj.secret)
+
+    @admin.action(description="Rotate the signing secret of selected webhooks")
+    def rotate_secrets(self, request, queryset):
+        for webhook in queryset:
+            self._show_secret_once(request, webhook, rotate_secret(webhook))
+
+    def _show_secret_once(self, request, webhook, secret: str) -> None:
+        self.message_user(request, f"Signing secret of {webhook.url} (shown only now): {secret}", messages.WARNING)
 
 
 @admin.register(WebhookDelivery)

@@ -101,6 +101,14 @@ def register_webhook(*, advertiser, user, url: str, events: list[str]) -> Webhoo
         )
 
 
+def rotate_secret(webhook: Webhook) -> str:
+    """Give the endpoint a new signing secret and return it; every attempt from now on, retries
+    of earlier events included, is signed with it."""
+    webhook.secret = generate_secret()
+    webhook.save(update_fields=["secret_encrypted", "secret_prefix"])
+    return webhook.secret
+
+
 # --- events ------------------------------------------------------------------------
 
 

@@ -11,4 +11,5 @@ ACCESS = {
     "web:monitoring-system": TENANT,
     "web:webhooks": TENANT,
     "web:webhook-detail": TENANT,
+    "web:webhook-rotate-secret": TENANT,
 }

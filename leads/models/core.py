@@ -16,6 +16,11 @@ from django.utils import timezone
 
 from accounts.scoping import TenantScopedQuerySet, scoped_queryset
 
+from ..encryption import decrypt_secret, encrypt_secret
+
+#: "whsec_" and the first 8 characters of the key: enough to tell secrets apart, useless to sign.
+WEBHOOK_SECRET_DISPLAY_LENGTH = 14
+
 
 class Platform(models.TextChoices):
     INSTAGRAM = "instagram", "Instagram"
@@ -284,7 +289,9 @@ class Webhook(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     url = models.URLField(max_length=2000)
     events = models.JSONField(default=list)
-    secret = models.CharField(max_length=100, editable=False, help_text="Signing secret (whsec_…).")
+    # The signing secret (whsec_…) is encrypted at rest; only its first characters are kept readable.
+    secret_encrypted = models.TextField(editable=False)
+    secret_prefix = models.CharField(max_length=20, editable=False, help_text="Start of the signing secret.")
     active = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -296,6 +303,15 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def secret(self) -> str:
+        return decrypt_secret(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, plaintext: str) -> None:
+        self.secret_encrypted = encrypt_secret(plaintext)
+        self.secret_prefix = plaintext[:WEBHOOK_SECRET_DISPLAY_LENGTH]
 
 
 class WebhookDelivery(models.Model):

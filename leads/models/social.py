@@ -8,26 +8,14 @@ database trigger so the leads list can report exact totals at any size.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from accounts.scoping import TenantScopedQuerySet, scoped_queryset
 
+from ..encryption import decrypt_secret, encrypt_secret
 from .core import Platform, ScrapeJob, Target
-
-
-def _fernet() -> Fernet:
-    """Fernet keyed from CONNECTOR_SECRETS_KEY, or derived from SECRET_KEY when unset."""
-    key = settings.CONNECTOR_SECRETS_KEY
-    if not key:
-        key = base64.urlsafe_b64encode(hashlib.sha256(f"connector-secrets:{settings.SECRET_KEY}".encode()).digest())
-    return Fernet(key)
 
 
 class ConnectorCredential(models.Model):
@@ -84,16 +72,11 @@ class ConnectorCredential(models.Model):
         return f"{self.get_provider_display()}: {self.name}"
 
     def set_secret(self, plaintext: str) -> None:
-        self.secret_encrypted = _fernet().encrypt(plaintext.encode()).decode() if plaintext else ""
+        self.secret_encrypted = encrypt_secret(plaintext)
 
     @property
     def secret(self) -> str:
-        if not self.secret_encrypted:
-            return ""
-        try:
-            return _fernet().decrypt(self.secret_encrypted.encode()).decode()
-        except InvalidToken:
-            return ""
+        return decrypt_secret(self.secret_encrypted)
 
     @property
     def masked_secret(self) -> str:

@@ -398,7 +398,7 @@ def test_register_list_and_delete_webhooks(owner, outsider):
                                                  "events": ["job.completed", "job.failed"]}, format="json")
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "webhook_url", "events", "secret", "active", "disabled_reason", "created_at"}
+    assert set(body) == {"id", "webhook_url", "events", "secret", "secret_prefix", "active", "disabled_reason", "created_at"}
     assert body["secret"].startswith("whsec_") and body["events"] == ["job.completed", "job.failed"]
     foreign = WebhookFactory(advertiser=outsider.advertiser)
     listed = client.get(f"{BASE}/webhooks").json()

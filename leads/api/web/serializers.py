@@ -165,11 +165,23 @@ class WebhookCreateSerializer(serializers.Serializer):
 
 
 class WebhookSerializer(serializers.ModelSerializer):
+    """A webhook as lists show it: the signing secret only by its first characters."""
+
     webhook_url = serializers.CharField(source="url", read_only=True)
     events = serializers.ListField(child=serializers.ChoiceField(choices=Webhook.Event.values), read_only=True)
-    secret = serializers.CharField(read_only=True, help_text="Signing secret; see docs/webhooks.md for verification.")
+    secret_prefix = serializers.CharField(read_only=True, help_text="Start of the signing secret, to tell secrets apart.")
 
     class Meta:
         model = Webhook
-        fields = ["id", "webhook_url", "events", "secret", "active", "disabled_reason", "created_at"]
+        fields = ["id", "webhook_url", "events", "secret_prefix", "active", "disabled_reason", "created_at"]
+        read_only_fields = fields
+
+
+class WebhookWithSecretSerializer(WebhookSerializer):
+    """Answer of creation and rotation: the only time the full signing secret is shown."""
+
+    secret = serializers.CharField(read_only=True, help_text="Signing secret, shown once; see docs/webhooks.md.")
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
         read_only_fields = fields

@@ -15,4 +15,5 @@ urlpatterns = [
     path("monitoring/system", views.MonitoringSystemView.as_view(), name="monitoring-system"),
     path("webhooks", views.WebhookListCreateView.as_view(), name="webhooks"),
     path("webhooks/<id:pk>", views.WebhookDetailView.as_view(), name="webhook-detail"),
+    path("webhooks/<id:pk>/rotate-secret", views.WebhookRotateSecretView.as_view(), name="webhook-rotate-secret"),
 ]

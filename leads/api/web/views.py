@@ -172,7 +172,9 @@ class WebhookListCreateView(TenantGenericAPIView):
         page = self.paginate_queryset(self.get_queryset().order_by("-id"))
         return self.get_paginated_response(s.WebhookSerializer(page, many=True).data)
 
-    @extend_schema(summary="Register a webhook", request=s.WebhookCreateSerializer, responses={201: s.WebhookSerializer})
+    @extend_schema(summary="Register a webhook", request=s.WebhookCreateSerializer,
+                   responses={201: s.WebhookWithSecretSerializer},
+                   description="The answer holds the full signing secret, shown this once; lists show its prefix.")
     def post(self, request):
         payload = s.WebhookCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -183,20 +185,41 @@ class WebhookListCreateView(TenantGenericAPIView):
             url=data["webhook_url"],
             events=data["events"],
         )
-        return Response(s.WebhookSerializer(webhook).data, status=status.HTTP_201_CREATED)
+        return Response(s.WebhookWithSecretSerializer(webhook).data, status=status.HTTP_201_CREATED)
 
 
-class WebhookDetailView(TenantGenericAPIView):
+class WebhookObjectView(TenantGenericAPIView):
+    """One of the caller's webhooks by id; another advertiser's is "Webhook not found"."""
+
     surface = WEB
     queryset = Webhook.objects.all()
     serializer_class = s.WebhookSerializer
     filter_backends: list = []
 
-    @extend_schema(summary="Delete a webhook", responses={204: None})
-    def delete(self, request, pk):
+    def get_object(self):
         try:
-            webhook = self.get_object()
+            return super().get_object()
         except Http404:
             raise NotFound("Webhook not found") from None
-        webhook.delete()
+
+
+class WebhookDetailView(WebhookObjectView):
+    @extend_schema(summary="Webhook details", responses=s.WebhookSerializer)
+    def get(self, request, pk):
+        return Response(s.WebhookSerializer(self.get_object()).data)
+
+    @extend_schema(summary="Delete a webhook", responses={204: None})
+    def delete(self, request, pk):
+        self.get_object().delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebhookRotateSecretView(WebhookObjectView):
+    serializer_class = s.WebhookWithSecretSerializer
+
+    @extend_schema(summary="Rotate a webhook's signing secret", request=None, responses=s.WebhookWithSecretSerializer,
+                   description="A new signing secret, shown this once; deliveries from now on are signed with it.")
+    def post(self, request, pk):
+        webhook = self.get_object()
+        webhooks.rotate_secret(webhook)
+        return Response(s.WebhookWithSecretSerializer(webhook).data)
