@@ -29,6 +29,10 @@ AUDIENCE_KINDS = {
 }
 
 
+def failure_message(identifier: str) -> str:
+    return f"Sandbox: the target {identifier!r} always fails (targets named fail-… simulate a provider error)."
+
+
 class SandboxConnector(Connector):
     name = "Sandbox"
     capabilities = frozenset(Capability)
@@ -44,9 +48,7 @@ class SandboxConnector(Connector):
     def fetch_page(self, request: FetchRequest) -> Page:
         identifier = request.identifier.strip().lstrip("#@")
         if identifier.lower().startswith(FAILING_PREFIX):
-            raise PermanentConnectorError(
-                f"Sandbox: the target {identifier!r} always fails (targets named fail-… simulate a provider error)."
-            )
+            raise PermanentConnectorError(failure_message(identifier))
         self.rate.acquire()
         offset = int(json.loads(request.cursor).get("offset", 0)) if request.cursor else 0
         total = 0 if identifier.lower().startswith(EMPTY_PREFIX) else self._total(request, identifier)
