@@ -65,7 +65,8 @@ def fake_profile(platform: str, username: str) -> Profile:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     topic, role = rng.choice(TOPICS), rng.choice(ROLES)
     is_business = rng.random() < 0.35
-    emails = [f"{username.replace('.', '_')}@{rng.choice(('mail', 'studio', 'inbox'))}.example"] if rng.random() < 0.45 else []
+    domain = rng.choice(("mail", "studio", "inbox"))
+    emails = [f"{username.replace('.', '_')}@{domain}.example"] if rng.random() < 0.45 else []
     phones = [f"+44 20 7946 {rng.randrange(10000):04d}"] if rng.random() < 0.2 else []
     bio = f"{role} · {topic}"
     if emails:

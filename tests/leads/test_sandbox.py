@@ -82,13 +82,15 @@ def test_an_empty_target_answers_one_empty_last_page(sandbox):
 
 
 def test_hashtag_posts_come_with_their_authors(sandbox):
-    page = sandbox.fetch_page(FetchRequest(capability=Capability.HASHTAG_POSTS, identifier="#fitness", platform="instagram"))
+    request = FetchRequest(capability=Capability.HASHTAG_POSTS, identifier="#fitness", platform="instagram")
+    page = sandbox.fetch_page(request)
     assert page.posts and [post.username for post in page.posts] == [profile.username for profile in page.profiles]
     assert all("#fitness" in post.text for post in page.posts)
 
 
 def test_group_posts_have_no_profiles(sandbox):
-    page = sandbox.fetch_page(FetchRequest(capability=Capability.GROUP_POSTS, identifier="123456789", platform="facebook"))
+    request = FetchRequest(capability=Capability.GROUP_POSTS, identifier="123456789", platform="facebook")
+    page = sandbox.fetch_page(request)
     assert page.posts and not page.profiles
     assert all(post.platform == "facebook" and post.author for post in page.posts)
 
