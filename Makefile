@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# The platform's own address: the demo data's web crawls and webhook target its /demo-site/.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install install-dev migrate demo browser bench clean
 

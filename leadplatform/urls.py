@@ -12,6 +12,7 @@ handler500 = errors.server_error
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:tokens", permanent=False)),
     path("admin/", admin.site.urls),
+    path("demo-site/", include("leads.demo_site")),  # served only when DEMO_SITE_ENABLED
     path("", include("accounts.urls")),
     # API documentation (seed 004's paths).
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),

@@ -1,8 +1,10 @@
 """Demo data for social lead generation: credentials, targets, jobs in every status, leads, content items.
 
 Idempotent: rows are found by natural keys (target identifier, job name, lead username,
-post id) and updated in place. Connector secrets are demo placeholders; the demo jobs are
-not run (their counters are set as a finished run would leave them).
+post id) and updated in place. The one connector credential is the offline sandbox, so a
+job created on the demo advertisers runs without any provider. The demo rows are not run:
+they are finished, failed, cancelled or pending as a run would leave them, never
+assigned or running (those would block the advertiser's job slots with no worker on them).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Advertiser
 
+from .connectors import sandbox
 from .connectors.base import Post, Profile
 from .ingest import LeadSource, upsert_content_items, upsert_leads, with_contacts
 from .models import ConnectorCredential, JobPlan, ScrapeJob, Target
@@ -22,19 +25,23 @@ TARGETS = [
     ("#veganrecipes", Target.Type.HASHTAG, "instagram"),
     ("nike", Target.Type.FOLLOWERS, "instagram"),
     ("gymshark", Target.Type.FOLLOWING, "instagram"),
-    ("https://www.instagram.com/p/C0demo123/", Target.Type.LIKERS, "instagram"),
+    ("fail-deleted-post", Target.Type.LIKERS, "instagram"),
     ("123456789", Target.Type.GROUP, "facebook"),
 ]
 
 JOBS = [
     # name, kind, status, target identifiers, stored, progress
     ("Fitness hashtags", ScrapeJob.Kind.HASHTAG, ScrapeJob.Status.COMPLETED, ["#fitness", "#veganrecipes"], 6, 100.0),
-    ("Nike followers", ScrapeJob.Kind.FOLLOWERS, ScrapeJob.Status.RUNNING, ["nike"], 4, 40.0),
+    ("Nike followers", ScrapeJob.Kind.FOLLOWERS, ScrapeJob.Status.COMPLETED, ["nike"], 4, 100.0),
     ("Gymshark following", ScrapeJob.Kind.FOLLOWING, ScrapeJob.Status.PENDING, ["gymshark"], 0, 0.0),
-    ("Post likers", ScrapeJob.Kind.LIKERS, ScrapeJob.Status.FAILED, ["https://www.instagram.com/p/C0demo123/"], 0, 0.0),
-    ("Queued followers", ScrapeJob.Kind.FOLLOWERS, ScrapeJob.Status.ASSIGNED, ["nike"], 0, 0.0),
+    ("Post likers", ScrapeJob.Kind.LIKERS, ScrapeJob.Status.FAILED, ["fail-deleted-post"], 0, 0.0),
+    ("Queued followers", ScrapeJob.Kind.FOLLOWERS, ScrapeJob.Status.PENDING, ["nike"], 0, 0.0),
     ("Cancelled hashtags", ScrapeJob.Kind.HASHTAG, ScrapeJob.Status.CANCELLED, ["#fitness"], 1, 20.0),
 ]
+
+SANDBOX_CREDENTIAL = "Demo sandbox"
+RETIRED_CREDENTIALS = ["Demo Instagram account", "Demo hosted scraper"]
+RETIRED_TARGETS = ["https://www.instagram.com/p/C0demo123/"]
 
 PROFILES = [
     ("fitness_guru", "Fitness Guru", "Coach · contact@fitnessguru.example · +44 20 7946 0958", 50000, True, True),
@@ -51,35 +58,22 @@ def seed(credentials: dict) -> None:
     for advertiser in Advertiser.objects.filter(contact_email__in=["owner@acme.example", "owner@globex.example"]):
         _seed_advertiser(advertiser, now)
     credentials.setdefault("notes", []).append(
-        "Social leads: demo targets, jobs in every status, leads and content items per demo advertiser; "
-        "connector credentials hold placeholder secrets (configure real ones in admin)."
+        "Social leads: demo targets, finished, failed, cancelled and pending jobs, leads and content items per "
+        "demo advertiser; the connector credential is the offline sandbox (fake data, no provider is called)."
     )
 
 
 def _seed_advertiser(advertiser: Advertiser, now) -> None:
-    graph, _ = ConnectorCredential.objects.update_or_create(
+    # Earlier demo data held placeholder credentials of real providers; a job picking one
+    # called the provider's public API. They go, with the target that was a provider URL.
+    ConnectorCredential.objects.filter(advertiser=advertiser, name__in=RETIRED_CREDENTIALS).delete()
+    Target.objects.filter(advertiser=advertiser, identifier__in=RETIRED_TARGETS).delete()
+    ConnectorCredential.objects.update_or_create(
         advertiser=advertiser,
-        provider=ConnectorCredential.Provider.INSTAGRAM_GRAPH,
-        name="Demo Instagram account",
-        defaults={"account_id": "17841400000000000", "platform": "instagram"},
+        provider=ConnectorCredential.Provider.SANDBOX,
+        name=SANDBOX_CREDENTIAL,
+        defaults={"platform": "instagram", "active": True, "base_url": ""},
     )
-    graph.set_secret("demo-graph-token")
-    graph.save(update_fields=["secret_encrypted"])
-    hosted, _ = ConnectorCredential.objects.update_or_create(
-        advertiser=advertiser,
-        provider=ConnectorCredential.Provider.HOSTED_SCRAPER,
-        name="Demo hosted scraper",
-        defaults={
-            "platform": "instagram",
-            "actors": {
-                "followers": {"actor_id": "demo~instagram-followers"},
-                "following": {"actor_id": "demo~instagram-followers"},
-                "likers": {"actor_id": "demo~instagram-likers"},
-            },
-        },
-    )
-    hosted.set_secret("demo-hosted-token")
-    hosted.save(update_fields=["secret_encrypted"])
 
     targets = {}
     for identifier, target_type, platform in TARGETS:
@@ -115,11 +109,14 @@ def _seed_advertiser(advertiser: Advertiser, now) -> None:
                 if status not in (ScrapeJob.Status.PENDING, ScrapeJob.Status.ASSIGNED)
                 else None,
                 "completed_at": created + timedelta(minutes=20) if finished else None,
-                "error": "The provider's run ended FAILED." if status == ScrapeJob.Status.FAILED else "",
+                "error": "Every target failed: " + sandbox.failure_message(identifiers[0])
+                if status == ScrapeJob.Status.FAILED
+                else "",
             },
         )
         job.targets.set([targets[identifier] for identifier in identifiers])
-        JobPlan.objects.get_or_create(job=job)
+        # Not queued: a demo job runs only when someone runs it.
+        JobPlan.objects.update_or_create(job=job, defaults={"queued_at": None, "not_before": None})
         jobs[name] = job
 
     group_job, _ = ScrapeJob.objects.update_or_create(

@@ -1,7 +1,9 @@
-"""Demo data for the web scraper: jobs in every status with results, proxies, a webhook and its deliveries.
+"""Demo data for the web scraper: jobs with results and a webhook with its deliveries, all on the demo site.
 
-Idempotent: jobs are found by name per advertiser, results by (job, url), proxies by URL,
-the webhook by URL. The demo jobs are not run; their rows look as a finished run leaves them.
+Every URL is the platform's own demo site (`leads.demo_site`, under `SITE_URL`), so a crawl
+or a webhook delivery of the demo advertiser never leaves the machine. Idempotent: jobs are
+found by name per advertiser, results by (job, url), the webhook by URL. The demo jobs are
+not run; their rows look as a finished run leaves them, and none is left running.
 """
 from __future__ import annotations
 
@@ -11,44 +13,47 @@ from django.utils import timezone
 
 from accounts.models import Advertiser
 
+from .demo_site import CATALOGUE, demo_site_url
 from .models import Platform, Proxy, ScrapeJob, Webhook, WebhookDelivery, WebResult
 from .webhooks import generate_secret, job_event_data
 
 SELECTORS = {"title": "h1.product-title::text", "price": "span.price::text"}
 JOBS = [
-    # name, url, status, engine, priority, pages stored, failed, progress
-    ("Demo: outdoor catalogue", "https://shop.example/products", ScrapeJob.Status.COMPLETED, "http", 1, 24, 1, 100.0),
-    ("Demo: tents (running)", "https://shop.example/tents", ScrapeJob.Status.RUNNING, "auto", 0, 8, 0, 45.5),
-    ("Demo: app store (browser)", "https://spa.example/", ScrapeJob.Status.PENDING, "browser", 0, 0, 0, 0.0),
-    ("Demo: retired shop", "https://gone.example/", ScrapeJob.Status.FAILED, "http", -1, 0, 1, 0.0),
-    ("Demo: stopped crawl", "https://shop.example/boots", ScrapeJob.Status.CANCELLED, "http", -1, 3, 0, 30.0),
+    # name, demo-site path, status, engine, priority, pages stored, failed, progress
+    ("Demo: outdoor catalogue", "/products/", ScrapeJob.Status.COMPLETED, "http", 1, 12, 1, 100.0),
+    ("Demo: tents", "/products/?category=tents", ScrapeJob.Status.COMPLETED, "auto", 0, 3, 0, 100.0),
+    ("Demo: team page (browser)", "/team/", ScrapeJob.Status.PENDING, "browser", 0, 0, 0, 0.0),
+    ("Demo: retired shop", "/retired-shop/", ScrapeJob.Status.FAILED, "http", -1, 0, 1, 0.0),
+    ("Demo: stopped crawl", "/products/?category=boots", ScrapeJob.Status.CANCELLED, "http", -1, 2, 0, 30.0),
 ]
-PROXIES = [
-    ("http://proxy-1.example:3128", Proxy.Status.ACTIVE, 940, 32),
-    ("http://proxy-2.example:3128", Proxy.Status.ACTIVE, 870, 55),
-    ("http://proxy-3.example:3128", Proxy.Status.BANNED, 40, 230),
-]
+# Earlier demo data: a job left running with no worker on it, proxies and a webhook on outside hosts.
+RETIRED_JOBS = ["Demo: tents (running)", "Demo: app store (browser)"]
+RETIRED_PROXIES = ["http://proxy-1.example:3128", "http://proxy-2.example:3128", "http://proxy-3.example:3128"]
+RETIRED_WEBHOOK_URL = "https://hooks.acme.example/scraper"
 
 
 def _job(advertiser: Advertiser, spec, now) -> ScrapeJob:
-    name, url, status, engine, priority, stored, failed, progress = spec
+    name, path, status, engine, priority, stored, failed, progress = spec
     started = now - timedelta(hours=2) if status != ScrapeJob.Status.PENDING else None
     finished = now - timedelta(hours=1) if status in ScrapeJob.FINISHED else None
     job, _ = ScrapeJob.objects.update_or_create(
         advertiser=advertiser, kind=ScrapeJob.Kind.WEB, name=name,
         defaults={
-            "platform": Platform.WEB, "url": url, "status": status, "engine": engine, "priority": priority,
-            "selectors": SELECTORS, "config": {"max_pages": 50, "follow_links": True}, "progress": progress,
-            "items_scraped": stored, "items_failed": failed, "started_at": started, "completed_at": finished,
-            "error": "The start page could not be scraped (HTTP 410)." if status == ScrapeJob.Status.FAILED else "",
+            "platform": Platform.WEB, "url": demo_site_url().rstrip("/") + path, "status": status, "engine": engine,
+            "priority": priority, "selectors": SELECTORS, "config": {"max_pages": 50, "follow_links": True},
+            "progress": progress, "items_scraped": stored, "items_failed": failed, "started_at": started,
+            "completed_at": finished,
+            "error": "The start page could not be scraped (HTTP 404)." if status == ScrapeJob.Status.FAILED else "",
         },
     )
-    base = url.rstrip("/")
+    category = path.partition("category=")[2]
+    products = [product for product in CATALOGUE if not category or product.category == category][:stored]
     WebResult.objects.bulk_create(
         [
-            WebResult(job=job, url=f"{base}/item-{n}", data={"title": f"{name.split(': ')[1].title()} item {n}", "price": f"${19 + n}.99"},
+            WebResult(job=job, url=demo_site_url("demo_site:product", product.slug),
+                      data={"title": product.name, "price": f"£{product.price}"},
                       scraped_at=(started or now) + timedelta(seconds=n))
-            for n in range(1, stored + 1)
+            for n, product in enumerate(products, start=1)
         ],
         ignore_conflicts=True,
     )
@@ -57,23 +62,23 @@ def _job(advertiser: Advertiser, spec, now) -> ScrapeJob:
 
 def seed(credentials: dict) -> None:
     now = timezone.now()
-    for url, status, ok, failed in PROXIES:
-        Proxy.objects.update_or_create(
-            url=url, defaults={"status": status, "success_count": ok, "failure_count": failed, "last_checked_at": now}
-        )
+    # The crawls of the demo go straight to the demo site: an active proxy would route them elsewhere.
+    Proxy.objects.filter(url__in=RETIRED_PROXIES).delete()
     advertiser = Advertiser.objects.filter(contact_email="owner@acme.example").first()
     if advertiser is None:
         return
+    ScrapeJob.objects.filter(advertiser=advertiser, kind=ScrapeJob.Kind.WEB, name__in=RETIRED_JOBS).delete()
     jobs = [_job(advertiser, spec, now) for spec in JOBS]
-    webhook = Webhook.objects.filter(advertiser=advertiser, url="https://hooks.acme.example/scraper").first()
+    webhook_url = demo_site_url("demo_site:webhook")
+    Webhook.objects.filter(advertiser=advertiser, url=RETIRED_WEBHOOK_URL).update(url=webhook_url)
+    webhook = Webhook.objects.filter(advertiser=advertiser, url=webhook_url).first()
     if webhook is None:
         webhook = Webhook.objects.create(
-            advertiser=advertiser, url="https://hooks.acme.example/scraper", events=list(Webhook.Event.values),
-            secret=generate_secret(),
+            advertiser=advertiser, url=webhook_url, events=list(Webhook.Event.values), secret=generate_secret(),
         )
     for job, event, status, code in (
         (jobs[0], "job.completed", WebhookDelivery.Status.SUCCEEDED, 200),
-        (jobs[3], "job.failed", WebhookDelivery.Status.FAILED, 503),
+        (jobs[3], "job.failed", WebhookDelivery.Status.FAILED, 503),  # a past outage of the endpoint
     ):
         if not WebhookDelivery.objects.filter(webhook=webhook, event=event, payload__data__id=str(job.public_id)).exists():
             WebhookDelivery.objects.create(

@@ -1,4 +1,5 @@
-"""Production settings refuse to start with the development secret key or DEBUG on."""
+"""Production settings refuse to start with the development secret key or DEBUG on; only local ones open loopback."""
+import ast
 import os
 import subprocess
 import sys
@@ -41,3 +42,24 @@ def test_production_keeps_database_connections_between_requests():
     environment.pop("DB_CONN_MAX_AGE", None)
     result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
     assert result.stdout.strip() == "60"
+
+
+def demo_settings_of(module: str) -> tuple[bool, str]:
+    """DEMO_SITE_ENABLED and SCRAPER_ALLOWED_NETWORKS as a settings module sets them by default."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(repr((settings.DEMO_SITE_ENABLED, settings.SCRAPER_ALLOWED_NETWORKS)))"
+    )
+    environment = {**os.environ, "SECRET_KEY": GOOD_KEY, "DJANGO_SETTINGS_MODULE": module}
+    for name in ("DEMO_SITE_ENABLED", "SCRAPER_ALLOWED_NETWORKS", "DEBUG"):
+        environment.pop(name, None)
+    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+    return ast.literal_eval(result.stdout.strip())
+
+
+def test_production_keeps_loopback_denied_and_the_demo_site_off():
+    assert demo_settings_of("leadplatform.settings.production") == (False, "")
+
+
+def test_local_settings_open_loopback_for_the_demo_site():
+    assert demo_settings_of("leadplatform.settings.local") == (True, "127.0.0.1/32,::1/128")

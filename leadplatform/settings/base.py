@@ -333,8 +333,11 @@ PERIODIC_TASKS.update(
 # ------------------------------------------------------------------------------
 API_ACCESS_MODULES += ["leads.api.access_web"]
 DEMO_MODULES += ["leads.demo_web"]
-# CIDRs outbound requests may reach despite the SSRF deny list (comma-separated, empty by default).
+# CIDRs outbound requests may reach despite the SSRF deny list (comma-separated, empty by default;
+# the local settings open loopback for the demo site, docs/web-scraper.md "Demo site").
 SCRAPER_ALLOWED_NETWORKS = env("SCRAPER_ALLOWED_NETWORKS", default="")
+# The shop website the platform serves itself under /demo-site/ (404 when off; on in local settings).
+DEMO_SITE_ENABLED = env.bool("DEMO_SITE_ENABLED", default=False)
 # One outbound request: total seconds (below the task soft limit), bytes read, redirects followed.
 OUTBOUND_TIMEOUT_SECONDS = env.float("OUTBOUND_TIMEOUT_SECONDS", default=20.0)
 OUTBOUND_MAX_BYTES = env.int("OUTBOUND_MAX_BYTES", default=5 * 1024 * 1024)

@@ -3,3 +3,11 @@ from .base import *  # noqa: F401,F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+
+# ------------------------------------------------------------------------------
+# Demo site: web crawls and webhooks of the demo data go to this platform's own
+# /demo-site/ on loopback, which the SSRF guard denies everywhere else. Only local
+# settings open loopback (docs/web-scraper.md, "Demo site"); production never does.
+# ------------------------------------------------------------------------------
+DEMO_SITE_ENABLED = env.bool("DEMO_SITE_ENABLED", default=True)
+SCRAPER_ALLOWED_NETWORKS = env("SCRAPER_ALLOWED_NETWORKS", default="127.0.0.1/32,::1/128")

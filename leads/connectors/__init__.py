@@ -23,6 +23,7 @@ from .base import (
 from .hosted_scraper import HostedScraperConnector
 from .http import SpeedLimits
 from .instagram_graph import InstagramGraphConnector
+from .sandbox import SandboxConnector
 from .web import WebConnector
 
 __all__ = [
@@ -43,10 +44,12 @@ __all__ = [
     "web_connector_for",
 ]
 
-#: Preference order when several connectors can do the same thing: the official API first.
+#: Preference order when several connectors can do the same thing: the official API first,
+#: the offline sandbox last (a real credential next to it wins).
 CONNECTOR_CLASSES = {
     "instagram_graph": InstagramGraphConnector,
     "hosted_scraper": HostedScraperConnector,
+    "sandbox": SandboxConnector,
 }
 
 

@@ -25,6 +25,7 @@ class ConnectorCredential(models.Model):
         INSTAGRAM_GRAPH = "instagram_graph", "Instagram Graph API"
         HOSTED_SCRAPER = "hosted_scraper", "Hosted scraper (Apify-style actors)"
         WEB = "web", "Web pages (profile and link-in-bio sites)"
+        SANDBOX = "sandbox", "Sandbox (deterministic fake data, offline)"
 
     advertiser = models.ForeignKey(
         "accounts.Advertiser", on_delete=models.CASCADE, related_name="connector_credentials"
@@ -38,7 +39,10 @@ class ConnectorCredential(models.Model):
         help_text="Platform this credential serves.",
     )
     base_url = models.URLField(
-        max_length=500, blank=True, help_text="Provider API root; blank for the provider's default."
+        max_length=500, blank=True, help_text=(
+            "Provider API root, blank for the provider's default (Graph API, Apify). Set it to reach a "
+            "compatible API elsewhere, e.g. a local mock; the outbound address guard still applies."
+        ),
     )
     account_id = models.CharField(
         max_length=100, blank=True, help_text="Instagram professional account id (Graph API) or provider user id."

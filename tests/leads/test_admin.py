@@ -141,3 +141,20 @@ def test_a_credential_base_url_typed_without_a_scheme_is_https(advertiser):
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["base_url"] == "https://scraper.example"
+
+
+def test_a_sandbox_credential_is_created_in_admin_with_no_secret(admin_client, advertiser):
+    response = admin_client.post(
+        reverse("admin:leads_connectorcredential_add"),
+        {
+            "advertiser": advertiser.pk,
+            "name": "Try it out",
+            "provider": "sandbox",
+            "platform": "instagram",
+            "actors": "{}",
+            "hashtag_quota": 30,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ConnectorCredential.objects.get(name="Try it out").provider == ConnectorCredential.Provider.SANDBOX
