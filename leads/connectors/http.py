@@ -182,7 +182,7 @@ class ProviderHTTP:
                 if proxy:
                     ProxyRotation.record(proxy, ok=False)
                 via = " through a proxy" if proxy else ""
-                error: ConnectorError = ConnectorError(f"{who}: {exc.safe_message.rstrip('.').lower()}{via}.")
+                error: ConnectorError = ConnectorError(f"{who}: {str(exc).rstrip('.').lower()}{via}.")
             else:
                 if proxy:
                     ProxyRotation.record(proxy, ok=response.status not in PROXY_BLOCK_STATUSES)

@@ -149,6 +149,7 @@ def test_unreachable_start_page_fails_the_job_and_emits_job_failed(site, allow_l
     with mock.patch("leads.tasks.deliver_webhook.delay"):
         job = run(job)
     assert job.status == "failed" and "HTTP 503" in job.error
+    assert job.error.startswith("The start page at 127.0.0.1 could not be scraped (HTTP 503): check the URL")
     assert job.items_failed == 1
     from leads.models import WebhookDelivery
 
