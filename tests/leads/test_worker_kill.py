@@ -75,6 +75,16 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _stop(*workers: subprocess.Popen | None) -> None:
+    for process in workers:
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def _wait_for(condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -116,13 +126,7 @@ def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(advertiser, ser
         job_done = lambda: ScrapeJob.objects.get(pk=job.pk).status in ScrapeJob.FINISHED  # noqa: E731
         _wait_for(job_done, 90, "the redelivered task to finish the job")
     finally:
-        for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        _stop(first, second)
     job.refresh_from_db()
     assert job.status == ScrapeJob.Status.COMPLETED, log.read_text()[-3000:]
     assert Lead.objects.filter(advertiser=advertiser).count() == ITEMS  # nothing lost
@@ -176,12 +180,7 @@ def test_killing_the_pool_process_mid_crawl_finishes_the_web_job(advertiser, slo
         finished = lambda: ScrapeJob.objects.get(pk=job.pk).status in ScrapeJob.FINISHED  # noqa: E731
         _wait_for(finished, 90, "the redelivered task to finish the job")
     finally:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        _stop(worker)
     job.refresh_from_db()
     assert job.status == ScrapeJob.Status.COMPLETED, log.read_text()[-3000:]
     assert job.attempts == 2  # taken over once by the redelivered task
