@@ -191,3 +191,8 @@ def test_a_pulse_never_revives_a_finished_job(advertiser):
     job = WebJobFactory(advertiser=advertiser, status=ScrapeJob.Status.COMPLETED)
     heartbeats.pulse(job.pk, force=True)
     assert ScrapeJob.objects.get(pk=job.pk).heartbeat_at is None
+
+
+def test_recovery_runs_every_minute_from_beat_with_an_expiry(settings):
+    [spec] = [spec for spec in settings.PERIODIC_TASKS.values() if spec["task"] == "leads.recover_stalled_jobs"]
+    assert spec["every_seconds"] == 60 and spec["expires"] < spec["every_seconds"]
