@@ -18,6 +18,7 @@ from django_celery_beat.validators import crontab_validator
 from accounts.admin_scoping import TenantScopedAdmin, link_aware_formfield
 
 from . import jobs
+from .admin_job_state import JobStateColumns
 from .connectors.base import CAPABILITY_FOR_KIND
 from .models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
 
@@ -99,13 +100,15 @@ class JobUnitInline(admin.TabularInline):
 
 
 @admin.register(SocialJob)
-class SocialJobAdmin(TenantScopedAdmin):
+class SocialJobAdmin(JobStateColumns, TenantScopedAdmin):
     form = SocialJobForm
     inlines = [JobUnitInline]
     list_display = [
         "__str__",
         "kind",
         "status",
+        "waiting",
+        "failure",
         "progress_percent",
         "leads_stored",
         "items_scraped",
@@ -120,6 +123,7 @@ class SocialJobAdmin(TenantScopedAdmin):
     list_select_related = ["advertiser"]
     readonly_fields = [
         "status",
+        "waiting",
         "progress",
         "leads_stored",
         "items_scraped",
@@ -127,6 +131,7 @@ class SocialJobAdmin(TenantScopedAdmin):
         "error",
         "attempts",
         "worker_id",
+        "heartbeat_at",
         "created_at",
         "assigned_at",
         "started_at",

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
 
 from . import proxies, webjobs
+from .admin_job_state import JobStateColumns
 from .engine.spec import parse_config, parse_selectors
 from .models import Proxy, ScrapeJob, WebJob, Webhook, WebhookDelivery, WebResult
 from .webhooks import generate_secret, rotate_secret
@@ -52,14 +53,15 @@ class WebJobForm(forms.ModelForm):
 
 
 @admin.register(WebJob)
-class WebJobAdmin(TenantScopedAdmin):
+class WebJobAdmin(JobStateColumns, TenantScopedAdmin):
     form = WebJobForm
-    list_display = ["__str__", "url", "status", "engine", "progress", "items_scraped", "items_failed", "created_at", "advertiser"]
+    list_display = ["__str__", "url", "status", "waiting", "failure", "engine", "progress", "items_scraped", "items_failed",
+                    "created_at", "advertiser"]
     list_filter = ["status", "engine", "advertiser"]
     search_fields = ["name", "url", "public_id"]
     list_select_related = ["advertiser"]
-    readonly_fields = ["public_id", "status", "progress", "items_scraped", "items_failed", "error", "attempts",
-                       "worker_id", "created_at", "started_at", "completed_at"]
+    readonly_fields = ["public_id", "status", "waiting", "progress", "items_scraped", "items_failed", "error", "attempts",
+                       "worker_id", "heartbeat_at", "created_at", "started_at", "completed_at"]
     actions = ["cancel_jobs"]
 
     def save_model(self, request, obj, form, change):

@@ -39,6 +39,7 @@ from .connectors import (
     connector_for,
     web_connector_for,
 )
+from . import heartbeats, slots
 from .ingest import LeadSource, relax_commit, upsert_content_items, upsert_leads, with_contacts
 from .models import ContentItem, JobPlan, JobUnit, Lead, ScrapeJob, Target
 
@@ -299,66 +300,66 @@ def queue_scheduled_job(job_id: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Claiming: fair share per advertiser, priority within it
+# Claiming: fair share per advertiser and kind of work (leads.slots), priority within it
 # ---------------------------------------------------------------------------------------
-CLAIM_CANDIDATES_SQL = """
-SELECT j.id, j.advertiser_id
+CLAIM_CANDIDATES_SQL = f"""
+SELECT j.id, j.advertiser_id, j.kind
 FROM leads_scrapejob j
 JOIN leads_jobplan p ON p.job_id = j.id
 WHERE j.status = 'pending' AND p.queued_at IS NOT NULL AND (p.not_before IS NULL OR p.not_before <= %(now)s)
   AND j.kind = ANY(%(kinds)s)
 ORDER BY (SELECT count(*) FROM leads_scrapejob r
-          WHERE r.advertiser_id = j.advertiser_id AND r.status IN ('assigned', 'running')) ASC,
+          WHERE r.advertiser_id = j.advertiser_id AND r.status IN ('assigned', 'running')
+            AND {slots.slot_sql("r")} = {slots.slot_sql("j")}) ASC,
          j.priority DESC, p.queued_at ASC, j.id ASC
 LIMIT 20
 FOR UPDATE OF j SKIP LOCKED
 """
 
 
-def _claim_candidates(kinds: list[str]) -> list[tuple[int, int]]:
+def _claim_candidates(kinds: list[str]) -> list[tuple[int, int, str]]:
     with connection.cursor() as cursor:
         cursor.execute(CLAIM_CANDIDATES_SQL, {"now": timezone.now(), "kinds": kinds})
         return cursor.fetchall()
 
 
-def _claim_candidates_portably(kinds: list[str]) -> list[tuple[int, int]]:
+def _claim_candidates_portably(kinds: list[str]) -> list[tuple[int, int, str]]:
     """The same order on the embedded SQLite database, whose IMMEDIATE transactions admit one writer."""
     now = timezone.now()
     queued = list(
         ScrapeJob.objects.filter(status=Status.PENDING, kind__in=kinds, plan__queued_at__isnull=False)
         .filter(Q(plan__not_before__isnull=True) | Q(plan__not_before__lte=now))
-        .values_list("id", "advertiser_id", "priority", "plan__queued_at")[:200]
+        .values_list("id", "advertiser_id", "kind", "priority", "plan__queued_at")[:200]
     )
-    busy = dict(
-        ScrapeJob.objects.filter(status__in=ACTIVE)
-        .values("advertiser_id")
-        .annotate(n=Count("id"))
-        .values_list("advertiser_id", "n")
-    )
-    queued.sort(key=lambda row: (busy.get(row[1], 0), -row[2], row[3], row[0]))
-    return [(job_id, advertiser_id) for job_id, advertiser_id, _, _ in queued[:20]]
+    busy: dict[tuple[int, str], int] = {}
+    for advertiser_id, kind, n in (
+        ScrapeJob.objects.filter(status__in=ACTIVE).values("advertiser_id", "kind").annotate(n=Count("id"))
+        .values_list("advertiser_id", "kind", "n")
+    ):
+        key = (advertiser_id, slots.slot_of(kind))
+        busy[key] = busy.get(key, 0) + n
+    queued.sort(key=lambda row: (busy.get((row[1], slots.slot_of(row[2])), 0), -row[3], row[4], row[0]))
+    return [(job_id, advertiser_id, kind) for job_id, advertiser_id, kind, _, _ in queued[:20]]
 
 
 def claim_next_job(worker_id: str, kinds: Iterable[str] = SOCIAL_KINDS) -> ScrapeJob | None:
     """Assign the best queued job to `worker_id`: least-busy advertiser first, then priority, then age.
 
     Rows are locked with SKIP LOCKED, so two workers never claim the same job; the
-    advertiser's cap is re-checked under a per-advertiser advisory lock, so it is exact.
+    advertiser's cap for the job's kind of work is re-checked under a per-advertiser advisory
+    lock, so it is exact.
     """
-    cap = settings.LEADS_MAX_RUNNING_JOBS_PER_ADVERTISER
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         candidates = _claim_candidates(list(kinds)) if postgres else _claim_candidates_portably(list(kinds))
-        full: set[int] = set()
-        for job_id, advertiser_id in candidates:
-            if advertiser_id in full:
+        full: set[tuple[int, str]] = set()
+        for job_id, advertiser_id, kind in candidates:
+            slot = (advertiser_id, slots.slot_of(kind))
+            if slot in full:
                 continue
-            if postgres:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x5C0B, advertiser_id])
-            running = ScrapeJob.objects.for_advertiser(advertiser_id).filter(status__in=ACTIVE).count()
-            if running >= cap:
-                full.add(advertiser_id)
+            slots.lock_advertiser(advertiser_id)
+            if not slots.has_free_slot(advertiser_id, kind):
+                full.add(slot)
                 continue
             now = timezone.now()
             if ScrapeJob.objects.filter(pk=job_id, status=Status.PENDING).update(
@@ -387,6 +388,7 @@ def start_job(job_id: int, worker_id: str) -> int:
                 status=Status.RUNNING,
                 worker_id=worker_id[:200],
                 started_at=Coalesce(F("started_at"), timezone.now()),
+                heartbeat_at=timezone.now(),
                 attempts=F("attempts") + 1,
             )
         target_ids = list(job.targets.values_list("id", flat=True))
@@ -483,6 +485,7 @@ def run_unit(
     while True:
         if time.monotonic() > deadline or should_stop():
             return False
+        heartbeats.pulse(job.pk)
         limit = _unit_limit(job)
         request = FetchRequest(
             capability=capability,
@@ -497,7 +500,7 @@ def run_unit(
             # The HTTP layer has already retried what is worth retrying; the job-level retry
             # runs failed targets again later (finished ones keep their leads).
             logger.warning("unit %s of job %s failed: %s", unit.pk, job.pk, exc)
-            finish_unit(unit, failed=True, error=str(exc)[:500])
+            finish_unit(unit, failed=True, error=f"{target}: {exc}"[:500])
             return True
         if enricher is not None:
             page.profiles = [
@@ -729,6 +732,44 @@ def fail_job(job_id: int, reason: str, *, retry: bool = True) -> None:
         job.refresh_from_db()
         webhooks.emit_job_event(job, "job.failed")
         transaction.on_commit(_wake_worker)
+
+
+def recover_stalled_job(job_id: int) -> str | None:
+    """A running job whose worker is gone (leads.heartbeats): queued again with the attempt counted
+    against its retries (its targets resume from their saved cursors), or failed with the reason once
+    they are spent. None when the job is no longer running or has beaten meanwhile."""
+    with transaction.atomic():
+        job = ScrapeJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != Status.RUNNING or not heartbeats.is_stale(job):
+            return None
+        plan, _ = JobPlan.objects.select_for_update().get_or_create(
+            job=job, defaults={"max_retries": settings.LEADS_JOB_MAX_RETRIES}
+        )
+        reason = heartbeats.stalled_reason(job)
+        if plan.retries_used < plan.max_retries:
+            plan.retries_used += 1
+            ScrapeJob.objects.filter(pk=job_id, status=Status.RUNNING).update(
+                status=Status.PENDING,
+                worker_id="",
+                assigned_at=None,
+                heartbeat_at=None,
+                error=f"{reason} Queued again (retry {plan.retries_used} of {plan.max_retries}).",
+            )
+            JobUnit.objects.filter(job_id=job_id, status=JobUnit.Status.RUNNING).update(
+                status=JobUnit.Status.PENDING, lane=None
+            )
+            plan.queued_at = timezone.now()
+            plan.not_before = None
+            plan.save(update_fields=["retries_used", "queued_at", "not_before"])
+            transaction.on_commit(_wake_worker)
+            return Status.PENDING
+    fail_job(
+        job_id,
+        f"{reason} Gave up after {plan.retries_used} retries: check that the Celery workers are running, "
+        "then run the job again.",
+        retry=False,
+    )
+    return Status.FAILED
 
 
 def due_queued_job_count() -> int:

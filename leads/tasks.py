@@ -58,10 +58,11 @@ def start_scrape_job(job_id: int, worker: str = "") -> None:
 def run_scrape_job_lane(job_id: int, lane: int) -> None:
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from leads import jobs
+    from leads import heartbeats, jobs
 
     try:
-        result = jobs.run_lane(job_id, lane)
+        with heartbeats.beating(job_id):
+            result = jobs.run_lane(job_id, lane)
     except SoftTimeLimitExceeded:
         result = jobs.LaneResult(handover=True)
     if result.handover:
@@ -78,11 +79,20 @@ def queue_scheduled_scrape_job(job_id: int) -> None:
 @shared_task(name="leads.dispatch_scrape_jobs", ignore_result=True)
 def dispatch_scrape_jobs() -> None:
     from leads import jobs
+    from leads.engine import runner
 
     for _ in range(min(jobs.due_queued_job_count(), 20)):
         run_next_scrape_job.delay()
     for job_id in jobs.stalled_assigned_job_ids():
         start_scrape_job.delay(job_id)
+    runner.start_waiting_crawls()
+
+
+@shared_task(name="leads.recover_stalled_jobs", ignore_result=True)
+def recover_stalled_jobs() -> None:
+    from leads import heartbeats
+
+    heartbeats.recover_stalled_jobs()
 
 
 # --- web scraper (issue 6) ---------------------------------------------------------

@@ -16,13 +16,18 @@ import json
 import logging
 import secrets
 import time
+import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -57,10 +62,22 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return f"{SIGNATURE_VERSION},{base64.b64encode(digest).decode()}"
 
 
+@lru_cache(maxsize=1)
+def user_agent() -> str:
+    """`LeadPlatform-Webhooks/<version>`, the version of pyproject.toml: receivers can tell who calls."""
+    try:
+        with (Path(settings.BASE_DIR) / "pyproject.toml").open("rb") as file:
+            version = tomllib.load(file)["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        version = "unknown"
+    return f"LeadPlatform-Webhooks/{version}"
+
+
 def signature_headers(secret: str, message_id: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
     timestamp = int(time.time()) if timestamp is None else timestamp
     return {
         "Content-Type": "application/json",
+        "User-Agent": user_agent(),
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
         "webhook-signature": sign(secret, message_id, timestamp, body),
@@ -112,20 +129,46 @@ def rotate_secret(webhook: Webhook) -> str:
 # --- events ------------------------------------------------------------------------
 
 
+def _surface_of(job: ScrapeJob) -> tuple[str, Any, str, str, str]:
+    """(surface base, the id that surface takes, its status word, job path, results path) of a job."""
+    from leads.api.social.serializers import STATUS_WORDS as SOCIAL_STATUS
+    from leads.api.v1.serializers import STATUS_WORDS as LEADS_STATUS
+    from leads.webjobs import SURFACE_STATUS as WEB_STATUS
+
+    if job.kind == ScrapeJob.Kind.WEB:
+        job_id = str(job.public_id)
+        return ("/api/web/v1", job_id, WEB_STATUS[job.status], reverse("web:job-detail", args=[job_id]),
+                reverse("web:results", args=[job_id]))
+    if job.kind == ScrapeJob.Kind.GROUP_POSTS:
+        return ("/api/social", job.pk, SOCIAL_STATUS[job.status], reverse("social:tasks-detail", args=[job.pk]),
+                reverse("social:tasks-result", args=[job.pk]))
+    return ("/api/v1", job.pk, LEADS_STATUS[job.status], reverse("v1:jobs-detail", args=[job.pk]),
+            f"{reverse('v1:leads-list')}?job_id={job.pk}")
+
+
 def job_event_data(job: ScrapeJob) -> dict[str, Any]:
-    """The `data` of a job event: the job as the web surface shows it, for every job kind."""
+    """The `data` of a job event, for every job kind: the id its own surface takes (an integer on
+    /api/v1 and /api/social, the UUID on /api/web/v1), that surface's status word, the reason of a
+    failure, the counts, and absolute URLs of the job and of its results."""
 
     def stamp(value):
         return value.isoformat().replace("+00:00", "Z") if value else None
 
+    surface, job_id, status, job_path, results_path = _surface_of(job)
+    site = settings.SITE_URL.rstrip("/")
     return {
-        "id": str(job.public_id),
+        "id": job_id,
+        "surface": surface,
         "kind": job.kind,
         "url": job.url or None,
-        "status": job.status,
+        "status": status,
+        "error": job.error or None,
         "progress": job.progress,
         "items_scraped": job.items_scraped,
         "items_failed": job.items_failed,
+        "leads_stored": job.leads_stored,
+        "job_url": site + job_path,
+        "results_url": site + results_path,
         "created_at": stamp(job.created_at),
         "started_at": stamp(job.started_at),
         "completed_at": stamp(job.completed_at),
@@ -208,10 +251,10 @@ def attempt_delivery(delivery_id: int) -> float | None:
             max_bytes=64 * 1024, follow_redirects=False,
         )
     except outbound.BlockedDestination as exc:
-        _finish(delivery, status=WebhookDelivery.Status.FAILED, response_status=None, error=str(exc))
+        _finish(delivery, status=WebhookDelivery.Status.FAILED, response_status=None, error=_at(webhook, exc))
         return None
     except outbound.OutboundError as exc:
-        return _retry_or_fail(delivery, response_status=None, error=str(exc), retry_after=None)
+        return _retry_or_fail(delivery, response_status=None, error=_at(webhook, exc), retry_after=None)
 
     if response.ok:
         _finish(delivery, status=WebhookDelivery.Status.SUCCEEDED, response_status=response.status,
@@ -224,8 +267,15 @@ def attempt_delivery(delivery_id: int) -> float | None:
                     error="410 Gone: endpoint disabled.", next_attempt_at=None)
         return None
     return _retry_or_fail(
-        delivery, response_status=response.status, error=f"HTTP {response.status}", retry_after=response.retry_after
+        delivery, response_status=response.status, error=_at(webhook, f"answered HTTP {response.status}."),
+        retry_after=response.retry_after,
     )
+
+
+def _at(webhook: Webhook, problem: Exception | str) -> str:
+    """An attempt's error naming the endpoint's host, e.g. "hooks.example.com: the request timed out."."""
+    text = str(problem)
+    return f"{urlsplit(webhook.url).hostname or '?'}: {text[:1].lower()}{text[1:]}"
 
 
 def _retry_or_fail(delivery: WebhookDelivery, *, response_status: int | None, error: str, retry_after: float | None) -> float | None:

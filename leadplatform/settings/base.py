@@ -297,8 +297,19 @@ LEADS_SPEED_MODES = {
     "normal": {"requests_per_second": 2.0, "concurrency": 3},
     "aggressive": {"requests_per_second": 5.0, "concurrency": 6},
 }
-# Fair sharing: jobs of one advertiser running at once; beyond that they wait in the queue.
+# Fair sharing, counted per kind of work (leads.slots): lead jobs, group-post tasks and web crawls of
+# one advertiser running at once; beyond that they wait in the queue and say so (waiting_reason).
 LEADS_MAX_RUNNING_JOBS_PER_ADVERTISER = env.int("LEADS_MAX_RUNNING_JOBS_PER_ADVERTISER", default=2)
+SOCIAL_MAX_RUNNING_TASKS_PER_ADVERTISER = env.int("SOCIAL_MAX_RUNNING_TASKS_PER_ADVERTISER", default=2)
+WEB_MAX_RUNNING_CRAWLS_PER_ADVERTISER = env.int("WEB_MAX_RUNNING_CRAWLS_PER_ADVERTISER", default=2)
+# Heartbeats (leads.heartbeats): a running job's run loop records a sign of life at most every
+# INTERVAL seconds; with none for TIMEOUT seconds its worker is taken as gone, and the job is re-queued
+# (the attempt counted) or, after its last attempt, failed with the reason. TIMEOUT must exceed the
+# longest single wait of a run loop (a connector's Retry-After wait, CONNECTOR_HTTP_MAX_RETRY_AFTER_SECONDS)
+# and how long a social job's lane task may wait in the broker when every worker is busy (lanes hand
+# over every 4 minutes).
+JOB_HEARTBEAT_INTERVAL_SECONDS = env.int("JOB_HEARTBEAT_INTERVAL_SECONDS", default=15)
+JOB_HEARTBEAT_TIMEOUT_SECONDS = env.int("JOB_HEARTBEAT_TIMEOUT_SECONDS", default=300)
 # Per-tenant job volume (RELIABILITY 12): unfinished jobs an advertiser may hold, targets per job.
 LEADS_MAX_OPEN_JOBS_PER_ADVERTISER = env.int("LEADS_MAX_OPEN_JOBS_PER_ADVERTISER", default=200)
 LEADS_MAX_TARGETS_PER_JOB = 100
@@ -323,9 +334,13 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "TargetTypeEnum": "leads.models.core.Target.Type",
     }
 )
-# Beat wakes workers for queued social jobs whose backoff has passed and restarts stalled claims.
+# Beat wakes workers for queued jobs whose backoff has passed or whose slot is free, restarts stalled
+# claims, and recovers running jobs whose heartbeat stopped.
 PERIODIC_TASKS.update(
-    {"dispatch queued social scrape jobs": {"task": "leads.dispatch_scrape_jobs", "every_seconds": 60, "expires": 55}}
+    {
+        "dispatch queued social scrape jobs": {"task": "leads.dispatch_scrape_jobs", "every_seconds": 60, "expires": 55},
+        "recover jobs whose worker is gone": {"task": "leads.recover_stalled_jobs", "every_seconds": 60, "expires": 55},
+    }
 )
 
 # ------------------------------------------------------------------------------

@@ -82,12 +82,16 @@ def connector_for(advertiser_id: int, kind: str, platform: str, speed_mode: str)
             return connector
     for connector in connectors:
         connector.close()
+    needed = f"a hosted-scraper credential for {platform} with an actor for {kind}"
     if not connectors:
-        raise ConnectorUnavailable("No connector credential is configured for this advertiser.")
+        raise ConnectorUnavailable(
+            f"No connector credential is configured for this advertiser, so nothing can fetch "
+            f"{capability.value.replace('_', ' ')} on {platform}: add {needed} in admin → Connector credentials."
+        )
     raise ConnectorUnavailable(
-        f"No configured connector can fetch {capability.value.replace('_', ' ')} on {platform}: "
-        "the official APIs do not "
-        f"offer it; configure a hosted-scraper actor for {kind} in admin."
+        f"No configured connector can fetch {capability.value.replace('_', ' ')} on {platform} "
+        f"(configured: {', '.join(sorted({connector.name for connector in connectors}))}): "
+        f"no hosted-scraper actor is configured for {kind}; add {needed} in admin → Connector credentials."
     )
 
 

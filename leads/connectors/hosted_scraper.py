@@ -155,10 +155,12 @@ class HostedScraperConnector(Connector):
             raise PermanentConnectorError("The hosted-scraper credential has no API token.")
         self.http = ProviderHTTP(
             credential.base_url or DEFAULT_BASE_URL,
+            provider=self.name,
             rate_key=f"credential:{credential.pk}",
             limits=limits,
             headers={"Authorization": f"Bearer {token}"},
         )
+        self.who = self.http.label(self.http.base_url)
         self.poll_seconds = settings.CONNECTOR_RUN_POLL_SECONDS
         self.run_timeout = settings.CONNECTOR_RUN_TIMEOUT_SECONDS
 
@@ -186,7 +188,7 @@ class HostedScraperConnector(Connector):
             {"offset": offset, "limit": DATASET_PAGE_SIZE, "clean": "true", "format": "json"},
         )
         if not isinstance(items, list):
-            raise ConnectorError("The provider's dataset answered in an unexpected shape.")
+            raise ConnectorError(f"{self.who} answered its dataset in an unexpected shape.")
         page = self._page_of(items, kind, spec, request.platform)
         if len(items) == DATASET_PAGE_SIZE:
             page.next_cursor = json.dumps({**state, "offset": offset + len(items)})
@@ -201,7 +203,7 @@ class HostedScraperConnector(Connector):
         payload = self.http.post_json(path, run_input)
         run = payload.get("data") if isinstance(payload, dict) else None
         if not isinstance(run, dict) or not run.get("id"):
-            raise ConnectorError("The provider did not start the run.")
+            raise ConnectorError(f"{self.who} did not start the actor run of {kind}: check the actor id in admin → Connector credentials.")
         return {"run": run["id"], "dataset": run.get("defaultDatasetId") or "", "offset": 0}
 
     def _wait_for_run(self, run_id: str) -> str:
@@ -210,14 +212,14 @@ class HostedScraperConnector(Connector):
             payload = self.http.get_json(f"actor-runs/{run_id}")
             run = payload.get("data") if isinstance(payload, dict) else None
             if not isinstance(run, dict):
-                raise ConnectorError("The provider answered in an unexpected shape.")
+                raise ConnectorError(f"{self.who} answered the run status in an unexpected shape.")
             status = str(run.get("status") or "")
             if status == "SUCCEEDED":
                 return run.get("defaultDatasetId") or ""
             if status in FAILED_STATES:
-                raise PermanentConnectorError(f"The provider's run ended {status}.")
+                raise PermanentConnectorError(f"{self.who}: actor run {run_id} ended {status}; see the run's log at the provider.")
             if time.monotonic() > deadline:
-                raise ConnectorError("The provider's run did not finish in time.")
+                raise ConnectorError(f"{self.who}: actor run {run_id} did not finish within {self.run_timeout} s (CONNECTOR_RUN_TIMEOUT_SECONDS).")
             time.sleep(self.poll_seconds)
 
     def _page_of(self, items: list[Any], kind: str, spec: dict[str, Any], platform: str) -> Page:

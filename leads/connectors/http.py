@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db.models import F
@@ -110,12 +110,14 @@ class ProviderHTTP:
         self,
         base_url: str,
         *,
+        provider: str = "The provider",
         rate_key: str,
         limits: SpeedLimits,
         headers: dict[str, str] | None = None,
         use_proxies: bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.provider = provider
         self.headers = {"Accept": "application/json", **(headers or {})}
         self.limiter = RateLimiter(rate_key, limits.requests_per_second)
         self.session = outbound.sync.guarded_session()
@@ -140,12 +142,23 @@ class ProviderHTTP:
     def post_json(self, path: str, body: Any, params: dict[str, Any] | None = None) -> Any:
         return self.request_json("POST", path, params=params, body=body)
 
+    def label(self, url: str) -> str:
+        """Who answered, for error messages: the connector and the host (never a path, a query or a token)."""
+        host = urlsplit(url).hostname or "?"
+        return f"{self.provider} ({host})"
+
     def request_json(self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None) -> Any:
-        """The decoded JSON of a 2xx answer; retries throttling, 5xx, timeouts and malformed bodies."""
+        """The decoded JSON of a 2xx answer; retries throttling, 5xx, timeouts and malformed bodies.
+
+        Errors name the connector, the host and the HTTP status, and say what to do about them."""
+        from leads import heartbeats
+
         url = self.url(path, params)
+        who = self.label(url)
         attempt = 0
         while True:
             attempt += 1
+            heartbeats.pulse()  # a long provider run is polled here: the job's worker is alive
             self.limiter.acquire()
             proxy = self.proxies.next() if self.proxies else None
             retry_after: float | None = None
@@ -161,11 +174,15 @@ class ProviderHTTP:
                     follow_redirects=False,
                 )
             except outbound.BlockedDestination:
-                raise PermanentConnectorError("The provider address is not allowed.") from None
+                raise PermanentConnectorError(
+                    f"{who}: the address is not allowed (private or reserved network); set a public base URL "
+                    "in admin → Connector credentials."
+                ) from None
             except outbound.OutboundError as exc:
                 if proxy:
                     ProxyRotation.record(proxy, ok=False)
-                error: ConnectorError = ConnectorError(exc.safe_message)
+                via = " through a proxy" if proxy else ""
+                error: ConnectorError = ConnectorError(f"{who}: {str(exc).rstrip('.').lower()}{via}.")
             else:
                 if proxy:
                     ProxyRotation.record(proxy, ok=response.status not in PROXY_BLOCK_STATUSES)
@@ -173,27 +190,28 @@ class ProviderHTTP:
                     try:
                         return json.loads(response.body or b"null")
                     except ValueError:
-                        error = ConnectorError("The provider answered with malformed JSON.")
+                        error = ConnectorError(f"{who} answered HTTP {response.status} with malformed JSON.")
                 elif response.status in outbound.RETRY_STATUSES:
                     retry_after = response.retry_after
-                    error = ConnectorError(f"The provider answered {response.status}.")
+                    error = ConnectorError(f"{who} answered HTTP {response.status} (busy or down).")
                 else:
-                    raise self.refusal(response)
-            if attempt > self.max_retries:
-                raise error
+                    raise self.refusal(response, who)
             delay = outbound.backoff_delay(attempt, retry_after=retry_after)
-            if delay > self.max_retry_after:
-                raise error
+            if attempt > self.max_retries or delay > self.max_retry_after:
+                raise type(error)(f"{error} Gave up after {attempt} attempts.")
             logger.info("retrying %s %s in %.1fs: %s", method, self.base_url, delay, error)
+            heartbeats.pulse()
             time.sleep(delay)
 
     @staticmethod
-    def refusal(response: outbound.OutboundResponse) -> ConnectorError:
+    def refusal(response: outbound.OutboundResponse, who: str = "The provider") -> ConnectorError:
         """A 4xx that retrying cannot fix, described without echoing the provider's body."""
-        messages = {
-            400: "The provider refused the request as invalid.",
-            401: "The provider refused the credential.",
-            403: "The credential is not allowed to do this.",
-            404: "The provider does not know this account or resource.",
+        status = response.status
+        what_to_do = {
+            400: ("refused the request as invalid", "check the target and the actor input in admin → Connector credentials"),
+            401: ("refused the credential", "check its token in admin → Connector credentials"),
+            403: ("does not allow this credential to do this", "check its permissions at the provider"),
+            404: ("does not know this account or resource", "check the target's identifier"),
         }
-        return PermanentConnectorError(messages.get(response.status, f"The provider answered {response.status}."))
+        refused, advice = what_to_do.get(status, ("refused the request", ""))
+        return PermanentConnectorError(f"{who} {refused} (HTTP {status})" + (f": {advice}." if advice else "."))

@@ -91,6 +91,7 @@ class InstagramGraphConnector(Connector):
             raise PermanentConnectorError("The Instagram Graph API credential needs an account id and an access token.")
         self.http = ProviderHTTP(
             credential.base_url or DEFAULT_BASE_URL,
+            provider=self.name,
             rate_key=f"credential:{credential.pk}",
             limits=limits,
             headers={"Authorization": f"Bearer {self.token}"},

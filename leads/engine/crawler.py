@@ -201,7 +201,10 @@ class Crawler:
         self.failed_delta += 1
         self.report.errors[kind] += 1
         if start:
-            self.report.start_error = f"The start page could not be scraped ({kind})."
+            host = urlsplit(self.spec.url).hostname or "?"
+            self.report.start_error = (
+                f"The start page at {host} could not be scraped ({kind}): check the URL and that the site is up."
+            )
 
     async def fetch(self, url: str, **kwargs) -> aio.FetchResult:
         return await aio.fetch(self.session, url, retries=0, timeout=self.spec.timeout, **kwargs)
@@ -256,7 +259,10 @@ class Crawler:
         if self.spec.respect_robots and not await self.robots.allowed(url):
             self.report.skipped_by_robots += 1
             if start:
-                self.report.start_error = "robots.txt disallows the start page."
+                self.report.start_error = (
+                    f"robots.txt of {urlsplit(self.spec.url).hostname or '?'} disallows the start page: "
+                    'set "respect_robots": false in config only if you may crawl it.'
+                )
             return
         if self.spec.respect_robots and host not in self.host_delay:
             self.host_delay[host] = await self.robots.crawl_delay(url)

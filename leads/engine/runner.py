@@ -1,8 +1,12 @@
 """Running one web job: claim it, crawl in a thread, store batches here, finish it, notify.
 
-Idempotent under redelivery (acks_late): the claim is a conditional UPDATE, results are
+Idempotent under redelivery (acks_late): the claim takes the job's row lock, results are
 inserted with ON CONFLICT DO NOTHING on (job, url), and the final counts are recounted from
 the stored rows, so a rerun after a crash gives one result per page and exact counters.
+A crawl starts only in a free slot of its advertiser (WEB_MAX_RUNNING_CRAWLS_PER_ADVERTISER);
+the others stay pending and are started when a crawl ends. A running crawl records a heartbeat
+with every stored batch; a redelivered task takes over a job whose worker is gone
+(`leads.heartbeats`), and beat re-queues or fails one nobody takes over.
 Cancellation: every batch's counter UPDATE is conditional on status=running; when it
 matches nothing the crawl is told to stop.
 """
@@ -12,14 +16,13 @@ import logging
 import os
 import queue
 import threading
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from leads import proxies, webhooks
+from leads import heartbeats, proxies, slots, webhooks
 from leads.models import ScrapeJob, WebResult
 
 from .crawler import Batch, CrawlReport, crawl
@@ -32,15 +35,73 @@ MAX_ATTEMPTS = 3
 
 
 def claim(job_id: int, worker: str = "") -> ScrapeJob | None:
-    """pending → running, or take over a running job whose worker died (older than the time cap)."""
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.SCRAPER_JOB_MAX_SECONDS + 120)
-    claimed = (
-        ScrapeJob.objects.filter(pk=job_id, kind=ScrapeJob.Kind.WEB)
-        .filter(Q(status__in=[ScrapeJob.Status.PENDING, ScrapeJob.Status.ASSIGNED]) | Q(status=ScrapeJob.Status.RUNNING, started_at__lt=stale))
-        .update(status=ScrapeJob.Status.RUNNING, started_at=now, attempts=F("attempts") + 1, worker_id=worker[:200])
-    )
-    return ScrapeJob.objects.get(pk=job_id) if claimed else None
+    """pending → running in a free slot of the advertiser, or take over a running job whose worker is
+    gone. None when the job is finished, held by a live worker, or waits for a slot."""
+    with transaction.atomic():
+        job = ScrapeJob.objects.select_for_update().filter(pk=job_id, kind=ScrapeJob.Kind.WEB).first()
+        if job is None:
+            return None
+        if job.status == ScrapeJob.Status.RUNNING:
+            if not heartbeats.holder_is_gone(job):
+                return None
+        elif job.status in (ScrapeJob.Status.PENDING, ScrapeJob.Status.ASSIGNED):
+            slots.lock_advertiser(job.advertiser_id)
+            if not slots.has_free_slot(job.advertiser_id, job.kind):
+                return None
+        else:
+            return None
+        now = timezone.now()
+        ScrapeJob.objects.filter(pk=job_id).update(
+            status=ScrapeJob.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
+            worker_id=worker[:200],
+        )
+    return ScrapeJob.objects.get(pk=job_id)
+
+
+def start_waiting_crawls(advertiser_id: int | None = None) -> int:
+    """Send the waiting web jobs that fit in their advertiser's free slots to the workers, best first
+    (priority, then age). Called when a crawl ends, and by beat. Returns how many were sent."""
+    from leads.tasks import run_web_job as run_task
+
+    waiting = ScrapeJob.objects.filter(kind=ScrapeJob.Kind.WEB, status=ScrapeJob.Status.PENDING)
+    if advertiser_id is not None:
+        waiting = waiting.filter(advertiser_id=advertiser_id)
+    sent = 0
+    for advertiser in list(waiting.order_by().values_list("advertiser_id", flat=True).distinct()[:500]):
+        free = slots.cap(ScrapeJob.Kind.WEB) - slots.running_count(advertiser, ScrapeJob.Kind.WEB)
+        if free <= 0:
+            continue
+        for job_id in waiting.filter(advertiser_id=advertiser).order_by("-priority", "created_at", "id").values_list(
+            "id", flat=True
+        )[:free]:
+            run_task.delay(job_id)
+            sent += 1
+    return sent
+
+
+def recover_stalled_job(job_id: int) -> str | None:
+    """A running crawl whose worker is gone: pending again (the attempt is counted by the next claim), or
+    failed with the reason once its attempts are spent. None when it is no longer running or beat meanwhile."""
+    with transaction.atomic():
+        job = ScrapeJob.objects.select_for_update().filter(pk=job_id, kind=ScrapeJob.Kind.WEB).first()
+        if job is None or job.status != ScrapeJob.Status.RUNNING or not heartbeats.is_stale(job):
+            return None
+        reason = heartbeats.stalled_reason(job)
+        if job.attempts >= MAX_ATTEMPTS:
+            ScrapeJob.objects.filter(pk=job_id).update(
+                status=ScrapeJob.Status.FAILED, completed_at=timezone.now(),
+                error=f"{reason} Gave up after {job.attempts} attempts: check that the Celery workers are running "
+                "(GET /api/web/v1/monitoring/system), then create the job again.",
+            )
+            webhooks.emit_job_event(ScrapeJob.objects.get(pk=job_id), "job.failed")
+            transaction.on_commit(lambda: start_waiting_crawls(job.advertiser_id))
+            return ScrapeJob.Status.FAILED
+        ScrapeJob.objects.filter(pk=job_id).update(
+            status=ScrapeJob.Status.PENDING, worker_id="", heartbeat_at=None,
+            error=f"{reason} Queued again (attempt {job.attempts + 1} of {MAX_ATTEMPTS}).",
+        )
+        transaction.on_commit(lambda: start_waiting_crawls(job.advertiser_id))
+    return ScrapeJob.Status.PENDING
 
 
 def store_batch(job_id: int, batch: Batch) -> bool:
@@ -82,6 +143,7 @@ def crawl_and_store(spec: CrawlSpec) -> CrawlReport:
         while (batch := batches.get()) is not None:
             if not store_batch(spec.job_id, batch):
                 stop.set()
+            heartbeats.pulse(spec.job_id)
     except BaseException:
         # A database error or Celery's soft time limit: stop the crawl before giving up the job.
         stop.set()
@@ -130,16 +192,29 @@ def fail(job_id: int, message: str) -> None:
 def run_web_job(job_id: int) -> None:
     job = claim(job_id, worker=f"{os.uname().nodename}:{os.getpid()}")
     if job is None:
-        return  # finished, cancelled, or running elsewhere
+        return  # finished, cancelled, running elsewhere, or waiting for a slot
+    try:
+        with heartbeats.beating(job_id):
+            crawl_job(job)
+    finally:
+        start_waiting_crawls(job.advertiser_id)
+
+
+def crawl_job(job: ScrapeJob) -> None:
+    job_id = job.pk
     if job.attempts > MAX_ATTEMPTS:
-        fail(job_id, f"Gave up after {MAX_ATTEMPTS} attempts.")
+        fail(
+            job_id,
+            f"Gave up after {MAX_ATTEMPTS} attempts: every run ended without finishing (its worker was stopped "
+            "or killed). Check the worker logs, then create the job again.",
+        )
         return
     spec = CrawlSpec.for_job(job, proxies=proxies.active_proxy_urls())
     try:
         report = crawl_and_store(spec)
     except Exception:
         logger.exception("web job %s crashed", job_id)
-        fail(job_id, "Internal error while crawling.")
+        fail(job_id, "Internal error while crawling; the details are in the worker log. Create the job again.")
         return
     proxies.record_outcomes(report.proxies)
     finish(job_id, report)

@@ -134,6 +134,9 @@ class ScrapeJob(models.Model):
     assigned_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the worker running the job (leads.heartbeats)."
+    )
 
     objects = TenantScopedQuerySet.as_manager()
 

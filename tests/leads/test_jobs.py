@@ -206,7 +206,8 @@ def test_a_failing_target_does_not_stop_the_others(owner, serve):
     assert job.items_failed == 1 and "1 of 2 targets failed" in job.error
     assert Lead.objects.filter(advertiser=owner.advertiser).count() == 20
     failed = JobUnit.objects.get(job=job, target=bad)
-    assert failed.status == JobUnit.Status.FAILED and failed.error == "The provider's run ended FAILED."
+    assert failed.status == JobUnit.Status.FAILED
+    assert failed.error.startswith("followers:bad: Hosted scraper (127.0.0.1): actor run") and "ended FAILED" in failed.error
     assert WebhookDelivery.objects.filter(webhook__advertiser=owner.advertiser, event="job.completed").count() == 1
 
 

@@ -1,7 +1,9 @@
 """A Celery worker killed mid-job (SIGKILL): the task is redelivered, the job resumes, nothing is lost or doubled.
 
-A real worker process runs against the test database and the Redis broker; the test kills
-it once some pages are stored, starts a second worker, and waits for the job to finish.
+A real worker process runs against the test database and the Redis broker. The lead job's
+test kills a solo worker once some pages are stored, starts a second worker, and waits for
+the job to finish; the web job's test kills the prefork pool process running the crawl,
+whose task Celery redelivers to a fresh pool process at once.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from django.db import connection
 from kombu import Connection
 
 from leads import jobs
-from leads.models import JobUnit, Lead, ScrapeJob
+from leads.models import JobUnit, Lead, ScrapeJob, WebResult
+from tests.web.conftest import LocalSite
+from tests.web.factories import WebJobFactory
 
 from .conftest import actor_credential
 from .factories import TargetFactory
@@ -33,7 +37,7 @@ ITEMS = 2000  # ten dataset pages of 200
 VISIBILITY_TIMEOUT = 3  # seconds before the broker re-delivers the killed worker's task
 
 
-def _worker(log_path: Path) -> subprocess.Popen:
+def _worker(log_path: Path, pool: str = "solo") -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "leadplatform.settings.test",
@@ -52,7 +56,7 @@ def _worker(log_path: Path) -> subprocess.Popen:
         "leadplatform",
         "worker",
         "-P",
-        "solo",
+        pool,
         "-c",
         "1",
         "-l",
@@ -69,6 +73,16 @@ def _worker(log_path: Path) -> subprocess.Popen:
 def _database_url() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _stop(*workers: subprocess.Popen | None) -> None:
+    for process in workers:
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def _wait_for(condition, timeout: float, what: str) -> None:
@@ -112,13 +126,7 @@ def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(advertiser, ser
         job_done = lambda: ScrapeJob.objects.get(pk=job.pk).status in ScrapeJob.FINISHED  # noqa: E731
         _wait_for(job_done, 90, "the redelivered task to finish the job")
     finally:
-        for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        _stop(first, second)
     job.refresh_from_db()
     assert job.status == ScrapeJob.Status.COMPLETED, log.read_text()[-3000:]
     assert Lead.objects.filter(advertiser=advertiser).count() == ITEMS  # nothing lost
@@ -129,3 +137,52 @@ def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(advertiser, ser
     # Ten full pages and the empty one that ends the dataset; of the pages stored before the
     # kill none is fetched again, only the page that was in flight.
     assert actors.count("GET", "/v2/datasets/") <= ITEMS // 200 + 2
+
+
+PAGES = 40
+
+
+@pytest.fixture
+def slow_shop():
+    """A local shop of 40 product pages, each answered in 0.15 s: a crawl at one request at a time lasts seconds."""
+    site = LocalSite()
+    site.thread.start()
+    site.route("/robots.txt", status=404)
+    site.route("/", "<html><body>" + "".join(f"<a href='/p/{n}'>p{n}</a>" for n in range(1, PAGES + 1)) + "</body></html>")
+    for n in range(1, PAGES + 1):
+        site.route(f"/p/{n}", f"<html><body><h1>Product {n}</h1></body></html>", delay=0.15)
+    yield site
+    site.server.shutdown()
+    site.server.server_close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_pool_process_mid_crawl_finishes_the_web_job(advertiser, slow_shop, tmp_path):
+    job = WebJobFactory(
+        advertiser=advertiser,
+        url=slow_shop.url("/"),
+        selectors={"title": "h1::text"},
+        config={"max_pages": PAGES + 1, "follow_links": True, "concurrency": 1, "per_host": 1},
+    )
+    log = tmp_path / "worker.log"
+    worker = _worker(log, pool="prefork")
+    try:
+        with Connection(settings.REDIS_URL) as broker:
+            Celery().send_task("leads.run_web_job", args=[job.pk], connection=broker)
+        stored = lambda: WebResult.objects.filter(job=job).count()  # noqa: E731
+        _wait_for(lambda: stored() >= 10, 60, "the first pages to be stored")
+        job.refresh_from_db()
+        pool_process = int(job.worker_id.rpartition(":")[2])
+        assert pool_process != worker.pid  # the pool process, not the worker's main process
+        os.kill(pool_process, signal.SIGKILL)
+        assert stored() < PAGES, "the crawl finished before the kill"
+
+        finished = lambda: ScrapeJob.objects.get(pk=job.pk).status in ScrapeJob.FINISHED  # noqa: E731
+        _wait_for(finished, 90, "the redelivered task to finish the job")
+    finally:
+        _stop(worker)
+    job.refresh_from_db()
+    assert job.status == ScrapeJob.Status.COMPLETED, log.read_text()[-3000:]
+    assert job.attempts == 2  # taken over once by the redelivered task
+    assert job.worker_id != f"{job.worker_id.rpartition(':')[0]}:{pool_process}"
+    assert job.items_scraped == WebResult.objects.filter(job=job).count() == PAGES  # one result per page

@@ -14,6 +14,8 @@ from tests.leads.factories import ContentItemFactory, GroupTaskFactory
 from tests.leads.fakes import FakeActorAPI
 
 TASK_KEYS = {"id", "group_id", "group_name", "max_posts", "priority", "status", "created_at"}
+#: Fields this platform adds to seed 001's task: why it failed, why it waits and where it stands.
+ADDED_KEYS = {"error", "waiting_reason", "queue_position"}
 
 
 def completed_task(advertiser, posts=3, **fields):
@@ -52,7 +54,7 @@ def test_list_has_meta_links_and_default_page_size(owner):
     assert body["meta"] == {"total": 18, "per_page": 15, "current_page": 1, "last_page": 2}
     assert body["links"]["first"].endswith("/api/social/tasks?page=1") and body["links"]["prev"] is None
     assert body["links"]["next"].endswith("page=2") and body["links"]["last"].endswith("page=2")
-    assert set(body["data"][0]) == TASK_KEYS | {"has_result", "posts_count"}
+    assert set(body["data"][0]) == TASK_KEYS | ADDED_KEYS | {"has_result", "posts_count"}
     done = owner.client().get("/api/social/tasks", {"status": "completed"}).json()
     assert done["meta"]["total"] == 1 and done["data"][0]["has_result"] is True and done["data"][0]["posts_count"] == 3
 

@@ -28,7 +28,7 @@ JOB_BODY = {
     "config": {"max_pages": 10, "follow_links": True},
 }
 JOB_KEYS = {"id", "url", "engine", "priority", "status", "progress", "items_scraped", "items_failed", "selectors", "config",
-            "error", "created_at", "started_at", "completed_at"}
+            "error", "created_at", "started_at", "completed_at", "waiting_reason", "queue_position"}
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from leads import webhooks
 from leads.models import ScrapeJob, Webhook, WebhookDelivery
+from tests.leads.factories import ContentItemFactory, GroupTaskFactory, JobFactory
 
 from .conftest import Route
 from .factories import WebhookFactory, WebJobFactory
@@ -164,3 +165,77 @@ def test_register_refuses_private_destinations(advertiser, owner):
     with pytest.raises(ValidationError):
         webhooks.register_webhook(advertiser=advertiser, user=owner.user, url="http://169.254.169.254/", events=["job.completed"])
     assert not Webhook.objects.exists()
+
+
+# --- payloads a receiver can act on ------------------------------------------------
+
+
+def _received(site, job, event="job.completed") -> dict:
+    [delivery_id] = _emit(job, event)
+    assert webhooks.attempt_delivery(delivery_id) is None
+    return json.loads(site.hits_for("/hook")[-1].body)["data"]
+
+
+def _lead_job(advertiser):
+    return JobFactory(advertiser=advertiser, status=ScrapeJob.Status.COMPLETED, leads_stored=7, items_scraped=9)
+
+
+def _group_task(advertiser):
+    task = GroupTaskFactory(advertiser=advertiser, status=ScrapeJob.Status.COMPLETED, items_scraped=1)
+    ScrapeJob.objects.filter(pk=task.pk).update(completed_at=task.created_at)
+    ContentItemFactory(advertiser=advertiser, job=task, platform="facebook")
+    return ScrapeJob.objects.get(pk=task.pk)
+
+
+def _web_job(advertiser):
+    return WebJobFactory(advertiser=advertiser, status=ScrapeJob.Status.COMPLETED, items_scraped=3)
+
+
+@pytest.mark.parametrize(
+    "make_job, surface, id_type, status_word",
+    [
+        (_lead_job, "/api/v1", int, "finished"),
+        (_group_task, "/api/social", int, "completed"),
+        (_web_job, "/api/web/v1", str, "completed"),
+    ],
+    ids=["lead job", "group-post task", "web job"],
+)
+def test_the_payload_id_and_urls_work_on_the_jobs_own_surface(
+    site, endpoint, owner, settings, make_job, surface, id_type, status_word
+):
+    settings.SITE_URL = "https://platform.example"
+    job = make_job(owner.advertiser)
+    data = _received(site, job)
+    assert isinstance(data["id"], id_type) and data["surface"] == surface and data["status"] == status_word
+    client = owner.client()
+    detail = {"/api/v1": "/api/v1/jobs/{}", "/api/social": "/api/social/tasks/{}", "/api/web/v1": "/api/web/v1/jobs/{}"}
+    assert client.get(detail[surface].format(data["id"])).status_code == 200
+    for key in ("job_url", "results_url"):
+        assert data[key].startswith("https://platform.example" + surface)
+        assert client.get(data[key].removeprefix("https://platform.example")).status_code == 200, key
+
+
+def test_the_payload_carries_error_and_counts(site, endpoint, advertiser):
+    job = JobFactory(
+        advertiser=advertiser, status=ScrapeJob.Status.FAILED, items_failed=2, error="followers:x: Hosted scraper (h) refused"
+    )
+    data = _received(site, job, "job.failed")
+    assert data["error"] == job.error and data["items_failed"] == 2 and data["leads_stored"] == 0
+    assert data["kind"] == "followers" and data["status"] == "failed"
+
+
+def test_deliveries_name_the_platform_and_its_version(site, endpoint, advertiser):
+    import tomllib
+
+    from django.conf import settings
+
+    version = tomllib.loads((settings.BASE_DIR / "pyproject.toml").read_text())["project"]["version"]
+    _received(site, _web_job(advertiser))
+    assert site.hits_for("/hook")[-1].headers["User-Agent"] == f"LeadPlatform-Webhooks/{version}"
+
+
+def test_a_failed_attempt_names_the_endpoint_host_and_status(site, endpoint, advertiser):
+    site.route("/hook", status=500)
+    [delivery_id] = _emit(_web_job(advertiser))
+    webhooks.attempt_delivery(delivery_id)
+    assert WebhookDelivery.objects.get(pk=delivery_id).last_error == "127.0.0.1: answered HTTP 500."

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from leads import jobs
+from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.models import ContentItem, ScrapeJob
 
 #: Seed 001's status words for the canonical job statuses.
@@ -32,15 +33,26 @@ class SocialTaskResultSerializer(serializers.Serializer):
     duration_seconds = serializers.IntegerField()
 
 
-class SocialTaskSerializer(serializers.ModelSerializer):
-    """A task as created and listed."""
+class SocialTaskSerializer(WaitingFields, serializers.ModelSerializer):
+    """A task as created and listed: seed 001's fields, why it failed (`error`) or why it waits."""
 
     group_name = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
 
     class Meta:
         model = ScrapeJob
-        fields = ["id", "group_id", "group_name", "max_posts", "priority", "status", "created_at"]
+        fields = [
+            "id", "group_id", "group_name", "max_posts", "priority", "status", "created_at", "error", "waiting_reason",
+            "queue_position",
+        ]
+        list_serializer_class = WaitingListSerializer
+
+    @extend_schema_field(
+        serializers.CharField(allow_null=True, help_text="Why the task failed, or the last failure before a retry.")
+    )
+    def get_error(self, job: ScrapeJob) -> str | None:
+        return job.error or None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_group_name(self, job: ScrapeJob) -> str | None:

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from accounts.models import Advertiser
 from leadplatform.api.plain import PlainRepresentation
 from leads import jobs
+from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.ingest import render_engagement_rate
 from leads.models import ContentItem, Lead, Platform, ScrapeJob, Target
 
@@ -78,8 +79,8 @@ class V1JobFiltersSerializer(serializers.Serializer):
         return {key: value for key, value in attrs.items() if value not in (None, [])}
 
 
-class V1JobSerializer(serializers.ModelSerializer):
-    """A job as listed (seed 000's fields plus progress)."""
+class V1JobSerializer(WaitingFields, serializers.ModelSerializer):
+    """A job as listed (seed 000's fields plus progress and why it waits)."""
 
     job_type = serializers.CharField(source="kind")
     status = serializers.SerializerMethodField()
@@ -87,7 +88,11 @@ class V1JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScrapeJob
-        fields = ["id", "name", "job_type", "status", "users_stored", "progress", "created_at"]
+        fields = [
+            "id", "name", "job_type", "status", "users_stored", "progress", "created_at", "waiting_reason",
+            "queue_position",
+        ]
+        list_serializer_class = WaitingListSerializer
 
     @extend_schema_field(serializers.ChoiceField(choices=list(STATUSES_OF_WORD)))
     def get_status(self, job: ScrapeJob) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.engine.spec import PRIORITIES, PRIORITY_NAMES, _options
 from leads.models import ScrapeJob, Webhook, WebResult
 from leads.webjobs import STATUS_FILTER, SURFACE_STATUS
@@ -59,7 +60,7 @@ class JobCreateSerializer(serializers.Serializer):
     )
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(WaitingFields, serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     status = serializers.SerializerMethodField()
     priority = serializers.SerializerMethodField()
@@ -70,9 +71,10 @@ class JobSerializer(serializers.ModelSerializer):
         model = ScrapeJob
         fields = [
             "id", "url", "engine", "priority", "status", "progress", "items_scraped", "items_failed", "selectors",
-            "config", "error", "created_at", "started_at", "completed_at",
+            "config", "error", "created_at", "started_at", "completed_at", "waiting_reason", "queue_position",
         ]
         read_only_fields = fields
+        list_serializer_class = WaitingListSerializer
 
     @extend_schema_field(serializers.ChoiceField(choices=list(STATUS_FILTER)))
     def get_status(self, job: ScrapeJob) -> str:

@@ -1,0 +1,24 @@
+"""Admin columns shared by the job admins: why a job waits, and why it failed."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.text import Truncator
+
+from . import slots
+from .models import ScrapeJob
+
+
+class JobStateColumns:
+    """Mixed into a job ModelAdmin: list "waiting" and "failure" in list_display, "waiting" in readonly_fields."""
+
+    @admin.display(description="waiting")
+    def waiting(self, job: ScrapeJob) -> str:
+        if job.pk is None or job.status != ScrapeJob.Status.PENDING:
+            return "—"
+        waiting = slots.waiting_of([job])[job.pk]
+        return f"#{waiting.position} · {waiting.reason}" if waiting.reason else "—"
+
+    @admin.display(description="reason")
+    def failure(self, job: ScrapeJob) -> str:
+        return Truncator(job.error).chars(90) if job.error else "—"
