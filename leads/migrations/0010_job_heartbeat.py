@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0007_lead_vacuum_after_inserts'),
+        ('leads', '0009_connector_credential_sandbox_provider'),
     ]
 
     operations = [
