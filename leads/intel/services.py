@@ -79,8 +79,9 @@ def record_visit_batch(
             session = _create_session(site, batch, ip, user_agent, hostname, company, actions)
         # Batches of one session may be recorded by several workers at once. Each holds the
         # session's row until it commits, so the totals and the first touch below are computed
-        # from every action recorded before, whichever batch or worker wrote it.
-        VisitSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").get()
+        # from every action and time recorded before, whichever batch or worker wrote them.
+        locked = VisitSession.objects.select_for_update().filter(pk=session.pk)
+        session.started_at, session.ended_at = locked.values_list("started_at", "ended_at").get()
         _record_actions(session, actions)
         _refresh_session(session)
     return session
