@@ -6,10 +6,12 @@ The wrk script (bench/collect.lua) sends beacons as the snippet does: new sessio
 page with UTM and referrer) and returning ones (a leave plus the next page), some identifying.
 Prints, per path: beacons accepted per second, p50/p99 latency, and the time from a probe
 beacon's POST until its session is in the database (a probe every PROBE_EVERY seconds during
-the load, followed until stored). Targets: ≥ 3,000 beacons/s, p99 < 50 ms, stored within 5 s.
+the load, followed until stored), and the CPU the web, worker and database processes used per
+beacon (from /proc). Targets: ≥ 3,000 beacons/s, p99 < 50 ms, stored within 5 s.
 
     .venv/bin/python bench/collect.py
-    BENCH_SECONDS=5 BENCH_COLLECT_WORKERS=2 BENCH_COLLECT_CELERY=2 .venv/bin/python bench/collect.py
+    BENCH_SECONDS=5 BENCH_COLLECT_WORKERS=2 BENCH_COLLECT_CELERY=2 BENCH_COLLECT_CONNECTIONS=32 \
+        .venv/bin/python bench/collect.py
 
 Everything it writes is its own: it creates the PostgreSQL database lp_bench_collect (marked by
 a comment) and drops it at the end, and uses Redis db 9 (rate counters, cache and Celery broker)
