@@ -77,6 +77,11 @@ def record_visit_batch(
     with transaction.atomic():
         if session is None:
             session = _create_session(site, batch, ip, user_agent, hostname, company, actions)
+        # Batches of one session may be recorded by several workers at once. Each holds the
+        # session's row until it commits, so the totals and the first touch below are computed
+        # from every action and time recorded before, whichever batch or worker wrote them.
+        locked = VisitSession.objects.select_for_update().filter(pk=session.pk)
+        session.started_at, session.ended_at = locked.values_list("started_at", "ended_at").get()
         _record_actions(session, actions)
         _refresh_session(session)
     return session
@@ -85,12 +90,6 @@ def record_visit_batch(
 def _create_session(
     site: Site, batch: dict, ip: str | None, user_agent: str, hostname: str, company: Company | None, actions: list
 ) -> VisitSession:
-    landing = next((action for action in actions if action["type"] == "page"), None)
-    landing_fields = {}
-    if landing is not None:
-        landing_fields = {
-            "landing_url": landing["url"], "referrer": landing.get("referrer", ""), **utm_parameters(landing["url"])
-        }
     session, _ = VisitSession.objects.get_or_create(
         site=site,
         session_key=batch["session"],
@@ -103,7 +102,6 @@ def _create_session(
             "company": company,
             "started_at": actions[0]["occurred_at"],
             "ended_at": actions[-1]["occurred_at"],
-            **landing_fields,
         },
     )
     return session
@@ -137,21 +135,31 @@ def _record_actions(session: VisitSession, actions: list[dict]) -> None:
             )
 
 
+FIRST_TOUCH_FIELDS = ("url", "referrer", *UTM_FIELDS)
+
+
 def _refresh_session(session: VisitSession) -> None:
+    """Totals, and the first touch (landing URL, referrer, UTM) from the session's earliest page view."""
     totals = session.actions.aggregate(
         first=Min("occurred_at"), last=Max("occurred_at"), pages=Count("id", filter=Q(type=VisitAction.Type.PAGE))
     )
+    pages = session.actions.filter(type=VisitAction.Type.PAGE)
     # The last page counts until it was left: its visible time extends the session.
-    last_page = session.actions.filter(type=VisitAction.Type.PAGE).order_by("-occurred_at", "-id").first()
+    last_page = pages.order_by("-occurred_at", "-id").values("occurred_at", "time_on_page").first()
+    first_page = pages.order_by("occurred_at", "id").values(*FIRST_TOUCH_FIELDS).first()
     started = min(filter(None, [session.started_at, totals["first"]]))
     ended = max(filter(None, [session.ended_at, totals["last"]]))
-    if last_page is not None and last_page.time_on_page:
-        ended = max(ended, last_page.occurred_at + timedelta(seconds=last_page.time_on_page))
+    if last_page is not None and last_page["time_on_page"]:
+        ended = max(ended, last_page["occurred_at"] + timedelta(seconds=last_page["time_on_page"]))
+    first_touch = {}
+    if first_page is not None:
+        first_touch = {"landing_url": first_page.pop("url"), **first_page}
     VisitSession.objects.filter(pk=session.pk).update(
         started_at=started,
         ended_at=ended,
         page_count=totals["pages"],
         duration=int((ended - started).total_seconds()),
+        **first_touch,
     )
 
 
