@@ -420,6 +420,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     }
 )
 # Idempotency keys of money-moving requests are remembered for a day (tasks.idempotency).
+# A request in progress holds its key this long; a retry after a crash takes it over once it expires.
+IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=30)
 PERIODIC_TASKS.update(
     {"purge idempotency keys": {"task": "tasks.purge_idempotency_keys", "every_seconds": 3600, "expires": 600}}
 )
