@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from .processes import wait_for
 from .test_embedded import manage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,15 +57,6 @@ def session_processes(session_id: int) -> dict[int, str]:
         if int(session) == session_id and state != "Z":
             found[int(entry.name)] = cmdline
     return found
-
-
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def serves(port: int) -> bool:

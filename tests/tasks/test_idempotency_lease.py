@@ -23,6 +23,7 @@ from tasks.idempotency import KeyInProgress, claim_key
 from tasks.models import IdempotencyKey, Submission
 
 from ..campaigns.factories import TaskFactory
+from ..processes import subprocess_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPLETE = "/api/action/task/complete/"
@@ -54,11 +55,6 @@ with mock.patch.object(services, "complete_task", complete_then_stall):
 """
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _body(task) -> dict:
     return {"task_id": task.pk, "post_url": "https://instagram.com/p/x"}
 
@@ -74,7 +70,8 @@ def _client(app_credentials, influencer) -> APIClient:
 def killed_request(app_credentials, influencer):
     """The task, after a process that claimed KEY for completing it was SIGKILLed mid-request."""
     task = TaskFactory(publisher=influencer.user.publisher)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "leadplatform.settings.test", "DATABASE_URL": _database_url(),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "leadplatform.settings.test",
+           "DATABASE_URL": subprocess_database_url(),
            "IDEMPOTENCY_LEASE_SECONDS": "30"}
     process = subprocess.Popen(
         [sys.executable, "-c", CRASHING_REQUEST, *app_credentials, influencer.token, str(task.pk), KEY],
