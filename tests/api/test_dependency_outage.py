@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pytest
+from celery import current_app
 from django.utils import timezone
 
 from accounts import services
@@ -55,15 +56,18 @@ def redis_down(settings, retry_after):
 
 @contextmanager
 def broker_at(url: str):
-    """Point the Celery app's publishing connections at `url` for the duration."""
+    """Point the platform's Celery app (made current: shared tasks publish through it) at `url`."""
     conf, amqp = celery_app.conf, celery_app.amqp
+    previous_app = current_app._get_current_object()
     saved = conf.broker_url, conf.broker_write_url, conf.broker_read_url, celery_app._pool, amqp._producer_pool
     conf.broker_url = conf.broker_write_url = conf.broker_read_url = url
     celery_app._pool = amqp._producer_pool = None
+    celery_app.set_current()
     try:
         yield
     finally:
         conf.broker_url, conf.broker_write_url, conf.broker_read_url, celery_app._pool, amqp._producer_pool = saved
+        previous_app.set_current()
 
 
 @pytest.fixture
