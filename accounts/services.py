@@ -11,6 +11,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from leadplatform.api.counters import counter_store
+from leadplatform.api.dependencies import DependencyUnavailable
 
 from .models import (
     Advertiser,
@@ -145,7 +146,11 @@ def _day_key(day: date) -> str:
 
 def record_token_use(token: ApiToken) -> None:
     now = timezone.now()
-    counter_store().incr_many([_token_key(token.pk), _day_key(now.date())], USAGE_COUNTER_TTL)
+    try:
+        counter_store().incr_many([_token_key(token.pk), _day_key(now.date())], USAGE_COUNTER_TTL)
+    except DependencyUnavailable:
+        # Authentication must not depend on Redis: while it is down, count in the database directly.
+        _add_usage(token.pk, now.date(), 1)
     stale_before = now - timedelta(seconds=LAST_USED_WRITE_INTERVAL_SECONDS)
     if token.last_used_at is None or token.last_used_at < stale_before:
         # At most one write a minute per token, whatever the request rate.
@@ -155,17 +160,30 @@ def record_token_use(token: ApiToken) -> None:
         token.last_used_at = now
 
 
+def _add_token_requests(token_id: int, count: int) -> None:
+    ApiToken.objects.filter(pk=token_id).update(request_count=F("request_count") + count)
+
+
+def _add_day_requests(day: date, count: int) -> None:
+    ApiUsageDay.objects.get_or_create(date=day)
+    ApiUsageDay.objects.filter(date=day).update(requests=F("requests") + count)
+
+
+def _add_usage(token_id: int, day: date, count: int) -> None:
+    with transaction.atomic():
+        _add_token_requests(token_id, count)
+        _add_day_requests(day, count)
+
+
 def flush_usage_counters() -> int:
     """Move pending counts from the shared store into the database; returns requests moved."""
     store = counter_store()
     moved = 0
     for key, count in store.drain("usage:token:").items():
-        ApiToken.objects.filter(pk=int(key.rsplit(":", 1)[1])).update(request_count=F("request_count") + count)
+        _add_token_requests(int(key.rsplit(":", 1)[1]), count)
         moved += count
     for key, count in store.drain("usage:day:").items():
-        day = date.fromisoformat(key.rsplit(":", 1)[1])
-        ApiUsageDay.objects.get_or_create(date=day)
-        ApiUsageDay.objects.filter(date=day).update(requests=F("requests") + count)
+        _add_day_requests(date.fromisoformat(key.rsplit(":", 1)[1]), count)
     return moved
 
 

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from . import worker_heartbeats
+
 logger = logging.getLogger(__name__)
 
 HEALTHY = "healthy"
@@ -51,11 +53,10 @@ def _broker() -> str | None:
     return None
 
 
-def celery_workers(timeout: float = 1.0) -> list[str]:
-    from leadplatform.celery import app
-
-    replies = app.control.ping(timeout=timeout) or []
-    return sorted(name for reply in replies for name in reply)
+def celery_workers() -> list[str]:
+    """The workers that are running, from their own heartbeats (remote control does not reach
+    workers on the embedded broker, nor a solo worker busy in a task)."""
+    return worker_heartbeats.live_workers()
 
 
 def system_health() -> dict:
@@ -63,7 +64,7 @@ def system_health() -> dict:
 
     def _workers() -> str | None:
         workers.extend(celery_workers())
-        return None if workers else "no Celery worker answered"
+        return None if workers else "no Celery worker has reported in recently"
 
     return {
         "database": _probe("database", _database, "the database is unreachable"),
@@ -72,6 +73,7 @@ def system_health() -> dict:
         "redis": _probe("redis", _redis, "Redis is unreachable") if settings.REDIS_URL else "not configured",
         "workers": _probe("workers", _workers, "the workers could not be asked"),
         "worker_count": len(workers),
+        "worker_names": workers,
         "api": HEALTHY,
         "timestamp": timezone.now().isoformat().replace("+00:00", "Z"),
     }

@@ -194,6 +194,10 @@ class IdempotencyKey(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # While the first request runs it holds a lease; a request that died with its process leaves
+    # an expired lease, which the next retry takes over (no lease: taken over at once).
+    lease_token = models.UUIDField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_key_unique_per_owner")]

@@ -2,16 +2,19 @@
 
 `incr` adds to a key that expires `ttl` seconds after its first increment and returns the
 new value, atomically: 200 concurrent increments of a fresh key end at exactly 200.
+An unreachable Redis raises `DependencyUnavailable` (a 503), never a count of zero: rate
+limits do not fail open.
 """
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .dependencies import DEPENDENCY_ERRORS, DependencyUnavailable
 
 # Each key: add, and start its expiry at the first increment (EXPIRE NX needs Redis 7).
 INCR_WITH_TTL = """
@@ -24,24 +27,38 @@ return values
 """
 
 
+def _unavailable_when_unreachable(method):
+    @wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except DEPENDENCY_ERRORS as error:
+            raise DependencyUnavailable("The counter store is unreachable. Retry shortly.") from error
+
+    return wrapper
+
+
 class RedisCounterStore:
     def __init__(self, url: str) -> None:
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(url, **settings.REDIS_CLIENT_OPTIONS)
         self._incr_script = self.client.register_script(INCR_WITH_TTL)
 
     def incr(self, key: str, ttl: int, amount: int = 1) -> int:
         return self.incr_many([key], ttl, amount)[0]
 
+    @_unavailable_when_unreachable
     def incr_many(self, keys: list[str], ttl: int, amount: int = 1) -> list[int]:
         """`incr` on each key: one atomic script, one round trip."""
         return [int(value) for value in self._incr_script(keys=keys, args=[amount, ttl])]
 
+    @_unavailable_when_unreachable
     def get(self, key: str) -> int:
         value = self.client.get(key)
         return int(value) if value is not None else 0
 
+    @_unavailable_when_unreachable
     def drain(self, prefix: str) -> dict[str, int]:
         """Read and delete every key under `prefix`, each atomically (GETDEL)."""
         drained = {}

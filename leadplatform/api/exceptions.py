@@ -10,6 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .dependencies import DEPENDENCY_ERRORS, DependencyUnavailable
 from .surfaces import ApiError, Surface, surface_for_path
 
 logger = logging.getLogger("leadplatform.api")
@@ -64,6 +65,9 @@ def _translate_django_exception(exc: Exception) -> Exception:
         return PayloadTooLarge()
     if isinstance(exc, TooManyFieldsSent | SuspiciousOperation):
         return exceptions.ParseError("The request could not be read.")
+    if isinstance(exc, DEPENDENCY_ERRORS):
+        logger.warning("A backing service is unreachable: %s", exc)
+        return DependencyUnavailable()
     return exc
 
 

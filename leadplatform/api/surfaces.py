@@ -22,6 +22,7 @@ ERROR_TITLES = {
     422: "Unprocessable entity",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service unavailable",
 }
 
 
@@ -163,6 +164,7 @@ WEB_ERROR_TYPES = {
     422: "validation_error",
     429: "rate_limit_exceeded",
     500: "internal_error",
+    503: "service_unavailable",
 }
 
 

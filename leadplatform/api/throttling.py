@@ -15,7 +15,8 @@ from rest_framework.throttling import BaseThrottle
 
 from accounts.principal import principal_of
 
-from .counters import counter_store
+from .counters import DatabaseCounterStore, counter_store
+from .dependencies import DependencyUnavailable
 
 PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
 
@@ -64,7 +65,7 @@ class CountedThrottle(BaseThrottle):
         limit, period = parse_rate(rate)
         now = time.time()
         window = int(now // period)
-        count = counter_store().incr(f"rl:{scope}:{identity}:{window}", ttl=period + 1)
+        count = self.count(f"rl:{scope}:{identity}:{window}", ttl=period + 1)
         reset = (window + 1) * period
         self._wait = max(1, math.ceil(reset - now))
         state = RateLimitState(limit, max(0, limit - count), reset)
@@ -72,6 +73,10 @@ class CountedThrottle(BaseThrottle):
         if current is None or state.remaining < current.remaining:
             request._ratelimit = state
         return count <= limit
+
+    def count(self, key: str, ttl: int) -> int:
+        """Count this request; an unreachable store raises DependencyUnavailable (503): never fail open."""
+        return counter_store().incr(key, ttl=ttl)
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
@@ -86,6 +91,20 @@ class SurfaceRateThrottle(CountedThrottle):
             return explicit
         surface = getattr(view, "surface", None)
         return surface.key if surface else None
+
+
+class DatabaseFallbackRateThrottle(SurfaceRateThrottle):
+    """The surface limit, counted in the database while Redis is unreachable.
+
+    For the few routes that must answer during an outage (the health report): still limited,
+    never open, and not a 503 because of the very dependency they report on.
+    """
+
+    def count(self, key: str, ttl: int) -> int:
+        try:
+            return super().count(key, ttl)
+        except DependencyUnavailable:
+            return DatabaseCounterStore().incr(key, ttl=ttl)
 
 
 class CredentialAccountThrottle(CountedThrottle):

@@ -100,14 +100,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache and shared counters
 # ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# A closed port or a dead host must fail a request in about a second (a 503), not hang it.
+REDIS_CONNECT_TIMEOUT_SECONDS = env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=1.0)
+REDIS_SOCKET_TIMEOUT_SECONDS = env.float("REDIS_SOCKET_TIMEOUT_SECONDS", default=2.0)
+REDIS_CLIENT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CLIENT_OPTIONS,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_table"}}
 
 # Rate limits and usage counters need an atomic increment: Redis INCR when REDIS_URL is
 # set, otherwise an INSERT … ON CONFLICT … RETURNING on the database.
 COUNTER_STORE = env("COUNTER_STORE", default="redis" if REDIS_URL else "database")
+# Seconds a client is told to wait (Retry-After) when Redis or the broker is unreachable (503).
+DEPENDENCY_RETRY_AFTER_SECONDS = env.int("DEPENDENCY_RETRY_AFTER_SECONDS", default=30)
 
 # ------------------------------------------------------------------------------
 # Accounts and authentication
@@ -246,11 +261,14 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=16 * 60)
 # Redis re-delivers an unacknowledged task after visibility_timeout: it must exceed the longest
 # task and the longest countdown (celery/celery#4766). The embedded SQL broker takes no options.
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)}
+    {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS}
     if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
     else {}
 )
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Each worker writes a heartbeat row this often; the health report counts those seen in 3 intervals.
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=10)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # ------------------------------------------------------------------------------
@@ -425,6 +443,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     }
 )
 # Idempotency keys of money-moving requests are remembered for a day (tasks.idempotency).
+# A request in progress holds its key this long; a retry after a crash takes it over once it expires.
+IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=30)
 PERIODIC_TASKS.update(
     {"purge idempotency keys": {"task": "tasks.purge_idempotency_keys", "every_seconds": 3600, "expires": 600}}
 )

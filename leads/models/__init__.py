@@ -2,6 +2,7 @@
 from .core import ContentItem, Lead, Platform, Proxy, ScrapeJob, Target, Webhook, WebhookDelivery, WebResult
 from .social import ConnectorCredential, HashtagQuery, JobPlan, JobUnit, LeadCount, SocialJob
 from .web import WebJob
+from .workers import WorkerHeartbeat
 
 __all__ = [
     "ConnectorCredential",
@@ -20,4 +21,5 @@ __all__ = [
     "WebhookDelivery",
     "WebJob",
     "WebResult",
+    "WorkerHeartbeat",
 ]

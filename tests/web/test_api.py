@@ -384,7 +384,7 @@ def test_system_health_says_what_is_wrong_without_raw_errors(owner):
     with mock.patch("leads.monitoring.celery_workers", return_value=[]), \
             mock.patch("leads.monitoring._broker", side_effect=ConnectionRefusedError("10.0.0.3:5672 secret detail")):
         body = owner.client().get(f"{BASE}/monitoring/system").json()
-    assert body["workers"] == "unhealthy: no Celery worker answered"
+    assert body["workers"] == "unhealthy: no Celery worker has reported in recently"
     assert body["broker"] == "unhealthy: the Celery broker is unreachable"
     assert "10.0.0.3" not in json.dumps(body)
 

@@ -150,8 +150,9 @@ class SystemHealthSerializer(serializers.Serializer):
     broker = serializers.CharField()
     cache = serializers.CharField()
     redis = serializers.CharField(help_text='"healthy", "unhealthy: …", or "not configured" (embedded mode).')
-    workers = serializers.CharField(help_text="Celery workers answering a ping.")
+    workers = serializers.CharField(help_text="Celery workers that reported a heartbeat recently.")
     worker_count = serializers.IntegerField()
+    worker_names = serializers.ListField(child=serializers.CharField(), help_text="Their node names.")
     api = serializers.CharField()
     timestamp = serializers.DateTimeField()
 
