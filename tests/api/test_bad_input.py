@@ -124,6 +124,11 @@ def test_malformed_cursor_is_a_400_on_every_intel_list(label, owner):
     assert all(response.json() == {"cursor": ["Invalid cursor."]} for response in answers.values())
 
 
+def test_a_cursor_positioned_past_any_id_is_an_empty_page(owner):
+    response = owner.client().get("/api/intel/v1/sessions/", {"cursor": cursor("p=" + "9" * 30)})
+    assert (response.status_code, response.json()["results"]) == (200, [])
+
+
 def test_a_valid_cursor_still_pages(owner):
     client = owner.client()
     response = client.get("/api/intel/v1/turnovers/", {"cursor": cursor("p=1")})
