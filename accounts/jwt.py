@@ -1,6 +1,7 @@
 """Short-lived JWT access tokens (seed 004's /auth/login): HS256 pinned, `exp` required."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -11,6 +12,20 @@ from .models import User
 
 class InvalidAccessToken(Exception):
     pass
+
+
+USER_ID = re.compile(r"[1-9][0-9]{0,18}")
+MAX_USER_ID = 2**63 - 1  # a bigint primary key
+
+
+def check_claim_types(payload: dict) -> None:
+    """A signed token still carries claims of any JSON type: `sub` must be a user id, times integers."""
+    subject = payload.get("sub")
+    if not (isinstance(subject, str) and USER_ID.fullmatch(subject) and int(subject) <= MAX_USER_ID):
+        raise InvalidAccessToken("sub is not a user id")
+    for claim in ("iat", "exp"):
+        if type(payload.get(claim)) is not int:
+            raise InvalidAccessToken(f"{claim} is not an integer")
 
 
 def issue_access_token(user: User) -> str:
@@ -40,6 +55,7 @@ def user_for_access_token(token: str) -> User:
         raise InvalidAccessToken(str(exc)) from exc
     if payload.get("typ") != "access":
         raise InvalidAccessToken("not an access token")
+    check_claim_types(payload)
     user = User.objects.select_related("publisher").filter(pk=payload["sub"], is_active=True).first()
     if user is None or user.is_banned:
         raise InvalidAccessToken("user inactive")

@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import errors
+from .api.index import index_view
+from .api.surfaces import CAMPAIGN_APP, CAMPAIGN_BACKEND, LEADS, SOCIAL, WEB
 
 handler404 = errors.not_found
 handler500 = errors.server_error
@@ -18,6 +20,11 @@ urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="swagger-ui"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="openapi-schema"), name="redoc"),
+    # Each surface's index of its routes at its base URL (intel's is its router's root).
+    path("api/", index_view(CAMPAIGN_BACKEND, CAMPAIGN_APP), name="campaign-index"),
+    path("api/v1/", index_view(LEADS), name="v1-index"),
+    path("api/social/", index_view(SOCIAL), name="social-index"),
+    path("api/web/v1/", index_view(WEB), name="web-index"),
     # Surfaces, most specific base URL first.
     path("api/web/v1/", include("accounts.api.urls_web")),
     path("api/web/v1/", include("leads.api.web.urls", namespace="web")),

@@ -47,3 +47,7 @@ class AccessTablePermission(BasePermission):
         if rule is None:
             return False
         return principal_of(request).kind in rule
+
+
+# The plumbing's own routes: each surface's index at its base URL (leadplatform.urls).
+ACCESS = {name: ANYONE for name in ("campaign-index", "v1-index", "social-index", "web-index")}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import is_valid_path
 
 from .exceptions import json_error_for_path
 from .surfaces import ApiError
@@ -25,6 +26,28 @@ class ApiRequestGuardMiddleware:
         return self.get_response(request)
 
 
+class ApiSlashMiddleware:
+    """An API path answers with and without its trailing slash, directly (no redirect).
+
+    The surfaces keep their contracts' spellings (`/api/v1/jobs`, `/api/intel/v1/sessions/`),
+    which differ. When only the other spelling routes, the request is served as if it had
+    been written that way; the schema documents the canonical spelling only.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path_info = request.path_info
+        other = path_info[:-1] if path_info.endswith("/") else f"{path_info}/"
+        if is_api_path(path_info) or is_api_path(other):
+            urlconf = getattr(request, "urlconf", None)
+            if not is_valid_path(path_info, urlconf) and is_valid_path(other, urlconf):
+                request.path = request.path.removesuffix(path_info) + other
+                request.path_info = other
+        return self.get_response(request)
+
+
 class ApiErrorPageMiddleware:
     """Django's own HTML 404/405/500 pages become the surface's JSON error on API paths."""
 
@@ -41,5 +64,8 @@ class ApiErrorPageMiddleware:
             message = {404: "Not found.", 405: "Method not allowed."}.get(response.status_code, "Request failed.")
             if response.status_code >= 500:
                 message = "Internal server error"
-            return json_error_for_path(request.path, ApiError(response.status_code, message))
+            error_response = json_error_for_path(request.path, ApiError(response.status_code, message))
+            if response.has_header("Allow"):
+                error_response["Allow"] = response["Allow"]
+            return error_response
         return response

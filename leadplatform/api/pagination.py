@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 
-from rest_framework.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -160,3 +161,28 @@ class IntelCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = ("-id",)
+    invalid_cursor_message = "Invalid cursor."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        """A cursor that does not decode, or whose position is no value of the ordering field, is a 400."""
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise self.invalid_cursor() from None
+        if cursor is not None and cursor.position is not None:
+            try:
+                self.ordering_field().to_python(cursor.position)
+            except DjangoValidationError:
+                raise self.invalid_cursor() from None
+        return cursor
+
+    def ordering_field(self):
+        name = self.ordering[0].lstrip("-")
+        return self.model._meta.pk if name == "pk" else self.model._meta.get_field(name)
+
+    def invalid_cursor(self) -> ValidationError:
+        return ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})

@@ -1,7 +1,7 @@
 """Base classes every API view builds on: the surface it belongs to and tenant scoping."""
 from __future__ import annotations
 
-from rest_framework import generics, viewsets
+from rest_framework import exceptions, generics, viewsets
 from rest_framework.views import APIView
 
 from accounts.principal import Principal, principal_of
@@ -18,6 +18,16 @@ class SurfaceMixin:
     @property
     def principal(self) -> Principal:
         return principal_of(self.request)
+
+    def initial(self, request, *args, **kwargs):
+        # A wrong method is a 405 whoever asks: decided before authentication, throttling and parsing.
+        if request.method not in self.allowed_methods:
+            self.http_method_not_allowed(request)
+        super().initial(request, *args, **kwargs)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        allowed = ", ".join(self.allowed_methods)
+        raise exceptions.MethodNotAllowed(request.method, f'Method "{request.method}" not allowed. Allowed: {allowed}.')
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

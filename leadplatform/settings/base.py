@@ -49,12 +49,14 @@ INSTALLED_APPS = [
 ]
 
 # The access table (deny by default): one module per app declares who may call each route.
-API_ACCESS_MODULES = ["accounts.api.access", "leads.intel.api.access"]
+API_ACCESS_MODULES = ["leadplatform.api.access", "accounts.api.access", "leads.intel.api.access"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "leadplatform.api.middleware.ApiRequestGuardMiddleware",
+    # Before CommonMiddleware: an API path's other slash spelling is served in place, not redirected.
+    "leadplatform.api.middleware.ApiSlashMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,7 +190,7 @@ REST_FRAMEWORK = {
     # Deny by default: every route must have a row in the access table (leadplatform.api.access).
     "DEFAULT_PERMISSION_CLASSES": ["leadplatform.api.access.AccessTablePermission"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "leadplatform.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -203,6 +205,9 @@ REST_FRAMEWORK = {
 
 # Whether POST /api/web/v1/auth/register creates accounts (each with its own advertiser).
 SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=True)
+
+# JSON request bodies nested deeper than this are refused with a 400 before they are parsed.
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=64)
 
 # Requests per principal for each surface, and stricter ones for credential endpoints.
 # Format "N/second|minute|hour|day". Seed 004 fixes the web surface at 100/hour.
@@ -239,6 +244,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The docs pages load nothing from another host: scripts from static/ (sidecar), system
+    # fonts instead of ReDoc's Google Fonts (templates/drf_spectacular/redoc.html), and no
+    # Swagger UI validator badge (validator.swagger.io).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace"},
+            }
+        }
+    },
     "SCHEMA_PATH_PREFIX": r"/api/",
     "PREPROCESSING_HOOKS": ["leadplatform.api.schema.only_api_paths"],
     "ENUM_NAME_OVERRIDES": {},

@@ -4,7 +4,8 @@ from leadplatform.api.access import ANYONE, TENANT
 RESOURCES = ("session", "company", "person", "saved-filter", "blacklist", "turnover", "magnitude")
 
 ACCESS = {
-    "intel:api-root": TENANT,
+    # The surface's index: resource links and routes, nothing of any tenant.
+    "intel:api-root": ANYONE,
     # Public: the tracking snippet on advertisers' sites (bounded and throttled per key and address).
     "intel:collect": ANYONE,
     **{f"intel:{resource}-{kind}": TENANT for resource in RESOURCES for kind in ("list", "detail")},

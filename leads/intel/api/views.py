@@ -6,13 +6,14 @@ import ipaddress
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.routers import APIRootView
 from rest_framework.throttling import BaseThrottle
 
 from leadplatform.api.exceptions import PayloadTooLarge
+from leadplatform.api.index import index_of
 from leadplatform.api.pagination import IntelCursorPagination
+from leadplatform.api.parsers import BoundedJSONParser
 from leadplatform.api.surfaces import INTEL
 from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantModelViewSet, TenantReadOnlyViewSet
 
@@ -34,9 +35,15 @@ from .throttling import CollectIPThrottle, CollectSiteKeyThrottle
 
 
 class IntelRootView(SurfaceMixin, APIRootView):
-    """`GET /api/intel/v1/`: links to the resources (the seed's curl example calls it)."""
+    """`GET /api/intel/v1/`: links to the resources (the seed's curl example calls it) and the surface's index."""
 
     surface = INTEL
+    is_surface_index = True
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data = {**response.data, **index_of((INTEL,))}
+        return response
 
 
 class IntelResource:
@@ -147,7 +154,7 @@ class MagnitudeViewSet(LookupViewSet):
     serializer_class = MagnitudeSerializer
 
 
-class PlainTextJSONParser(JSONParser):
+class PlainTextJSONParser(BoundedJSONParser):
     """`navigator.sendBeacon` posts text/plain (no CORS preflight); the body is still JSON."""
 
     media_type = "text/plain"
@@ -166,7 +173,7 @@ class CollectView(SurfaceAPIView):
 
     surface = INTEL
     authentication_classes: list = []
-    parser_classes = [JSONParser, PlainTextJSONParser]
+    parser_classes = [BoundedJSONParser, PlainTextJSONParser]
     throttle_classes = [CollectIPThrottle, CollectSiteKeyThrottle]
     max_body_bytes = 64 * 1024
 
