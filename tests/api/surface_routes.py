@@ -57,7 +57,8 @@ def routes_by_surface() -> dict[str, tuple[SurfaceRoute, ...]]:
             continue
         path = _concrete_path(pattern)
         surface = surface_for_path(path)
-        for method in _methods(pattern):
+        # DRF adds "head" to a viewset's actions once it has served a GET: HEAD is GET without a body.
+        for method in (method for method in _methods(pattern) if method != "head"):
             table[surface.key].append(SurfaceRoute(name, path, method, rule))
     return {key: tuple(routes) for key, routes in table.items()}
 
