@@ -1,6 +1,7 @@
 """Admin for accounts: tenants and members (scoped), influencers and applications (staff)."""
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from . import services
@@ -44,6 +45,33 @@ class AdvertiserAdmin(TenantScopedAdmin):
     list_filter = ("status", "currency")
     search_fields = ("name", "contact_email")
     inlines = [MembershipInline]
+    actions = ["suspend", "reactivate"]
+
+    def get_actions(self, request):
+        # Suspending and reactivating are platform decisions: members never see the actions.
+        actions = super().get_actions(request)
+        if not request.user.is_staff:
+            actions.pop("suspend", None)
+            actions.pop("reactivate", None)
+        return actions
+
+    @admin.action(description="Suspend: refuse its members everywhere and hold its jobs")
+    def suspend(self, request, queryset):
+        self._change_status(request, queryset, services.suspend_advertiser, "Suspended")
+
+    @admin.action(description="Reactivate a suspended advertiser")
+    def reactivate(self, request, queryset):
+        self._change_status(request, queryset, services.reactivate_advertiser, "Reactivated")
+
+    def _change_status(self, request, queryset, change, verb: str) -> None:
+        if not request.user.is_staff:
+            raise PermissionDenied
+        changed = 0
+        for advertiser in queryset:
+            if change(advertiser):
+                self.log_change(request, advertiser, f"{verb} the advertiser.")
+                changed += 1
+        self.message_user(request, f"{verb} {changed} advertiser(s).")
 
     def get_readonly_fields(self, request, obj=None):
         # Members may not raise their own spending limit or change their status.
@@ -65,6 +93,13 @@ class MembershipAdmin(TenantScopedAdmin):
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_staff and super().has_module_permission(request)
+
+    def delete_model(self, request, obj):
+        services.remove_member(obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            services.remove_member(membership)
 
 
 class SocialAccountInline(admin.TabularInline):

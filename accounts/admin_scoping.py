@@ -2,7 +2,8 @@
 
 `TenantScopedAdmin` scopes the changelist, every foreign-key and many-to-many choice,
 and sets the advertiser of new rows from the member, never from the form. Roles: owners
-and managers edit, viewers only view. Platform staff use Django's own permissions.
+and managers edit, viewers only view; the members of a suspended advertiser only view.
+Platform staff use Django's own permissions.
 """
 from __future__ import annotations
 
@@ -23,13 +24,7 @@ def admin_principal(request) -> Principal:
 
 def member_role(request) -> str | None:
     principal = admin_principal(request)
-    if principal.kind is not Kind.ADVERTISER:
-        return None
-    return (
-        Membership.objects.filter(user=request.user, advertiser=principal.advertiser)
-        .values_list("role", flat=True)
-        .first()
-    )
+    return principal.role if principal.kind is Kind.ADVERTISER else None
 
 
 def scoped_choices(model, request):
@@ -114,7 +109,9 @@ class TenantScopedAdmin(PlatformModelAdmin):
         role = member_role(request)
         if role is None:
             return False
-        return role in self.editing_roles if editing else True
+        if not editing:
+            return True
+        return role in self.editing_roles and not admin_principal(request).is_suspended
 
     def has_module_permission(self, request) -> bool:
         allowed = self._member_may(request, editing=False)

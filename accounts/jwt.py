@@ -32,7 +32,9 @@ def issue_access_token(user: User) -> str:
     now = datetime.now(UTC)
     payload = {
         "sub": str(user.pk),
-        "iat": int(now.timestamp()),
+        # Fractional (RFC 7519 allows it): a token issued just after a password change or a
+        # force-logout must compare after it even within the same second.
+        "iat": round(now.timestamp(), 6),
         "exp": int((now + timedelta(seconds=settings.JWT_ACCESS_TOKEN_LIFETIME_SECONDS)).timestamp()),
         "typ": "access",
     }
@@ -61,5 +63,5 @@ def user_for_access_token(token: str) -> User:
         raise InvalidAccessToken("user inactive")
     valid_after = user.credentials_valid_after
     if valid_after is not None and payload["iat"] <= valid_after.timestamp():
-        raise InvalidAccessToken("token issued before the last logout")
+        raise InvalidAccessToken("token issued before the last logout or password change")
     return user

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -24,6 +25,32 @@ class User(AbstractUser):
     class Meta:
         ordering = ["id"]
 
+    def set_password(self, raw_password) -> None:
+        """A changed password ends the JWTs issued before it (and the other sessions).
+
+        The first password of a new user ends nothing. `update_session_auth_hash` keeps the
+        session of the user who changed it, since the session hash includes the moment.
+        """
+        super().set_password(raw_password)
+        if self.pk is not None:
+            self.credentials_valid_after = timezone.now()
+
+    def check_password(self, raw_password) -> bool:
+        def rehash(raw: str) -> None:
+            # A stronger hash of the same password, made at login: not a change, ends nothing.
+            AbstractUser.set_password(self, raw)
+            self._password = None
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, rehash)
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "password" in update_fields and self._password is not None:
+            # set_password moved credentials_valid_after with the password: save them together.
+            kwargs["update_fields"] = {*update_fields, "credentials_valid_after"}
+        super().save(*args, **kwargs)
+
     def get_session_auth_hash(self) -> str:
         # Sessions carry this hash; moving credentials_valid_after (force-logout) ends them all.
         base = super().get_session_auth_hash()
@@ -31,9 +58,12 @@ class User(AbstractUser):
             return base
         return hashlib.sha256(f"{base}:{self.credentials_valid_after.isoformat()}".encode()).hexdigest()
 
+    def primary_membership(self) -> Membership | None:
+        """The membership a member acts by without a scoped token: their oldest, with its advertiser."""
+        return self.memberships.select_related("advertiser").order_by("id").first()
+
     def primary_advertiser(self) -> Advertiser | None:
-        """The advertiser a member acts for without a scoped token: their oldest membership."""
-        membership = self.memberships.select_related("advertiser").order_by("id").first()
+        membership = self.primary_membership()
         return membership.advertiser if membership else None
 
     @property

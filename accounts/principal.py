@@ -2,13 +2,17 @@
 
 Kinds: platform staff, an advertiser member (tenant scope), an influencer, a client
 application (the campaign app, acting for an influencer or alone), or anonymous.
+
+An advertiser principal exists only while its grant does: the user's membership of the
+advertiser, read on every request, gives its `role`. A token scoped to an advertiser the
+user no longer belongs to gives no advertiser principal (the authenticator refuses it).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
 
-from .models import Advertiser, ApiToken, Application, Publisher, User
+from .models import Advertiser, ApiToken, Application, Membership, Publisher, User
 
 
 class Kind(str, Enum):
@@ -27,10 +31,23 @@ class Principal:
     publisher: Publisher | None = None
     application: Application | None = None
     token: ApiToken | None = None
+    #: The member's role at `advertiser` (advertiser principals only).
+    role: str | None = None
 
     @property
     def is_platform(self) -> bool:
         return self.kind is Kind.STAFF
+
+    @property
+    def is_suspended(self) -> bool:
+        """An advertiser principal whose advertiser is suspended: it may not act at all."""
+        return self.advertiser is not None and self.advertiser.status == Advertiser.Status.SUSPENDED
+
+    def may_act_as(self, least_role: str) -> bool:
+        """Whether this principal's role is at least `least_role`. Only advertiser members have roles."""
+        if self.kind is not Kind.ADVERTISER:
+            return True
+        return role_rank(self.role) >= role_rank(least_role)
 
     @property
     def advertiser_id(self) -> int | None:
@@ -46,16 +63,48 @@ class Principal:
     ) -> Principal:
         """The principal a user acts as: a token's advertiser wins, then staff, then membership, then influencer."""
         if token is not None and token.advertiser_id is not None:
-            return cls(Kind.ADVERTISER, user=user, advertiser=token.advertiser, token=token, application=application)
+            role = token_member_role(token)
+            if role is None:
+                return cls(Kind.ANONYMOUS, user=user, token=token, application=application)
+            return cls(Kind.ADVERTISER, user=user, advertiser=token.advertiser, token=token,
+                       application=application, role=role)
         if user.is_staff:
             return cls(Kind.STAFF, user=user, token=token, application=application)
         publisher = Publisher.objects.filter(user=user).first()
         if publisher is not None:
             return cls(Kind.INFLUENCER, user=user, publisher=publisher, token=token, application=application)
-        advertiser = user.primary_advertiser()
-        if advertiser is not None:
-            return cls(Kind.ADVERTISER, user=user, advertiser=advertiser, token=token, application=application)
+        membership = user.primary_membership()
+        if membership is not None:
+            return cls(Kind.ADVERTISER, user=user, advertiser=membership.advertiser, token=token,
+                       application=application, role=membership.role)
         return cls(Kind.ANONYMOUS, user=user, token=token, application=application)
+
+
+ROLE_RANKS = {Membership.Role.VIEWER: 1, Membership.Role.MANAGER: 2, Membership.Role.OWNER: 3}
+
+
+def role_rank(role: str | None) -> int:
+    return ROLE_RANKS.get(role, 0)
+
+
+def token_member_role(token: ApiToken) -> str | None:
+    """The role an advertiser-scoped token acts with now; None when it no longer grants anything.
+
+    The user's membership of the token's advertiser gives it (read by the token lookup, else
+    queried). Platform staff may hold a token scoped to an advertiser they do not belong to,
+    to act for it: such a token acts as the owner would.
+    """
+    if hasattr(token, "member_role"):
+        role = token.member_role
+    else:
+        role = (
+            Membership.objects.filter(user_id=token.user_id, advertiser_id=token.advertiser_id)
+            .values_list("role", flat=True)
+            .first()
+        )
+    if role is None and token.user.is_staff:
+        return Membership.Role.OWNER
+    return role
 
 
 def principal_of(request) -> Principal:

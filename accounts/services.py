@@ -221,6 +221,47 @@ def force_logout(user: User) -> None:
 
 
 # ------------------------------------------------------------------------------
+# Memberships and advertiser status: a grant ends with its membership or its advertiser
+# ------------------------------------------------------------------------------
+def revoke_member_tokens(user_id: int, advertiser_id: int) -> int:
+    """Revoke the user's tokens scoped to the advertiser (idempotent)."""
+    return ApiToken.objects.filter(
+        user_id=user_id, advertiser_id=advertiser_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
+def remove_member(membership: Membership) -> None:
+    """Remove a member from an advertiser: the membership goes and so do their tokens for it.
+
+    The token lookup would refuse those tokens anyway (it reads the membership on each
+    request); revoking them keeps the token list honest.
+    """
+    with transaction.atomic():
+        revoke_member_tokens(membership.user_id, membership.advertiser_id)
+        membership.delete()
+
+
+def suspend_advertiser(advertiser: Advertiser) -> bool:
+    """Suspend an advertiser: its members are refused, its jobs wait. True if it changed."""
+    return _set_advertiser_status(advertiser, Advertiser.Status.SUSPENDED)
+
+
+def reactivate_advertiser(advertiser: Advertiser) -> bool:
+    """Lift a suspension: everything the advertiser had works again. True if it changed."""
+    return _set_advertiser_status(advertiser, Advertiser.Status.ACTIVE, only_from=Advertiser.Status.SUSPENDED)
+
+
+def _set_advertiser_status(advertiser: Advertiser, status: str, only_from: str | None = None) -> bool:
+    rows = Advertiser.objects.filter(pk=advertiser.pk).exclude(status=status)
+    if only_from is not None:
+        rows = rows.filter(status=only_from)
+    changed = rows.update(status=status) == 1
+    if changed:
+        advertiser.status = status
+    return changed
+
+
+# ------------------------------------------------------------------------------
 # Notifications (sent by /api/user/notification/, listed to the influencer in the app)
 # ------------------------------------------------------------------------------
 def notifications_of(user: User, *, unread_only: bool = False):

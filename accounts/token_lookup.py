@@ -4,6 +4,10 @@
 call, and compiling costs more than running the query. Here the statement is built once
 from the models' metadata, and each row becomes model instances as the ORM makes them:
 the fields' database converters, then `Model.from_db`, with the related caches filled.
+
+The same statement reads the grant behind an advertiser-scoped token: the role of the
+token user's membership of the token's advertiser (NULL once the membership is gone),
+next to the advertiser's status. Every request sees the grant as it is now, at no extra query.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from functools import cache
 from django.db import connection
 from django.db.models import Model
 
-from .models import Advertiser, ApiToken, Publisher, User
+from .models import Advertiser, ApiToken, Membership, Publisher, User
 
 
 @dataclass(frozen=True)
@@ -43,13 +47,18 @@ def _statement(vendor: str) -> str:
     token_advertiser = quote(ApiToken._meta.get_field("advertiser").column)
     publisher_user = quote(Publisher._meta.get_field("user").column)
     digest = quote(ApiToken._meta.get_field("digest").column)
+    member_user = quote(Membership._meta.get_field("user").column)
+    member_advertiser = quote(Membership._meta.get_field("advertiser").column)
+    member_role = quote(Membership._meta.get_field("role").column)
     columns = ", ".join(column for part in PARTS for column in part.columns())
     table = {part.alias: quote(part.model._meta.db_table) for part in PARTS}
     return (
-        f"SELECT {columns} FROM {table['t']} t "
+        f"SELECT {columns}, m.{member_role} FROM {table['t']} t "
         f"JOIN {table['u']} u ON u.{quote('id')} = t.{token_user} "
         f"LEFT JOIN {table['a']} a ON a.{quote('id')} = t.{token_advertiser} "
         f"LEFT JOIN {table['p']} p ON p.{publisher_user} = u.{quote('id')} "
+        f"LEFT JOIN {quote(Membership._meta.db_table)} m "
+        f"ON m.{member_user} = t.{token_user} AND m.{member_advertiser} = t.{token_advertiser} "
         f"WHERE t.{digest} = %s"
     )
 
@@ -81,7 +90,11 @@ def _instance(part: _Part, values: list, converters) -> Model | None:
 
 
 def token_by_digest(digest: str) -> ApiToken | None:
-    """The token with this digest, its user, advertiser and the user's publisher already loaded."""
+    """The token with this digest, its user, advertiser and the user's publisher already loaded.
+
+    `token.member_role` is the user's role at the token's advertiser, None when the token
+    has no advertiser or the user is no longer its member.
+    """
     with connection.cursor() as cursor:
         cursor.execute(_statement(connection.vendor), [digest])
         row = cursor.fetchone()
@@ -93,6 +106,7 @@ def token_by_digest(digest: str) -> ApiToken | None:
         instances.append(_instance(part, list(row[start : start + width]), converters))
         start += width
     token, user, advertiser, publisher = instances
+    token.member_role = row[start]
     ApiToken._meta.get_field("user").set_cached_value(token, user)
     ApiToken._meta.get_field("advertiser").set_cached_value(token, advertiser)
     # The reverse one-to-one: a cached None makes `user.publisher` raise DoesNotExist, as after select_related.

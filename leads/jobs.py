@@ -28,6 +28,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+from accounts.models import Advertiser
+
 from .connectors import (
     CAPABILITY_FOR_KIND,
     Connector,
@@ -47,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 Status = ScrapeJob.Status
 ACTIVE = (Status.ASSIGNED, Status.RUNNING)
+SUSPENDED = Advertiser.Status.SUSPENDED
 #: A lane hands over to a fresh task after this many seconds (well inside the task soft limit).
 LANE_SECONDS = 4 * 60
 #: Deliveries of one unit before it is given up (a poison target must not loop forever).
@@ -289,9 +292,12 @@ def describe_schedule(job: ScrapeJob) -> dict[str, Any] | None:
 
 
 def queue_scheduled_job(job_id: int) -> None:
-    """Beat's call: queue the job unless it is queued or running already (a repeat is a no-op)."""
-    job = ScrapeJob.objects.filter(pk=job_id).first()
-    if job is None or job.status in ACTIVE:
+    """Beat's call: queue the job unless it is queued or running already (a repeat is a no-op).
+
+    A suspended advertiser's schedules skip their runs until it is reactivated.
+    """
+    job = ScrapeJob.objects.select_related("advertiser").filter(pk=job_id).first()
+    if job is None or job.status in ACTIVE or job.advertiser.status == SUSPENDED:
         return
     try:
         queue_job(job)
@@ -306,8 +312,9 @@ CLAIM_CANDIDATES_SQL = f"""
 SELECT j.id, j.advertiser_id, j.kind
 FROM leads_scrapejob j
 JOIN leads_jobplan p ON p.job_id = j.id
+JOIN accounts_advertiser a ON a.id = j.advertiser_id
 WHERE j.status = 'pending' AND p.queued_at IS NOT NULL AND (p.not_before IS NULL OR p.not_before <= %(now)s)
-  AND j.kind = ANY(%(kinds)s)
+  AND j.kind = ANY(%(kinds)s) AND a.status <> %(suspended)s
 ORDER BY (SELECT count(*) FROM leads_scrapejob r
           WHERE r.advertiser_id = j.advertiser_id AND r.status IN ('assigned', 'running')
             AND {slots.slot_sql("r")} = {slots.slot_sql("j")}) ASC,
@@ -319,7 +326,7 @@ FOR UPDATE OF j SKIP LOCKED
 
 def _claim_candidates(kinds: list[str]) -> list[tuple[int, int, str]]:
     with connection.cursor() as cursor:
-        cursor.execute(CLAIM_CANDIDATES_SQL, {"now": timezone.now(), "kinds": kinds})
+        cursor.execute(CLAIM_CANDIDATES_SQL, {"now": timezone.now(), "kinds": kinds, "suspended": SUSPENDED})
         return cursor.fetchall()
 
 
@@ -328,6 +335,7 @@ def _claim_candidates_portably(kinds: list[str]) -> list[tuple[int, int, str]]:
     now = timezone.now()
     queued = list(
         ScrapeJob.objects.filter(status=Status.PENDING, kind__in=kinds, plan__queued_at__isnull=False)
+        .exclude(advertiser__status=SUSPENDED)
         .filter(Q(plan__not_before__isnull=True) | Q(plan__not_before__lte=now))
         .values_list("id", "advertiser_id", "kind", "priority", "plan__queued_at")[:200]
     )
@@ -344,6 +352,8 @@ def _claim_candidates_portably(kinds: list[str]) -> list[tuple[int, int, str]]:
 
 def claim_next_job(worker_id: str, kinds: Iterable[str] = SOCIAL_KINDS) -> ScrapeJob | None:
     """Assign the best queued job to `worker_id`: least-busy advertiser first, then priority, then age.
+
+    A suspended advertiser's queued jobs are not claimed; they wait, queued, for its reactivation.
 
     Rows are locked with SKIP LOCKED, so two workers never claim the same job; the
     advertiser's cap for the job's kind of work is re-checked under a per-advertiser advisory
@@ -776,6 +786,7 @@ def due_queued_job_count() -> int:
     now = timezone.now()
     return (
         JobPlan.objects.filter(job__status=Status.PENDING, job__kind__in=SOCIAL_KINDS, queued_at__isnull=False)
+        .exclude(job__advertiser__status=SUSPENDED)
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         .count()
     )

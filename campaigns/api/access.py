@@ -3,10 +3,7 @@
 The influencer routes also require the client application's credentials: the
 authenticator refuses a request without them before this table is read.
 """
-from accounts.principal import Kind
-from leadplatform.api.access import ANYONE, INFLUENCER
-
-APPLICATION = frozenset({Kind.APPLICATION})
+from leadplatform.api.access import ANYONE, APPLICATION, INFLUENCER
 
 ACCESS = {
     "campaign-app:leaderboard": INFLUENCER,

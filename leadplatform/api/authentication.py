@@ -9,6 +9,7 @@ from rest_framework import authentication, exceptions
 
 from accounts import services
 from accounts.jwt import InvalidAccessToken, looks_like_jwt, user_for_access_token
+from accounts.principal import token_member_role
 
 SCHEMES = ("bearer", "token")
 
@@ -38,6 +39,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         user = token.user
         if not user.is_active or user.is_banned:
             raise exceptions.AuthenticationFailed("This account cannot use the API.")
+        if token.advertiser_id is not None and token_member_role(token) is None:
+            raise exceptions.AuthenticationFailed("This token's user is no longer a member of its advertiser.")
         services.record_token_use(token)
         return user, token
 

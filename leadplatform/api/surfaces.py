@@ -130,7 +130,9 @@ class SocialSurface(Surface):
         if error.status == 422:
             return {"status": "error", "message": "Validation failed", "errors": error.errors or {}}
         if error.status == 403:
-            return {"status": "error", "message": "Unauthorized"}
+            # The documented 403 says only "Unauthorized"; a suspension says why, in the same shape.
+            message = error.message if error.code == "advertiser_suspended" else "Unauthorized"
+            return {"status": "error", "message": message}
         body: dict[str, Any] = {"status": "error", "message": error.message}
         if error.errors:
             body["errors"] = error.errors

@@ -1,4 +1,8 @@
-"""Who may call the social lead-generation surfaces (/api/v1/ and /api/social/): rows of the access table."""
+"""Who may call the social lead-generation surfaces (/api/v1/ and /api/social/): rows of the access table.
+
+TENANT: members read with safe methods (viewers too); creating, running, scheduling,
+resetting and deleting need a manager or owner.
+"""
 
 from leadplatform.api.access import TENANT
 

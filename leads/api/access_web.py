@@ -1,4 +1,8 @@
-"""Who may call the web-scraper surface (/api/web/v1/): rows of the access table."""
+"""Who may call the web-scraper surface (/api/web/v1/): rows of the access table.
+
+TENANT: members read with safe methods (viewers too); creating and deleting jobs and
+webhooks need a manager or owner.
+"""
 from leadplatform.api.access import TENANT
 
 ACCESS = {

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.api.backend.access import ACCESS
-from leadplatform.api.access import PLATFORM, TENANT
+from leadplatform.api.access import PLATFORM, TENANT_READ, TENANT_WRITE
 
 from .routes import ROUTES
 
@@ -36,7 +36,7 @@ def test_advertiser_token_calls_tenant_routes_and_is_refused_platform_ones(name,
         assert response.status_code == 403
         assert response.json()["status"] == "error"
     else:
-        assert ACCESS[f"backend:{name}"] == TENANT
+        assert ACCESS[f"backend:{name}"] in (TENANT_READ, TENANT_WRITE)
         assert response.status_code == 200, response.json()
 
 
@@ -89,3 +89,35 @@ def test_ids_in_bodies_of_another_advertiser_change_nothing(outsider, world):
     assert response.status_code == 404
     world.review_task.refresh_from_db()
     assert world.review_task.status == "under_review"
+
+
+# --- roles: a viewer reads every tenant route, and writes none -------------------------------
+@pytest.fixture
+def viewer(advertiser):
+    from accounts.models import Membership
+
+    from ..conftest import Actor
+    from ..factories import MembershipFactory, token_for
+
+    membership = MembershipFactory(advertiser=advertiser, role=Membership.Role.VIEWER)
+    return Actor(membership.user, token_for(membership.user, advertiser), advertiser)
+
+
+@pytest.mark.parametrize("name", sorted(name for name in ROUTES if ACCESS[f"backend:{name}"] == TENANT_READ))
+def test_a_viewer_calls_every_reading_route(name, viewer, world):
+    response = _post(viewer, ROUTES[name], world)
+    assert response.status_code == 200, response.json()
+
+
+@pytest.mark.parametrize("name", sorted(name for name in ROUTES if ACCESS[f"backend:{name}"] == TENANT_WRITE))
+def test_a_viewer_is_refused_every_writing_route(name, viewer, world):
+    response = _post(viewer, ROUTES[name], world)
+    assert (response.status_code, response.json()) == (
+        403, {"status": "error", "message": "This needs the manager role or higher; your role is viewer."}
+    )
+
+
+def test_a_viewer_cannot_pay(viewer, world):
+    response = viewer.client().post("/api/task/actions/", {"task_id": world.accepted_task.pk, "action": "pay"})
+    world.accepted_task.refresh_from_db()
+    assert (response.status_code, world.accepted_task.status) == (403, "accepted")

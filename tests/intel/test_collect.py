@@ -227,3 +227,14 @@ def test_broker_outage_is_logged_not_a_500(api_client, site, monkeypatch, caplog
         response = api_client.post(COLLECT, batch(site, page()), format="json", REMOTE_ADDR="192.0.2.10")
     assert response.status_code == 202
     assert "broker unreachable" in caplog.text
+
+
+def test_a_suspended_advertisers_beacons_are_accepted_counted_and_not_stored(api_client, site, recording):
+    from accounts.services import suspend_advertiser
+    from leadplatform.api.counters import counter_store
+
+    suspend_advertiser(site.advertiser)
+    with recording(execute=True):
+        response = post(api_client, batch(site, page()))
+    counted = counter_store().get(services.NOT_STORED_COUNTER.format(advertiser_id=site.advertiser_id))
+    assert (response.status_code, counted, VisitSession.objects.exists()) == (202, 1, False)

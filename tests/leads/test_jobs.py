@@ -497,3 +497,34 @@ def test_the_web_connector_refuses_private_addresses(owner, settings):
     for url in ("http://127.0.0.1:9/", "http://169.254.169.254/latest/meta-data/", "http://[::1]/"):
         profile = connector.enrich(Profile(platform="instagram", username="x", website=url))
         assert profile.emails == []
+
+
+# ---------------------------------------------------------------------------------------
+# A suspended advertiser's jobs wait
+# ---------------------------------------------------------------------------------------
+def test_a_suspended_advertisers_queued_job_is_not_claimed(advertiser):
+    from accounts.services import suspend_advertiser
+
+    followers_job(advertiser, [TargetFactory(advertiser=advertiser)])
+    suspend_advertiser(advertiser)
+    assert (jobs.claim_next_job("w"), jobs.due_queued_job_count()) == (None, 0)
+
+
+def test_a_reactivated_advertisers_queued_job_is_claimed(advertiser):
+    from accounts.services import reactivate_advertiser, suspend_advertiser
+
+    job = followers_job(advertiser, [TargetFactory(advertiser=advertiser)])
+    suspend_advertiser(advertiser)
+    reactivate_advertiser(advertiser)
+    assert jobs.claim_next_job("w").pk == job.pk
+
+
+def test_beat_skips_a_suspended_advertisers_schedule(advertiser):
+    from accounts.services import suspend_advertiser
+
+    job = jobs.create_job(advertiser_id=advertiser.pk, kind="followers",
+                          targets=[TargetFactory(advertiser=advertiser)], name="scheduled")
+    suspend_advertiser(advertiser)
+    jobs.queue_scheduled_job(job.pk)
+    job.plan.refresh_from_db()
+    assert job.plan.queued_at is None

@@ -1,4 +1,8 @@
-"""Who may call each route of the /api/intel/v1 surface (rows of the access table)."""
+"""Who may call each route of the /api/intel/v1 surface (rows of the access table).
+
+TENANT: members read with safe methods (viewers too); writing saved filters and the
+blacklist needs a manager or owner.
+"""
 from leadplatform.api.access import ANYONE, TENANT
 
 RESOURCES = ("session", "company", "person", "saved-filter", "blacklist", "turnover", "magnitude")

@@ -278,7 +278,7 @@ class CollectSerializer(serializers.Serializer):
     actions = CollectActionSerializer(many=True, min_length=1, max_length=MAX_ACTIONS_PER_BATCH)
 
     def validate(self, attrs):
-        site = Site.objects.filter(key=attrs["site_key"], active=True).first()
+        site = Site.objects.select_related("advertiser").filter(key=attrs["site_key"], active=True).first()
         if site is None:
             raise serializers.ValidationError({"site_key": ["Unknown or inactive site key."]})
         for index, action in enumerate(attrs["actions"]):
