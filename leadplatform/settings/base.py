@@ -342,6 +342,9 @@ SCRAPER_MAX_PAGES = env.int("SCRAPER_MAX_PAGES", default=10_000)
 SCRAPER_JOB_MAX_BYTES = env.int("SCRAPER_JOB_MAX_BYTES", default=512 * 1024 * 1024)
 SCRAPER_JOB_MAX_SECONDS = env.int("SCRAPER_JOB_MAX_SECONDS", default=12 * 60)  # < CELERY_TASK_SOFT_TIME_LIMIT
 SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER = env.int("SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER", default=100)
+# Exports (web results, leads): above this many rows an export is written by a worker to media
+# storage instead of streaming in the response, which must finish within the server's timeout.
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=1_000_000)
 SCRAPER_BROWSER_EXECUTABLE = env("SCRAPER_BROWSER_EXECUTABLE", default="/usr/bin/chromium")
 # Proxies: consecutive blocks (403/429/connect errors) before a proxy is banned.
 SCRAPER_PROXY_BAN_AFTER = env.int("SCRAPER_PROXY_BAN_AFTER", default=5)
