@@ -16,7 +16,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -249,8 +249,10 @@ def streaming_response(table: Table, format_name: str) -> StreamingHttpResponse:
     return response
 
 
-def fits_in_a_response(table: Table) -> bool:
-    return table.count() <= settings.EXPORT_STREAM_MAX_ROWS
+def fits_in_a_response(table: Table, format_name: str) -> bool:
+    """XLSX sends its first byte only once the whole file is written, so it has a lower limit."""
+    limit = settings.EXPORT_XLSX_STREAM_MAX_ROWS if format_name == "xlsx" else settings.EXPORT_STREAM_MAX_ROWS
+    return table.count() <= limit
 
 
 # --- background exports ---------------------------------------------------------------
@@ -361,6 +363,18 @@ def _fail(export_id: int, reason: str) -> None:
     BackgroundExport.objects.filter(pk=export_id).update(
         status=BackgroundExport.Status.FAILED, error=reason, completed_at=timezone.now()
     )
+
+
+def delete_expired_exports() -> int:
+    """Background exports older than EXPORT_RETENTION_HOURS: file first, then the row (a repeat is a no-op)."""
+    cutoff = timezone.now() - timedelta(hours=settings.EXPORT_RETENTION_HOURS)
+    deleted = 0
+    for export in BackgroundExport.objects.filter(created_at__lt=cutoff).only("pk", "file")[:1000]:
+        if export.file and default_storage.exists(export.file.name):
+            default_storage.delete(export.file.name)
+        export.delete()
+        deleted += 1
+    return deleted
 
 
 def open_export_file(export: BackgroundExport) -> Iterator[bytes]:

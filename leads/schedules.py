@@ -26,11 +26,14 @@ class ScheduleError(ValueError):
 
 
 def parse_crontab(expression: str) -> celery_crontab:
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ScheduleError("A crontab has five fields: minute, hour, day of month, month, day of week.")
     try:
         crontab_validator(expression)
     except DjangoValidationError as exc:
         raise ScheduleError(" ".join(exc.messages)) from None
-    minute, hour, day_of_month, month_of_year, day_of_week = expression.split()
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
     try:
         return celery_crontab(minute, hour, day_of_week, day_of_month, month_of_year)
     except ValueError as exc:

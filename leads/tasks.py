@@ -109,6 +109,13 @@ def write_background_export(export_id: int) -> None:
     exports.write_background_export(export_id)
 
 
+@shared_task(name="leads.delete_expired_exports", ignore_result=True)
+def delete_expired_exports() -> None:
+    from leads import exports
+
+    exports.delete_expired_exports()
+
+
 @shared_task(name="leads.recheck_proxies", ignore_result=True)
 def recheck_proxies() -> None:
     from leads import proxies

@@ -33,11 +33,12 @@ def format_parameter(default: str) -> OpenApiParameter:
     )
 
 
-def export_responses() -> dict:
-    """OpenAPI responses of an export route: the file in each format, or 202 with a background export."""
+def export_responses(accepted=None) -> dict:
+    """OpenAPI responses of an export route: the file in each format, or 202 with a background export
+    (`accepted`: its schema inside the surface's envelope, if the surface has one)."""
     return {
         **{(200, fmt.content_type.split(";")[0]): OpenApiTypes.BINARY for fmt in exports.FORMATS.values()},
-        (202, "application/json"): BackgroundExportSerializer,
+        (202, "application/json"): accepted or BackgroundExportSerializer,
     }
 
 
@@ -90,7 +91,7 @@ class ExportingMixin:
 
     def export_response(self, table: exports.Table, format_name: str, *, source: str, params: dict,
                         advertiser_id: int | None):
-        if exports.fits_in_a_response(table):
+        if exports.fits_in_a_response(table, format_name):
             return exports.streaming_response(table, format_name)
         export = exports.start_background_export(
             advertiser_id=advertiser_id, user=self.principal.user, source=source, format_name=format_name,

@@ -4,9 +4,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 from unittest import mock
 
 import pytest
+import time_machine
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from leads import exports
@@ -137,6 +140,7 @@ def test_admin_lead_export_uses_the_guard(admin_client, owner, leads):
 @pytest.fixture
 def small_stream_limit(settings):
     settings.EXPORT_STREAM_MAX_ROWS = 2
+    settings.EXPORT_XLSX_STREAM_MAX_ROWS = 2
     return settings
 
 
@@ -197,3 +201,21 @@ def test_a_redelivered_export_task_writes_the_file_once(owner, leads, small_stre
     export.refresh_from_db()
     assert export.status == "completed" and export.rows == 3
     assert len(list((tmp_path / "exports" / str(export.public_id)).iterdir())) == 1
+
+
+@pytest.mark.django_db
+def test_expired_background_exports_are_deleted_with_their_files(owner, leads, small_stream_limit, queued_exports,
+                                                                 tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.EXPORT_RETENTION_HOURS = 48
+    data = owner.client().get(f"{V1}/leads/export?format=csv").json()["data"]
+    export = BackgroundExport.objects.get(public_id=data["id"])
+    exports.write_background_export(export.pk)
+    export.refresh_from_db()
+    path = tmp_path / export.file.name
+    assert path.exists()
+    with time_machine.travel(timezone.now() + timedelta(hours=47)):
+        assert exports.delete_expired_exports() == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=49)):
+        assert exports.delete_expired_exports() == 1
+    assert not path.exists() and not BackgroundExport.objects.filter(pk=export.pk).exists()

@@ -100,3 +100,11 @@ def test_an_export_whose_job_is_gone_fails_with_a_reason(owner, job, settings):
     exports.write_background_export(BackgroundExport.objects.get(public_id=body["id"]).pk)
     status = owner.client().get(body["status_url"]).json()
     assert status["status"] == "failed" and status["error"] == "The exported rows are gone."
+
+
+def test_xlsx_goes_to_the_background_sooner_than_text_formats(owner, job, settings):
+    settings.EXPORT_STREAM_MAX_ROWS = 10
+    settings.EXPORT_XLSX_STREAM_MAX_ROWS = 1
+    with mock.patch("leads.tasks.write_background_export.delay"):
+        assert owner.client().get(f"{BASE}/results/{job.public_id}/export?format=csv").status_code == 200
+        assert owner.client().get(f"{BASE}/results/{job.public_id}/export?format=xlsx").status_code == 202

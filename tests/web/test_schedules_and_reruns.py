@@ -30,7 +30,9 @@ def test_shortest_gap_between_firings(expression, gap):
     assert schedules.shortest_crontab_gap_seconds(expression) == gap
 
 
-@pytest.mark.parametrize("expression", ["* * * * *", "*/2 * * * *", "0,58 0,23 * * *", "0-4 * * * *", "61 * * * *"])
+@pytest.mark.parametrize(
+    "expression", ["* * * * *", "*/2 * * * *", "0,58 0,23 * * *", "0-4 * * * *", "61 * * * *", "0", "0 0 * * * *"]
+)
 def test_crontabs_firing_too_often_or_invalid_are_refused(expression):
     with pytest.raises(schedules.ScheduleError):
         schedules.check_crontab(expression)

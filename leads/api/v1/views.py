@@ -17,6 +17,7 @@ from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantScopedMix
 from leads import exports, jobs
 from leads.api.exporting import (
     BackgroundExportDownloadView,
+    BackgroundExportSerializer,
     BackgroundExportStatusView,
     ExportingMixin,
     export_responses,
@@ -185,6 +186,9 @@ class LeadViewSet(mixins.ListModelMixin, LeadsViewSet):
         return s.V1LeadSerializer.plain_columns()
 
 
+EXPORT_ENVELOPE = s.envelope_of(BackgroundExportSerializer, "V1BackgroundExportEnvelope")
+
+
 class LeadExportView(ExportingMixin, LeadsViewSet):
     """The leads list's rows and filters as a file: streamed, or written in the background when large."""
 
@@ -201,7 +205,7 @@ class LeadExportView(ExportingMixin, LeadsViewSet):
         "Streamed with constant memory; with more rows than the server streams within its timeout, the answer "
         "is 202 with a background export to poll at its status_url.",
         parameters=[format_parameter("csv"), *lead_filter_parameters()],
-        responses=export_responses(),
+        responses=export_responses(EXPORT_ENVELOPE),
     )
     def export(self, request):
         format_name = self.export_format(request, "csv")
@@ -222,6 +226,10 @@ class ExportStatusView(BackgroundExportStatusView):
 
     def wrap(self, data):
         return LEADS.envelope(data)
+
+    @extend_schema(summary="Status of a background export", responses=EXPORT_ENVELOPE)
+    def get(self, request, export_id):
+        return super().get(request, export_id)
 
 
 class ExportDownloadView(BackgroundExportDownloadView):
