@@ -6,18 +6,13 @@ Advertiser members see and edit their own advertiser's rows (TenantScopedAdmin).
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import StreamingHttpResponse
-from django_celery_beat.validators import crontab_validator
 
 from accounts.admin_scoping import TenantScopedAdmin, link_aware_formfield
 
-from . import jobs
+from . import exports, jobs, schedules
 from .admin_job_state import JobStateColumns
 from .connectors.base import CAPABILITY_FOR_KIND
 from .models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
@@ -28,7 +23,10 @@ from .models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, So
 # ---------------------------------------------------------------------------------------
 class SocialJobForm(forms.ModelForm):
     schedule_interval_seconds = forms.IntegerField(
-        required=False, min_value=300, max_value=30 * 24 * 3600, help_text="Run every N seconds (django-celery-beat)."
+        required=False,
+        min_value=schedules.MIN_INTERVAL_SECONDS,
+        max_value=schedules.MAX_INTERVAL_SECONDS,
+        help_text="Run every N seconds (django-celery-beat).",
     )
     schedule_crontab = forms.CharField(
         required=False, max_length=100, help_text='Or five crontab fields in UTC, e.g. "0 6 * * 1".'
@@ -72,9 +70,9 @@ class SocialJobForm(forms.ModelForm):
         value = (self.cleaned_data.get("schedule_crontab") or "").strip()
         if value:
             try:
-                crontab_validator(value)
-            except ValidationError as exc:
-                raise forms.ValidationError(exc.messages) from None
+                value = schedules.check_crontab(value)
+            except schedules.ScheduleError as exc:
+                raise forms.ValidationError(str(exc)) from None
         return value
 
     def clean(self):
@@ -197,31 +195,6 @@ class TargetAdmin(TenantScopedAdmin):
     fields = ["advertiser", "identifier", "target_type", "platform", "status"]
 
 
-class EchoBuffer:
-    def write(self, value: str) -> str:
-        return value
-
-
-CSV_FIELDS = [
-    "id",
-    "platform",
-    "username",
-    "full_name",
-    "followers",
-    "following",
-    "emails",
-    "phones",
-    "website",
-    "is_verified",
-    "is_business",
-    "outreach_ready",
-    "source_type",
-    "job_id",
-    "bio",
-    "scraped_at",
-]
-
-
 @admin.register(Lead)
 class LeadAdmin(TenantScopedAdmin):
     list_display = [
@@ -267,16 +240,7 @@ class LeadAdmin(TenantScopedAdmin):
 
     @admin.action(description="Export selected leads as CSV")
     def export_csv(self, request, queryset):
-        writer = csv.writer(EchoBuffer())
-
-        def rows():
-            yield writer.writerow(CSV_FIELDS)
-            for values in queryset.order_by("id").values_list(*CSV_FIELDS).iterator(chunk_size=2000):
-                yield writer.writerow(["" if value is None else value for value in values])
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="leads.csv"'
-        return response
+        return exports.streaming_response(exports.leads_table(queryset), "csv")
 
 
 @admin.register(ContentItem)

@@ -30,6 +30,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 from accounts.models import Advertiser
 
+from . import schedules
 from .connectors import (
     CAPABILITY_FOR_KIND,
     Connector,
@@ -235,13 +236,22 @@ def delete_job(job: ScrapeJob) -> None:
 # ---------------------------------------------------------------------------------------
 # Schedules (django-celery-beat)
 # ---------------------------------------------------------------------------------------
+#: What beat calls for a scheduled job: web jobs start a new crawl; social jobs join the queue.
+SCHEDULED_RUN_TASK = {ScrapeJob.Kind.WEB: "leads.rerun_scheduled_web_job"}
+
+
 def set_job_schedule(job: ScrapeJob, schedule: dict | None) -> PeriodicTask | None:
-    """{"interval_seconds": N} or {"crontab": "m h dom mon dow"}; None clears it. One beat task per job."""
+    """{"interval_seconds": N} or {"crontab": "m h dom mon dow"}; None clears it. One beat task per job.
+
+    The schedule is checked again here (`leads.schedules`): no caller can schedule runs closer
+    together than the minimum interval. Raises `schedules.ScheduleError`.
+    """
     plan, _ = JobPlan.objects.get_or_create(job=job, defaults={"max_retries": settings.LEADS_JOB_MAX_RETRIES})
     if not schedule:
         if plan.periodic_task_id:
             PeriodicTask.objects.filter(pk=plan.periodic_task_id).delete()
         return None
+    schedule = schedules.check_schedule(schedule)
     fields: dict[str, Any] = {"interval": None, "crontab": None}
     if schedule.get("interval_seconds"):
         seconds = int(schedule["interval_seconds"])
@@ -262,7 +272,7 @@ def set_job_schedule(job: ScrapeJob, schedule: dict | None) -> PeriodicTask | No
         name=f"scrape-job-{job.pk}",
         defaults={
             **fields,
-            "task": "leads.queue_scheduled_scrape_job",
+            "task": SCHEDULED_RUN_TASK.get(job.kind, "leads.queue_scheduled_scrape_job"),
             "args": json.dumps([job.pk]),
             "enabled": True,
             # A run that could not be delivered within its period is dropped, not piled up.

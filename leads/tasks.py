@@ -105,6 +105,27 @@ def run_web_job(job_id: int) -> None:
     run(job_id)
 
 
+@shared_task(name="leads.rerun_scheduled_web_job", ignore_result=True)
+def rerun_scheduled_web_job(job_id: int) -> None:
+    from leads import webjobs
+
+    webjobs.rerun_scheduled_web_job(job_id)
+
+
+@shared_task(name="leads.write_background_export", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def write_background_export(export_id: int) -> None:
+    from leads import exports
+
+    exports.write_background_export(export_id)
+
+
+@shared_task(name="leads.delete_expired_exports", ignore_result=True)
+def delete_expired_exports() -> None:
+    from leads import exports
+
+    exports.delete_expired_exports()
+
+
 @shared_task(name="leads.recheck_proxies", ignore_result=True)
 def recheck_proxies() -> None:
     from leads import proxies

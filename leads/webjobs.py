@@ -1,13 +1,10 @@
-"""Web-scraper jobs (seed 004): create, cancel or delete, results and their export, statistics.
+"""Web-scraper jobs (seed 004): create, cancel or delete, results, statistics.
 
 Running a job is `leads.engine.runner`; these are the rules the API and admin call.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterator
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,9 +15,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from accounts.models import Advertiser
 from accounts.principal import Principal
-from leads import outbound
+from leads import jobs, outbound, schedules
 from leads.engine.spec import PRIORITIES, parse_config, parse_selectors
 from leads.models import Platform, ScrapeJob, WebResult
+
+logger = logging.getLogger(__name__)
 
 #: The web surface's words for the canonical statuses ("assigned" is still "pending" to a client).
 SURFACE_STATUS = {
@@ -67,9 +66,18 @@ def check_target_url(url: str, field: str = "url") -> None:
         raise ValidationError({field: [str(exc)]}) from None
 
 
+def _ensure_room_for_a_run(advertiser_id: int) -> None:
+    """Under the advertiser's row lock: at most SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER unfinished jobs."""
+    Advertiser.objects.select_for_update().filter(pk=advertiser_id).first()
+    if web_jobs().for_advertiser(advertiser_id).filter(status__in=UNFINISHED).count() >= settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER:
+        raise ValidationError({"url": [f"At most {settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER} unfinished jobs per account."]})
+
+
 def create_web_job(
-    *, principal: Principal, url: str, engine: str, priority: str, selectors, config, advertiser_id: int | None = None
+    *, principal: Principal, url: str, engine: str, priority: str, selectors, config, advertiser_id: int | None = None,
+    schedule: dict | None = None,
 ) -> ScrapeJob:
+    """A new job, crawled at once; with a schedule, beat starts a new run at each firing (see `rerun_web_job`)."""
     advertiser = advertiser_for(principal, advertiser_id)
     try:
         selectors = parse_selectors(selectors)
@@ -78,9 +86,7 @@ def create_web_job(
         raise ValidationError(exc.args[0]) from None
     check_target_url(url)
     with transaction.atomic():
-        Advertiser.objects.select_for_update().filter(pk=advertiser.pk).first()
-        if web_jobs().for_advertiser(advertiser.pk).filter(status__in=UNFINISHED).count() >= settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER:
-            raise ValidationError({"url": [f"At most {settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER} unfinished jobs per account."]})
+        _ensure_room_for_a_run(advertiser.pk)
         job = ScrapeJob.objects.create(
             advertiser=advertiser,
             created_by=principal.user,
@@ -92,8 +98,58 @@ def create_web_job(
             selectors=selectors,
             config=config,
         )
+        if schedule:
+            set_schedule(job, schedule)
         transaction.on_commit(lambda: enqueue(job.pk))
     return job
+
+
+def set_schedule(job: ScrapeJob, schedule: dict | None) -> None:
+    """Set (or with None clear) the job's schedule: the lead jobs' beat mechanism and minimum interval."""
+    try:
+        jobs.set_job_schedule(job, schedule)
+    except schedules.ScheduleError as exc:
+        raise ValidationError({"schedule": [str(exc)]}) from None
+
+
+class RunInProgress(Exception):
+    """A new run was asked for while the job is queued or running."""
+
+
+def rerun_web_job(job: ScrapeJob) -> ScrapeJob:
+    """finished | failed | cancelled → pending: the previous run's results are replaced by the new run's."""
+    with transaction.atomic():
+        _ensure_room_for_a_run(job.advertiser_id)
+        restarted = ScrapeJob.objects.filter(pk=job.pk, status__in=ScrapeJob.FINISHED).update(
+            status=ScrapeJob.Status.PENDING,
+            progress=0,
+            items_scraped=0,
+            items_failed=0,
+            attempts=0,
+            error="",
+            worker_id="",
+            started_at=None,
+            completed_at=None,
+        )
+        if not restarted:
+            raise RunInProgress("The job is queued or running; wait for it to finish or cancel it.")
+        WebResult.objects.filter(job_id=job.pk).delete()
+        transaction.on_commit(lambda: enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def rerun_scheduled_web_job(job_id: int) -> None:
+    """Beat's call at each firing: a job still queued or running keeps its run (a repeat is a no-op)."""
+    job = web_jobs().filter(pk=job_id).first()
+    if job is None:
+        return
+    try:
+        rerun_web_job(job)
+    except RunInProgress:
+        return
+    except ValidationError:
+        logger.warning("scheduled run of web job %s skipped: its advertiser has too many unfinished jobs", job_id)
 
 
 def enqueue(job_id: int) -> None:
@@ -110,66 +166,17 @@ def cancel_or_delete(job: ScrapeJob) -> str:
     )
     if cancelled:
         return "cancelled"
-    ScrapeJob.objects.filter(pk=job.pk, status__in=ScrapeJob.FINISHED).delete()
+    with transaction.atomic():
+        jobs.set_job_schedule(job, None)
+        ScrapeJob.objects.filter(pk=job.pk, status__in=ScrapeJob.FINISHED).delete()
     return "deleted"
 
 
-# --- results and export -------------------------------------------------------------
+# --- results -----------------------------------------------------------------------
 
 
 def result_rows(job: ScrapeJob):
     return WebResult.objects.filter(job_id=job.pk).order_by("id")
-
-
-def _stamp(value) -> str:
-    return value.isoformat().replace("+00:00", "Z")
-
-
-def export_json(job: ScrapeJob) -> Iterator[bytes]:
-    """A JSON array of every result, streamed row by row from a server-side cursor."""
-    job_id = str(job.public_id)
-    yield b"["
-    first = True
-    for url, data, scraped_at in result_rows(job).values_list("url", "data", "scraped_at").iterator(chunk_size=2000):
-        row = json.dumps({"job_id": job_id, "url": url, "data": data, "scraped_at": _stamp(scraped_at)}, ensure_ascii=False)
-        yield (row if first else "," + row).encode()
-        first = False
-    yield b"]"
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    # Spreadsheet formula injection (OWASP): a scraped "=HYPERLINK(…)" must stay text.
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not text[1:2].isdigit()):
-        return "'" + text
-    return text
-
-
-def csv_columns(job: ScrapeJob) -> list[str]:
-    return list(job.selectors or {}) or ["title"]
-
-
-def export_csv(job: ScrapeJob) -> Iterator[bytes]:
-    """One row per result: job_id, url, scraped_at, then one column per selector; lists as JSON."""
-    columns = csv_columns(job)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    job_id = str(job.public_id)
-
-    def flush() -> bytes:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return value.encode()
-
-    writer.writerow(["job_id", "url", "scraped_at", *columns])
-    yield flush()
-    for url, data, scraped_at in result_rows(job).values_list("url", "data", "scraped_at").iterator(chunk_size=2000):
-        data = data if isinstance(data, dict) else {}
-        writer.writerow([job_id, url, _stamp(scraped_at), *(_csv_cell(data.get(column)) for column in columns)])
-        yield flush()
 
 
 # --- statistics ---------------------------------------------------------------------

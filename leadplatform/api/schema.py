@@ -4,6 +4,7 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
+from .serializers import RejectUnknownFieldsMixin
 from .surfaces import ERROR_TITLES
 
 
@@ -29,6 +30,12 @@ class SurfaceAutoSchema(AutoSchema):
         if self.method in ("POST", "PUT", "PATCH"):
             statuses += [409, 413, 415]
         return statuses
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, RejectUnknownFieldsMixin):
+            schema["additionalProperties"] = False
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

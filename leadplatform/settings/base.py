@@ -399,6 +399,13 @@ SCRAPER_MAX_PAGES = env.int("SCRAPER_MAX_PAGES", default=10_000)
 SCRAPER_JOB_MAX_BYTES = env.int("SCRAPER_JOB_MAX_BYTES", default=512 * 1024 * 1024)
 SCRAPER_JOB_MAX_SECONDS = env.int("SCRAPER_JOB_MAX_SECONDS", default=12 * 60)  # < CELERY_TASK_SOFT_TIME_LIMIT
 SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER = env.int("SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER", default=100)
+# Exports (web results, leads): above this many rows an export is written by a worker to media
+# storage instead of streaming in the response, which must finish within the server's timeout.
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=1_000_000)
+# XLSX is written whole before its first byte is sent (and about ten times slower): a lower limit.
+EXPORT_XLSX_STREAM_MAX_ROWS = env.int("EXPORT_XLSX_STREAM_MAX_ROWS", default=100_000)
+# Background export files (and their rows) are deleted this many hours after they were asked for.
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=48)
 SCRAPER_BROWSER_EXECUTABLE = env("SCRAPER_BROWSER_EXECUTABLE", default="/usr/bin/chromium")
 # Proxies: consecutive blocks (403/429/connect errors) before a proxy is banned.
 SCRAPER_PROXY_BAN_AFTER = env.int("SCRAPER_PROXY_BAN_AFTER", default=5)
@@ -412,6 +419,9 @@ WEBHOOK_MAX_PER_ADVERTISER = env.int("WEBHOOK_MAX_PER_ADVERTISER", default=20)
 PERIODIC_TASKS.update(
     {
         "re-check scraper proxies": {"task": "leads.recheck_proxies", "every_seconds": 15 * 60, "expires": 14 * 60},
+        "delete expired background exports": {
+            "task": "leads.delete_expired_exports", "every_seconds": 3600, "expires": 600,
+        },
         "re-send overdue webhook deliveries": {
             "task": "leads.resend_overdue_webhooks", "every_seconds": 5 * 60, "expires": 4 * 60,
         },

@@ -8,8 +8,12 @@ from leadplatform.api.access import TENANT
 ACCESS = {
     "web:jobs": TENANT,
     "web:job-detail": TENANT,
+    "web:job-rerun": TENANT,
+    "web:job-schedule": TENANT,
     "web:results": TENANT,
     "web:results-export": TENANT,
+    "web:export-status": TENANT,
+    "web:export-download": TENANT,
     "web:monitoring-stats": TENANT,
     "web:monitoring-proxies": TENANT,
     "web:monitoring-system": TENANT,

@@ -60,7 +60,6 @@ def test_job_create_get_run_delete(owner, django_capture_on_commit_callbacks):
                 "max_leads_per_target": 500,
                 "filters": {"min_followers": 1000, "max_followers": 100000},
                 "target_ids": [t.pk for t in targets],
-                "status": "finished",
                 "advertiser_id": 999,
             },
             format="json",

@@ -5,8 +5,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
 
 import pytest
+
+from leads.outbound import guard
 
 
 @dataclass
@@ -96,3 +99,17 @@ def allow_local(settings):
     """The tests' servers listen on 127.0.0.1: open exactly that address in the SSRF guard."""
     settings.SCRAPER_ALLOWED_NETWORKS = "127.0.0.1/32"
     return settings
+
+
+@pytest.fixture
+def public_dns():
+    """Every name resolves to a public documentation-free address: nothing reaches a real DNS server."""
+    with guard.override_resolver(lambda host, port: ["93.184.216.34"]):
+        yield
+
+
+@pytest.fixture
+def enqueued():
+    """Web jobs queued for a worker (the Celery task's delay), instead of running."""
+    with mock.patch("leads.tasks.run_web_job.delay") as delay:
+        yield delay

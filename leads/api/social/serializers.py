@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leads import jobs
 from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.models import ContentItem, ScrapeJob
@@ -85,11 +86,14 @@ class SocialTaskDetailSerializer(SocialTaskSerializer):
         return jobs.task_result(job)
 
 
-class SocialTaskCreateSerializer(serializers.Serializer):
+class SocialTaskCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     group_id = serializers.CharField(max_length=200)
     group_name = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
     max_posts = serializers.IntegerField(min_value=1, max_value=500)
     priority = serializers.IntegerField(required=False, allow_null=True, min_value=-1000, max_value=1000)
+    advertiser_id = serializers.IntegerField(
+        required=False, min_value=1, max_value=10**18, help_text="Platform staff only: the advertiser the task is for."
+    )
 
     def validate_group_id(self, value: str) -> str:
         value = value.strip().replace("\x00", "")
@@ -98,7 +102,7 @@ class SocialTaskCreateSerializer(serializers.Serializer):
         return value
 
 
-class SocialTaskUpdateSerializer(serializers.Serializer):
+class SocialTaskUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     group_name = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
     max_posts = serializers.IntegerField(min_value=1, max_value=500, required=False)
     priority = serializers.IntegerField(required=False, allow_null=True, min_value=-1000, max_value=1000)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -32,10 +32,6 @@ def _choice(request, name: str, choices, default: str | None) -> str | None:
     if value is not None and value not in choices:
         raise ValidationError({name: [f"The selected {name} is invalid."]})
     return value
-
-
-class SocialAdvertiserForStaffSerializer(serializers.Serializer):
-    advertiser_id = serializers.IntegerField(required=False, min_value=1, max_value=10**18)
 
 
 @extend_schema_view(
@@ -75,9 +71,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         serializer = s.SocialTaskCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        staff = SocialAdvertiserForStaffSerializer(data=request.data)
-        staff.is_valid(raise_exception=True)
-        advertiser_id = tenant_for_create(self.principal, staff.validated_data.get("advertiser_id"))
+        advertiser_id = tenant_for_create(self.principal, data.get("advertiser_id"))
         try:
             job = jobs.create_group_post_task(
                 advertiser_id=advertiser_id,

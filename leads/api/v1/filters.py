@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from leads.models import ContentItem, Lead, Platform, ScrapeJob, Target
 
@@ -92,6 +94,15 @@ class LeadFilter(PresentFiltersFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value) | Q(bio__icontains=value))
+
+
+def lead_filter_parameters() -> list[OpenApiParameter]:
+    """The leads list's filters as OpenAPI parameters, for routes that are not the list itself."""
+    kinds = {django_filters.NumberFilter: OpenApiTypes.NUMBER}
+    return [
+        OpenApiParameter(name, kinds.get(type(filter_), OpenApiTypes.STR), description=filter_.extra.get("help_text", ""))
+        for name, filter_ in LeadFilter.base_filters.items()
+    ]
 
 
 class ContentAnalysisFilter(django_filters.FilterSet):

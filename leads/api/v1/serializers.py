@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django_celery_beat.validators import crontab_validator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Advertiser
 from leadplatform.api.plain import PlainRepresentation
+from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leads import jobs
+from leads.api.schedules import ScheduleSerializer
 from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.ingest import render_engagement_rate
 from leads.models import ContentItem, Lead, Platform, ScrapeJob, Target
@@ -33,33 +33,6 @@ STATUSES_OF_WORD = {
 #: Seed 000's job types (group posts live on /api/social/, web jobs on /api/web/v1/).
 JOB_TYPES = [ScrapeJob.Kind.HASHTAG, ScrapeJob.Kind.FOLLOWERS, ScrapeJob.Kind.FOLLOWING, ScrapeJob.Kind.LIKERS]
 SOCIAL_PLATFORMS = [Platform.INSTAGRAM, Platform.TIKTOK, Platform.FACEBOOK]
-
-
-class V1ScheduleSerializer(serializers.Serializer):
-    interval_seconds = serializers.IntegerField(
-        required=False, allow_null=True, min_value=300, max_value=30 * 24 * 3600, help_text="Run every N seconds."
-    )
-    crontab = serializers.CharField(
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        max_length=100,
-        help_text='Five crontab fields in UTC, e.g. "0 6 * * 1".',
-    )
-
-    def validate_crontab(self, value: str | None) -> str | None:
-        if not value:
-            return None
-        try:
-            crontab_validator(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(list(exc.messages)) from None
-        return value.strip()
-
-    def validate(self, attrs):
-        if bool(attrs.get("interval_seconds")) == bool(attrs.get("crontab")):
-            raise serializers.ValidationError("Give exactly one of interval_seconds or crontab.")
-        return attrs
 
 
 class V1JobFiltersSerializer(serializers.Serializer):
@@ -132,7 +105,7 @@ class V1JobDetailSerializer(V1JobSerializer):
     def get_target_ids(self, job: ScrapeJob) -> list[int]:
         return sorted(target.pk for target in job.targets.all())
 
-    @extend_schema_field(V1ScheduleSerializer(allow_null=True))
+    @extend_schema_field(ScheduleSerializer(allow_null=True))
     def get_schedule(self, job: ScrapeJob) -> dict | None:
         return jobs.describe_schedule(job)
 
@@ -155,7 +128,7 @@ def tenant_for_create(principal, advertiser_id: int | None) -> int:
     return advertiser.pk
 
 
-class V1JobCreateSerializer(serializers.Serializer):
+class V1JobCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     job_type = serializers.ChoiceField(choices=JOB_TYPES)
     platform = serializers.ChoiceField(choices=SOCIAL_PLATFORMS, default=Platform.INSTAGRAM)
@@ -170,7 +143,7 @@ class V1JobCreateSerializer(serializers.Serializer):
     )
     priority = serializers.IntegerField(required=False, default=0, min_value=-100, max_value=100)
     max_retries = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10)
-    schedule = V1ScheduleSerializer(required=False, allow_null=True)
+    schedule = ScheduleSerializer(required=False, allow_null=True)
     advertiser_id = serializers.IntegerField(
         required=False, min_value=1, max_value=10**18, help_text="Platform staff only: the advertiser the job is for."
     )
@@ -193,7 +166,7 @@ class V1JobDeletedSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class V1TargetSerializer(serializers.ModelSerializer):
+class V1TargetSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     advertiser_id = serializers.IntegerField(
         write_only=True, required=False, min_value=1, max_value=10**18, help_text="Platform staff only."
     )

@@ -21,6 +21,9 @@ urlpatterns = [
     path("targets", targets_list, name="targets-list"),
     path("targets/<id:pk>", targets_detail, name="targets-detail"),
     path("leads", views.LeadViewSet.as_view({"get": "list"}), name="leads-list"),
+    path("leads/export", views.LeadExportView.as_view({"get": "export"}), name="leads-export"),
+    path("exports/<uuid:export_id>", views.ExportStatusView.as_view(), name="export-status"),
+    path("exports/<uuid:export_id>/download", views.ExportDownloadView.as_view(), name="export-download"),
     path("leads/<id:pk>", views.LeadViewSet.as_view({"get": "retrieve"}), name="leads-detail"),
     path("content-analysis", views.ContentAnalysisViewSet.as_view({"get": "list"}), name="content-analysis-list"),
     path(

@@ -14,11 +14,27 @@ from leadplatform.api.exceptions import Conflict
 from leadplatform.api.pagination import LeadsPagination
 from leadplatform.api.surfaces import LEADS
 from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantScopedMixin
-from leads import jobs
-from leads.models import ContentItem, Lead, ScrapeJob, Target
+from leads import exports, jobs
+from leads.api.exporting import (
+    BackgroundExportDownloadView,
+    BackgroundExportSerializer,
+    BackgroundExportStatusView,
+    ExportingMixin,
+    export_responses,
+    format_parameter,
+)
+from leads.api.schedules import ScheduleSerializer
+from leads.models import BackgroundExport, ContentItem, Lead, ScrapeJob, Target
 
 from . import serializers as s
-from .filters import ContentAnalysisFilter, JobFilter, LeadFilter, RememberingFilterBackend, TargetFilter
+from .filters import (
+    ContentAnalysisFilter,
+    JobFilter,
+    LeadFilter,
+    RememberingFilterBackend,
+    TargetFilter,
+    lead_filter_parameters,
+)
 from .pagination import LeadsCountedPagination
 
 
@@ -102,7 +118,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
 
     @extend_schema(
         summary="Set (PUT) or clear (DELETE) the job's schedule",
-        request=s.V1ScheduleSerializer,
+        request=ScheduleSerializer,
         responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobScheduledEnvelope"),
     )
     @action(detail=True, methods=["put", "delete"])
@@ -111,7 +127,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         if request.method == "DELETE":
             schedule = None
         else:
-            serializer = s.V1ScheduleSerializer(data=request.data)
+            serializer = ScheduleSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             schedule = serializer.validated_data
         with transaction.atomic():
@@ -168,6 +184,57 @@ class LeadViewSet(mixins.ListModelMixin, LeadsViewSet):
 
     def list_columns(self) -> list[str]:
         return s.V1LeadSerializer.plain_columns()
+
+
+EXPORT_ENVELOPE = s.envelope_of(BackgroundExportSerializer, "V1BackgroundExportEnvelope")
+
+
+class LeadExportView(ExportingMixin, LeadsViewSet):
+    """The leads list's rows and filters as a file: streamed, or written in the background when large."""
+
+    queryset = Lead.objects.all()
+    filterset_class = LeadFilter
+    namespace = "v1"
+
+    def wrap(self, data):
+        return LEADS.envelope(data)
+
+    @extend_schema(
+        summary="Export leads",
+        description="The leads the list would show with the same filters, every page, oldest first. "
+        "Streamed with constant memory; with more rows than the server streams within its timeout, the answer "
+        "is 202 with a background export to poll at its status_url.",
+        parameters=[format_parameter("csv"), *lead_filter_parameters()],
+        responses=export_responses(EXPORT_ENVELOPE),
+    )
+    def export(self, request):
+        format_name = self.export_format(request, "csv")
+        leads = self.filter_queryset(self.get_queryset())
+        filters = {name: request.query_params[name] for name in LeadFilter.base_filters if name in request.query_params}
+        return self.export_response(
+            exports.leads_table(leads),
+            format_name,
+            source=BackgroundExport.Source.LEADS,
+            params={"filters": filters},
+            advertiser_id=self.principal.advertiser_id,
+        )
+
+
+class ExportStatusView(BackgroundExportStatusView):
+    surface = LEADS
+    namespace = "v1"
+
+    def wrap(self, data):
+        return LEADS.envelope(data)
+
+    @extend_schema(summary="Status of a background export", responses=EXPORT_ENVELOPE)
+    def get(self, request, export_id):
+        return super().get(request, export_id)
+
+
+class ExportDownloadView(BackgroundExportDownloadView):
+    surface = LEADS
+    namespace = "v1"
 
 
 @extend_schema_view(

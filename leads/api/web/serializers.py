@@ -4,8 +4,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from leadplatform.api.serializers import RejectUnknownFieldsMixin
+from leads.api.schedules import ScheduleSerializer
 from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.engine.spec import PRIORITIES, PRIORITY_NAMES, _options
+from leads.jobs import describe_schedule
 from leads.models import ScrapeJob, Webhook, WebResult
 from leads.webjobs import STATUS_FILTER, SURFACE_STATUS
 
@@ -49,12 +52,15 @@ class ResultDataField(serializers.JSONField):
     pass
 
 
-class JobCreateSerializer(serializers.Serializer):
+class JobCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     url = serializers.CharField(max_length=2000)
     engine = serializers.ChoiceField(choices=ScrapeJob.Engine.values, default=ScrapeJob.Engine.AUTO)
     priority = serializers.ChoiceField(choices=list(PRIORITIES), default="normal")
     selectors = SelectorsField(required=False, default=dict)
     config = CrawlConfigField(required=False, default=dict)
+    schedule = ScheduleSerializer(
+        required=False, allow_null=True, help_text="Start a new run at each firing (results replaced by the new run's)."
+    )
     advertiser_id = serializers.IntegerField(
         required=False, min_value=1, max_value=2**63 - 1, help_text="Platform staff only: the advertiser the job is for."
     )
@@ -66,15 +72,21 @@ class JobSerializer(WaitingFields, serializers.ModelSerializer):
     priority = serializers.SerializerMethodField()
     selectors = SelectorsField(read_only=True)
     config = CrawlConfigField(read_only=True)
+    schedule = serializers.SerializerMethodField()
 
     class Meta:
         model = ScrapeJob
         fields = [
             "id", "url", "engine", "priority", "status", "progress", "items_scraped", "items_failed", "selectors",
-            "config", "error", "created_at", "started_at", "completed_at", "waiting_reason", "queue_position",
+            "config", "schedule", "error", "created_at", "started_at", "completed_at", "waiting_reason",
+            "queue_position",
         ]
         read_only_fields = fields
         list_serializer_class = WaitingListSerializer
+
+    @extend_schema_field(ScheduleSerializer(allow_null=True))
+    def get_schedule(self, job: ScrapeJob) -> dict | None:
+        return describe_schedule(job)
 
     @extend_schema_field(serializers.ChoiceField(choices=list(STATUS_FILTER)))
     def get_status(self, job: ScrapeJob) -> str:
@@ -108,10 +120,6 @@ class ResultsPageSerializer(serializers.Serializer):
     skip = serializers.IntegerField()
     limit = serializers.IntegerField()
     results = ResultSerializer(many=True)
-
-
-class ExportQuerySerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=["json", "csv"], default="json")
 
 
 class StatusCountsSerializer(serializers.Serializer):
@@ -157,7 +165,7 @@ class SystemHealthSerializer(serializers.Serializer):
     timestamp = serializers.DateTimeField()
 
 
-class WebhookCreateSerializer(serializers.Serializer):
+class WebhookCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     webhook_url = serializers.CharField(max_length=2000)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=Webhook.Event.values), min_length=1, max_length=len(Webhook.Event.values)

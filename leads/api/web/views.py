@@ -1,20 +1,27 @@
 """Views of the web-scraper surface: parse, authorise (tenant-scoped querysets), call a service, render."""
 from __future__ import annotations
 
-from django.http import Http404, StreamingHttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from leadplatform.api.exceptions import Conflict
 from leadplatform.api.pagination import SkipLimitPagination
 from leadplatform.api.surfaces import WEB
 from leadplatform.api.throttling import DatabaseFallbackRateThrottle
 from leadplatform.api.views import SurfaceAPIView, TenantGenericAPIView
-from leads import monitoring, proxies, webhooks, webjobs
-from leads.models import ScrapeJob, Webhook
+from leads import exports, monitoring, proxies, webhooks, webjobs
+from leads.api.exporting import (
+    BackgroundExportDownloadView,
+    BackgroundExportStatusView,
+    ExportingMixin,
+    export_responses,
+    format_parameter,
+)
+from leads.api.schedules import ScheduleSerializer
+from leads.models import BackgroundExport, ScrapeJob, Webhook
 
 from . import serializers as s
 
@@ -32,6 +39,9 @@ class WebJobView(TenantGenericAPIView):
     lookup_field = "public_id"
     lookup_url_kwarg = "job_id"
     filter_backends: list = []
+
+    def refine_queryset(self, queryset):
+        return queryset.select_related("plan__periodic_task__interval", "plan__periodic_task__crontab")
 
     def get_job(self) -> ScrapeJob:
         try:
@@ -79,6 +89,42 @@ class JobDetailView(WebJobView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class JobRerunView(WebJobView):
+    serializer_class = s.JobSerializer
+
+    @extend_schema(
+        summary="Start a new run of a finished job",
+        description="A completed, failed or cancelled job is queued again; the previous run's results are replaced "
+        "by the new run's. 409 while the job is queued or running.",
+        request=None,
+        responses={202: s.JobSerializer},
+    )
+    def post(self, request, job_id):
+        try:
+            job = webjobs.rerun_web_job(self.get_job())
+        except webjobs.RunInProgress as exc:
+            raise Conflict(str(exc)) from None
+        return Response(s.JobSerializer(self.get_queryset().get(pk=job.pk)).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobScheduleView(WebJobView):
+    serializer_class = s.JobSerializer
+
+    @extend_schema(summary="Set the job's schedule", request=ScheduleSerializer, responses=s.JobSerializer)
+    def put(self, request, job_id):
+        job = self.get_job()
+        payload = ScheduleSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        webjobs.set_schedule(job, payload.validated_data)
+        return Response(s.JobSerializer(self.get_queryset().get(pk=job.pk)).data)
+
+    @extend_schema(summary="Clear the job's schedule", request=None, responses=s.JobSerializer)
+    def delete(self, request, job_id):
+        job = self.get_job()
+        webjobs.set_schedule(job, None)
+        return Response(s.JobSerializer(self.get_queryset().get(pk=job.pk)).data)
+
+
 class ResultsView(WebJobView):
     serializer_class = s.ResultsPageSerializer
 
@@ -101,40 +147,38 @@ class ResultsView(WebJobView):
         )
 
 
-class IgnoreFormatNegotiation(DefaultContentNegotiation):
-    """`?format=` is the export's own parameter here, not DRF's renderer override."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class ResultsExportView(WebJobView):
-    content_negotiation_class = IgnoreFormatNegotiation
+class ResultsExportView(ExportingMixin, WebJobView):
+    namespace = "web"
     serializer_class = s.ResultSerializer
 
     @extend_schema(
         summary="Export all results",
-        description="Streamed with constant memory whatever the size. CSV: job_id, url, scraped_at, one column per "
-        "selector (lists as JSON).",
-        parameters=[
-            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], default="json", description="Export format")
-        ],
-        responses={
-            (200, "application/json"): OpenApiResponse(s.ResultSerializer(many=True)),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
-        },
+        description="Streamed with constant memory. CSV and XLSX: job_id, url, scraped_at, one column per selector "
+        "(lists as JSON); JSON: an array of results; NDJSON: one result per line. With more rows than the server "
+        "streams within its timeout, the answer is 202 with a background export to poll at its status_url.",
+        parameters=[format_parameter("json")],
+        responses=export_responses(),
     )
     def get(self, request, job_id):
-        query = s.ExportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        format_name = self.export_format(request, "json")
         job = self.get_job()
-        if query.validated_data["format"] == "csv":
-            response = StreamingHttpResponse(webjobs.export_csv(job), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="results-{job.public_id}.csv"'
-        else:
-            response = StreamingHttpResponse(webjobs.export_json(job), content_type="application/json")
-            response["Content-Disposition"] = f'attachment; filename="results-{job.public_id}.json"'
-        return response
+        return self.export_response(
+            exports.web_results_table(job),
+            format_name,
+            source=BackgroundExport.Source.WEB_RESULTS,
+            params={"job_id": job.pk},
+            advertiser_id=job.advertiser_id,
+        )
+
+
+class ExportStatusView(BackgroundExportStatusView):
+    surface = WEB
+    namespace = "web"
+
+
+class ExportDownloadView(BackgroundExportDownloadView):
+    surface = WEB
+    namespace = "web"
 
 
 class MonitoringStatsView(SurfaceAPIView):

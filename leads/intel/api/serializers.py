@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import Advertiser
 from leadplatform.api.plain import PlainRepresentation
+from leadplatform.api.serializers import RejectUnknownFieldsMixin
 
 from ..filters import clean_saved_filters
 from ..models import (
@@ -122,7 +123,7 @@ MAX_SAVED_FILTERS_PER_USER = 100
 MAX_BLACKLIST_ENTRIES = 5000
 
 
-class TenantWriteSerializer(serializers.ModelSerializer):
+class TenantWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """The advertiser comes from the principal; only platform staff name one (`advertiser_id`)."""
 
     advertiser = serializers.PrimaryKeyRelatedField(read_only=True)
