@@ -16,6 +16,9 @@ class InvalidAccessToken(Exception):
 
 USER_ID = re.compile(r"[1-9][0-9]{0,18}")
 MAX_USER_ID = 2**63 - 1  # a bigint primary key
+# The credentials a token was issued under: it stops working when they change, even within
+# the second it was issued in (`iat` is whole seconds).
+CREDENTIALS_CLAIM = "cred"
 
 
 def check_claim_types(payload: dict) -> None:
@@ -26,15 +29,29 @@ def check_claim_types(payload: dict) -> None:
     for claim in ("iat", "exp"):
         if type(payload.get(claim)) is not int:
             raise InvalidAccessToken(f"{claim} is not an integer")
+    if type(payload.get(CREDENTIALS_CLAIM, 0)) is not int:
+        raise InvalidAccessToken(f"{CREDENTIALS_CLAIM} is not an integer")
+
+
+def credentials_epoch(user: User) -> int:
+    """The user's last password change or force-logout in microseconds; 0 when there was none."""
+    valid_after = user.credentials_valid_after
+    return 0 if valid_after is None else round(valid_after.timestamp() * 1_000_000)
+
+
+def issued_under_current_credentials(payload: dict, user: User) -> bool:
+    if CREDENTIALS_CLAIM in payload:
+        return payload[CREDENTIALS_CLAIM] == credentials_epoch(user)
+    valid_after = user.credentials_valid_after  # a token signed without the claim: whole seconds
+    return valid_after is None or payload["iat"] > valid_after.timestamp()
 
 
 def issue_access_token(user: User) -> str:
     now = datetime.now(UTC)
     payload = {
         "sub": str(user.pk),
-        # Fractional (RFC 7519 allows it): a token issued just after a password change or a
-        # force-logout must compare after it even within the same second.
-        "iat": round(now.timestamp(), 6),
+        "iat": int(now.timestamp()),
+        CREDENTIALS_CLAIM: credentials_epoch(user),
         "exp": int((now + timedelta(seconds=settings.JWT_ACCESS_TOKEN_LIFETIME_SECONDS)).timestamp()),
         "typ": "access",
     }
@@ -61,7 +78,6 @@ def user_for_access_token(token: str) -> User:
     user = User.objects.select_related("publisher").filter(pk=payload["sub"], is_active=True).first()
     if user is None or user.is_banned:
         raise InvalidAccessToken("user inactive")
-    valid_after = user.credentials_valid_after
-    if valid_after is not None and payload["iat"] <= valid_after.timestamp():
+    if not issued_under_current_credentials(payload, user):
         raise InvalidAccessToken("token issued before the last logout or password change")
     return user

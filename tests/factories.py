@@ -17,7 +17,7 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)  # hashed before the insert: a first password, no change
 
     @factory.post_generation
     def saved(obj, create, extracted, **kwargs):
