@@ -98,20 +98,19 @@ def _tasks(campaigns: dict[str, Campaign], owner) -> None:
         if publisher is None:
             continue
         wants_payment = status == Task.Status.PAID
-        task, created = Task.objects.get_or_create(
+        if Task.objects.filter(campaign=campaign, publisher=publisher, custom=False).exists():
+            continue  # seeded before; the influencer may have left it and joined again since
+        task = Task.objects.create(
             campaign=campaign, publisher=publisher, custom=False,
-            defaults={
-                "type": campaign.task_type, "title": campaign.task_title, "description": campaign.task_description,
-                "requirements": campaign.task_requirements, "networks": campaign.networks,
-                "status": Task.Status.ACCEPTED if wants_payment else status,
-                "joined_at": now - timedelta(days=3), "deadline": now + timedelta(days=1),
-                "reach": reach, "engagement": engagement, "likes": engagement * 4 // 5,
-                "comments": engagement // 5,
-            },
+            type=campaign.task_type, title=campaign.task_title, description=campaign.task_description,
+            requirements=campaign.task_requirements, networks=campaign.networks,
+            status=Task.Status.ACCEPTED if wants_payment else status,
+            joined_at=now - timedelta(days=3), deadline=now + timedelta(days=1),
+            reach=reach, engagement=engagement, likes=engagement * 4 // 5, comments=engagement // 5,
         )
-        if created and status not in (Task.Status.PENDING, Task.Status.LEFT):
+        if status not in (Task.Status.PENDING, Task.Status.LEFT):
             Submission.objects.create(task=task, post_url=f"https://{campaign.networks[0]}.com/p/{username}{task.pk}")
-        if created and wants_payment:
+        if wants_payment:
             pay_task(task, owner)
 
 
