@@ -8,6 +8,7 @@ Each must finish, show its results, and be matched by a received webhook whose i
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -91,12 +93,8 @@ class Api:
         return answer
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    """bin/run on a fresh embedded database with the demo data; (base URL, seed_demo --json)."""
-    var = tmp_path_factory.mktemp("journey")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+def embedded_platform_env(var: Path, port: int) -> dict[str, str]:
+    """The environment of `make run` on a fresh embedded database under `var`, serving on `port`."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "REDIS_", "CELERY_"))}
     env.pop("REDIS_URL", None)
     env.update(
@@ -104,23 +102,29 @@ def platform(tmp_path_factory):
         DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}",
         CELERY_BROKER_URL=f"sqla+sqlite:///{var / 'broker.sqlite3'}",
         MEDIA_ROOT=str(var / "media"),
-        SITE_URL=base,
+        SITE_URL=f"http://127.0.0.1:{port}",
         PORT=str(port),
         PY=sys.executable,
         PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     )
+    return env
+
+
+@contextlib.contextmanager
+def running_platform(var: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """bin/run on a fresh embedded database with the demo data; (base URL, its environment)."""
+    port = free_port()
+    env = embedded_platform_env(var, port)
     for command in (["migrate", "--noinput"], ["createcachetable"], ["seed_demo"]):
         result = manage(env, *command)
         assert result.returncode == 0, result.stderr[-3000:]
-    demo = manage(env, "seed_demo", "--json")
-    assert demo.returncode == 0, demo.stderr[-3000:]
     log = var / "run.log"
     script = subprocess.Popen(["bin/run"], cwd=ROOT, env=env, start_new_session=True,
                               stdout=log.open("wb"), stderr=subprocess.STDOUT)
     try:
         wait_for(lambda: serves(port), 120, "the web server")
         wait_for(lambda: b" ready." in log.read_bytes(), 120, "the Celery worker")
-        yield base, json.loads(demo.stdout)
+        yield env["SITE_URL"], env
     finally:
         script.send_signal(signal.SIGTERM)
         try:
@@ -131,6 +135,15 @@ def platform(tmp_path_factory):
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    """The running platform: (base URL, seed_demo --json)."""
+    with running_platform(tmp_path_factory.mktemp("journey")) as (base, env):
+        demo = manage(env, "seed_demo", "--json")
+        assert demo.returncode == 0, demo.stderr[-3000:]
+        yield base, json.loads(demo.stdout)
 
 
 @pytest.fixture(scope="module")
