@@ -76,10 +76,11 @@ def test_pages_link_the_favicon(client, path):
 DEMO_HINT = f"Demo: {demo.PLATFORM_USERNAME} / {demo.DEMO_PASSWORD}"
 
 
-def test_login_page_shows_the_demo_credentials_once_seeded_in_development(client, settings):
+@pytest.mark.parametrize("path", ["/login/", "/admin/login/"])
+def test_login_pages_show_the_demo_credentials_once_seeded_in_development(client, settings, path):
     settings.DEBUG = True
     UserFactory(username=demo.PLATFORM_USERNAME)
-    assert DEMO_HINT in client.get("/login/").content.decode()
+    assert DEMO_HINT in client.get(path).content.decode()
 
 
 def test_login_page_hides_the_demo_credentials_without_demo_data(client, settings):
