@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from . import services
 from .models import Advertiser, ApiToken, Application, Membership, Publisher, SocialAccount, User
 
 DEMO_PASSWORD = "demo-password-123"
+PLATFORM_USERNAME = "admin"
 
 ADVERTISERS = [
     {"name": "Acme Outdoor", "email": "owner@acme.example", "username": "acme", "currency": "USD", "limit": "25000.00"},
@@ -41,8 +43,15 @@ def _fresh_token(user: User, advertiser: Advertiser | None = None) -> str:
     return services.issue_token(user, advertiser=advertiser, name="demo", source=ApiToken.Source.DEMO)[1]
 
 
+def login_hint() -> dict | None:
+    """The demo platform admin's credentials for the login page: in development, once seeded."""
+    if not settings.DEBUG or not User.objects.filter(username=PLATFORM_USERNAME).exists():
+        return None
+    return {"username": PLATFORM_USERNAME, "password": DEMO_PASSWORD}
+
+
 def seed(credentials: dict) -> None:
-    staff = _user("admin", "admin@platform.example", is_staff=True, is_superuser=True)
+    staff = _user(PLATFORM_USERNAME, "admin@platform.example", is_staff=True, is_superuser=True)
     credentials["platform"] = {
         "username": staff.username, "email": staff.email, "password": DEMO_PASSWORD, "token": _fresh_token(staff)
     }

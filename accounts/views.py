@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import demo, services
 from .forms import TokenCreateForm
 from .models import ApiToken
 
@@ -17,6 +17,9 @@ from .models import ApiToken
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "demo_login": demo.login_hint()}
 
 
 class LogoutView(auth_views.LogoutView):

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
+from accounts.demo import login_hint
+
 
 class MemberAdminAuthenticationForm(AdminAuthenticationForm):
     """Django's admin login accepts staff only; advertiser members log in here too."""
@@ -19,6 +21,9 @@ class PlatformAdminSite(admin.AdminSite):
     site_header = "Lead platform"
     site_title = "Lead platform admin"
     index_title = "Campaigns, tasks, scraping and leads"
+
+    def login(self, request, extra_context=None):
+        return super().login(request, {**(extra_context or {}), "demo_login": login_hint()})
 
     def has_permission(self, request) -> bool:
         user = request.user

@@ -1,19 +1,23 @@
 """Root URLconf: admin, account pages, API docs and every API surface at its base URL (DESIGN §3)."""
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import errors
+from . import errors, pages
 from .api.index import index_view
 from .api.surfaces import CAMPAIGN_APP, CAMPAIGN_BACKEND, LEADS, SOCIAL, WEB
 
+handler403 = errors.permission_denied
 handler404 = errors.not_found
 handler500 = errors.server_error
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:tokens", permanent=False)),
     path("admin/", admin.site.urls),
+    path("favicon.ico", pages.favicon, name="favicon"),
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", pages.media_file, name="media"),
     path("demo-site/", include("leads.demo_site")),  # served only when DEMO_SITE_ENABLED
     path("", include("accounts.urls")),
     # API documentation (seed 004's paths).

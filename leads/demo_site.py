@@ -21,6 +21,8 @@ from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from leadplatform.site_url import platform_base_url
+
 app_name = "demo_site"
 PRODUCTS_PER_PAGE = 4
 
@@ -71,7 +73,7 @@ SHOP = {
 
 def demo_site_url(name: str = "demo_site:home", *args) -> str:
     """Absolute URL of a demo-site page on the platform's own host (`SITE_URL`)."""
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+    return platform_base_url() + reverse(name, args=args)
 
 
 def only_when_enabled(view):

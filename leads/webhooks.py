@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from leadplatform.site_url import platform_base_url
 from leads import outbound
 from leads.models import ScrapeJob, Webhook, WebhookDelivery
 
@@ -155,7 +156,7 @@ def job_event_data(job: ScrapeJob) -> dict[str, Any]:
         return value.isoformat().replace("+00:00", "Z") if value else None
 
     surface, job_id, status, job_path, results_path = _surface_of(job)
-    site = settings.SITE_URL.rstrip("/")
+    site = platform_base_url()
     return {
         "id": job_id,
         "surface": surface,

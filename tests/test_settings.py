@@ -63,3 +63,20 @@ def test_production_keeps_loopback_denied_and_the_demo_site_off():
 
 def test_local_settings_open_loopback_for_the_demo_site():
     assert demo_settings_of("leadplatform.settings.local") == (True, "127.0.0.1/32,::1/128")
+
+
+def default_setting(module: str, name: str):
+    """A setting's value under a settings module when the environment does not set it."""
+    script = f"import django; django.setup(); from django.conf import settings; print(repr(settings.{name}))"
+    environment = {**os.environ, "SECRET_KEY": GOOD_KEY, "DJANGO_SETTINGS_MODULE": module}
+    for key in (name, "DEBUG"):
+        environment.pop(key, None)
+    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+    return ast.literal_eval(result.stdout.strip())
+
+
+@pytest.mark.parametrize(("module", "serves"), [
+    ("leadplatform.settings.local", True), ("leadplatform.settings.production", False),
+])
+def test_media_is_served_by_django_in_local_settings_only(module, serves):
+    assert default_setting(module, "SERVE_MEDIA") is serves

@@ -25,7 +25,10 @@ SECRET_KEY = env("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The platform's public address. Unset: links shown on a page (the tracking snippet) use the
+# address the page was requested at; background work (webhooks, demo crawls) uses
+# http://127.0.0.1:8000 (leadplatform.site_url).
+SITE_URL = env("SITE_URL", default="")
 
 INSTALLED_APPS = [
     "leadplatform.apps.PlatformAdminConfig",
@@ -79,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "leadplatform.context_processors.admin_link",
             ],
         },
     },
@@ -163,6 +167,9 @@ Path(STATIC_ROOT).mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Uploads served by Django itself under MEDIA_URL: on in local settings (`make run`); in
+# production the web server or an object store serves MEDIA_ROOT (README, "Scaling out").
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

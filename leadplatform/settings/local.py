@@ -3,6 +3,7 @@ from .base import *  # noqa: F401,F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 # ------------------------------------------------------------------------------
 # Demo site: web crawls and webhooks of the demo data go to this platform's own

@@ -1,11 +1,11 @@
 """Admin for lead intelligence: sites with their snippet, sessions with actions, persons, blacklist
 (advertiser-scoped); companies, IP ranges, turnovers and magnitudes (platform-kept)."""
-from django.conf import settings
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal, member_role
+from leadplatform.site_url import platform_base_url
 
 from .models import BlacklistEntry, Company, IpRange, Magnitude, Person, Site, Turnover, VisitAction, VisitSession
 
@@ -29,6 +29,13 @@ class SiteAdmin(TenantScopedAdmin):
     search_fields = ("name", "domain", "key")
     readonly_fields = ("key", "snippet", "created_at")
 
+    def get_object(self, request, object_id, from_field=None):
+        site = super().get_object(request, object_id, from_field)
+        if site is not None:
+            # The snippet field renders without the request: it rides on the page's own object.
+            site.snippet_base_url = platform_base_url(request)
+        return site
+
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         return fields if obj is not None else [field for field in fields if field not in self.readonly_fields]
@@ -37,7 +44,7 @@ class SiteAdmin(TenantScopedAdmin):
     def snippet(self, obj):
         if obj is None or obj.pk is None:
             return ""
-        snippet = snippet_for(obj, settings.SITE_URL.rstrip("/"))
+        snippet = snippet_for(obj, getattr(obj, "snippet_base_url", None) or platform_base_url())
         return render_to_string("intel/snippet_field.html", {"snippet": snippet})
 
 

@@ -26,6 +26,24 @@ def test_site_page_shows_the_snippet_to_copy(member_client, site, settings):
     assert "https://platform.example/api/intel/v1/collect/" in html
 
 
+def site_page_opened_at(client, site, host: str) -> str:
+    return client.get(f"/admin/intel/site/{site.pk}/change/", HTTP_HOST=host).content.decode()
+
+
+def test_snippet_without_site_url_points_at_the_address_the_page_was_opened_at(member_client, site, settings):
+    settings.SITE_URL = ""
+    html = site_page_opened_at(member_client, site, "localhost:8243")
+    assert "http://localhost:8243/static/intel/tracker.js" in html
+    assert "http://localhost:8243/api/intel/v1/collect/" in html
+
+
+def test_snippet_prefers_an_explicit_site_url_over_the_request_address(member_client, site, settings):
+    settings.SITE_URL = "https://track.platform.example/"
+    html = site_page_opened_at(member_client, site, "localhost:8243")
+    assert "https://track.platform.example/static/intel/tracker.js" in html
+    assert "localhost:8243" not in html
+
+
 def test_member_creates_a_site_for_their_own_advertiser(member_client, owner, other_advertiser):
     response = member_client.post(
         "/admin/intel/site/add/",

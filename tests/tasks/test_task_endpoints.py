@@ -170,3 +170,23 @@ def test_too_many_files_is_400_not_500(influencer_client, task, settings):
     }, format="multipart")
     assert response.status_code == 400
     assert not Submission.objects.exists()
+
+
+def upload_only_screenshot(influencer_client, task) -> str:
+    """Completes the task with one uploaded image; the media URL the task listing returns for it."""
+    response = influencer_client.post(COMPLETE, {
+        "task_id": task.pk, "post_url": "https://instagram.com/p/example", "screenshots": [upload(png_bytes(), "shot.png")],
+    }, format="multipart")
+    assert response.status_code == 200, response.json()
+    return influencer_client.post("/api/get/tasks/", {}, format="json").json()["tasks"][0]["media"]["url"]
+
+
+def test_an_uploaded_screenshot_url_from_the_api_serves_the_image(influencer_client, task, settings):
+    settings.SERVE_MEDIA = True
+    response = influencer_client.get(upload_only_screenshot(influencer_client, task))
+    assert (response.status_code, response["Content-Type"]) == (200, "image/png")
+
+
+def test_media_is_not_served_by_django_when_the_web_server_does_it(influencer_client, task, settings):
+    settings.SERVE_MEDIA = False
+    assert influencer_client.get(upload_only_screenshot(influencer_client, task)).status_code == 404
