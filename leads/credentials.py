@@ -59,6 +59,26 @@ def create_credential(*, secret: str = "", app_secret: str = "", **fields: Any) 
     return credential
 
 
+def update_credential(
+    credential: ConnectorCredential, *, secret: str = "", app_secret: str = "", **fields: Any
+) -> ConnectorCredential:
+    """Change what is given; a blank secret keeps the stored one. Writes only those columns, so a token the
+    refresh task stored meanwhile is not overwritten by an unrelated change."""
+    changed = list(fields)
+    for name, value in fields.items():
+        setattr(credential, name, value)
+    if secret:
+        credential.set_secret(secret)
+        credential.token_refresh_error = ""  # a new token: the last renewal's failure no longer applies
+        changed += ["secret_encrypted", "token_refresh_error"]
+    if app_secret:
+        credential.set_app_secret(app_secret)
+        changed.append("app_secret_encrypted")
+    if changed:
+        credential.save(update_fields=changed)
+    return credential
+
+
 def connector_of(credential: ConnectorCredential) -> Connector:
     """The connector a job would build from this credential (ConnectorError when it is incomplete)."""
     limits = SpeedLimits.for_mode(ScrapeJob.SpeedMode.NORMAL, credential.requests_per_second)

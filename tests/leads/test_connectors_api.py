@@ -232,3 +232,45 @@ def test_an_incomplete_credential_says_what_is_missing(owner):
     result = check(owner, credential)
     assert result["ok"] is False and "access token" in result["message"]
     assert result["host"] == "graph.facebook.com"
+
+
+# ---------------------------------------------------------------------------------------
+# Update (a new token)
+# ---------------------------------------------------------------------------------------
+def test_a_new_token_replaces_the_old_one_and_clears_the_renewal_failure(owner, serve):
+    credential = graph_credential(owner.advertiser, serve(FakeGraphAPI()), token_refresh_error="HTTP 400")
+    data = envelope(
+        owner.client().patch(
+            f"/api/v1/connectors/{credential.pk}",
+            {"secret": "EAAG-new-token", "token_expires_at": "2026-05-01T09:00:00Z"},
+            format="json",
+        )
+    )["data"]
+    credential.refresh_from_db()
+    assert credential.secret == "EAAG-new-token" and credential.token_refresh_error == ""
+    assert data["token_expires_at"] == "2026-05-01T09:00:00Z" and "secret" not in data
+
+
+def test_an_update_without_a_secret_keeps_the_stored_one(owner, serve):
+    credential = graph_credential(owner.advertiser, serve(FakeGraphAPI()))
+    envelope(owner.client().patch(f"/api/v1/connectors/{credential.pk}", {"active": False, "secret": ""}, format="json"))
+    credential.refresh_from_db()
+    assert credential.secret == "graph-token-secret" and credential.active is False
+
+
+@pytest.mark.parametrize("body, field", [({"provider": "sandbox"}, "provider"), ({"app_id": "1"}, "app_secret")])
+def test_an_update_cannot_change_the_provider_or_leave_the_credential_incomplete(owner, serve, body, field):
+    credential = graph_credential(owner.advertiser, serve(FakeGraphAPI()))
+    response = owner.client().patch(f"/api/v1/connectors/{credential.pk}", body, format="json")
+    assert response.status_code == 400 and field in response.json()["errors"]
+
+
+def test_a_viewer_cannot_update(viewer):
+    credential = sandbox_credential(viewer.advertiser)
+    assert viewer.client().patch(f"/api/v1/connectors/{credential.pk}", {"active": False}, format="json").status_code == 403
+
+
+def test_an_update_cannot_blank_a_required_field(owner, serve):
+    credential = graph_credential(owner.advertiser, serve(FakeGraphAPI()))
+    response = owner.client().patch(f"/api/v1/connectors/{credential.pk}", {"account_id": ""}, format="json")
+    assert response.status_code == 400 and "account_id" in response.json()["errors"]

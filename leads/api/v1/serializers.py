@@ -355,18 +355,42 @@ class V1ConnectorCreateSerializer(RejectUnknownFieldsMixin, serializers.ModelSer
         return value or {}
 
     def validate(self, attrs):
-        attrs["advertiser_id"] = tenant_for_create(self.context["principal"], attrs.get("advertiser_id"))
-        missing = [name for name in self.REQUIRED.get(attrs["provider"], ()) if not attrs.get(name)]
+        credential = self.instance
+        if credential is None:
+            attrs["advertiser_id"] = tenant_for_create(self.context["principal"], attrs.get("advertiser_id"))
+            values = attrs
+        else:  # an update: what is stored, overlaid with what is sent (a secret sent blank is not a change)
+            stored = {
+                "advertiser_id": credential.advertiser_id,
+                "provider": credential.provider,
+                "name": credential.name,
+                "account_id": credential.account_id,
+                "app_id": credential.app_id,
+                "secret": bool(credential.secret_encrypted),
+                "app_secret": bool(credential.app_secret_encrypted),
+            }
+            sent = {key: value for key, value in attrs.items() if not (key in ("secret", "app_secret") and value == "")}
+            values = {**stored, **sent}
+        missing = [name for name in self.REQUIRED.get(values["provider"], ()) if not values.get(name)]
         if missing:
             raise serializers.ValidationError({name: ["Required for this provider."] for name in missing})
-        if attrs.get("app_id") and not attrs.get("app_secret") or attrs.get("app_secret") and not attrs.get("app_id"):
+        if bool(values.get("app_id")) != bool(values.get("app_secret")):
             raise serializers.ValidationError({"app_secret": ["app_id and app_secret go together."]})
-        taken = ConnectorCredential.objects.for_advertiser(attrs["advertiser_id"]).filter(
-            provider=attrs["provider"], name=attrs["name"]
+        taken = ConnectorCredential.objects.for_advertiser(values["advertiser_id"]).filter(
+            provider=values["provider"], name=values["name"]
         )
+        if credential is not None:
+            taken = taken.exclude(pk=credential.pk)
         if taken.exists():
             raise serializers.ValidationError({"name": ["A credential of this provider with this name already exists."]})
         return attrs
+
+
+class V1ConnectorUpdateSerializer(V1ConnectorCreateSerializer):
+    """A partial update: a new token (and its expiry), app credentials, base URL, actors, limits, active."""
+
+    class Meta(V1ConnectorCreateSerializer.Meta):
+        fields = [name for name in V1ConnectorCreateSerializer.Meta.fields if name not in ("provider", "advertiser_id")]
 
 
 class V1ConnectorCheckSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ jobs_detail = views.JobViewSet.as_view({"get": "retrieve", "delete": "destroy"})
 jobs_run = views.JobViewSet.as_view({"post": "run"})
 jobs_schedule = views.JobViewSet.as_view({"put": "schedule", "delete": "schedule"})
 connectors_list = views.ConnectorViewSet.as_view({"get": "list", "post": "create"})
-connectors_detail = views.ConnectorViewSet.as_view({"get": "retrieve", "delete": "destroy"})
+connectors_detail = views.ConnectorViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"})
 targets_list = views.TargetViewSet.as_view({"get": "list", "post": "create"})
 targets_detail = views.TargetViewSet.as_view({"get": "retrieve", "delete": "destroy"})
 

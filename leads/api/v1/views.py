@@ -193,6 +193,20 @@ class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
         return Response(LEADS.envelope(s.V1ConnectorSerializer(credential).data), status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        summary="Change a connector credential (e.g. a new token); secrets sent blank are kept",
+        request=s.V1ConnectorUpdateSerializer,
+        responses=s.envelope_of(s.V1ConnectorSerializer, "V1ConnectorUpdatedEnvelope"),
+    )
+    def partial_update(self, request, *args, **kwargs):
+        credential = self.get_object()
+        serializer = s.V1ConnectorUpdateSerializer(
+            credential, data=request.data, partial=True, context={"principal": self.principal}
+        )
+        serializer.is_valid(raise_exception=True)
+        credential = credentials.update_credential(credential, **serializer.validated_data)
+        return Response(LEADS.envelope(s.V1ConnectorSerializer(credential).data))
+
+    @extend_schema(
         summary="Delete a connector credential (refused with 409 while a running job may use it)",
         responses=s.V1JobDeletedSerializer,
     )
