@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.admin_scoping import TenantScopedAdmin, link_aware_formfield
 
-from . import exports, jobs, schedules
+from . import credentials, exports, jobs, schedules
 from .admin_job_state import JobStateColumns
 from .connectors.base import CAPABILITY_FOR_KIND
 from .models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
@@ -277,6 +277,12 @@ class ConnectorCredentialForm(forms.ModelForm):
         max_length=2000,
         help_text="Access token or API token. Stored encrypted; leave blank to keep the current one.",
     )
+    app_secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        max_length=200,
+        help_text="Meta app secret (Graph API token refresh). Stored encrypted; leave blank to keep the current one.",
+    )
 
     class Meta:
         model = ConnectorCredential
@@ -292,26 +298,23 @@ class ConnectorCredentialForm(forms.ModelForm):
             "hashtag_quota",
             "requests_per_second",
             "active",
+            "app_id",
+            "token_expires_at",
         ]
 
     def clean_actors(self):
         actors = self.cleaned_data.get("actors") or {}
-        if not isinstance(actors, dict):
-            raise forms.ValidationError("A JSON object keyed by job kind.")
-        for kind, spec in actors.items():
-            if kind not in CAPABILITY_FOR_KIND:
-                raise forms.ValidationError(f"{kind!r} is not a job kind ({', '.join(CAPABILITY_FOR_KIND)}).")
-            if not isinstance(spec, dict) or not str(spec.get("actor_id") or "").strip():
-                raise forms.ValidationError(f"{kind}: an object with an actor_id is required.")
-            for key in ("input", "fields"):
-                if key in spec and not isinstance(spec[key], dict):
-                    raise forms.ValidationError(f"{kind}: {key} must be an object.")
+        errors = credentials.actors_errors(actors)
+        if errors:
+            raise forms.ValidationError(errors)
         return actors
 
     def save(self, commit=True):
         credential = super().save(commit=False)
         if self.cleaned_data.get("secret"):
             credential.set_secret(self.cleaned_data["secret"])
+        if self.cleaned_data.get("app_secret"):
+            credential.set_app_secret(self.cleaned_data["app_secret"])
         if commit:
             credential.save()
         return credential
@@ -324,7 +327,7 @@ class ConnectorCredentialAdmin(TenantScopedAdmin):
     list_filter = ["provider", "platform", "active"]
     search_fields = ["name", "account_id"]
     list_select_related = ["advertiser"]
-    readonly_fields = ["masked", "created_at"]
+    readonly_fields = ["masked", "created_at", "token_refreshed_at", "token_refresh_error"]
 
     @admin.display(description="secret")
     def masked(self, credential) -> str:

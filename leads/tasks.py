@@ -131,3 +131,14 @@ def recheck_proxies() -> None:
     from leads import proxies
 
     proxies.recheck_proxies()
+
+
+# --- connector credentials -----------------------------------------------------------
+
+
+@shared_task(name="leads.refresh_connector_tokens", ignore_result=True)
+def refresh_connector_tokens() -> None:
+    from leads import token_refresh
+
+    for credential_id in token_refresh.credentials_due_for_refresh():
+        token_refresh.refresh_token(credential_id)

@@ -334,6 +334,9 @@ API_ACCESS_MODULES += ["leads.api.access_social"]
 DEMO_MODULES += ["leads.demo_social"]
 # Fernet key (urlsafe base64, 32 bytes) for connector secrets at rest; derived from SECRET_KEY when empty.
 CONNECTOR_SECRETS_KEY = env("CONNECTOR_SECRETS_KEY", default="")
+# Graph API long-lived tokens (about 60 days) expiring within this many days are exchanged for new ones
+# by the hourly beat task (docs/social-leads.md, "Token lifetime and refresh").
+GRAPH_TOKEN_REFRESH_WITHIN_DAYS = env.int("GRAPH_TOKEN_REFRESH_WITHIN_DAYS", default=7)
 # Speed modes of a job: requests per second per credential and target units run at once.
 LEADS_SPEED_MODES = {
     "safe": {"requests_per_second": 0.5, "concurrency": 1},
@@ -383,6 +386,11 @@ PERIODIC_TASKS.update(
     {
         "dispatch queued social scrape jobs": {"task": "leads.dispatch_scrape_jobs", "every_seconds": 60, "expires": 55},
         "recover jobs whose worker is gone": {"task": "leads.recover_stalled_jobs", "every_seconds": 60, "expires": 55},
+        "refresh expiring connector tokens": {
+            "task": "leads.refresh_connector_tokens",
+            "every_seconds": 3600,
+            "expires": 600,
+        },
     }
 )
 

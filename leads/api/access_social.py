@@ -22,6 +22,9 @@ ACCESS = {
     "v1:content-analysis-list": TENANT,
     "v1:content-analysis-detail": TENANT,
     "v1:stats": TENANT,
+    "v1:connectors-list": TENANT,
+    "v1:connectors-detail": TENANT,
+    "v1:connectors-test": TENANT,
     # /api/social/ (seed 001)
     "social:tasks-list": TENANT,
     "social:tasks-detail": TENANT,

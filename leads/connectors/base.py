@@ -38,6 +38,8 @@ class ConnectorError(Exception):
 
     #: False when retrying cannot help (bad credential, quota spent, unknown account).
     retryable = True
+    #: The provider's HTTP status when it answered one (shown by a credential check).
+    http_status: int | None = None
 
 
 class PermanentConnectorError(ConnectorError):
@@ -130,3 +132,7 @@ class Connector:
     def profile(self, platform: str, username: str) -> Profile | None:
         """Full profile of one account, or None when the source does not know it."""
         raise PermanentConnectorError(f"{self.name} cannot fetch profiles")
+
+    def check(self) -> str:
+        """Make one cheap call that proves the credential works; the host that answered, or ConnectorError."""
+        raise PermanentConnectorError(f"{self.name} cannot be checked")

@@ -167,6 +167,10 @@ class HostedScraperConnector(Connector):
     def close(self) -> None:
         self.http.close()
 
+    def check(self) -> str:
+        """The token's own user (`users/me`): free, starts nothing."""
+        return self.http.check_json("users/me")
+
     def _actor(self, kind: str) -> dict[str, Any]:
         spec = self.actors.get(kind)
         if not isinstance(spec, dict) or not spec.get("actor_id"):

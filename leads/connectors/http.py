@@ -194,11 +194,14 @@ class ProviderHTTP:
                 elif response.status in outbound.RETRY_STATUSES:
                     retry_after = response.retry_after
                     error = ConnectorError(f"{who} answered HTTP {response.status} (busy or down).")
+                    error.http_status = response.status
                 else:
                     raise self.refusal(response, who)
             delay = outbound.backoff_delay(attempt, retry_after=retry_after)
             if attempt > self.max_retries or delay > self.max_retry_after:
-                raise type(error)(f"{error} Gave up after {attempt} attempts.")
+                final = type(error)(f"{error} Gave up after {attempt} attempt{'s' if attempt > 1 else ''}.")
+                final.http_status = error.http_status
+                raise final
             logger.info("retrying %s %s in %.1fs: %s", method, self.base_url, delay, error)
             heartbeats.pulse()
             time.sleep(delay)
@@ -214,4 +217,13 @@ class ProviderHTTP:
             404: ("does not know this account or resource", "check the target's identifier"),
         }
         refused, advice = what_to_do.get(status, ("refused the request", ""))
-        return PermanentConnectorError(f"{who} {refused} (HTTP {status})" + (f": {advice}." if advice else "."))
+        error = PermanentConnectorError(f"{who} {refused} (HTTP {status})" + (f": {advice}." if advice else "."))
+        error.http_status = status
+        return error
+
+    def check_json(self, path: str, params: dict[str, Any] | None = None) -> str:
+        """One GET, no retries, no proxy (a credential check): the host that answered, or ConnectorError."""
+        self.max_retries = 0
+        self.proxies = None
+        self.get_json(path, params)
+        return urlsplit(self.base_url).hostname or ""

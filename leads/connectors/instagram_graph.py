@@ -146,6 +146,10 @@ class InstagramGraphConnector(Connector):
         remember_hashtag_id(self.credential.pk, hashtag, hashtag_id)
         return hashtag_id
 
+    def check(self) -> str:
+        """The professional account's own username: needs a valid token and instagram_basic."""
+        return self.http.check_json(self.user_id, {"fields": "username"})
+
     def profile(self, platform: str, username: str) -> Profile | None:
         """Business discovery: public fields of a professional account; None for personal or unknown ones."""
         fields = f"business_discovery.username({username}){{{PROFILE_FIELDS}}}"

@@ -45,6 +45,9 @@ class SandboxConnector(Connector):
     def close(self) -> None:
         return None
 
+    def check(self) -> str:
+        return "sandbox (offline)"  # answered in-process: the sandbox makes no request
+
     def fetch_page(self, request: FetchRequest) -> Page:
         identifier = request.identifier.strip().lstrip("#@")
         if identifier.lower().startswith(FAILING_PREFIX):

@@ -32,6 +32,9 @@ class WebConnector(Connector):
     def close(self) -> None:
         self.http.close()
 
+    def check(self) -> str:
+        return "lead websites"  # nothing to sign in to: each lead's own site is read when enriched
+
     def enrich(self, profile: Profile) -> Profile:
         """The profile with the e-mails and phones its website shows (mailto:, tel:, text)."""
         from leads.ingest import extract_emails, extract_phones

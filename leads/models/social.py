@@ -63,6 +63,16 @@ class ConnectorCredential(models.Model):
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Graph API token refresh: the Meta app that issued the long-lived token exchanges it for a new one.
+    app_id = models.CharField(max_length=100, blank=True, help_text="Meta app id (Graph API token refresh).")
+    app_secret_encrypted = models.TextField(blank=True, editable=False)
+    token_expires_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When the access token expires (Graph API long-lived tokens)."
+    )
+    token_refreshed_at = models.DateTimeField(null=True, blank=True)
+    token_refresh_error = models.CharField(
+        max_length=500, blank=True, help_text="Why the last token refresh failed; cleared by the next success."
+    )
 
     objects = TenantScopedQuerySet.as_manager()
 
@@ -81,6 +91,13 @@ class ConnectorCredential(models.Model):
     @property
     def secret(self) -> str:
         return decrypt_secret(self.secret_encrypted)
+
+    def set_app_secret(self, plaintext: str) -> None:
+        self.app_secret_encrypted = encrypt_secret(plaintext)
+
+    @property
+    def app_secret(self) -> str:
+        return decrypt_secret(self.app_secret_encrypted)
 
     @property
     def masked_secret(self) -> str:

@@ -109,15 +109,31 @@ class FakeServer:
 # Instagram Graph API
 # ---------------------------------------------------------------------------------------
 class FakeGraphAPI(FakeServer):
-    """ig_hashtag_search, {hashtag-id}/recent_media with `after` cursors, business discovery."""
+    """ig_hashtag_search, {hashtag-id}/recent_media with `after` cursors, business discovery, token exchange."""
 
-    def __init__(self, media_by_tag: dict[str, list[dict]], accounts: dict[str, dict], page_size: int = 2) -> None:
+    APP_ID, APP_SECRET = "1234567890", "app-secret-value"
+    TOKEN_LIFETIME = 5_184_000  # 60 days, as the Graph API answers `expires_in`
+
+    def __init__(
+        self, media_by_tag: dict[str, list[dict]] | None = None, accounts: dict[str, dict] | None = None, page_size: int = 2
+    ) -> None:
         super().__init__()
-        self.media_by_tag = media_by_tag
-        self.accounts = accounts
+        self.media_by_tag = media_by_tag or {}
+        self.accounts = accounts or {}
         self.page_size = page_size
+        self.exchanges = 0
         self.routes[("GET", "/v21.0/ig_hashtag_search")] = self.hashtag_search
+        self.routes[("GET", "/v21.0/oauth/access_token")] = self.exchange_token
         self.prefix_routes.append(("GET", "/v21.0/", self.node))
+
+    def exchange_token(self, query, body) -> Reply:
+        if query.get("grant_type") != "fb_exchange_token" or not query.get("fb_exchange_token"):
+            return Reply(400, {"error": {"message": "Missing grant", "code": 100}})
+        if (query.get("client_id"), query.get("client_secret")) != (self.APP_ID, self.APP_SECRET):
+            return Reply(400, {"error": {"message": "Error validating client secret.", "code": 1}})
+        self.exchanges += 1
+        token = f"renewed-{self.exchanges}-{query['fb_exchange_token']}"
+        return Reply(200, {"access_token": token, "token_type": "bearer", "expires_in": self.TOKEN_LIFETIME})
 
     @property
     def base_url(self) -> str:
@@ -140,6 +156,8 @@ class FakeGraphAPI(FakeServer):
                 paging["next"] = f"{self.base_url}/{rest}?after={start + len(chunk)}"
             return Reply(200, {"data": chunk, "paging": paging})
         fields = query.get("fields", "")
+        if fields == "username":
+            return Reply(200, {"id": rest, "username": "acme.shop"})
         if fields.startswith("business_discovery.username("):
             username = fields.split("(", 1)[1].split(")", 1)[0]
             account = self.accounts.get(username)
@@ -174,6 +192,7 @@ class FakeActorAPI(FakeServer):
         self.prefix_routes.append(("POST", "/v2/actor-tasks/", self.start_run))
         self.prefix_routes.append(("GET", "/v2/actor-runs/", self.get_run))
         self.prefix_routes.append(("GET", "/v2/datasets/", self.dataset_items))
+        self.routes[("GET", "/v2/users/me")] = lambda query, body: Reply(200, {"data": {"id": "u1", "username": "me"}})
 
     @property
     def base_url(self) -> str:

@@ -115,6 +115,30 @@ def test_credential_secret_is_write_only_and_encrypted(admin_client, advertiser)
     assert bad.status_code == 200 and "is not a job kind" in bad.content.decode()
 
 
+def test_graph_app_secret_is_write_only_and_encrypted(admin_client, advertiser):
+    response = admin_client.post(
+        reverse("admin:leads_connectorcredential_add"),
+        {
+            "advertiser": advertiser.pk,
+            "name": "Graph",
+            "provider": "instagram_graph",
+            "platform": "instagram",
+            "account_id": "17841400000000001",
+            "actors": "{}",
+            "hashtag_quota": 30,
+            "active": "on",
+            "secret": "EAAG-token",
+            "app_id": "1234567890",
+            "app_secret": "APPSECRET-VALUE",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    credential = ConnectorCredential.objects.get(name="Graph")
+    assert credential.app_secret == "APPSECRET-VALUE" and "APPSECRET" not in credential.app_secret_encrypted
+    page = admin_client.get(reverse("admin:leads_connectorcredential_change", args=[credential.pk])).content.decode()
+    assert "APPSECRET" not in page
+
+
 def test_a_member_sees_only_their_advertisers_leads(owner, outsider):
     LeadFactory(advertiser=owner.advertiser, username="mine")
     LeadFactory(advertiser=outsider.advertiser, username="theirs")

@@ -9,11 +9,11 @@ from rest_framework import serializers
 from accounts.models import Advertiser
 from leadplatform.api.plain import PlainRepresentation
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
-from leads import jobs
+from leads import credentials, jobs
 from leads.api.schedules import ScheduleSerializer
 from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.ingest import render_engagement_rate
-from leads.models import ContentItem, Lead, Platform, ScrapeJob, Target
+from leads.models import ConnectorCredential, ContentItem, Lead, Platform, ScrapeJob, Target
 
 #: Seed 000's status words for the canonical job statuses.
 STATUS_WORDS = {
@@ -280,6 +280,125 @@ class V1StatsSerializer(serializers.Serializer):
     today_api_requests = serializers.IntegerField()
     token_requests = serializers.IntegerField()
     token_last_used = serializers.DateTimeField(allow_null=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Connector credentials: the secrets are write-only (never returned, only whether one is set)
+# ---------------------------------------------------------------------------------------
+CONNECTOR_FIELDS = [
+    "id", "name", "provider", "platform", "base_url", "account_id", "app_id", "actors", "hashtag_quota",
+    "requests_per_second", "active", "has_secret", "has_app_secret", "token_expires_at", "token_refreshed_at",
+    "token_refresh_error", "created_at",
+]
+
+
+class V1ConnectorSerializer(serializers.ModelSerializer):
+    """A connector credential as read: whether its secrets are set, never the secrets."""
+
+    has_secret = serializers.SerializerMethodField()
+    has_app_secret = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConnectorCredential
+        fields = CONNECTOR_FIELDS
+
+    def get_has_secret(self, credential: ConnectorCredential) -> bool:
+        return bool(credential.secret_encrypted)
+
+    def get_has_app_secret(self, credential: ConnectorCredential) -> bool:
+        return bool(credential.app_secret_encrypted)
+
+
+class V1ConnectorCreateSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    secret = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=2000, trim_whitespace=True,
+        help_text="Access token (Graph API) or API token (hosted scraper). Stored encrypted, never returned.",
+    )
+    app_secret = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=200,
+        help_text="Meta app secret (Graph API token refresh). Stored encrypted, never returned.",
+    )
+    base_url = serializers.URLField(
+        required=False, allow_blank=True, max_length=500, help_text=ConnectorCredential._meta.get_field("base_url").help_text
+    )
+    actors = serializers.JSONField(required=False, help_text=ConnectorCredential._meta.get_field("actors").help_text)
+    advertiser_id = serializers.IntegerField(
+        write_only=True, required=False, min_value=1, max_value=10**18, help_text="Platform staff only."
+    )
+
+    class Meta:
+        model = ConnectorCredential
+        fields = [
+            "name", "provider", "platform", "base_url", "account_id", "app_id", "actors", "hashtag_quota",
+            "requests_per_second", "active", "token_expires_at", "secret", "app_secret", "advertiser_id",
+        ]
+        extra_kwargs = {
+            "requests_per_second": {"min_value": 0.01, "max_value": 1000},
+            "hashtag_quota": {"max_value": 1000},
+        }
+
+    #: What each provider cannot work without.
+    REQUIRED = {
+        ConnectorCredential.Provider.INSTAGRAM_GRAPH: ("secret", "account_id"),
+        ConnectorCredential.Provider.HOSTED_SCRAPER: ("secret",),
+    }
+
+    def validate_base_url(self, value: str) -> str:
+        if value and not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("An http:// or https:// address.")
+        return value
+
+    def validate_actors(self, value):
+        errors = credentials.actors_errors(value or {})
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value or {}
+
+    def validate(self, attrs):
+        credential = self.instance
+        if credential is None:
+            attrs["advertiser_id"] = tenant_for_create(self.context["principal"], attrs.get("advertiser_id"))
+            values = attrs
+        else:  # an update: what is stored, overlaid with what is sent (a secret sent blank is not a change)
+            stored = {
+                "advertiser_id": credential.advertiser_id,
+                "provider": credential.provider,
+                "name": credential.name,
+                "account_id": credential.account_id,
+                "app_id": credential.app_id,
+                "secret": bool(credential.secret_encrypted),
+                "app_secret": bool(credential.app_secret_encrypted),
+            }
+            sent = {key: value for key, value in attrs.items() if not (key in ("secret", "app_secret") and value == "")}
+            values = {**stored, **sent}
+        missing = [name for name in self.REQUIRED.get(values["provider"], ()) if not values.get(name)]
+        if missing:
+            raise serializers.ValidationError({name: ["Required for this provider."] for name in missing})
+        if bool(values.get("app_id")) != bool(values.get("app_secret")):
+            raise serializers.ValidationError({"app_secret": ["app_id and app_secret go together."]})
+        taken = ConnectorCredential.objects.for_advertiser(values["advertiser_id"]).filter(
+            provider=values["provider"], name=values["name"]
+        )
+        if credential is not None:
+            taken = taken.exclude(pk=credential.pk)
+        if taken.exists():
+            raise serializers.ValidationError({"name": ["A credential of this provider with this name already exists."]})
+        return attrs
+
+
+class V1ConnectorUpdateSerializer(V1ConnectorCreateSerializer):
+    """A partial update: a new token (and its expiry), app credentials, base URL, actors, limits, active."""
+
+    class Meta(V1ConnectorCreateSerializer.Meta):
+        fields = [name for name in V1ConnectorCreateSerializer.Meta.fields if name not in ("provider", "advertiser_id")]
+
+
+class V1ConnectorCheckSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    provider = serializers.CharField()
+    host = serializers.CharField(help_text="Who answered (or would have): the provider's host.")
+    http_status = serializers.IntegerField(allow_null=True, help_text="The provider's HTTP status when it refused.")
+    message = serializers.CharField(help_text="What happened and, on failure, what to do.")
 
 
 def envelope_of(serializer_class, name: str):

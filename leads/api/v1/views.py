@@ -14,7 +14,7 @@ from leadplatform.api.exceptions import Conflict
 from leadplatform.api.pagination import LeadsPagination
 from leadplatform.api.surfaces import LEADS
 from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantScopedMixin
-from leads import exports, jobs
+from leads import credentials, exports, jobs
 from leads.api.exporting import (
     BackgroundExportDownloadView,
     BackgroundExportSerializer,
@@ -24,7 +24,7 @@ from leads.api.exporting import (
     format_parameter,
 )
 from leads.api.schedules import ScheduleSerializer
-from leads.models import BackgroundExport, ContentItem, Lead, ScrapeJob, Target
+from leads.models import BackgroundExport, ConnectorCredential, ContentItem, Lead, ScrapeJob, Target
 
 from . import serializers as s
 from .filters import (
@@ -165,6 +165,67 @@ class TargetViewSet(mixins.ListModelMixin, LeadsViewSet):
             raise Conflict("The target is used by a running job; cancel or delete the job first.")
         target.delete()
         return Response({"success": True, "message": "Target deleted successfully"})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List connector credentials (secrets are never returned)"),
+    retrieve=extend_schema(
+        summary="Get a connector credential", responses=s.envelope_of(s.V1ConnectorSerializer, "V1ConnectorEnvelope")
+    ),
+)
+class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
+    queryset = ConnectorCredential.objects.all()
+    serializer_class = s.V1ConnectorSerializer
+    filter_backends = []
+
+    def refine_queryset(self, queryset):
+        return queryset.order_by("-id")
+
+    @extend_schema(
+        summary="Create a connector credential",
+        request=s.V1ConnectorCreateSerializer,
+        responses={201: s.envelope_of(s.V1ConnectorSerializer, "V1ConnectorCreatedEnvelope")},
+    )
+    def create(self, request):
+        serializer = s.V1ConnectorCreateSerializer(data=request.data, context={"principal": self.principal})
+        serializer.is_valid(raise_exception=True)
+        credential = credentials.create_credential(**serializer.validated_data)
+        return Response(LEADS.envelope(s.V1ConnectorSerializer(credential).data), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a connector credential (e.g. a new token); secrets sent blank are kept",
+        request=s.V1ConnectorUpdateSerializer,
+        responses=s.envelope_of(s.V1ConnectorSerializer, "V1ConnectorUpdatedEnvelope"),
+    )
+    def partial_update(self, request, *args, **kwargs):
+        credential = self.get_object()
+        serializer = s.V1ConnectorUpdateSerializer(
+            credential, data=request.data, partial=True, context={"principal": self.principal}
+        )
+        serializer.is_valid(raise_exception=True)
+        credential = credentials.update_credential(credential, **serializer.validated_data)
+        return Response(LEADS.envelope(s.V1ConnectorSerializer(credential).data))
+
+    @extend_schema(
+        summary="Delete a connector credential (refused with 409 while a running job may use it)",
+        responses=s.V1JobDeletedSerializer,
+    )
+    def destroy(self, request, *args, **kwargs):
+        try:
+            credentials.delete_credential(self.get_object())
+        except credentials.CredentialInUse as exc:
+            raise Conflict(str(exc)) from None
+        return Response({"success": True, "message": "Connector credential deleted successfully"})
+
+    @extend_schema(
+        summary="Check a connector credential with one cheap real call to its provider",
+        request=None,
+        responses=s.envelope_of(s.V1ConnectorCheckSerializer, "V1ConnectorCheckEnvelope"),
+    )
+    @action(detail=True, methods=["post"])
+    def test(self, request, *args, **kwargs):
+        result = credentials.check_credential(self.get_object())
+        return Response(LEADS.envelope(s.V1ConnectorCheckSerializer(result).data))
 
 
 @extend_schema_view(
