@@ -6,10 +6,17 @@ import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+
+from leads.models import ScrapeJob
+from leads.outbound import guard
+
+from ..factories import PASSWORD
+from ..leads.factories import TargetFactory
 
 CONFIG = Path(__file__).resolve().parents[2] / "docs" / "openapi-python-client.yaml"
 PACKAGE = "generated_lead_client"
@@ -56,3 +63,36 @@ def test_every_operation_has_a_generated_module(generated):
     api = importlib.import_module(f"{PACKAGE}.api")
     modules = [module for module in pkgutil.walk_packages(api.__path__, f"{PACKAGE}.api.") if not module.ispkg]
     assert len(modules) == operation_count
+
+
+def _generated(name: str):
+    return importlib.import_module(f"{PACKAGE}.{name}")
+
+
+def test_web_login_through_the_generated_client(generated, live_server, owner):
+    client_module, models = _generated("client"), _generated("models")
+    login = _generated("api.web_scraper.web_v1_auth_login_create")
+    anonymous = client_module.Client(base_url=live_server.url)
+    token = login.sync(client=anonymous, body=models.LoginRequest(username=owner.user.username, password=PASSWORD))
+    assert isinstance(token, models.AccessToken) and token.token_type == "bearer"
+
+
+def test_web_job_create_through_the_generated_client(generated, live_server, owner):
+    client_module, models = _generated("client"), _generated("models")
+    create_job = _generated("api.web_scraper.web_v1_jobs_create")
+    authenticated = client_module.AuthenticatedClient(base_url=live_server.url, token=owner.token)
+    body = models.JobCreateRequest.from_dict({"url": "https://shop.example/products", "priority": "high"})
+    with mock.patch("leads.tasks.run_web_job.delay"), guard.override_resolver(lambda host, port: ["93.184.216.34"]):
+        job = create_job.sync(client=authenticated, body=body)
+    assert isinstance(job, models.Job) and job.priority == "high"
+
+
+def test_v1_lead_job_create_through_the_generated_client(generated, live_server, owner):
+    client_module, models = _generated("client"), _generated("models")
+    create_job = _generated("api.leads_v_1.v1_jobs_create")
+    target = TargetFactory(advertiser=owner.advertiser)
+    authenticated = client_module.AuthenticatedClient(base_url=live_server.url, token=owner.token)
+    body = models.V1JobCreateRequest.from_dict({"name": "Generated", "job_type": "hashtag", "target_ids": [target.pk]})
+    created = create_job.sync(client=authenticated, body=body)
+    assert isinstance(created, models.V1JobCreatedEnvelope)
+    assert ScrapeJob.objects.get(pk=created.data.id).advertiser == owner.advertiser

@@ -3,8 +3,8 @@ import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.specs.openapi import checks as openapi_checks
@@ -71,7 +71,7 @@ def test_exports_declare_their_file_media_types(client):
     schema = client.get("/api/openapi.json").json()
     for path in ("/api/v1/leads/export", "/api/web/v1/results/{job_id}/export"):
         content = schema["paths"][path]["get"]["responses"]["200"]["content"]
-        assert list(content)[0] == "text/csv"
+        assert next(iter(content)) == "text/csv"
         assert {"application/x-ndjson", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} <= set(content)
         assert all(media["schema"] == {"type": "string", "format": "binary"} for media in content.values())
 
