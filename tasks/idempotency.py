@@ -162,6 +162,7 @@ def idempotent(handler):
             return Response(record.response_body, status=record.response_status, headers={"Idempotent-Replayed": "true"})
         return _run_under_lease(record, lambda: handler(view, request, *args, **kwargs))
 
+    wrapper.error_statuses = (409, 422)  # documented by leadplatform.api.schema
     return wrapper
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import serializers
 
 from .serializers import RejectUnknownFieldsMixin
 from .surfaces import ERROR_TITLES
@@ -29,7 +31,39 @@ class SurfaceAutoSchema(AutoSchema):
             statuses.append(422)
         if self.method in ("POST", "PUT", "PATCH"):
             statuses += [409, 413, 415]
+        # A handler decorator that refuses with statuses of its own lists them (e.g. idempotency's 422).
+        handler = getattr(self.view, self.method.lower(), None)
+        statuses += [status for status in getattr(handler, "error_statuses", ()) if status not in statuses]
         return statuses
+
+    def map_parsers(self) -> list[str]:
+        """One request media type per operation: multipart where a file is uploaded, JSON otherwise.
+
+        The views keep accepting what their parsers accept (form data included); listing every parser
+        would document the same body several ways, which client generators turn into broken code."""
+        media_types = super().map_parsers()
+        if "multipart/form-data" in media_types and self._uploads_files():
+            return ["multipart/form-data"]
+        if "application/json" in media_types:
+            return ["application/json"]
+        return media_types[:1]
+
+    def _uploads_files(self) -> bool:
+        serializer = self.get_request_serializer()
+        fields = getattr(serializer, "fields", {}) if isinstance(serializer, serializers.BaseSerializer) else {}
+        return any(
+            isinstance(field, serializers.FileField) or isinstance(getattr(field, "child", None), serializers.FileField)
+            for field in fields.values()
+        )
+
+    def error_response_schema(self, surface) -> dict:
+        """A reference to the surface's error shape, one component shared by all its operations."""
+        name = "".join(word.capitalize() for word in surface.key.split("-")) + "Error"
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, object=f"error-{surface.key}", schema=surface.error_schema()
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
 
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
@@ -47,7 +81,7 @@ class SurfaceAutoSchema(AutoSchema):
                 continue
             response = {
                 "description": ERROR_TITLES.get(status, "Error"),
-                "content": {"application/json": {"schema": surface.error_schema(status)}},
+                "content": {"application/json": {"schema": self.error_response_schema(surface)}},
             }
             if status == 429:
                 response["headers"] = {

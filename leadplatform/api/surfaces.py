@@ -52,8 +52,8 @@ class Surface(ABC):
         """The JSON body of an error response on this surface."""
 
     @abstractmethod
-    def error_schema(self, status: int) -> dict[str, Any]:
-        """OpenAPI schema of `error_body` for this status."""
+    def error_schema(self) -> dict[str, Any]:
+        """OpenAPI schema of `error_body`: one shape that covers every status of the surface."""
 
     def __repr__(self) -> str:
         return f"<Surface {self.key}>"
@@ -76,7 +76,7 @@ class CampaignSurface(Surface):
             body["errors"] = error.errors
         return body
 
-    def error_schema(self, status: int) -> dict[str, Any]:
+    def error_schema(self) -> dict[str, Any]:
         return _object({"status": {"type": "string", "enum": ["error"]}, "message": STRING, "errors": ERRORS}, ["status", "message"])
 
 
@@ -106,7 +106,7 @@ class LeadsSurface(Surface):
             body["errors"] = error.errors
         return body
 
-    def error_schema(self, status: int) -> dict[str, Any]:
+    def error_schema(self) -> dict[str, Any]:
         return _object({"error": STRING, "message": STRING, "errors": ERRORS}, ["error", "message"])
 
     @staticmethod
@@ -138,12 +138,9 @@ class SocialSurface(Surface):
             body["errors"] = error.errors
         return body
 
-    def error_schema(self, status: int) -> dict[str, Any]:
-        if status in (401, 404):
-            return _object({"message": STRING}, ["message"])
-        if status == 422:
-            return _object({"status": STRING, "message": STRING, "errors": ERRORS}, ["status", "message", "errors"])
-        return _object({"status": STRING, "message": STRING, "errors": ERRORS}, ["status", "message"])
+    def error_schema(self) -> dict[str, Any]:
+        # 401 and 404 carry the message only; the others add status, and 422 the field errors.
+        return _object({"status": STRING, "message": STRING, "errors": ERRORS}, ["message"])
 
     @staticmethod
     def envelope(data: Any, message: str | None = None) -> dict[str, Any]:
@@ -185,7 +182,7 @@ class WebSurface(Surface):
             body["errors"] = error.errors
         return body
 
-    def error_schema(self, status: int) -> dict[str, Any]:
+    def error_schema(self) -> dict[str, Any]:
         return _object({"detail": STRING, "type": STRING, "errors": ERRORS}, ["detail", "type"])
 
 
@@ -201,7 +198,7 @@ class IntelSurface(Surface):
             return dict(error.errors)
         return {"detail": error.message}
 
-    def error_schema(self, status: int) -> dict[str, Any]:
+    def error_schema(self) -> dict[str, Any]:
         return {"type": "object", "properties": {"detail": STRING}, "additionalProperties": True}
 
 

@@ -266,7 +266,12 @@ SPECTACULAR_SETTINGS = {
     },
     "SCHEMA_PATH_PREFIX": r"/api/",
     "PREPROCESSING_HOOKS": ["leadplatform.api.schema.only_api_paths"],
-    "ENUM_NAME_OVERRIDES": {},
+    # `<id:pk>` (leadplatform.api.converters): a whole number of up to 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 10**18 - 1},
+    },
+    # The campaign surfaces' error bodies say `"status": "error"`.
+    "ENUM_NAME_OVERRIDES": {"ErrorStatusEnum": ["error"]},
 }
 
 # ------------------------------------------------------------------------------

@@ -36,8 +36,13 @@ def format_parameter(default: str) -> OpenApiParameter:
 def export_responses(accepted=None) -> dict:
     """OpenAPI responses of an export route: the file in each format, or 202 with a background export
     (`accepted`: its schema inside the surface's envelope, if the surface has one)."""
+    media_types = sorted(
+        (fmt.content_type.split(";")[0] for fmt in exports.FORMATS.values()),
+        # Generated clients read the first media type as the response's type: text first, JSON last.
+        key=lambda media_type: (media_type == "application/json", not media_type.startswith("text/")),
+    )
     return {
-        **{(200, fmt.content_type.split(";")[0]): OpenApiTypes.BINARY for fmt in exports.FORMATS.values()},
+        **{(200, media_type): OpenApiTypes.BINARY for media_type in media_types},
         (202, "application/json"): accepted or BackgroundExportSerializer,
     }
 

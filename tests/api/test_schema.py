@@ -3,9 +3,10 @@ import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from openapi_spec_validator import validate
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from accounts import services
@@ -37,6 +38,51 @@ def test_every_operation_declares_429(client):
         if "429" not in operation["responses"]
     ]
     assert missing == []
+
+
+def test_schema_passes_the_openapi_spec_validator(client):
+    validate(client.get("/api/openapi.json").json())
+
+
+def _operations(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_each_request_body_has_one_media_type(client):
+    schema = client.get("/api/openapi.json").json()
+    several = [name for name, operation in _operations(schema) if len(operation.get("requestBody", {}).get("content", {})) > 1]
+    assert several == []
+
+
+def test_error_responses_share_one_component_per_surface(client):
+    schema = client.get("/api/openapi.json").json()
+    references: dict[str, set] = {}
+    for _, operation in _operations(schema):
+        references.setdefault(operation["tags"][0], set())
+        for status, response in operation["responses"].items():
+            if status.startswith("4") and "content" in response:
+                references[operation["tags"][0]].add(response["content"]["application/json"]["schema"].get("$ref"))
+    assert all(len(refs) == 1 and None not in refs for refs in references.values()), references
+
+
+def test_exports_declare_their_file_media_types(client):
+    schema = client.get("/api/openapi.json").json()
+    for path in ("/api/v1/leads/export", "/api/web/v1/results/{job_id}/export"):
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        assert next(iter(content)) == "text/csv"
+        assert {"application/x-ndjson", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} <= set(content)
+        assert all(media["schema"] == {"type": "string", "format": "binary"} for media in content.values())
+
+
+def test_client_credentials_are_two_api_keys_or_basic_on_the_credential_routes(client):
+    schema = client.get("/api/openapi.json").json()
+    assert schema["paths"]["/api/app/token/"]["post"]["security"] == [
+        {"clientId": [], "clientSecret": []}, {"clientBasic": []}
+    ]
+    basic = schema["components"]["securitySchemes"]["clientBasic"]
+    assert (basic["type"], basic["scheme"]) == ("http", "basic")
 
 
 def test_docs_pages_render_offline(client):

@@ -33,11 +33,20 @@ class ClientApplicationAuthentication(authentication.BaseAuthentication):
 
 class ClientApplicationScheme(OpenApiAuthenticationExtension):
     target_class = ClientApplicationAuthentication
-    name = ["clientId", "clientSecret"]
+    name = ["clientId", "clientSecret", "clientBasic"]
+
+    def get_security_requirement(self, auto_schema):
+        headers = {"clientId": [], "clientSecret": []}
+        if len(auto_schema.view.get_authenticators()) > 1:
+            # Authorization then carries the influencer's token: the credentials go in the headers.
+            return headers
+        return [headers, {"clientBasic": []}]
 
     def get_security_definition(self, auto_schema):
         return [
             {"type": "apiKey", "in": "header", "name": "X-Client-Id",
-             "description": "Client id of an application created in admin (or send both as HTTP Basic)."},
+             "description": "Client id of an application created in admin."},
             {"type": "apiKey", "in": "header", "name": "X-Client-Secret", "description": "Its client secret."},
+            {"type": "http", "scheme": "basic",
+             "description": "The client id and secret as HTTP Basic, where no token takes the Authorization header."},
         ]

@@ -30,8 +30,11 @@ from .authentication import ClientApplicationAuthentication
 class CampaignAppSchema(SurfaceAutoSchema):
     def get_auth(self):
         """The application's credentials and the influencer's token together (AND), not either one."""
+        requirements = super().get_auth()
+        if len(self.view.get_authenticators()) < 2:
+            return requirements
         combined: dict = {}
-        for requirement in super().get_auth():
+        for requirement in requirements:
             combined.update(requirement)
         return [combined] if combined else []
 

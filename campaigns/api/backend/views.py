@@ -26,13 +26,7 @@ from tasks.models import Task
 
 from . import serializers as s
 
-FORM_OR_JSON = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 EXTRAS_KEY = "social_extras_available"
-
-
-def body(serializer_class) -> dict:
-    """The same request schema for JSON, form and multipart bodies."""
-    return {content_type: serializer_class for content_type in FORM_OR_JSON}
 
 
 def success(message: str, **extra) -> Response:
@@ -111,7 +105,7 @@ def empty_availability(campaign) -> dict:
 # Campaigns and tasks lists
 # ------------------------------------------------------------------------------
 class CampaignListView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignListRequestSerializer),
+    @extend_schema(request=s.BackendCampaignListRequestSerializer,
                    responses=s.BackendCampaignSerializer(many=True),
                    summary="All campaigns",
                    description="One option at a time; when several are sent advertiser_id wins, then user_id. "
@@ -139,7 +133,7 @@ class CampaignListView(BackendView):
 
 
 class TaskListView(BackendView):
-    @extend_schema(request=body(s.BackendTaskListRequestSerializer), responses=s.BackendTaskSerializer(many=True),
+    @extend_schema(request=s.BackendTaskListRequestSerializer, responses=s.BackendTaskSerializer(many=True),
                    summary="Task list",
                    description="One option at a time; when several are sent advertiser_id wins, then campaign_id, "
                                "then status.")
@@ -163,7 +157,7 @@ class TaskListView(BackendView):
 # Look-ups by e-mail
 # ------------------------------------------------------------------------------
 class AdvertiserCheckView(BackendView):
-    @extend_schema(request=body(s.BackendEmailRequestSerializer),
+    @extend_schema(request=s.BackendEmailRequestSerializer,
                    responses=s.CheckResponseSerializer, summary="Advertiser id")
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
@@ -174,7 +168,7 @@ class AdvertiserCheckView(BackendView):
 
 
 class UserCheckView(BackendView):
-    @extend_schema(request=body(s.BackendEmailRequestSerializer),
+    @extend_schema(request=s.BackendEmailRequestSerializer,
                    responses=s.CheckResponseSerializer, summary="User id")
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
@@ -188,7 +182,7 @@ class UserCheckView(BackendView):
 # Advertiser
 # ------------------------------------------------------------------------------
 class AdvertiserFinancialView(BackendView):
-    @extend_schema(request=body(s.BackendAdvertiserRangeRequestSerializer), responses=s.AdvertiserFinancialSerializer,
+    @extend_schema(request=s.BackendAdvertiserRangeRequestSerializer, responses=s.AdvertiserFinancialSerializer,
                    summary="Advertiser financial statistics",
                    description="Payments in the range, in the advertiser's currency; "
                                "average CPM = spent / reach × 1000.")
@@ -199,7 +193,7 @@ class AdvertiserFinancialView(BackendView):
 
 
 class MaximumLimitView(BackendView):
-    @extend_schema(request=body(s.BackendAdvertiserRequestSerializer), responses=s.MaximumLimitSerializer,
+    @extend_schema(request=s.BackendAdvertiserRequestSerializer, responses=s.MaximumLimitSerializer,
                    summary="Maximum limit")
     def post(self, request):
         params = self.parse(s.BackendAdvertiserRequestSerializer)
@@ -208,7 +202,7 @@ class MaximumLimitView(BackendView):
 
 
 class InvoiceListView(BackendView):
-    @extend_schema(request=body(s.BackendInvoiceListRequestSerializer),
+    @extend_schema(request=s.BackendInvoiceListRequestSerializer,
                    responses=s.InvoiceListSerializer, summary="Invoices")
     def post(self, request):
         params = self.parse(s.BackendInvoiceListRequestSerializer)
@@ -229,7 +223,7 @@ class InvoiceListView(BackendView):
 # Campaign statistics (all campaigns in scope) and single-campaign statistics
 # ------------------------------------------------------------------------------
 class CampaignsGeneralStatsView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignStatsRequestSerializer), responses=s.CampaignOverviewSerializer,
+    @extend_schema(request=s.BackendCampaignStatsRequestSerializer, responses=s.CampaignOverviewSerializer,
                    summary="Campaigns: general statistics", description="Campaigns created in the range, by status.")
     def post(self, request):
         params = self.parse(s.BackendCampaignStatsRequestSerializer)
@@ -238,7 +232,7 @@ class CampaignsGeneralStatsView(BackendView):
 
 
 class CampaignsStatusStatsView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignScopeRequestSerializer), responses=s.CampaignStatusCountsSerializer,
+    @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignStatusCountsSerializer,
                    summary="Campaigns: status statistics")
     def post(self, request):
         campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
@@ -246,7 +240,7 @@ class CampaignsStatusStatsView(BackendView):
 
 
 class CampaignsNetworkStatsView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignScopeRequestSerializer), responses=s.CampaignNetworkCountsSerializer,
+    @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignNetworkCountsSerializer,
                    summary="Campaigns: network statistics", description="Campaigns per network.")
     def post(self, request):
         campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
@@ -254,7 +248,7 @@ class CampaignsNetworkStatsView(BackendView):
 
 
 class CampaignNetworkStatsView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignIdRequestSerializer),
+    @extend_schema(request=s.BackendCampaignIdRequestSerializer,
                    responses=s.CampaignNetworkActivitySerializer,
                    summary="Campaign: network statistics",
                    description="Per network: approved posts (tasks accepted or paid), their reach and engagement.")
@@ -264,7 +258,7 @@ class CampaignNetworkStatsView(BackendView):
 
 
 class CampaignCostStatsView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignIdRequestSerializer), responses=s.CampaignCostsSerializer,
+    @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.CampaignCostsSerializer,
                    summary="Campaign: cost statistics",
                    description="Paid to influencers, in the campaign's currency; average CPM = spent / reach × 1000.")
     def post(self, request):
@@ -276,7 +270,7 @@ class CampaignCostStatsView(BackendView):
 # Campaign management
 # ------------------------------------------------------------------------------
 class CampaignSettingsView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignSettingsRequestSerializer), responses=s.StatusMessageSerializer,
+    @extend_schema(request=s.BackendCampaignSettingsRequestSerializer, responses=s.StatusMessageSerializer,
                    summary="Campaign settings",
                    description="`settings` as a JSON object or as bracket form fields (`settings[post_rate]=30`). "
                                "Known keys only; an unknown key is a 400 naming it.")
@@ -290,7 +284,7 @@ class CampaignSettingsView(BackendView):
 
 
 class CampaignStatusView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignStatusRequestSerializer), responses=s.StatusMessageSerializer,
+    @extend_schema(request=s.BackendCampaignStatusRequestSerializer, responses=s.StatusMessageSerializer,
                    summary="Campaign status",
                    description="draft → pending → active ⇄ paused → completed | cancelled; anything else is a 409.")
     def post(self, request):
@@ -300,7 +294,7 @@ class CampaignStatusView(BackendView):
 
 
 class PreRegisterView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignIdRequestSerializer), responses=s.StatusMessageSerializer,
+    @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer,
                    summary="Open pre-registration")
     def post(self, request):
         backend.open_pre_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
@@ -308,7 +302,7 @@ class PreRegisterView(BackendView):
 
 
 class PostRegisterView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignIdRequestSerializer), responses=s.StatusMessageSerializer,
+    @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer,
                    summary="Open post-registration")
     def post(self, request):
         backend.open_post_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
@@ -325,7 +319,7 @@ class PublisherStatusStatsView(BackendView):
 
 
 class PublisherActivityStatsView(BackendView):
-    @extend_schema(request=body(s.BackendDateRangeRequestSerializer), responses=s.PublisherActivitySerializer,
+    @extend_schema(request=s.BackendDateRangeRequestSerializer, responses=s.PublisherActivitySerializer,
                    summary="Publishers: activity statistics",
                    description="Approved posts in the range (by review day), their reach and engagement.")
     def post(self, request):
@@ -337,14 +331,14 @@ class PublisherActivityStatsView(BackendView):
 # User management (platform)
 # ------------------------------------------------------------------------------
 class UserStatusView(BackendView):
-    @extend_schema(request=body(s.BackendUserIdRequestSerializer),
+    @extend_schema(request=s.BackendUserIdRequestSerializer,
                    responses=s.UserStatusSerializer, summary="User status")
     def post(self, request):
         return Response(backend.user_status(self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])))
 
 
 class UserBanView(BackendView):
-    @extend_schema(request=body(s.BackendBanRequestSerializer),
+    @extend_schema(request=s.BackendBanRequestSerializer,
                    responses=s.StatusMessageSerializer, summary="Ban status",
                    description="A banned user's tokens stop working at once; they can no longer join or complete. "
                                "Staff accounts and the caller's own account cannot be banned (403).")
@@ -356,7 +350,7 @@ class UserBanView(BackendView):
 
 
 class UserNotificationView(BackendView):
-    @extend_schema(request=body(s.BackendNotificationRequestSerializer), responses=s.StatusMessageSerializer,
+    @extend_schema(request=s.BackendNotificationRequestSerializer, responses=s.StatusMessageSerializer,
                    summary="Notify a user", description="Stored (listed in the app) and sent by e-mail.")
     def post(self, request):
         params = self.parse(s.BackendNotificationRequestSerializer)
@@ -365,7 +359,7 @@ class UserNotificationView(BackendView):
 
 
 class ForceLogoutView(BackendView):
-    @extend_schema(request=body(s.BackendUserIdRequestSerializer),
+    @extend_schema(request=s.BackendUserIdRequestSerializer,
                    responses=s.StatusMessageSerializer, summary="Force logout",
                    description="Ends every session and revokes every token of the user. "
                                "Staff accounts and the caller's own account are refused (403).")
@@ -376,7 +370,7 @@ class ForceLogoutView(BackendView):
 
 
 class CustomSocialWallView(BackendView):
-    @extend_schema(request=body(s.BackendSocialWallRequestSerializer), responses=s.StatusMessageSerializer,
+    @extend_schema(request=s.BackendSocialWallRequestSerializer, responses=s.StatusMessageSerializer,
                    summary="Custom social wall")
     def post(self, request):
         params = self.parse(s.BackendSocialWallRequestSerializer)
@@ -388,7 +382,7 @@ class CustomSocialWallView(BackendView):
 # Task management
 # ------------------------------------------------------------------------------
 class TaskStatusView(BackendView):
-    @extend_schema(request=body(s.BackendTaskIdRequestSerializer),
+    @extend_schema(request=s.BackendTaskIdRequestSerializer,
                    responses=s.TaskStatusSerializer, summary="Task status")
     def post(self, request):
         task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
@@ -397,7 +391,7 @@ class TaskStatusView(BackendView):
 
 
 class TaskPaymentsView(BackendView):
-    @extend_schema(request=body(s.BackendTaskIdRequestSerializer),
+    @extend_schema(request=s.BackendTaskIdRequestSerializer,
                    responses=s.TaskPaymentSerializer, summary="Task payments",
                    description="The payment made, or what the task earns so far: minimum + post rate + bonuses earned.")
     def post(self, request):
@@ -417,7 +411,7 @@ TASK_ACTION_MESSAGES = {"approve": "Task approved", "reject": "Task rejected", "
 
 
 class TaskActionView(BackendView):
-    @extend_schema(request=body(s.BackendTaskActionRequestSerializer), responses=s.StatusMessageSerializer,
+    @extend_schema(request=s.BackendTaskActionRequestSerializer, responses=s.StatusMessageSerializer,
                    parameters=[IDEMPOTENCY_PARAMETER], summary="Task actions",
                    description="approve (optionally with the post's metrics), reject (with a reason), pay, reopen "
                                "(a rejected task goes back to review). The same services as the admin.")
@@ -438,7 +432,7 @@ class TaskActionView(BackendView):
 
 
 class CustomTaskView(BackendView):
-    @extend_schema(request=body(s.BackendCustomTaskRequestSerializer), responses=s.CustomTaskResponseSerializer,
+    @extend_schema(request=s.BackendCustomTaskRequestSerializer, responses=s.CustomTaskResponseSerializer,
                    summary="Custom task")
     def post(self, request):
         params = self.parse(s.BackendCustomTaskRequestSerializer)
@@ -490,7 +484,7 @@ class PendingStatsView(BackendView):
 
 
 class GeneralFinancialStatsView(BackendView):
-    @extend_schema(request=body(s.BackendDateRangeRequestSerializer), responses=s.GeneralFinancialSerializer,
+    @extend_schema(request=s.BackendDateRangeRequestSerializer, responses=s.GeneralFinancialSerializer,
                    summary="Financial statistics",
                    description="Revenue: paid invoices; payouts: payments to influencers; in the platform currency.")
     def post(self, request):
@@ -535,7 +529,7 @@ class AllowedCountryListView(BackendView):
 
 
 class AllowedCityListView(BackendView):
-    @extend_schema(request=body(s.BackendCitiesRequestSerializer),
+    @extend_schema(request=s.BackendCitiesRequestSerializer,
                    responses=s.CitiesSerializer, summary="Allowed cities")
     def post(self, request):
         params = self.parse(s.BackendCitiesRequestSerializer)
@@ -552,7 +546,7 @@ class AllowedCategoryListView(BackendView):
 
 
 class AllowedCampaignListView(BackendView):
-    @extend_schema(request=body(s.BackendCampaignScopeRequestSerializer), responses=s.CampaignNamesSerializer,
+    @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignNamesSerializer,
                    summary="Allowed campaigns", description="Campaigns influencers can join now (active).")
     def post(self, request):
         campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
@@ -564,7 +558,7 @@ class AllowedCampaignListView(BackendView):
 # Tools
 # ------------------------------------------------------------------------------
 class ExchangeView(BackendView):
-    @extend_schema(request=body(s.BackendExchangeRequestSerializer), responses=s.ExchangeResponseSerializer,
+    @extend_schema(request=s.BackendExchangeRequestSerializer, responses=s.ExchangeResponseSerializer,
                    summary="Exchange rate",
                    description="Converted with the ExchangeRate table; an unknown currency is a 400.")
     def post(self, request):
@@ -574,7 +568,7 @@ class ExchangeView(BackendView):
 
 
 class CheckUserView(BackendView):
-    @extend_schema(request=body(s.BackendUserIdRequestSerializer), responses=s.CheckUserResponseSerializer,
+    @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.CheckUserResponseSerializer,
                    summary="Check user")
     def post(self, request):
         user_id = self.parse(s.BackendUserIdRequestSerializer)["user_id"]

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 
 from leads.models import ContentItem, Lead, Platform, ScrapeJob, Target
 
 from .serializers import STATUSES_OF_WORD
 
 BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False}
+
+
+@extend_schema_field(OpenApiTypes.INT64)
+class IntegerFilter(django_filters.NumberFilter):
+    """Ids and counts: whole numbers only, documented as integers."""
+
+    field_class = forms.IntegerField
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanWordFilter(django_filters.TypedChoiceFilter):
+    """true/false (or 1/0), documented as a boolean."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [(word, word) for word in BOOLEAN_WORDS])
+        kwargs.setdefault("coerce", lambda word: BOOLEAN_WORDS[word])
+        super().__init__(*args, **kwargs)
 
 
 class JobFilter(django_filters.FilterSet):
@@ -62,19 +80,15 @@ class PresentFiltersFilterSet(django_filters.FilterSet):
 
 
 class LeadFilter(PresentFiltersFilterSet):
-    outreach_ready = django_filters.TypedChoiceFilter(
-        choices=[(word, word) for word in BOOLEAN_WORDS],
-        coerce=lambda word: BOOLEAN_WORDS[word],
-        help_text="true or false.",
-    )
+    outreach_ready = BooleanWordFilter(help_text="true or false.")
     source_type = django_filters.ChoiceFilter(choices=Target.Type.choices)
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     username = django_filters.CharFilter(method="filter_username", max_length=200)
-    job_id = django_filters.NumberFilter(field_name="job_id", min_value=1, max_value=10**18)
-    min_followers = django_filters.NumberFilter(
+    job_id = IntegerFilter(field_name="job_id", min_value=1, max_value=10**18)
+    min_followers = IntegerFilter(
         field_name="followers", lookup_expr="gte", min_value=0, max_value=10**15
     )
-    max_followers = django_filters.NumberFilter(
+    max_followers = IntegerFilter(
         field_name="followers", lookup_expr="lte", min_value=0, max_value=10**15
     )
     search = django_filters.CharFilter(method="filter_search", max_length=100, help_text="In username, name or bio.")
@@ -98,9 +112,14 @@ class LeadFilter(PresentFiltersFilterSet):
 
 def lead_filter_parameters() -> list[OpenApiParameter]:
     """The leads list's filters as OpenAPI parameters, for routes that are not the list itself."""
-    kinds = {django_filters.NumberFilter: OpenApiTypes.NUMBER}
+    kinds = {IntegerFilter: OpenApiTypes.INT64, BooleanWordFilter: OpenApiTypes.BOOL}
     return [
-        OpenApiParameter(name, kinds.get(type(filter_), OpenApiTypes.STR), description=filter_.extra.get("help_text", ""))
+        OpenApiParameter(
+            name,
+            kinds.get(type(filter_), OpenApiTypes.STR),
+            enum=[value for value, _ in filter_.extra["choices"]] if type(filter_) is django_filters.ChoiceFilter else None,
+            description=filter_.extra.get("help_text", ""),
+        )
         for name, filter_ in LeadFilter.base_filters.items()
     ]
 
@@ -108,7 +127,7 @@ def lead_filter_parameters() -> list[OpenApiParameter]:
 class ContentAnalysisFilter(django_filters.FilterSet):
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     username = django_filters.CharFilter(method="filter_username", max_length=200)
-    job_id = django_filters.NumberFilter(field_name="job_id", min_value=1, max_value=10**18)
+    job_id = IntegerFilter(field_name="job_id", min_value=1, max_value=10**18)
 
     class Meta:
         model = ContentItem

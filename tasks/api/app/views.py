@@ -44,9 +44,9 @@ class TaskListView(FullView):
 
 class CompleteTaskView(TaskAppView):
     @extend_schema(
-        request={"multipart/form-data": s.CompleteTaskUploadSerializer,
-                 "application/x-www-form-urlencoded": s.CompleteTaskLinksSerializer,
-                 "application/json": s.CompleteTaskLinksSerializer},
+        # Documented as the multipart upload only; JSON and url-encoded bodies with screenshot URLs
+        # (CompleteTaskLinksSerializer's shape) are accepted all the same.
+        request={"multipart/form-data": s.CompleteTaskUploadSerializer},
         responses=s.CompleteTaskResponseSerializer, parameters=[IDEMPOTENCY_PARAMETER], summary="Complete task",
     )
     @idempotent
