@@ -1,0 +1,192 @@
+"""Another advertiser's row answers exactly like a row that never existed: same status, same body.
+
+Advertiser B (the `outsider`, an owner) calls every route and method with advertiser A's ids:
+in the path (from the surface route table), in query filters, and in body fields. Each answer
+is compared with the answer to a never-existing id of the same type, asked first.
+"""
+from __future__ import annotations
+
+import pytest
+
+from leads.models import ScrapeJob, Target
+
+from ..backend.conftest import world  # noqa: F401 (the campaign backend's test world)
+from ..backend.routes import ROUTES as BACKEND_ROUTES
+from ..intel.factories import CompanyFactory, PersonFactory, SavedFilterFactory, VisitSessionFactory
+from ..leads.factories import ContentItemFactory, JobFactory, LeadFactory, TargetFactory
+from .surface_routes import routes_by_surface
+from .tenant_objects import MISSING_PK, OWNED_ROW, SHARED_ROWS, missing_id_like
+
+pytestmark = pytest.mark.django_db
+
+#: A body that passes validation, so that the row lookup decides the answer.
+BODIES = {
+    ("web:job-schedule", "put"): {"interval_seconds": 3600},
+    ("v1:jobs-schedule", "put"): {"interval_seconds": 3600},
+    ("social:tasks-detail", "put"): {"group_name": "Renamed"},
+    ("social:tasks-detail", "patch"): {"group_name": "Renamed"},
+    ("intel:saved-filter-detail", "put"): {"name": "Renamed", "filters": {}},
+    ("intel:saved-filter-detail", "patch"): {"name": "Renamed"},
+    ("intel:blacklist-detail", "put"): {"domain": "renamed.example"},
+    ("intel:blacklist-detail", "patch"): {"note": "renamed"},
+}
+
+
+def _routes_naming_a_row():
+    for routes in routes_by_surface().values():
+        for route in routes:
+            if route.admits_members and route.path != route.path_naming("X"):
+                yield route
+
+
+def _same_answer(foreign, missing):
+    assert (foreign.status_code, _body(foreign)) == (missing.status_code, _body(missing))
+
+
+def _body(response):
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response.json()
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_every_route_naming_a_row_knows_how_to_build_one():
+    names = {route.name for route in _routes_naming_a_row()}
+    assert names - SHARED_ROWS == set(OWNED_ROW)
+
+
+@pytest.mark.parametrize("route", [r for r in _routes_naming_a_row() if r.name in OWNED_ROW],
+                         ids=lambda r: f"{r.method.upper()} {r.name}")
+def test_another_advertisers_row_in_the_path_answers_like_a_missing_one(route, owner, outsider):
+    theirs = OWNED_ROW[route.name](owner)
+    body = BODIES.get((route.name, route.method), {})
+    client = outsider.client()
+
+    def call(ident):
+        return getattr(client, route.method)(route.path_naming(ident), body, format="json")
+
+    missing = call(missing_id_like(theirs))
+    _same_answer(call(theirs), missing)
+
+
+@pytest.mark.parametrize("route", [r for r in _routes_naming_a_row() if r.name in OWNED_ROW and r.method == "get"],
+                         ids=lambda r: r.name)
+def test_the_row_built_for_a_route_is_found_by_its_own_advertiser(route, owner):
+    """Else the comparison above would hold for the wrong reason."""
+    ident = OWNED_ROW[route.name](owner)
+    assert owner.client().get(route.path_naming(ident)).status_code != 404
+
+
+# --- ids in query filters -------------------------------------------------------------
+
+
+def _job(a):
+    job = JobFactory(advertiser=a)
+    LeadFactory(advertiser=a, job=job)
+    ContentItemFactory(advertiser=a, job=job)
+    return job.pk
+
+
+def _site(a):
+    return VisitSessionFactory(site__advertiser=a).site_id
+
+
+def _person(a):
+    person = PersonFactory(advertiser=a, company=CompanyFactory())
+    VisitSessionFactory(site__advertiser=a, person=person, company=person.company)
+    return person.pk
+
+
+def _saved_filter(actor):
+    return SavedFilterFactory(advertiser=actor.advertiser, user=actor.user, filters={}).pk
+
+
+FILTERS = {
+    "v1 leads ?job_id": ("/api/v1/leads?job_id={}", _job),
+    "v1 leads export ?job_id": ("/api/v1/leads/export?job_id={}", _job),
+    "v1 content-analysis ?job_id": ("/api/v1/content-analysis?job_id={}", _job),
+    "intel sessions ?site": ("/api/intel/v1/sessions/?site={}", _site),
+    "intel sessions ?person": ("/api/intel/v1/sessions/?person={}", _person),
+    "intel companies ?person": ("/api/intel/v1/companies/?person={}", _person),
+    "intel persons ?person": ("/api/intel/v1/persons/?person={}", _person),
+    }
+
+
+def test_another_users_saved_filter_answers_like_a_missing_one(owner, outsider):
+    path = "/api/intel/v1/sessions/?saved_filter={}"
+    theirs = _saved_filter(owner)
+    client = outsider.client()
+    missing = client.get(path.format(MISSING_PK))
+    _same_answer(client.get(path.format(theirs)), missing)
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_a_filter_naming_another_advertisers_row_answers_like_a_missing_one(name, owner, outsider):
+    path, build = FILTERS[name]
+    theirs = build(owner.advertiser)
+    client = outsider.client()
+    missing = client.get(path.format(MISSING_PK))
+    _same_answer(client.get(path.format(theirs)), missing)
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_the_same_filter_shows_the_advertiser_its_own_rows(name, owner):
+    path, build = FILTERS[name]
+    mine = build(owner.advertiser)
+    client = owner.client()
+    assert _body(client.get(path.format(mine))) != _body(client.get(path.format(MISSING_PK)))
+
+
+# --- ids in bodies --------------------------------------------------------------------
+
+
+def _target(a):
+    return TargetFactory(advertiser=a).pk
+
+
+BODY_IDS = {
+    "v1 POST jobs target_ids": ("post", "/api/v1/jobs", _target,
+                                lambda ident: {"job_type": "followers", "target_ids": [ident]}),
+}
+
+
+def _backend_routes_naming_a_row():
+    return sorted(name for name, route in BACKEND_ROUTES.items() if route.names_tenant_row)
+
+
+@pytest.mark.parametrize("name", BODY_IDS)
+def test_a_body_naming_another_advertisers_row_answers_like_a_missing_one(name, owner, outsider):
+    method, path, build, body = BODY_IDS[name]
+    theirs = build(owner.advertiser)
+    client = outsider.client()
+    missing = getattr(client, method)(path, body(MISSING_PK), format="json")
+    _same_answer(getattr(client, method)(path, body(theirs), format="json"), missing)
+
+
+TENANT_ID_FIELDS = ("advertiser_id", "campaign_id", "task_id")
+
+
+def _with_missing_ids(body: dict) -> dict:
+    return {key: (MISSING_PK if key in TENANT_ID_FIELDS else value) for key, value in body.items()}
+
+
+@pytest.mark.parametrize("name", _backend_routes_naming_a_row())
+def test_a_backend_body_naming_another_advertisers_row_answers_like_a_missing_one(name, world, outsider):  # noqa: F811
+    route = BACKEND_ROUTES[name]
+    body = route.body(world)
+    client = outsider.client()
+    missing = client.post(route.path, _with_missing_ids(body), format="json")
+    _same_answer(client.post(route.path, body, format="json"), missing)
+
+
+
+CREATES_WITH_ADVERTISER_ID = {
+    "v1 POST targets": ("/api/v1/targets", {"identifier": "someone", "target_type": "followers"}, Target),
+    "social POST tasks": ("/api/social/tasks", {"group_id": "123456"}, ScrapeJob),
+}
+
+
+@pytest.mark.parametrize("name", CREATES_WITH_ADVERTISER_ID)
+def test_a_body_advertiser_id_never_creates_a_row_for_another_advertiser(name, owner, outsider):
+    path, body, model = CREATES_WITH_ADVERTISER_ID[name]
+    outsider.client().post(path, {**body, "advertiser_id": owner.advertiser.pk}, format="json")
+    assert not model.objects.filter(advertiser=owner.advertiser).exists()
