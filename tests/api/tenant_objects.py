@@ -2,16 +2,22 @@
 
 `OWNED_ROW[name](actor)` builds a row of the actor's advertiser and returns the id that the route's path names (a pk, or a public
 UUID for web jobs and exports), and `MISSING_ID` the id of the same type that never exists.
-`ROWS[name](advertiser, n)` makes n rows a route's list shows, for the query-count tests.
+`LIST_ROUTES` says how to fill each list route, for the query-count tests.
 """
 from __future__ import annotations
 
+import itertools
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
+from accounts.models import Notification
 from leads.models import BackgroundExport
+from tasks.models import Task
 
+from ..campaigns.factories import CampaignFactory, InvoiceFactory, PaymentFactory, SubmissionFactory, TaskFactory
 from ..intel.factories import (
     BlacklistEntryFactory,
     CompanyFactory,
@@ -78,44 +84,102 @@ def missing_id_like(ident):
 
 
 def _many(factory):
-    return lambda actor, n: factory.create_batch(n, advertiser=actor.advertiser)
+    return lambda actor, n, parent=None: factory.create_batch(n, advertiser=actor.advertiser)
 
 
-def _web_results(actor, n):
-    job = WebJobFactory(advertiser=actor.advertiser)
+def _web_results(actor, n, job=None):
+    job = job or WebJobFactory(advertiser=actor.advertiser)
     WebResultFactory.create_batch(n, job=job)
-    return job.public_id
+    return job
 
 
-def _sessions(actor, n):
+def _sessions(actor, n, parent=None):
     VisitSessionFactory.create_batch(n, site__advertiser=actor.advertiser)
 
 
-def _persons_with_companies(actor, n):
+def _persons_with_companies(actor, n, parent=None):
     for _ in range(n):
         PersonFactory(advertiser=actor.advertiser, company=CompanyFactory())
 
 
-def _own_saved_filters(actor, n):
+def _own_saved_filters(actor, n, parent=None):
     SavedFilterFactory.create_batch(n, advertiser=actor.advertiser, user=actor.user)
 
 
-#: A list route's name → (its path, how to make n rows the actor sees in it). A path with
-#: "{id}" lists the rows under what the maker returns.
-LIST_ROWS = {
-    "web:jobs": ("/api/web/v1/jobs", _many(WebJobFactory)),
-    "web:results": ("/api/web/v1/results/{id}", _web_results),
-    "web:webhooks": ("/api/web/v1/webhooks", _many(WebhookFactory)),
-    "v1:jobs-list": ("/api/v1/jobs", _many(JobFactory)),
-    "v1:targets-list": ("/api/v1/targets", _many(TargetFactory)),
-    "v1:leads-list": ("/api/v1/leads", _many(LeadFactory)),
-    "v1:content-analysis-list": ("/api/v1/content-analysis", _many(ContentItemFactory)),
-    "social:tasks-list": ("/api/social/tasks", _many(GroupTaskFactory)),
-    "intel:session-list": ("/api/intel/v1/sessions/", _sessions),
-    "intel:company-list": ("/api/intel/v1/companies/", _sessions),
-    "intel:person-list": ("/api/intel/v1/persons/", _persons_with_companies),
-    "intel:saved-filter-list": ("/api/intel/v1/saved-filters/", _own_saved_filters),
-    "intel:blacklist-list": ("/api/intel/v1/blacklist/", _many(BlacklistEntryFactory)),
-    "intel:turnover-list": ("/api/intel/v1/turnovers/", lambda actor, n: TurnoverFactory.create_batch(n)),
-    "intel:magnitude-list": ("/api/intel/v1/magnitudes/", lambda actor, n: MagnitudeFactory.create_batch(n)),
+def _campaigns_with_tasks(actor, n, parent=None):
+    for _ in range(n):
+        SubmissionFactory(task__campaign=CampaignFactory(advertiser=actor.advertiser))
+
+
+def _tasks_of_one_campaign(actor, n, campaign=None):
+    campaign = campaign or CampaignFactory(advertiser=actor.advertiser)
+    SubmissionFactory.create_batch(n, task__campaign=campaign)
+    return campaign
+
+
+def _influencer_tasks(actor, n, parent=None):
+    kinds = itertools.cycle([SubmissionFactory, PaymentFactory])  # tasks under review and paid ones
+    for _ in range(n):
+        next(kinds)(task__publisher=actor.user.publisher)
+
+
+def _leaderboard(actor, n, campaign=None):
+    campaign = campaign or CampaignFactory()
+    TaskFactory.create_batch(n, campaign=campaign, status=Task.Status.ACCEPTED, reach=100)
+    return campaign
+
+
+def _notifications(actor, n, parent=None):
+    Notification.objects.bulk_create(Notification(user=actor.user, message=f"n{i}") for i in range(n))
+
+
+@dataclass(frozen=True)
+class ListRoute:
+    """A list: `make(actor, n, parent)` makes n more rows the actor sees in it, under the
+    parent row it returns (made the first time) when the path ("{id}") or the body
+    (`body(parent)`) names one. `caller` is the fixture of the client that calls it."""
+
+    path: str
+    make: Callable
+    method: str = "get"
+    body: Callable = lambda parent: {}
+    caller: str = "owner"
+
+
+def _by_campaign(campaign):
+    return {"campaign_id": campaign.pk}
+
+
+#: Every list route by its URL name, so that the query-count tests run each.
+LIST_ROUTES = {
+    "web:jobs": ListRoute("/api/web/v1/jobs", _many(WebJobFactory)),
+    "web:results": ListRoute("/api/web/v1/results/{parent.public_id}", _web_results),
+    "web:webhooks": ListRoute("/api/web/v1/webhooks", _many(WebhookFactory)),
+    "v1:jobs-list": ListRoute("/api/v1/jobs", _many(JobFactory)),
+    "v1:targets-list": ListRoute("/api/v1/targets", _many(TargetFactory)),
+    "v1:leads-list": ListRoute("/api/v1/leads", _many(LeadFactory)),
+    "v1:content-analysis-list": ListRoute("/api/v1/content-analysis", _many(ContentItemFactory)),
+    "social:tasks-list": ListRoute("/api/social/tasks?per_page=20", _many(GroupTaskFactory)),
+    "intel:session-list": ListRoute("/api/intel/v1/sessions/", _sessions),
+    "intel:company-list": ListRoute("/api/intel/v1/companies/", _sessions),
+    "intel:person-list": ListRoute("/api/intel/v1/persons/", _persons_with_companies),
+    "intel:saved-filter-list": ListRoute("/api/intel/v1/saved-filters/", _own_saved_filters),
+    "intel:blacklist-list": ListRoute("/api/intel/v1/blacklist/", _many(BlacklistEntryFactory)),
+    "intel:turnover-list": ListRoute("/api/intel/v1/turnovers/", lambda actor, n, parent=None: TurnoverFactory.create_batch(n)),
+    "intel:magnitude-list": ListRoute("/api/intel/v1/magnitudes/", lambda actor, n, parent=None: MagnitudeFactory.create_batch(n)),
+    "backend:campaigns": ListRoute("/api/campaigns/", _campaigns_with_tasks, "post"),
+    "backend:tasks": ListRoute("/api/tasks/", _tasks_of_one_campaign, "post", _by_campaign),
+    "backend:advertiser-invoices": ListRoute("/api/advertiser/invoices/", _many(InvoiceFactory), "post"),
+    "backend:lists-allowed-campaigns": ListRoute("/api/general/lists/allowed-campaigns/",
+                                                 _campaigns_with_tasks, "post"),
+    "campaign-app:campaigns": ListRoute("/api/get/campaigns/", lambda actor, n, parent=None: CampaignFactory.create_batch(n),
+                                        "post", caller="influencer_client"),
+    "campaign-app:public-campaigns": ListRoute("/api/get/public/campaigns/",
+                                               lambda actor, n, parent=None: CampaignFactory.create_batch(n), "post",
+                                               caller="api_client"),
+    "campaign-app:tasks": ListRoute("/api/get/tasks/", _influencer_tasks, "post", caller="influencer_client"),
+    "campaign-app:leaderboard": ListRoute("/api/get/leaderboard/", _leaderboard, "post", _by_campaign,
+                                          caller="influencer_client"),
+    "campaign-app:notifications": ListRoute("/api/get/notifications/", _notifications, "post",
+                                            caller="influencer_client"),
 }
