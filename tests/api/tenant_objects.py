@@ -72,8 +72,8 @@ OWNED_ROW = {
     "intel:blacklist-detail": lambda actor: BlacklistEntryFactory(advertiser=actor.advertiser).pk,
 }
 
-#: Reference rows every tenant shares: their detail routes answer everyone alike.
-SHARED_ROWS = {"intel:turnover-detail", "intel:magnitude-detail"}
+#: Reference rows every tenant shares: their routes answer everyone alike.
+SHARED_ROWS = {"intel:turnover-detail", "intel:magnitude-detail", "intel:turnover-list", "intel:magnitude-list"}
 
 MISSING_UUID = uuid.UUID("9f0e0000-0000-4000-8000-00000000dead")
 MISSING_PK = 987_654_321
@@ -133,6 +133,10 @@ def _notifications(actor, n, parent=None):
     Notification.objects.bulk_create(Notification(user=actor.user, message=f"n{i}") for i in range(n))
 
 
+def _no_body(parent):
+    return {}
+
+
 @dataclass(frozen=True)
 class ListRoute:
     """A list: `make(actor, n, parent)` makes n more rows the actor sees in it, under the
@@ -142,8 +146,12 @@ class ListRoute:
     path: str
     make: Callable
     method: str = "get"
-    body: Callable = lambda parent: {}
+    body: Callable = _no_body
     caller: str = "owner"
+
+    @property
+    def names_a_parent(self) -> bool:
+        return "{" in self.path or self.body is not _no_body
 
 
 def _by_campaign(campaign):

@@ -6,16 +6,20 @@ is compared with the answer to a never-existing id of the same type, asked first
 """
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
-from leads.models import ScrapeJob, Target
+from leads.intel.models import BlacklistEntry
+from leads.models import ScrapeJob, Target, Webhook
 
 from ..backend.conftest import world  # noqa: F401 (the campaign backend's test world)
 from ..backend.routes import ROUTES as BACKEND_ROUTES
 from ..intel.factories import CompanyFactory, PersonFactory, SavedFilterFactory, VisitSessionFactory
 from ..leads.factories import ContentItemFactory, JobFactory, LeadFactory, TargetFactory
 from .surface_routes import routes_by_surface
-from .tenant_objects import MISSING_PK, OWNED_ROW, SHARED_ROWS, missing_id_like
+from .tenant_objects import LIST_ROUTES, MISSING_PK, OWNED_ROW, SHARED_ROWS, missing_id_like
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +45,17 @@ def _routes_naming_a_row():
 
 def _same_answer(foreign, missing):
     assert (foreign.status_code, _body(foreign)) == (missing.status_code, _body(missing))
+
+
+def _naming_the_sent_id(response, ident) -> tuple[int, str]:
+    """An error that repeats the id the caller sent says nothing about its row: the id is masked."""
+    return response.status_code, re.sub(rf"\b{ident}\b", "<id>", json.dumps(_body(response)))
+
+
+def _rows_shown(body) -> int:
+    if isinstance(body, list):
+        return len(body)
+    return next(len(value) for value in body.values() if isinstance(value, list))
 
 
 def _body(response):
@@ -76,6 +91,21 @@ def test_the_row_built_for_a_route_is_found_by_its_own_advertiser(route, owner):
     assert owner.client().get(route.path_naming(ident)).status_code != 404
 
 
+# --- lists -----------------------------------------------------------------------------
+
+#: The advertiser's own lists that name no row (those that do are covered above).
+TENANT_LISTS = [name for name, route in LIST_ROUTES.items()
+                if route.caller == "owner" and name not in SHARED_ROWS and not route.names_a_parent]
+
+
+@pytest.mark.parametrize("name", TENANT_LISTS)
+def test_a_list_shows_none_of_another_advertisers_rows(name, owner, outsider):
+    route = LIST_ROUTES[name]
+    route.make(owner, 2)
+    response = getattr(outsider.client(), route.method)(route.path, {}, format="json")
+    assert _rows_shown(response.json()) == 0
+
+
 # --- ids in query filters -------------------------------------------------------------
 
 
@@ -88,6 +118,10 @@ def _job(a):
 
 def _site(a):
     return VisitSessionFactory(site__advertiser=a).site_id
+
+
+def _company(a):
+    return VisitSessionFactory(site__advertiser=a).company_id
 
 
 def _person(a):
@@ -106,6 +140,7 @@ FILTERS = {
     "v1 content-analysis ?job_id": ("/api/v1/content-analysis?job_id={}", _job),
     "intel sessions ?site": ("/api/intel/v1/sessions/?site={}", _site),
     "intel sessions ?person": ("/api/intel/v1/sessions/?person={}", _person),
+    "intel companies ?company": ("/api/intel/v1/companies/?company={}", _company),
     "intel companies ?person": ("/api/intel/v1/companies/?person={}", _person),
     "intel persons ?person": ("/api/intel/v1/persons/?person={}", _person),
     }
@@ -146,6 +181,7 @@ def _target(a):
 BODY_IDS = {
     "v1 POST jobs target_ids": ("post", "/api/v1/jobs", _target,
                                 lambda ident: {"job_type": "followers", "target_ids": [ident]}),
+    "intel POST blacklist company": ("post", "/api/intel/v1/blacklist/", _company, lambda ident: {"company": ident}),
 }
 
 
@@ -159,7 +195,8 @@ def test_a_body_naming_another_advertisers_row_answers_like_a_missing_one(name, 
     theirs = build(owner.advertiser)
     client = outsider.client()
     missing = getattr(client, method)(path, body(MISSING_PK), format="json")
-    _same_answer(getattr(client, method)(path, body(theirs), format="json"), missing)
+    foreign = getattr(client, method)(path, body(theirs), format="json")
+    assert _naming_the_sent_id(foreign, theirs) == _naming_the_sent_id(missing, MISSING_PK)
 
 
 TENANT_ID_FIELDS = ("advertiser_id", "campaign_id", "task_id")
@@ -182,6 +219,10 @@ def test_a_backend_body_naming_another_advertisers_row_answers_like_a_missing_on
 CREATES_WITH_ADVERTISER_ID = {
     "v1 POST targets": ("/api/v1/targets", {"identifier": "someone", "target_type": "followers"}, Target),
     "social POST tasks": ("/api/social/tasks", {"group_id": "123456"}, ScrapeJob),
+    "web POST jobs": ("/api/web/v1/jobs", {"url": "https://shop.example/products"}, ScrapeJob),
+    "web POST webhooks": ("/api/web/v1/webhooks", {"url": "https://hooks.example/in", "events": ["job.completed"]},
+                          Webhook),
+    "intel POST blacklist": ("/api/intel/v1/blacklist/", {"domain": "blocked.example"}, BlacklistEntry),
 }
 
 

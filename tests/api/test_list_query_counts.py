@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from ..campaigns.conftest import app_client, app_credentials, influencer_client  # noqa: F401 (callers of the app's lists)
 from .surface_routes import routes_by_surface
 from .tenant_objects import LIST_ROUTES, OWNED_ROW, SHARED_ROWS
+from .test_isolation_every_route import _rows_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +24,6 @@ def test_every_get_list_of_the_route_table_is_counted():
     gets = {route.name for routes in routes_by_surface().values() for route in routes if route.method == "get"}
     lists = gets - set(OWNED_ROW) - SHARED_ROWS - NOT_LISTS
     assert lists <= set(LIST_ROUTES)
-
-
-def _rows_shown(body) -> int:
-    if isinstance(body, list):
-        return len(body)
-    return next(len(value) for value in body.values() if isinstance(value, list))
 
 
 def _list_caller(request, route):
