@@ -83,6 +83,24 @@ def test_another_advertisers_row_in_the_path_answers_like_a_missing_one(route, o
     _same_answer(call(theirs), missing)
 
 
+def _detail_path(path: str, ident) -> str:
+    """The row's own GET path: the route's path up to its id (and a trailing slash, if any)."""
+    head, _, rest = path.partition(str(ident))
+    return f"{head}{ident}" + ("/" if rest == "/" else "")
+
+
+@pytest.mark.parametrize("route", [r for r in _routes_naming_a_row() if r.name in OWNED_ROW and r.method != "get"],
+                         ids=lambda r: f"{r.method.upper()} {r.name}")
+def test_another_advertisers_write_leaves_the_row_as_it_was(route, owner, outsider):
+    theirs = OWNED_ROW[route.name](owner)
+    detail = _detail_path(route.path_naming(theirs), theirs)
+    before = owner.client().get(detail)
+    assert before.status_code == 200, detail  # else the comparison below would prove nothing
+    getattr(outsider.client(), route.method)(route.path_naming(theirs), BODIES.get((route.name, route.method), {}),
+                                             format="json")
+    assert owner.client().get(detail).json() == before.json()
+
+
 @pytest.mark.parametrize("route", [r for r in _routes_naming_a_row() if r.name in OWNED_ROW and r.method == "get"],
                          ids=lambda r: r.name)
 def test_the_row_built_for_a_route_is_found_by_its_own_advertiser(route, owner):
