@@ -16,6 +16,8 @@ from leads.models import ScrapeJob, Target, Webhook
 
 from ..backend.conftest import world  # noqa: F401 (the campaign backend's test world)
 from ..backend.routes import ROUTES as BACKEND_ROUTES
+from ..campaigns.conftest import app_credentials, influencer_client  # noqa: F401 (the app's caller)
+from ..campaigns.factories import TaskFactory
 from ..intel.factories import CompanyFactory, PersonFactory, SavedFilterFactory, VisitSessionFactory
 from ..leads.factories import ContentItemFactory, JobFactory, LeadFactory, TargetFactory
 from .surface_routes import routes_by_surface
@@ -215,6 +217,21 @@ def test_a_body_naming_another_advertisers_row_answers_like_a_missing_one(name, 
     missing = getattr(client, method)(path, body(MISSING_PK), format="json")
     foreign = getattr(client, method)(path, body(theirs), format="json")
     assert _naming_the_sent_id(foreign, theirs) == _naming_the_sent_id(missing, MISSING_PK)
+
+
+APP_TASK_ACTIONS = {
+    "leave": ("/api/action/task/leave/", {}),
+    "complete": ("/api/action/task/complete/", {"post_url": "https://instagram.com/p/abc"}),
+}
+
+
+@pytest.mark.parametrize("action", APP_TASK_ACTIONS)
+def test_another_influencers_task_answers_like_a_missing_one(action, influencer_client):  # noqa: F811
+    path, body = APP_TASK_ACTIONS[action]
+    theirs = TaskFactory().pk
+    missing = influencer_client.post(path, {**body, "task_id": MISSING_PK}, format="json")
+    foreign = influencer_client.post(path, {**body, "task_id": theirs}, format="json")
+    assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json())
 
 
 TENANT_ID_FIELDS = ("advertiser_id", "campaign_id", "task_id")
