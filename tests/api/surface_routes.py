@@ -7,6 +7,7 @@ in `tests/backend/routes.py`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,6 +20,8 @@ from leadplatform.api.surfaces import SURFACES, Surface, surface_for_path
 
 from .test_access_matrix import _concrete_path, _methods
 from .test_access_table import _api_routes
+
+PLACEHOLDER_UUID = "00000000-0000-0000-0000-000000000001"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,12 @@ class SurfaceRoute:
     @property
     def viewer_may_call(self) -> bool:
         return self.least_role == Membership.Role.VIEWER
+
+    def path_naming(self, ident) -> str:
+        """The path with the row id it names (filled with 1 or the zero UUID) replaced by `ident`."""
+        if PLACEHOLDER_UUID in self.path:
+            return self.path.replace(PLACEHOLDER_UUID, str(ident))
+        return re.sub(r"/1(?=/|$)", f"/{ident}", self.path, count=1)
 
     def call(self, client):
         return getattr(client, self.method)(self.path, {}, format="json")
