@@ -131,7 +131,7 @@ PROBES = [
     Probe("web job creation", lambda w: w.owner.client().post("/api/web/v1/jobs", JOB_BODY, format="json"), web_shape),
     Probe("campaign backend POST", lambda w: w.owner.client().post(
         "/api/campaigns/", {"advertiser_id": w.owner.advertiser.pk}, format="json"), campaign_shape),
-    Probe("campaign app GET", lambda w: w.influencer_client.get("/api/get/campaigns/"), campaign_shape),
+    Probe("campaign app POST", lambda w: w.influencer_client.post("/api/get/campaigns/", {}, format="json"), campaign_shape),
 ]
 
 
