@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -48,13 +47,13 @@ class Receiver(ThreadingHTTPServer):
         self.payloads: list[dict] = []
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(handler):  # noqa: N805 - the server's own handler
+            def do_POST(handler):
                 body = handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
                 self.payloads.append(json.loads(body))
                 handler.send_response(204)
                 handler.end_headers()
 
-            def log_message(handler, *args):  # noqa: N805
+            def log_message(handler, *args):
                 pass
 
         super().__init__(("127.0.0.1", free_port()), Handler)
@@ -183,6 +182,10 @@ def start_every_kind(api: Api, base: str) -> dict[str, dict]:
     }
 
 
+def webhook_for(receiver: Receiver, surface: str, job_id) -> dict | None:
+    return next((p for p in receiver.payloads if p["data"]["surface"] == surface and p["data"]["id"] == job_id), None)
+
+
 def test_each_demo_advertiser_runs_every_kind_of_job_to_its_results_and_webhook(platform, receiver):
     base, demo = platform
     assert len(demo["advertisers"]) == 2
@@ -191,13 +194,12 @@ def test_each_demo_advertiser_runs_every_kind_of_job_to_its_results_and_webhook(
         api.post("/api/web/v1/webhooks", {"webhook_url": receiver.url, "events": ["job.completed", "job.failed"]})
         jobs = start_every_kind(api, base)
         for surface, job in jobs.items():
-            wait_for(lambda: finished(api, job["job"], job["status"], job["done"]), FINISH_WITHIN_SECONDS,
+            wait_for(lambda api=api, job=job: finished(api, job["job"], job["status"], job["done"]), FINISH_WITHIN_SECONDS,
                      f"{advertiser['name']}: {job['job']} to finish")
             assert job["count"](api.get(job["results"])) > 0, (surface, job["results"])
         for surface, job in jobs.items():
-            wait_for(lambda: any(p["data"]["surface"] == surface and p["data"]["id"] == job["id"]
-                                 for p in receiver.payloads), 60, f"the webhook of {job['job']}")
-            payload = next(p for p in receiver.payloads
-                           if p["data"]["surface"] == surface and p["data"]["id"] == job["id"])
+            wait_for(lambda surface=surface, job=job: webhook_for(receiver, surface, job["id"]) is not None, 60,
+                     f"the webhook of {job['job']}")
+            payload = webhook_for(receiver, surface, job["id"])
             assert payload["type"] == "job.completed"
             assert job["status"](api.get(payload["data"]["job_url"])) in job["done"]
