@@ -134,7 +134,7 @@ def reset_intel_token(user: User) -> tuple[ApiToken, str]:
 
 
 # ------------------------------------------------------------------------------
-# Usage counting (RELIABILITY 5, STYLE 6): counters in the shared store, flushed by beat.
+# Usage counting: counters in the shared store, flushed by beat.
 # ------------------------------------------------------------------------------
 def _token_key(token_id: int) -> str:
     return f"usage:token:{token_id}"

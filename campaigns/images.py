@@ -1,4 +1,4 @@
-"""Image uploads (RELIABILITY 23): a real image of an allowed format, under the byte and pixel
+"""Image uploads: a real image of an allowed format, under the byte and pixel
 caps, verified, reopened and re-encoded (which drops EXIF and anything smuggled after the data).
 
 Used by the admin forms (through `ValidatedImageField`) and by the services that store

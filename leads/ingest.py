@@ -1,4 +1,4 @@
-"""Batched, idempotent ingest of leads and content items (DESIGN §6): one statement per batch.
+"""Batched, idempotent ingest of leads and content items: one statement per batch.
 
 Leads are keyed by (advertiser, platform, username) and content items by (advertiser,
 platform, post_id); a batch is merged by one `INSERT … ON CONFLICT DO UPDATE` that keeps

@@ -66,7 +66,7 @@ class JobError(Exception):
 # Creating and changing jobs
 # ---------------------------------------------------------------------------------------
 def ensure_job_volume(advertiser_id: int) -> None:
-    """RELIABILITY 12: an advertiser holds a bounded number of unfinished jobs."""
+    """An advertiser holds a bounded number of unfinished jobs."""
     open_jobs = ScrapeJob.objects.for_advertiser(advertiser_id).exclude(status__in=ScrapeJob.FINISHED).count()
     if open_jobs >= settings.LEADS_MAX_OPEN_JOBS_PER_ADVERTISER:
         raise JobError(f"This advertiser already has {open_jobs} unfinished jobs; finish or delete some first.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-# --- webhooks (issue 6; shared by every job kind) ----------------------------------
+# --- webhooks (shared by every job kind) ----------------------------------
 
 
 @shared_task(name="leads.deliver_webhook", acks_late=True, ignore_result=True)
@@ -23,7 +23,7 @@ def resend_overdue_webhooks() -> None:
         deliver_webhook.delay(delivery_id)
 
 
-# --- social scrape jobs (issue 5) ----------------------------------------------------
+# --- social scrape jobs ----------------------------------------------------
 # Every step is idempotent (conditional UPDATEs, upserts, cursors saved with their page),
 # so acks_late + reject_on_worker_lost redeliver a killed worker's task safely.
 
@@ -95,7 +95,7 @@ def recover_stalled_jobs() -> None:
     heartbeats.recover_stalled_jobs()
 
 
-# --- web scraper (issue 6) ---------------------------------------------------------
+# --- web scraper ---------------------------------------------------------
 
 
 @shared_task(name="leads.run_web_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)

@@ -1,4 +1,4 @@
-"""Webhooks: registration, job events and signed deliveries (Standard Webhooks, RELIABILITY 22).
+"""Webhooks: registration, job events and signed deliveries (Standard Webhooks).
 
 A job event creates one `WebhookDelivery` per subscribed endpoint and enqueues it after
 commit. Each attempt POSTs the JSON body signed with HMAC-SHA256 over

@@ -185,7 +185,7 @@ class Payment(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A money-moving request seen before: the same key replays its stored response (RELIABILITY 19)."""
+    """A money-moving request seen before: the same key replays its stored response."""
 
     owner = models.CharField(max_length=64, help_text="Who sent it: user:<id> or app:<id>.")
     key = models.CharField(max_length=255)

@@ -1,6 +1,6 @@
 """Shared fixtures: a platform admin, two advertisers (owner, member, outsider), an influencer.
 
-Every test can ask "and can the outsider see it?" (STYLE 8).
+Every test can ask "and can the outsider see it?".
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exact fixed-window rate limits counted in the shared counter store (RELIABILITY 9–11).
+"""Exact fixed-window rate limits counted in the shared counter store.
 
 DRF's cache throttles read, modify and write a history list, so concurrent requests race
 (encode/django-rest-framework#5181). Here each request is one atomic increment.

@@ -176,7 +176,7 @@ STORAGES = {
 }
 
 # ------------------------------------------------------------------------------
-# Request size limits (RELIABILITY 12, 23). File uploads are capped by validators too:
+# Request size limits. File uploads are capped by validators too:
 # DATA_UPLOAD_MAX_MEMORY_SIZE does not count files.
 # ------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
@@ -333,7 +333,7 @@ PERIODIC_TASKS = {
 }
 
 # ------------------------------------------------------------------------------
-# Social lead generation (issue 5): connectors, job fan-out, fair sharing.
+# Social lead generation: connectors, job fan-out, fair sharing.
 # ------------------------------------------------------------------------------
 API_ACCESS_MODULES += ["leads.api.access_social"]
 DEMO_MODULES += ["leads.demo_social"]
@@ -361,7 +361,7 @@ WEB_MAX_RUNNING_CRAWLS_PER_ADVERTISER = env.int("WEB_MAX_RUNNING_CRAWLS_PER_ADVE
 # over every 4 minutes).
 JOB_HEARTBEAT_INTERVAL_SECONDS = env.int("JOB_HEARTBEAT_INTERVAL_SECONDS", default=15)
 JOB_HEARTBEAT_TIMEOUT_SECONDS = env.int("JOB_HEARTBEAT_TIMEOUT_SECONDS", default=300)
-# Per-tenant job volume (RELIABILITY 12): unfinished jobs an advertiser may hold, targets per job.
+# Per-tenant job volume: unfinished jobs an advertiser may hold, targets per job.
 LEADS_MAX_OPEN_JOBS_PER_ADVERTISER = env.int("LEADS_MAX_OPEN_JOBS_PER_ADVERTISER", default=200)
 LEADS_MAX_TARGETS_PER_JOB = 100
 # Automatic retries of a failed job: count (per job, overridable) and base backoff in seconds.
@@ -400,7 +400,7 @@ PERIODIC_TASKS.update(
 )
 
 # ------------------------------------------------------------------------------
-# Web scraper (issue 6): the guarded outbound client, crawl limits, webhooks.
+# Web scraper: the guarded outbound client, crawl limits, webhooks.
 # ------------------------------------------------------------------------------
 API_ACCESS_MODULES += ["leads.api.access_web"]
 DEMO_MODULES += ["leads.demo_web"]
@@ -414,7 +414,7 @@ OUTBOUND_TIMEOUT_SECONDS = env.float("OUTBOUND_TIMEOUT_SECONDS", default=20.0)
 OUTBOUND_MAX_BYTES = env.int("OUTBOUND_MAX_BYTES", default=5 * 1024 * 1024)
 OUTBOUND_MAX_REDIRECTS = env.int("OUTBOUND_MAX_REDIRECTS", default=5)
 SCRAPER_USER_AGENT = env("SCRAPER_USER_AGENT", default="LeadPlatformBot/1.0 (+https://github.com/leadplatform)")
-# Per-job caps (RELIABILITY 12): pages, bytes and seconds; a job stops cleanly at the first reached.
+# Per-job caps: pages, bytes and seconds; a job stops cleanly at the first reached.
 SCRAPER_MAX_PAGES = env.int("SCRAPER_MAX_PAGES", default=10_000)
 SCRAPER_JOB_MAX_BYTES = env.int("SCRAPER_JOB_MAX_BYTES", default=512 * 1024 * 1024)
 SCRAPER_JOB_MAX_SECONDS = env.int("SCRAPER_JOB_MAX_SECONDS", default=12 * 60)  # < CELERY_TASK_SOFT_TIME_LIMIT
@@ -449,13 +449,13 @@ PERIODIC_TASKS.update(
 )
 
 # ------------------------------------------------------------------------------
-# Campaign platform (issue 3): the campaign app surface, campaigns, tasks, payments.
+# Campaign platform: the campaign app surface, campaigns, tasks, payments.
 # ------------------------------------------------------------------------------
 API_ACCESS_MODULES += ["campaigns.api.access", "tasks.api.access"]
 DEMO_MODULES += ["campaigns.demo"]
 
 # ------------------------------------------------------------------------------
-# Campaign platform II (issue 4): the backend endpoints, statistics rollups.
+# Campaign backend endpoints and statistics rollups.
 # ------------------------------------------------------------------------------
 INSTALLED_APPS += ["campaigns.stats"]
 API_ACCESS_MODULES += ["campaigns.api.backend.access"]

@@ -1,4 +1,4 @@
-"""The web crawl engine (DESIGN §6): HTTP (aiohttp) and browser (Playwright + system Chromium).
+"""The web crawl engine: HTTP (aiohttp) and browser (Playwright + system Chromium).
 
 - `spec`: a job's crawl settings and the validation of `config` and `selectors`.
 - `extract`: parsel-syntax selectors compiled to lxml XPath; the script-rendered heuristic.

@@ -1,4 +1,4 @@
-"""The one guarded outbound HTTP client: crawling, connectors and webhooks (RELIABILITY 20–21).
+"""The one guarded outbound HTTP client: crawling, connectors and webhooks.
 
 - `guard`: the address policy (schemes, the deny list, SCRAPER_ALLOWED_NETWORKS, resolving once).
 - `sync`: requests-based client for webhooks and connectors (`request`).

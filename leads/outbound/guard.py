@@ -1,4 +1,4 @@
-"""The outbound address policy: which URLs and addresses the platform may connect to (RELIABILITY 20).
+"""The outbound address policy: which URLs and addresses the platform may connect to.
 
 Every outbound connection (crawling, connectors, webhooks) goes through `resolve_checked`:
 the host is resolved once, every address is checked against an explicit deny list, and

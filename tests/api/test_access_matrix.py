@@ -1,4 +1,4 @@
-"""The access table enforced on every route (RELIABILITY 1, 4).
+"""The access table enforced on every route.
 
 Walks the URLconf and calls each API route and method as anonymous, an influencer, an
 advertiser member and platform staff. Every principal the route's row excludes is refused

@@ -1,4 +1,4 @@
-"""Deny by default (RELIABILITY 4): every API route has a row in the access table."""
+"""Deny by default: every API route has a row in the access table."""
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from leadplatform.api.access import access_table

@@ -1,4 +1,4 @@
-"""Classic DRF findings (RELIABILITY 25): NUL bytes, huge ids, oversized bodies, HTML error pages."""
+"""Classic DRF findings: NUL bytes, huge ids, oversized bodies, HTML error pages."""
 import pytest
 
 from ..leads_factories import TargetFactory

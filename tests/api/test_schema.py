@@ -1,4 +1,4 @@
-"""The OpenAPI schema validates cleanly, and schemathesis fuzzes every operation (RELIABILITY 24, 26)."""
+"""The OpenAPI schema validates cleanly, and schemathesis fuzzes every operation."""
 import pytest
 import schemathesis
 from django.core.management import call_command

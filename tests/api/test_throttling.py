@@ -1,4 +1,4 @@
-"""Exact, atomic rate limits with X-RateLimit-* headers and Retry-After (RELIABILITY 9–11)."""
+"""Exact, atomic rate limits with X-RateLimit-* headers and Retry-After."""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest

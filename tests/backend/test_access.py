@@ -1,4 +1,4 @@
-"""Every row of the backend permission table × {platform, advertiser, another advertiser} (RELIABILITY 1, 4)."""
+"""Every row of the backend permission table × {platform, advertiser, another advertiser}."""
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,5 @@
 """schemathesis over the campaign app operations, sent with the application's credentials and an
-influencer's token so the fuzzing reaches the views (RELIABILITY 24): no 5xx, responses as documented."""
+influencer's token so the fuzzing reaches the views: no 5xx, responses as documented."""
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started

@@ -1,4 +1,4 @@
-"""Exact limits on the public collect endpoint under concurrency (RELIABILITY 9): one atomic
+"""Exact limits on the public collect endpoint under concurrency: one atomic
 increment per request, so N parallel requests against a limit of L admit exactly L."""
 import json
 import time

@@ -1,4 +1,4 @@
-"""schemathesis over the /api/intel/v1 operations alone, as an advertiser (RELIABILITY 24):
+"""schemathesis over the /api/intel/v1 operations alone, as an advertiser:
 no 500, responses as documented."""
 import pytest
 import schemathesis

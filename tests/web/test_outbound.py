@@ -1,4 +1,4 @@
-"""The guarded outbound client: the SSRF table, connect-time checks, redirects, caps (RELIABILITY 20)."""
+"""The guarded outbound client: the SSRF table, connect-time checks, redirects, caps."""
 from __future__ import annotations
 
 import asyncio

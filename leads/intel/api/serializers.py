@@ -118,7 +118,7 @@ class VisitSessionSerializer(PlainRepresentation, serializers.ModelSerializer):
 # ------------------------------------------------------------------------------
 
 
-# Per-tenant volume (RELIABILITY 12).
+# Per-tenant volume.
 MAX_SAVED_FILTERS_PER_USER = 100
 MAX_BLACKLIST_ENTRIES = 5000
 
