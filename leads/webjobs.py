@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 
 from accounts.models import Advertiser
 from accounts.principal import Principal
+from leadplatform.api.tenancy import advertiser_for_new_row
 from leads import jobs, outbound, schedules
 from leads.engine.spec import PRIORITIES, parse_config, parse_selectors
 from leads.models import Platform, ScrapeJob, WebResult
@@ -44,20 +45,6 @@ def web_jobs():
     return ScrapeJob.objects.filter(kind=ScrapeJob.Kind.WEB)
 
 
-def advertiser_for(principal: Principal, advertiser_id: int | None) -> Advertiser:
-    """The tenant a new row belongs to: the principal's own; a platform principal names one."""
-    if principal.is_platform:
-        if advertiser_id is None:
-            raise ValidationError({"advertiser_id": ["Platform staff must name the advertiser."]})
-        advertiser = Advertiser.objects.filter(pk=advertiser_id).first()
-        if advertiser is None:
-            raise NotFound("Advertiser not found")
-        return advertiser
-    if advertiser_id is not None and advertiser_id != principal.advertiser_id:
-        raise NotFound("Advertiser not found")
-    return principal.advertiser
-
-
 def check_target_url(url: str, field: str = "url") -> None:
     """Refuse at create time what the guard would refuse at connect time (422 on this surface)."""
     try:
@@ -78,7 +65,7 @@ def create_web_job(
     schedule: dict | None = None,
 ) -> ScrapeJob:
     """A new job, crawled at once; with a schedule, beat starts a new run at each firing (see `rerun_web_job`)."""
-    advertiser = advertiser_for(principal, advertiser_id)
+    advertiser = advertiser_for_new_row(principal, advertiser_id)
     try:
         selectors = parse_selectors(selectors)
         config = parse_config(config)
@@ -182,11 +169,11 @@ def result_rows(job: ScrapeJob):
 # --- statistics ---------------------------------------------------------------------
 
 
-def job_stats(principal: Principal) -> dict:
-    """`/monitoring/stats` over the caller's web jobs, in one aggregate query."""
+def job_stats(jobs) -> dict:
+    """`/monitoring/stats` over `jobs` (the caller's web jobs), in one aggregate query."""
     since = timezone.now() - timedelta(hours=24)
     aggregates = {f"n_{status}": Count("id", filter=Q(status=status)) for status in ScrapeJob.Status.values}
-    row = web_jobs().for_principal(principal).aggregate(
+    row = jobs.filter(kind=ScrapeJob.Kind.WEB).aggregate(
         total=Count("id"), items=Sum("items_scraped"), last_24h=Count("id", filter=Q(created_at__gte=since)), **aggregates
     )
     counts = {word: 0 for word in STATUS_FILTER}

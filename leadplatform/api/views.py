@@ -8,6 +8,7 @@ from accounts.principal import Principal, principal_of
 from accounts.scoping import TenantScopedQuerySet
 
 from .surfaces import Surface
+from .tenancy import scoped_rows
 
 
 class SurfaceMixin:
@@ -18,6 +19,14 @@ class SurfaceMixin:
     @property
     def principal(self) -> Principal:
         return principal_of(self.request)
+
+    def scoped(self, model) -> TenantScopedQuerySet:
+        """The one way a view reaches tenant-owned rows: the caller's rows of `model`, nothing else.
+
+        Advertisers get their own rows, influencers the rows their model grants them (their own
+        tasks, published campaigns), platform principals all rows.
+        """
+        return scoped_rows(model, self.principal)
 
     def initial(self, request, *args, **kwargs):
         # A wrong method is a 405 whoever asks: decided before authentication, throttling and parsing.
@@ -53,7 +62,7 @@ class TenantScopedMixin:
             raise TypeError(f"{cls.__name__} overrides get_queryset; override refine_queryset instead.")
 
     def get_queryset(self):
-        return self.refine_queryset(self.queryset.all().for_principal(principal_of(self.request)))
+        return self.refine_queryset(self.queryset.all().for_principal(self.principal))
 
     def refine_queryset(self, queryset):
         return queryset

@@ -52,7 +52,7 @@ class CampaignAppView(SurfaceAPIView):
 
     def visible_campaign(self, campaign_id: int) -> Campaign:
         """A campaign the caller may see; anything else (draft, cancelled, unknown) is 404."""
-        campaign = Campaign.objects.for_principal(self.principal).filter(pk=campaign_id).first()
+        campaign = self.scoped(Campaign).filter(pk=campaign_id).first()
         if campaign is None:
             raise exceptions.NotFound("Campaign not found.")
         return campaign
@@ -92,7 +92,7 @@ class CampaignListView(FullView):
     def post(self, request):
         params = self.parse(s.CampaignListRequestSerializer)
         campaigns = services.campaigns_for_influencer(
-            Campaign.objects.for_principal(self.principal), self.principal.publisher,
+            self.scoped(Campaign), self.principal.publisher,
             listing=params["filter"], category=params.get("category"), network=params.get("network"),
         )
         page = paginate(campaigns, params)

@@ -18,6 +18,7 @@ from campaigns.models import Campaign, Category, City, Country, Invoice
 from campaigns.services import AVAILABILITY_KEYS, approved_accounts, change_campaign_status, network_availability
 from campaigns.stats import figures
 from leadplatform.api.surfaces import CAMPAIGN_BACKEND
+from leadplatform.api.tenancy import advertiser_for_new_row
 from leadplatform.api.views import SurfaceAPIView
 from tasks import backend_services as task_backend
 from tasks import services as task_services
@@ -49,20 +50,10 @@ class BackendView(SurfaceAPIView):
     # Everything below resolves ids inside the caller's scope: another tenant's id is "not found".
     def advertiser(self, advertiser_id: int | None, *, required: bool = False) -> Advertiser | None:
         """The advertiser named (platform) or the token's own; another advertiser's id is a 404."""
-        principal = self.principal
-        if advertiser_id is None:
-            if principal.is_platform:
-                if required:
-                    raise exceptions.ValidationError({"advertiser_id": "This field is required for platform tokens."})
-                return None
-            return principal.advertiser
-        advertiser = Advertiser.objects.for_principal(principal).filter(pk=advertiser_id).first()
-        if advertiser is None:
-            raise exceptions.NotFound("Advertiser not found.")
-        return advertiser
+        return advertiser_for_new_row(self.principal, advertiser_id, required=required)
 
     def campaigns(self):
-        return Campaign.objects.for_principal(self.principal)
+        return self.scoped(Campaign)
 
     def campaign(self, campaign_id: int) -> Campaign:
         campaign = self.campaigns().filter(pk=campaign_id).first()
@@ -71,7 +62,7 @@ class BackendView(SurfaceAPIView):
         return campaign
 
     def task(self, task_id: int) -> Task:
-        task = Task.objects.for_principal(self.principal).select_related("campaign").filter(pk=task_id).first()
+        task = self.scoped(Task).select_related("campaign").filter(pk=task_id).first()
         if task is None:
             raise exceptions.NotFound("Task not found.")
         return task
@@ -139,7 +130,7 @@ class TaskListView(BackendView):
                                "then status.")
     def post(self, request):
         params = self.parse(s.BackendTaskListRequestSerializer)
-        tasks = (Task.objects.for_principal(self.principal)
+        tasks = (self.scoped(Task)
                  .select_related("campaign", "payment", "submission", "publisher__user")
                  .prefetch_related(Prefetch("submission__screenshots"))
                  .order_by("-id"))
@@ -161,7 +152,7 @@ class AdvertiserCheckView(BackendView):
                    responses=s.CheckResponseSerializer, summary="Advertiser id")
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
-        advertiser = Advertiser.objects.filter(contact_email__iexact=email).first()
+        advertiser = self.scoped(Advertiser).filter(contact_email__iexact=email).first()
         if advertiser is None:
             raise exceptions.NotFound("Advertiser not found.")
         return Response({"id": advertiser.pk, "message": "Advertiser already exists"})
@@ -207,7 +198,7 @@ class InvoiceListView(BackendView):
     def post(self, request):
         params = self.parse(s.BackendInvoiceListRequestSerializer)
         advertiser = self.advertiser(params.get("advertiser_id"))
-        invoices = Invoice.objects.for_principal(self.principal).order_by("-date", "-id")
+        invoices = self.scoped(Invoice).order_by("-date", "-id")
         if advertiser is not None:
             invoices = invoices.filter(advertiser=advertiser)
         if params.get("invoice_status"):
@@ -517,7 +508,7 @@ class LocationListView(BackendView):
 class AdvertiserListView(BackendView):
     @extend_schema(request=None, responses=s.AdvertiserListSerializer, summary="Advertisers")
     def post(self, request):
-        advertisers = Advertiser.objects.for_principal(self.principal).order_by("name", "id")
+        advertisers = self.scoped(Advertiser).order_by("name", "id")
         return Response({"advertisers": s.AdvertiserItemSerializer(advertisers, many=True).data})
 
 

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from leadplatform.api.exceptions import Conflict
 from leadplatform.api.pagination import SocialPagination
 from leadplatform.api.surfaces import SOCIAL
+from leadplatform.api.tenancy import advertiser_for_new_row
 from leadplatform.api.views import SurfaceMixin, TenantScopedMixin
 from leads import jobs
-from leads.api.v1.serializers import tenant_for_create
 from leads.models import ContentItem, ScrapeJob
 
 from . import serializers as s
@@ -71,7 +71,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         serializer = s.SocialTaskCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        advertiser_id = tenant_for_create(self.principal, data.get("advertiser_id"))
+        advertiser_id = advertiser_for_new_row(self.principal, data.get("advertiser_id")).pk
         try:
             job = jobs.create_group_post_task(
                 advertiser_id=advertiser_id,
@@ -133,7 +133,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         result = jobs.task_result(job)
         if result is None:
             raise NotFound("No result available for this task")
-        posts = ContentItem.objects.for_advertiser(job.advertiser_id).filter(job=job).order_by("-posted_at", "id")
+        posts = self.scoped(ContentItem).filter(job=job).order_by("-posted_at", "id")
         return Response(
             {
                 "task": {"id": job.pk, "group_id": job.group_id, "status": s.STATUS_WORDS[job.status]},

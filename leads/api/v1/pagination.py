@@ -44,7 +44,7 @@ class LeadsCountedPagination(LeadsPagination):
         params = {key for key, value in self.request.query_params.items() if value not in ("", None)}
         active = params & set(view.filterset_class.base_filters)
         if connection.vendor == "postgresql" and active <= view.filterset_class.COUNTED:
-            counts = LeadCount.objects.for_principal(view.principal)
+            counts = view.scoped(LeadCount)
             form = view.filterset.form if getattr(view, "filterset", None) is not None else None
             data = form.cleaned_data if form is not None and form.is_valid() else {}
             for name in active:

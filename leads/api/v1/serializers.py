@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
-from accounts.models import Advertiser
 from leadplatform.api.plain import PlainRepresentation
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
+from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows, scoped_rows
 from leads import credentials, jobs
 from leads.api.schedules import ScheduleSerializer
 from leads.api.waiting import WaitingFields, WaitingListSerializer
@@ -118,16 +119,6 @@ class V1JobDetailSerializer(V1JobSerializer):
         return plan.retries_used if plan else 0
 
 
-def tenant_for_create(principal, advertiser_id: int | None) -> int:
-    """The advertiser a new row belongs to: the principal's own; platform staff name one."""
-    if not principal.is_platform:
-        return principal.advertiser_id  # a body advertiser_id is ignored for tenants
-    advertiser = Advertiser.objects.filter(pk=advertiser_id).first() if advertiser_id else None
-    if advertiser is None:
-        raise serializers.ValidationError({"advertiser_id": ["Platform staff must name an existing advertiser."]})
-    return advertiser.pk
-
-
 class V1JobCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     job_type = serializers.ChoiceField(choices=JOB_TYPES)
@@ -150,13 +141,13 @@ class V1JobCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
     def validate(self, attrs):
         principal = self.context["principal"]
-        attrs["advertiser_id"] = tenant_for_create(principal, attrs.get("advertiser_id"))
+        attrs["advertiser_id"] = advertiser_for_new_row(principal, attrs.get("advertiser_id")).pk
         wanted = set(attrs["target_ids"])
         targets = list(
-            Target.objects.for_principal(principal).filter(pk__in=wanted, advertiser_id=attrs["advertiser_id"])
+            scoped_rows(Target, principal).filter(pk__in=wanted, advertiser_id=attrs["advertiser_id"])
         )
         if len(targets) != len(wanted):
-            raise serializers.ValidationError({"target_ids": ["Target not found."]})
+            raise NotFound("Target not found.")  # another tenant's target is as absent as a missing one
         attrs["targets"] = targets
         return attrs
 
@@ -184,8 +175,8 @@ class V1TargetSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         return value
 
     def validate(self, attrs):
-        attrs["advertiser_id"] = tenant_for_create(self.context["principal"], attrs.get("advertiser_id"))
-        exists = Target.objects.for_advertiser(attrs["advertiser_id"]).filter(
+        attrs["advertiser_id"] = advertiser_for_new_row(self.context["principal"], attrs.get("advertiser_id")).pk
+        exists = advertiser_rows(Target, attrs["advertiser_id"]).filter(
             platform=attrs.get("platform", Platform.INSTAGRAM),
             target_type=attrs["target_type"],
             identifier=attrs["identifier"],
@@ -357,7 +348,7 @@ class V1ConnectorCreateSerializer(RejectUnknownFieldsMixin, serializers.ModelSer
     def validate(self, attrs):
         credential = self.instance
         if credential is None:
-            attrs["advertiser_id"] = tenant_for_create(self.context["principal"], attrs.get("advertiser_id"))
+            attrs["advertiser_id"] = advertiser_for_new_row(self.context["principal"], attrs.get("advertiser_id")).pk
             values = attrs
         else:  # an update: what is stored, overlaid with what is sent (a secret sent blank is not a change)
             stored = {
@@ -376,7 +367,7 @@ class V1ConnectorCreateSerializer(RejectUnknownFieldsMixin, serializers.ModelSer
             raise serializers.ValidationError({name: ["Required for this provider."] for name in missing})
         if bool(values.get("app_id")) != bool(values.get("app_secret")):
             raise serializers.ValidationError({"app_secret": ["app_id and app_secret go together."]})
-        taken = ConnectorCredential.objects.for_advertiser(values["advertiser_id"]).filter(
+        taken = advertiser_rows(ConnectorCredential, values["advertiser_id"]).filter(
             provider=values["provider"], name=values["name"]
         )
         if credential is not None:

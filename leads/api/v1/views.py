@@ -321,15 +321,14 @@ class StatsView(SurfaceAPIView):
         summary="Statistics and your token usage", responses=s.envelope_of(s.V1StatsSerializer, "V1StatsEnvelope")
     )
     def get(self, request):
-        principal = self.principal
         total, today = account_services.platform_request_counts()
         token = request.auth if isinstance(request.auth, ApiToken) else None
         token_requests = account_services.token_request_count(token) if token else 0
         data = {
-            "total_leads": Lead.objects.for_principal(principal).count(),
-            "total_jobs": ScrapeJob.objects.for_principal(principal).filter(kind__in=s.JOB_TYPES).count(),
-            "total_targets": Target.objects.for_principal(principal).count(),
-            "total_content_analysis": ContentItem.objects.for_principal(principal).count(),
+            "total_leads": self.scoped(Lead).count(),
+            "total_jobs": self.scoped(ScrapeJob).filter(kind__in=s.JOB_TYPES).count(),
+            "total_targets": self.scoped(Target).count(),
+            "total_content_analysis": self.scoped(ContentItem).count(),
             "total_api_requests": total,
             "today_api_requests": today,
             "token_requests": token_requests,

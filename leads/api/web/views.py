@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from leadplatform.api.exceptions import Conflict
 from leadplatform.api.pagination import SkipLimitPagination
 from leadplatform.api.surfaces import WEB
+from leadplatform.api.tenancy import advertiser_for_new_row
 from leadplatform.api.throttling import DatabaseFallbackRateThrottle
 from leadplatform.api.views import SurfaceAPIView, TenantGenericAPIView
 from leads import exports, monitoring, proxies, webhooks, webjobs
@@ -186,7 +187,7 @@ class MonitoringStatsView(SurfaceAPIView):
 
     @extend_schema(summary="Job statistics", responses=s.StatsSerializer)
     def get(self, request):
-        return Response(s.StatsSerializer(webjobs.job_stats(self.principal)).data)
+        return Response(s.StatsSerializer(webjobs.job_stats(self.scoped(ScrapeJob))).data)
 
 
 class MonitoringProxiesView(SurfaceAPIView):
@@ -227,7 +228,7 @@ class WebhookListCreateView(TenantGenericAPIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         webhook = webhooks.register_webhook(
-            advertiser=webjobs.advertiser_for(self.principal, data.get("advertiser_id")),
+            advertiser=advertiser_for_new_row(self.principal, data.get("advertiser_id")),
             user=self.principal.user,
             url=data["webhook_url"],
             events=data["events"],

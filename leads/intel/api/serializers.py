@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from accounts.models import Advertiser
 from leadplatform.api.plain import PlainRepresentation
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
+from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows
 
 from ..filters import clean_saved_filters
 from ..models import (
@@ -129,7 +129,7 @@ class TenantWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerialize
     advertiser = serializers.PrimaryKeyRelatedField(read_only=True)
     advertiser_id = serializers.IntegerField(
         write_only=True, required=False, min_value=1, max_value=2**63 - 1,
-        help_text="Platform tokens only: the advertiser to create the row for. Ignored for advertiser tokens.",
+        help_text="Platform tokens only: the advertiser to create the row for. Another advertiser's id is a 404.",
     )
 
     def validate(self, attrs):
@@ -138,15 +138,7 @@ class TenantWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerialize
         advertiser_id = attrs.pop("advertiser_id", None)
         if self.instance is not None:
             return attrs
-        if not principal.is_platform:
-            attrs["advertiser"] = principal.advertiser
-        elif advertiser_id is None:
-            raise serializers.ValidationError({"advertiser_id": ["Platform tokens must name the advertiser."]})
-        else:
-            advertiser = Advertiser.objects.filter(pk=advertiser_id).first()
-            if advertiser is None:
-                raise serializers.ValidationError({"advertiser_id": ["Advertiser not found."]})
-            attrs["advertiser"] = advertiser
+        attrs["advertiser"] = advertiser_for_new_row(principal, advertiser_id)
         return attrs
 
 
@@ -169,7 +161,7 @@ class SavedFilterSerializer(TenantWriteSerializer):
         attrs = super().validate(attrs)
         if self.instance is None:
             user = self.context["request"].user
-            owned = SavedFilter.objects.filter(advertiser=attrs["advertiser"], user=user).count()
+            owned = advertiser_rows(SavedFilter, attrs["advertiser"].pk).filter(user=user).count()
             if owned >= MAX_SAVED_FILTERS_PER_USER:
                 raise serializers.ValidationError(
                     {"non_field_errors": [f"At most {MAX_SAVED_FILTERS_PER_USER} saved filters; delete one first."]}
@@ -215,13 +207,13 @@ class BlacklistEntrySerializer(TenantWriteSerializer):
         if bool(company) == bool(domain):
             raise serializers.ValidationError({"non_field_errors": ["Give either a company or a domain."]})
         advertiser = attrs.get("advertiser", getattr(self.instance, "advertiser", None))
-        duplicates = BlacklistEntry.objects.filter(advertiser=advertiser)
+        duplicates = advertiser_rows(BlacklistEntry, advertiser.pk)
         duplicates = duplicates.filter(company=company) if company else duplicates.filter(domain=domain)
         if self.instance is not None:
             duplicates = duplicates.exclude(pk=self.instance.pk)
         if duplicates.exists():
             raise serializers.ValidationError({"non_field_errors": ["Already on the blacklist."]})
-        entries = BlacklistEntry.objects.filter(advertiser=advertiser)
+        entries = advertiser_rows(BlacklistEntry, advertiser.pk)
         if self.instance is None and entries.count() >= MAX_BLACKLIST_ENTRIES:
             raise serializers.ValidationError(
                 {"non_field_errors": [f"At most {MAX_BLACKLIST_ENTRIES} blacklist entries; delete some first."]}

@@ -16,7 +16,7 @@ from . import serializers as s
 
 class TaskAppView(CampaignAppView):
     def own_task(self, task_id: int) -> Task:
-        task = Task.objects.for_principal(self.principal).select_related("campaign").filter(pk=task_id).first()
+        task = self.scoped(Task).select_related("campaign").filter(pk=task_id).first()
         if task is None:
             raise exceptions.NotFound("Task not found.")
         return task
@@ -29,7 +29,7 @@ class TaskListView(FullView):
     def post(self, request):
         params = self.parse(s.TaskListRequestSerializer)
         tasks = (
-            Task.objects.for_principal(self.principal)
+            self.scoped(Task)
             .select_related("campaign", "payment", "submission")
             .prefetch_related("submission__screenshots")
             .order_by("-joined_at", "-id")
