@@ -49,11 +49,15 @@ def test_create_stores_the_secrets_encrypted_and_never_returns_them(owner):
     assert "secret" not in data and "app_secret" not in data
 
 
-def test_create_belongs_to_the_callers_advertiser_whatever_the_body_says(owner, other_advertiser):
-    data = envelope(
-        owner.client().post("/api/v1/connectors", {**GRAPH_BODY, "advertiser_id": other_advertiser.pk}, format="json"), 201
-    )["data"]
-    assert ConnectorCredential.objects.get(pk=data["id"]).advertiser_id == owner.advertiser.pk
+def test_create_for_another_advertiser_answers_like_a_missing_one(owner, other_advertiser):
+    foreign = owner.client().post("/api/v1/connectors", {**GRAPH_BODY, "advertiser_id": other_advertiser.pk}, format="json")
+    missing = owner.client().post("/api/v1/connectors", {**GRAPH_BODY, "advertiser_id": 999_999}, format="json")
+    assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json()) == (404, missing.json())
+
+
+def test_create_for_another_advertiser_stores_nothing(owner, other_advertiser):
+    owner.client().post("/api/v1/connectors", {**GRAPH_BODY, "advertiser_id": other_advertiser.pk}, format="json")
+    assert not ConnectorCredential.objects.exists()
 
 
 def test_staff_create_for_a_named_advertiser(staff, advertiser):
