@@ -27,7 +27,14 @@ from ..intel.factories import (
     TurnoverFactory,
     VisitSessionFactory,
 )
-from ..leads.factories import ContentItemFactory, GroupTaskFactory, JobFactory, LeadFactory, TargetFactory
+from ..leads.factories import (
+    ConnectorCredentialFactory,
+    ContentItemFactory,
+    GroupTaskFactory,
+    JobFactory,
+    LeadFactory,
+    TargetFactory,
+)
 from ..web.factories import WebhookFactory, WebJobFactory, WebResultFactory
 
 
@@ -58,6 +65,8 @@ OWNED_ROW = {
     "v1:jobs-run": lambda actor: JobFactory(advertiser=actor.advertiser).pk,
     "v1:jobs-schedule": lambda actor: JobFactory(advertiser=actor.advertiser).pk,
     "v1:targets-detail": lambda actor: TargetFactory(advertiser=actor.advertiser).pk,
+    "v1:connectors-detail": lambda actor: ConnectorCredentialFactory(advertiser=actor.advertiser).pk,
+    "v1:connectors-test": lambda actor: ConnectorCredentialFactory(advertiser=actor.advertiser).pk,
     "v1:leads-detail": lambda actor: LeadFactory(advertiser=actor.advertiser).pk,
     "v1:export-status": lambda actor: _export(actor.advertiser, BackgroundExport.Source.LEADS),
     "v1:export-download": lambda actor: _export(actor.advertiser, BackgroundExport.Source.LEADS),
@@ -165,6 +174,7 @@ LIST_ROUTES = {
     "web:webhooks": ListRoute("/api/web/v1/webhooks", _many(WebhookFactory)),
     "v1:jobs-list": ListRoute("/api/v1/jobs", _many(JobFactory)),
     "v1:targets-list": ListRoute("/api/v1/targets", _many(TargetFactory)),
+    "v1:connectors-list": ListRoute("/api/v1/connectors", _many(ConnectorCredentialFactory)),
     "v1:leads-list": ListRoute("/api/v1/leads", _many(LeadFactory)),
     "v1:content-analysis-list": ListRoute("/api/v1/content-analysis", _many(ContentItemFactory)),
     "social:tasks-list": ListRoute("/api/social/tasks?per_page=20", _many(GroupTaskFactory)),

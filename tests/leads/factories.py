@@ -3,7 +3,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from leads.models import ContentItem, JobPlan, Lead, ScrapeJob, Target
+from leads.models import ConnectorCredential, ContentItem, JobPlan, Lead, ScrapeJob, Target
 from tests.factories import AdvertiserFactory
 
 
@@ -64,3 +64,12 @@ class ContentItemFactory(DjangoModelFactory):
     likes_count = 5000
     comments_count = 200
     views_count = 10000
+
+
+class ConnectorCredentialFactory(DjangoModelFactory):
+    class Meta:
+        model = ConnectorCredential
+
+    advertiser = factory.SubFactory(AdvertiserFactory)
+    name = factory.Sequence(lambda n: f"sandbox {n}")
+    provider = ConnectorCredential.Provider.SANDBOX
