@@ -4,14 +4,21 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.models import User
+from leadplatform.api.serializers import RejectUnknownFieldsMixin
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     username = serializers.CharField(max_length=254, help_text="Username or e-mail address.")
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    # The rest of the OAuth2 password form: clients built for it send these, and nothing reads them.
+    grant_type = serializers.ChoiceField(choices=["password"], required=False, help_text="Accepted and ignored.")
+    scope = serializers.CharField(max_length=1000, required=False, allow_blank=True, help_text="Accepted and ignored.")
+    client_id = serializers.CharField(max_length=255, required=False, allow_blank=True, help_text="Accepted and ignored.")
+    client_secret = serializers.CharField(max_length=255, required=False, allow_blank=True,
+                                          help_text="Accepted and ignored.")
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
@@ -40,7 +47,7 @@ class AccessTokenSerializer(serializers.Serializer):
     token_type = serializers.ChoiceField(choices=["bearer"])
 
 
-class IntelTokenRequestSerializer(serializers.Serializer):
+class IntelTokenRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
 

@@ -1,9 +1,13 @@
 """Serializer behaviour shared by every surface."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from rest_framework import serializers
+from rest_framework.utils import html
+
+FORM_FIELD_PART = re.compile(r"^([^\[.]+)[\[.]")
 
 
 class RejectUnknownFieldsMixin:
@@ -18,7 +22,16 @@ class RejectUnknownFieldsMixin:
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            unknown = sorted(str(key) for key in data if key not in self.fields)
+            form = html.is_html_input(data)
+            unknown = sorted(str(key) for key in data if not self._is_declared(str(key), form))
             if unknown:
                 raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
         return super().to_internal_value(data)
+
+    def _is_declared(self, key: str, form: bool) -> bool:
+        if key in self.fields:
+            return True
+        # Form bodies spell list and object fields as `name[0]` or `name.key` (DRF parses both).
+        part = FORM_FIELD_PART.match(key) if form else None
+        return part is not None and part.group(1) in self.fields
+

@@ -2,6 +2,9 @@ import pytest
 
 from leadplatform.api.access import access_table
 
+from ..backend.conftest import world  # noqa: F401
+from ..campaigns.conftest import app_client, app_credentials, influencer_client  # noqa: F401
+
 
 @pytest.fixture
 def plumbing_urls(settings):

@@ -11,6 +11,7 @@ from accounts.models import Network, Publisher, SocialAccount
 from campaigns.models import Campaign
 from campaigns.money import quantize_money
 from campaigns.services import network_availability
+from leadplatform.api.serializers import RejectUnknownFieldsMixin
 
 MAX_ID = 2**63 - 1
 DEFAULT_PER_PAGE = 50
@@ -55,7 +56,11 @@ class AmountField(serializers.ReadOnlyField):
 # ------------------------------------------------------------------------------
 # Requests
 # ------------------------------------------------------------------------------
-class PageRequestSerializer(serializers.Serializer):
+class AppRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """A campaign app request body: a field the route does not take is refused."""
+
+
+class PageRequestSerializer(AppRequestSerializer):
     page = serializers.IntegerField(min_value=1, max_value=100_000, default=1)
     per_page = serializers.IntegerField(min_value=1, max_value=MAX_PER_PAGE, default=DEFAULT_PER_PAGE)
 
@@ -77,15 +82,15 @@ class PublicCampaignListRequestSerializer(PageRequestSerializer):
     category = serializers.CharField(max_length=100, required=False, help_text="Category id, slug or name.")
 
 
-class CampaignRequestSerializer(serializers.Serializer):
+class CampaignRequestSerializer(AppRequestSerializer):
     id = object_id(help_text="Campaign id.")
 
 
-class CampaignIdRequestSerializer(serializers.Serializer):
+class CampaignIdRequestSerializer(AppRequestSerializer):
     campaign_id = object_id()
 
 
-class NetworkApprovalRequestSerializer(serializers.Serializer):
+class NetworkApprovalRequestSerializer(AppRequestSerializer):
     network_type = serializers.ChoiceField(choices=Network.choices)
     network_id = serializers.CharField(max_length=200)
     network_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
@@ -101,7 +106,7 @@ class RegisterRequestSerializer(RegisterSerializer):
     birth_date = serializers.DateField(required=False)
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(AppRequestSerializer):
     username = serializers.CharField(max_length=254, help_text="Username or e-mail address.")
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
 
@@ -276,7 +281,7 @@ class NotificationListSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
 
 
-class NotificationReadRequestSerializer(serializers.Serializer):
+class NotificationReadRequestSerializer(AppRequestSerializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=500,
         help_text="Notification ids to mark read; omit to mark all read.",

@@ -17,6 +17,7 @@ from campaigns.api.app.serializers import (
 )
 from campaigns.backend_services import SETTING_FIELDS
 from campaigns.models import MONEY, Campaign, Invoice
+from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from tasks.api.app.serializers import TaskCampaignSerializer, TaskSerializer
 from tasks.models import Task
 from tasks.services import earned_bonuses
@@ -35,7 +36,11 @@ def number(**kwargs) -> serializers.DecimalField:
 # ------------------------------------------------------------------------------
 # Requests
 # ------------------------------------------------------------------------------
-class BackendPageRequestSerializer(serializers.Serializer):
+class BackendRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """A backend request body: a field the route does not take is refused."""
+
+
+class BackendPageRequestSerializer(BackendRequestSerializer):
     page = serializers.IntegerField(min_value=1, max_value=100_000, default=1)
     per_page = serializers.IntegerField(min_value=1, max_value=500, default=100)
 
@@ -52,11 +57,11 @@ class BackendTaskListRequestSerializer(BackendPageRequestSerializer):
         choices=[s for s in Task.Status.choices if s[0] != Task.Status.LEFT], required=False)
 
 
-class BackendEmailRequestSerializer(serializers.Serializer):
+class BackendEmailRequestSerializer(BackendRequestSerializer):
     email = serializers.EmailField(max_length=254)
 
 
-class BackendDateRangeRequestSerializer(serializers.Serializer):
+class BackendDateRangeRequestSerializer(BackendRequestSerializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
@@ -66,7 +71,7 @@ class BackendDateRangeRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class BackendAdvertiserRequestSerializer(serializers.Serializer):
+class BackendAdvertiserRequestSerializer(BackendRequestSerializer):
     advertiser_id = object_id(required=False, help_text="Required for platform tokens; defaults to the token's own.")
 
 
@@ -83,11 +88,11 @@ class BackendCampaignStatsRequestSerializer(BackendDateRangeRequestSerializer):
     advertiser_id = object_id(required=False, help_text="Only this advertiser's campaigns.")
 
 
-class BackendCampaignScopeRequestSerializer(serializers.Serializer):
+class BackendCampaignScopeRequestSerializer(BackendRequestSerializer):
     advertiser_id = object_id(required=False, help_text="Only this advertiser's campaigns.")
 
 
-class BackendCampaignIdRequestSerializer(serializers.Serializer):
+class BackendCampaignIdRequestSerializer(BackendRequestSerializer):
     campaign_id = object_id()
 
 
@@ -143,13 +148,26 @@ def settings_from_body(data) -> dict:
     return values
 
 
+def is_settings_key(key) -> bool:
+    return key == "settings" or BRACKET.match(str(key)) is not None
+
+
+class BackendCampaignSettingsTargetSerializer(BackendCampaignIdRequestSerializer):
+    """The campaign of a settings request; its settings are read by `settings_from_body`."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "get"):
+            data = {key: data.get(key) for key in data if not is_settings_key(key)}
+        return super().to_internal_value(data)
+
+
 class BackendCampaignSettingsRequestSerializer(BackendCampaignIdRequestSerializer):
     """Documentation shape; the view reads `settings` with `settings_from_body` (JSON or bracket fields)."""
 
     settings = CampaignSettingsSerializer()
 
 
-class BackendUserIdRequestSerializer(serializers.Serializer):
+class BackendUserIdRequestSerializer(BackendRequestSerializer):
     user_id = object_id(help_text="The user id (as /api/user/check/ returns it), not a publisher id.")
 
 
@@ -168,7 +186,7 @@ class BackendSocialWallRequestSerializer(BackendUserIdRequestSerializer):
     network = serializers.ChoiceField(choices=Network.choices)
 
 
-class BackendTaskIdRequestSerializer(serializers.Serializer):
+class BackendTaskIdRequestSerializer(BackendRequestSerializer):
     task_id = object_id()
 
 
@@ -200,11 +218,11 @@ class BackendCustomTaskRequestSerializer(BackendCampaignIdRequestSerializer):
     deadline = serializers.DateTimeField(required=False, help_text="Default: now + the campaign's task time.")
 
 
-class BackendCitiesRequestSerializer(serializers.Serializer):
+class BackendCitiesRequestSerializer(BackendRequestSerializer):
     country_id = object_id(required=False)
 
 
-class BackendExchangeRequestSerializer(serializers.Serializer):
+class BackendExchangeRequestSerializer(BackendRequestSerializer):
     amount = serializers.DecimalField(max_digits=20, decimal_places=6, min_value=0, max_value=10**12)
 
     def get_fields(self):

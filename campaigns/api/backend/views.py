@@ -266,7 +266,7 @@ class CampaignSettingsView(BackendView):
                    description="`settings` as a JSON object or as bracket form fields (`settings[post_rate]=30`). "
                                "Known keys only; an unknown key is a 400 naming it.")
     def post(self, request):
-        campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
+        campaign = self.campaign(self.parse(s.BackendCampaignSettingsTargetSerializer)["campaign_id"])
         values = s.CampaignSettingsSerializer(data=s.settings_from_body(request.data))
         if not values.is_valid():
             raise exceptions.ValidationError({"settings": values.errors})

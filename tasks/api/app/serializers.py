@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.api.app.serializers import (
+    AppRequestSerializer,
     CampaignSummarySerializer,
     DateEndSerializer,
     PageRequestSerializer,
@@ -29,7 +30,7 @@ class TaskListRequestSerializer(PageRequestSerializer):
     status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
 
 
-class TaskIdRequestSerializer(serializers.Serializer):
+class TaskIdRequestSerializer(AppRequestSerializer):
     task_id = object_id()
 
 
@@ -46,7 +47,7 @@ class ScreenshotField(serializers.Field):
         raise serializers.ValidationError("Give an image URL or upload an image file.")
 
 
-class CompleteTaskRequestSerializer(serializers.Serializer):
+class CompleteTaskRequestSerializer(AppRequestSerializer):
     task_id = object_id()
     post_url = serializers.URLField(max_length=500)
     media_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="",
