@@ -106,7 +106,7 @@ def test_an_unreachable_provider_is_named_instead_of_the_request_failed(owner, s
     credential = actor_credential(owner.advertiser, serve(FakeActorAPI({})))
     ConnectorCredential.objects.filter(pk=credential.pk).update(base_url="http://127.0.0.1:9/v2")  # nothing listens
     job = run_once(followers_job(owner.advertiser))
-    assert "Hosted scraper (127.0.0.1): the connection failed. Gave up after 1 attempts." in job.error
+    assert "Hosted scraper (127.0.0.1): the connection failed. Gave up after 1 attempt." in job.error
     assert "The request failed." not in job.error
 
 
