@@ -1,6 +1,7 @@
 """The API token settings page, driven in headless Chromium: log in, create, see once, revoke."""
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from ..factories import PASSWORD, MembershipFactory
 
@@ -29,7 +30,7 @@ def test_tokens_page_create_show_once_and_revoke(live_server, page):
 
     row = page.locator(f"tr[data-token-prefix='{secret[:11]}']")
     row.locator("button", has_text="Revoke").click()
-    assert page.locator(f"tr[data-token-prefix='{secret[:11]}'] .status").text_content() == "revoked"
+    expect(page.locator(f"tr[data-token-prefix='{secret[:11]}'] .status")).to_have_text("revoked")
     assert requests.post(live_server.url + TOKEN_RESET, headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
@@ -39,4 +40,4 @@ def test_login_page_refuses_a_wrong_password(live_server, page):
     page.fill("#id_username", user.username)
     page.fill("#id_password", "wrong")
     page.click("button[type=submit]")
-    assert page.locator("[role=alert]").count() == 1
+    expect(page.locator("[role=alert]")).to_have_count(1)
