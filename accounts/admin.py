@@ -45,21 +45,26 @@ class AdvertiserAdmin(TenantScopedAdmin):
     list_filter = ("status", "currency")
     search_fields = ("name", "contact_email")
     inlines = [MembershipInline]
-    actions = ["suspend", "reactivate"]
+    actions = ["suspend", "deactivate", "reactivate"]
+    status_actions = ("suspend", "deactivate", "reactivate")
 
     def get_actions(self, request):
-        # Suspending and reactivating are platform decisions: members never see the actions.
+        # Suspending, closing and reactivating are platform decisions: members never see the actions.
         actions = super().get_actions(request)
         if not request.user.is_staff:
-            actions.pop("suspend", None)
-            actions.pop("reactivate", None)
+            for name in self.status_actions:
+                actions.pop(name, None)
         return actions
 
     @admin.action(description="Suspend: refuse its members everywhere and hold its jobs")
     def suspend(self, request, queryset):
         self._change_status(request, queryset, services.suspend_advertiser, "Suspended")
 
-    @admin.action(description="Reactivate a suspended advertiser")
+    @admin.action(description="Deactivate: close the account (held like a suspension)")
+    def deactivate(self, request, queryset):
+        self._change_status(request, queryset, services.deactivate_advertiser, "Deactivated")
+
+    @admin.action(description="Reactivate a suspended or inactive advertiser")
     def reactivate(self, request, queryset):
         self._change_status(request, queryset, services.reactivate_advertiser, "Reactivated")
 
@@ -74,8 +79,9 @@ class AdvertiserAdmin(TenantScopedAdmin):
         self.message_user(request, f"{verb} {changed} advertiser(s).")
 
     def get_readonly_fields(self, request, obj=None):
-        # Members may not raise their own spending limit or change their status.
-        return ("created_at",) if request.user.is_staff else ("created_at", "maximum_limit", "status")
+        # Members may not raise their own spending limit. The status changes only through the logged
+        # actions above, which also resume the held work on reactivation.
+        return ("created_at", "status") if request.user.is_staff else ("created_at", "maximum_limit", "status")
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_staff and super().has_add_permission(request)

@@ -111,7 +111,7 @@ class TenantScopedAdmin(PlatformModelAdmin):
             return False
         if not editing:
             return True
-        return role in self.editing_roles and not admin_principal(request).is_suspended
+        return role in self.editing_roles and not admin_principal(request).is_held
 
     def has_module_permission(self, request) -> bool:
         allowed = self._member_may(request, editing=False)

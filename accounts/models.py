@@ -106,6 +106,17 @@ class Advertiser(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_held(self) -> bool:
+        """Suspended (a platform decision) or inactive (a closed account): its members may not act and
+        its work waits until it is reactivated."""
+        return self.status in HELD_STATUSES
+
+
+# Advertisers in these statuses are held: no API access, no writes in admin, no jobs claimed, no
+# scheduled runs, no tracking beacons stored.
+HELD_STATUSES = (Advertiser.Status.SUSPENDED, Advertiser.Status.INACTIVE)
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

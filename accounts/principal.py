@@ -39,9 +39,9 @@ class Principal:
         return self.kind is Kind.STAFF
 
     @property
-    def is_suspended(self) -> bool:
-        """An advertiser principal whose advertiser is suspended: it may not act at all."""
-        return self.advertiser is not None and self.advertiser.status == Advertiser.Status.SUSPENDED
+    def is_held(self) -> bool:
+        """An advertiser principal whose advertiser is suspended or inactive: it may not act at all."""
+        return self.advertiser is not None and self.advertiser.is_held
 
     def may_act_as(self, least_role: str) -> bool:
         """Whether this principal's role is at least `least_role`. Only advertiser members have roles."""

@@ -14,6 +14,7 @@ from leadplatform.api.counters import counter_store
 from leadplatform.api.dependencies import DependencyUnavailable
 
 from .models import (
+    HELD_STATUSES,
     Advertiser,
     ApiToken,
     ApiUsageDay,
@@ -246,15 +247,26 @@ def suspend_advertiser(advertiser: Advertiser) -> bool:
     return _set_advertiser_status(advertiser, Advertiser.Status.SUSPENDED)
 
 
+def deactivate_advertiser(advertiser: Advertiser) -> bool:
+    """Close an advertiser's account: held like a suspension until it is reactivated. True if it changed."""
+    return _set_advertiser_status(advertiser, Advertiser.Status.INACTIVE)
+
+
 def reactivate_advertiser(advertiser: Advertiser) -> bool:
-    """Lift a suspension: everything the advertiser had works again. True if it changed."""
-    return _set_advertiser_status(advertiser, Advertiser.Status.ACTIVE, only_from=Advertiser.Status.SUSPENDED)
+    """Lift a suspension or a closure: everything the advertiser had works again, and the work it held
+    is sent to the workers after commit. True if it changed."""
+    from .signals import advertiser_reactivated
+
+    changed = _set_advertiser_status(advertiser, Advertiser.Status.ACTIVE, only_from=HELD_STATUSES)
+    if changed:
+        transaction.on_commit(lambda: advertiser_reactivated.send(sender=Advertiser, advertiser=advertiser))
+    return changed
 
 
-def _set_advertiser_status(advertiser: Advertiser, status: str, only_from: str | None = None) -> bool:
+def _set_advertiser_status(advertiser: Advertiser, status: str, only_from: tuple[str, ...] = ()) -> bool:
     rows = Advertiser.objects.filter(pk=advertiser.pk).exclude(status=status)
-    if only_from is not None:
-        rows = rows.filter(status=only_from)
+    if only_from:
+        rows = rows.filter(status__in=only_from)
     changed = rows.update(status=status) == 1
     if changed:
         advertiser.status = status

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Membership
+
+#: Sent (after commit) when a suspended or inactive advertiser is made active again; `advertiser` is it.
+#: The apps that hold an advertiser's work while it is held resume it on this signal.
+advertiser_reactivated = Signal()
 
 
 @receiver(post_delete, sender=Membership, dispatch_uid="accounts.revoke_tokens_of_removed_member")

@@ -28,9 +28,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from accounts.models import Advertiser
+from accounts.models import HELD_STATUSES
 
-from . import schedules
+from . import heartbeats, schedules, slots
 from .connectors import (
     CAPABILITY_FOR_KIND,
     Connector,
@@ -42,7 +42,6 @@ from .connectors import (
     connector_for,
     web_connector_for,
 )
-from . import heartbeats, slots
 from .ingest import LeadSource, relax_commit, upsert_content_items, upsert_leads, with_contacts
 from .models import ContentItem, JobPlan, JobUnit, Lead, ScrapeJob, Target
 
@@ -50,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 Status = ScrapeJob.Status
 ACTIVE = (Status.ASSIGNED, Status.RUNNING)
-SUSPENDED = Advertiser.Status.SUSPENDED
+HELD = [str(status) for status in HELD_STATUSES]
 #: A lane hands over to a fresh task after this many seconds (well inside the task soft limit).
 LANE_SECONDS = 4 * 60
 #: Deliveries of one unit before it is given up (a poison target must not loop forever).
@@ -304,10 +303,10 @@ def describe_schedule(job: ScrapeJob) -> dict[str, Any] | None:
 def queue_scheduled_job(job_id: int) -> None:
     """Beat's call: queue the job unless it is queued or running already (a repeat is a no-op).
 
-    A suspended advertiser's schedules skip their runs until it is reactivated.
+    A suspended or inactive advertiser's schedules skip their runs until it is reactivated.
     """
     job = ScrapeJob.objects.select_related("advertiser").filter(pk=job_id).first()
-    if job is None or job.status in ACTIVE or job.advertiser.status == SUSPENDED:
+    if job is None or job.status in ACTIVE or job.advertiser.is_held:
         return
     try:
         queue_job(job)
@@ -324,7 +323,7 @@ FROM leads_scrapejob j
 JOIN leads_jobplan p ON p.job_id = j.id
 JOIN accounts_advertiser a ON a.id = j.advertiser_id
 WHERE j.status = 'pending' AND p.queued_at IS NOT NULL AND (p.not_before IS NULL OR p.not_before <= %(now)s)
-  AND j.kind = ANY(%(kinds)s) AND a.status <> %(suspended)s
+  AND j.kind = ANY(%(kinds)s) AND NOT a.status = ANY(%(held)s)
 ORDER BY (SELECT count(*) FROM leads_scrapejob r
           WHERE r.advertiser_id = j.advertiser_id AND r.status IN ('assigned', 'running')
             AND {slots.slot_sql("r")} = {slots.slot_sql("j")}) ASC,
@@ -336,7 +335,7 @@ FOR UPDATE OF j SKIP LOCKED
 
 def _claim_candidates(kinds: list[str]) -> list[tuple[int, int, str]]:
     with connection.cursor() as cursor:
-        cursor.execute(CLAIM_CANDIDATES_SQL, {"now": timezone.now(), "kinds": kinds, "suspended": SUSPENDED})
+        cursor.execute(CLAIM_CANDIDATES_SQL, {"now": timezone.now(), "kinds": kinds, "held": HELD})
         return cursor.fetchall()
 
 
@@ -345,7 +344,7 @@ def _claim_candidates_portably(kinds: list[str]) -> list[tuple[int, int, str]]:
     now = timezone.now()
     queued = list(
         ScrapeJob.objects.filter(status=Status.PENDING, kind__in=kinds, plan__queued_at__isnull=False)
-        .exclude(advertiser__status=SUSPENDED)
+        .exclude(advertiser__status__in=HELD)
         .filter(Q(plan__not_before__isnull=True) | Q(plan__not_before__lte=now))
         .values_list("id", "advertiser_id", "kind", "priority", "plan__queued_at")[:200]
     )
@@ -796,7 +795,7 @@ def due_queued_job_count() -> int:
     now = timezone.now()
     return (
         JobPlan.objects.filter(job__status=Status.PENDING, job__kind__in=SOCIAL_KINDS, queued_at__isnull=False)
-        .exclude(job__advertiser__status=SUSPENDED)
+        .exclude(job__advertiser__status__in=HELD)
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         .count()
     )

@@ -127,9 +127,10 @@ def rerun_web_job(job: ScrapeJob) -> ScrapeJob:
 
 
 def rerun_scheduled_web_job(job_id: int) -> None:
-    """Beat's call at each firing: a job still queued or running keeps its run (a repeat is a no-op)."""
-    job = web_jobs().filter(pk=job_id).first()
-    if job is None:
+    """Beat's call at each firing: a job still queued or running keeps its run (a repeat is a no-op), and a
+    held (suspended or inactive) advertiser's schedule skips its runs."""
+    job = web_jobs().select_related("advertiser").filter(pk=job_id).first()
+    if job is None or job.advertiser.is_held:
         return
     try:
         rerun_web_job(job)

@@ -20,7 +20,7 @@ from django.conf import settings
 from rest_framework import exceptions, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.models import Membership
+from accounts.models import Advertiser, Membership
 from accounts.principal import Kind, principal_of
 
 VIEWER = Membership.Role.VIEWER
@@ -70,6 +70,12 @@ class AdvertiserSuspended(exceptions.PermissionDenied):
     default_code = "advertiser_suspended"
 
 
+class AdvertiserInactive(exceptions.PermissionDenied):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = "The advertiser is inactive: its account is closed until the platform reactivates it."
+    default_code = "advertiser_inactive"
+
+
 class RoleTooLow(exceptions.PermissionDenied):
     default_code = "role_too_low"
 
@@ -102,8 +108,8 @@ class AccessTablePermission(BasePermission):
         principal = principal_of(request)
         if principal.kind not in rule:
             return False
-        if principal.is_suspended:
-            raise AdvertiserSuspended()
+        if principal.is_held:
+            raise AdvertiserInactive() if principal.advertiser.status == Advertiser.Status.INACTIVE else AdvertiserSuspended()
         least_role = rule.least_role(request.method)
         if not principal.may_act_as(least_role):
             raise RoleTooLow(f"This needs the {least_role} role or higher; your role is {principal.role}.")

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import HELD_STATUSES
 from leads import heartbeats, proxies, slots, webhooks
 from leads.models import ScrapeJob, WebResult
 
@@ -39,8 +40,8 @@ def claim(job_id: int, worker: str = "") -> ScrapeJob | None:
     gone. None when the job is finished, held by a live worker, or waits for a slot."""
     with transaction.atomic():
         job = ScrapeJob.objects.select_for_update().filter(pk=job_id, kind=ScrapeJob.Kind.WEB).first()
-        if job is None:
-            return None
+        if job is None or job.advertiser.is_held:
+            return None  # a held advertiser's crawls wait; reactivation sends them again
         if job.status == ScrapeJob.Status.RUNNING:
             if not heartbeats.holder_is_gone(job):
                 return None
@@ -63,7 +64,9 @@ def start_waiting_crawls(advertiser_id: int | None = None) -> int:
     (priority, then age). Called when a crawl ends, and by beat. Returns how many were sent."""
     from leads.tasks import run_web_job as run_task
 
-    waiting = ScrapeJob.objects.filter(kind=ScrapeJob.Kind.WEB, status=ScrapeJob.Status.PENDING)
+    waiting = ScrapeJob.objects.filter(kind=ScrapeJob.Kind.WEB, status=ScrapeJob.Status.PENDING).exclude(
+        advertiser__status__in=HELD_STATUSES
+    )
     if advertiser_id is not None:
         waiting = waiting.filter(advertiser_id=advertiser_id)
     sent = 0

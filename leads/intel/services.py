@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
-from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from accounts.models import Advertiser
 from leadplatform.api.counters import counter_store
 
 from .models import BlacklistEntry, Company, Person, Site, VisitAction, VisitSession
@@ -21,7 +20,7 @@ from .resolution import company_by_domains, parent_domains, resolve_ip
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
 
-# Beacons of a suspended advertiser's sites: accepted (the page cannot tell), counted here, not stored.
+# Beacons of a held (suspended or inactive) advertiser's sites: accepted (the page cannot tell), counted here, not stored.
 NOT_STORED_COUNTER = "intel:beacons-not-stored:{advertiser_id}"
 NOT_STORED_COUNTER_TTL = 30 * 24 * 3600
 
@@ -30,7 +29,7 @@ def accept_collected_batch(site: Site, ip: str | None, user_agent: str, batch: d
     """Queue a validated batch from the snippet; the write happens in a worker after commit."""
     from . import tasks
 
-    if site.advertiser.status == Advertiser.Status.SUSPENDED:
+    if site.advertiser.is_held:
         counter_store().incr(
             NOT_STORED_COUNTER.format(advertiser_id=site.advertiser_id), ttl=NOT_STORED_COUNTER_TTL,
             amount=len(batch["actions"]),

@@ -1,4 +1,4 @@
-"""Suspending an advertiser: a platform decision, logged; its members may only look in admin."""
+"""Suspending or closing an advertiser: a platform decision, logged; its members may only look in admin."""
 from __future__ import annotations
 
 import pytest
@@ -43,6 +43,25 @@ def test_staff_reactivate_a_suspended_advertiser_and_the_change_is_logged(staff_
     assert (advertiser.status, messages) == (Advertiser.Status.ACTIVE, ["Reactivated the advertiser."])
 
 
+def test_staff_deactivate_an_advertiser_and_the_change_is_logged(staff_client, advertiser):
+    _act(staff_client, "deactivate", advertiser)
+    advertiser.refresh_from_db()
+    entry = LogEntry.objects.get(object_id=str(advertiser.pk))
+    assert (advertiser.status, entry.get_change_message()) == (Advertiser.Status.INACTIVE, "Deactivated the advertiser.")
+
+
+def test_staff_reactivate_an_inactive_advertiser(staff_client, advertiser):
+    services.deactivate_advertiser(advertiser)
+    _act(staff_client, "reactivate", advertiser)
+    advertiser.refresh_from_db()
+    assert advertiser.status == Advertiser.Status.ACTIVE
+
+
+def test_the_status_changes_only_through_the_logged_actions(staff_client, advertiser):
+    response = staff_client.get(f"{CHANGELIST}{advertiser.pk}/change/")
+    assert "status" not in response.context["adminform"].form.fields
+
+
 def test_reactivating_an_active_advertiser_logs_nothing(staff_client, advertiser):
     _act(staff_client, "reactivate", advertiser)
     assert not LogEntry.objects.exists()
@@ -51,7 +70,7 @@ def test_reactivating_an_active_advertiser_logs_nothing(staff_client, advertiser
 def test_members_are_not_offered_the_actions(owner_client):
     response = owner_client.get(CHANGELIST)
     actions = response.context["cl"].model_admin.get_actions(response.wsgi_request)
-    assert {"suspend", "reactivate"}.isdisjoint(actions)
+    assert {"suspend", "deactivate", "reactivate"}.isdisjoint(actions)
 
 
 def test_a_member_cannot_suspend_by_posting_the_action(owner_client, advertiser):
@@ -65,8 +84,9 @@ def test_a_suspended_advertisers_owner_can_view_in_admin(owner_client, advertise
     assert owner_client.get(f"{CHANGELIST}{advertiser.pk}/change/").status_code == 200
 
 
-def test_a_suspended_advertisers_owner_cannot_change_in_admin(owner_client, advertiser):
-    services.suspend_advertiser(advertiser)
+@pytest.mark.parametrize("hold", [services.suspend_advertiser, services.deactivate_advertiser])
+def test_a_held_advertisers_owner_cannot_change_in_admin(owner_client, advertiser, hold):
+    hold(advertiser)
     response = owner_client.get(f"{CHANGELIST}{advertiser.pk}/change/")
     assert response.context["has_change_permission"] is False
 

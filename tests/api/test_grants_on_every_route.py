@@ -10,7 +10,7 @@ import pytest
 
 from accounts import services
 from accounts.models import Membership
-from leadplatform.api.access import AdvertiserSuspended
+from leadplatform.api.access import AdvertiserInactive, AdvertiserSuspended
 from leadplatform.api.surfaces import ApiError
 
 from ..conftest import Actor
@@ -72,12 +72,20 @@ def test_an_inactive_users_token_is_refused(surface_key, advertiser):
     assert _unauthenticated_everywhere(actor, surface_key) == []
 
 
+HOLDS = {
+    "suspended": (services.suspend_advertiser, AdvertiserSuspended),
+    "inactive": (services.deactivate_advertiser, AdvertiserInactive),
+}
+
+
+@pytest.mark.parametrize("hold", HOLDS)
 @pytest.mark.parametrize("surface_key", SURFACE_KEYS)
-def test_a_suspended_advertisers_owner_gets_403_in_the_surfaces_shape(surface_key, advertiser):
+def test_a_held_advertisers_owner_gets_403_in_the_surfaces_shape(surface_key, hold, advertiser):
     actor = _actor(advertiser)
-    services.suspend_advertiser(advertiser)
+    change, refusal = HOLDS[hold]
+    change(advertiser)
     surface = surface_named(surface_key)
-    expected = surface.error_body(ApiError(403, str(AdvertiserSuspended.default_detail), "advertiser_suspended"))
+    expected = surface.error_body(ApiError(403, str(refusal.default_detail), refusal.default_code))
     client = actor.client()
     client.raise_request_exception = False
     wrong = []

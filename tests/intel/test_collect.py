@@ -229,11 +229,12 @@ def test_broker_outage_is_logged_not_a_500(api_client, site, monkeypatch, caplog
     assert "broker unreachable" in caplog.text
 
 
-def test_a_suspended_advertisers_beacons_are_accepted_counted_and_not_stored(api_client, site, recording):
-    from accounts.services import suspend_advertiser
+@pytest.mark.parametrize("hold", ["suspend_advertiser", "deactivate_advertiser"])
+def test_a_held_advertisers_beacons_are_accepted_counted_and_not_stored(api_client, site, recording, hold):
+    from accounts import services as account_services
     from leadplatform.api.counters import counter_store
 
-    suspend_advertiser(site.advertiser)
+    getattr(account_services, hold)(site.advertiser)
     with recording(execute=True):
         response = post(api_client, batch(site, page()))
     counted = counter_store().get(services.NOT_STORED_COUNTER.format(advertiser_id=site.advertiser_id))
