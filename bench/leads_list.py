@@ -56,6 +56,8 @@ SERVER_ENV = {
     # The bench measures the list, not the per-principal rate limit.
     "RATE_LEADS": "100000000/minute",
     "LOG_LEVEL": "WARNING",
+    # wrk speaks plain HTTP to the server, as the TLS-terminating proxy in front would.
+    "SECURE_SSL_REDIRECT": "false",
 }
 
 

@@ -44,6 +44,18 @@ def test_production_keeps_database_connections_between_requests():
     assert result.stdout.strip() == "60"
 
 
+def test_production_is_https_only_by_default():
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(repr((s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)))"
+    )
+    environment = {**os.environ, "SECRET_KEY": GOOD_KEY, "DJANGO_SETTINGS_MODULE": "leadplatform.settings.production"}
+    for name in ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        environment.pop(name, None)
+    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+    assert ast.literal_eval(result.stdout.strip()) == (True, 31_536_000, True, True)
+
+
 def demo_settings_of(module: str) -> tuple[bool, str]:
     """DEMO_SITE_ENABLED and SCRAPER_ALLOWED_NETWORKS as a settings module sets them by default."""
     script = (
