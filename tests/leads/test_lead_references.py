@@ -131,15 +131,29 @@ def kept_open(work, done: threading.Event, release: threading.Event):
     return run
 
 
+def blocked_on_a_lock(waiter: threading.Thread, timeout: float = 10.0) -> bool:
+    """Whether PostgreSQL shows a session of this database waiting for a lock while `waiter` runs:
+    proof that it waits, rather than a guess from how long it took."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while waiter.is_alive() and time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.01)
+    return False
+
+
 def race(first, second) -> tuple[bool, dict, dict]:
     """Run `first` in an open transaction, then `second` beside it; returns whether `second` waited for
-    `first` to end, and both outcomes."""
+    `first`'s locks, and both outcomes."""
     done, release, first_outcome, second_outcome = threading.Event(), threading.Event(), {}, {}
     holder = in_thread(kept_open(first, done, release), first_outcome)
     done.wait(10)
     waiter = in_thread(second, second_outcome)
-    time.sleep(0.5)
-    waited = waiter.is_alive()
+    waited = blocked_on_a_lock(waiter)
     release.set()
     holder.join(10)
     waiter.join(10)
