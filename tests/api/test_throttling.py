@@ -6,7 +6,7 @@ import requests
 
 from leadplatform.api.counters import DatabaseCounterStore, RedisCounterStore
 
-from ..windows import start_inside_one_window
+from ..windows import at_the_start_of_a_window
 
 pytestmark = pytest.mark.usefixtures("plumbing_urls")
 
@@ -65,8 +65,7 @@ def test_exactly_the_limit_succeeds_under_200_concurrent_requests(live_server, o
     def call(_):
         return requests.get(url, headers=headers, timeout=60).status_code
 
-    start_inside_one_window(period=3600, needed_seconds=60)
-    with ThreadPoolExecutor(max_workers=32) as pool:
+    with at_the_start_of_a_window(3600), ThreadPoolExecutor(max_workers=32) as pool:
         statuses = list(pool.map(call, range(200)))
     assert (statuses.count(200), statuses.count(429)) == (100, 100)
 

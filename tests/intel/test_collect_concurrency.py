@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from ..factories import AdvertiserFactory
-from ..windows import start_inside_one_window
+from ..windows import at_the_start_of_a_window
 from .factories import SiteFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -30,8 +30,7 @@ def test_parallel_batches_for_one_site_key_admit_exactly_the_limit(live_server, 
         return requests.post(f"{live_server.url}/api/intel/v1/collect/", data=body, timeout=30,
                              headers={"Content-Type": "text/plain;charset=UTF-8"})
 
-    start_inside_one_window(period=60, needed_seconds=20)
-    with ThreadPoolExecutor(max_workers=20) as pool:
+    with at_the_start_of_a_window(60), ThreadPoolExecutor(max_workers=20) as pool:
         responses = list(pool.map(send, range(REQUESTS)))
     statuses = [response.status_code for response in responses]
     assert statuses.count(202) == LIMIT
