@@ -3,40 +3,22 @@
 Runs in subprocesses with a clean environment, as `make run` does on a fresh machine.
 """
 import json
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .platform_run import ROOT, embedded_platform_env, manage, prepare_database
+
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def embedded_env(tmp_path_factory):
-    var = tmp_path_factory.mktemp("embedded")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "REDIS_", "CELERY_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="leadplatform.settings.local",
-        DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}",
-        CELERY_BROKER_URL=f"sqla+sqlite:///{var / 'broker.sqlite3'}",
-        MEDIA_ROOT=str(var / "media"),
-        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    )
-    env.pop("REDIS_URL", None)
-    for command in (["migrate", "--noinput"], ["createcachetable"], ["seed_demo"]):
-        result = manage(env, *command)
-        assert result.returncode == 0, result.stderr[-3000:]
+    env = embedded_platform_env(tmp_path_factory.mktemp("embedded"))
+    prepare_database(env, demo=True)
     return env
-
-
-def manage(env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
 
 
 def django_eval(env, code: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_scraping_journey import running_platform
+from .platform_run import running_platform
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICKSTART = ROOT / "docs" / "quickstart.md"

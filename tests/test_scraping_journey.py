@@ -8,36 +8,22 @@ Each must finish, show its results, and be matched by a received webhook whose i
 """
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from .platform_run import free_port, manage, running_platform
 from .processes import wait_for
-from .test_embedded import manage
-from .test_run_script import serves, session_processes
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 FINISH_WITHIN_SECONDS = 120
 SELECTORS = {"title": "h1.product-title::text", "price": "span.price::text"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Receiver(ThreadingHTTPServer):
@@ -90,50 +76,6 @@ class Api:
         status, answer = self.call("POST", path, body)
         assert status == expect, (path, status, answer)
         return answer
-
-
-def embedded_platform_env(var: Path, port: int) -> dict[str, str]:
-    """The environment of `make run` on a fresh embedded database under `var`, serving on `port`."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "REDIS_", "CELERY_"))}
-    env.pop("REDIS_URL", None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="leadplatform.settings.local",
-        DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}",
-        CELERY_BROKER_URL=f"sqla+sqlite:///{var / 'broker.sqlite3'}",
-        MEDIA_ROOT=str(var / "media"),
-        SITE_URL=f"http://127.0.0.1:{port}",
-        PORT=str(port),
-        PY=sys.executable,
-        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    )
-    return env
-
-
-@contextlib.contextmanager
-def running_platform(var: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """bin/run on a fresh embedded database with the demo data; (base URL, its environment)."""
-    port = free_port()
-    env = embedded_platform_env(var, port)
-    for command in (["migrate", "--noinput"], ["createcachetable"], ["seed_demo"]):
-        result = manage(env, *command)
-        assert result.returncode == 0, result.stderr[-3000:]
-    log = var / "run.log"
-    script = subprocess.Popen(["bin/run"], cwd=ROOT, env=env, start_new_session=True,
-                              stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    try:
-        wait_for(lambda: serves(port), 120, "the web server")
-        wait_for(lambda: b" ready." in log.read_bytes(), 120, "the Celery worker")
-        yield env["SITE_URL"], env
-    finally:
-        script.send_signal(signal.SIGTERM)
-        try:
-            script.wait(20)
-        finally:
-            for pid in session_processes(script.pid):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
 
 
 @pytest.fixture(scope="module")
