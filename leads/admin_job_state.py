@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.text import Truncator
 
-from . import slots
+from . import job_progress, slots
 from .models import ScrapeJob
 
 
@@ -21,4 +21,6 @@ class JobStateColumns:
 
     @admin.display(description="reason")
     def failure(self, job: ScrapeJob) -> str:
-        return Truncator(job.error).chars(90) if job.error else "—"
+        # A job queued again after a failed attempt says so, rather than showing the attempt's failure as final.
+        reason = "" if job.status == ScrapeJob.Status.CANCELLED else job_progress.reason_in_words(job)
+        return Truncator(reason).chars(90) if reason else "—"
