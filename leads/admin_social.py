@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from accounts.admin_scoping import TenantScopedAdmin, link_aware_formfield
+from leadplatform.admin_exports import ExportActionsMixin, export_table_from
 
 from . import credentials, exports, jobs, schedules
 from .admin_job_page import JobPageAdmin
@@ -194,7 +195,7 @@ class TargetAdmin(TenantScopedAdmin):
 
 
 @admin.register(Lead)
-class LeadAdmin(TenantScopedAdmin):
+class LeadAdmin(ExportActionsMixin, TenantScopedAdmin):
     list_display = [
         "username",
         "platform",
@@ -230,15 +231,12 @@ class LeadAdmin(TenantScopedAdmin):
         "created_at",
     ]
     show_full_result_count = False  # no COUNT(*) over a million rows on every changelist page
-    actions = ["export_csv"]
+    actions = ["export_csv", "export_xlsx"]
+    export_table = export_table_from(exports.leads_table)
 
     def save_model(self, request, obj, form, change):
         obj.outreach_ready = bool(obj.emails or obj.phones) and not obj.blacklisted
         super().save_model(request, obj, form, change)
-
-    @admin.action(description="Export selected leads as CSV")
-    def export_csv(self, request, queryset):
-        return exports.streaming_response(exports.leads_table(queryset), "csv")
 
 
 @admin.register(ContentItem)

@@ -16,8 +16,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
+from leadplatform.admin_exports import ExportActionsMixin
 
-from . import proxies, webjobs
+from . import export_columns, proxies, webjobs
 from .admin_job_page import JobPageAdmin
 from .admin_job_state import JobStateColumns
 from .engine.spec import parse_config, parse_selectors
@@ -83,7 +84,7 @@ class WebJobAdmin(JobPageAdmin, JobStateColumns, TenantScopedAdmin):
 
 
 @admin.register(WebResult)
-class WebResultAdmin(TenantScopedAdmin):
+class WebResultAdmin(ExportActionsMixin, TenantScopedAdmin):
     tenant_field = None
     list_display = ["url", "job", "scraped_at"]
     list_select_related = ["job"]
@@ -91,6 +92,8 @@ class WebResultAdmin(TenantScopedAdmin):
     list_filter = ["scraped_at"]
     raw_id_fields = ["job"]
     readonly_fields = ["job", "url", "data", "scraped_at"]
+    actions = ["export_csv", "export_xlsx"]
+    export_columns = export_columns.WEB_RESULTS
 
     def has_add_permission(self, request) -> bool:
         return False
