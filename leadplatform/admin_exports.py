@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
@@ -76,13 +76,26 @@ class ExportActionsMixin:
         name = self.export_name or str(self.opts.verbose_name_plural).replace(" ", "-")
         return table_of(queryset, self.export_columns, name)
 
+    def _download(self, request, queryset, format_name: str):
+        table = self.export_table(queryset)
+        if not exports.fits_in_a_response(table, format_name):
+            # The response would outlive the web server's timeout (select all across a million rows).
+            self.message_user(
+                request,
+                "Too many rows for a download from admin: select fewer, or use the API's export, "
+                "which writes large files in the background.",
+                messages.WARNING,
+            )
+            return None
+        return exports.streaming_response(table, format_name)
+
     @admin.action(description="Export selected %(verbose_name_plural)s as CSV")
     def export_csv(self, request, queryset):
-        return exports.streaming_response(self.export_table(queryset), "csv")
+        return self._download(request, queryset, "csv")
 
     @admin.action(description="Export selected %(verbose_name_plural)s as XLSX")
     def export_xlsx(self, request, queryset):
-        return exports.streaming_response(self.export_table(queryset), "xlsx")
+        return self._download(request, queryset, "xlsx")
 
 
 def export_table_from(build: Callable[[QuerySet], exports.Table]):

@@ -154,3 +154,11 @@ def test_a_viewer_may_export(advertiser):
     task = TaskFactory(campaign__advertiser=advertiser)
     header, row = csv_rows(export(client, EXPORTS["tasks"], [task], "csv"))
     assert row[header.index("id")] == str(task.pk)
+
+
+def test_a_selection_too_large_for_a_response_is_refused_with_a_message(manager, advertiser, settings):
+    settings.EXPORT_STREAM_MAX_ROWS = 1
+    tasks = [TaskFactory(campaign__advertiser=advertiser) for _ in range(2)]
+    response = manager.post(reverse("admin:tasks_task_changelist"),
+                            {"action": "export_csv", "_selected_action": [task.pk for task in tasks]}, follow=True)
+    assert response.status_code == 200 and "Too many rows for a download from admin" in response.content.decode()
