@@ -8,8 +8,9 @@ from rest_framework.exceptions import APIException
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal
 from accounts.models import SocialAccount
+from leadplatform.admin_exports import ExportActionsMixin
 
-from . import services
+from . import export_columns, services
 from .models import Campaign, Category, City, Country, ExchangeRate, Invoice, PendingSocialAccount
 
 
@@ -96,8 +97,11 @@ class CampaignAdmin(TenantScopedAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(TenantScopedAdmin):
+class InvoiceAdmin(ExportActionsMixin, TenantScopedAdmin):
     """Invoices are issued by the platform; members read theirs."""
+
+    actions = ["export_csv", "export_xlsx"]
+    export_columns = export_columns.INVOICES
 
     list_display = ("number", "advertiser", "amount", "currency", "date", "due_date", "status", "paid_at")
     list_filter = ("status", "currency", "advertiser")

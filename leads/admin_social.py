@@ -11,8 +11,10 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from accounts.admin_scoping import TenantScopedAdmin, link_aware_formfield
+from leadplatform.admin_exports import ExportActionsMixin, export_table_from
 
 from . import credentials, exports, jobs, schedules
+from .admin_job_page import JobPageAdmin
 from .admin_job_state import JobStateColumns
 from .connectors.base import CAPABILITY_FOR_KIND
 from .models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
@@ -55,9 +57,10 @@ class SocialJobForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (kind, label) for kind, label in self.fields["kind"].choices if kind in CAPABILITY_FOR_KIND
-        ]
+        if "kind" in self.fields:  # a viewer's read-only page has no form fields
+            self.fields["kind"].choices = [
+                (kind, label) for kind, label in self.fields["kind"].choices if kind in CAPABILITY_FOR_KIND
+            ]
         described = jobs.describe_schedule(self.instance) if self.instance.pk else None
         if described:
             self.initial["schedule_interval_seconds"] = described["interval_seconds"]
@@ -98,7 +101,7 @@ class JobUnitInline(admin.TabularInline):
 
 
 @admin.register(SocialJob)
-class SocialJobAdmin(JobStateColumns, TenantScopedAdmin):
+class SocialJobAdmin(JobPageAdmin, JobStateColumns, TenantScopedAdmin):
     form = SocialJobForm
     inlines = [JobUnitInline]
     list_display = [
@@ -107,7 +110,7 @@ class SocialJobAdmin(JobStateColumns, TenantScopedAdmin):
         "status",
         "waiting",
         "failure",
-        "progress_percent",
+        "progress_bar",
         "leads_stored",
         "items_scraped",
         "items_failed",
@@ -122,7 +125,7 @@ class SocialJobAdmin(JobStateColumns, TenantScopedAdmin):
     readonly_fields = [
         "status",
         "waiting",
-        "progress",
+        "progress_bar",
         "leads_stored",
         "items_scraped",
         "items_failed",
@@ -141,10 +144,6 @@ class SocialJobAdmin(JobStateColumns, TenantScopedAdmin):
         fields = super().get_fields(request, obj)
         extra = ["schedule_interval_seconds", "schedule_crontab", "max_retries"]
         return [field for field in fields if field not in extra] + extra
-
-    @admin.display(description="progress", ordering="progress")
-    def progress_percent(self, job) -> str:
-        return f"{job.progress:.0f}%"
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -166,7 +165,7 @@ class SocialJobAdmin(JobStateColumns, TenantScopedAdmin):
             else:
                 jobs.set_job_schedule(job, None)
 
-    @admin.action(description="Run selected jobs")
+    @admin.action(description="Run selected jobs", permissions=["change"])
     def run_jobs(self, request, queryset):
         queued, refused = 0, 0
         for job in queryset:
@@ -177,7 +176,7 @@ class SocialJobAdmin(JobStateColumns, TenantScopedAdmin):
                 refused += 1
         self.message_user(request, f"{queued} jobs queued, {refused} already running.", messages.SUCCESS)
 
-    @admin.action(description="Cancel selected jobs")
+    @admin.action(description="Cancel selected jobs", permissions=["change"])
     def cancel_jobs(self, request, queryset):
         cancelled = sum(1 for job in queryset if jobs.cancel_job(job))
         self.message_user(request, f"{cancelled} jobs cancelled.", messages.SUCCESS)
@@ -196,7 +195,7 @@ class TargetAdmin(TenantScopedAdmin):
 
 
 @admin.register(Lead)
-class LeadAdmin(TenantScopedAdmin):
+class LeadAdmin(ExportActionsMixin, TenantScopedAdmin):
     list_display = [
         "username",
         "platform",
@@ -232,15 +231,12 @@ class LeadAdmin(TenantScopedAdmin):
         "created_at",
     ]
     show_full_result_count = False  # no COUNT(*) over a million rows on every changelist page
-    actions = ["export_csv"]
+    actions = ["export_csv", "export_xlsx"]
+    export_table = export_table_from(exports.leads_table)
 
     def save_model(self, request, obj, form, change):
         obj.outreach_ready = bool(obj.emails or obj.phones) and not obj.blacklisted
         super().save_model(request, obj, form, change)
-
-    @admin.action(description="Export selected leads as CSV")
-    def export_csv(self, request, queryset):
-        return exports.streaming_response(exports.leads_table(queryset), "csv")
 
 
 @admin.register(ContentItem)

@@ -16,8 +16,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
+from leadplatform.admin_exports import ExportActionsMixin
 
-from . import proxies, webjobs
+from . import export_columns, proxies, webjobs
+from .admin_job_page import JobPageAdmin
 from .admin_job_state import JobStateColumns
 from .engine.spec import parse_config, parse_selectors
 from .models import Proxy, ScrapeJob, WebJob, Webhook, WebhookDelivery, WebResult
@@ -53,14 +55,14 @@ class WebJobForm(forms.ModelForm):
 
 
 @admin.register(WebJob)
-class WebJobAdmin(JobStateColumns, TenantScopedAdmin):
+class WebJobAdmin(JobPageAdmin, JobStateColumns, TenantScopedAdmin):
     form = WebJobForm
-    list_display = ["__str__", "url", "status", "waiting", "failure", "engine", "progress", "items_scraped", "items_failed",
+    list_display = ["__str__", "url", "status", "waiting", "failure", "engine", "progress_bar", "items_scraped", "items_failed",
                     "created_at", "advertiser"]
     list_filter = ["status", "engine", "advertiser"]
     search_fields = ["name", "url", "public_id"]
     list_select_related = ["advertiser"]
-    readonly_fields = ["public_id", "status", "waiting", "progress", "items_scraped", "items_failed", "error", "attempts",
+    readonly_fields = ["public_id", "status", "waiting", "progress_bar", "items_scraped", "items_failed", "error", "attempts",
                        "worker_id", "heartbeat_at", "created_at", "started_at", "completed_at"]
     actions = ["cancel_jobs"]
 
@@ -73,7 +75,7 @@ class WebJobAdmin(JobStateColumns, TenantScopedAdmin):
         if not change:
             transaction.on_commit(lambda: webjobs.enqueue(obj.pk))
 
-    @admin.action(description="Cancel selected jobs")
+    @admin.action(description="Cancel selected jobs", permissions=["change"])
     def cancel_jobs(self, request, queryset):
         cancelled = queryset.filter(status__in=webjobs.UNFINISHED).update(
             status=ScrapeJob.Status.CANCELLED, completed_at=timezone.now()
@@ -82,7 +84,7 @@ class WebJobAdmin(JobStateColumns, TenantScopedAdmin):
 
 
 @admin.register(WebResult)
-class WebResultAdmin(TenantScopedAdmin):
+class WebResultAdmin(ExportActionsMixin, TenantScopedAdmin):
     tenant_field = None
     list_display = ["url", "job", "scraped_at"]
     list_select_related = ["job"]
@@ -90,6 +92,8 @@ class WebResultAdmin(TenantScopedAdmin):
     list_filter = ["scraped_at"]
     raw_id_fields = ["job"]
     readonly_fields = ["job", "url", "data", "scraped_at"]
+    actions = ["export_csv", "export_xlsx"]
+    export_columns = export_columns.WEB_RESULTS
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -16,8 +16,11 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.files import File
@@ -110,13 +113,14 @@ LEAD_COLUMNS = [
 def leads_table(leads: QuerySet[Lead], name: str = "leads") -> Table:
     ordered = leads.order_by("id")
 
+    # Rows keep datetimes (a date cell in XLSX, ISO 8601 in CSV); JSON records carry the ISO text.
     def rows() -> Iterator[list[Any]]:
         for values in ordered.values_list(*LEAD_COLUMNS).iterator(chunk_size=CHUNK_ROWS):
-            yield [_stamp(value) if isinstance(value, datetime) else value for value in values]
+            yield list(values)
 
     def records() -> Iterator[dict[str, Any]]:
         for row in rows():
-            yield dict(zip(LEAD_COLUMNS, row))
+            yield {name: _stamp(value) if isinstance(value, datetime) else value for name, value in zip(LEAD_COLUMNS, row)}
 
     return Table(name, list(LEAD_COLUMNS), rows, records, ordered.count)
 
@@ -130,6 +134,14 @@ def _csv_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return _stamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
         return str(value)
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return spreadsheet_safe(text)
@@ -182,6 +194,11 @@ def _xlsx_rows(table: Table, sheet) -> Iterator[list[Any]]:
     for row in table.rows():
         cells = []
         for value in row:
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                # Excel has no time zones: a moment is written as its UTC wall-clock time.
+                value = value.astimezone(dt_timezone.utc).replace(tzinfo=None)
+            elif isinstance(value, UUID):
+                value = str(value)
             if isinstance(value, dict | list):
                 value = json.dumps(value, ensure_ascii=False)
             if isinstance(value, str):

@@ -739,6 +739,8 @@ def fail_job(job_id: int, reason: str, *, retry: bool = True) -> None:
                 status=JobUnit.Status.PENDING, lane=None, attempts=0, error="", cursor=""
             )
             ScrapeJob.objects.filter(pk=job_id).update(items_failed=0)
+            # Back in the queue, the job is as far as its finished targets, not at the failed attempt's 100%.
+            _update_progress(job_id)
             plan.retries_used += 1
             plan.queued_at = now
             plan.not_before = now + timedelta(seconds=delay)

@@ -146,13 +146,18 @@ def enqueue(job_id: int) -> None:
     run_web_job.delay(job_id)
 
 
-def cancel_or_delete(job: ScrapeJob) -> str:
-    """DELETE /jobs/{id}: an unfinished job is cancelled (a running crawl stops at its next batch);
-    a finished one is deleted with its results."""
-    cancelled = ScrapeJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
-        status=ScrapeJob.Status.CANCELLED, completed_at=timezone.now()
+def cancel_web_job(job: ScrapeJob) -> bool:
+    """An unfinished job → cancelled (a running crawl stops at its next batch); False when already finished."""
+    return bool(
+        ScrapeJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
+            status=ScrapeJob.Status.CANCELLED, completed_at=timezone.now()
+        )
     )
-    if cancelled:
+
+
+def cancel_or_delete(job: ScrapeJob) -> str:
+    """DELETE /jobs/{id}: an unfinished job is cancelled; a finished one is deleted with its results."""
+    if cancel_web_job(job):
         return "cancelled"
     with transaction.atomic():
         jobs.set_job_schedule(job, None)

@@ -13,8 +13,9 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.admin_scoping import TenantScopedAdmin
 from campaigns.admin import ScopedCampaignFilter
+from leadplatform.admin_exports import ExportActionsMixin
 
-from . import services
+from . import export_columns, services
 from .models import Payment, Submission, Task, TaskAction
 
 REVIEW_ACTIONS = {"approve": "approved", "reject": "rejected", "pay": "paid"}
@@ -46,7 +47,7 @@ class TaskActionInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(TenantScopedAdmin):
+class TaskAdmin(ExportActionsMixin, TenantScopedAdmin):
     tenant_field = None
     change_form_template = "tasks/admin/task_change_form.html"
     list_display = ("id", "title", "campaign", "publisher", "status", "deadline", "completed_at", "post_link",
@@ -61,7 +62,8 @@ class TaskAdmin(TenantScopedAdmin):
     readonly_fields = ("campaign", "publisher", "type", "networks", "status", "deadline", "joined_at",
                        "completed_at", "reviewed_at", "rejection_reason")
     inlines = [SubmissionInline, TaskActionInline]
-    actions = ["approve_selected", "reject_selected", "pay_selected"]
+    actions = ["approve_selected", "reject_selected", "pay_selected", "export_csv", "export_xlsx"]
+    export_columns = export_columns.TASKS
 
     def has_add_permission(self, request) -> bool:
         return False  # tasks come from influencers joining campaigns
@@ -135,7 +137,7 @@ class PaymentCampaignFilter(ScopedCampaignFilter):
 
 
 @admin.register(Payment)
-class PaymentAdmin(TenantScopedAdmin):
+class PaymentAdmin(ExportActionsMixin, TenantScopedAdmin):
     """Payments are made by paying tasks; this is their ledger."""
 
     list_display = ("id", "task", "publisher", "advertiser", "minimum", "post", "bonus_total", "total", "currency",
@@ -144,6 +146,8 @@ class PaymentAdmin(TenantScopedAdmin):
     search_fields = ("task__title", "publisher__user__username", "task__campaign__name")
     list_select_related = ("task", "publisher__user", "advertiser")
     date_hierarchy = "created_at"
+    actions = ["export_csv", "export_xlsx"]
+    export_columns = export_columns.PAYMENTS
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -5,8 +5,10 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal, member_role
+from leadplatform.admin_exports import ExportActionsMixin
 from leadplatform.site_url import platform_base_url
 
+from . import export_columns
 from .models import BlacklistEntry, Company, IpRange, Magnitude, Person, Site, Turnover, VisitAction, VisitSession
 
 
@@ -133,7 +135,7 @@ class VisitActionInline(admin.TabularInline):
 
 
 @admin.register(VisitSession)
-class VisitSessionAdmin(TenantScopedAdmin):
+class VisitSessionAdmin(ExportActionsMixin, TenantScopedAdmin):
     list_display = ("id", "site", "company", "person", "started_at", "page_count", "duration", "ip_address")
     # Only the sites of the rows shown: a plain related filter would list every tenant's sites.
     list_filter = (("site", admin.RelatedOnlyFieldListFilter), "advertiser")
@@ -146,6 +148,8 @@ class VisitSessionAdmin(TenantScopedAdmin):
         "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "started_at", "ended_at",
         "page_count", "duration",
     )
+    actions = ["export_csv", "export_xlsx"]
+    export_columns = export_columns.VISIT_SESSIONS
 
     def has_add_permission(self, request) -> bool:
         return False  # sessions come from the snippet
