@@ -107,6 +107,18 @@ def test_campaign_detail_offers_join(signed_in):
     assert f'action="/app/campaigns/{campaign.pk}/join/"' in text(signed_in.get(f"/app/campaigns/{campaign.pk}/"))
 
 
+def test_an_ended_campaign_offers_no_join(signed_in):
+    campaign = CampaignFactory(date_start=timezone.now() - timedelta(days=9), date_end=timezone.now() - timedelta(days=1))
+    page = text(signed_in.get(f"/app/campaigns/{campaign.pk}/"))
+    assert 'data-badge="ended"' in page and "/join/" not in page
+
+
+def test_a_joined_campaign_links_the_task_and_shows_its_status(signed_in, publisher):
+    task = own_task(publisher, status=Task.Status.PAID)
+    page = text(signed_in.get(f"/app/campaigns/{task.campaign_id}/"))
+    assert f'href="/app/tasks/{task.pk}/"' in page and 'data-badge="paid"' in page
+
+
 def test_an_unknown_campaign_is_a_404_page(signed_in):
     response = signed_in.get("/app/campaigns/999999/")
     assert response.status_code == 404 and "Campaign not found." in text(response)
