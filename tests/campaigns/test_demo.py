@@ -13,6 +13,7 @@ from accounts import demo as account_demo
 from accounts.models import Publisher
 from campaigns import demo
 from campaigns.models import Campaign, Category, City, Country, Invoice
+from campaigns.services import NotEligible, ensure_publisher_matches
 from tasks.models import Payment, Task
 from tasks.services import joining_window_open, refusal_to_complete
 
@@ -96,10 +97,18 @@ def demo_publishers():
     return [Publisher.objects.get(user__username=spec["username"]) for spec in account_demo.PUBLISHERS]
 
 
+def may_join(campaign, publisher) -> bool:
+    try:
+        ensure_publisher_matches(campaign, publisher)
+    except NotEligible:
+        return False
+    return joining_window_open(campaign, timezone.now())
+
+
 def unjoined_active_campaigns(publisher):
     joined = Task.objects.filter(publisher=publisher, status__in=Task.OPEN_STATUSES).values("campaign_id")
     return [c for c in Campaign.objects.filter(status=Campaign.Status.ACTIVE).exclude(pk__in=joined)
-            if joining_window_open(c, timezone.now())]
+            if may_join(c, publisher)]
 
 
 def completable_tasks(publisher):
