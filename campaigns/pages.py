@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -44,7 +45,8 @@ def influencer_page(view: Callable) -> Callable:
             return redirect_to_login(request.get_full_path())
         principal = principal_of(request)
         if principal.kind is not Kind.INFLUENCER:
-            return problem(request, 403, NOT_AN_INFLUENCER)
+            # Back to where this user lands after signing in, not to another page of this app.
+            return problem(request, 403, NOT_AN_INFLUENCER, resolve_url(settings.LOGIN_REDIRECT_URL))
         return view(request, principal, *args, **kwargs)
 
     return wrapper

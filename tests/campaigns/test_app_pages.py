@@ -59,6 +59,11 @@ def test_an_advertiser_member_is_not_treated_as_an_influencer(client):
     assert response.status_code == 403 and "These pages are for influencers" in text(response)
 
 
+def test_the_refusal_for_a_member_links_back_to_their_own_landing_page(client):
+    client.force_login(MembershipFactory().user)
+    assert 'href="/settings/tokens/">Back' in text(client.get("/app/tasks/"))
+
+
 def test_login_page_names_the_demo_influencer_once_seeded(client, settings):
     from accounts import demo
 
