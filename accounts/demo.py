@@ -44,10 +44,12 @@ def _fresh_token(user: User, advertiser: Advertiser | None = None) -> str:
 
 
 def login_hint() -> dict | None:
-    """The demo platform admin's credentials for the login page: in development, once seeded."""
+    """The demo platform admin's and a demo influencer's credentials for the login page: in development, once seeded."""
     if not settings.DEBUG or not User.objects.filter(username=PLATFORM_USERNAME).exists():
         return None
-    return {"username": PLATFORM_USERNAME, "password": DEMO_PASSWORD}
+    influencer = PUBLISHERS[0]["username"]
+    seeded = Publisher.objects.filter(user__username=influencer).exists()
+    return {"username": PLATFORM_USERNAME, "password": DEMO_PASSWORD, "influencer": influencer if seeded else None}
 
 
 def seed(credentials: dict) -> None:

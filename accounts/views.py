@@ -6,12 +6,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import demo, services
 from .forms import TokenCreateForm
 from .models import ApiToken
+from .principal import Kind, Principal
 
 
 class LoginView(auth_views.LoginView):
@@ -20,6 +22,12 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "demo_login": demo.login_hint()}
+
+    def get_default_redirect_url(self) -> str:
+        """Influencers land on the influencer app; everyone else where LOGIN_REDIRECT_URL says."""
+        if Principal.for_user(self.request.user).kind is Kind.INFLUENCER:
+            return reverse("app:campaigns")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

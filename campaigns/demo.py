@@ -1,8 +1,12 @@
 """Demo campaigns: categories, locations, exchange rates, a campaign in every status for each
 demo advertiser, tasks in every status for the demo influencers, payments and invoices.
 
+Every demo influencer is left something to do in the influencer app: an active campaign
+nobody is seeded into ("Open Call") and a pending task they can complete.
+
 Runs after accounts.demo. Idempotent: rows are found by natural keys; tasks that already
-exist keep whatever state they have reached; payments go through `tasks.services.pay_task`.
+exist keep whatever state they have reached, except that a seeded pending task whose
+deadline has passed gets a fresh one; payments go through `tasks.services.pay_task`.
 """
 from __future__ import annotations
 
@@ -35,18 +39,25 @@ CAMPAIGNS = [
     (Campaign.Status.PAUSED, "Gadget Week", "Technology", False, False, False),
     (Campaign.Status.COMPLETED, "Spring Recipes", "Food", True, False, True),
     (Campaign.Status.CANCELLED, "City Breaks", "Travel", False, False, False),
+    # Active ones the demo influencers are partly (Fresh Drop) or not at all (Open Call) seeded into.
+    (Campaign.Status.ACTIVE, "Fresh Drop", "Beauty", False, False, False),
+    (Campaign.Status.ACTIVE, "Open Call", "Fitness", True, False, False),
 ]
 
-# (campaign status, publisher username, task status, reach, engagement)
+# (campaign name, publisher username, task status, reach, engagement)
 TASKS = [
-    (Campaign.Status.ACTIVE, "anna", Task.Status.PENDING, 0, 0),
-    (Campaign.Status.ACTIVE, "ben", Task.Status.UNDER_REVIEW, 0, 0),
-    (Campaign.Status.ACTIVE, "carla", Task.Status.ACCEPTED, 4200, 310),
-    (Campaign.Status.COMPLETED, "anna", Task.Status.PAID, 8100, 640),
-    (Campaign.Status.COMPLETED, "ben", Task.Status.REJECTED, 0, 0),
-    (Campaign.Status.COMPLETED, "carla", Task.Status.LEFT, 0, 0),
-    (Campaign.Status.PAUSED, "anna", Task.Status.UNDER_REVIEW, 0, 0),
+    ("Summer Style", "anna", Task.Status.PENDING, 0, 0),
+    ("Summer Style", "ben", Task.Status.UNDER_REVIEW, 0, 0),
+    ("Summer Style", "carla", Task.Status.ACCEPTED, 4200, 310),
+    ("Spring Recipes", "anna", Task.Status.PAID, 8100, 640),
+    ("Spring Recipes", "ben", Task.Status.REJECTED, 0, 0),
+    ("Spring Recipes", "carla", Task.Status.LEFT, 0, 0),
+    ("Gadget Week", "anna", Task.Status.UNDER_REVIEW, 0, 0),
+    ("Fresh Drop", "ben", Task.Status.PENDING, 0, 0),
+    ("Fresh Drop", "carla", Task.Status.PENDING, 0, 0),
 ]
+#: How long a seeded pending task stays open: refreshed on every run once it has run out.
+PENDING_TASK_TIME = timedelta(days=1)
 
 
 def _lookups() -> None:
@@ -86,26 +97,32 @@ def _campaigns(advertiser: Advertiser) -> dict[str, Campaign]:
                 "pre_registration": pre, "post_registration": post,
             },
         )
-        campaigns[status] = campaign
+        campaigns[name] = campaign
     return campaigns
 
 
 def _tasks(campaigns: dict[str, Campaign], owner) -> None:
     now = timezone.now()
-    for campaign_status, username, status, reach, engagement in TASKS:
-        campaign = campaigns[campaign_status]
+    for campaign_name, username, status, reach, engagement in TASKS:
+        campaign = campaigns[campaign_name]
         publisher = Publisher.objects.filter(user__username=username).first()
         if publisher is None:
             continue
         wants_payment = status == Task.Status.PAID
-        if Task.objects.filter(campaign=campaign, publisher=publisher, custom=False).exists():
-            continue  # seeded before; the influencer may have left it and joined again since
+        seeded = Task.objects.filter(campaign=campaign, publisher=publisher, custom=False)
+        if seeded.exists():
+            # Seeded before; the influencer may have left it and joined again since. Only a
+            # pending task that ran out of time is reopened, so the demo keeps one to complete.
+            if status == Task.Status.PENDING:
+                seeded.filter(status=Task.Status.PENDING, deadline__lt=now + timedelta(hours=1)).update(
+                    deadline=now + PENDING_TASK_TIME)
+            continue
         task = Task.objects.create(
             campaign=campaign, publisher=publisher, custom=False,
             type=campaign.task_type, title=campaign.task_title, description=campaign.task_description,
             requirements=campaign.task_requirements, networks=campaign.networks,
             status=Task.Status.ACCEPTED if wants_payment else status,
-            joined_at=now - timedelta(days=3), deadline=now + timedelta(days=1),
+            joined_at=now - timedelta(days=3), deadline=now + PENDING_TASK_TIME,
             reach=reach, engagement=engagement, likes=engagement * 4 // 5, comments=engagement // 5,
         )
         if status not in (Task.Status.PENDING, Task.Status.LEFT):
@@ -144,5 +161,9 @@ def seed(credentials: dict) -> None:
         owner = advertiser.memberships.order_by("id").first()
         _tasks(campaigns, owner.user if owner else None)
         _invoices(advertiser)
-        summary.append({"advertiser_id": advertiser.pk, "campaigns": {str(s): c.pk for s, c in campaigns.items()}})
+        # One campaign per status (the first of each in CAMPAIGNS), as before there were two active ones.
+        by_status: dict[str, int] = {}
+        for campaign in campaigns.values():
+            by_status.setdefault(str(campaign.status), campaign.pk)
+        summary.append({"advertiser_id": advertiser.pk, "campaigns": by_status})
     credentials["campaigns"] = summary

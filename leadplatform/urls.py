@@ -20,6 +20,7 @@ urlpatterns = [
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", pages.media_file, name="media"),
     path("demo-site/", include("leads.demo_site")),  # served only when DEMO_SITE_ENABLED
     path("", include("accounts.urls")),
+    path("app/", include("campaigns.page_urls")),  # the influencer app's pages
     # API documentation (seed 004's paths).
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="swagger-ui"),

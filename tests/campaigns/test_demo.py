@@ -1,17 +1,32 @@
 """Demo data: every campaign and task status for both advertisers, payments and invoices; idempotent."""
-from datetime import date, datetime
+import io
+from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import demo as account_demo
+from accounts.models import Publisher
 from campaigns import demo
 from campaigns.models import Campaign, Category, City, Country, Invoice
+from campaigns.services import NotEligible, ensure_publisher_matches
 from tasks.models import Payment, Task
+from tasks.services import joining_window_open, refusal_to_complete
 
 pytestmark = pytest.mark.django_db
+
+
+def seed_once() -> dict:
+    credentials: dict = {}
+    with transaction.atomic():
+        account_demo.seed(credentials)
+    with transaction.atomic():
+        demo.seed(credentials)
+    return credentials
 
 
 def seed_twice() -> dict:
@@ -73,3 +88,54 @@ def test_seed_gives_four_invoices_in_four_months_on_any_day(moment, zone, settin
 ])
 def test_months_before_steps_calendar_months(day, months, expected):
     assert demo.months_before(day, months) == expected
+
+
+# ------------------------------------------------------------------------------
+# Something to do in the influencer app for every demo influencer
+# ------------------------------------------------------------------------------
+def demo_publishers():
+    return [Publisher.objects.get(user__username=spec["username"]) for spec in account_demo.PUBLISHERS]
+
+
+def may_join(campaign, publisher) -> bool:
+    try:
+        ensure_publisher_matches(campaign, publisher)
+    except NotEligible:
+        return False
+    return joining_window_open(campaign, timezone.now())
+
+
+def unjoined_active_campaigns(publisher):
+    joined = Task.objects.filter(publisher=publisher, status__in=Task.OPEN_STATUSES).values("campaign_id")
+    return [c for c in Campaign.objects.filter(status=Campaign.Status.ACTIVE).exclude(pk__in=joined)
+            if may_join(c, publisher)]
+
+
+def completable_tasks(publisher):
+    return [t for t in Task.objects.filter(publisher=publisher).select_related("campaign")
+            if refusal_to_complete(t, timezone.now()) is None]
+
+
+def seed_demo(runs: int) -> None:
+    """The whole `seed_demo` command, every app's demo module, `runs` times."""
+    for _ in range(runs):
+        call_command("seed_demo", "--json", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("runs", [1, 2])
+def test_every_demo_influencer_has_an_unjoined_active_campaign(runs):
+    seed_demo(runs)
+    assert all(unjoined_active_campaigns(p) for p in demo_publishers())
+
+
+@pytest.mark.parametrize("runs", [1, 2])
+def test_every_demo_influencer_has_a_pending_task_to_complete(runs):
+    seed_demo(runs)
+    assert all(completable_tasks(p) for p in demo_publishers())
+
+
+def test_a_seeded_pending_task_that_ran_out_of_time_is_reopened():
+    seed_once()
+    Task.objects.filter(status=Task.Status.PENDING).update(deadline=timezone.now() - timedelta(hours=1))
+    seed_once()
+    assert all(completable_tasks(p) for p in demo_publishers())

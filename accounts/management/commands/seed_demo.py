@@ -26,3 +26,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo data ready. `manage.py seed_demo --json` prints credentials."))
             platform = credentials.get("platform", {})
             self.stdout.write(f"Admin: {platform.get('username')} / {platform.get('password')}  at /admin/")
+            for publisher in credentials.get("publishers", [])[:1]:
+                self.stdout.write(f"Influencer: {publisher['username']} / {publisher['password']}  at /login/ (the app at /app/)")

@@ -1,0 +1,101 @@
+"""The influencer app's task pages: the influencer's tasks, completing one with a screenshot, leaving one."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import APIException
+
+from accounts.principal import Principal
+from campaigns.pages import PAGE_SIZE, influencer_page, problem, refusal_message, refused
+
+from . import services
+from .models import Task
+
+TASK_NOT_FOUND = "Task not found."
+IMAGE_TYPES = "image/png,image/jpeg,image/webp"
+
+
+class CompleteTaskForm(forms.Form):
+    post_url = forms.URLField(max_length=500, label="Link to your post", assume_scheme="https")
+    # A plain file field: the image itself is checked (and re-encoded) by the service's upload validation.
+    screenshot = forms.FileField(
+        required=False, label="Screenshot of your post",
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
+    )
+
+
+def own_task(principal: Principal, pk: int) -> Task | None:
+    """One of the influencer's own tasks; another influencer's task is as absent as an unknown id."""
+    return (
+        Task.objects.for_principal(principal)
+        .select_related("campaign", "submission")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def task_context(task: Task, now=None) -> dict:
+    return {"task": task, "flags": services.task_flags(task, now or timezone.now())}
+
+
+def render_task(request: HttpRequest, task: Task, form: CompleteTaskForm, *, error: str = "", status: int = 200):
+    context = {**task_context(task), "form": form, "error": error}
+    return render(request, "tasks/pages/task_detail.html", context, status=status)
+
+
+@influencer_page
+def task_list(request: HttpRequest, principal: Principal) -> HttpResponse:
+    tasks = Task.objects.for_principal(principal).select_related("campaign").order_by("-joined_at", "-id")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    return render(request, "tasks/pages/task_list.html", {"rows": [task_context(t, now) for t in page], "page": page})
+
+
+@influencer_page
+def task_detail(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
+    task = own_task(principal, pk)
+    if task is None:
+        return problem(request, 404, TASK_NOT_FOUND, reverse("app:tasks"))
+    return render_task(request, task, CompleteTaskForm())
+
+
+@require_POST
+@influencer_page
+def task_complete(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
+    task = own_task(principal, pk)
+    if task is None:
+        return problem(request, 404, TASK_NOT_FOUND, reverse("app:tasks"))
+    form = CompleteTaskForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render_task(request, task, form, error="Check the form below.", status=400)
+    screenshot = form.cleaned_data["screenshot"]
+    try:
+        services.complete_task(
+            task, principal.publisher, post_url=form.cleaned_data["post_url"],
+            screenshot_files=[screenshot] if screenshot else [],
+        )
+    except APIException as exc:
+        task.refresh_from_db()
+        return render_task(request, task, form, error=refusal_message(exc), status=exc.status_code)
+    messages.success(request, "Task completed: it is now under review.")
+    return redirect("app:task", pk=task.pk)
+
+
+@require_POST
+@influencer_page
+def task_leave(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
+    task = own_task(principal, pk)
+    if task is None:
+        return problem(request, 404, TASK_NOT_FOUND, reverse("app:tasks"))
+    try:
+        services.leave_task(task, principal.publisher)
+    except APIException as exc:
+        return refused(request, exc, reverse("app:task", args=[task.pk]))
+    messages.success(request, f"You left “{task.title}”.")
+    return redirect("app:tasks")

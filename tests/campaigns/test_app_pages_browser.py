@@ -1,0 +1,84 @@
+"""The influencer app's whole journey on a 390 × 844 phone screen in Chromium, never wider than the screen."""
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tasks.models import Task
+from tasks.services import approve_task
+
+from ..factories import PASSWORD, MembershipFactory, PublisherFactory, SocialAccountFactory
+from .factories import CampaignFactory, TaskFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot_png(tmp_path):
+    path = tmp_path / "post.png"
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(path, format="PNG")
+    return path
+
+
+def assert_fits(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide"
+
+
+def test_influencer_journey_on_a_phone(live_server, phone, screenshot_png):
+    publisher = PublisherFactory(user__username="phoebe")
+    SocialAccountFactory(publisher=publisher)
+    owner = MembershipFactory().user
+    open_call = CampaignFactory(name="Open Call: a fairly long campaign name that has to wrap", tasks_leaderboard=True)
+    to_leave = TaskFactory(publisher=publisher, campaign=CampaignFactory(name="Summer Style"), title="Summer post")
+    page = phone
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", publisher.user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/app/")
+    expect(page.locator("h1")).to_have_text("Campaigns")
+    assert_fits(page)
+
+    page.click(f"[data-campaign-id='{open_call.pk}'] h2 a")
+    expect(page.locator("h1")).to_have_text(open_call.name)
+    assert_fits(page)
+
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator("[role=status]")).to_contain_text("You joined")
+    expect(page.locator("article [data-badge]")).to_have_text("pending")
+    assert_fits(page)
+
+    page.fill("#id_post_url", "https://instagram.com/p/phoebe1")
+    page.set_input_files("#id_screenshot", str(screenshot_png))
+    page.get_by_role("button", name="Complete task").click()
+    expect(page.locator("article [data-badge]")).to_have_text("under review")
+    expect(page.locator("[role=status]")).to_contain_text("under review")
+    assert_fits(page)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My tasks").click()
+    card = page.locator(f"[data-task-id='{to_leave.pk}']")
+    card.get_by_role("button", name="Leave").click()
+    expect(page.locator("[role=status]")).to_contain_text("You left")
+    expect(page.locator(f"[data-task-id='{to_leave.pk}'] [data-badge]")).to_have_text("left")
+    assert_fits(page)
+
+    # The advertiser approves the post: the influencer now counts on the campaign's leaderboard.
+    approve_task(Task.objects.get(campaign=open_call, publisher=publisher), owner, {"reach": 1200})
+    page.goto(f"{live_server.url}/app/campaigns/{open_call.pk}/")
+    page.get_by_role("link", name="Leaderboard").click()
+    expect(page.locator("h1")).to_have_text("Leaderboard")
+    expect(page.locator("main")).to_contain_text(open_call.name)
+    expect(page.locator("li.me[aria-current=true]")).to_contain_text("phoebe")
+    assert_fits(page)
