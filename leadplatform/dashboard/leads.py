@@ -14,6 +14,7 @@ from .panels import Panel, daily, series, since
 from .scope import Scope
 
 WEB_PAGES = "web_pages"
+OUTCOME_COLOURS = {"succeeded": "#5b8c5a", "failed": "#ba2121"}
 SOURCES = {**{value: f"{label} leads" for value, label in Platform.choices}, WEB_PAGES: "Web pages scraped"}
 
 
@@ -47,8 +48,8 @@ def jobs_panel(scope: Scope) -> Panel:
            for outcome, count in _outcomes(kinds).items()})
     labels = ["Social jobs", "Web jobs"]
     panel = Panel("jobs", "Job success", "bar", labels=labels, stacked=True,
-                  datasets=[series(outcome.capitalize(), (counts[f"{group}__{outcome}"] for group in groups))
-                            for outcome in ("succeeded", "failed")],
+                  datasets=[series(outcome.capitalize(), (counts[f"{group}__{outcome}"] for group in groups), colour)
+                            for outcome, colour in OUTCOME_COLOURS.items()],
                   note="Jobs created in the last 30 days that have finished; cancelled ones left out.")
     for group, label in zip(groups, labels, strict=True):
         finished = counts[f"{group}__succeeded"] + counts[f"{group}__failed"]

@@ -43,8 +43,9 @@ class Panel:
         return {"type": self.chart, "labels": self.labels, "datasets": self.datasets, "stacked": self.stacked}
 
 
-def series(label: str, data: Iterable) -> dict:
-    return {"label": label, "data": list(data)}
+def series(label: str, data: Iterable, colour: str | None = None) -> dict:
+    """One dataset; without a colour the chart script takes the next of its palette."""
+    return {"label": label, "data": list(data), **({"colour": colour} if colour else {})}
 
 
 def daily(rows: Iterable[tuple[date, str, int]], names: dict[str, str]) -> tuple[list[str], list[dict]]:

@@ -4,7 +4,7 @@
   const palette = ["#417690", "#e4a11b", "#5b8c5a", "#ba2121", "#79aec8", "#8e6bb8", "#c77d4a"];
 
   function dataset(spec, index, type) {
-    const colour = palette[index % palette.length];
+    const colour = spec.colour || palette[index % palette.length];
     const colours = spec.data.map(function (_, i) { return palette[i % palette.length]; });
     return {
       label: spec.label,

@@ -33,7 +33,7 @@ def test_spent_is_the_campaigns_payments(owner):
 def test_progress_column_shows_the_share_of_the_budget(owner):
     campaign = CampaignFactory(advertiser=owner.advertiser, budget=Decimal("100.00"))
     PaymentFactory(task__campaign=campaign, total=Decimal("25.50"))
-    assert '<progress max="100" value="25">' in admin_client(owner.user).get(CHANGELIST).content.decode()
+    assert '<progress max="100" value="25"' in admin_client(owner.user).get(CHANGELIST).content.decode()
 
 
 def test_list_query_count_does_not_grow_with_the_rows(owner):
@@ -54,14 +54,14 @@ def columns(user) -> list[str]:
 
 
 def test_member_of_one_advertiser_has_no_advertiser_column(owner):
-    assert "advertiser" not in columns(owner.user)
+    assert "advertiser_name" not in columns(owner.user)
 
 
 def test_member_of_two_advertisers_has_the_advertiser_column(owner, outsider):
     MembershipFactory(user=owner.user, advertiser=outsider.advertiser)
-    assert "advertiser" in columns(owner.user)
+    assert "advertiser_name" in columns(owner.user)
 
 
 def test_staff_have_the_advertiser_column_and_filter(staff):
     changelist = admin_client(staff.user).get(CHANGELIST).context["cl"]
-    assert "advertiser" in changelist.list_display and "advertiser" in changelist.list_filter
+    assert "advertiser_name" in changelist.list_display and "advertiser" in changelist.list_filter
