@@ -35,7 +35,7 @@ def for_user(user) -> tuple[Scope, list[Panel]]:
 def for_campaign(campaign: Campaign) -> list[Panel]:
     """A campaign the caller already fetched through its scoped admin queryset."""
     return [
-        campaigns.spend_panel(Campaign.objects.filter(pk=campaign.pk)),
+        campaigns.spend_panel(Campaign.objects.filter(pk=campaign.pk), note="Payments so far against the budget."),
         campaigns.tasks_panel(campaigns.count_by_status(Task.objects.filter(campaign=campaign))),
         campaigns.reach_of_campaign(campaign),
     ]

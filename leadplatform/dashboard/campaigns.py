@@ -44,7 +44,10 @@ def _spend_row(name: str, currency: str, budget: Decimal | None, spent: Decimal)
     return {"name": name, "currency": currency, "budget": budget, "spent": spent, "progress": progress(spent, budget)}
 
 
-def spend_panel(campaigns) -> Panel:
+TOP_NOTE = f"The {TOP_CAMPAIGNS} campaigns that spent most, in their own currency."
+
+
+def spend_panel(campaigns, note: str = TOP_NOTE) -> Panel:
     """The most spending campaigns and the totals per currency (two queries plus the watermark)."""
     campaigns = with_spend(campaigns)
     top = list(campaigns.order_by("-spent", "-id").values_list("name", "currency", "budget", "spent")[:TOP_CAMPAIGNS])
@@ -55,7 +58,7 @@ def spend_panel(campaigns) -> Panel:
                   labels=[f"{name} ({currency})" for name, currency, _, _ in top],
                   datasets=[series("Budget", (budget or ZERO for _, _, budget, _ in top)),
                             series("Spent", (spent for _, _, _, spent in top))],
-                  note=f"The {TOP_CAMPAIGNS} campaigns that spent most, in their own currency.")
+                  note=note)
     panel.table = [_spend_row(f"Total {currency}", currency, budget, spent or ZERO)
                    for currency, budget, spent in sorted(totals)]
     if not any(row["spent"] or row["budget"] for row in panel.table):

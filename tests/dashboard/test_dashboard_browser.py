@@ -56,3 +56,13 @@ def test_campaign_list_fits_a_1366_px_screen(page, live_server):
     })""")
     assert widths["page"] <= LAPTOP["width"], widths
     assert widths["table"] <= widths["room"], widths  # the list's own scroll box does not scroll either
+
+
+def test_campaign_page_draws_its_statistics(page, live_server):
+    membership = MembershipFactory(role=Membership.Role.VIEWER)
+    campaign = activity(membership.advertiser)["campaign"]
+    log_in(page, live_server, membership.user, f"/admin/campaigns/campaign/{campaign.pk}/change/")
+    expect(page.locator("#dashboard canvas[data-chart]")).to_have_count(3)
+    page.wait_for_function("window.Chart && Object.keys(Chart.instances).length >= 3")
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/campaign.png", full_page=False)
