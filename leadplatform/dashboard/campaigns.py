@@ -40,8 +40,10 @@ def progress(spent: Decimal, budget: Decimal | None) -> int | None:
     return int(spent * 100 / budget)
 
 
-def _spend_row(name: str, currency: str, budget: Decimal | None, spent: Decimal) -> dict:
-    return {"name": name, "currency": currency, "budget": budget, "spent": spent, "progress": progress(spent, budget)}
+def _total_row(currency: str, budget: Decimal | None, spent: Decimal | None, budgeted_spent: Decimal | None) -> dict:
+    """A currency's totals; the share used compares the budgets with what the campaigns that have one spent."""
+    return {"name": f"Total {currency}", "currency": currency, "budget": budget, "spent": spent or ZERO,
+            "progress": progress(budgeted_spent or ZERO, budget)}
 
 
 TOP_NOTE = f"The {TOP_CAMPAIGNS} campaigns that spent most, in their own currency."
@@ -52,15 +54,15 @@ def spend_panel(campaigns, note: str = TOP_NOTE) -> Panel:
     campaigns = with_spend(campaigns)
     top = list(campaigns.order_by("-spent", "-id").values_list("name", "currency", "budget", "spent")[:TOP_CAMPAIGNS])
     totals = (campaigns.order_by().values("currency")
-              .annotate(budget_total=Sum("budget"), spent_total=Sum("spent")).values_list(
-                  "currency", "budget_total", "spent_total"))
+              .annotate(budget_total=Sum("budget"), spent_total=Sum("spent"),
+                        budgeted_spent=Sum("spent", filter=Q(budget__isnull=False)))
+              .values_list("currency", "budget_total", "spent_total", "budgeted_spent"))
     panel = Panel("spend", "Spend against budget", "bar",
                   labels=[f"{name} ({currency})" for name, currency, _, _ in top],
                   datasets=[series("Budget", (budget or ZERO for _, _, budget, _ in top)),
                             series("Spent", (spent for _, _, _, spent in top))],
                   note=note)
-    panel.table = [_spend_row(f"Total {currency}", currency, budget, spent or ZERO)
-                   for currency, budget, spent in sorted(totals)]
+    panel.table = [_total_row(*row) for row in sorted(totals)]
     if not any(row["spent"] or row["budget"] for row in panel.table):
         panel.datasets = []
     return panel

@@ -7,6 +7,7 @@ import pytest
 
 from leadplatform import dashboard
 
+from ..campaigns.factories import CampaignFactory, PaymentFactory
 from ..factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,10 @@ def test_a_member_of_two_advertisers_sees_both_combined(owner, mine, theirs, out
 
 def test_an_advertiser_without_data_has_empty_panels(outsider):
     assert all(panel.empty for panel in panels_of(outsider.user).values())
+
+
+def test_budget_used_counts_only_the_campaigns_with_a_budget(owner, mine):
+    uncapped = CampaignFactory(advertiser=owner.advertiser, budget=None)
+    PaymentFactory(task__campaign=uncapped, total=Decimal("500.00"))
+    total = panels_of(owner.user)["spend"].table[0]
+    assert (total["spent"], total["progress"]) == (Decimal("555.00"), 27)
