@@ -120,7 +120,7 @@ class CampaignAdmin(TenantScopedAdmin):
         return tuple(column for column in columns if column != "advertiser_name")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        """The change page with the campaign's statistics panel above the form."""
+        """The change page, with the campaign's statistics below the form."""
         campaign = self.get_object(request, unquote(object_id))
         if campaign is not None:
             extra_context = {**(extra_context or {}), "campaign_panels": dashboard.for_campaign(campaign)}
