@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.demo import login_hint
 
+from . import dashboard
+
 
 class MemberAdminAuthenticationForm(AdminAuthenticationForm):
     """Django's admin login accepts staff only; advertiser members log in here too."""
@@ -24,6 +26,11 @@ class PlatformAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         return super().login(request, {**(extra_context or {}), "demo_login": login_hint()})
+
+    def index(self, request, extra_context=None):
+        """The app list, with the dashboard of the member's advertisers (the platform's, for staff) above it."""
+        scope, panels = dashboard.for_user(request.user)
+        return super().index(request, {**(extra_context or {}), "dashboard_scope": scope, "dashboard_panels": panels})
 
     def has_permission(self, request) -> bool:
         user = request.user
