@@ -25,5 +25,5 @@ def test_every_panel_of_the_demo_advertiser_has_data(demo_advertiser):
 
 
 def test_every_panel_of_a_demo_campaign_has_data(demo_advertiser):
-    campaign = demo_advertiser.campaigns.get(status="active")
+    campaign = demo_advertiser.campaigns.get(name=f"{demo_advertiser.name}: Summer Style")
     assert [panel.key for panel in dashboard.for_campaign(campaign) if panel.empty] == []
