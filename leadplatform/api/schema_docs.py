@@ -38,8 +38,8 @@ def doc(summary: str, description: str, *examples: OpenApiExample) -> OperationD
     return OperationDoc(summary, " ".join(description.split()), examples)
 
 
-def request_example(name: str, value, summary: str | None = None) -> OpenApiExample:
-    return OpenApiExample(name, value=value, summary=summary or name, request_only=True)
+def request_example(name: str, value, media_type: str = "application/json") -> OpenApiExample:
+    return OpenApiExample(name, value=value, summary=name, request_only=True, media_type=media_type)
 
 
 @cache

@@ -68,8 +68,7 @@ OPERATIONS = {
         multipart form, at most 10; URLs are accepted too). The task goes to review; the answer says the
         payment it earns. Send an `Idempotency-Key` header to retry safely: the same key answers the same.""",
         request_example(
-            "Post link",
-            {"task_id": 456, "post_url": "https://instagram.com/p/example"},
+            "Post link", {"task_id": 456, "post_url": "https://instagram.com/p/example"}, "multipart/form-data"
         ),
     ),
     "action_task_leave_create": doc(
