@@ -73,12 +73,12 @@ OPERATIONS = {
     ),
     "action_task_leave_create": doc(
         "Leave task",
-        "Leave a task (cancel participation). A task already completed is a 409.",
+        "Leave a task (cancel participation). Only a pending task can be left; any other is a 409.",
     ),
     "action_network_approval_create": doc(
         "Network approval",
         """Submit a network account for approval: `network_type` (instagram, facebook…), `network_id`,
-        `network_url`, and its `kind` (user profile, page, wall, channel). Approved accounts may publish
+        `network_url`, and its `kind` (user profile, page, wall, channel, extra). Approved accounts may publish
         for campaigns.""",
     ),
 }

@@ -36,7 +36,7 @@ OPERATIONS = {
     "v1_jobs_destroy": doc("Delete a job", "Delete a job; a running job is cancelled first."),
     "v1_jobs_run_create": doc(
         "Run a job",
-        "Start executing a job: it is queued for a worker. A job already queued or running is a 409.",
+        "Start executing a job: it is queued for a worker (a job already queued stays as it is). A running job is a 409.",
     ),
     "v1_jobs_schedule_update": doc(
         "Set the job's schedule",

@@ -31,7 +31,7 @@ OPERATIONS = {
         """Creates a new scraping job: the start `url`, the `engine` (auto, http or browser), the `priority`,
         CSS `selectors` naming the fields to extract (`h1::text`, `a::attr(href)`) and a crawl `config`
         (max_pages, follow_links and more). Answers 201 with the job in status pending; a worker then runs it.
-        Addresses outside the public internet are refused (400).""",
+        A URL that does not reach the public internet is refused with a 422 naming the field.""",
         request_example(
             "Product pages",
             {

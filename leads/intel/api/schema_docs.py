@@ -28,12 +28,12 @@ OPERATIONS = {
         "List companies",
         f"Details on the companies referenced by your sessions: those that visited your sites or employ persons identified there; blacklisted ones are left out. {FILTERS} {CURSOR}",
     ),
-    "intel_v1_companies_retrieve": doc("Get a company", "Details on one referenced company: name, domain, country, turnover and magnitude."),
+    "intel_v1_companies_retrieve": doc("Get a company", "Details on one referenced company: name, registration id, domain, address, country, industry, turnover and magnitude."),
     "intel_v1_persons_list": doc(
         "List persons",
         f"Details on the persons referenced by your sessions: visitors identified by the e-mail address they submitted. {FILTERS} {CURSOR}",
     ),
-    "intel_v1_persons_retrieve": doc("Get a person", "Details on one referenced person and their company."),
+    "intel_v1_persons_retrieve": doc("Get a person", "Details on one referenced person: name, e-mail, position, company, and when they were first and last seen."),
     "intel_v1_saved_filters_list": doc(
         "List saved filters",
         f"Your saved filters. Apply one to the sessions, companies or persons list with `?saved_filter=<id>`. {CURSOR}",
