@@ -44,7 +44,7 @@ class WebLoginView(SurfaceAPIView):
     authentication_classes: list = []
     throttle_classes = CREDENTIAL_THROTTLES
 
-    @extend_schema(request=LoginSerializer, responses=AccessTokenSerializer, summary="Log in for a JWT access token")
+    @extend_schema(request=LoginSerializer, responses=AccessTokenSerializer)
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -57,7 +57,7 @@ class WebRegisterView(SurfaceAPIView):
     authentication_classes: list = []
     throttle_classes = CREDENTIAL_THROTTLES
 
-    @extend_schema(request=RegisterSerializer, responses={201: AccessTokenSerializer}, summary="Create an account with its own advertiser")
+    @extend_schema(request=RegisterSerializer, responses={201: AccessTokenSerializer})
     def post(self, request):
         if not settings.SIGNUP_OPEN:
             raise exceptions.PermissionDenied("Registration is closed.")
@@ -75,7 +75,7 @@ class IntelTokenGetView(SurfaceAPIView):
     authentication_classes: list = []
     throttle_classes = CREDENTIAL_THROTTLES
 
-    @extend_schema(request=IntelTokenRequestSerializer, responses=IntelTokenSerializer, summary="api-token-get")
+    @extend_schema(request=IntelTokenRequestSerializer, responses=IntelTokenSerializer)
     def post(self, request):
         serializer = IntelTokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -92,7 +92,7 @@ class IntelTokenGetView(SurfaceAPIView):
 class IntelTokenResetView(SurfaceAPIView):
     surface = INTEL
 
-    @extend_schema(request=None, responses=IntelTokenSerializer, summary="api-token-reset")
+    @extend_schema(request=None, responses=IntelTokenSerializer)
     def post(self, request):
         user = request.user
         with transaction.atomic():

@@ -77,7 +77,7 @@ class SurfaceIndexView(SurfaceAPIView):
     surface: Surface | None = None
     surfaces: tuple[Surface, ...] = ()
 
-    @extend_schema(responses=SurfaceIndexSerializer, auth=[], summary="Routes of this surface")
+    @extend_schema(responses=SurfaceIndexSerializer, auth=[])
     def get(self, request):
         return Response(index_of(self.surfaces))
 

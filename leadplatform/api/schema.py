@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, get_doc
 from rest_framework import serializers
 
+from .schema_docs import auth_note, errors_note, operation_docs, rate_note
 from .serializers import RejectUnknownFieldsMixin
 from .surfaces import ERROR_TITLES
 
@@ -20,6 +21,31 @@ def only_api_paths(endpoints, **kwargs):
 
 
 class SurfaceAutoSchema(AutoSchema):
+    """Texts come from the surfaces' `schema_docs` modules, never from code docstrings."""
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        written = operation_docs().get(operation["operationId"]) if operation else None
+        if written is None:
+            return operation
+        surface = getattr(self.view, "surface", None)
+        error_component = self.error_component_name(surface) if surface else None
+        operation["summary"] = written.summary
+        notes = [
+            auth_note(operation.get("security")),
+            rate_note((throttle, throttle.get_scope(self.view)) for throttle in self.view.get_throttles()),
+            errors_note(operation["responses"], error_component),
+        ]
+        operation["description"] = "\n\n".join(text for text in [written.description, *notes] if text)
+        return operation
+
+    def get_description(self) -> str:  # type: ignore[override]
+        return ""
+
+    def get_examples(self):
+        written = operation_docs().get(self.get_operation_id())
+        return [*super().get_examples(), *(written.examples if written else ())]
+
     def get_tags(self) -> list[str]:
         surface = getattr(self.view, "surface", None)
         return [surface.title] if surface else super().get_tags()
@@ -56,17 +82,23 @@ class SurfaceAutoSchema(AutoSchema):
             for field in fields.values()
         )
 
+    @staticmethod
+    def error_component_name(surface) -> str:
+        return "".join(word.capitalize() for word in surface.key.split("-")) + "Error"
+
     def error_response_schema(self, surface) -> dict:
         """A reference to the surface's error shape, one component shared by all its operations."""
-        name = "".join(word.capitalize() for word in surface.key.split("-")) + "Error"
         component = ResolvedComponent(
-            name=name, type=ResolvedComponent.SCHEMA, object=f"error-{surface.key}", schema=surface.error_schema()
+            name=self.error_component_name(surface), type=ResolvedComponent.SCHEMA, object=f"error-{surface.key}", schema=surface.error_schema()
         )
         self.registry.register_on_missing(component)
         return component.ref
 
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        # A serializer's docstring is written for the code's readers, not for integrators.
+        if schema.get("description") and schema["description"] == get_doc(serializer.__class__):
+            del schema["description"]
         if direction == "request" and isinstance(serializer, RejectUnknownFieldsMixin):
             schema["additionalProperties"] = False
         return schema

@@ -44,6 +44,8 @@ class CountedThrottle(BaseThrottle):
     """Counts one request against `scope` for the identity given by `identity()`."""
 
     scope: str | None = None
+    #: Whose requests one count covers, as the API documentation says it.
+    per = "per caller (user, application or client address)"
 
     def get_scope(self, view) -> str | None:
         return self.scope
@@ -111,6 +113,7 @@ class CredentialAccountThrottle(CountedThrottle):
     """Login and token endpoints: per submitted account name, stricter than the API."""
 
     scope = "credentials"
+    per = "per account name"
 
     def identity(self, request, view) -> str | None:
         data = request.data if isinstance(request.data, Mapping) else {}
@@ -122,6 +125,7 @@ class CredentialIPThrottle(CountedThrottle):
     """Login and token endpoints: per client address."""
 
     scope = "credentials-ip"
+    per = "per client address"
 
     def identity(self, request, view) -> str | None:
         return f"ip:{self.get_ident(request)}"

@@ -272,6 +272,73 @@ SPECTACULAR_SETTINGS = {
     },
     # The campaign surfaces' error bodies say `"status": "error"`.
     "ENUM_NAME_OVERRIDES": {"ErrorStatusEnum": ["error"]},
+    # One introduction per surface (the operations' tags); each operation's own texts live in the
+    # surfaces' schema_docs modules (leadplatform/api/schema_docs.py).
+    "TAGS": [
+        {
+            "name": "Web scraper",
+            "description": (
+                "`/api/web/v1/`: scraping jobs over any website, their results and exports, monitoring and "
+                "webhooks. All API endpoints except `/auth/register` and `/auth/login` require JWT "
+                "authentication: log in with your username and password, then send "
+                "`Authorization: Bearer <access_token>` (an API token works too). API requests are limited "
+                "to 100 requests per hour per user by default; every answer carries `X-RateLimit-Limit`, "
+                "`X-RateLimit-Remaining` and `X-RateLimit-Reset`. Errors are `{\"detail\": …, \"type\": …}`."
+            ),
+        },
+        {
+            "name": "Leads (v1)",
+            "description": (
+                "`/api/v1/`: social lead generation: jobs, targets, leads, content analysis and statistics. "
+                "All API requests require authentication using an API token, created in the Settings page "
+                "(`/settings/tokens/`): `Authorization: Bearer YOUR_TOKEN_HERE` or simply "
+                "`Authorization: YOUR_TOKEN_HERE`. Each token tracks the total number of requests made and "
+                "when it was last used. Answers are `{\"success\": true, \"data\": …}` with `pagination` on "
+                "lists; errors are `{\"error\": …, \"message\": …}`."
+            ),
+        },
+        {
+            "name": "Social tasks",
+            "description": (
+                "`/api/social/`: social media group-post scraping tasks and their results. All API requests "
+                "require a Bearer token in the Authorization header: `Authorization: Bearer {your-api-token}` "
+                "(generate one in Settings → API tokens). Answers are `{\"status\": \"success\", \"data\": …}`; "
+                "a 401 is `{\"message\": \"Unauthenticated\"}` and a validation error a 422 with `errors`."
+            ),
+        },
+        {
+            "name": "Lead intelligence",
+            "description": (
+                "`/api/intel/v1/`: review all the sessions and actions collected on your sites, with details "
+                "on the referenced companies and persons, saved filters, a blacklist and reference tables. "
+                "Get your individual, secret, long-lasting token with `api-token-get` (your e-mail address "
+                "and password), then send `Authorization: Token <token>` with every other call. Lists use "
+                "cursor-based pagination (follow the `next` and `previous` links); all times are in UTC. "
+                "Once the answer is 429, cease requesting for the seconds in the `Retry-After` header."
+            ),
+        },
+        {
+            "name": "Campaign backend",
+            "description": (
+                "`/api/`: backend endpoints for integrators of the influencer campaign platform: campaigns, "
+                "tasks, statistics, users and lists. Every route is a POST with a form or JSON body and is "
+                "available with a Bearer token: `Authorization: Bearer <token>`. An advertiser's token sees "
+                "its own campaigns; platform-wide routes need a platform (staff) token. Errors are "
+                "`{\"status\": \"error\", \"message\": …}`."
+            ),
+        },
+        {
+            "name": "Campaign app",
+            "description": (
+                "`/api/get/`, `/api/action/`, `/api/app/`: app endpoints for influencers. They require an "
+                "application created in the backend admin: send its client id and secret "
+                "(`X-Client-Id` and `X-Client-Secret`, or HTTP Basic on the routes without a user), plus the "
+                "influencer's token from `/api/app/token/` as `Authorization: Bearer <token>`. The get routes "
+                "answer `Accept: text/html` with full views, anything else with JSON. Errors are "
+                "`{\"status\": \"error\", \"message\": …}`."
+            ),
+        },
+    ],
 }
 
 # ------------------------------------------------------------------------------

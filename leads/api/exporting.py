@@ -124,14 +124,13 @@ class BackgroundExportView(ExportingMixin, TenantGenericAPIView):
 
 
 class BackgroundExportStatusView(BackgroundExportView):
-    @extend_schema(summary="Status of a background export", responses=BackgroundExportSerializer)
+    @extend_schema(responses=BackgroundExportSerializer)
     def get(self, request, export_id):
         return Response(self.wrap(self.describe_export(self.get_export())))
 
 
 class BackgroundExportDownloadView(BackgroundExportView):
     @extend_schema(
-        summary="Download a completed background export",
         responses={(200, fmt.content_type.split(";")[0]): OpenApiTypes.BINARY for fmt in exports.FORMATS.values()},
     )
     def get(self, request, export_id):

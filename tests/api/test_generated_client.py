@@ -1,6 +1,7 @@
 """A Python client generated from the OpenAPI document (openapi-python-client, offline) builds
-without a warning and every one of its modules imports."""
+without a warning, every one of its modules imports, and it drives each surface's main flow."""
 import importlib
+import io
 import os
 import pkgutil
 import subprocess
@@ -14,8 +15,12 @@ from django.test import Client
 
 from leads.models import ScrapeJob
 from leads.outbound import guard
+from tasks.models import Task
 
+from ..campaigns.factories import CampaignFactory
+from ..campaigns.images import png_bytes
 from ..factories import PASSWORD
+from ..intel.factories import SiteFactory, VisitSessionFactory
 from ..leads.factories import TargetFactory
 
 CONFIG = Path(__file__).resolve().parents[2] / "docs" / "openapi-python-client.yaml"
@@ -96,3 +101,54 @@ def test_v1_lead_job_create_through_the_generated_client(generated, live_server,
     created = create_job.sync(client=authenticated, body=body)
     assert isinstance(created, models.V1JobCreatedEnvelope)
     assert ScrapeJob.objects.get(pk=created.data.id).advertiser == owner.advertiser
+
+
+def test_social_group_post_task_through_the_generated_client(generated, live_server, owner):
+    client_module, models = _generated("client"), _generated("models")
+    create_task = _generated("api.social_tasks.social_tasks_create")
+    get_task = _generated("api.social_tasks.social_tasks_retrieve")
+    authenticated = client_module.AuthenticatedClient(base_url=live_server.url, token=owner.token)
+    body = models.SocialTaskCreateRequest(group_id="123456789", group_name="Laravel Developers Vietnam", max_posts=100)
+    with mock.patch("leads.tasks.run_next_scrape_job.apply_async"):
+        created = create_task.sync(client=authenticated, body=body)
+    fetched = get_task.sync(created.data.id, client=authenticated)
+    assert isinstance(fetched, models.SocialTaskEnvelope)
+    assert (fetched.data.group_id, fetched.data.status) == ("123456789", "pending")
+
+
+def test_intel_token_and_sessions_through_the_generated_client(generated, live_server, owner):
+    client_module, models = _generated("client"), _generated("models")
+    get_token = _generated("api.lead_intelligence.intel_v1_api_token_get_create")
+    list_sessions = _generated("api.lead_intelligence.intel_v1_sessions_list")
+    visit = VisitSessionFactory(site=SiteFactory(advertiser=owner.advertiser))
+    anonymous = client_module.Client(base_url=live_server.url)
+    token = get_token.sync(client=anonymous, body=models.IntelTokenRequestRequest(email=owner.user.email, password=PASSWORD))
+    authenticated = client_module.AuthenticatedClient(base_url=live_server.url, token=token.token, prefix="Token")
+    sessions = list_sessions.sync(client=authenticated)
+    assert isinstance(sessions, models.PaginatedVisitSessionList)
+    assert [session.id for session in sessions.results] == [visit.pk]
+
+
+def test_campaign_app_join_and_complete_with_an_upload_through_the_generated_client(
+    generated, live_server, app_credentials, influencer
+):
+    client_module, models, types = _generated("client"), _generated("models"), _generated("types")
+    log_in = _generated("api.campaign_app.app_token_create")
+    join = _generated("api.campaign_app.action_campaign_join_create")
+    complete = _generated("api.campaign_app.action_task_complete_create")
+    client_id, client_secret = app_credentials
+    application = {"X-Client-Id": client_id, "X-Client-Secret": client_secret}
+    campaign = CampaignFactory()
+    anonymous = client_module.Client(base_url=live_server.url, headers=application)
+    token = log_in.sync(client=anonymous, body=models.TokenRequestRequest(username=influencer.user.username, password=PASSWORD))
+    app = client_module.AuthenticatedClient(base_url=live_server.url, token=token.token, headers=application)
+    joined = join.sync(client=app, body=models.CampaignIdRequestRequest(campaign_id=campaign.pk))
+    screenshot = types.File(payload=io.BytesIO(png_bytes()), file_name="post.png", mime_type="image/png")
+    body = models.CompleteTaskUploadRequest(
+        task_id=joined.task_id, post_url="https://instagram.com/p/example", screenshots=[screenshot]
+    )
+    completed = complete.sync(client=app, body=body)
+    assert isinstance(completed, models.CompleteTaskResponse)
+    task = Task.objects.get(pk=joined.task_id)
+    assert task.status == Task.Status.UNDER_REVIEW
+    assert task.submission.screenshots.get().image.name.endswith(".png")

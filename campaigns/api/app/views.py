@@ -73,10 +73,7 @@ class LeaderboardView(FullView):
     template_name = "campaigns/app/leaderboard.html"
 
     @extend_schema(
-        request=s.CampaignIdRequestSerializer, responses=s.LeaderboardSerializer, summary="Get leaderboard",
-        description="Influencers of the campaign ranked by score = 100 × completed (accepted or paid) tasks "
-                    "+ their engagement + their reach ÷ 100, rounded down. Ties: more completed tasks, then "
-                    "the lower user id. Top 100.",
+        request=s.CampaignIdRequestSerializer, responses=s.LeaderboardSerializer,
     )
     def post(self, request):
         campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
@@ -88,7 +85,7 @@ class LeaderboardView(FullView):
 class CampaignListView(FullView):
     template_name = "campaigns/app/campaign_list.html"
 
-    @extend_schema(request=s.CampaignListRequestSerializer, responses=s.CampaignListSerializer, summary="Get campaigns")
+    @extend_schema(request=s.CampaignListRequestSerializer, responses=s.CampaignListSerializer)
     def post(self, request):
         params = self.parse(s.CampaignListRequestSerializer)
         campaigns = services.campaigns_for_influencer(
@@ -102,7 +99,7 @@ class CampaignListView(FullView):
 class CampaignDetailView(FullView):
     template_name = "campaigns/app/campaign_detail.html"
 
-    @extend_schema(request=s.CampaignRequestSerializer, responses=s.CampaignDetailSerializer, summary="Get campaign")
+    @extend_schema(request=s.CampaignRequestSerializer, responses=s.CampaignDetailSerializer)
     def post(self, request):
         campaign = self.visible_campaign(self.parse(s.CampaignRequestSerializer)["id"])
         context = {"request": request, "accounts": services.approved_accounts(self.principal.publisher)}
@@ -110,7 +107,7 @@ class CampaignDetailView(FullView):
 
 
 class JoinCampaignView(CampaignAppView):
-    @extend_schema(request=s.CampaignIdRequestSerializer, responses=s.JoinResponseSerializer, summary="Join campaign")
+    @extend_schema(request=s.CampaignIdRequestSerializer, responses=s.JoinResponseSerializer)
     def post(self, request):
         campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
         task = join_campaign(campaign, self.principal.publisher)
@@ -119,7 +116,7 @@ class JoinCampaignView(CampaignAppView):
 
 class NetworkApprovalView(CampaignAppView):
     @extend_schema(
-        request=s.NetworkApprovalRequestSerializer, responses=s.StatusMessageSerializer, summary="Network approval"
+        request=s.NetworkApprovalRequestSerializer, responses=s.StatusMessageSerializer
     )
     def post(self, request):
         params = self.parse(s.NetworkApprovalRequestSerializer)
@@ -134,7 +131,7 @@ class PublicCampaignListView(CampaignAppView):
 
     @extend_schema(
         request=s.PublicCampaignListRequestSerializer, responses=s.PublicCampaignListSerializer,
-        summary="Get public campaigns", auth=[],
+        auth=[],
     )
     def post(self, request):
         params = self.parse(s.PublicCampaignListRequestSerializer)
@@ -161,7 +158,6 @@ def token_body(user, application) -> dict:
 class RegisterView(CredentialView):
     @extend_schema(
         request=s.RegisterRequestSerializer, responses={201: s.RegisterResponseSerializer},
-        summary="Register an influencer", description="Creates the user and its influencer profile; returns a token.",
     )
     def post(self, request):
         params = self.parse(s.RegisterRequestSerializer)
@@ -181,8 +177,7 @@ class InvalidLogin(exceptions.APIException):
 
 class TokenView(CredentialView):
     @extend_schema(
-        request=s.TokenRequestSerializer, responses=s.TokenResponseSerializer, summary="Influencer token",
-        description="An influencer's username or e-mail and password, with the application's credentials.",
+        request=s.TokenRequestSerializer, responses=s.TokenResponseSerializer,
     )
     def post(self, request):
         params = self.parse(s.TokenRequestSerializer)
@@ -196,7 +191,7 @@ class TokenView(CredentialView):
 
 class NotificationListView(CampaignAppView):
     @extend_schema(
-        request=s.NotificationListRequestSerializer, responses=s.NotificationListSerializer, summary="Get notifications"
+        request=s.NotificationListRequestSerializer, responses=s.NotificationListSerializer
     )
     def post(self, request):
         params = self.parse(s.NotificationListRequestSerializer)
@@ -212,7 +207,6 @@ class NotificationListView(CampaignAppView):
 class NotificationReadView(CampaignAppView):
     @extend_schema(
         request=s.NotificationReadRequestSerializer, responses=s.NotificationReadResponseSerializer,
-        summary="Mark notifications read",
     )
     def post(self, request):
         params = self.parse(s.NotificationReadRequestSerializer)

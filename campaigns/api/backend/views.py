@@ -97,10 +97,7 @@ def empty_availability(campaign) -> dict:
 # ------------------------------------------------------------------------------
 class CampaignListView(BackendView):
     @extend_schema(request=s.BackendCampaignListRequestSerializer,
-                   responses=s.BackendCampaignSerializer(many=True),
-                   summary="All campaigns",
-                   description="One option at a time; when several are sent advertiser_id wins, then user_id. "
-                               "user_id: the campaigns available to that influencer, with its network availability.")
+                   responses=s.BackendCampaignSerializer(many=True))
     def post(self, request):
         params = self.parse(s.BackendCampaignListRequestSerializer)
         campaigns = self.campaigns().order_by("-id")
@@ -124,10 +121,7 @@ class CampaignListView(BackendView):
 
 
 class TaskListView(BackendView):
-    @extend_schema(request=s.BackendTaskListRequestSerializer, responses=s.BackendTaskSerializer(many=True),
-                   summary="Task list",
-                   description="One option at a time; when several are sent advertiser_id wins, then campaign_id, "
-                               "then status.")
+    @extend_schema(request=s.BackendTaskListRequestSerializer, responses=s.BackendTaskSerializer(many=True))
     def post(self, request):
         params = self.parse(s.BackendTaskListRequestSerializer)
         tasks = (self.scoped(Task)
@@ -149,7 +143,7 @@ class TaskListView(BackendView):
 # ------------------------------------------------------------------------------
 class AdvertiserCheckView(BackendView):
     @extend_schema(request=s.BackendEmailRequestSerializer,
-                   responses=s.CheckResponseSerializer, summary="Advertiser id")
+                   responses=s.CheckResponseSerializer)
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
         advertiser = self.scoped(Advertiser).filter(contact_email__iexact=email).first()
@@ -160,7 +154,7 @@ class AdvertiserCheckView(BackendView):
 
 class UserCheckView(BackendView):
     @extend_schema(request=s.BackendEmailRequestSerializer,
-                   responses=s.CheckResponseSerializer, summary="User id")
+                   responses=s.CheckResponseSerializer)
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
         user = User.objects.filter(email__iexact=email).first()
@@ -173,10 +167,7 @@ class UserCheckView(BackendView):
 # Advertiser
 # ------------------------------------------------------------------------------
 class AdvertiserFinancialView(BackendView):
-    @extend_schema(request=s.BackendAdvertiserRangeRequestSerializer, responses=s.AdvertiserFinancialSerializer,
-                   summary="Advertiser financial statistics",
-                   description="Payments in the range, in the advertiser's currency; "
-                               "average CPM = spent / reach × 1000.")
+    @extend_schema(request=s.BackendAdvertiserRangeRequestSerializer, responses=s.AdvertiserFinancialSerializer)
     def post(self, request):
         params = self.parse(s.BackendAdvertiserRangeRequestSerializer)
         advertiser = self.advertiser(params.get("advertiser_id"), required=True)
@@ -184,8 +175,7 @@ class AdvertiserFinancialView(BackendView):
 
 
 class MaximumLimitView(BackendView):
-    @extend_schema(request=s.BackendAdvertiserRequestSerializer, responses=s.MaximumLimitSerializer,
-                   summary="Maximum limit")
+    @extend_schema(request=s.BackendAdvertiserRequestSerializer, responses=s.MaximumLimitSerializer)
     def post(self, request):
         params = self.parse(s.BackendAdvertiserRequestSerializer)
         advertiser = self.advertiser(params.get("advertiser_id"), required=True)
@@ -194,7 +184,7 @@ class MaximumLimitView(BackendView):
 
 class InvoiceListView(BackendView):
     @extend_schema(request=s.BackendInvoiceListRequestSerializer,
-                   responses=s.InvoiceListSerializer, summary="Invoices")
+                   responses=s.InvoiceListSerializer)
     def post(self, request):
         params = self.parse(s.BackendInvoiceListRequestSerializer)
         advertiser = self.advertiser(params.get("advertiser_id"))
@@ -214,8 +204,7 @@ class InvoiceListView(BackendView):
 # Campaign statistics (all campaigns in scope) and single-campaign statistics
 # ------------------------------------------------------------------------------
 class CampaignsGeneralStatsView(BackendView):
-    @extend_schema(request=s.BackendCampaignStatsRequestSerializer, responses=s.CampaignOverviewSerializer,
-                   summary="Campaigns: general statistics", description="Campaigns created in the range, by status.")
+    @extend_schema(request=s.BackendCampaignStatsRequestSerializer, responses=s.CampaignOverviewSerializer)
     def post(self, request):
         params = self.parse(s.BackendCampaignStatsRequestSerializer)
         campaigns = self.scoped_campaigns(params.get("advertiser_id"))
@@ -223,16 +212,14 @@ class CampaignsGeneralStatsView(BackendView):
 
 
 class CampaignsStatusStatsView(BackendView):
-    @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignStatusCountsSerializer,
-                   summary="Campaigns: status statistics")
+    @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignStatusCountsSerializer)
     def post(self, request):
         campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
         return Response(figures.campaign_status_counts(campaigns))
 
 
 class CampaignsNetworkStatsView(BackendView):
-    @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignNetworkCountsSerializer,
-                   summary="Campaigns: network statistics", description="Campaigns per network.")
+    @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignNetworkCountsSerializer)
     def post(self, request):
         campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
         return Response(figures.campaign_network_counts(campaigns))
@@ -240,18 +227,14 @@ class CampaignsNetworkStatsView(BackendView):
 
 class CampaignNetworkStatsView(BackendView):
     @extend_schema(request=s.BackendCampaignIdRequestSerializer,
-                   responses=s.CampaignNetworkActivitySerializer,
-                   summary="Campaign: network statistics",
-                   description="Per network: approved posts (tasks accepted or paid), their reach and engagement.")
+                   responses=s.CampaignNetworkActivitySerializer)
     def post(self, request):
         campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
         return Response(figures.network_activity(campaign))
 
 
 class CampaignCostStatsView(BackendView):
-    @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.CampaignCostsSerializer,
-                   summary="Campaign: cost statistics",
-                   description="Paid to influencers, in the campaign's currency; average CPM = spent / reach × 1000.")
+    @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.CampaignCostsSerializer)
     def post(self, request):
         campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
         return Response(figures.campaign_costs(campaign))
@@ -261,10 +244,7 @@ class CampaignCostStatsView(BackendView):
 # Campaign management
 # ------------------------------------------------------------------------------
 class CampaignSettingsView(BackendView):
-    @extend_schema(request=s.BackendCampaignSettingsRequestSerializer, responses=s.StatusMessageSerializer,
-                   summary="Campaign settings",
-                   description="`settings` as a JSON object or as bracket form fields (`settings[post_rate]=30`). "
-                               "Known keys only; an unknown key is a 400 naming it.")
+    @extend_schema(request=s.BackendCampaignSettingsRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         campaign = self.campaign(self.parse(s.BackendCampaignSettingsTargetSerializer)["campaign_id"])
         values = s.CampaignSettingsSerializer(data=s.settings_from_body(request.data))
@@ -275,9 +255,7 @@ class CampaignSettingsView(BackendView):
 
 
 class CampaignStatusView(BackendView):
-    @extend_schema(request=s.BackendCampaignStatusRequestSerializer, responses=s.StatusMessageSerializer,
-                   summary="Campaign status",
-                   description="draft → pending → active ⇄ paused → completed | cancelled; anything else is a 409.")
+    @extend_schema(request=s.BackendCampaignStatusRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendCampaignStatusRequestSerializer)
         change_campaign_status(self.campaign(params["campaign_id"]), params["status"])
@@ -285,16 +263,14 @@ class CampaignStatusView(BackendView):
 
 
 class PreRegisterView(BackendView):
-    @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer,
-                   summary="Open pre-registration")
+    @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         backend.open_pre_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
         return success("Campaign pre-registered")
 
 
 class PostRegisterView(BackendView):
-    @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer,
-                   summary="Open post-registration")
+    @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         backend.open_post_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
         return success("Campaign post-registered")
@@ -304,15 +280,13 @@ class PostRegisterView(BackendView):
 # Publisher statistics
 # ------------------------------------------------------------------------------
 class PublisherStatusStatsView(BackendView):
-    @extend_schema(request=None, responses=s.PublisherStatusCountsSerializer, summary="Publishers: status statistics")
+    @extend_schema(request=None, responses=s.PublisherStatusCountsSerializer)
     def post(self, request):
         return Response(figures.publisher_status_counts())
 
 
 class PublisherActivityStatsView(BackendView):
-    @extend_schema(request=s.BackendDateRangeRequestSerializer, responses=s.PublisherActivitySerializer,
-                   summary="Publishers: activity statistics",
-                   description="Approved posts in the range (by review day), their reach and engagement.")
+    @extend_schema(request=s.BackendDateRangeRequestSerializer, responses=s.PublisherActivitySerializer)
     def post(self, request):
         params = self.parse(s.BackendDateRangeRequestSerializer)
         return Response(figures.publisher_activity(params.get("date_from"), params.get("date_to")))
@@ -323,16 +297,14 @@ class PublisherActivityStatsView(BackendView):
 # ------------------------------------------------------------------------------
 class UserStatusView(BackendView):
     @extend_schema(request=s.BackendUserIdRequestSerializer,
-                   responses=s.UserStatusSerializer, summary="User status")
+                   responses=s.UserStatusSerializer)
     def post(self, request):
         return Response(backend.user_status(self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])))
 
 
 class UserBanView(BackendView):
     @extend_schema(request=s.BackendBanRequestSerializer,
-                   responses=s.StatusMessageSerializer, summary="Ban status",
-                   description="A banned user's tokens stop working at once; they can no longer join or complete. "
-                               "Staff accounts and the caller's own account cannot be banned (403).")
+                   responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendBanRequestSerializer)
         backend.set_user_ban(self.user(params["user_id"]), params["banned"], params["reason"],
@@ -341,8 +313,7 @@ class UserBanView(BackendView):
 
 
 class UserNotificationView(BackendView):
-    @extend_schema(request=s.BackendNotificationRequestSerializer, responses=s.StatusMessageSerializer,
-                   summary="Notify a user", description="Stored (listed in the app) and sent by e-mail.")
+    @extend_schema(request=s.BackendNotificationRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendNotificationRequestSerializer)
         backend.notify_user(self.user(params["user_id"]), params["message"], params["type"])
@@ -351,9 +322,7 @@ class UserNotificationView(BackendView):
 
 class ForceLogoutView(BackendView):
     @extend_schema(request=s.BackendUserIdRequestSerializer,
-                   responses=s.StatusMessageSerializer, summary="Force logout",
-                   description="Ends every session and revokes every token of the user. "
-                               "Staff accounts and the caller's own account are refused (403).")
+                   responses=s.StatusMessageSerializer)
     def post(self, request):
         user = self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])
         backend.force_logout_user(user, acting_user=self.principal.user)
@@ -361,8 +330,7 @@ class ForceLogoutView(BackendView):
 
 
 class CustomSocialWallView(BackendView):
-    @extend_schema(request=s.BackendSocialWallRequestSerializer, responses=s.StatusMessageSerializer,
-                   summary="Custom social wall")
+    @extend_schema(request=s.BackendSocialWallRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendSocialWallRequestSerializer)
         backend.add_custom_social_wall(self.user(params["user_id"]), params["network"], params["wall_url"])
@@ -374,7 +342,7 @@ class CustomSocialWallView(BackendView):
 # ------------------------------------------------------------------------------
 class TaskStatusView(BackendView):
     @extend_schema(request=s.BackendTaskIdRequestSerializer,
-                   responses=s.TaskStatusSerializer, summary="Task status")
+                   responses=s.TaskStatusSerializer)
     def post(self, request):
         task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
         return Response({"status": task.status, "assigned_date": timezone.localdate(task.joined_at),
@@ -383,8 +351,7 @@ class TaskStatusView(BackendView):
 
 class TaskPaymentsView(BackendView):
     @extend_schema(request=s.BackendTaskIdRequestSerializer,
-                   responses=s.TaskPaymentSerializer, summary="Task payments",
-                   description="The payment made, or what the task earns so far: minimum + post rate + bonuses earned.")
+                   responses=s.TaskPaymentSerializer)
     def post(self, request):
         task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
         payment = getattr(task, "payment", None) if task.status == Task.Status.PAID else None
@@ -403,9 +370,7 @@ TASK_ACTION_MESSAGES = {"approve": "Task approved", "reject": "Task rejected", "
 
 class TaskActionView(BackendView):
     @extend_schema(request=s.BackendTaskActionRequestSerializer, responses=s.StatusMessageSerializer,
-                   parameters=[IDEMPOTENCY_PARAMETER], summary="Task actions",
-                   description="approve (optionally with the post's metrics), reject (with a reason), pay, reopen "
-                               "(a rejected task goes back to review). The same services as the admin.")
+                   parameters=[IDEMPOTENCY_PARAMETER])
     @idempotent
     def post(self, request):
         params = self.parse(s.BackendTaskActionRequestSerializer)
@@ -423,8 +388,7 @@ class TaskActionView(BackendView):
 
 
 class CustomTaskView(BackendView):
-    @extend_schema(request=s.BackendCustomTaskRequestSerializer, responses=s.CustomTaskResponseSerializer,
-                   summary="Custom task")
+    @extend_schema(request=s.BackendCustomTaskRequestSerializer, responses=s.CustomTaskResponseSerializer)
     def post(self, request):
         params = self.parse(s.BackendCustomTaskRequestSerializer)
         campaign = self.campaign(params["campaign_id"])
@@ -445,22 +409,19 @@ class CustomTaskView(BackendView):
 # User statistics (platform)
 # ------------------------------------------------------------------------------
 class SexStatsView(BackendView):
-    @extend_schema(request=None, responses=s.SexSharesSerializer, summary="Users: sex statistics")
+    @extend_schema(request=None, responses=s.SexSharesSerializer)
     def post(self, request):
         return Response(figures.sex_shares())
 
 
 class AgeStatsView(BackendView):
-    @extend_schema(request=None, responses=s.AgeSharesSerializer, summary="Users: age statistics")
+    @extend_schema(request=None, responses=s.AgeSharesSerializer)
     def post(self, request):
         return Response(figures.age_shares())
 
 
 class PreferenceStatsView(BackendView):
-    @extend_schema(request=None, responses={200: s.PREFERENCE_SHARES_SCHEMA},
-                   summary="Users: preferences statistics",
-                   description="Percent of preferred-category picks: the five most picked categories (slug), "
-                               "then other.")
+    @extend_schema(request=None, responses={200: s.PREFERENCE_SHARES_SCHEMA})
     def post(self, request):
         return Response(figures.preference_shares())
 
@@ -469,28 +430,26 @@ class PreferenceStatsView(BackendView):
 # General statistics (platform)
 # ------------------------------------------------------------------------------
 class PendingStatsView(BackendView):
-    @extend_schema(request=None, responses=s.PendingCountsSerializer, summary="Pending statistics")
+    @extend_schema(request=None, responses=s.PendingCountsSerializer)
     def post(self, request):
         return Response(figures.pending_counts())
 
 
 class GeneralFinancialStatsView(BackendView):
-    @extend_schema(request=s.BackendDateRangeRequestSerializer, responses=s.GeneralFinancialSerializer,
-                   summary="Financial statistics",
-                   description="Revenue: paid invoices; payouts: payments to influencers; in the platform currency.")
+    @extend_schema(request=s.BackendDateRangeRequestSerializer, responses=s.GeneralFinancialSerializer)
     def post(self, request):
         params = self.parse(s.BackendDateRangeRequestSerializer)
         return Response(figures.general_financial(params.get("date_from"), params.get("date_to")))
 
 
 class EstimatedPublishersView(BackendView):
-    @extend_schema(request=None, responses=s.EstimatedPublishersSerializer, summary="Estimated publishers")
+    @extend_schema(request=None, responses=s.EstimatedPublishersSerializer)
     def post(self, request):
         return Response(figures.estimated_publishers())
 
 
 class PotentialPublishersView(BackendView):
-    @extend_schema(request=None, responses=s.PotentialPublishersSerializer, summary="Potential publishers")
+    @extend_schema(request=None, responses=s.PotentialPublishersSerializer)
     def post(self, request):
         return Response(figures.potential_publishers())
 
@@ -499,21 +458,21 @@ class PotentialPublishersView(BackendView):
 # Lists
 # ------------------------------------------------------------------------------
 class LocationListView(BackendView):
-    @extend_schema(request=None, responses=s.LocationsSerializer, summary="Locations")
+    @extend_schema(request=None, responses=s.LocationsSerializer)
     def post(self, request):
         countries = Country.objects.prefetch_related(Prefetch("cities", queryset=City.objects.order_by("name")))
         return Response({"countries": s.CountryWithCitiesSerializer(countries, many=True).data})
 
 
 class AdvertiserListView(BackendView):
-    @extend_schema(request=None, responses=s.AdvertiserListSerializer, summary="Advertisers")
+    @extend_schema(request=None, responses=s.AdvertiserListSerializer)
     def post(self, request):
         advertisers = self.scoped(Advertiser).order_by("name", "id")
         return Response({"advertisers": s.AdvertiserItemSerializer(advertisers, many=True).data})
 
 
 class AllowedCountryListView(BackendView):
-    @extend_schema(request=None, responses=s.AllowedCountriesSerializer, summary="Allowed countries")
+    @extend_schema(request=None, responses=s.AllowedCountriesSerializer)
     def post(self, request):
         countries = Country.objects.filter(allowed=True)
         return Response({"countries": s.AllowedCountrySerializer(countries, many=True).data})
@@ -521,7 +480,7 @@ class AllowedCountryListView(BackendView):
 
 class AllowedCityListView(BackendView):
     @extend_schema(request=s.BackendCitiesRequestSerializer,
-                   responses=s.CitiesSerializer, summary="Allowed cities")
+                   responses=s.CitiesSerializer)
     def post(self, request):
         params = self.parse(s.BackendCitiesRequestSerializer)
         cities = City.objects.filter(allowed=True, country__allowed=True).order_by("name", "id")
@@ -531,14 +490,13 @@ class AllowedCityListView(BackendView):
 
 
 class AllowedCategoryListView(BackendView):
-    @extend_schema(request=None, responses=s.CategoriesSerializer, summary="Allowed categories")
+    @extend_schema(request=None, responses=s.CategoriesSerializer)
     def post(self, request):
         return Response({"categories": s.NamedSerializer(Category.objects.all(), many=True).data})
 
 
 class AllowedCampaignListView(BackendView):
-    @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignNamesSerializer,
-                   summary="Allowed campaigns", description="Campaigns influencers can join now (active).")
+    @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignNamesSerializer)
     def post(self, request):
         campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
         campaigns = campaigns.filter(status=Campaign.Status.ACTIVE).order_by("name", "id")
@@ -549,9 +507,7 @@ class AllowedCampaignListView(BackendView):
 # Tools
 # ------------------------------------------------------------------------------
 class ExchangeView(BackendView):
-    @extend_schema(request=s.BackendExchangeRequestSerializer, responses=s.ExchangeResponseSerializer,
-                   summary="Exchange rate",
-                   description="Converted with the ExchangeRate table; an unknown currency is a 400.")
+    @extend_schema(request=s.BackendExchangeRequestSerializer, responses=s.ExchangeResponseSerializer)
     def post(self, request):
         params = self.parse(s.BackendExchangeRequestSerializer)
         base, converted = backend.exchange(params["amount"], params["from"], params["to"])
@@ -559,8 +515,7 @@ class ExchangeView(BackendView):
 
 
 class CheckUserView(BackendView):
-    @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.CheckUserResponseSerializer,
-                   summary="Check user")
+    @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.CheckUserResponseSerializer)
     def post(self, request):
         user_id = self.parse(s.BackendUserIdRequestSerializer)["user_id"]
         user = User.objects.select_related("publisher").filter(pk=user_id).first()

@@ -36,9 +36,9 @@ def _choice(request, name: str, choices, default: str | None) -> str | None:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List tasks", parameters=LIST_PARAMETERS, responses=s.SocialTaskListItemSerializer(many=True)
+        parameters=LIST_PARAMETERS, responses=s.SocialTaskListItemSerializer(many=True)
     ),
-    retrieve=extend_schema(summary="Get a task", responses=s.SocialTaskEnvelopeSerializer),
+    retrieve=extend_schema(responses=s.SocialTaskEnvelopeSerializer),
 )
 class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewsets.GenericViewSet):
     surface = SOCIAL
@@ -65,7 +65,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         return self._envelope(self.get_object())
 
     @extend_schema(
-        summary="Create a task", request=s.SocialTaskCreateSerializer, responses={201: s.SocialTaskEnvelopeSerializer}
+        request=s.SocialTaskCreateSerializer, responses={201: s.SocialTaskEnvelopeSerializer}
     )
     def create(self, request):
         serializer = s.SocialTaskCreateSerializer(data=request.data)
@@ -86,7 +86,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         return self._envelope(job, "Task created successfully", status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Update a pending task", request=s.SocialTaskUpdateSerializer, responses=s.SocialTaskEnvelopeSerializer
+        request=s.SocialTaskUpdateSerializer, responses=s.SocialTaskEnvelopeSerializer
     )
     def update(self, request, *args, **kwargs):
         job = self.get_object()
@@ -98,13 +98,12 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
             raise Conflict(str(exc)) from None
         return self._envelope(job, "Task updated successfully")
 
-    @extend_schema(summary="Delete a task (a running task is cancelled first)", responses=s.SocialMessageSerializer)
+    @extend_schema(responses=s.SocialMessageSerializer)
     def destroy(self, request, *args, **kwargs):
         jobs.delete_job(self.get_object())
         return Response({"message": "Task deleted successfully"})
 
     @extend_schema(
-        summary="Reset a completed or failed task to pending",
         request=None,
         responses=s.SocialTaskResetResponseSerializer,
     )
@@ -126,7 +125,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
             }
         )
 
-    @extend_schema(summary="Detailed result of a completed task", responses=s.SocialTaskResultResponseSerializer)
+    @extend_schema(responses=s.SocialTaskResultResponseSerializer)
     @action(detail=True, methods=["get"])
     def result(self, request, *args, **kwargs):
         job = self.get_object()

@@ -48,8 +48,7 @@ class LeadsViewSet(TenantScopedMixin, SurfaceMixin, viewsets.GenericViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List jobs"),
-    retrieve=extend_schema(summary="Get a job", responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobEnvelope")),
+    retrieve=extend_schema(responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobEnvelope")),
 )
 class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
     queryset = ScrapeJob.objects.filter(kind__in=s.JOB_TYPES)
@@ -70,7 +69,6 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         return Response(LEADS.envelope(s.V1JobDetailSerializer(job).data), status=code)
 
     @extend_schema(
-        summary="Create a job",
         request=s.V1JobCreateSerializer,
         responses={201: s.envelope_of(s.V1JobDetailSerializer, "V1JobCreatedEnvelope")},
     )
@@ -98,13 +96,12 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
             raise Conflict(str(exc)) from None
         return self._detail(job, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Delete a job (a running job is cancelled first)", responses=s.V1JobDeletedSerializer)
+    @extend_schema(responses=s.V1JobDeletedSerializer)
     def destroy(self, request, *args, **kwargs):
         jobs.delete_job(self.get_object())
         return Response({"success": True, "message": "Job deleted successfully"})
 
     @extend_schema(
-        summary="Start executing a job",
         request=None,
         responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobQueuedEnvelope"),
     )
@@ -117,7 +114,6 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         return self._detail(job)
 
     @extend_schema(
-        summary="Set (PUT) or clear (DELETE) the job's schedule",
         request=ScheduleSerializer,
         responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobScheduledEnvelope"),
     )
@@ -136,8 +132,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List targets"),
-    retrieve=extend_schema(summary="Get a target", responses=s.envelope_of(s.V1TargetSerializer, "V1TargetEnvelope")),
+    retrieve=extend_schema(responses=s.envelope_of(s.V1TargetSerializer, "V1TargetEnvelope")),
 )
 class TargetViewSet(mixins.ListModelMixin, LeadsViewSet):
     queryset = Target.objects.all()
@@ -148,7 +143,6 @@ class TargetViewSet(mixins.ListModelMixin, LeadsViewSet):
         return queryset.order_by("-id")
 
     @extend_schema(
-        summary="Create a target",
         request=s.V1TargetSerializer,
         responses={201: s.envelope_of(s.V1TargetSerializer, "V1TargetCreatedEnvelope")},
     )
@@ -158,7 +152,7 @@ class TargetViewSet(mixins.ListModelMixin, LeadsViewSet):
         target = serializer.save()
         return Response(LEADS.envelope(s.V1TargetSerializer(target).data), status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Delete a target", responses=s.V1JobDeletedSerializer)
+    @extend_schema(responses=s.V1JobDeletedSerializer)
     def destroy(self, request, *args, **kwargs):
         target = self.get_object()
         if target.jobs.filter(status__in=jobs.ACTIVE).exists():
@@ -168,9 +162,8 @@ class TargetViewSet(mixins.ListModelMixin, LeadsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List connector credentials (secrets are never returned)"),
     retrieve=extend_schema(
-        summary="Get a connector credential", responses=s.envelope_of(s.V1ConnectorSerializer, "V1ConnectorEnvelope")
+        responses=s.envelope_of(s.V1ConnectorSerializer, "V1ConnectorEnvelope")
     ),
 )
 class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
@@ -182,7 +175,6 @@ class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
         return queryset.order_by("-id")
 
     @extend_schema(
-        summary="Create a connector credential",
         request=s.V1ConnectorCreateSerializer,
         responses={201: s.envelope_of(s.V1ConnectorSerializer, "V1ConnectorCreatedEnvelope")},
     )
@@ -193,7 +185,6 @@ class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
         return Response(LEADS.envelope(s.V1ConnectorSerializer(credential).data), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Change a connector credential (e.g. a new token); secrets sent blank are kept",
         request=s.V1ConnectorUpdateSerializer,
         responses=s.envelope_of(s.V1ConnectorSerializer, "V1ConnectorUpdatedEnvelope"),
     )
@@ -207,7 +198,6 @@ class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
         return Response(LEADS.envelope(s.V1ConnectorSerializer(credential).data))
 
     @extend_schema(
-        summary="Delete a connector credential (refused with 409 while a running job may use it)",
         responses=s.V1JobDeletedSerializer,
     )
     def destroy(self, request, *args, **kwargs):
@@ -218,7 +208,6 @@ class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
         return Response({"success": True, "message": "Connector credential deleted successfully"})
 
     @extend_schema(
-        summary="Check a connector credential with one cheap real call to its provider",
         request=None,
         responses=s.envelope_of(s.V1ConnectorCheckSerializer, "V1ConnectorCheckEnvelope"),
     )
@@ -229,8 +218,7 @@ class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List leads"),
-    retrieve=extend_schema(summary="Get a lead", responses=s.envelope_of(s.V1LeadDetailSerializer, "V1LeadEnvelope")),
+    retrieve=extend_schema(responses=s.envelope_of(s.V1LeadDetailSerializer, "V1LeadEnvelope")),
 )
 class LeadViewSet(mixins.ListModelMixin, LeadsViewSet):
     queryset = Lead.objects.all()
@@ -261,10 +249,6 @@ class LeadExportView(ExportingMixin, LeadsViewSet):
         return LEADS.envelope(data)
 
     @extend_schema(
-        summary="Export leads",
-        description="The leads the list would show with the same filters, every page, oldest first. "
-        "Streamed with constant memory; with more rows than the server streams within its timeout, the answer "
-        "is 202 with a background export to poll at its status_url.",
         parameters=[format_parameter("csv"), *lead_filter_parameters()],
         responses=export_responses(EXPORT_ENVELOPE),
     )
@@ -288,7 +272,7 @@ class ExportStatusView(BackgroundExportStatusView):
     def wrap(self, data):
         return LEADS.envelope(data)
 
-    @extend_schema(summary="Status of a background export", responses=EXPORT_ENVELOPE)
+    @extend_schema(responses=EXPORT_ENVELOPE)
     def get(self, request, export_id):
         return super().get(request, export_id)
 
@@ -299,9 +283,7 @@ class ExportDownloadView(BackgroundExportDownloadView):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List content analysis"),
     retrieve=extend_schema(
-        summary="Get a content analysis record",
         responses=s.envelope_of(s.V1ContentAnalysisSerializer, "V1ContentEnvelope"),
     ),
 )
@@ -318,7 +300,7 @@ class StatsView(SurfaceAPIView):
     surface = LEADS
 
     @extend_schema(
-        summary="Statistics and your token usage", responses=s.envelope_of(s.V1StatsSerializer, "V1StatsEnvelope")
+        responses=s.envelope_of(s.V1StatsSerializer, "V1StatsEnvelope")
     )
     def get(self, request):
         total, today = account_services.platform_request_counts()

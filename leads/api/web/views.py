@@ -55,7 +55,7 @@ class JobListCreateView(WebJobView):
     serializer_class = s.JobSerializer
     pagination_class = SkipLimitPagination
 
-    @extend_schema(summary="List jobs", parameters=[s.JobListQuerySerializer], responses=s.JobSerializer(many=True))
+    @extend_schema(parameters=[s.JobListQuerySerializer], responses=s.JobSerializer(many=True))
     def get(self, request):
         query = s.JobListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -65,7 +65,7 @@ class JobListCreateView(WebJobView):
         page = self.paginate_queryset(jobs)
         return self.get_paginated_response(s.JobSerializer(page, many=True).data)
 
-    @extend_schema(summary="Create a job", request=s.JobCreateSerializer, responses={201: s.JobSerializer})
+    @extend_schema(request=s.JobCreateSerializer, responses={201: s.JobSerializer})
     def post(self, request):
         payload = s.JobCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -76,13 +76,11 @@ class JobListCreateView(WebJobView):
 class JobDetailView(WebJobView):
     serializer_class = s.JobSerializer
 
-    @extend_schema(summary="Get a job", responses=s.JobSerializer)
+    @extend_schema(responses=s.JobSerializer)
     def get(self, request, job_id):
         return Response(s.JobSerializer(self.get_job()).data)
 
     @extend_schema(
-        summary="Cancel or delete a job",
-        description="An unfinished job is cancelled (a running crawl stops); a finished job is deleted with its results.",
         responses={204: None},
     )
     def delete(self, request, job_id):
@@ -94,9 +92,6 @@ class JobRerunView(WebJobView):
     serializer_class = s.JobSerializer
 
     @extend_schema(
-        summary="Start a new run of a finished job",
-        description="A completed, failed or cancelled job is queued again; the previous run's results are replaced "
-        "by the new run's. 409 while the job is queued or running.",
         request=None,
         responses={202: s.JobSerializer},
     )
@@ -111,7 +106,7 @@ class JobRerunView(WebJobView):
 class JobScheduleView(WebJobView):
     serializer_class = s.JobSerializer
 
-    @extend_schema(summary="Set the job's schedule", request=ScheduleSerializer, responses=s.JobSerializer)
+    @extend_schema(request=ScheduleSerializer, responses=s.JobSerializer)
     def put(self, request, job_id):
         job = self.get_job()
         payload = ScheduleSerializer(data=request.data)
@@ -119,7 +114,7 @@ class JobScheduleView(WebJobView):
         webjobs.set_schedule(job, payload.validated_data)
         return Response(s.JobSerializer(self.get_queryset().get(pk=job.pk)).data)
 
-    @extend_schema(summary="Clear the job's schedule", request=None, responses=s.JobSerializer)
+    @extend_schema(request=None, responses=s.JobSerializer)
     def delete(self, request, job_id):
         job = self.get_job()
         webjobs.set_schedule(job, None)
@@ -129,7 +124,7 @@ class JobScheduleView(WebJobView):
 class ResultsView(WebJobView):
     serializer_class = s.ResultsPageSerializer
 
-    @extend_schema(summary="Results of a job", parameters=[ResultsQuerySerializer], responses=s.ResultsPageSerializer)
+    @extend_schema(parameters=[ResultsQuerySerializer], responses=s.ResultsPageSerializer)
     def get(self, request, job_id):
         query = ResultsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -153,10 +148,6 @@ class ResultsExportView(ExportingMixin, WebJobView):
     serializer_class = s.ResultSerializer
 
     @extend_schema(
-        summary="Export all results",
-        description="Streamed with constant memory. CSV and XLSX: job_id, url, scraped_at, one column per selector "
-        "(lists as JSON); JSON: an array of results; NDJSON: one result per line. With more rows than the server "
-        "streams within its timeout, the answer is 202 with a background export to poll at its status_url.",
         parameters=[format_parameter("json")],
         responses=export_responses(),
     )
@@ -185,7 +176,7 @@ class ExportDownloadView(BackgroundExportDownloadView):
 class MonitoringStatsView(SurfaceAPIView):
     surface = WEB
 
-    @extend_schema(summary="Job statistics", responses=s.StatsSerializer)
+    @extend_schema(responses=s.StatsSerializer)
     def get(self, request):
         return Response(s.StatsSerializer(webjobs.job_stats(self.scoped(ScrapeJob))).data)
 
@@ -193,7 +184,7 @@ class MonitoringStatsView(SurfaceAPIView):
 class MonitoringProxiesView(SurfaceAPIView):
     surface = WEB
 
-    @extend_schema(summary="Proxy pool", responses=s.ProxySummarySerializer)
+    @extend_schema(responses=s.ProxySummarySerializer)
     def get(self, request):
         return Response(s.ProxySummarySerializer(proxies.proxy_summary()).data)
 
@@ -203,7 +194,7 @@ class MonitoringSystemView(SurfaceAPIView):
     # It reports a Redis outage, so it must answer during one: counted in the database meanwhile.
     throttle_classes = [DatabaseFallbackRateThrottle]
 
-    @extend_schema(summary="System health", responses=s.SystemHealthSerializer)
+    @extend_schema(responses=s.SystemHealthSerializer)
     def get(self, request):
         return Response(s.SystemHealthSerializer(monitoring.system_health()).data)
 
@@ -215,14 +206,13 @@ class WebhookListCreateView(TenantGenericAPIView):
     pagination_class = SkipLimitPagination
     filter_backends: list = []
 
-    @extend_schema(summary="List webhooks", responses=s.WebhookSerializer(many=True))
+    @extend_schema(responses=s.WebhookSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset().order_by("-id"))
         return self.get_paginated_response(s.WebhookSerializer(page, many=True).data)
 
-    @extend_schema(summary="Register a webhook", request=s.WebhookCreateSerializer,
-                   responses={201: s.WebhookWithSecretSerializer},
-                   description="The answer holds the full signing secret, shown this once; lists show its prefix.")
+    @extend_schema(request=s.WebhookCreateSerializer,
+                   responses={201: s.WebhookWithSecretSerializer})
     def post(self, request):
         payload = s.WebhookCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -252,11 +242,11 @@ class WebhookObjectView(TenantGenericAPIView):
 
 
 class WebhookDetailView(WebhookObjectView):
-    @extend_schema(summary="Webhook details", responses=s.WebhookSerializer)
+    @extend_schema(responses=s.WebhookSerializer)
     def get(self, request, pk):
         return Response(s.WebhookSerializer(self.get_object()).data)
 
-    @extend_schema(summary="Delete a webhook", responses={204: None})
+    @extend_schema(responses={204: None})
     def delete(self, request, pk):
         self.get_object().delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -265,8 +255,7 @@ class WebhookDetailView(WebhookObjectView):
 class WebhookRotateSecretView(WebhookObjectView):
     serializer_class = s.WebhookWithSecretSerializer
 
-    @extend_schema(summary="Rotate a webhook's signing secret", request=None, responses=s.WebhookWithSecretSerializer,
-                   description="A new signing secret, shown this once; deliveries from now on are signed with it.")
+    @extend_schema(request=None, responses=s.WebhookWithSecretSerializer)
     def post(self, request, pk):
         webhook = self.get_object()
         webhooks.rotate_secret(webhook)

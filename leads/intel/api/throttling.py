@@ -14,6 +14,7 @@ class CollectIPThrottle(CredentialIPThrottle):
 
 class CollectSiteKeyThrottle(CountedThrottle):
     scope = "intel-collect"
+    per = "per site key"
 
     def identity(self, request, view) -> str | None:
         data = request.data if isinstance(request.data, Mapping) else {}

@@ -190,7 +190,6 @@ class CollectView(SurfaceAPIView):
         request=CollectSerializer,
         responses={202: CollectAcceptedSerializer},
         auth=[],
-        summary="Collect visit actions (tracking snippet)",
     )
     def post(self, request):
         serializer = CollectSerializer(data=request.data)

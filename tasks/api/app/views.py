@@ -25,7 +25,7 @@ class TaskAppView(CampaignAppView):
 class TaskListView(FullView):
     template_name = "tasks/app/task_list.html"
 
-    @extend_schema(request=s.TaskListRequestSerializer, responses=s.TaskListSerializer, summary="Get tasks")
+    @extend_schema(request=s.TaskListRequestSerializer, responses=s.TaskListSerializer)
     def post(self, request):
         params = self.parse(s.TaskListRequestSerializer)
         tasks = (
@@ -47,7 +47,7 @@ class CompleteTaskView(TaskAppView):
         # Documented as the multipart upload only; JSON and url-encoded bodies with screenshot URLs
         # (CompleteTaskLinksSerializer's shape) are accepted all the same.
         request={"multipart/form-data": s.CompleteTaskUploadSerializer},
-        responses=s.CompleteTaskResponseSerializer, parameters=[IDEMPOTENCY_PARAMETER], summary="Complete task",
+        responses=s.CompleteTaskResponseSerializer, parameters=[IDEMPOTENCY_PARAMETER],
     )
     @idempotent
     def post(self, request):
@@ -63,7 +63,7 @@ class CompleteTaskView(TaskAppView):
 
 
 class LeaveTaskView(TaskAppView):
-    @extend_schema(request=s.TaskIdRequestSerializer, responses=s.StatusMessageSerializer, summary="Leave task")
+    @extend_schema(request=s.TaskIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         task = self.own_task(self.parse(s.TaskIdRequestSerializer)["task_id"])
         services.leave_task(task, self.principal.publisher)
