@@ -10,6 +10,7 @@ from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_p
 from accounts.models import SocialAccount
 
 from . import services
+from .admin_forms import CampaignAdminForm
 from .models import Campaign, Category, City, Country, ExchangeRate, Invoice, PendingSocialAccount
 
 
@@ -51,6 +52,7 @@ def _status_action(status: str, label: str):
 
 @admin.register(Campaign)
 class CampaignAdmin(TenantScopedAdmin):
+    form = CampaignAdminForm
     list_display = ("name", "advertiser", "status", "type", "category", "currency", "minimum_reward", "post_rate",
                     "date_start", "date_end", "task_count", "tasks_featured")
     list_filter = ("status", "type", "category", "tasks_featured", "pre_registration", "post_registration", "advertiser")
