@@ -49,7 +49,7 @@ class CampaignAdminForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = "__all__"
+        exclude = ["status", "created_at"]  # moved by the status actions; set once
 
     def clean_description(self) -> str:
         return sanitize.sanitize_html(self.cleaned_data["description"])
