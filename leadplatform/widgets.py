@@ -59,7 +59,8 @@ class RichTextEditor(forms.Textarea):
         textarea = super().render(name, value, attrs, renderer)
         preview_id = f"{(attrs or {}).get('id') or 'id_' + name}_preview"
         return format_html(
-            '{}<div class="rich-text-preview-block"><p class="rich-text-preview-title">Preview (as saved)</p>'
-            '<div class="rich-text-preview" id="{}" aria-live="polite">{}</div></div>',
+            '<div class="rich-text-field">{}<div class="rich-text-preview-block">'
+            '<p class="rich-text-preview-title">Preview (as saved)</p>'
+            '<div class="rich-text-preview" id="{}" aria-live="polite">{}</div></div></div>',
             textarea, preview_id, mark_safe(self.sanitize(value or "")),  # sanitised by the server's own rules
         )

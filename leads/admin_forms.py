@@ -13,7 +13,7 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin_scoping import link_aware_formfield
-from leadplatform.widgets import TagInput
+from leadplatform.widgets import WIDGET_CSS, TagInput
 
 from . import credentials, jobs, schedules, webjobs
 from .api.v1.serializers import V1JobFiltersSerializer
@@ -110,7 +110,7 @@ class SocialJobForm(SocialJobFiltersFields, forms.ModelForm):
         help_text='Or five crontab fields in UTC, e.g. "0 6 * * 1".',
     )
     max_retries = forms.IntegerField(
-        min_value=0, max_value=10, required=False, help_text="Automatic retries of a failed run."
+        min_value=0, max_value=10, required=False, label="Retries of a failed run", help_text="Automatic retries, 0 to 10."
     )
 
     class Meta:
@@ -129,6 +129,20 @@ class SocialJobForm(SocialJobFiltersFields, forms.ModelForm):
             "group_name",
             "max_posts",
         ]
+        labels = {
+            "max_leads": "Most leads",
+            "max_leads_per_target": "Most leads per target",
+            "group_id": "Facebook group id",
+            "group_name": "Facebook group name",
+            "max_posts": "Most group posts",
+        }
+        help_texts = {
+            "max_leads": "The job stops after storing this many leads; blank: no limit.",
+            "max_leads_per_target": "Per target (account, hashtag or post); blank: no limit.",
+            "group_id": "Group-post jobs only.",
+            "group_name": "Group-post jobs only; shown in lists.",
+            "max_posts": "Group-post jobs only: posts read at most; blank: no limit.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,6 +196,9 @@ class SelectorRowsWidget(forms.Widget):
     Posted as `<name>-rows` (the row count) and `<name>-<i>-name|selector|attribute`.
     """
 
+    class Media:
+        css = WIDGET_CSS
+
     def value_from_datadict(self, data, files, name) -> list[tuple[str, str, str]]:
         try:
             count = min(int(data.get(f"{name}-rows", 0)), spec.MAX_SELECTORS + EXTRA_SELECTOR_ROWS)
@@ -197,7 +214,10 @@ class SelectorRowsWidget(forms.Widget):
 
     def render(self, name, value, attrs=None, renderer=None):
         checked = isinstance(value, list)  # rows as posted: show why each is refused
-        rows = value if checked else [(key, *spec.split_selector(expr)) for key, expr in (value or {}).items()]
+        if checked:
+            rows = [row for row in value if any(part.strip() for part in row)]
+        else:
+            rows = [(key, *spec.split_selector(expr)) for key, expr in (value or {}).items()]
         rows = [*rows, *[("", "", "")] * EXTRA_SELECTOR_ROWS]
         body = format_html_join("", "{}", ((self._row(name, index, row, checked),) for index, row in enumerate(rows)))
         return format_html(
@@ -219,8 +239,12 @@ class SelectorRowsWidget(forms.Widget):
                 )
             ),
         )
-        message = format_html('<tr><td colspan="3"><ul class="errorlist"><li>{}</li></ul></td></tr>', error) if error else ""
-        return format_html("<tr>{}</tr>{}", cells, message)
+        if not error:
+            return format_html("<tr>{}</tr>", cells)
+        return format_html(
+            '<tr class="selector-row-refused">{}</tr><tr><td colspan="3"><ul class="errorlist"><li>{}</li></ul></td></tr>',
+            cells, error,
+        )
 
 
 def selector_row_error(row: tuple[str, str, str]) -> str | None:
@@ -291,7 +315,7 @@ def _config_field(name: str, option: spec.Option) -> forms.Field:
     common = {"label": CONFIG_LABELS.get(name, name), "required": False, "help_text": option.help}
     if option.kind is bool:
         return forms.BooleanField(initial=option.default, **common)
-    placeholder = "default from priority" if option.default is None else str(option.default)
+    placeholder = "auto" if option.default is None else str(option.default)
     attrs = {"placeholder": placeholder}
     if option.kind is str:
         return forms.CharField(widget=forms.TextInput(attrs={**attrs, "size": 40}), **common)
