@@ -11,6 +11,7 @@ import json
 
 from django import forms
 from django.utils.html import format_html, format_html_join
+from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from accounts.admin_scoping import link_aware_formfield
 from leadplatform.widgets import WIDGET_CSS, TagInput
@@ -29,6 +30,31 @@ def _errors_to_fields(form: forms.BaseForm, errors: dict, prefix: str) -> None:
         field = f"{prefix}{key}"
         for message in messages if isinstance(messages, list | tuple) else [messages]:
             form.add_error(field if field in form.fields else None, str(message))
+
+
+class StoredValueForViewers:
+    """Admin mixin: who may only view sees the stored value in place of the typed fields that edit it
+    (a form field that is not on the model would show as "-" read-only)."""
+
+    #: model field → prefix of the typed form fields that edit it
+    typed_fields: dict[str, str] = {}
+
+    def _stored_in_place(self, names, seen: set[str]) -> list[str]:
+        shown = []
+        for name in names:
+            stored = next((field for field, prefix in self.typed_fields.items() if name.startswith(prefix)), name)
+            if stored not in seen:
+                seen.add(stored)
+                shown.append(stored)
+        return shown
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        seen: set[str] = set()
+        shown = [(title, {**options, "fields": self._stored_in_place(options["fields"], seen)}) for title, options in fieldsets]
+        return [(title, options) for title, options in shown if options["fields"]]
 
 
 # ---------------------------------------------------------------------------------------
@@ -355,8 +381,8 @@ class WebJobForm(CrawlConfigFields, forms.ModelForm):
         url = self.cleaned_data["url"]
         try:
             webjobs.check_target_url(url)
-        except Exception as exc:  # DRF ValidationError → a form error
-            raise forms.ValidationError(getattr(exc, "detail", {}).get("url", ["The destination is not allowed."])) from None
+        except ApiValidationError as exc:
+            raise forms.ValidationError(exc.detail.get("url", ["The destination is not allowed."])) from None
         return url
 
     def clean(self):

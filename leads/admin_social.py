@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts.admin_scoping import TenantScopedAdmin
 
 from . import exports, jobs
-from .admin_forms import CREDENTIAL_FIELDSETS, ConnectorCredentialForm, SocialJobForm
+from .admin_forms import CREDENTIAL_FIELDSETS, ConnectorCredentialForm, SocialJobForm, StoredValueForViewers
 from .admin_job_state import JobStateColumns
 from .models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
 
@@ -32,8 +32,9 @@ class JobUnitInline(admin.TabularInline):
 
 
 @admin.register(SocialJob)
-class SocialJobAdmin(JobStateColumns, TenantScopedAdmin):
+class SocialJobAdmin(StoredValueForViewers, JobStateColumns, TenantScopedAdmin):
     form = SocialJobForm
+    typed_fields = {"filters": "filter_"}
     inlines = [JobUnitInline]
     list_display = [
         "__str__",
@@ -205,8 +206,9 @@ class ContentItemAdmin(TenantScopedAdmin):
 # Connector credentials
 # ---------------------------------------------------------------------------------------
 @admin.register(ConnectorCredential)
-class ConnectorCredentialAdmin(TenantScopedAdmin):
+class ConnectorCredentialAdmin(StoredValueForViewers, TenantScopedAdmin):
     form = ConnectorCredentialForm
+    typed_fields = {"actors": "actor_"}
     fieldsets = CREDENTIAL_FIELDSETS
     list_display = ["name", "provider", "platform", "account_id", "masked", "active", "advertiser"]
     list_filter = ["provider", "platform", "active"]

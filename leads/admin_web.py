@@ -18,15 +18,16 @@ from django.utils.safestring import mark_safe
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
 
 from . import proxies, webjobs
-from .admin_forms import WebJobForm
+from .admin_forms import StoredValueForViewers, WebJobForm
 from .admin_job_state import JobStateColumns
 from .models import Proxy, ScrapeJob, WebJob, Webhook, WebhookDelivery, WebResult
 from .webhooks import generate_secret, rotate_secret
 
 
 @admin.register(WebJob)
-class WebJobAdmin(JobStateColumns, TenantScopedAdmin):
+class WebJobAdmin(StoredValueForViewers, JobStateColumns, TenantScopedAdmin):
     form = WebJobForm
+    typed_fields = {"config": "config_"}
     list_display = ["__str__", "url", "status", "waiting", "failure", "engine", "progress", "items_scraped", "items_failed",
                     "created_at", "advertiser"]
     list_filter = ["status", "engine", "advertiser"]

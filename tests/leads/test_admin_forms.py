@@ -5,10 +5,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Membership
 from leads.admin_forms import ConnectorCredentialForm, SocialJobForm, WebJobForm
 from leads.engine.spec import parse_config
 from leads.models import ConnectorCredential, ScrapeJob, WebJob
 
+from ..factories import MembershipFactory
 from .factories import ConnectorCredentialFactory, JobFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +165,25 @@ def test_the_credential_page_names_each_secret(owner):
     page = logged_in(owner.user).get(reverse("admin:leads_connectorcredential_change", args=[credential.pk])).content.decode()
     assert ">Secret:<" not in page
     assert all(label in page for label in ("Access token or API token:", "Meta app secret:", "Stored token:"))
+
+
+# --- viewers ------------------------------------------------------------------------------------------------
+def test_a_viewer_sees_the_stored_filters_and_cannot_change_them(advertiser):
+    viewer = logged_in(MembershipFactory(advertiser=advertiser, role=Membership.Role.VIEWER).user)
+    job = JobFactory(advertiser=advertiser, filters={"min_followers": 1234})
+    url = reverse("admin:leads_socialjob_change", args=[job.pk])
+    page = viewer.get(url).content.decode()
+    assert "min_followers" in page and "1234" in page and 'name="filter_min_followers"' not in page
+    assert viewer.post(url, social_job_data(advertiser, filter_min_followers="1")).status_code == 403
+    job.refresh_from_db()
+    assert job.filters == {"min_followers": 1234}
+
+
+@pytest.mark.parametrize("name", ["webjob", "connectorcredential"])
+def test_a_viewer_opens_the_other_structured_pages(advertiser, name):
+    viewer = logged_in(MembershipFactory(advertiser=advertiser, role=Membership.Role.VIEWER).user)
+    row = (WebJob.objects.create(advertiser=advertiser, kind=ScrapeJob.Kind.WEB, platform="web", url=START,
+                                 config={"max_pages": 7}) if name == "webjob"
+           else ConnectorCredentialFactory(advertiser=advertiser, actors={"likers": {"actor_id": "a~likers"}}))
+    page = viewer.get(reverse(f"admin:leads_{name}_change", args=[row.pk])).content.decode()
+    assert ("max_pages" if name == "webjob" else "a~likers") in page
