@@ -19,7 +19,7 @@ from leadplatform.widgets import WIDGET_CSS, TagInput
 from . import credentials, jobs, schedules, webjobs
 from .api.v1.serializers import V1JobFiltersSerializer
 from .connectors.base import CAPABILITY_FOR_KIND
-from .connectors.hosted_scraper import DEFAULT_FIELDS, DEFAULT_INPUT
+from .connectors.hosted_scraper import DEFAULT_FIELDS, DEFAULT_INPUT, MAPPABLE_FIELDS
 from .engine import spec
 from .models import ConnectorCredential, JobPlan, SocialJob, WebJob
 
@@ -431,11 +431,13 @@ def _actor_fields(kind: str) -> dict[str, forms.Field]:
                       "{identifier} and {limit} are filled in per target.",
         ),
     }
-    for lead_field, default in DEFAULT_FIELDS.get(kind, {}).items():
+    for lead_field in MAPPABLE_FIELDS.get(kind, ()):
+        default = DEFAULT_FIELDS.get(kind, {}).get(lead_field, "")
         fields[f"{ACTOR_PREFIX}{kind}_field_{lead_field}"] = forms.CharField(
             label=f"{lead_field.replace('_', ' ').capitalize()} from", required=False, max_length=200,
-            widget=forms.TextInput(attrs={"placeholder": default}),
-            help_text=f"Dataset field holding the {lead_field.replace('_', ' ')} (dots for nested fields); blank: {default}.",
+            widget=forms.TextInput(attrs={"placeholder": default or "not read"}),
+            help_text=f"Dataset field holding the {lead_field.replace('_', ' ')} (dots for nested fields); "
+                      f"blank: {default or 'not read'}.",
         )
     return fields
 
@@ -501,6 +503,7 @@ class ConnectorCredentialForm(ActorFields, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.unshown_fields: dict[str, dict] = {}  # stored mappings of fields no connector reads: kept as they are
         for kind, actor in (self.instance.actors or {}).items():
             if not isinstance(actor, dict):
                 continue
@@ -508,7 +511,10 @@ class ConnectorCredentialForm(ActorFields, forms.ModelForm):
             self.initial[f"{ACTOR_PREFIX}{kind}_task"] = bool(actor.get("task"))
             self.initial[f"{ACTOR_PREFIX}{kind}_input"] = actor.get("input")
             for lead_field, path in (actor.get("fields") or {}).items():
-                self.initial[f"{ACTOR_PREFIX}{kind}_field_{lead_field}"] = path
+                if lead_field in MAPPABLE_FIELDS.get(kind, ()):
+                    self.initial[f"{ACTOR_PREFIX}{kind}_field_{lead_field}"] = path
+                else:
+                    self.unshown_fields.setdefault(kind, {})[lead_field] = path
 
     def clean(self):
         cleaned = super().clean()
@@ -537,6 +543,7 @@ class ConnectorCredentialForm(ActorFields, forms.ModelForm):
         if run_input not in (None, "") and not isinstance(run_input, dict):
             self.add_error(f"{prefix}input", "The run input is an object: {…}.")
             return None
+        fields = {**self.unshown_fields.get(kind, {}), **fields}
         actor = {"actor_id": actor_id}
         if cleaned.get(f"{prefix}task"):
             actor["task"] = True

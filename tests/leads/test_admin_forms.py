@@ -160,6 +160,18 @@ def test_stored_actors_fill_the_fields(advertiser):
     assert (form["actor_group_posts_id"].value(), form["actor_group_posts_field_text"].value()) == ("a~groups", "message")
 
 
+def test_a_field_without_a_default_can_be_mapped_and_an_unknown_stored_one_is_kept(advertiser):
+    credential = ConnectorCredentialFactory(
+        advertiser=advertiser, provider=ConnectorCredential.Provider.HOSTED_SCRAPER,
+        actors={"hashtag": {"actor_id": "a~tags", "fields": {"legacy": "old.path"}}},
+    )
+    data = credential_data(advertiser, name=credential.name, actor_hashtag_id="a~tags",
+                           actor_hashtag_field_author_followers="owner.followersCount")
+    form = ConnectorCredentialForm(data, instance=credential)
+    assert form.is_valid(), form.errors
+    assert form.save().actors["hashtag"]["fields"] == {"legacy": "old.path", "author_followers": "owner.followersCount"}
+
+
 def test_the_credential_page_names_each_secret(owner):
     credential = ConnectorCredentialFactory(advertiser=owner.advertiser, provider=ConnectorCredential.Provider.HOSTED_SCRAPER)
     page = logged_in(owner.user).get(reverse("admin:leads_connectorcredential_change", args=[credential.pk])).content.decode()
