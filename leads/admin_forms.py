@@ -362,6 +362,10 @@ CrawlConfigFields = type(
 
 class WebJobForm(CrawlConfigFields, forms.ModelForm):
     url = forms.URLField(max_length=2000, assume_scheme="https", label="Start URL")
+    priority = forms.TypedChoiceField(
+        choices=[(value, name.capitalize()) for name, value in spec.PRIORITIES.items()], coerce=int, initial=0,
+        help_text="Higher runs first; it also sets the default politeness (pages at once, delay).",
+    )
     selectors = SelectorRowsField(
         required=False,
         help_text="What to extract from each page: a name, a CSS selector (h1.title, span.price::text) or an "
@@ -376,6 +380,8 @@ class WebJobForm(CrawlConfigFields, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, value in (self.instance.config or {}).items():
             self.initial.setdefault(f"{CONFIG_PREFIX}{name}", value)
+        if self.instance.pk:  # the crawl reads any stored number as low, normal or high
+            self.initial["priority"] = max(-1, min(1, self.instance.priority))
 
     def clean_url(self):
         url = self.cleaned_data["url"]

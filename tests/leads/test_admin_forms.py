@@ -96,6 +96,13 @@ def test_owner_adds_a_web_job_with_rows_and_settings(owner):
     assert (job.selectors, job.config["max_pages"], job.advertiser) == ({"price": "span.price::text"}, 2, owner.advertiser)
 
 
+def test_priority_is_chosen_by_name():
+    form = WebJobForm(web_job_data(priority="1"))
+    assert form.is_valid(), form.errors
+    assert form.save(commit=False).priority == 1
+    assert 'value="-1">Low</option>' in str(form["priority"])
+
+
 # --- social jobs: filters -----------------------------------------------------------------------------------
 def social_job_data(advertiser, **fields) -> dict:
     target = TargetFactory(advertiser=advertiser)
