@@ -91,7 +91,7 @@
       button.type = "button";
       button.dataset.command = spec[0];
       button.title = spec[1];
-      button.setAttribute("aria-label", spec[1]);
+      button.setAttribute("aria-label", spec[2] + " (" + spec[1] + ")");  // the name starts with what is shown
       button.textContent = spec[2];
       toolbar.appendChild(button);
     });
