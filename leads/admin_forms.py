@@ -101,10 +101,12 @@ class SocialJobFiltersFields(forms.Form):
             if key in (filters or {}):
                 self.initial[f"filter_{key}"] = filters[key]
 
-    def clean_filters(self) -> dict | None:
+    def filters_from_fields(self) -> dict | None:
         """The filters as stored, validated by the API's serializer; None (and field errors) when refused."""
         given = {key: self.cleaned_data.get(f"filter_{key}") for key in self.FILTER_KEYS}
-        given = {key: value for key, value in given.items() if value not in (None, [], False)}
+        given = {key: value for key, value in given.items() if value is not None and value != []}
+        if not given.get("has_email"):  # unticked means "any", not "without an e-mail"
+            given.pop("has_email", None)
         serializer = V1JobFiltersSerializer(data=given)
         if serializer.is_valid():
             return serializer.validated_data
@@ -196,7 +198,7 @@ class SocialJobForm(SocialJobFiltersFields, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.filters = self.clean_filters()
+        self.filters = self.filters_from_fields()
         if cleaned.get("schedule_interval_seconds") and cleaned.get("schedule_crontab"):
             raise forms.ValidationError("Give an interval or a crontab, not both.")
         targets = cleaned.get("targets")

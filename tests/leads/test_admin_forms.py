@@ -121,6 +121,12 @@ def test_filter_fields_are_stored_as_the_apis_filters(advertiser):
     assert job.filters == {"min_followers": 500, "has_email": True, "verified": True, "bio_keywords": ["coach", "fitness"]}
 
 
+def test_no_means_the_opposite_of_yes_and_any_is_no_filter(advertiser):
+    form = SocialJobForm(social_job_data(advertiser, filter_verified="false", filter_business="unknown"))
+    assert form.is_valid(), form.errors
+    assert form.save().filters == {"verified": False}
+
+
 def test_a_minimum_above_the_maximum_is_refused_on_the_maximum(advertiser):
     form = SocialJobForm(social_job_data(advertiser, filter_min_followers="900", filter_max_followers="100"))
     assert not form.is_valid()
