@@ -242,8 +242,10 @@ class SelectorRowsWidget(forms.Widget):
 
     def render(self, name, value, attrs=None, renderer=None):
         checked = isinstance(value, list)  # rows as posted: show why each is refused
-        if checked:
-            rows = [row for row in value if any(part.strip() for part in row)]
+        if checked:  # trailing blank rows go; blank rows between keep the numbering of the error messages
+            rows = list(value)
+            while rows and not any(part.strip() for part in rows[-1]):
+                rows.pop()
         else:
             rows = [(key, *spec.split_selector(expr)) for key, expr in (value or {}).items()]
         rows = [*rows, *[("", "", "")] * EXTRA_SELECTOR_ROWS]
