@@ -88,6 +88,15 @@ class TenantScopedAdmin(PlatformModelAdmin):
             fields = [field for field in fields if field != self.tenant_field]
         return fields
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.tenant_field or request.user.is_staff:
+            return fieldsets
+        return [
+            (title, {**options, "fields": [field for field in options["fields"] if field != self.tenant_field]})
+            for title, options in fieldsets
+        ]
+
     def save_model(self, request, obj, form, change):
         principal = admin_principal(request)
         if self.tenant_field and not principal.is_platform:

@@ -15,6 +15,7 @@ from leadplatform.admin_exports import ExportActionsMixin
 from leadplatform.dashboard.campaigns import progress
 
 from . import export_columns, services
+from .admin_forms import CampaignAdminForm
 from .models import Campaign, Category, City, Country, ExchangeRate, Invoice, PendingSocialAccount
 from .stats.spend import with_spend
 
@@ -57,6 +58,7 @@ def _status_action(status: str, label: str):
 
 @admin.register(Campaign)
 class CampaignAdmin(TenantScopedAdmin):
+    form = CampaignAdminForm
     # Narrow enough for a 1366 px screen: rewards and targeting are on the change page.
     list_display = ("name", "advertiser_name", "status", "ends", "task_count", "budget_amount", "spent_amount",
                     "budget_progress")

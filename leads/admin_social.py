@@ -6,89 +6,22 @@ Advertiser members see and edit their own advertiser's rows (TenantScopedAdmin).
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 
-from accounts.admin_scoping import TenantScopedAdmin, link_aware_formfield
+from accounts.admin_scoping import TenantScopedAdmin
 from leadplatform.admin_exports import ExportActionsMixin, export_table_from
 
-from . import credentials, exports, jobs, schedules
+from . import exports, jobs
+from .admin_forms import CREDENTIAL_FIELDSETS, ConnectorCredentialForm, SocialJobForm, StoredValueForViewers
 from .admin_job_page import JobPageAdmin
 from .admin_job_state import JobStateColumns
-from .connectors.base import CAPABILITY_FOR_KIND
 from .models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
 
 
 # ---------------------------------------------------------------------------------------
 # Jobs
 # ---------------------------------------------------------------------------------------
-class SocialJobForm(forms.ModelForm):
-    schedule_interval_seconds = forms.IntegerField(
-        required=False,
-        min_value=schedules.MIN_INTERVAL_SECONDS,
-        max_value=schedules.MAX_INTERVAL_SECONDS,
-        help_text="Run every N seconds (django-celery-beat).",
-    )
-    schedule_crontab = forms.CharField(
-        required=False, max_length=100, help_text='Or five crontab fields in UTC, e.g. "0 6 * * 1".'
-    )
-    max_retries = forms.IntegerField(
-        min_value=0, max_value=10, required=False, help_text="Automatic retries of a failed run."
-    )
-
-    class Meta:
-        model = SocialJob
-        fields = [
-            "advertiser",
-            "name",
-            "kind",
-            "platform",
-            "targets",
-            "speed_mode",
-            "priority",
-            "max_leads",
-            "max_leads_per_target",
-            "filters",
-            "group_id",
-            "group_name",
-            "max_posts",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "kind" in self.fields:  # a viewer's read-only page has no form fields
-            self.fields["kind"].choices = [
-                (kind, label) for kind, label in self.fields["kind"].choices if kind in CAPABILITY_FOR_KIND
-            ]
-        described = jobs.describe_schedule(self.instance) if self.instance.pk else None
-        if described:
-            self.initial["schedule_interval_seconds"] = described["interval_seconds"]
-            self.initial["schedule_crontab"] = described["crontab"]
-        plan = JobPlan.objects.filter(job_id=self.instance.pk).first() if self.instance.pk else None
-        if plan:
-            self.initial["max_retries"] = plan.max_retries
-
-    def clean_schedule_crontab(self):
-        value = (self.cleaned_data.get("schedule_crontab") or "").strip()
-        if value:
-            try:
-                value = schedules.check_crontab(value)
-            except schedules.ScheduleError as exc:
-                raise forms.ValidationError(str(exc)) from None
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("schedule_interval_seconds") and cleaned.get("schedule_crontab"):
-            raise forms.ValidationError("Give an interval or a crontab, not both.")
-        targets = cleaned.get("targets")
-        advertiser = cleaned.get("advertiser") or getattr(self.instance, "advertiser", None)
-        if targets is not None and advertiser is not None and any(t.advertiser_id != advertiser.pk for t in targets):
-            raise forms.ValidationError("Every target must belong to the job's advertiser.")
-        return cleaned
-
-
 class JobUnitInline(admin.TabularInline):
     model = JobUnit
     extra = 0
@@ -101,8 +34,9 @@ class JobUnitInline(admin.TabularInline):
 
 
 @admin.register(SocialJob)
-class SocialJobAdmin(JobPageAdmin, JobStateColumns, TenantScopedAdmin):
+class SocialJobAdmin(JobPageAdmin, StoredValueForViewers, JobStateColumns, TenantScopedAdmin):
     form = SocialJobForm
+    typed_fields = {"filters": "filter_"}
     inlines = [JobUnitInline]
     list_display = [
         "__str__",
@@ -266,65 +200,17 @@ class ContentItemAdmin(TenantScopedAdmin):
 # ---------------------------------------------------------------------------------------
 # Connector credentials
 # ---------------------------------------------------------------------------------------
-class ConnectorCredentialForm(forms.ModelForm):
-    secret = forms.CharField(
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        max_length=2000,
-        help_text="Access token or API token. Stored encrypted; leave blank to keep the current one.",
-    )
-    app_secret = forms.CharField(
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        max_length=200,
-        help_text="Meta app secret (Graph API token refresh). Stored encrypted; leave blank to keep the current one.",
-    )
-
-    class Meta:
-        model = ConnectorCredential
-        formfield_callback = link_aware_formfield
-        fields = [
-            "advertiser",
-            "name",
-            "provider",
-            "platform",
-            "base_url",
-            "account_id",
-            "actors",
-            "hashtag_quota",
-            "requests_per_second",
-            "active",
-            "app_id",
-            "token_expires_at",
-        ]
-
-    def clean_actors(self):
-        actors = self.cleaned_data.get("actors") or {}
-        errors = credentials.actors_errors(actors)
-        if errors:
-            raise forms.ValidationError(errors)
-        return actors
-
-    def save(self, commit=True):
-        credential = super().save(commit=False)
-        if self.cleaned_data.get("secret"):
-            credential.set_secret(self.cleaned_data["secret"])
-        if self.cleaned_data.get("app_secret"):
-            credential.set_app_secret(self.cleaned_data["app_secret"])
-        if commit:
-            credential.save()
-        return credential
-
-
 @admin.register(ConnectorCredential)
-class ConnectorCredentialAdmin(TenantScopedAdmin):
+class ConnectorCredentialAdmin(StoredValueForViewers, TenantScopedAdmin):
     form = ConnectorCredentialForm
+    typed_fields = {"actors": "actor_"}
+    fieldsets = CREDENTIAL_FIELDSETS
     list_display = ["name", "provider", "platform", "account_id", "masked", "active", "advertiser"]
     list_filter = ["provider", "platform", "active"]
     search_fields = ["name", "account_id"]
     list_select_related = ["advertiser"]
     readonly_fields = ["masked", "created_at", "token_refreshed_at", "token_refresh_error"]
 
-    @admin.display(description="secret")
+    @admin.display(description="stored token")
     def masked(self, credential) -> str:
         return credential.masked_secret or "—"

@@ -19,44 +19,17 @@ from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
 from leadplatform.admin_exports import ExportActionsMixin
 
 from . import export_columns, proxies, webjobs
+from .admin_forms import StoredValueForViewers, WebJobForm
 from .admin_job_page import JobPageAdmin
 from .admin_job_state import JobStateColumns
-from .engine.spec import parse_config, parse_selectors
-from .models import Proxy, ScrapeJob, WebJob, Webhook, WebhookDelivery, WebResult
+from .models import Proxy, ScrapeJob, Webhook, WebhookDelivery, WebJob, WebResult
 from .webhooks import generate_secret, rotate_secret
 
 
-class WebJobForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, assume_scheme="https")
-
-    class Meta:
-        model = WebJob
-        fields = ["name", "url", "engine", "priority", "selectors", "config"]
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        try:
-            webjobs.check_target_url(url)
-        except Exception as exc:  # DRF ValidationError → a form error
-            raise forms.ValidationError(getattr(exc, "detail", {}).get("url", ["The destination is not allowed."])) from None
-        return url
-
-    def clean_selectors(self):
-        try:
-            return parse_selectors(self.cleaned_data["selectors"])
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc.args[0])) from None
-
-    def clean_config(self):
-        try:
-            return parse_config(self.cleaned_data["config"])
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc.args[0])) from None
-
-
 @admin.register(WebJob)
-class WebJobAdmin(JobPageAdmin, JobStateColumns, TenantScopedAdmin):
+class WebJobAdmin(JobPageAdmin, StoredValueForViewers, JobStateColumns, TenantScopedAdmin):
     form = WebJobForm
+    typed_fields = {"config": "config_"}
     list_display = ["__str__", "url", "status", "waiting", "failure", "engine", "progress_bar", "items_scraped", "items_failed",
                     "created_at", "advertiser"]
     list_filter = ["status", "engine", "advertiser"]

@@ -75,6 +75,19 @@ DEFAULT_FIELDS: dict[str, dict[str, str]] = {
 DEFAULT_FIELDS["following"] = DEFAULT_FIELDS["followers"]
 DEFAULT_FIELDS["likers"] = DEFAULT_FIELDS["followers"]
 
+#: The lead and post fields `_page_of` reads, per job kind: what `fields` may map.
+POST_FIELDS = ("post_id", "username", "author", "text", "url", "posted_at", "likes", "comments", "shares", "views",
+               "author_followers")
+PROFILE_FIELDS = ("username", "full_name", "bio", "followers", "following", "website", "emails", "phones",
+                  "is_verified", "is_business")
+MAPPABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "hashtag": POST_FIELDS + tuple(name for name in PROFILE_FIELDS if name not in POST_FIELDS),
+    "followers": PROFILE_FIELDS,
+    "following": PROFILE_FIELDS,
+    "likers": PROFILE_FIELDS,
+    "group_posts": POST_FIELDS,
+}
+
 #: Input of the usual actors; "{identifier}" and "{limit}" are filled in per target.
 DEFAULT_INPUT: dict[str, dict[str, Any]] = {
     "hashtag": {"hashtags": ["{identifier}"], "resultsLimit": "{limit}"},

@@ -28,11 +28,15 @@ class SelectorError(ValueError):
     pass
 
 
+def is_xpath(expression: str) -> bool:
+    return expression.strip().startswith(("xpath:", "/", "./", "("))
+
+
 def to_xpath(expression: str) -> str:
     expression = expression.strip()
     if expression.startswith("xpath:"):
         return expression[len("xpath:"):].strip()
-    if expression.startswith(("/", "./", "(")):
+    if is_xpath(expression):
         return expression
     return css2xpath(expression.removeprefix("css:").strip())
 

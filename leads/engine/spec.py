@@ -5,12 +5,13 @@ a stored job always has a config the engine understands.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 
-from .extract import SelectorError, compile_selectors
+from .extract import SelectorError, compile_selectors, is_xpath
 
 PRIORITIES = {"low": -1, "normal": 0, "high": 1}
 PRIORITY_NAMES = {value: name for name, value in PRIORITIES.items()}
@@ -120,6 +121,39 @@ def parse_selectors(raw: Any) -> dict[str, str]:
     except SelectorError as exc:
         raise ValueError({"selectors": str(exc)}) from None
     return dict(raw)
+
+
+ATTRIBUTE_NAME = re.compile(r"[A-Za-z_:][\w:.-]*")
+CSS_ATTRIBUTE = re.compile(r"^(?P<selector>.+?)::attr\((?P<attribute>[^()]+)\)$")
+XPATH_ATTRIBUTE = re.compile(r"^(?P<selector>.+?)/@(?P<attribute>[A-Za-z_:][\w:.-]*)$")
+
+
+def selector_expression(selector: str, attribute: str = "") -> str:
+    """One parsel selector from a CSS or XPath selector and the attribute to read (blank: the element or text)."""
+    selector, attribute = selector.strip(), attribute.strip()
+    if not attribute:
+        return selector
+    if not ATTRIBUTE_NAME.fullmatch(attribute):
+        raise ValueError(f"“{attribute}” is not an attribute name.")
+    if is_xpath(selector):
+        return f"{selector}/@{attribute}"
+    return f"{selector}::attr({attribute})"
+
+
+def split_selector(expression: str) -> tuple[str, str]:
+    """The reverse of `selector_expression`, for editing: ("a.more", "href") from "a.more::attr(href)"."""
+    pattern = XPATH_ATTRIBUTE if is_xpath(expression) else CSS_ATTRIBUTE
+    match = pattern.match(expression.strip())
+    return (match["selector"], match["attribute"]) if match else (expression, "")
+
+
+def selector_error(name: str, expression: str) -> str | None:
+    """Why one named selector is refused by `parse_selectors`, or None."""
+    try:
+        parse_selectors({name: expression})
+    except ValueError as exc:
+        return next(iter(exc.args[0].values()))
+    return None
 
 
 @dataclass

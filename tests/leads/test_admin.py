@@ -54,7 +54,6 @@ def test_schedule_and_retries_set_in_admin(admin_client, advertiser):
             "targets": [target.pk],
             "speed_mode": "safe",
             "priority": 0,
-            "filters": "{}",
             "schedule_crontab": "0 3 * * *",
             "max_retries": 5,
             "units-TOTAL_FORMS": 0,
@@ -90,7 +89,7 @@ def test_credential_secret_is_write_only_and_encrypted(admin_client, advertiser)
             "name": "Apify",
             "provider": "hosted_scraper",
             "platform": "instagram",
-            "actors": '{"followers": {"actor_id": "someone/followers"}}',
+            "actor_followers_id": "someone/followers",
             "hashtag_quota": 30,
             "active": "on",
             "secret": "apify_api_TOPSECRET123",
@@ -99,6 +98,7 @@ def test_credential_secret_is_write_only_and_encrypted(admin_client, advertiser)
     assert response.status_code == 302, response.content.decode()[:2000]
     credential = ConnectorCredential.objects.get(name="Apify")
     assert credential.secret == "apify_api_TOPSECRET123" and "TOPSECRET" not in credential.secret_encrypted
+    assert credential.actors == {"followers": {"actor_id": "someone/followers"}}
     page = admin_client.get(reverse("admin:leads_connectorcredential_change", args=[credential.pk])).content.decode()
     assert "TOPSECRET" not in page and "…T123" in page
     bad = admin_client.post(
@@ -108,11 +108,12 @@ def test_credential_secret_is_write_only_and_encrypted(admin_client, advertiser)
             "name": "Bad",
             "provider": "hosted_scraper",
             "platform": "instagram",
-            "actors": '{"teleport": {"actor_id": "x"}}',
+            "actor_followers_id": "x",
+            "actor_followers_input": '["not", "an", "object"]',
             "hashtag_quota": 30,
         },
     )
-    assert bad.status_code == 200 and "is not a job kind" in bad.content.decode()
+    assert bad.status_code == 200 and "The run input is an object" in bad.content.decode()
 
 
 def test_graph_app_secret_is_write_only_and_encrypted(admin_client, advertiser):
@@ -124,7 +125,6 @@ def test_graph_app_secret_is_write_only_and_encrypted(admin_client, advertiser):
             "provider": "instagram_graph",
             "platform": "instagram",
             "account_id": "17841400000000001",
-            "actors": "{}",
             "hashtag_quota": 30,
             "active": "on",
             "secret": "EAAG-token",
@@ -149,7 +149,7 @@ def test_a_member_sees_only_their_advertisers_leads(owner, outsider):
 
 
 def test_a_credential_base_url_typed_without_a_scheme_is_https(advertiser):
-    from leads.admin_social import ConnectorCredentialForm
+    from leads.admin_forms import ConnectorCredentialForm
 
     form = ConnectorCredentialForm(
         data={
@@ -158,7 +158,6 @@ def test_a_credential_base_url_typed_without_a_scheme_is_https(advertiser):
             "provider": ConnectorCredential.Provider.HOSTED_SCRAPER,
             "platform": "instagram",
             "base_url": "scraper.example",
-            "actors": "{}",
             "hashtag_quota": 30,
             "active": True,
         }
@@ -175,7 +174,6 @@ def test_a_sandbox_credential_is_created_in_admin_with_no_secret(admin_client, a
             "name": "Try it out",
             "provider": "sandbox",
             "platform": "instagram",
-            "actors": "{}",
             "hashtag_quota": 30,
             "active": "on",
         },

@@ -25,7 +25,7 @@ def admin_client(user) -> Client:
 def campaign_form(**fields) -> dict:
     """A valid campaign admin form; `fields` override or add."""
     return {
-        "name": "Admin made", "type": "standard", "tagline": "", "hashtags": "[]", "networks": '["instagram"]',
+        "name": "Admin made", "type": "standard", "tagline": "", "hashtags": "", "networks": ["instagram"],
         "currency": "USD", "task_type": "post", "task_time": 24, "task_time_unit": "hours", "minimum_reward": "0",
         "post_rate": "0", "promo_reach_bonus": "0", "promo_engagement_rate_bonus": "0", "promo_best_post_bonus": "0",
         "reach_bonus_threshold": 0, "engagement_rate_bonus_threshold": "0", **fields,
@@ -141,7 +141,7 @@ def test_viewer_may_look_but_not_review(advertiser, rows):
 def test_member_adds_a_campaign_for_their_advertiser_only(member, other_advertiser):
     client = admin_client(member.user)
     data = campaign_form(advertiser=other_advertiser.pk, description="<p>Hi<script>x()</script></p>",
-                         hashtags='["#a"]', minimum_reward="10", post_rate="5",
+                         hashtags="#a", minimum_reward="10", post_rate="5",
                          image_logo=upload(png_bytes(), "logo.png"))
     response = client.post(reverse("admin:campaigns_campaign_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
