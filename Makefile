@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # The platform's own address: the demo data's web crawls and webhook target its /demo-site/.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install install-dev migrate demo browser bench clean
+.PHONY: run test install install-dev migrate demo browser bench screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,7 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) var staticfiles media
+
+## screenshots: the README's screenshots (docs/screenshots/), taken by the demo journeys in Chromium
+screenshots: install-dev
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/browser/test_demo_journeys.py

@@ -8,6 +8,7 @@ Platform staff use Django's own permissions.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 
 from .models import Membership
@@ -50,6 +51,24 @@ class PlatformModelAdmin(admin.ModelAdmin):
     """What every admin screen of the platform shares."""
 
     formfield_overrides = {models.URLField: LINK_FIELD_OPTIONS}
+
+    class Media:
+        js = ["leadplatform/admin-accessibility.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            name_split_datetime_inputs(formfield.widget, str(db_field.verbose_name))
+        return formfield
+
+
+def name_split_datetime_inputs(widget, field_name: str) -> None:
+    """Admin's date-time field is two inputs under one label that names neither: give each its own name."""
+    widget = getattr(widget, "widget", widget)  # under the related-field wrapper, if any
+    if isinstance(widget, AdminSplitDateTime):
+        date_input, time_input = widget.widgets
+        date_input.attrs.setdefault("aria-label", f"{field_name.capitalize()}: date")
+        time_input.attrs.setdefault("aria-label", f"{field_name.capitalize()}: time")
 
 
 class PlatformOnlyAdmin(PlatformModelAdmin):

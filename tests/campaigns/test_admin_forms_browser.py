@@ -20,7 +20,7 @@ def test_member_edits_tags_networks_and_description_in_the_widgets(live_server, 
     page.click("input[type=submit]")
     expect(page.locator(".tag-input-tag")).to_have_count(1)
 
-    page.fill("#id_hashtags", "acmeoutdoor")
+    page.fill("input.tag-input-entry#id_hashtags", "acmeoutdoor")  # the entry the widget's script puts in
     page.keyboard.press("Enter")
     expect(page.locator(".tag-input-tag")).to_have_count(2)
     page.check("input[name=networks][value=tiktok]")
