@@ -56,6 +56,8 @@ API_ACCESS_MODULES = ["leadplatform.api.access", "accounts.api.access", "leads.i
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The busiest route's common case answered here, without the rest (leads/intel/README.md, "Collect speed").
+    "leads.intel.api.collect.CollectFastLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "leadplatform.api.middleware.ApiRequestGuardMiddleware",
     # Before CommonMiddleware: an API path's other slash spelling is served in place, not redirected.

@@ -2,7 +2,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import collect, views
+from . import views
 
 app_name = "intel"
 
@@ -22,6 +22,6 @@ router.register("turnovers", views.TurnoverViewSet, basename="turnover")
 router.register("magnitudes", views.MagnitudeViewSet, basename="magnitude")
 
 urlpatterns = [
-    path("collect/", collect.collect, name="collect"),
+    path("collect/", views.CollectView.as_view(), name="collect"),
     *router.urls,
 ]

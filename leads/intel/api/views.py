@@ -163,7 +163,10 @@ class PlainTextJSONParser(BoundedJSONParser):
 
 
 def client_ip(request) -> str | None:
-    ident = BaseThrottle().get_ident(request)  # honours NUM_PROXIES, never a client-chosen header alone
+    return valid_ip(BaseThrottle().get_ident(request))  # honours NUM_PROXIES, never a client-chosen header alone
+
+
+def valid_ip(ident: str) -> str | None:
     try:
         return str(ipaddress.ip_address(ident))
     except ValueError:
@@ -173,7 +176,7 @@ def client_ip(request) -> str | None:
 class CollectView(SurfaceAPIView):
     """Public: the tracking snippet posts batches of actions here. Validated, bounded, throttled, queued.
 
-    The route serves most beacons without DRF (`collect.collect`); this view answers the rest.
+    Most beacons are answered before they reach it (`collect.CollectFastLaneMiddleware`); it answers the rest.
     """
 
     surface = INTEL
