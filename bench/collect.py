@@ -11,7 +11,7 @@ beacon (from /proc). Targets: ≥ 3,000 beacons/s, p99 < 50 ms, stored within 5 
 
     .venv/bin/python bench/collect.py
     BENCH_SECONDS=5 BENCH_COLLECT_WORKERS=2 BENCH_COLLECT_CELERY=2 BENCH_COLLECT_CONNECTIONS=32 \
-        .venv/bin/python bench/collect.py
+        BENCH_COLLECT_THREADS=1 .venv/bin/python bench/collect.py
 
 Everything it writes is its own: it creates the PostgreSQL database lp_bench_collect (marked by
 a comment) and drops it at the end, and uses Redis db 9 (rate counters, cache and Celery broker)
@@ -53,6 +53,9 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 WORKERS = int(os.environ.get("BENCH_COLLECT_WORKERS", "2"))
 CELERY_CONCURRENCY = int(os.environ.get("BENCH_COLLECT_CELERY", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_COLLECT_CONNECTIONS", "32"))
+# 1: gunicorn's sync workers (a new connection per request); more: gthread workers with that many
+# threads, keeping wrk's connections open, as the README's deployment runs them.
+THREADS = int(os.environ.get("BENCH_COLLECT_THREADS", "1"))
 PROBE_EVERY = 0.25
 STORED_DEADLINE = 120.0
 DOMAIN = "bench-shop.example"
@@ -204,8 +207,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def start_gunicorn(port: int) -> subprocess.Popen:
+    threads = ["--worker-class", "gthread", "--threads", str(THREADS)] if THREADS > 1 else []
     process = start([
-        sys.executable, "-m", "gunicorn", "bench.collect:server_app()", "--workers", str(WORKERS),
+        sys.executable, "-m", "gunicorn", "bench.collect:server_app()", "--workers", str(WORKERS), *threads,
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT),
     ])
     deadline = time.monotonic() + 30
@@ -418,7 +422,8 @@ def main() -> None:
         release_redis(redis_client)
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"\nmachine: {os.cpu_count()} CPUs, load average {load_average} at the end (shared: others' work "
-          f"inflates the figures); gunicorn {WORKERS} sync workers, Celery {CELERY_CONCURRENCY} processes, "
+          f"inflates the figures); gunicorn {WORKERS} {'sync' if THREADS == 1 else f'gthread ({THREADS} threads)'} "
+          f"workers, Celery {CELERY_CONCURRENCY} processes, "
           f"wrk {CONNECTIONS} connections, {SECONDS} s per path")
     print(f"{'path':<34} {'beacons/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'stored p50 s':>13} {'stored max s':>13}")
     for row in results:

@@ -1,9 +1,8 @@
 """Fixtures of the lead-intelligence tests: fake reverse DNS, Celery run inline, a site per advertiser."""
 import pytest
 
-from leadplatform.celery import app as celery_app
-
 from leadplatform.api.counters import counter_store
+from leadplatform.celery import app as celery_app
 from leads.intel.beacon_queue import beacon_queue
 from leads.intel.sites import forget_sites
 
