@@ -68,6 +68,19 @@ def test_throttled_fast_and_full_stack_answers_match(api_client, site, settings)
     assert (fast.status_code, fast.json(), sorted(fast.headers)) == (full.status_code, full.json(), sorted(full.headers))
 
 
+def test_the_other_slash_spelling_takes_the_fast_lane_too(api_client, site):
+    response = api_client.post(COLLECT.rstrip("/"), beacon(site, page()), format="json", REMOTE_ADDR="192.0.2.10")
+    assert (response.status_code, queued()) == (202, 1)
+
+
+def test_a_valid_beacon_nested_too_deep_elsewhere_is_refused_by_the_parser(api_client, site, settings):
+    deep = [[]]
+    for _ in range(settings.API_MAX_JSON_DEPTH + 2):
+        deep = [deep]
+    response = post(api_client, {**beacon(site, page()), "padding": deep})
+    assert (response.status_code, queued()) == (400, 0)
+
+
 def test_a_throttled_beacon_is_not_queued(api_client, site, settings):
     settings.API_RATES = {**settings.API_RATES, "intel-collect-ip": "1/minute"}
     statuses = [post(api_client, beacon(site, page())).status_code for _ in range(3)]
