@@ -2,7 +2,9 @@
 
 Appending costs the route one round trip with both rate counters (one script: count, and queue only
 if both limits allow). At most one drain task is published per `DRAIN_GATE_MS` however many beacons
-arrive (the gate is a key set with NX and an expiry); beat drains too, so a lost publish only delays.
+arrive (the gate is a key set with NX and an expiry). A drain that empties the queue opens the gate
+again, so the last beacons of a burst never wait for the next one; beat drains too, so a lost
+publish only delays.
 Without Redis (the embedded demo) there is no queue: each batch is its own Celery task, as before.
 """
 from __future__ import annotations
@@ -73,6 +75,10 @@ class BeaconQueue:
         """Put beacons a failed drain took back at the head, in their order."""
         if beacons:
             self.client.lpush(QUEUE_KEY, *reversed(beacons))
+
+    def open_gate(self) -> None:
+        """The next beacon queued publishes a drain, however soon."""
+        self.client.delete(DRAIN_GATE_KEY)
 
     def length(self) -> int:
         return self.client.llen(QUEUE_KEY)

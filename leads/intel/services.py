@@ -256,15 +256,18 @@ def drain_collected_beacons(chunk: int = DRAIN_CHUNK, budget_seconds: float = DR
     while time.monotonic() < deadline:
         taken = queue.take(chunk)
         if not taken:
-            break
+            # A beacon queued while the gate was still shut published nothing: look once more after opening it.
+            queue.open_gate()
+            if not queue.length():
+                return drained
+            continue
         try:
             record_beacons([json.loads(raw) for raw in taken])
         except BaseException:
             queue.give_back(taken)
             raise
         drained += len(taken)
-        if len(taken) < chunk:
-            break
+    publish_drain()  # out of time with beacons left: the next drain goes on
     return drained
 
 

@@ -228,3 +228,12 @@ def test_without_redis_each_batch_is_its_own_task_and_is_recorded(api_client, si
 def test_without_redis_nothing_is_queued_nor_drained(api_client, site, without_redis):
     post(api_client, beacon(site, page()))
     assert (beacon_queue(), services.drain_collected_beacons()) == (None, 0)
+
+
+def test_a_drain_that_empties_the_queue_opens_the_gate_for_the_next_beacon(api_client, site,
+                                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post(api_client, beacon(site, page()))
+        services.drain_collected_beacons()
+        post(api_client, beacon(site, page("page-00000002")))
+    assert len(callbacks) == 2
