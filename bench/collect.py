@@ -263,41 +263,60 @@ def post_beacon(url: str, site_key: str, session_key: str) -> float | None:
         return posted if response.status == 202 else None
 
 
-def wait_until_stored(posted: dict[str, float]) -> list[float]:
-    """Seconds from each POST until its session was in the database (inf if not within the deadline)."""
+def look_for_stored(conn, posted: dict[str, float], lags: dict[str, float]) -> None:
+    """Note the lag of each posted probe that is now in the database."""
+    waiting = [key for key in list(posted) if key not in lags]
+    if not waiting:
+        return
+    stored = conn.execute("SELECT session_key FROM intel_visitsession WHERE session_key = ANY(%s)", [waiting]).fetchall()
+    seen = time.monotonic()
+    for (key,) in stored:
+        lags[key] = seen - posted[key]
+
+
+def wait_until_stored(posted: dict[str, float], lags: dict[str, float] | None = None) -> list[float]:
+    """Seconds from each POST until its session was in the database (inf if not within the deadline).
+    `lags` are those already seen while the load ran."""
     import psycopg
 
-    lags: dict[str, float] = {}
+    lags = dict(lags or {})
     deadline = time.monotonic() + STORED_DEADLINE
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
         while len(lags) < len(posted) and time.monotonic() < deadline:
-            waiting = [key for key in posted if key not in lags]
-            stored = conn.execute(
-                "SELECT session_key FROM intel_visitsession WHERE session_key = ANY(%s)", [waiting]
-            ).fetchall()
-            seen = time.monotonic()
-            for (key,) in stored:
-                lags[key] = seen - posted[key]
+            look_for_stored(conn, posted, lags)
             time.sleep(0.02)
     return sorted(lags.values()) + [float("inf")] * (len(posted) - len(lags))
 
 
 class Probe:
-    """POSTs a probe beacon (a new session) every PROBE_EVERY s during the load, one at a time."""
+    """POSTs a probe beacon (a new session) every PROBE_EVERY s during the load, one at a time, and
+    watches the database meanwhile, so a probe's lag is measured when it is stored, not after the load."""
 
     def __init__(self, url: str, site_key: str) -> None:
         self.url, self.site_key = url, site_key
         self.posted: dict[str, float] = {}
+        self.lags: dict[str, float] = {}
         self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._send, daemon=True)
+        self.threads = [threading.Thread(target=self._send, daemon=True),
+                        threading.Thread(target=self._watch, daemon=True)]
 
     def __enter__(self) -> Probe:
-        self.thread.start()
+        for thread in self.threads:
+            thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.stopped.set()
-        self.thread.join()
+        for thread in self.threads:
+            thread.join()
+
+    def _watch(self) -> None:
+        import psycopg
+
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+            while not self.stopped.is_set():
+                look_for_stored(conn, self.posted, self.lags)
+                self.stopped.wait(0.05)
 
     def _send(self) -> None:
         while not self.stopped.is_set():
@@ -380,7 +399,7 @@ def measure(label: str, url: str, site_key: str, web: subprocess.Popen, worker: 
         rate, p50, p99, sent, refused = run_wrk(url, site_key)
     cpu_web = cpu_used(cpu_before["web"], cpu_seconds(processes["web"]))
     load_ended = time.monotonic()
-    lags = wait_until_stored(probe.posted)
+    lags = wait_until_stored(probe.posted, probe.lags)
     drained = time.monotonic() - load_ended
     processes["database"] = sorted(set(processes["database"]) | set(database_backends()))
     cpu = {name: cpu_used(cpu_before[name], cpu_seconds(pids)) for name, pids in processes.items()}
