@@ -80,8 +80,8 @@ def _parsed(body: bytes):
         return None
 
 
-class Counter:
-    """One throttle's fixed window, counted as CountedThrottle counts it."""
+class ThrottleWindow:
+    """One throttle's fixed window, keyed and timed as CountedThrottle keys and times it."""
 
     def __init__(self, scope: str, identity: str, now: float) -> None:
         self.limit, period = _rate(settings.API_RATES[scope])
@@ -113,8 +113,8 @@ def _accept_quickly(request: HttpRequest) -> HttpResponse | None:
     if site.is_held:
         return None
     now, identity = time.time(), _identity(request)
-    address = Counter(CollectIPThrottle.scope, f"ip:{identity}", now)
-    per_key = Counter(CollectSiteKeyThrottle.scope, f"site:{raw_key}", now)
+    address = ThrottleWindow(CollectIPThrottle.scope, f"ip:{identity}", now)
+    per_key = ThrottleWindow(CollectSiteKeyThrottle.scope, f"site:{raw_key}", now)
     beacon = services.queued_beacon(site.pk, valid_ip(identity), request.META.get("HTTP_USER_AGENT", ""), batch)
     try:
         key_count, address_count, queued, publish = queue.count_and_queue(
@@ -170,7 +170,6 @@ class CollectFastLaneMiddleware:
             request.method == "POST"
             and request.path_info in collect_paths()
             and not request.META.get("QUERY_STRING")
-            and "\x00" not in request.path
         ):
             response = _accept_quickly(request)
             if response is not None:
