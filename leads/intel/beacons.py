@@ -56,13 +56,14 @@ def _text(value: Any, *, max_length: int, allow_blank: bool = False, invalid: st
     """DRF's CharField: blank, null and type first, then every validator, all their messages together."""
     if value is None:
         raise FieldInvalid([NULL])
-    if value == "" or str(value).strip() == "":
+    stripped = (value if type(value) is str else str(value)).strip()
+    if not stripped:
         if not allow_blank:
             raise FieldInvalid([BLANK])
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise FieldInvalid([invalid])
-    value = str(value).strip()
+    value = stripped
     if check is not None:
         check(value)  # a refusal by the field's own conversion, before its validators
     messages = []
