@@ -11,7 +11,7 @@ beacon (from /proc). Targets: ≥ 3,000 beacons/s, p99 < 50 ms, stored within 5 
 
     .venv/bin/python bench/collect.py
     BENCH_SECONDS=5 BENCH_COLLECT_WORKERS=2 BENCH_COLLECT_CELERY=2 BENCH_COLLECT_CONNECTIONS=32 \
-        .venv/bin/python bench/collect.py
+        BENCH_COLLECT_THREADS=1 .venv/bin/python bench/collect.py
 
 Everything it writes is its own: it creates the PostgreSQL database lp_bench_collect (marked by
 a comment) and drops it at the end, and uses Redis db 9 (rate counters, cache and Celery broker)
@@ -53,6 +53,9 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 WORKERS = int(os.environ.get("BENCH_COLLECT_WORKERS", "2"))
 CELERY_CONCURRENCY = int(os.environ.get("BENCH_COLLECT_CELERY", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_COLLECT_CONNECTIONS", "32"))
+# 1: gunicorn's sync workers (a new connection per request); more: gthread workers with that many
+# threads, keeping wrk's connections open, as the README's deployment runs them.
+THREADS = int(os.environ.get("BENCH_COLLECT_THREADS", "1"))
 PROBE_EVERY = 0.25
 STORED_DEADLINE = 120.0
 DOMAIN = "bench-shop.example"
@@ -204,8 +207,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def start_gunicorn(port: int) -> subprocess.Popen:
+    threads = ["--worker-class", "gthread", "--threads", str(THREADS)] if THREADS > 1 else []
     process = start([
-        sys.executable, "-m", "gunicorn", "bench.collect:server_app()", "--workers", str(WORKERS),
+        sys.executable, "-m", "gunicorn", "bench.collect:server_app()", "--workers", str(WORKERS), *threads,
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT),
     ])
     deadline = time.monotonic() + 30
@@ -259,41 +263,60 @@ def post_beacon(url: str, site_key: str, session_key: str) -> float | None:
         return posted if response.status == 202 else None
 
 
-def wait_until_stored(posted: dict[str, float]) -> list[float]:
-    """Seconds from each POST until its session was in the database (inf if not within the deadline)."""
+def look_for_stored(conn, posted: dict[str, float], lags: dict[str, float]) -> None:
+    """Note the lag of each posted probe that is now in the database."""
+    waiting = [key for key in list(posted) if key not in lags]
+    if not waiting:
+        return
+    stored = conn.execute("SELECT session_key FROM intel_visitsession WHERE session_key = ANY(%s)", [waiting]).fetchall()
+    seen = time.monotonic()
+    for (key,) in stored:
+        lags[key] = seen - posted[key]
+
+
+def wait_until_stored(posted: dict[str, float], lags: dict[str, float] | None = None) -> list[float]:
+    """Seconds from each POST until its session was in the database (inf if not within the deadline).
+    `lags` are those already seen while the load ran."""
     import psycopg
 
-    lags: dict[str, float] = {}
+    lags = dict(lags or {})
     deadline = time.monotonic() + STORED_DEADLINE
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
         while len(lags) < len(posted) and time.monotonic() < deadline:
-            waiting = [key for key in posted if key not in lags]
-            stored = conn.execute(
-                "SELECT session_key FROM intel_visitsession WHERE session_key = ANY(%s)", [waiting]
-            ).fetchall()
-            seen = time.monotonic()
-            for (key,) in stored:
-                lags[key] = seen - posted[key]
+            look_for_stored(conn, posted, lags)
             time.sleep(0.02)
     return sorted(lags.values()) + [float("inf")] * (len(posted) - len(lags))
 
 
 class Probe:
-    """POSTs a probe beacon (a new session) every PROBE_EVERY s during the load, one at a time."""
+    """POSTs a probe beacon (a new session) every PROBE_EVERY s during the load, one at a time, and
+    watches the database meanwhile, so a probe's lag is measured when it is stored, not after the load."""
 
     def __init__(self, url: str, site_key: str) -> None:
         self.url, self.site_key = url, site_key
         self.posted: dict[str, float] = {}
+        self.lags: dict[str, float] = {}
         self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._send, daemon=True)
+        self.threads = [threading.Thread(target=self._send, daemon=True),
+                        threading.Thread(target=self._watch, daemon=True)]
 
     def __enter__(self) -> Probe:
-        self.thread.start()
+        for thread in self.threads:
+            thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.stopped.set()
-        self.thread.join()
+        for thread in self.threads:
+            thread.join()
+
+    def _watch(self) -> None:
+        import psycopg
+
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+            while not self.stopped.is_set():
+                look_for_stored(conn, self.posted, self.lags)
+                self.stopped.wait(0.05)
 
     def _send(self) -> None:
         while not self.stopped.is_set():
@@ -376,7 +399,7 @@ def measure(label: str, url: str, site_key: str, web: subprocess.Popen, worker: 
         rate, p50, p99, sent, refused = run_wrk(url, site_key)
     cpu_web = cpu_used(cpu_before["web"], cpu_seconds(processes["web"]))
     load_ended = time.monotonic()
-    lags = wait_until_stored(probe.posted)
+    lags = wait_until_stored(probe.posted, probe.lags)
     drained = time.monotonic() - load_ended
     processes["database"] = sorted(set(processes["database"]) | set(database_backends()))
     cpu = {name: cpu_used(cpu_before[name], cpu_seconds(pids)) for name, pids in processes.items()}
@@ -418,7 +441,8 @@ def main() -> None:
         release_redis(redis_client)
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"\nmachine: {os.cpu_count()} CPUs, load average {load_average} at the end (shared: others' work "
-          f"inflates the figures); gunicorn {WORKERS} sync workers, Celery {CELERY_CONCURRENCY} processes, "
+          f"inflates the figures); gunicorn {WORKERS} {'sync' if THREADS == 1 else f'gthread ({THREADS} threads)'} "
+          f"workers, Celery {CELERY_CONCURRENCY} processes, "
           f"wrk {CONNECTIONS} connections, {SECONDS} s per path")
     print(f"{'path':<34} {'beacons/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'stored p50 s':>13} {'stored max s':>13}")
     for row in results:

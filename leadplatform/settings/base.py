@@ -56,6 +56,8 @@ API_ACCESS_MODULES = ["leadplatform.api.access", "accounts.api.access", "leads.i
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The busiest route's common case answered here, without the rest (leads/intel/README.md, "Collect speed").
+    "leads.intel.api.collect.CollectFastLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "leadplatform.api.middleware.ApiRequestGuardMiddleware",
     # Before CommonMiddleware: an API path's other slash spelling is served in place, not redirected.
@@ -397,6 +399,8 @@ DEMO_MODULES = ["accounts.demo", "leads.intel.demo"]
 PERIODIC_TASKS = {
     "flush API usage counters": {"task": "accounts.flush_usage_counters", "every_seconds": 60, "expires": 55},
     "purge expired rate-limit counters": {"task": "accounts.purge_expired_counters", "every_seconds": 3600, "expires": 600},
+    # The collect route publishes a drain itself; this one catches a lost publish (leads/intel/README.md).
+    "drain collected beacons": {"task": "intel.drain_collected_beacons", "every_seconds": 5, "expires": 5},
 }
 
 # ------------------------------------------------------------------------------

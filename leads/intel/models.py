@@ -168,6 +168,10 @@ class Site(models.Model):
         self.domain = self.domain.strip().lower().rstrip(".")
         super().save(*args, **kwargs)
 
+    @property
+    def is_held(self) -> bool:
+        return self.advertiser.is_held
+
     def accepts_host(self, host: str) -> bool:
         host = host.lower().rstrip(".")
         return host == self.domain or host.endswith(f".{self.domain}")

@@ -1,21 +1,25 @@
 """Lead intelligence rules: accept a collected batch, record it, identify persons, honour the blacklist."""
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from leadplatform.api.counters import counter_store
 
+from .beacon_queue import beacon_queue
 from .models import BlacklistEntry, Company, Person, Site, VisitAction, VisitSession
 from .resolution import company_by_domains, parent_domains, resolve_ip
+from .sites import SiteEntry
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
@@ -25,22 +29,52 @@ NOT_STORED_COUNTER = "intel:beacons-not-stored:{advertiser_id}"
 NOT_STORED_COUNTER_TTL = 30 * 24 * 3600
 
 
-def accept_collected_batch(site: Site, ip: str | None, user_agent: str, batch: dict[str, Any]) -> None:
+def accept_collected_batch(site: Site | SiteEntry, ip: str | None, user_agent: str, batch: dict[str, Any]) -> None:
     """Queue a validated batch from the snippet; the write happens in a worker after commit."""
+    if site.is_held:
+        count_not_stored(site.advertiser_id, len(batch["actions"]))
+        return
+    queue = beacon_queue()
+    if queue is None:
+        _publish_batch(site.pk, ip, user_agent, batch)
+        return
+    beacon = queued_beacon(site.pk, ip, user_agent, batch)
+
+    def queue_it() -> None:
+        if queue.queue(beacon):
+            publish_drain()
+
+    # Tracking is best effort (a beacon is never resent): a broker outage is logged, not a 500 to the page.
+    transaction.on_commit(queue_it, robust=True)
+
+
+def count_not_stored(advertiser_id: int, actions: int) -> None:
+    counter_store().incr(NOT_STORED_COUNTER.format(advertiser_id=advertiser_id), ttl=NOT_STORED_COUNTER_TTL,
+                         amount=actions)
+
+
+def _publish_batch(site_id: int, ip: str | None, user_agent: str, batch: dict[str, Any]) -> None:
+    """Without Redis: one Celery task per batch."""
     from . import tasks
 
-    if site.advertiser.is_held:
-        counter_store().incr(
-            NOT_STORED_COUNTER.format(advertiser_id=site.advertiser_id), ttl=NOT_STORED_COUNTER_TTL,
-            amount=len(batch["actions"]),
-        )
-        return
-
     received_at = timezone.now().isoformat()
-    # Tracking is best effort (a beacon is never resent): a broker outage is logged, not a 500 to the page.
     transaction.on_commit(
-        lambda: tasks.record_visit_batch.delay(site.pk, ip, user_agent[:500], received_at, batch), robust=True
+        lambda: tasks.record_visit_batch.delay(site_id, ip, user_agent[:500], received_at, batch), robust=True
     )
+
+
+def queued_beacon(site_id: int, ip: str | None, user_agent: str, batch: dict[str, Any]) -> str:
+    """A beacon as it waits in the queue: the batch and what the request knew (received: epoch seconds)."""
+    return json.dumps(
+        {"site": site_id, "ip": ip, "ua": user_agent[:500], "received": time.time(), "batch": batch},
+        separators=(",", ":"),
+    )
+
+
+def publish_drain() -> None:
+    from . import tasks
+
+    tasks.drain_collected_beacons.delay()
 
 
 def utm_parameters(url: str) -> dict[str, str]:
@@ -200,3 +234,243 @@ def identify_person(session: VisitSession, email: str, name: str, seen_at: datet
     VisitSession.objects.filter(pk=session.pk).update(person=person)
     session.person = person
     return person
+
+
+# ------------------------------------------------------------------------------
+# The queue drained in bulk: many beacons, a few statements
+# ------------------------------------------------------------------------------
+DRAIN_CHUNK = 500
+DRAIN_BUDGET_SECONDS = 20.0
+
+
+def drain_collected_beacons(chunk: int = DRAIN_CHUNK, budget_seconds: float = DRAIN_BUDGET_SECONDS) -> int:
+    """Record the queued beacons, `chunk` at a time, until the queue is empty or the time is up.
+
+    A chunk that fails goes back to the head of the queue (recording is idempotent, so a retry
+    records nothing twice); a worker killed mid-chunk loses that chunk, like a lost beacon.
+    """
+    queue = beacon_queue()
+    if queue is None:
+        return 0
+    drained, deadline = 0, time.monotonic() + budget_seconds
+    while time.monotonic() < deadline:
+        taken = queue.take(chunk)
+        if not taken:
+            # A beacon queued while the gate was still shut published nothing: look once more after opening it.
+            queue.open_gate()
+            if not queue.length():
+                return drained
+            continue
+        try:
+            record_beacons([json.loads(raw) for raw in taken])
+        except BaseException:
+            queue.give_back(taken)
+            raise
+        drained += len(taken)
+    publish_drain()  # out of time with beacons left: the next drain goes on
+    return drained
+
+
+def record_beacons(beacons: list[dict[str, Any]]) -> None:
+    """Record many queued beacons with a constant number of statements (identifies aside).
+
+    The same rules as `record_visit_batch`: a session is created by its first beacon (its address
+    resolved once), blacklisted companies and domains are skipped, and under the sessions' row
+    locks the totals and first touch are recomputed from every action recorded so far.
+    """
+    by_session = _beacons_by_session(beacons)
+    if not by_session:
+        return
+    existing = _sessions_of(by_session)
+    blacklist = _Blacklist.load({site.advertiser_id for site, _ in by_session.values()})
+    new_sessions, actions_of = [], {}
+    resolutions: dict[str | None, Any] = {}
+    for key, (site, group) in by_session.items():
+        session = existing.get(key)
+        if session is None:
+            ip = group[0]["ip"]
+            if ip not in resolutions:
+                resolutions[ip] = resolve_ip(ip)
+            resolution = resolutions[ip]
+            company, hostname, domains = resolution.company, resolution.hostname, resolution.domains
+        else:
+            company, hostname, domains = session.company, session.hostname, parent_domains(session.hostname)
+        if blacklist.blocks(site.advertiser_id, company, domains):
+            continue
+        actions_of[key] = _timed_actions(group)
+        if session is None:
+            first = group[0]
+            new_sessions.append(VisitSession(
+                advertiser_id=site.advertiser_id, site=site, session_key=key[1], visitor_id=first["batch"]["visitor"],
+                ip_address=first["ip"], hostname=hostname, user_agent=first["ua"], company=company,
+                started_at=actions_of[key][0]["occurred_at"], ended_at=actions_of[key][-1]["occurred_at"],
+            ))
+    if not actions_of:
+        return
+    # Committed before the locks are taken, in one order: concurrent drains never wait on each other's inserts.
+    new_sessions.sort(key=lambda session: (session.site_id, session.session_key))
+    VisitSession.objects.bulk_create(new_sessions, ignore_conflicts=True)
+    with transaction.atomic():
+        sessions = _lock_sessions(actions_of)
+        _record_actions_in_bulk(sessions, actions_of)
+        refresh_sessions(list(sessions.values()))
+
+
+def _beacons_by_session(beacons: list[dict]) -> dict[tuple[int, str], tuple[Site, list[dict]]]:
+    sites = Site.objects.filter(pk__in={beacon["site"] for beacon in beacons}, active=True).select_related("advertiser")
+    sites = {site.pk: site for site in sites}
+    by_session: dict[tuple[int, str], tuple[Site, list[dict]]] = {}
+    for beacon in beacons:
+        site = sites.get(beacon["site"])
+        if site is None:
+            continue
+        if site.advertiser.is_held:
+            count_not_stored(site.advertiser_id, len(beacon["batch"]["actions"]))
+            continue
+        by_session.setdefault((site.pk, beacon["batch"]["session"]), (site, []))[1].append(beacon)
+    return by_session
+
+
+def _sessions_of(keys: Iterable[tuple[int, str]], lock: bool = False) -> dict[tuple[int, str], VisitSession]:
+    keys = set(keys)
+    rows = VisitSession.objects.filter(
+        site_id__in={site_id for site_id, _ in keys}, session_key__in={session_key for _, session_key in keys}
+    )
+    if lock:
+        rows = rows.select_for_update().order_by("pk")  # one lock order for every drain: no deadlock
+    else:
+        rows = rows.select_related("company")
+    return {(row.site_id, row.session_key): row for row in rows if (row.site_id, row.session_key) in keys}
+
+
+def _lock_sessions(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], VisitSession]:
+    return _sessions_of(keys, lock=True)
+
+
+class _Blacklist:
+    """The blacklist entries that could match the sessions of a drain, read in one query."""
+
+    def __init__(self, companies: dict[int, set[int]], domains: dict[int, set[str]]) -> None:
+        self.companies, self.domains = companies, domains
+
+    @classmethod
+    def load(cls, advertisers: set[int]) -> _Blacklist:
+        companies: dict[int, set[int]] = {}
+        domains: dict[int, set[str]] = {}
+        for advertiser_id, company_id, domain in BlacklistEntry.objects.filter(advertiser_id__in=advertisers).values_list(
+            "advertiser_id", "company_id", "domain"
+        ):
+            if company_id is not None:
+                companies.setdefault(advertiser_id, set()).add(company_id)
+            if domain:
+                domains.setdefault(advertiser_id, set()).add(domain)
+        return cls(companies, domains)
+
+    def blocks(self, advertiser_id: int, company: Company | None, domains: Iterable[str]) -> bool:
+        listed_domains = self.domains.get(advertiser_id, ())
+        names = {domain for domain in domains if domain}
+        if company is not None:
+            if company.pk in self.companies.get(advertiser_id, ()):
+                return True
+            if company.domain:
+                names.add(company.domain)
+        return any(name in listed_domains for name in names)
+
+
+def _timed_actions(group: list[dict]) -> list[dict]:
+    actions = []
+    for beacon in group:
+        received = datetime.fromtimestamp(beacon["received"], tz=UTC)
+        sent = beacon["batch"]["sent"]
+        actions += [{**action, "occurred_at": _occurred_at(received, sent, action["at"])}
+                    for action in beacon["batch"]["actions"]]
+    actions.sort(key=lambda action: action["occurred_at"])
+    return actions
+
+
+def _record_actions_in_bulk(sessions: dict[tuple[int, str], VisitSession], actions_of: dict) -> None:
+    new_actions, leaves = [], {}
+    for key, actions in actions_of.items():
+        session = sessions.get(key)
+        if session is None:  # its insert lost to a concurrent drain's and that session is blacklisted since
+            continue
+        for action in actions:
+            if action["type"] == "page":
+                new_actions.append(VisitAction(
+                    session=session, client_id=action["id"], type=VisitAction.Type.PAGE, url=action["url"],
+                    title=action.get("title", ""), referrer=action.get("referrer", ""),
+                    occurred_at=action["occurred_at"], **utm_parameters(action["url"]),
+                ))
+            elif action["type"] == "identify":
+                person = identify_person(session, action["email"], action.get("name", ""), action["occurred_at"])
+                if person is not None:
+                    new_actions.append(VisitAction(
+                        session=session, client_id=action["id"], type=VisitAction.Type.IDENTIFY,
+                        email=person.email, name=action.get("name", ""), occurred_at=action["occurred_at"],
+                    ))
+            else:
+                leaves[(session.pk, action["id"])] = action["time_on_page"]
+    VisitAction.objects.bulk_create(new_actions, ignore_conflicts=True)
+    _record_leaves(leaves)
+
+
+def _record_leaves(leaves: dict[tuple[int, str], int]) -> None:
+    """Each leave sets its page's time on page (the latest leave of a page wins)."""
+    if not leaves:
+        return
+    pages = VisitAction.objects.filter(
+        type=VisitAction.Type.PAGE, session_id__in={session_id for session_id, _ in leaves},
+        client_id__in={client_id for _, client_id in leaves},
+    ).only("id", "session_id", "client_id")
+    changed = []
+    for page in pages:
+        seconds = leaves.get((page.session_id, page.client_id))
+        if seconds is not None:
+            page.time_on_page = seconds
+            changed.append(page)
+    VisitAction.objects.bulk_update(changed, ["time_on_page"], batch_size=500)
+
+
+REFRESH_SESSIONS_SQL = """
+WITH totals AS (
+    SELECT session_id, MIN(occurred_at) AS first_at, MAX(occurred_at) AS last_at,
+           COUNT(*) FILTER (WHERE type = 'page') AS pages
+    FROM {action} WHERE session_id = ANY(%(ids)s) GROUP BY session_id
+), first_page AS (
+    SELECT DISTINCT ON (session_id) session_id, url, referrer, utm_source, utm_medium, utm_campaign, utm_term,
+           utm_content
+    FROM {action} WHERE session_id = ANY(%(ids)s) AND type = 'page' ORDER BY session_id, occurred_at, id
+), last_page AS (
+    SELECT DISTINCT ON (session_id) session_id,
+           CASE WHEN time_on_page > 0 THEN occurred_at + time_on_page * INTERVAL '1 second' END AS left_at
+    FROM {action} WHERE session_id = ANY(%(ids)s) AND type = 'page'
+    ORDER BY session_id, occurred_at DESC, id DESC
+), bounds AS (
+    SELECT s.id, LEAST(s.started_at, t.first_at) AS started, GREATEST(s.ended_at, t.last_at, l.left_at) AS ended,
+           COALESCE(t.pages, 0) AS pages
+    FROM {session} s LEFT JOIN totals t ON t.session_id = s.id LEFT JOIN last_page l ON l.session_id = s.id
+    WHERE s.id = ANY(%(ids)s)
+)
+UPDATE {session} s SET
+    started_at = b.started, ended_at = b.ended, page_count = b.pages,
+    duration = FLOOR(EXTRACT(EPOCH FROM b.ended - b.started))::integer,
+    landing_url = COALESCE(f.url, s.landing_url), referrer = COALESCE(f.referrer, s.referrer),
+    utm_source = COALESCE(f.utm_source, s.utm_source), utm_medium = COALESCE(f.utm_medium, s.utm_medium),
+    utm_campaign = COALESCE(f.utm_campaign, s.utm_campaign), utm_term = COALESCE(f.utm_term, s.utm_term),
+    utm_content = COALESCE(f.utm_content, s.utm_content)
+FROM bounds b LEFT JOIN first_page f ON f.session_id = b.id
+WHERE s.id = b.id
+"""
+
+
+def refresh_sessions(sessions: list[VisitSession]) -> None:
+    """`_refresh_session` for many locked sessions: one statement on PostgreSQL."""
+    if not sessions:
+        return
+    if connection.vendor != "postgresql":
+        for session in sessions:
+            _refresh_session(session)
+        return
+    sql = REFRESH_SESSIONS_SQL.format(action=VisitAction._meta.db_table, session=VisitSession._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"ids": [session.pk for session in sessions]})

@@ -1,7 +1,10 @@
 """Fixtures of the lead-intelligence tests: fake reverse DNS, Celery run inline, a site per advertiser."""
 import pytest
 
+from leadplatform.api.counters import counter_store
 from leadplatform.celery import app as celery_app
+from leads.intel.beacon_queue import beacon_queue
+from leads.intel.sites import forget_sites
 
 from . import dns
 from .factories import SiteFactory
@@ -13,6 +16,26 @@ def fake_dns(settings):
     dns.PTR.clear()
     dns.QUERIES.clear()
     yield dns.PTR
+
+
+@pytest.fixture(autouse=True)
+def fresh_collect_state():
+    """No site remembered by the process, no beacon queued nor drain gate left by another test."""
+    forget_sites()
+    queue = beacon_queue()
+    if queue is not None:
+        queue.clear()
+    yield
+    forget_sites()
+
+
+@pytest.fixture
+def without_redis(settings):
+    """The embedded mode's collect: counters in the database, one Celery task per batch, no queue."""
+    settings.COUNTER_STORE = "database"
+    counter_store.cache_clear()
+    yield
+    counter_store.cache_clear()
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def test_the_write_is_queued_after_commit(api_client, site, recording):
     assert not VisitSession.objects.exists()
 
 
-def test_rolled_back_transaction_publishes_nothing(site, monkeypatch, django_capture_on_commit_callbacks):
+def test_rolled_back_transaction_publishes_nothing(site, monkeypatch, django_capture_on_commit_callbacks, without_redis):
     published = []
     monkeypatch.setattr(tasks.record_visit_batch, "delay", lambda *args: published.append(args))
     with django_capture_on_commit_callbacks(execute=True):
@@ -218,7 +218,9 @@ def test_inactive_site_is_refused(api_client, site):
     assert "site_key" in response.json()
 
 
-def test_broker_outage_is_logged_not_a_500(api_client, site, monkeypatch, caplog, django_capture_on_commit_callbacks):
+def test_broker_outage_is_logged_not_a_500(
+    api_client, site, monkeypatch, caplog, django_capture_on_commit_callbacks, without_redis
+):
     def broker_down(*args):
         raise ConnectionError("broker unreachable")
 

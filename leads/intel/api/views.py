@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import APIRootView
 from rest_framework.throttling import BaseThrottle
@@ -18,8 +18,10 @@ from leadplatform.api.surfaces import INTEL
 from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantModelViewSet, TenantReadOnlyViewSet
 
 from .. import services
+from ..beacons import InvalidBeacon, clean_beacon
 from ..filters import CompanyFilter, PersonFilter, SessionFilter
 from ..models import BlacklistEntry, Company, Magnitude, Person, SavedFilter, Turnover, VisitSession
+from ..sites import active_site
 from .serializers import (
     BlacklistEntrySerializer,
     CollectAcceptedSerializer,
@@ -161,7 +163,10 @@ class PlainTextJSONParser(BoundedJSONParser):
 
 
 def client_ip(request) -> str | None:
-    ident = BaseThrottle().get_ident(request)  # honours NUM_PROXIES, never a client-chosen header alone
+    return valid_ip(BaseThrottle().get_ident(request))  # honours NUM_PROXIES, never a client-chosen header alone
+
+
+def valid_ip(ident: str) -> str | None:
     try:
         return str(ipaddress.ip_address(ident))
     except ValueError:
@@ -169,7 +174,10 @@ def client_ip(request) -> str | None:
 
 
 class CollectView(SurfaceAPIView):
-    """Public: the tracking snippet posts batches of actions here. Validated, bounded, throttled, queued."""
+    """Public: the tracking snippet posts batches of actions here. Validated, bounded, throttled, queued.
+
+    Most beacons are answered before they reach it (`collect.CollectFastLaneMiddleware`); it answers the rest.
+    """
 
     surface = INTEL
     authentication_classes: list = []
@@ -192,16 +200,10 @@ class CollectView(SurfaceAPIView):
         auth=[],
     )
     def post(self, request):
-        serializer = CollectSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        batch = {
-            "visitor": data["visitor"],
-            "session": data["session"],
-            "sent": data["sent"],
-            "actions": [dict(action) for action in data["actions"]],
-        }
-        services.accept_collected_batch(
-            data["site"], client_ip(request), request.META.get("HTTP_USER_AGENT", ""), batch
-        )
+        # Checked by hand with CollectSerializer's rules and messages (the serializer documents the body).
+        try:
+            site, batch = clean_beacon(request.data, active_site)
+        except InvalidBeacon as invalid:
+            raise serializers.ValidationError(invalid.errors) from None
+        services.accept_collected_batch(site, client_ip(request), request.META.get("HTTP_USER_AGENT", ""), batch)
         return Response({"accepted": len(batch["actions"])}, status=status.HTTP_202_ACCEPTED)
