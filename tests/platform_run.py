@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import signal
 import socket
@@ -120,3 +121,12 @@ def running_platform(var: Path) -> Iterator[tuple[str, dict[str, str]]]:
                 script.wait(20)
             finally:
                 kill_session(script.pid)
+
+
+@contextlib.contextmanager
+def running_demo(var: Path) -> Iterator[tuple[str, dict]]:
+    """bin/run with the demo data; (base URL, the credentials `seed_demo --json` prints)."""
+    with running_platform(var) as (base, env):
+        printed = manage(env, "seed_demo", "--json")
+        assert printed.returncode == 0, printed.stderr[-3000:]
+        yield base, json.loads(printed.stdout)

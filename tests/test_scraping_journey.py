@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .platform_run import free_port, manage, running_platform
+from .platform_run import free_port, running_demo
 from .processes import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,10 +81,8 @@ class Api:
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
     """The running platform: (base URL, seed_demo --json)."""
-    with running_platform(tmp_path_factory.mktemp("journey")) as (base, env):
-        demo = manage(env, "seed_demo", "--json")
-        assert demo.returncode == 0, demo.stderr[-3000:]
-        yield base, json.loads(demo.stdout)
+    with running_demo(tmp_path_factory.mktemp("journey")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ screenshots come from here: `make screenshots` writes them to docs/screenshots/.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import shutil
 from pathlib import Path
@@ -22,7 +21,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from ..platform_run import ROOT, manage, running_platform
+from ..platform_run import ROOT, running_demo
 from .accessibility import serious_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -35,10 +34,8 @@ CRAWL_WITHIN_MS = 120_000
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """(base URL, the credentials `seed_demo --json` prints) of the running platform."""
-    with running_platform(tmp_path_factory.mktemp("pages")) as (base, env):
-        printed = manage(env, "seed_demo", "--json")
-        assert printed.returncode == 0, printed.stderr[-3000:]
-        yield base, json.loads(printed.stdout)
+    with running_demo(tmp_path_factory.mktemp("pages")) as running:
+        yield running
 
 
 @pytest.fixture
