@@ -321,6 +321,17 @@ def test_full_view_errors_are_not_json_500(influencer_client):
     assert response.status_code == 404
 
 
+def test_a_full_views_error_page_says_what_the_json_says(influencer_client):
+    json_answer = post(influencer_client, "/api/get/campaign/", {"id": 999999}).json()
+    page = influencer_client.post("/api/get/campaign/", {"id": 999999}, HTTP_ACCEPT="text/html")
+    assert page["Content-Type"].startswith("text/html") and json_answer["message"] in page.content.decode()
+
+
+def test_a_full_views_bad_input_page_names_the_field(influencer_client):
+    page = influencer_client.post("/api/get/campaign/", {"id": "abc"}, HTTP_ACCEPT="text/html")
+    assert page.status_code == 400 and "Request failed" not in page.content.decode()
+
+
 # ------------------------------------------------------------------------------
 # Bad input is a 4xx, never a 500
 # ------------------------------------------------------------------------------

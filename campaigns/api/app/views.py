@@ -58,10 +58,16 @@ class CampaignAppView(SurfaceAPIView):
         return campaign
 
 
+class AppPageRenderer(TemplateHTMLRenderer):
+    """The HTML answer of a campaign app route; a refusal is a page saying what the JSON would say."""
+
+    exception_template_names = ["campaigns/app/error.html"]
+
+
 class FullView(CampaignAppView):
     """Answers `Accept: text/html` with the template, anything else with JSON."""
 
-    renderer_classes = [JSONRenderer, TemplateHTMLRenderer]
+    renderer_classes = [JSONRenderer, AppPageRenderer]
 
 
 def paginate(queryset, params: dict):
