@@ -40,8 +40,9 @@ run: demo
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-## test: every test, against PostgreSQL and Redis on 127.0.0.1 (DATABASE_URL / REDIS_URL override)
+## test: ruff, then every test, against PostgreSQL and Redis on 127.0.0.1 (DATABASE_URL / REDIS_URL override)
 test: install-dev
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install-dev

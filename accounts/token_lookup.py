@@ -101,7 +101,7 @@ def token_by_digest(digest: str) -> ApiToken | None:
     if row is None:
         return None
     instances, start = [], 0
-    for part, converters in zip(PARTS, _converters(connection.vendor)):
+    for part, converters in zip(PARTS, _converters(connection.vendor), strict=True):
         width = len(part.fields)
         instances.append(_instance(part, list(row[start : start + width]), converters))
         start += width

@@ -334,7 +334,7 @@ def warm_up(url: str, site_key: str) -> None:
 
     keys = [f"warmup-{n:04d}-{time.monotonic_ns()}" for n in range(8 * max(WORKERS, CELERY_CONCURRENCY))]
     with ThreadPoolExecutor(max_workers=2 * WORKERS) as pool:
-        posted = dict(zip(keys, pool.map(lambda key: post_beacon(url, site_key, key), keys)))
+        posted = dict(zip(keys, pool.map(lambda key: post_beacon(url, site_key, key), keys), strict=True))
     lags = wait_until_stored({key: at for key, at in posted.items() if at is not None})
     if not lags or lags[-1] == float("inf"):
         raise RuntimeError("the warm-up beacons were not stored")

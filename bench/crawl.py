@@ -283,7 +283,7 @@ def main() -> None:
     def rate(pages, seconds):
         return pages / seconds if seconds else 0.0
 
-    bare, loop, job, scrapy_rate = rate(bare_pages, bare_s), rate(loop_pages, loop_s), rate(job_pages, job_s), rate(scrapy_pages, scrapy_s)
+    job, scrapy_rate = rate(job_pages, job_s), rate(scrapy_pages, scrapy_s)
     print(f"site: {PAGES} pages served by nginx, concurrency {CONCURRENCY}, one worker process, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f}; engine figures are the best of {REPEAT} runs")
     rows = [
@@ -301,10 +301,10 @@ def main() -> None:
     print("where the time goes (CPU per page, which the machine's load does not distort; wall time is the")
     print("CPU of this process plus waiting on nginx and PostgreSQL):")
     print(f"  fetch + parse floor (bare aiohttp + parsel loop)                        {per_page['bare']:6.3f} ms")
-    print(f"  engine crawl features: SSRF check per URL, robots.txt, de-dup keys,")
+    print("  engine crawl features: SSRF check per URL, robots.txt, de-dup keys,")
     print(f"    compiled XPath selectors, politeness, batching                      "
           f"{per_page['engine loop'] - per_page['bare']:+6.3f} ms")
-    print(f"  storing: bulk INSERT … ON CONFLICT of 500-row batches, counter UPDATEs,")
+    print("  storing: bulk INSERT … ON CONFLICT of 500-row batches, counter UPDATEs,")
     print(f"    claim and recount (DB time {1000 * store_s / max(1, job_pages):.3f} ms/page, overlapping the crawl)   "
           f"{per_page['engine job'] - per_page['engine loop']:+6.3f} ms")
     print(f"  ceiling of the engine job on one idle core: 1000 / {per_page['engine job']:.3f} ms = "

@@ -151,7 +151,7 @@ def walk_cursor_over_http(client: APIClient) -> list[float]:
     """The real thing: routing, token authentication, access table, throttle, filters, JSON."""
     samples, url = [], f"/api/intel/v1/sessions/?page_size={PAGE_SIZE}"
     for _ in range(PAGES):
-        elapsed, response = timed(lambda: client.get(url))
+        elapsed, response = timed(lambda url=url: client.get(url))
         assert response.status_code == 200, response.content[:300]
         samples.append(elapsed)
         parts = urlsplit(response.json()["next"])
@@ -199,7 +199,7 @@ def walk_view(user: User, paged: bool) -> list[float]:
     for page in range(1, PAGES + 1):
         request = factory.get(f"/api/intel/v1/sessions/?{query if not paged else f'page={page}'}")
         force_authenticate(request, user=user)
-        elapsed, response = timed(lambda: view(request).render())
+        elapsed, response = timed(lambda request=request: view(request).render())
         assert response.status_code == 200, response.content[:300]
         samples.append(elapsed)
         if not paged:

@@ -60,7 +60,7 @@ def table_of(queryset: QuerySet, columns: Sequence[Column], name: str) -> export
 
     def records() -> Iterator[dict[str, Any]]:
         for values in rows():
-            yield dict(zip(headers, values))
+            yield dict(zip(headers, values, strict=True))
 
     return exports.Table(name, headers, rows, records, queryset.count)
 

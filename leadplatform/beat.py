@@ -26,6 +26,6 @@ def register_periodic_tasks(**kwargs) -> None:
                 every=spec["every_seconds"], period=IntervalSchedule.SECONDS
             )
         else:
-            fields = dict(zip(("minute", "hour", "day_of_month", "month_of_year", "day_of_week"), spec["crontab"].split()))
+            fields = dict(zip(("minute", "hour", "day_of_month", "month_of_year", "day_of_week"), spec["crontab"].split(), strict=True))
             defaults["crontab"], _ = CrontabSchedule.objects.get_or_create(**fields, timezone="UTC")
         PeriodicTask.objects.update_or_create(name=name, defaults=defaults)

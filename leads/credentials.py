@@ -15,8 +15,15 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 
-from .connectors import CAPABILITY_FOR_KIND, CONNECTOR_CLASSES, Connector, ConnectorError, SpeedLimits
-from .connectors import hosted_scraper, instagram_graph
+from .connectors import (
+    CAPABILITY_FOR_KIND,
+    CONNECTOR_CLASSES,
+    Connector,
+    ConnectorError,
+    SpeedLimits,
+    hosted_scraper,
+    instagram_graph,
+)
 from .connectors.web import WebConnector
 from .models import ConnectorCredential, ScrapeJob
 from .models.social import SOCIAL_KINDS

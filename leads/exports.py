@@ -16,8 +16,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -120,7 +119,7 @@ def leads_table(leads: QuerySet[Lead], name: str = "leads") -> Table:
 
     def records() -> Iterator[dict[str, Any]]:
         for row in rows():
-            yield {name: _stamp(value) if isinstance(value, datetime) else value for name, value in zip(LEAD_COLUMNS, row)}
+            yield {name: _stamp(value) if isinstance(value, datetime) else value for name, value in zip(LEAD_COLUMNS, row, strict=True)}
 
     return Table(name, list(LEAD_COLUMNS), rows, records, ordered.count)
 
@@ -196,7 +195,7 @@ def _xlsx_rows(table: Table, sheet) -> Iterator[list[Any]]:
         for value in row:
             if isinstance(value, datetime) and value.tzinfo is not None:
                 # Excel has no time zones: a moment is written as its UTC wall-clock time.
-                value = value.astimezone(dt_timezone.utc).replace(tzinfo=None)
+                value = value.astimezone(UTC).replace(tzinfo=None)
             elif isinstance(value, UUID):
                 value = str(value)
             if isinstance(value, dict | list):

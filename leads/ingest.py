@@ -198,7 +198,7 @@ def upsert_leads(source: LeadSource, profiles: Sequence[Profile], *, now: dateti
     now = now or timezone.now()
     values = [_lead_row(p) for p in rows]
     if connection.vendor != "postgresql":
-        rows_by_name = [dict(zip(LEAD_COLUMNS, value)) for value in values]
+        rows_by_name = [dict(zip(LEAD_COLUMNS, value, strict=True)) for value in values]
         return _merge_leads(source, rows_by_name, now, verified_known, business_known)
     params = {
         "advertiser": source.advertiser_id,

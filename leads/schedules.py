@@ -8,6 +8,7 @@ A crontab is judged by the shortest gap between two consecutive firings, the way
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from celery.schedules import crontab as celery_crontab
@@ -60,9 +61,9 @@ def shortest_crontab_gap_seconds(expression: str) -> int:
     days = _firing_days(schedule)
     if not days:
         raise ScheduleError("This crontab never fires.")
-    gaps = [later - earlier for earlier, later in zip(minutes_of_day, minutes_of_day[1:])]
+    gaps = [later - earlier for earlier, later in pairwise(minutes_of_day)]
     if len(days) > 1:
-        fewest_days_apart = min(later - earlier for earlier, later in zip(days, days[1:]))
+        fewest_days_apart = min(later - earlier for earlier, later in pairwise(days))
         gaps.append(fewest_days_apart * 1440 - minutes_of_day[-1] + minutes_of_day[0])
     return min(gaps) * 60 if gaps else _DAY_WINDOW_DAYS * 86400
 

@@ -10,11 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from rest_framework.test import APIClient
 
 from accounts.models import Membership
 
-from .factories import AdvertiserFactory, MembershipFactory, PublisherFactory, SocialAccountFactory, StaffFactory, token_for
+from .factories import (
+    AdvertiserFactory,
+    MembershipFactory,
+    PublisherFactory,
+    SocialAccountFactory,
+    StaffFactory,
+    token_for,
+)
 from .offline.network import block_name_lookups
 
 # Nothing in the tests reaches the internet: this process and every Python subprocess it
@@ -129,3 +138,14 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def keep_test_connection():
+    """In-process WSGI calls (schemathesis) fire request_finished, which would close the test's
+    transaction; Django's own test client disconnects the same handler."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Sum
@@ -41,11 +41,11 @@ PUBLISHER_ACTIVITY_LOCK = 0x6373616374  # pg_advisory_xact_lock key ("csact")
 
 
 def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=dt_timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def today() -> date:
-    return timezone.now().astimezone(dt_timezone.utc).date()
+    return timezone.now().astimezone(UTC).date()
 
 
 def watermark(name: str) -> date | None:
@@ -54,7 +54,7 @@ def watermark(name: str) -> date | None:
 
 
 def _utc_day(moment: datetime | None) -> date | None:
-    return moment.astimezone(dt_timezone.utc).date() if moment else None
+    return moment.astimezone(UTC).date() if moment else None
 
 
 # ------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from kombu.exceptions import OperationalError as BrokerOperationalError
-from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 
 # What the Redis client (cache, counters) and kombu (publishing a task) raise when the server

@@ -6,8 +6,8 @@ DRF's cache throttles read, modify and write a history list, so concurrent reque
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings

@@ -275,7 +275,7 @@ class Crawler:
                 self.failed("browser error", start=start)
                 logger.info("browser render failed for job %s: %s", self.spec.job_id, type(exc).__name__)
                 return
-            final_url, status, html, content_type = page.url, page.status, page.html, "text/html"
+            final_url, html, content_type = page.url, page.html, "text/html"
             self.report.pages_fetched += 1
             self.report.bytes_read += len(html)
         else:
@@ -298,7 +298,7 @@ class Crawler:
             if not result.ok:
                 self.failed(f"HTTP {result.status}", start=start)
                 return
-            final_url, status, content_type = result.url, result.status, result.content_type
+            final_url, content_type = result.url, result.content_type
             if content_type not in HTML_TYPES:
                 self.failed("not an HTML page", start=start)
                 return

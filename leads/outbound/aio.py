@@ -157,7 +157,7 @@ async def fetch_once(
             raise
         except OutboundError:
             raise
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise FetchTimeout() from None
         except (aiohttp.ClientError, OSError, ValueError):
             raise OutboundError("The connection failed.") from None

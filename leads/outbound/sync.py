@@ -50,7 +50,7 @@ class _GuardedConnectionMixin:
                     sock.settimeout(self.timeout)
                 sock.connect((address, self.port))
                 return sock
-            except socket.timeout as exc:
+            except TimeoutError as exc:
                 sock.close()
                 raise ConnectTimeoutError(self, f"Connection to {self.host} timed out.") from exc
             except OSError as exc:

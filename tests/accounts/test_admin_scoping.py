@@ -3,7 +3,7 @@ import pytest
 
 from accounts.models import ApiToken, Membership
 
-from ..factories import MembershipFactory, token_for
+from ..factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

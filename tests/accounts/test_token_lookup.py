@@ -64,7 +64,7 @@ def test_related_objects_need_no_further_query(influencer_token, django_assert_n
 def test_a_user_without_publisher_raises_does_not_exist_without_a_query(advertiser_token, django_assert_num_queries):
     token = loaded(advertiser_token)
     with django_assert_num_queries(0), pytest.raises(Publisher.DoesNotExist):
-        token.user.publisher
+        _ = token.user.publisher
 
 
 def test_loaded_instances_save_like_orm_ones(advertiser_token):

@@ -13,7 +13,6 @@ from leadplatform.api.views import TenantReadOnlyViewSet
 from leads.models import Target
 
 
-
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target

@@ -6,9 +6,9 @@ Each outage is real: the Redis URL (cache and counters) or the broker URL names 
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from celery import current_app
@@ -18,8 +18,8 @@ from accounts import services
 from accounts.models import ApiToken, ApiUsageDay
 from leadplatform.api.counters import counter_store
 from leadplatform.celery import app as celery_app
-from leads.outbound import guard
 from leads.models import ScrapeJob
+from leads.outbound import guard
 
 from ..campaigns.conftest import app_credentials, influencer_client  # noqa: F401
 from ..factories import PASSWORD

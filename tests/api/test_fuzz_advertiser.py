@@ -9,7 +9,7 @@ from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
 from ..factories import MembershipFactory, token_for
-from .test_schema import CHECKS, keep_test_connection  # noqa: F401 (a fixture)
+from .test_schema import CHECKS
 
 OTHER_RUNS = ("/api/intel/v1/", "/api/get/", "/api/action/", "/api/app/")
 

@@ -2,9 +2,7 @@
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.specs.openapi import checks as openapi_checks
@@ -121,14 +119,3 @@ def test_api_fuzz(case, platform_token, settings_override_rates, keep_test_conne
 def settings_override_rates(settings):
     """Fuzzing sends many requests per operation: lift the per-user limits for it."""
     settings.API_RATES = {key: "100000/hour" for key in settings.API_RATES}
-
-
-@pytest.fixture
-def keep_test_connection():
-    """In-process WSGI calls fire request_finished, which would close the test's transaction;
-    Django's own test client disconnects the same handler."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)

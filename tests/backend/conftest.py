@@ -23,6 +23,7 @@ from ..campaigns.factories import (
 )
 from ..factories import PublisherFactory, SocialAccountFactory, UserFactory, token_for
 
+
 @dataclass
 class World:
     campaign: Campaign  # the advertiser's active campaign

@@ -5,8 +5,8 @@ gets a 404. Routes without such an id (reference lists, exchange) answer every a
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from campaigns.models import Campaign
 

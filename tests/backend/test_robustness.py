@@ -49,7 +49,7 @@ def test_malformed_json_and_get_are_4xx(name, staff, world):
 
 
 def _grow(advertiser, publisher_factory, rows: int):
-    for i in range(rows):
+    for _ in range(rows):
         campaign = CampaignFactory(advertiser=advertiser)
         SubmissionFactory(task__campaign=campaign)
         TaskFactory(campaign=campaign, status="paid")

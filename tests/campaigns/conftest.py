@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from ..factories import application
 
+
 @pytest.fixture
 def app_credentials(db) -> tuple[str, str]:
     app, secret = application()

@@ -1,7 +1,7 @@
 """The campaign app endpoints (seed 003): documented shapes, authentication, full views, bad input."""
 import base64
 import itertools
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from rest_framework.test import APIClient
@@ -28,7 +28,7 @@ def post(client, path, data=None, **extra):
 # Shapes
 # ------------------------------------------------------------------------------
 def test_get_campaigns_shape(influencer_client):
-    end = datetime(2024, 8, 31, 23, 59, 59, tzinfo=dt_timezone.utc)
+    end = datetime(2024, 8, 31, 23, 59, 59, tzinfo=UTC)
     campaign = CampaignFactory(date_start=None, date_end=end)
     response = post(influencer_client, "/api/get/campaigns/")
     assert response.status_code == 200
@@ -100,7 +100,7 @@ def test_get_campaign_of_a_draft_is_404(influencer_client):
 
 def test_get_tasks_shape(influencer_client, influencer):
     # An active campaign past its end date: the influencer may still see their task.
-    campaign = CampaignFactory(date_start=None, date_end=datetime(2024, 8, 31, 23, 59, 59, tzinfo=dt_timezone.utc))
+    campaign = CampaignFactory(date_start=None, date_end=datetime(2024, 8, 31, 23, 59, 59, tzinfo=UTC))
     task = TaskFactory(campaign=campaign, publisher=influencer.user.publisher)
     TaskFactory(campaign=campaign)  # someone else's
     response = post(influencer_client, "/api/get/tasks/", {"campaign_id": campaign.pk})

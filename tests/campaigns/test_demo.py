@@ -1,7 +1,6 @@
 """Demo data: every campaign and task status for both advertisers, payments and invoices; idempotent."""
 import io
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -71,7 +70,7 @@ CALENDAR_DAYS = [
 @pytest.mark.parametrize(("moment", "zone"), CALENDAR_DAYS)
 def test_seed_gives_four_invoices_in_four_months_on_any_day(moment, zone, settings):
     settings.TIME_ZONE = zone
-    with time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=dt_timezone.utc), tick=False):
+    with time_machine.travel(datetime.fromisoformat(moment).replace(tzinfo=UTC), tick=False):
         seed_twice()
         months = Invoice.objects.values_list("advertiser_id", "date")
         by_advertiser: dict[int, set] = {}

@@ -5,7 +5,7 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
-from ..api.test_schema import CHECKS, keep_test_connection  # noqa: F401 (a fixture)
+from ..api.test_schema import CHECKS
 from ..factories import MembershipFactory, token_for
 from .factories import BlacklistEntryFactory, PersonFactory, SavedFilterFactory, SiteFactory, VisitSessionFactory
 

@@ -222,7 +222,7 @@ def test_leads_paging_pages_and_bad_parameters(owner):
 
 def test_list_query_counts_are_constant(owner, django_assert_max_num_queries):
     job = JobFactory(advertiser=owner.advertiser)
-    for index in range(30):
+    for _ in range(30):
         LeadFactory(advertiser=owner.advertiser, job=job)
         ContentItemFactory(advertiser=owner.advertiser, job=job)
         JobFactory(advertiser=owner.advertiser).targets.add(TargetFactory(advertiser=owner.advertiser))

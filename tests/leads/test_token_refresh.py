@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone as tz
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -16,7 +16,7 @@ from leads.tasks import refresh_connector_tokens
 from .conftest import graph_credential
 from .fakes import FakeGraphAPI
 
-NOW = datetime(2026, 3, 1, 9, 0, tzinfo=tz.utc)
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture

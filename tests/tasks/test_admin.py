@@ -9,7 +9,7 @@ from accounts.models import Membership, SocialAccount
 from campaigns.models import Campaign
 from tasks.models import Payment, Task
 
-from ..campaigns.factories import CampaignFactory, InvoiceFactory, PaymentFactory, SubmissionFactory, TaskFactory
+from ..campaigns.factories import CampaignFactory, InvoiceFactory, PaymentFactory, SubmissionFactory
 from ..campaigns.images import bomb_png_bytes, png_bytes, upload
 from ..factories import MembershipFactory, SocialAccountFactory
 

@@ -15,7 +15,6 @@ from tasks.models import Payment, Task, TaskAction
 from ..campaigns.factories import (
     CampaignFactory,
     CityFactory,
-    CountryFactory,
     ExchangeRateFactory,
     PaymentFactory,
     SubmissionFactory,

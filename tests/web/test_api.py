@@ -283,7 +283,7 @@ def test_results_run_a_constant_number_of_queries(owner, job_with_results):
     client = owner.client()
     path = f"{BASE}/results/{job_with_results.public_id}?limit=1000"
     few = queries_of(lambda: client.get(path))
-    for n in range(40):
+    for _ in range(40):
         WebResultFactory(job=job_with_results)
     assert queries_of(lambda: client.get(path)) == few
 
@@ -314,7 +314,7 @@ def test_csv_export_matches_the_results(owner, job_with_results):
     assert list(rows[0]) == ["job_id", "url", "scraped_at", *job_with_results.selectors]
     assert set(job_with_results.selectors) == {"title", "price", "tags"}
     assert len(rows) == len(results)
-    for row, result in zip(rows, results):
+    for row, result in zip(rows, results, strict=True):
         assert (row["job_id"], row["url"], row["scraped_at"]) == (result["job_id"], result["url"], result["scraped_at"])
         for column in ("title", "price", "tags"):
             value = result["data"][column]

@@ -1,6 +1,8 @@
 """The crawl engine against a local site served by the test: links, limits, robots, failures, browser."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from leads.engine import runner
@@ -287,7 +289,7 @@ def test_per_host_delay_spaces_requests(site, allow_local, advertiser):
                       config={"follow_links": True, "delay": 0.3, "concurrency": 4, "max_pages": 4}))
     times = sorted(hit.at for hit in site.hits if hit.path != "/robots.txt")
     assert len(times) == 4
-    assert all(later - earlier >= 0.28 for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier >= 0.28 for earlier, later in pairwise(times))
 
 
 def test_robots_crawl_delay_is_honoured(site, allow_local, advertiser):

@@ -58,7 +58,7 @@ def test_xlsx_has_one_column_per_selector_and_keeps_text_as_text(owner, job):
     sheet = load_workbook(io.BytesIO(_stream(response)))["export"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == ["job_id", "url", "scraped_at", *job.selectors]
-    by_url = {row[1]: dict(zip(rows[0], row)) for row in rows[1:]}
+    by_url = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert by_url["https://shop.example/2"]["title"] == "+SUM(A1)"  # a string cell, never evaluated
     assert by_url["https://shop.example/2"]["phone"] == "+49 30 1234567"
 
