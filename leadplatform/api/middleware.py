@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import is_valid_path
-from rest_framework.response import Response
 
 from .exceptions import json_error_for_path
 from .surfaces import ApiError
@@ -61,7 +60,6 @@ class ApiErrorPageMiddleware:
             response.status_code >= 400
             and is_api_path(request.path)
             and response.get("Content-Type", "").startswith("text/html")
-            and not isinstance(response, Response)  # a view's own HTML answer already says what went wrong
         ):
             message = {404: "Not found.", 405: "Method not allowed."}.get(response.status_code, "Request failed.")
             if response.status_code >= 500:

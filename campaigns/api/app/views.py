@@ -58,16 +58,17 @@ class CampaignAppView(SurfaceAPIView):
         return campaign
 
 
-class AppPageRenderer(TemplateHTMLRenderer):
-    """The HTML answer of a campaign app route; a refusal is a page saying what the JSON would say."""
-
-    exception_template_names = ["campaigns/app/error.html"]
-
-
 class FullView(CampaignAppView):
-    """Answers `Accept: text/html` with the template, anything else with JSON."""
+    """Answers `Accept: text/html` with the template, anything else with JSON. A refusal is always
+    the surface's JSON error with its own message, as the schema documents (the influencer's HTML
+    pages with their error pages are the app under /app/)."""
 
-    renderer_classes = [JSONRenderer, AppPageRenderer]
+    renderer_classes = [JSONRenderer, TemplateHTMLRenderer]
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return response
 
 
 def paginate(queryset, params: dict):
