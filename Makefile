@@ -45,7 +45,12 @@ test: install-dev
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install-dev
+$(VENV)/.bench-installed: requirements/bench.txt requirements/dev.txt requirements/base.txt requirements/production.txt | $(PY)
+	$(PIP) install --quiet -r requirements/bench.txt
+	touch $@ $(VENV)/.dev-installed $(VENV)/.base-installed
+
+## bench: every script in bench/ (installs requirements/bench.txt: dev plus bench-only packages)
+bench: $(VENV)/.bench-installed
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:

@@ -72,10 +72,6 @@ class SurfaceAPIView(SurfaceMixin, APIView):
     pass
 
 
-class SurfaceGenericAPIView(SurfaceMixin, generics.GenericAPIView):
-    pass
-
-
 class TenantGenericAPIView(TenantScopedMixin, SurfaceMixin, generics.GenericAPIView):
     pass
 
