@@ -1,4 +1,4 @@
-"""Short-lived JWT access tokens (seed 004's /auth/login): HS256 pinned, `exp` required."""
+"""Short-lived JWT access tokens (the web scraper API's /auth/login): HS256 pinned, `exp` required."""
 from __future__ import annotations
 
 import re

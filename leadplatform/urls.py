@@ -21,7 +21,7 @@ urlpatterns = [
     path("demo-site/", include("leads.demo_site")),  # served only when DEMO_SITE_ENABLED
     path("", include("accounts.urls")),
     path("app/", include("campaigns.page_urls")),  # the influencer app's pages
-    # API documentation (seed 004's paths).
+    # API documentation (the web scraper API's paths).
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="swagger-ui"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="openapi-schema"), name="redoc"),
@@ -38,6 +38,6 @@ urlpatterns = [
     path("api/social/", include("leads.api.social.urls", namespace="social")),
     path("api/", include("campaigns.api.app.urls")),  # campaign app: /api/get/…, /api/action/…, /api/app/…
     path("api/intel/v1/", include("leads.intel.api.urls", namespace="intel")),
-    # Campaign backend (seed 003 Backend Endpoints): last, it owns whatever else is under /api/.
+    # Campaign backend (the campaign API Backend Endpoints): last, it owns whatever else is under /api/.
     path("api/", include("campaigns.api.backend.urls")),
 ]

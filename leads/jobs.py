@@ -113,7 +113,7 @@ def create_job(
 def create_group_post_task(
     *, advertiser_id: int, user=None, group_id: str, group_name: str = "", max_posts: int, priority: int = 0
 ) -> ScrapeJob:
-    """Seed 001: a group-post task is a job of kind group_posts over one group target; it queues at once."""
+    """The group-post API: a group-post task is a job of kind group_posts over one group target; it queues at once."""
     with transaction.atomic():
         target, _ = Target.objects.get_or_create(
             advertiser_id=advertiser_id, platform="facebook", target_type=Target.Type.GROUP, identifier=group_id
@@ -135,7 +135,7 @@ def create_group_post_task(
 
 
 def update_pending_task(job: ScrapeJob, changes: dict[str, Any]) -> ScrapeJob:
-    """Seed 001: only a pending task may change (a conditional UPDATE: a claim in between wins)."""
+    """The group-post API: only a pending task may change (a conditional UPDATE: a claim in between wins)."""
     allowed = {key: value for key, value in changes.items() if key in ("group_name", "max_posts", "priority")}
     if "group_name" in allowed:
         allowed["group_name"] = allowed["group_name"] or ""
@@ -243,7 +243,7 @@ def set_job_schedule(job: ScrapeJob, schedule: dict | None) -> PeriodicTask | No
     """{"interval_seconds": N} or {"crontab": "m h dom mon dow"}; None clears it. One beat task per job.
 
     The schedule is checked again here (`leads.schedules`): no caller can schedule runs closer
-    together than the minimum interval. Raises `schedules.ScheduleError`.
+    together than minimum interval. Raises `schedules.ScheduleError`.
     """
     plan, _ = JobPlan.objects.get_or_create(job=job, defaults={"max_retries": settings.LEADS_JOB_MAX_RETRIES})
     if not schedule:
@@ -807,7 +807,7 @@ def due_queued_job_count() -> int:
 # Reading
 # ---------------------------------------------------------------------------------------
 def task_result(job: ScrapeJob) -> dict[str, Any] | None:
-    """Seed 001's result: posts_count and duration_seconds, once the task has completed."""
+    """The group-post API's result: posts_count and duration_seconds, once the task has completed."""
     if job.status != Status.COMPLETED or job.completed_at is None:
         return None
     started = job.started_at or job.assigned_at or job.created_at

@@ -1,4 +1,4 @@
-"""Web-scraper jobs (seed 004): create, cancel or delete, results, statistics.
+"""Web-scraper jobs (the web scraper API): create, cancel or delete, results, statistics.
 
 Running a job is `leads.engine.runner`; these are the rules the API and admin call.
 """

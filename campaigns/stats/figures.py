@@ -1,4 +1,4 @@
-"""The figures behind the backend statistics endpoints (seed 003), defined in docs/statistics.md.
+"""The figures behind the backend statistics endpoints (the campaign API), defined in docs/statistics.md.
 
 Task, payment and publisher-activity figures read the daily rollups up to their watermark
 and the raw rows after it (always including today); `use_rollups=False` reads everything

@@ -62,7 +62,7 @@ class PagePagination(BasePagination):
 
 
 class LeadsPagination(PagePagination):
-    """Seed 000: `{"success": true, "data": [...], "pagination": {page, per_page, total, pages}}`."""
+    """The social lead API: `{"success": true, "data": [...], "pagination": {page, per_page, total, pages}}`."""
 
     def get_paginated_response(self, data):
         return Response(
@@ -90,7 +90,7 @@ class LeadsPagination(PagePagination):
 
 
 class SocialPagination(PagePagination):
-    """Seed 001: `{"status": "success", "data", "meta": {...}, "links": {...}}`, 15 per page."""
+    """The group-post API: `{"status": "success", "data", "meta": {...}, "links": {...}}`, 15 per page."""
 
     default_per_page = 15
 
@@ -128,7 +128,7 @@ class SocialPagination(PagePagination):
 
 
 class SkipLimitPagination(BasePagination):
-    """Seed 004: `skip` and `limit`; the list itself is a bare array."""
+    """The web scraper API: `skip` and `limit`; the list itself is a bare array."""
 
     default_limit = 50
     max_limit = 100
@@ -155,7 +155,7 @@ class SkipLimitPagination(BasePagination):
 
 
 class IntelCursorPagination(CursorPagination):
-    """Seed 002: cursor pagination with `next`/`previous` links; stable under inserts."""
+    """The lead intelligence API: cursor pagination with `next`/`previous` links; stable under inserts."""
 
     page_size = 50
     page_size_query_param = "page_size"

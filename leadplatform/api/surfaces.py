@@ -68,7 +68,7 @@ ERRORS = {"type": "object", "additionalProperties": True}
 
 
 class CampaignSurface(Surface):
-    """Seed 003, app and backend endpoints: `{"status": "error", "message": …}`."""
+    """The campaign API, app and backend endpoints: `{"status": "error", "message": …}`."""
 
     def error_body(self, error: ApiError) -> dict[str, Any]:
         body: dict[str, Any] = {"status": "error", "message": error.message}
@@ -93,7 +93,7 @@ class CampaignBackendSurface(CampaignSurface):
 
 
 class LeadsSurface(Surface):
-    """Seed 000: `{"error": …, "message": …}`; success `{"success": true, "data": …}`."""
+    """The social lead API: `{"error": …, "message": …}`; success `{"success": true, "data": …}`."""
 
     key = "leads"
     title = "Leads (v1)"
@@ -115,7 +115,7 @@ class LeadsSurface(Surface):
 
 
 class SocialSurface(Surface):
-    """Seed 001: 401 `{"message": "Unauthenticated"}`, 404 `{"message"}`, others `{"status","message","errors"}`."""
+    """The group-post API: 401 `{"message": "Unauthenticated"}`, 404 `{"message"}`, others `{"status","message","errors"}`."""
 
     key = "social"
     title = "Social tasks"
@@ -168,7 +168,7 @@ WEB_ERROR_TYPES = {
 
 
 class WebSurface(Surface):
-    """Seed 004: `{"detail": …, "type": …}`."""
+    """The web scraper API: `{"detail": …, "type": …}`."""
 
     key = "web"
     title = "Web scraper"
@@ -187,7 +187,7 @@ class WebSurface(Surface):
 
 
 class IntelSurface(Surface):
-    """Seed 002: DRF's own shapes (`{"detail": …}`, field errors by name)."""
+    """The lead intelligence API: DRF's own shapes (`{"detail": …}`, field errors by name)."""
 
     key = "intel"
     title = "Lead intelligence"

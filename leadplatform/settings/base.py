@@ -147,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# JWT access tokens of the web-scraper surface (seed 004): short-lived, algorithm pinned.
+# JWT access tokens of the web-scraper surface (the web scraper API): short-lived, algorithm pinned.
 JWT_ALGORITHM = "HS256"
 JWT_ACCESS_TOKEN_LIFETIME_SECONDS = env.int("JWT_ACCESS_TOKEN_LIFETIME_SECONDS", default=30 * 60)
 JWT_SIGNING_KEY = env("JWT_SIGNING_KEY", default=SECRET_KEY)
@@ -219,7 +219,7 @@ SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=True)
 API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=64)
 
 # Requests per principal for each surface, and stricter ones for credential endpoints.
-# Format "N/second|minute|hour|day". Seed 004 fixes the web surface at 100/hour.
+# Format "N/second|minute|hour|day". The web scraper API fixes the web surface at 100/hour.
 API_RATES = {
     "campaign-app": env("RATE_CAMPAIGN_APP", default="600/minute"),
     "campaign-backend": env("RATE_CAMPAIGN_BACKEND", default="1200/minute"),
@@ -229,7 +229,7 @@ API_RATES = {
     "intel": env("RATE_INTEL", default="1200/minute"),
     "credentials": env("RATE_CREDENTIALS", default="10/minute"),
     "credentials-ip": env("RATE_CREDENTIALS_IP", default="30/minute"),
-    # Lead intelligence (seed 002): "the limits are set individually for different types of data".
+    # Lead intelligence (the lead intelligence API): "the limits are set individually for different types of data".
     "intel-sessions": env("RATE_INTEL_SESSIONS", default="600/minute"),
     "intel-companies": env("RATE_INTEL_COMPANIES", default="600/minute"),
     "intel-persons": env("RATE_INTEL_PERSONS", default="600/minute"),

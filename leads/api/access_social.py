@@ -7,7 +7,7 @@ resetting and deleting need a manager or owner.
 from leadplatform.api.access import TENANT
 
 ACCESS = {
-    # /api/v1/ (seed 000)
+    # /api/v1/ (the social lead API)
     "v1:jobs-list": TENANT,
     "v1:jobs-detail": TENANT,
     "v1:jobs-run": TENANT,
@@ -25,7 +25,7 @@ ACCESS = {
     "v1:connectors-list": TENANT,
     "v1:connectors-detail": TENANT,
     "v1:connectors-test": TENANT,
-    # /api/social/ (seed 001)
+    # /api/social/ (the group-post API)
     "social:tasks-list": TENANT,
     "social:tasks-detail": TENANT,
     "social:tasks-reset": TENANT,

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             name='ScrapeJob',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, help_text='String id of seed 004.', unique=True)),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, help_text='String id of the web scraper API.', unique=True)),
                 ('name', models.CharField(blank=True, max_length=200)),
                 ('kind', models.CharField(choices=[('hashtag', 'Hashtag posts'), ('followers', 'Followers'), ('following', 'Following'), ('likers', 'Likers'), ('group_posts', 'Group posts'), ('web', 'Web pages')], db_index=True, max_length=16)),
                 ('platform', models.CharField(choices=[('instagram', 'Instagram'), ('tiktok', 'TikTok'), ('facebook', 'Facebook'), ('web', 'Web')], default='instagram', max_length=16)),

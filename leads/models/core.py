@@ -1,8 +1,8 @@
 """Scraping: targets, scrape jobs, leads, content items, web results, proxies and webhooks.
 
-One `ScrapeJob` serves every scraping surface: social lead generation (seed 000, kinds
-hashtag/followers/following/likers), group-post tasks (seed 001, kind group_posts) and
-the web scraper (seed 004, kind web). Each surface maps the canonical statuses to its
+One `ScrapeJob` serves every scraping surface: social lead generation (the social lead API, kinds
+hashtag/followers/following/likers), group-post tasks (the group-post API, kind group_posts) and
+the web scraper (the web scraper API, kind web). Each surface maps the canonical statuses to its
 own words.
 """
 from __future__ import annotations
@@ -96,26 +96,26 @@ class ScrapeJob(models.Model):
 
     advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="scrape_jobs")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="String id of seed 004.")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="String id of the web scraper API.")
     name = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
     platform = models.CharField(max_length=16, choices=Platform.choices, default=Platform.INSTAGRAM)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     priority = models.IntegerField(default=0, help_text="Higher runs first.")
 
-    # Social lead generation (seed 000).
+    # Social lead generation (the social lead API).
     targets = models.ManyToManyField(Target, blank=True, related_name="jobs")
     speed_mode = models.CharField(max_length=16, choices=SpeedMode.choices, default=SpeedMode.NORMAL)
     max_leads = models.PositiveIntegerField(null=True, blank=True)
     max_leads_per_target = models.PositiveIntegerField(null=True, blank=True)
     filters = models.JSONField(default=dict, blank=True)
 
-    # Group-post tasks (seed 001).
+    # Group-post tasks (the group-post API).
     group_id = models.CharField(max_length=200, blank=True)
     group_name = models.CharField(max_length=300, blank=True)
     max_posts = models.PositiveIntegerField(null=True, blank=True)
 
-    # Web scraper (seed 004).
+    # Web scraper (the web scraper API).
     url = models.URLField(max_length=2000, blank=True)
     engine = models.CharField(max_length=16, choices=Engine.choices, default=Engine.AUTO)
     selectors = models.JSONField(default=dict, blank=True)
@@ -240,7 +240,7 @@ class ContentItem(models.Model):
 
 
 class WebResult(models.Model):
-    """One page's extracted data from a web job (seed 004's results)."""
+    """One page's extracted data from a web job (the web scraper API's results)."""
 
     job = models.ForeignKey(ScrapeJob, on_delete=models.CASCADE, related_name="web_results")
     url = models.URLField(max_length=2000)

@@ -210,7 +210,7 @@ class SocialJobManager(models.Manager.from_queryset(TenantScopedQuerySet)):
 
 
 class SocialJob(ScrapeJob):
-    """A `ScrapeJob` of a social kind (seed 000 jobs and seed 001 group-post tasks); its own admin page."""
+    """A `ScrapeJob` of a social kind (the social lead API jobs and the group-post API group-post tasks); its own admin page."""
 
     objects = SocialJobManager()
 

@@ -14,7 +14,7 @@ class WebJobManager(models.Manager.from_queryset(TenantScopedQuerySet)):
 
 
 class WebJob(ScrapeJob):
-    """A `ScrapeJob` of kind "web" (seed 004); same table, its own admin page."""
+    """A `ScrapeJob` of kind "web" (the web scraper API); same table, its own admin page."""
 
     objects = WebJobManager()
 

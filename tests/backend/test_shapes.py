@@ -1,4 +1,4 @@
-"""Every backend endpoint answers in its documented shape (seed 003, Backend Endpoints)."""
+"""Every backend endpoint answers in its documented shape (the campaign API, Backend Endpoints)."""
 from __future__ import annotations
 
 from decimal import Decimal

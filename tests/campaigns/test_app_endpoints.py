@@ -1,4 +1,4 @@
-"""The campaign app endpoints (seed 003): documented shapes, authentication, full views, bad input."""
+"""The campaign app endpoints (the campaign API): documented shapes, authentication, full views, bad input."""
 import base64
 import itertools
 from datetime import UTC, datetime

@@ -1,4 +1,4 @@
-"""/api/v1/ (seed 000): every endpoint's shape, filters, errors, tenant isolation, query counts."""
+"""/api/v1/ (the social lead API): every endpoint's shape, filters, errors, tenant isolation, query counts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""/api/social/ (seed 001): group-post tasks: shapes, 422s, pending-only updates, reset, result, priority, isolation."""
+"""/api/social/ (the group-post API): group-post tasks: shapes, 422s, pending-only updates, reset, result, priority, isolation."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.leads.factories import ContentItemFactory, GroupTaskFactory
 from tests.leads.fakes import FakeActorAPI
 
 TASK_KEYS = {"id", "group_id", "group_name", "max_posts", "priority", "status", "created_at"}
-#: Fields this platform adds to seed 001's task: why it failed, why it waits and where it stands.
+#: Fields this platform adds to the group-post API's task: why it failed, why it waits and where it stands.
 ADDED_KEYS = {"error", "waiting_reason", "queue_position"}
 
 

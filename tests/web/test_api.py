@@ -1,4 +1,4 @@
-"""The /api/web/v1 surface as documented by seed 004: shapes, statuses, isolation, SSRF, exports, query counts."""
+"""The /api/web/v1 surface as documented by the web scraper API: shapes, statuses, isolation, SSRF, exports, query counts."""
 from __future__ import annotations
 
 import csv

@@ -1,6 +1,6 @@
 """Campaign app authentication: the client application's credentials, then the influencer's token.
 
-The application (created in admin, seed 003) sends `X-Client-Id`/`X-Client-Secret` or HTTP
+The application (created in admin, the campaign API) sends `X-Client-Id`/`X-Client-Secret` or HTTP
 Basic; the influencer's API token comes as `Authorization: Bearer`. The application is
 recorded on the request, where `accounts.principal.principal_of` finds it.
 """

@@ -1,4 +1,4 @@
-"""Request and response shapes of the campaign app endpoints (seed 003, App Endpoints)."""
+"""Request and response shapes of the campaign app endpoints (the campaign API, App Endpoints)."""
 from __future__ import annotations
 
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""The campaign app surface (seed 003 App Endpoints), mounted at /api/."""
+"""The campaign app surface (the campaign API App Endpoints), mounted at /api/."""
 from django.urls import path
 
 from tasks.api.app import views as task_views

@@ -1,4 +1,4 @@
-"""Campaign app endpoints (seed 003 App Endpoints): campaigns, leaderboard, joining, networks, accounts.
+"""Campaign app endpoints (the campaign API App Endpoints): campaigns, leaderboard, joining, networks, accounts.
 
 Every endpoint but the public list needs the client application's credentials; those acting
 for an influencer also need the influencer's token. A request that asks for `text/html`

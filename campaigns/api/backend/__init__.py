@@ -1,1 +1,1 @@
-"""Campaign backend endpoints (seed 003, Backend Endpoints): /api/… with API tokens."""
+"""Campaign backend endpoints (the campaign API, Backend Endpoints): /api/… with API tokens."""

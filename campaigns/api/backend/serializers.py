@@ -1,4 +1,4 @@
-"""Request and response shapes of the campaign backend endpoints (seed 003, Backend Endpoints)."""
+"""Request and response shapes of the campaign backend endpoints (the campaign API, Backend Endpoints)."""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,4 @@
-"""The campaign backend surface (seed 003 Backend Endpoints), mounted at /api/ with namespace "backend"."""
+"""The campaign backend surface (the campaign API Backend Endpoints), mounted at /api/ with namespace "backend"."""
 from django.urls import path
 
 from . import views as v

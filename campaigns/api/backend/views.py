@@ -1,4 +1,4 @@
-"""Campaign backend endpoints (seed 003, Backend Endpoints): POST, form or JSON bodies, API tokens.
+"""Campaign backend endpoints (the campaign API, Backend Endpoints): POST, form or JSON bodies, API tokens.
 
 Views parse, resolve ids inside the caller's scope, call a service and render. Who may call
 which route is the table in `access.py`; ids of another advertiser's rows are simply not

@@ -1,1 +1,1 @@
-"""Seed 001 at /api/social/: group-post scraping tasks."""
+"""The group-post API at /api/social/: group-post scraping tasks."""

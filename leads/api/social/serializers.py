@@ -1,4 +1,4 @@
-"""Request and response shapes of /api/social/ (seed 001): group-post tasks."""
+"""Request and response shapes of /api/social/ (the group-post API): group-post tasks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from leads import jobs
 from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.models import ContentItem, ScrapeJob
 
-#: Seed 001's status words for the canonical job statuses.
+#: The group-post API's status words for the canonical job statuses.
 STATUS_WORDS = {
     ScrapeJob.Status.PENDING: "pending",
     ScrapeJob.Status.ASSIGNED: "assigned",
@@ -35,7 +35,7 @@ class SocialTaskResultSerializer(serializers.Serializer):
 
 
 class SocialTaskSerializer(WaitingFields, serializers.ModelSerializer):
-    """A task as created and listed: seed 001's fields, why it failed (`error`) or why it waits."""
+    """A task as created and listed: the group-post API's fields, why it failed (`error`) or why it waits."""
 
     group_name = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()

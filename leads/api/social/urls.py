@@ -1,4 +1,4 @@
-"""Seed 001's paths at /api/social/ (namespace "social")."""
+"""The group-post API's paths at /api/social/ (namespace "social")."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""/api/social/ (seed 001): group-post tasks over the shared scrape jobs."""
+"""/api/social/ (the group-post API): group-post tasks over the shared scrape jobs."""
 
 from __future__ import annotations
 

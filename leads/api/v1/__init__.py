@@ -1,1 +1,1 @@
-"""Seed 000 at /api/v1/: jobs, targets, leads, content analysis and stats."""
+"""The social lead API at /api/v1/: jobs, targets, leads, content analysis and stats."""

@@ -1,4 +1,4 @@
-"""Query-string filters of /api/v1/ lists (django-filter; bad values are a 400 in seed 000's shape)."""
+"""Query-string filters of /api/v1/ lists (django-filter; bad values are a 400 in the social lead API's shape)."""
 
 from __future__ import annotations
 

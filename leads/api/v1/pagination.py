@@ -1,4 +1,4 @@
-"""Seed 000's page/per_page envelope over large lead tables, keeping exact `total` and `pages`.
+"""The social lead API's page/per_page envelope over large lead tables, keeping exact `total` and `pages`.
 
 COUNT(*) over a million rows on every request is what made the default pagination slow.
 Here `total` is:
@@ -20,7 +20,7 @@ from leads.models import LeadCount
 
 BOUNDED_COUNT = 10_000
 # Below this offset the rows are read straight from the index scan (skipping a few hundred
-# heap rows is cheaper than the second query level).
+# heap rows is cheaper than second query level).
 DIRECT_OFFSET = 500
 
 

@@ -1,4 +1,4 @@
-"""Request and response shapes of /api/v1/ (seed 000). Fields are listed explicitly."""
+"""Request and response shapes of /api/v1/ (the social lead API). Fields are listed explicitly."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.ingest import render_engagement_rate
 from leads.models import ConnectorCredential, ContentItem, Lead, Platform, ScrapeJob, Target
 
-#: Seed 000's status words for the canonical job statuses.
+#: The social lead API's status words for the canonical job statuses.
 STATUS_WORDS = {
     ScrapeJob.Status.PENDING: "queued",
     ScrapeJob.Status.ASSIGNED: "queued",
@@ -31,7 +31,7 @@ STATUSES_OF_WORD = {
     "finished": [ScrapeJob.Status.COMPLETED],
     "failed": [ScrapeJob.Status.FAILED, ScrapeJob.Status.CANCELLED],
 }
-#: Seed 000's job types (group posts live on /api/social/, web jobs on /api/web/v1/).
+#: The social lead API's job types (group posts live on /api/social/, web jobs on /api/web/v1/).
 JOB_TYPES = [ScrapeJob.Kind.HASHTAG, ScrapeJob.Kind.FOLLOWERS, ScrapeJob.Kind.FOLLOWING, ScrapeJob.Kind.LIKERS]
 SOCIAL_PLATFORMS = [Platform.INSTAGRAM, Platform.TIKTOK, Platform.FACEBOOK]
 
@@ -54,7 +54,7 @@ class V1JobFiltersSerializer(serializers.Serializer):
 
 
 class V1JobSerializer(WaitingFields, serializers.ModelSerializer):
-    """A job as listed (seed 000's fields plus progress and why it waits)."""
+    """A job as listed (the social lead API's fields plus progress and why it waits)."""
 
     job_type = serializers.CharField(source="kind")
     status = serializers.SerializerMethodField()
@@ -393,5 +393,5 @@ class V1ConnectorCheckSerializer(serializers.Serializer):
 
 
 def envelope_of(serializer_class, name: str):
-    """The schema of `{"success": true, "data": <serializer>}` (seed 000's single-object envelope)."""
+    """The schema of `{"success": true, "data": <serializer>}` (the social lead API's single-object envelope)."""
     return type(name, (serializers.Serializer,), {"success": serializers.BooleanField(), "data": serializer_class()})

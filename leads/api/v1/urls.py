@@ -1,4 +1,4 @@
-"""Seed 000's paths at /api/v1/ (namespace "v1"), no trailing slashes, bounded numeric ids."""
+"""The social lead API's paths at /api/v1/ (namespace "v1"), no trailing slashes, bounded numeric ids."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""/api/v1/ (seed 000): thin views over the tenant-scoped querysets and the job services."""
+"""/api/v1/ (the social lead API): thin views over the tenant-scoped querysets and the job services."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""The web-scraper surface (seed 004) at /api/web/v1/."""
+"""The web-scraper surface (the web scraper API) at /api/web/v1/."""

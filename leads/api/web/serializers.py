@@ -1,4 +1,4 @@
-"""Request and response shapes of the web-scraper surface (seed 004)."""
+"""Request and response shapes of the web-scraper surface (the web scraper API)."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field

@@ -1,4 +1,4 @@
-"""The /api/intel/v1 surface (seed 002): sessions, companies, persons, saved filters, blacklist,
+"""The /api/intel/v1 surface (the lead intelligence API): sessions, companies, persons, saved filters, blacklist,
 turnovers, magnitudes; and the public endpoint the tracking snippet posts to."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Task shapes of the campaign app endpoints (seed 003): the task list, complete and leave."""
+"""Task shapes of the campaign app endpoints (the campaign API): the task list, complete and leave."""
 from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile

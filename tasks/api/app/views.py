@@ -1,4 +1,4 @@
-"""Campaign app task endpoints (seed 003): the influencer's tasks, complete, leave."""
+"""Campaign app task endpoints (the campaign API): the influencer's tasks, complete, leave."""
 from __future__ import annotations
 
 from django.utils import timezone
