@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 
+from leadplatform.domain import RuleRefused
+
 from .connectors import (
     CAPABILITY_FOR_KIND,
     CONNECTOR_CLASSES,
@@ -39,8 +41,8 @@ DEFAULT_HOSTS = {
 ALL_PLATFORM_PROVIDERS = frozenset({Provider.SANDBOX, Provider.WEB})
 
 
-class CredentialInUse(Exception):
-    pass
+class CredentialInUse(RuleRefused):
+    """The credential is used by a job that is not finished."""
 
 
 def actors_errors(actors: Any) -> list[str]:

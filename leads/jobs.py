@@ -29,6 +29,7 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from accounts.models import HELD_STATUSES
+from leadplatform.domain import RuleRefused
 
 from . import heartbeats, schedules, slots
 from .connectors import (
@@ -57,8 +58,8 @@ MAX_UNIT_ATTEMPTS = 5
 SOCIAL_KINDS = tuple(CAPABILITY_FOR_KIND)
 
 
-class JobError(Exception):
-    """A request about a job that its state does not allow (rendered as 409 by the views)."""
+class JobError(RuleRefused):
+    """A request about a job that its state does not allow."""
 
 
 # ---------------------------------------------------------------------------------------

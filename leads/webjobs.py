@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.models import Advertiser
 from accounts.principal import Principal
 from leadplatform.api.tenancy import advertiser_for_new_row
+from leadplatform.domain import RuleRefused
 from leads import jobs, outbound, schedules
 from leads.engine.spec import PRIORITIES, parse_config, parse_selectors
 from leads.models import Platform, ScrapeJob, WebResult
@@ -99,7 +100,7 @@ def set_schedule(job: ScrapeJob, schedule: dict | None) -> None:
         raise ValidationError({"schedule": [str(exc)]}) from None
 
 
-class RunInProgress(Exception):
+class RunInProgress(RuleRefused):
     """A new run was asked for while the job is queued or running."""
 
 

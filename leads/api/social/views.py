@@ -9,7 +9,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from leadplatform.api.exceptions import Conflict
 from leadplatform.api.pagination import SocialPagination
 from leadplatform.api.surfaces import SOCIAL
 from leadplatform.api.tenancy import advertiser_for_new_row
@@ -72,17 +71,14 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         advertiser_id = advertiser_for_new_row(self.principal, data.get("advertiser_id")).pk
-        try:
-            job = jobs.create_group_post_task(
-                advertiser_id=advertiser_id,
-                user=request.user,
-                group_id=data["group_id"],
-                group_name=data.get("group_name") or "",
-                max_posts=data["max_posts"],
-                priority=data.get("priority") or 0,
-            )
-        except jobs.JobError as exc:
-            raise Conflict(str(exc)) from None
+        job = jobs.create_group_post_task(
+            advertiser_id=advertiser_id,
+            user=request.user,
+            group_id=data["group_id"],
+            group_name=data.get("group_name") or "",
+            max_posts=data["max_posts"],
+            priority=data.get("priority") or 0,
+        )
         return self._envelope(job, "Task created successfully", status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -92,10 +88,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         job = self.get_object()
         serializer = s.SocialTaskUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            job = jobs.update_pending_task(job, serializer.validated_data)
-        except jobs.JobError as exc:
-            raise Conflict(str(exc)) from None
+        job = jobs.update_pending_task(job, serializer.validated_data)
         return self._envelope(job, "Task updated successfully")
 
     @extend_schema(responses=s.SocialMessageSerializer)
@@ -109,10 +102,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
     )
     @action(detail=True, methods=["post"])
     def reset(self, request, *args, **kwargs):
-        try:
-            job = jobs.reset_task(self.get_object())
-        except jobs.JobError as exc:
-            raise Conflict(str(exc)) from None
+        job = jobs.reset_task(self.get_object())
         return Response(
             {
                 "message": "Task reset successfully",

@@ -76,24 +76,21 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         serializer = s.V1JobCreateSerializer(data=request.data, context={"principal": self.principal})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            job = jobs.create_job(
-                advertiser_id=data["advertiser_id"],
-                user=request.user,
-                kind=data["job_type"],
-                targets=data["targets"],
-                name=data["name"],
-                platform=data["platform"],
-                speed_mode=data["speed_mode"],
-                max_leads=data.get("max_leads"),
-                max_leads_per_target=data.get("max_leads_per_target"),
-                filters=data.get("filters") or {},
-                priority=data["priority"],
-                max_retries=data.get("max_retries"),
-                schedule=data.get("schedule"),
-            )
-        except jobs.JobError as exc:
-            raise Conflict(str(exc)) from None
+        job = jobs.create_job(
+            advertiser_id=data["advertiser_id"],
+            user=request.user,
+            kind=data["job_type"],
+            targets=data["targets"],
+            name=data["name"],
+            platform=data["platform"],
+            speed_mode=data["speed_mode"],
+            max_leads=data.get("max_leads"),
+            max_leads_per_target=data.get("max_leads_per_target"),
+            filters=data.get("filters") or {},
+            priority=data["priority"],
+            max_retries=data.get("max_retries"),
+            schedule=data.get("schedule"),
+        )
         return self._detail(job, status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.V1JobDeletedSerializer)
@@ -107,10 +104,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
     )
     @action(detail=True, methods=["post"])
     def run(self, request, *args, **kwargs):
-        try:
-            job = jobs.queue_job(self.get_object())
-        except jobs.JobError as exc:
-            raise Conflict(str(exc)) from None
+        job = jobs.queue_job(self.get_object())
         return self._detail(job)
 
     @extend_schema(
@@ -201,10 +195,7 @@ class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
         responses=s.V1JobDeletedSerializer,
     )
     def destroy(self, request, *args, **kwargs):
-        try:
-            credentials.delete_credential(self.get_object())
-        except credentials.CredentialInUse as exc:
-            raise Conflict(str(exc)) from None
+        credentials.delete_credential(self.get_object())
         return Response({"success": True, "message": "Connector credential deleted successfully"})
 
     @extend_schema(

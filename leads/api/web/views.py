@@ -7,7 +7,6 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from leadplatform.api.exceptions import Conflict
 from leadplatform.api.pagination import SkipLimitPagination
 from leadplatform.api.surfaces import WEB
 from leadplatform.api.tenancy import advertiser_for_new_row
@@ -96,10 +95,7 @@ class JobRerunView(WebJobView):
         responses={202: s.JobSerializer},
     )
     def post(self, request, job_id):
-        try:
-            job = webjobs.rerun_web_job(self.get_job())
-        except webjobs.RunInProgress as exc:
-            raise Conflict(str(exc)) from None
+        job = webjobs.rerun_web_job(self.get_job())
         return Response(s.JobSerializer(self.get_queryset().get(pk=job.pk)).data, status=status.HTTP_202_ACCEPTED)
 
 
