@@ -7,7 +7,7 @@ app_name = "backend"
 
 urlpatterns = [
     path("campaigns/", v.CampaignListView.as_view(), name="campaigns"),
-    path("tasks/", v.TaskListView.as_view(), name="tasks"),
+    path("tasks/", v.CampaignTaskListView.as_view(), name="tasks"),
     path("advertiser/check/", v.AdvertiserCheckView.as_view(), name="advertiser-check"),
     path("user/check/", v.UserCheckView.as_view(), name="user-check"),
     path("advertiser/stats/financial/", v.AdvertiserFinancialView.as_view(), name="advertiser-stats-financial"),

@@ -120,7 +120,7 @@ class CampaignListView(BackendView):
         return Response(s.BackendCampaignSerializer(page, many=True, context=context).data)
 
 
-class TaskListView(BackendView):
+class CampaignTaskListView(BackendView):
     @extend_schema(request=s.BackendTaskListRequestSerializer, responses=s.BackendTaskSerializer(many=True))
     def post(self, request):
         params = self.parse(s.BackendTaskListRequestSerializer)

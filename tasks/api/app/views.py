@@ -22,7 +22,7 @@ class TaskAppView(CampaignAppView):
         return task
 
 
-class TaskListView(FullView):
+class InfluencerTaskListView(FullView):
     template_name = "tasks/app/task_list.html"
 
     @extend_schema(request=s.TaskListRequestSerializer, responses=s.TaskListSerializer)
