@@ -79,6 +79,10 @@ class CampaignSurface(Surface):
     def error_schema(self) -> dict[str, Any]:
         return _object({"status": {"type": "string", "enum": ["error"]}, "message": STRING, "errors": ERRORS}, ["status", "message"])
 
+    def success_body(self, message: str, **extra: Any) -> dict[str, Any]:
+        """`{"status": "success", "message": …}` and whatever the route adds."""
+        return {"status": "success", "message": message, **extra}
+
 
 class CampaignAppSurface(CampaignSurface):
     key = "campaign-app"

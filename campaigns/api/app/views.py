@@ -45,6 +45,9 @@ class CampaignAppView(SurfaceAPIView):
     authentication_classes = [ClientApplicationAuthentication, ApiTokenAuthentication]
     renderer_classes = [JSONRenderer]
 
+    def success(self, message: str, **extra) -> Response:
+        return Response(self.surface.success_body(message, **extra))
+
     def parse(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
@@ -118,7 +121,7 @@ class JoinCampaignView(CampaignAppView):
     def post(self, request):
         campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
         task = join_campaign(campaign, self.principal.publisher)
-        return Response({"status": "success", "message": "Successfully joined campaign", "task_id": task.pk})
+        return self.success("Successfully joined campaign", task_id=task.pk)
 
 
 class NetworkApprovalView(CampaignAppView):
@@ -130,7 +133,7 @@ class NetworkApprovalView(CampaignAppView):
         services.submit_network_for_approval(
             self.principal.publisher, params["network_type"], params["network_id"], params["network_url"], params["kind"]
         )
-        return Response({"status": "success", "message": "Network submitted for approval"})
+        return self.success("Network submitted for approval")
 
 
 class PublicCampaignListView(CampaignAppView):
@@ -169,8 +172,7 @@ class RegisterView(CredentialView):
     def post(self, request):
         params = self.parse(s.RegisterRequestSerializer)
         user = services.register_publisher(**params)
-        body = {"status": "success", "message": "Influencer registered",
-                **token_body(user, self.principal.application)}
+        body = self.surface.success_body("Influencer registered", **token_body(user, self.principal.application))
         return Response(s.RegisterResponseSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
@@ -218,4 +220,4 @@ class NotificationReadView(CampaignAppView):
     def post(self, request):
         params = self.parse(s.NotificationReadRequestSerializer)
         marked = account_services.mark_notifications_read(self.principal.user, params.get("ids"))
-        return Response({"status": "success", "message": "Notifications marked read", "marked": marked})
+        return self.success("Notifications marked read", marked=marked)

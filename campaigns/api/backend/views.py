@@ -30,12 +30,11 @@ from . import serializers as s
 EXTRAS_KEY = "social_extras_available"
 
 
-def success(message: str, **extra) -> Response:
-    return Response({"status": "success", "message": message, **extra})
-
-
 class BackendView(SurfaceAPIView):
     surface = CAMPAIGN_BACKEND
+
+    def success(self, message: str, **extra) -> Response:
+        return Response(self.surface.success_body(message, **extra))
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -251,7 +250,7 @@ class CampaignSettingsView(BackendView):
         if not values.is_valid():
             raise exceptions.ValidationError({"settings": values.errors})
         backend.update_campaign_settings(campaign, values.validated_data)
-        return success("Settings updated successfully")
+        return self.success("Settings updated successfully")
 
 
 class CampaignStatusView(BackendView):
@@ -259,21 +258,21 @@ class CampaignStatusView(BackendView):
     def post(self, request):
         params = self.parse(s.BackendCampaignStatusRequestSerializer)
         change_campaign_status(self.campaign(params["campaign_id"]), params["status"])
-        return success("Campaign status updated")
+        return self.success("Campaign status updated")
 
 
 class PreRegisterView(BackendView):
     @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         backend.open_pre_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
-        return success("Campaign pre-registered")
+        return self.success("Campaign pre-registered")
 
 
 class PostRegisterView(BackendView):
     @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         backend.open_post_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
-        return success("Campaign post-registered")
+        return self.success("Campaign post-registered")
 
 
 # ------------------------------------------------------------------------------
@@ -309,7 +308,7 @@ class UserBanView(BackendView):
         params = self.parse(s.BackendBanRequestSerializer)
         backend.set_user_ban(self.user(params["user_id"]), params["banned"], params["reason"],
                              acting_user=self.principal.user)
-        return success("User ban status updated")
+        return self.success("User ban status updated")
 
 
 class UserNotificationView(BackendView):
@@ -317,7 +316,7 @@ class UserNotificationView(BackendView):
     def post(self, request):
         params = self.parse(s.BackendNotificationRequestSerializer)
         backend.notify_user(self.user(params["user_id"]), params["message"], params["type"])
-        return success("Notification sent")
+        return self.success("Notification sent")
 
 
 class ForceLogoutView(BackendView):
@@ -326,7 +325,7 @@ class ForceLogoutView(BackendView):
     def post(self, request):
         user = self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])
         backend.force_logout_user(user, acting_user=self.principal.user)
-        return success("User logged out")
+        return self.success("User logged out")
 
 
 class CustomSocialWallView(BackendView):
@@ -334,7 +333,7 @@ class CustomSocialWallView(BackendView):
     def post(self, request):
         params = self.parse(s.BackendSocialWallRequestSerializer)
         backend.add_custom_social_wall(self.user(params["user_id"]), params["network"], params["wall_url"])
-        return success("Custom social wall added")
+        return self.success("Custom social wall added")
 
 
 # ------------------------------------------------------------------------------
@@ -384,7 +383,7 @@ class TaskActionView(BackendView):
             task_services.pay_task(task, actor)
         else:
             task_backend.reopen_task(task, actor, params["reason"])
-        return success(TASK_ACTION_MESSAGES[action])
+        return self.success(TASK_ACTION_MESSAGES[action])
 
 
 class CustomTaskView(BackendView):
@@ -402,7 +401,7 @@ class CustomTaskView(BackendView):
             requirements=params["requirements"], publisher=publisher, networks=params.get("networks"),
             deadline=params.get("deadline"),
         )
-        return Response({"status": "success", "task_id": task.pk, "message": "Custom task created"})
+        return self.success("Custom task created", task_id=task.pk)
 
 
 # ------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ class CompleteTaskView(TaskAppView):
             task, self.principal.publisher, post_url=params["post_url"], media_url=params["media_url"],
             screenshot_urls=urls, screenshot_files=files,
         )
-        return Response({"status": "success", "message": "Task completed successfully", "payment": payment.total})
+        return self.success("Task completed successfully", payment=payment.total)
 
 
 class LeaveTaskView(TaskAppView):
@@ -67,4 +67,4 @@ class LeaveTaskView(TaskAppView):
     def post(self, request):
         task = self.own_task(self.parse(s.TaskIdRequestSerializer)["task_id"])
         services.leave_task(task, self.principal.publisher)
-        return Response({"status": "success", "message": "Task left successfully"})
+        return self.success("Task left successfully")
