@@ -222,7 +222,7 @@ def test_a_repeated_beat_run_is_a_no_op(world, history):
 def test_every_periodic_task_of_the_statistics_registered_for_beat(db, settings):
     from django_celery_beat.models import PeriodicTask
 
-    from campaigns import tasks as rollup_tasks
+    from campaigns.stats import tasks as rollup_tasks
     from leadplatform.beat import register_periodic_tasks
 
     register_periodic_tasks()
