@@ -9,9 +9,11 @@ Serves a local site of 5,000 product pages (title, price, five links each) with 
 
 and prints pages/second for each, the engine/Scrapy ratio and where the time goes.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lp_bench .venv/bin/python bench/crawl.py
+    BENCH_CRAWL_DATABASE_URL=postgres://postgres@127.0.0.1:5432/lp_bench_crawl .venv/bin/python bench/crawl.py
 
-The job runs against a throwaway test database (created and dropped here).
+The job runs against a throwaway database, test_ plus the name in BENCH_CRAWL_DATABASE_URL
+(default test_lp_bench_crawl), created and dropped here, and its own Redis db (BENCH_CRAWL_REDIS_URL,
+default db 5): never the test suite's database or Redis db, whatever DATABASE_URL says.
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.test")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_CRAWL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_crawl")
+os.environ["REDIS_URL"] = os.environ.get("BENCH_CRAWL_REDIS_URL", "redis://127.0.0.1:6379/5")
 os.environ["SCRAPER_ALLOWED_NETWORKS"] = "127.0.0.1/32"
 
 PAGES = int(os.environ.get("BENCH_PAGES", "5000"))

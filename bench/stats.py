@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 URL = os.environ.get("BENCH_STATS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_stats")
 os.environ["DATABASE_URL"] = URL
+# Its own Redis db, not the test suite's (settings.test defaults to db 15).
+os.environ["REDIS_URL"] = os.environ.get("BENCH_STATS_REDIS_URL", "redis://127.0.0.1:6379/4")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.test")
 
 TASKS = int(os.environ.get("BENCH_TASKS", "5000000"))
