@@ -4,30 +4,24 @@ from django.db import OperationalError
 
 from . import services
 
+# Recording is idempotent (actions are keyed by the snippet's ids), so a redelivery after a lost
+# worker or a retry after a dropped database connection records nothing twice.
+RECORDING = {
+    "acks_late": True,
+    "ignore_result": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
 
-# Idempotent (actions are keyed by the snippet's ids), so a redelivery after a lost worker or a
-# retry after a dropped database connection records nothing twice.
-@shared_task(
-    name="intel.record_visit_batch",
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+
+@shared_task(name="intel.record_visit_batch", **RECORDING)
 def record_visit_batch(site_id: int, ip: str | None, user_agent: str, received_at: str, batch: dict) -> None:
     services.record_visit_batch(site_id, ip, user_agent, received_at, batch)
 
 
 # Published by the collect route at most every few hundred milliseconds, and run by beat every few
 # seconds in case a publish was lost. Several may run at once: each takes its own beacons.
-@shared_task(
-    name="intel.drain_collected_beacons",
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="intel.drain_collected_beacons", **RECORDING)
 def drain_collected_beacons() -> None:
     services.drain_collected_beacons()
