@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -110,12 +111,15 @@ def test_the_advertisers_journey(demo, browser, screenshots):
     expect(page.locator("#job-results-link")).to_be_visible()
     accessible(page)
 
+    # The real worker may finish the second run before the click lands: then the refusal says why.
+    # (tests/test_admin_job_page_browser.py cancels a job that cannot finish meanwhile.)
     page.click("form[data-transition=run] button")
     expect(page.locator(".messagelist")).to_contain_text("The job is queued.")
     page.click("form[data-transition=cancel] button")
-    expect(page.locator(".messagelist")).to_contain_text("The job is cancelled.")
-    expect(page.locator("#job-status")).to_have_text("Cancelled")
-    expect(page.locator("form[data-transition=retry]")).to_be_visible()
+    expect(page.locator(".messagelist")).to_contain_text(
+        re.compile(r"The job is cancelled\.|The job is completed: it cannot be cancelled now\.")
+    )
+    expect(page.locator("#job-status")).to_have_text(re.compile("Cancelled|Completed"))
 
     # Tasks, exported as CSV.
     page.goto(f"{base}/admin/tasks/task/")
