@@ -40,9 +40,10 @@ run: demo
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-## test: ruff, then every test, against PostgreSQL and Redis on 127.0.0.1 (DATABASE_URL / REDIS_URL override)
+## test: ruff (lint and format check), then every test, against PostgreSQL and Redis on 127.0.0.1 (DATABASE_URL / REDIS_URL override)
 test: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 $(VENV)/.bench-installed: requirements/bench.txt requirements/dev.txt requirements/base.txt requirements/production.txt | $(PY)

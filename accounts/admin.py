@@ -1,4 +1,5 @@
 """Admin for accounts: tenants and members (scoped), influencers and applications (staff)."""
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -149,7 +150,18 @@ class NotificationAdmin(PlatformOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(TenantScopedAdmin):
-    list_display = ("name", "prefix", "user", "advertiser", "source", "created_at", "last_used_at", "request_count", "revoked_at", "expires_at")
+    list_display = (
+        "name",
+        "prefix",
+        "user",
+        "advertiser",
+        "source",
+        "created_at",
+        "last_used_at",
+        "request_count",
+        "revoked_at",
+        "expires_at",
+    )
     list_filter = ("source", "advertiser")
     search_fields = ("name", "prefix", "user__username")
     fields = ("user", "advertiser", "name", "expires_at")

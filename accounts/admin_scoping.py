@@ -5,6 +5,7 @@ and sets the advertiser of new rows from the member, never from the form. Roles:
 and managers edit, viewers only view; the members of a suspended advertiser only view.
 Platform staff use Django's own permissions.
 """
+
 from __future__ import annotations
 
 from django.contrib import admin

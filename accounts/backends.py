@@ -1,4 +1,5 @@
 """Log in with either the username or the e-mail address."""
+
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 

@@ -4,6 +4,7 @@ Deterministic and idempotent: rows are found by natural keys and updated in plac
 and the application secret are stored hashed, so each run issues fresh ones (revoking the
 previous demo ones) and reports them in `credentials`.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -19,13 +20,34 @@ PLATFORM_USERNAME = "admin"
 
 ADVERTISERS = [
     {"name": "Acme Outdoor", "email": "owner@acme.example", "username": "acme", "currency": "USD", "limit": "25000.00"},
-    {"name": "Globex Beauty", "email": "owner@globex.example", "username": "globex", "currency": "EUR", "limit": "15000.00"},
+    {
+        "name": "Globex Beauty",
+        "email": "owner@globex.example",
+        "username": "globex",
+        "currency": "EUR",
+        "limit": "15000.00",
+    },
 ]
 
 PUBLISHERS = [
-    {"username": "anna", "sex": Publisher.Sex.FEMALE, "birth": "1996-04-12", "accounts": [("instagram", "user"), ("facebook", "page")]},
-    {"username": "ben", "sex": Publisher.Sex.MALE, "birth": "1990-09-30", "accounts": [("instagram", "user"), ("tiktok", "channel")]},
-    {"username": "carla", "sex": Publisher.Sex.FEMALE, "birth": "2001-01-05", "accounts": [("facebook", "wall"), ("youtube", "channel")]},
+    {
+        "username": "anna",
+        "sex": Publisher.Sex.FEMALE,
+        "birth": "1996-04-12",
+        "accounts": [("instagram", "user"), ("facebook", "page")],
+    },
+    {
+        "username": "ben",
+        "sex": Publisher.Sex.MALE,
+        "birth": "1990-09-30",
+        "accounts": [("instagram", "user"), ("tiktok", "channel")],
+    },
+    {
+        "username": "carla",
+        "sex": Publisher.Sex.FEMALE,
+        "birth": "2001-01-05",
+        "accounts": [("facebook", "wall"), ("youtube", "channel")],
+    },
 ]
 
 
@@ -55,7 +77,10 @@ def login_hint() -> dict | None:
 def seed(credentials: dict) -> None:
     staff = _user(PLATFORM_USERNAME, "admin@platform.example", is_staff=True, is_superuser=True)
     credentials["platform"] = {
-        "username": staff.username, "email": staff.email, "password": DEMO_PASSWORD, "token": _fresh_token(staff)
+        "username": staff.username,
+        "email": staff.email,
+        "password": DEMO_PASSWORD,
+        "token": _fresh_token(staff),
     }
 
     credentials["advertisers"] = []
@@ -66,11 +91,20 @@ def seed(credentials: dict) -> None:
         )
         owner = _user(spec["username"], spec["email"])
         Membership.objects.update_or_create(user=owner, advertiser=advertiser, defaults={"role": Membership.Role.OWNER})
-        credentials["advertisers"].append({
-            "id": advertiser.pk, "name": advertiser.name, "email": advertiser.contact_email,
-            "owner": {"user_id": owner.pk, "username": owner.username, "email": owner.email, "password": DEMO_PASSWORD},
-            "token": _fresh_token(owner, advertiser),
-        })
+        credentials["advertisers"].append(
+            {
+                "id": advertiser.pk,
+                "name": advertiser.name,
+                "email": advertiser.contact_email,
+                "owner": {
+                    "user_id": owner.pk,
+                    "username": owner.username,
+                    "email": owner.email,
+                    "password": DEMO_PASSWORD,
+                },
+                "token": _fresh_token(owner, advertiser),
+            }
+        )
 
     credentials["publishers"] = []
     for spec in PUBLISHERS:
@@ -80,16 +114,27 @@ def seed(credentials: dict) -> None:
         )
         for network, kind in spec["accounts"]:
             SocialAccount.objects.update_or_create(
-                publisher=publisher, network=network, kind=kind, network_id=f"{user.username}_{network}",
+                publisher=publisher,
+                network=network,
+                kind=kind,
+                network_id=f"{user.username}_{network}",
                 defaults={"url": f"https://{network}.com/{user.username}", "approval": SocialAccount.Approval.APPROVED},
             )
         # user_id is what every backend route's `user_id` takes; id is the publisher profile's own key.
-        credentials["publishers"].append({
-            "user_id": user.pk, "id": publisher.pk, "username": user.username, "email": user.email, "password": DEMO_PASSWORD,
-            "token": _fresh_token(user),
-        })
+        credentials["publishers"].append(
+            {
+                "user_id": user.pk,
+                "id": publisher.pk,
+                "username": user.username,
+                "email": user.email,
+                "password": DEMO_PASSWORD,
+                "token": _fresh_token(user),
+            }
+        )
 
-    application = Application.objects.filter(name="Demo influencer app").first() or Application(name="Demo influencer app")
+    application = Application.objects.filter(name="Demo influencer app").first() or Application(
+        name="Demo influencer app"
+    )
     secret = services.set_application_secret(application)
     application.save()
     credentials["application"] = {"client_id": application.client_id, "client_secret": secret}

@@ -1,4 +1,5 @@
 """Forms of the account web pages."""
+
 from django import forms
 
 from .models import Advertiser

@@ -1,4 +1,5 @@
 """Short-lived JWT access tokens (the web scraper API's /auth/login): HS256 pinned, `exp` required."""
+
 from __future__ import annotations
 
 import re

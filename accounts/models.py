@@ -1,4 +1,5 @@
 """Users, advertisers (the tenants), memberships, influencer profiles, tokens and applications."""
+
 from __future__ import annotations
 
 import hashlib
@@ -258,7 +259,11 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     advertiser = models.ForeignKey(
-        Advertiser, null=True, blank=True, on_delete=models.CASCADE, related_name="api_tokens",
+        Advertiser,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
         help_text="Tenant scope. Empty for platform (staff) and influencer tokens.",
     )
     name = models.CharField(max_length=100, default="API token")

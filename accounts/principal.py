@@ -7,6 +7,7 @@ An advertiser principal exists only while its grant does: the user's membership 
 advertiser, read on every request, gives its `role`. A token scoped to an advertiser the
 user no longer belongs to gives no advertiser principal (the authenticator refuses it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,16 +59,15 @@ class Principal:
         return cls(kind=Kind.APPLICATION if application else Kind.ANONYMOUS, application=application)
 
     @classmethod
-    def for_user(
-        cls, user: User, token: ApiToken | None = None, application: Application | None = None
-    ) -> Principal:
+    def for_user(cls, user: User, token: ApiToken | None = None, application: Application | None = None) -> Principal:
         """The principal a user acts as: a token's advertiser wins, then staff, then membership, then influencer."""
         if token is not None and token.advertiser_id is not None:
             role = token_member_role(token)
             if role is None:
                 return cls(Kind.ANONYMOUS, user=user, token=token, application=application)
-            return cls(Kind.ADVERTISER, user=user, advertiser=token.advertiser, token=token,
-                       application=application, role=role)
+            return cls(
+                Kind.ADVERTISER, user=user, advertiser=token.advertiser, token=token, application=application, role=role
+            )
         if user.is_staff:
             return cls(Kind.STAFF, user=user, token=token, application=application)
         publisher = Publisher.objects.filter(user=user).first()
@@ -75,8 +75,14 @@ class Principal:
             return cls(Kind.INFLUENCER, user=user, publisher=publisher, token=token, application=application)
         membership = user.primary_membership()
         if membership is not None:
-            return cls(Kind.ADVERTISER, user=user, advertiser=membership.advertiser, token=token,
-                       application=application, role=membership.role)
+            return cls(
+                Kind.ADVERTISER,
+                user=user,
+                advertiser=membership.advertiser,
+                token=token,
+                application=application,
+                role=membership.role,
+            )
         return cls(Kind.ANONYMOUS, user=user, token=token, application=application)
 
 

@@ -4,6 +4,7 @@ Every tenant-owned model uses a queryset derived from `TenantScopedQuerySet` and
 the path from itself to its `Advertiser` in `tenant_path`. Views and admin call
 `for_principal`; nothing filters by advertiser by hand.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -1,4 +1,5 @@
 """Account rules: self-registration, issuing and revoking credentials, bans, force-logout, usage counting."""
+
 from __future__ import annotations
 
 import base64
@@ -226,9 +227,9 @@ def force_logout(user: User) -> None:
 # ------------------------------------------------------------------------------
 def revoke_member_tokens(user_id: int, advertiser_id: int) -> int:
     """Revoke the user's tokens scoped to the advertiser (idempotent)."""
-    return ApiToken.objects.filter(
-        user_id=user_id, advertiser_id=advertiser_id, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    return ApiToken.objects.filter(user_id=user_id, advertiser_id=advertiser_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 def remove_member(membership: Membership) -> None:

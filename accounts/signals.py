@@ -1,4 +1,5 @@
 """Keep credentials in step with the grants behind them, whatever path changes the grants."""
+
 from __future__ import annotations
 
 from django.db.models.signals import post_delete

@@ -1,4 +1,5 @@
 """Celery tasks of accounts: thin wrappers around services."""
+
 from celery import shared_task
 
 from . import services

@@ -9,6 +9,7 @@ The same statement reads the grant behind an advertiser-scoped token: the role o
 token user's membership of the token's advertiser (NULL once the membership is gone),
 next to the advertiser's status. Every request sees the grant as it is now, at no extra query.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +36,10 @@ class _Part:
 
 
 TOKEN, USER, ADVERTISER, PUBLISHER = (
-    _Part(ApiToken, "t"), _Part(User, "u"), _Part(Advertiser, "a"), _Part(Publisher, "p"),
+    _Part(ApiToken, "t"),
+    _Part(User, "u"),
+    _Part(Advertiser, "a"),
+    _Part(Publisher, "p"),
 )
 PARTS = (TOKEN, USER, ADVERTISER, PUBLISHER)
 

@@ -1,4 +1,5 @@
 """Account web pages: log in, log out, and the API token settings page."""
+
 from datetime import timedelta
 
 from django.contrib import messages

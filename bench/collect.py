@@ -208,10 +208,23 @@ def stop(process: subprocess.Popen) -> None:
 
 def start_gunicorn(port: int) -> subprocess.Popen:
     threads = ["--worker-class", "gthread", "--threads", str(THREADS)] if THREADS > 1 else []
-    process = start([
-        sys.executable, "-m", "gunicorn", "bench.collect:server_app()", "--workers", str(WORKERS), *threads,
-        "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT),
-    ])
+    process = start(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.collect:server_app()",
+            "--workers",
+            str(WORKERS),
+            *threads,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT),
+        ]
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -224,19 +237,47 @@ def start_gunicorn(port: int) -> subprocess.Popen:
 
 
 def start_celery() -> subprocess.Popen:
-    return start([
-        sys.executable, "-m", "celery", "-A", "leadplatform", "worker", "--concurrency", str(CELERY_CONCURRENCY),
-        "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ])
+    return start(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "leadplatform",
+            "worker",
+            "--concurrency",
+            str(CELERY_CONCURRENCY),
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+    )
 
 
 # --- measuring -------------------------------------------------------------------------
 def run_wrk(url: str, site_key: str) -> tuple[float, float, float, int, int]:
     """Beacons accepted per second, p50 and p99 in ms, beacons sent, and how many were not 2xx."""
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s", "--latency",
-         "-s", str(ROOT / "bench" / "collect.lua"), url, "--", site_key, DOMAIN],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{SECONDS}s",
+            "--timeout",
+            "30s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "collect.lua"),
+            url,
+            "--",
+            site_key,
+            DOMAIN,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
     def percentile(label: str) -> float:
@@ -253,10 +294,15 @@ def run_wrk(url: str, site_key: str) -> tuple[float, float, float, int, int]:
 def post_beacon(url: str, site_key: str, session_key: str) -> float | None:
     """POST a one-page beacon of a new session; the monotonic time it was sent if it was accepted."""
     now = int(time.time() * 1000)
-    body = json.dumps({
-        "site_key": site_key, "visitor": "probe-visitor", "session": session_key, "sent": now,
-        "actions": [{"type": "page", "id": f"{session_key}-p", "at": now, "url": f"https://{DOMAIN}/probe"}],
-    }).encode()
+    body = json.dumps(
+        {
+            "site_key": site_key,
+            "visitor": "probe-visitor",
+            "session": session_key,
+            "sent": now,
+            "actions": [{"type": "page", "id": f"{session_key}-p", "at": now, "url": f"https://{DOMAIN}/probe"}],
+        }
+    ).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "text/plain"})
     posted = time.monotonic()
     with urllib.request.urlopen(request, timeout=60) as response:
@@ -268,7 +314,9 @@ def look_for_stored(conn, posted: dict[str, float], lags: dict[str, float]) -> N
     waiting = [key for key in list(posted) if key not in lags]
     if not waiting:
         return
-    stored = conn.execute("SELECT session_key FROM intel_visitsession WHERE session_key = ANY(%s)", [waiting]).fetchall()
+    stored = conn.execute(
+        "SELECT session_key FROM intel_visitsession WHERE session_key = ANY(%s)", [waiting]
+    ).fetchall()
     seen = time.monotonic()
     for (key,) in stored:
         lags[key] = seen - posted[key]
@@ -297,8 +345,10 @@ class Probe:
         self.posted: dict[str, float] = {}
         self.lags: dict[str, float] = {}
         self.stopped = threading.Event()
-        self.threads = [threading.Thread(target=self._send, daemon=True),
-                        threading.Thread(target=self._watch, daemon=True)]
+        self.threads = [
+            threading.Thread(target=self._send, daemon=True),
+            threading.Thread(target=self._watch, daemon=True),
+        ]
 
     def __enter__(self) -> Probe:
         for thread in self.threads:
@@ -407,12 +457,21 @@ def measure(label: str, url: str, site_key: str, web: subprocess.Popen, worker: 
     sessions_after, actions_after = stored_beacons()
     accepted = max(1, sent - refused)
     per_beacon = ", ".join(f"{name} {1000 * used / accepted:.2f}" for name, used in cpu.items())
-    print(f"{label}: {sent:,} beacons sent, {refused:,} refused; stored {sessions_after - sessions_before:,} "
-          f"sessions and {actions_after - actions_before:,} actions; last probe stored {drained:.1f} s after the "
-          f"load; CPU ms per beacon: {per_beacon}", flush=True)
-    return {"label": label, "rate": rate, "p50": p50, "p99": p99, "refused": refused,
-            "stored_p50": statistics.median(lags) if lags else float("nan"),
-            "stored_max": max(lags) if lags else float("nan")}
+    print(
+        f"{label}: {sent:,} beacons sent, {refused:,} refused; stored {sessions_after - sessions_before:,} "
+        f"sessions and {actions_after - actions_before:,} actions; last probe stored {drained:.1f} s after the "
+        f"load; CPU ms per beacon: {per_beacon}",
+        flush=True,
+    )
+    return {
+        "label": label,
+        "rate": rate,
+        "p50": p50,
+        "p99": p99,
+        "refused": refused,
+        "stored_p50": statistics.median(lags) if lags else float("nan"),
+        "stored_max": max(lags) if lags else float("nan"),
+    }
 
 
 def main() -> None:
@@ -431,8 +490,10 @@ def main() -> None:
         processes.append(worker)
         base = f"http://127.0.0.1:{port}"
         warm_up(f"{base}/api/intel/v1/collect/", site_key)
-        for label, path in [("queued (the API)", "/api/intel/v1/collect/"),
-                            ("naive: ORM write in the request", "/bench/inline-collect/")]:
+        for label, path in [
+            ("queued (the API)", "/api/intel/v1/collect/"),
+            ("naive: ORM write in the request", "/bench/inline-collect/"),
+        ]:
             results.append(measure(label, base + path, site_key, web, worker))
     finally:
         for process in reversed(processes):
@@ -440,18 +501,24 @@ def main() -> None:
         drop_database()
         release_redis(redis_client)
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"\nmachine: {os.cpu_count()} CPUs, load average {load_average} at the end (shared: others' work "
-          f"inflates the figures); gunicorn {WORKERS} {'sync' if THREADS == 1 else f'gthread ({THREADS} threads)'} "
-          f"workers, Celery {CELERY_CONCURRENCY} processes, "
-          f"wrk {CONNECTIONS} connections, {SECONDS} s per path")
+    print(
+        f"\nmachine: {os.cpu_count()} CPUs, load average {load_average} at the end (shared: others' work "
+        f"inflates the figures); gunicorn {WORKERS} {'sync' if THREADS == 1 else f'gthread ({THREADS} threads)'} "
+        f"workers, Celery {CELERY_CONCURRENCY} processes, "
+        f"wrk {CONNECTIONS} connections, {SECONDS} s per path"
+    )
     print(f"{'path':<34} {'beacons/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'stored p50 s':>13} {'stored max s':>13}")
     for row in results:
-        print(f"{row['label']:<34} {row['rate']:>10.0f} {row['p50']:>8.1f} {row['p99']:>8.1f} "
-              f"{row['stored_p50']:>13.2f} {row['stored_max']:>13.2f}")
+        print(
+            f"{row['label']:<34} {row['rate']:>10.0f} {row['p50']:>8.1f} {row['p99']:>8.1f} "
+            f"{row['stored_p50']:>13.2f} {row['stored_max']:>13.2f}"
+        )
     api = results[0]
     met = api["rate"] >= TARGET_RATE and api["p99"] < TARGET_P99_MS and api["stored_max"] < TARGET_STORED_S
-    print(f"\ntarget ≥ {TARGET_RATE:,} beacons/s, p99 < {TARGET_P99_MS:.0f} ms, stored within "
-          f"{TARGET_STORED_S:.0f} s: {'met' if met else 'NOT met'}")
+    print(
+        f"\ntarget ≥ {TARGET_RATE:,} beacons/s, p99 < {TARGET_P99_MS:.0f} ms, stored within "
+        f"{TARGET_STORED_S:.0f} s: {'met' if met else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

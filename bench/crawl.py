@@ -15,6 +15,7 @@ The job runs against a throwaway database, test_ plus the name in BENCH_CRAWL_DA
 (default test_lp_bench_crawl), created and dropped here, and its own Redis db (BENCH_CRAWL_REDIS_URL,
 default db 5): never the test suite's database or Redis db, whatever DATABASE_URL says.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -34,7 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.test")
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_CRAWL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_crawl")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_CRAWL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_crawl"
+)
 os.environ["REDIS_URL"] = os.environ.get("BENCH_CRAWL_REDIS_URL", "redis://127.0.0.1:6379/5")
 os.environ["SCRAPER_ALLOWED_NETWORKS"] = "127.0.0.1/32"
 
@@ -70,7 +73,8 @@ def free_port() -> int:
 def start_nginx(root: Path, work: Path, port: int) -> subprocess.Popen:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     conf = work / "nginx.conf"
-    conf.write_text(textwrap.dedent(f"""
+    conf.write_text(
+        textwrap.dedent(f"""
         worker_processes 1;
         daemon off;
         pid {work}/nginx.pid;
@@ -84,7 +88,8 @@ def start_nginx(root: Path, work: Path, port: int) -> subprocess.Popen:
             types {{ text/html html; }}
             server {{ listen 127.0.0.1:{port}; root {root}; }}
         }}
-    """))
+    """)
+    )
     process = subprocess.Popen([nginx, "-c", str(conf), "-p", str(work)], stderr=subprocess.PIPE)
     for _ in range(100):
         try:
@@ -142,10 +147,27 @@ def engine_spec(job_id: int, start: str):
     from leads.engine.spec import CrawlSpec
 
     return CrawlSpec(
-        job_id=job_id, url=start, engine="http", selectors=SELECTORS, max_pages=PAGES, follow_links=True, max_depth=50,
-        next_page="", link_selector="a::attr(href)", respect_robots=True, concurrency=CONCURRENCY, per_host=CONCURRENCY,
-        delay=0.0, timeout=20.0, retries=2, render_wait_ms=0, wait_for="", max_seconds=600,
-        max_bytes=settings.SCRAPER_JOB_MAX_BYTES, proxies=[], user_agent=settings.SCRAPER_USER_AGENT,
+        job_id=job_id,
+        url=start,
+        engine="http",
+        selectors=SELECTORS,
+        max_pages=PAGES,
+        follow_links=True,
+        max_depth=50,
+        next_page="",
+        link_selector="a::attr(href)",
+        respect_robots=True,
+        concurrency=CONCURRENCY,
+        per_host=CONCURRENCY,
+        delay=0.0,
+        timeout=20.0,
+        retries=2,
+        render_wait_ms=0,
+        wait_for="",
+        max_seconds=600,
+        max_bytes=settings.SCRAPER_JOB_MAX_BYTES,
+        proxies=[],
+        user_agent=settings.SCRAPER_USER_AGENT,
     )
 
 
@@ -164,8 +186,20 @@ def engine_job(start: str) -> tuple[int, int, float]:
 
     advertiser, _ = Advertiser.objects.get_or_create(name="Bench", contact_email="bench@example.com")
     job = ScrapeJob.objects.create(
-        advertiser=advertiser, kind="web", platform="web", url=start, engine="http", priority=1, selectors=SELECTORS,
-        config={"max_pages": PAGES, "follow_links": True, "max_depth": 50, "concurrency": CONCURRENCY, "per_host": CONCURRENCY},
+        advertiser=advertiser,
+        kind="web",
+        platform="web",
+        url=start,
+        engine="http",
+        priority=1,
+        selectors=SELECTORS,
+        config={
+            "max_pages": PAGES,
+            "follow_links": True,
+            "max_depth": 50,
+            "concurrency": CONCURRENCY,
+            "per_host": CONCURRENCY,
+        },
     )
     store_seconds = 0.0
     original = runner.store_batch
@@ -228,7 +262,9 @@ def scrapy_run(start: str, work: Path) -> tuple[int, float]:
     script.write_text(SCRAPY_SCRIPT)
     output = subprocess.run(
         [sys.executable, str(script), start, str(PAGES), str(CONCURRENCY), str(work / "items.jsonl")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     responses, elapsed = int(output[-2]), float(output[-1])
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -288,31 +324,49 @@ def main() -> None:
         return pages / seconds if seconds else 0.0
 
     job, scrapy_rate = rate(job_pages, job_s), rate(scrapy_pages, scrapy_s)
-    print(f"site: {PAGES} pages served by nginx, concurrency {CONCURRENCY}, one worker process, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}; engine figures are the best of {REPEAT} runs")
+    print(
+        f"site: {PAGES} pages served by nginx, concurrency {CONCURRENCY}, one worker process, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}; engine figures are the best of {REPEAT} runs"
+    )
     rows = [
         ("bare aiohttp + parsel (no storage)", bare_pages, bare_s, CPU["bare"], ""),
         ("engine crawl loop (no storage)", loop_pages, loop_s, CPU["engine loop"], ""),
         ("engine web job (results stored)", job_pages, job_s, CPU["engine job"], f"  {stored} rows in leads_webresult"),
-        (f"Scrapy {__import__('scrapy').__version__} (items to a JSON-lines feed)", scrapy_pages, scrapy_s, CPU["scrapy"], ""),
+        (
+            f"Scrapy {__import__('scrapy').__version__} (items to a JSON-lines feed)",
+            scrapy_pages,
+            scrapy_s,
+            CPU["scrapy"],
+            "",
+        ),
     ]
     print(f"{'':<46} {'pages':>6} {'wall s':>8} {'pages/s':>8} {'CPU ms/page':>12}")
     for label, pages, seconds, cpu, note in rows:
-        print(f"{label:<46} {pages:>6} {seconds:8.2f} {rate(pages, seconds):8.0f} {1000 * cpu / max(1, pages):12.3f}{note}")
+        print(
+            f"{label:<46} {pages:>6} {seconds:8.2f} {rate(pages, seconds):8.0f} {1000 * cpu / max(1, pages):12.3f}{note}"
+        )
     print(f"ratio engine job / Scrapy: {job / scrapy_rate:.2f}x pages/s" if scrapy_rate else "Scrapy crawled nothing")
-    per_page = {label: 1000 * CPU[label] / max(1, pages) for label, pages in
-                (("bare", bare_pages), ("engine loop", loop_pages), ("engine job", job_pages))}
+    per_page = {
+        label: 1000 * CPU[label] / max(1, pages)
+        for label, pages in (("bare", bare_pages), ("engine loop", loop_pages), ("engine job", job_pages))
+    }
     print("where the time goes (CPU per page, which the machine's load does not distort; wall time is the")
     print("CPU of this process plus waiting on nginx and PostgreSQL):")
     print(f"  fetch + parse floor (bare aiohttp + parsel loop)                        {per_page['bare']:6.3f} ms")
     print("  engine crawl features: SSRF check per URL, robots.txt, de-dup keys,")
-    print(f"    compiled XPath selectors, politeness, batching                      "
-          f"{per_page['engine loop'] - per_page['bare']:+6.3f} ms")
+    print(
+        f"    compiled XPath selectors, politeness, batching                      "
+        f"{per_page['engine loop'] - per_page['bare']:+6.3f} ms"
+    )
     print("  storing: bulk INSERT … ON CONFLICT of 500-row batches, counter UPDATEs,")
-    print(f"    claim and recount (DB time {1000 * store_s / max(1, job_pages):.3f} ms/page, overlapping the crawl)   "
-          f"{per_page['engine job'] - per_page['engine loop']:+6.3f} ms")
-    print(f"  ceiling of the engine job on one idle core: 1000 / {per_page['engine job']:.3f} ms = "
-          f"{1000 / max(1e-9, per_page['engine job']):.0f} pages/s; below that, wall time is spent waiting for the CPU")
+    print(
+        f"    claim and recount (DB time {1000 * store_s / max(1, job_pages):.3f} ms/page, overlapping the crawl)   "
+        f"{per_page['engine job'] - per_page['engine loop']:+6.3f} ms"
+    )
+    print(
+        f"  ceiling of the engine job on one idle core: 1000 / {per_page['engine job']:.3f} ms = "
+        f"{1000 / max(1e-9, per_page['engine job']):.0f} pages/s; below that, wall time is spent waiting for the CPU"
+    )
     print("  (other processes on this machine) and for nginx/PostgreSQL, not in the engine.")
 
 

@@ -87,8 +87,12 @@ def fill(rows: int) -> None:
 
     advertiser = Advertiser.objects.create(name="Bench exports")
     job = ScrapeJob.objects.create(
-        advertiser=advertiser, kind=ScrapeJob.Kind.WEB, platform=Platform.WEB, url="https://shop.example/",
-        status=ScrapeJob.Status.COMPLETED, selectors={"title": "h1::text", "price": ".price::text", "tags": "li::text"},
+        advertiser=advertiser,
+        kind=ScrapeJob.Kind.WEB,
+        platform=Platform.WEB,
+        url="https://shop.example/",
+        status=ScrapeJob.Status.COMPLETED,
+        selectors={"title": "h1::text", "price": ".price::text", "tags": "li::text"},
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -148,12 +152,16 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--fill"], check=True)
         print(f"filled {ROWS:,} leads and {ROWS:,} web results in {time.perf_counter() - started:.0f} s")
-        print(f"{'source':<12} {'format':<7} {'rows/s':>9} {'seconds':>8} {'MB out':>8} {'RSS before':>11} {'RSS peak':>9}")
+        print(
+            f"{'source':<12} {'format':<7} {'rows/s':>9} {'seconds':>8} {'MB out':>8} {'RSS before':>11} {'RSS peak':>9}"
+        )
         for source in SOURCES:
             for format_name in FORMATS:
                 output = subprocess.run(
                     [sys.executable, __file__, "--measure", source, format_name],
-                    check=True, capture_output=True, text=True,
+                    check=True,
+                    capture_output=True,
+                    text=True,
                 ).stdout
                 result = json.loads(output.strip().splitlines()[-1])
                 print(

@@ -8,6 +8,7 @@ count (what the cursor avoids). Prints p50/p99 per request; the target is p99 un
 The bench database is separate from the development and test ones; it is created when missing
 and reloaded only when it does not hold the wanted number of sessions.
 """
+
 from __future__ import annotations
 
 import json
@@ -86,8 +87,14 @@ def load() -> tuple[Advertiser, User]:
     magnitude, _ = Magnitude.objects.get_or_create(name="10–49", defaults={"min_employees": 10, "max_employees": 49})
     if Company.objects.count() < COMPANIES:
         Company.objects.bulk_create(
-            Company(name=f"Company {n}", domain=f"company{n}.example", country=("CZ", "SK", "DE", "AT")[n % 4],
-                    turnover=turnover, magnitude=magnitude, registration_id=f"R{n:08d}")
+            Company(
+                name=f"Company {n}",
+                domain=f"company{n}.example",
+                country=("CZ", "SK", "DE", "AT")[n % 4],
+                turnover=turnover,
+                magnitude=magnitude,
+                registration_id=f"R{n:08d}",
+            )
             for n in range(COMPANIES)
         )
     company_ids = list(Company.objects.values_list("id", flat=True)[:COMPANIES])
@@ -109,11 +116,29 @@ def load() -> tuple[Advertiser, User]:
             site = sites[owner.pk]
             at = first + step * n
             company = company_ids[n % len(company_ids)] if n % 3 else None
-            copy.write_row((
-                owner.pk, site.pk, f"s{n:010d}", f"v{n % 50000:08d}", f"198.51.{n % 250}.{n % 200 + 1}", "",
-                "Mozilla/5.0 (bench)", company, f"https://{site.domain}/?utm_source=news", "https://search.example/",
-                "news", "email", "bench", "", "", at, at + timedelta(seconds=90), 2, 90,
-            ))
+            copy.write_row(
+                (
+                    owner.pk,
+                    site.pk,
+                    f"s{n:010d}",
+                    f"v{n % 50000:08d}",
+                    f"198.51.{n % 250}.{n % 200 + 1}",
+                    "",
+                    "Mozilla/5.0 (bench)",
+                    company,
+                    f"https://{site.domain}/?utm_source=news",
+                    "https://search.example/",
+                    "news",
+                    "email",
+                    "bench",
+                    "",
+                    "",
+                    at,
+                    at + timedelta(seconds=90),
+                    2,
+                    90,
+                )
+            )
     raw.commit()
     with connection.cursor() as cursor:
         # One page view per session, written by the database itself.
@@ -190,7 +215,8 @@ def walk_cursor_sql(advertiser: Advertiser) -> list[float]:
 def walk_view(user: User, paged: bool) -> list[float]:
     """The same view and serializer, by cursor or by page number with a total count."""
     view_class = type(
-        "BenchSessions", (SessionViewSet,),
+        "BenchSessions",
+        (SessionViewSet,),
         {"permission_classes": [], "throttle_classes": [], **({"pagination_class": CountedPages} if paged else {})},
     )
     view = view_class.as_view({"get": "list"})

@@ -18,6 +18,7 @@ read, and what rolling a whole day of joins at once costs, with the joined-influ
 
 The data is built once; a later run reuses it (BENCH_REBUILD=1 builds it again).
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,12 @@ def ensure_database() -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True,
-                   env={**os.environ, "DATABASE_URL": URL})
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "DATABASE_URL": URL},
+    )
 
 
 BUILD = [
@@ -122,8 +127,13 @@ BUILD = [
 def build() -> None:
     from django.db import connection
 
-    values = {"advertisers": ADVERTISERS, "campaigns": CAMPAIGNS, "publishers": PUBLISHERS, "tasks": TASKS,
-              "days": DAYS}
+    values = {
+        "advertisers": ADVERTISERS,
+        "campaigns": CAMPAIGNS,
+        "publishers": PUBLISHERS,
+        "tasks": TASKS,
+        "days": DAYS,
+    }
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
         cursor.execute("SET maintenance_work_mem = '256MB'")
@@ -180,10 +190,16 @@ def prepare_rollups() -> None:
     roll_up_recent_joins()
     with connection.cursor() as cursor:  # autocommit: VACUUM runs outside a transaction
         started = time.perf_counter()
-        for table in ("campaign_stats_publisheractivity", "campaign_stats_publisherlastjoinday",
-                      "campaign_stats_campaignnetworktotal", "campaign_stats_campaignspendtotal",
-                      "campaign_stats_taskday", "campaign_stats_spendday", "campaign_stats_rolluprun",
-                      "campaign_stats_statecount"):
+        for table in (
+            "campaign_stats_publisheractivity",
+            "campaign_stats_publisherlastjoinday",
+            "campaign_stats_campaignnetworktotal",
+            "campaign_stats_campaignspendtotal",
+            "campaign_stats_taskday",
+            "campaign_stats_spendday",
+            "campaign_stats_rolluprun",
+            "campaign_stats_statecount",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
         print(f"vacuumed the rollup tables in {time.perf_counter() - started:.1f} s", flush=True)
 
@@ -210,12 +226,16 @@ def write_costs(updates: int = 2000, deltas: int = 10_000) -> None:
         return elapsed
 
     update_ms(True)  # warm the pages
-    print(f"\nsingle-row task status update, ms: {update_ms(True):.3f} with the state-count triggers, "
-          f"{update_ms(False):.3f} without")
+    print(
+        f"\nsingle-row task status update, ms: {update_ms(True):.3f} with the state-count triggers, "
+        f"{update_ms(False):.3f} without"
+    )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("""INSERT INTO campaign_stats_statecount (name, key, n)
+        cursor.execute(
+            """INSERT INTO campaign_stats_statecount (name, key, n)
                           SELECT 'task_status', 'pending', (g %% 2) * 2 - 1 FROM generate_series(1, %s) g""",
-                       [deltas])
+            [deltas],
+        )
         print(f"pending counts with {deltas:,} deltas not folded yet: {median_ms(figures.pending_counts):.1f} ms")
         transaction.set_rollback(True)
 
@@ -233,21 +253,27 @@ def live_join_costs() -> None:
     since = today() - timedelta(days=figures.ACTIVE_DAYS - 1)
 
     def report(when: str) -> None:
-        joined, active = median_ms(figures.joined_publisher_count), median_ms(
-            lambda: figures.joined_publisher_count(since=since))
+        joined, active = (
+            median_ms(figures.joined_publisher_count),
+            median_ms(lambda: figures.joined_publisher_count(since=since)),
+        )
         print(f"joined / active influencers {when}: {joined:.1f} / {active:.1f} ms")
 
     report("with recent joins rolled")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM campaign_stats_rollupmark")
-        cursor.execute("UPDATE tasks_task SET joined_at = greatest(%s, now() - interval '10 minutes') "
-                       "WHERE id %% 1000 = ANY(%s)", [day_start(today()), [8, 9]])
+        cursor.execute(
+            "UPDATE tasks_task SET joined_at = greatest(%s, now() - interval '10 minutes') WHERE id %% 1000 = ANY(%s)",
+            [day_start(today()), [8, 9]],
+        )
         live = Task.objects.filter(joined_at__gte=day_start(today())).count()
         report(f"with {live:,} joins of today live")
         started = time.perf_counter()
         changed = roll_up_recent_joins()
-        print(f"rolling those {live:,} joins at once (activity of {changed:,} influencers changed): "
-              f"{(time.perf_counter() - started) * 1000:.0f} ms")
+        print(
+            f"rolling those {live:,} joins at once (activity of {changed:,} influencers changed): "
+            f"{(time.perf_counter() - started) * 1000:.0f} ms"
+        )
         report("after it")
         transaction.set_rollback(True)
 
@@ -288,8 +314,9 @@ def main() -> None:
     else:
         roll_up_everything()
     prepare_rollups()
-    staff, _ = User.objects.get_or_create(username="bench-platform", defaults={
-        "email": "bench-platform@platform.example", "is_staff": True})
+    staff, _ = User.objects.get_or_create(
+        username="bench-platform", defaults={"email": "bench-platform@platform.example", "is_staff": True}
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token(staff, name='bench')[1]}")
 
@@ -300,14 +327,18 @@ def main() -> None:
     slow = []
     for path, body in ENDPOINTS:
         fast_ms, fast = time_endpoint(client, path, body)
-        with (mock.patch.object(figures, "watermark", lambda name: None),
-              mock.patch.object(counts, "kept_by_triggers", lambda: False)):
+        with (
+            mock.patch.object(figures, "watermark", lambda name: None),
+            mock.patch.object(counts, "kept_by_triggers", lambda: False),
+        ):
             raw_ms, raw = time_endpoint(client, path, body)
         print(f"{path:45} {fast_ms:9.1f} {raw_ms:10.1f}  {'yes' if fast == raw else 'NO'}", flush=True)
         if fast_ms >= TARGET_MS:
             slow.append(path)
-    print(f"\ntarget < {TARGET_MS} ms from rollups: " + ("met by every endpoint" if not slow else
-                                                        f"missed by {', '.join(slow)}"))
+    print(
+        f"\ntarget < {TARGET_MS} ms from rollups: "
+        + ("met by every endpoint" if not slow else f"missed by {', '.join(slow)}")
+    )
     write_costs()
     live_join_costs()
 

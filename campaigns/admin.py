@@ -1,5 +1,6 @@
 """Advertiser admin for campaigns and invoices (scoped to the member's advertiser); lookups and
 network accounts awaiting approval for platform staff."""
+
 from __future__ import annotations
 
 from django.contrib import admin, messages
@@ -60,9 +61,25 @@ def _status_action(status: str, label: str):
 class CampaignAdmin(TenantScopedAdmin):
     form = CampaignAdminForm
     # Narrow enough for a 1366 px screen: rewards and targeting are on the change page.
-    list_display = ("name", "advertiser_name", "status", "ends", "task_count", "budget_amount", "spent_amount",
-                    "budget_progress")
-    list_filter = ("status", "type", "category", "tasks_featured", "pre_registration", "post_registration", "advertiser")
+    list_display = (
+        "name",
+        "advertiser_name",
+        "status",
+        "ends",
+        "task_count",
+        "budget_amount",
+        "spent_amount",
+        "budget_progress",
+    )
+    list_filter = (
+        "status",
+        "type",
+        "category",
+        "tasks_featured",
+        "pre_registration",
+        "post_registration",
+        "advertiser",
+    )
     search_fields = ("name", "tagline")
     date_hierarchy = "created_at"
     list_select_related = ("advertiser", "category")
@@ -71,13 +88,51 @@ class CampaignAdmin(TenantScopedAdmin):
     fieldsets = (
         (None, {"fields": ("advertiser", "name", "type", "status", "tagline", "description", "category")}),
         ("Media", {"fields": ("image_logo", "image_post", "attachment", "hashtags", "networks")}),
-        ("Dates and targeting", {"fields": ("date_start", "date_end", "target_countries", "target_cities",
-                                            "pre_registration", "post_registration")}),
-        ("Task", {"fields": ("task_type", "task_title", "task_description", "task_requirements", "task_time",
-                             "task_time_unit", "tasks_featured", "tasks_leaderboard")}),
-        ("Rewards", {"fields": ("currency", "minimum_reward", "post_rate", "budget", "bonus_active",
-                                "promo_reach_bonus", "reach_bonus_threshold", "promo_engagement_rate_bonus",
-                                "engagement_rate_bonus_threshold", "promo_best_post_bonus")}),
+        (
+            "Dates and targeting",
+            {
+                "fields": (
+                    "date_start",
+                    "date_end",
+                    "target_countries",
+                    "target_cities",
+                    "pre_registration",
+                    "post_registration",
+                )
+            },
+        ),
+        (
+            "Task",
+            {
+                "fields": (
+                    "task_type",
+                    "task_title",
+                    "task_description",
+                    "task_requirements",
+                    "task_time",
+                    "task_time_unit",
+                    "tasks_featured",
+                    "tasks_leaderboard",
+                )
+            },
+        ),
+        (
+            "Rewards",
+            {
+                "fields": (
+                    "currency",
+                    "minimum_reward",
+                    "post_rate",
+                    "budget",
+                    "bonus_active",
+                    "promo_reach_bonus",
+                    "reach_bonus_threshold",
+                    "promo_engagement_rate_bonus",
+                    "engagement_rate_bonus_threshold",
+                    "promo_best_post_bonus",
+                )
+            },
+        ),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
     actions = [

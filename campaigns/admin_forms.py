@@ -1,4 +1,5 @@
 """The campaign admin form: hashtags as tags, networks as checkboxes, the description in a sanitised rich-text editor."""
+
 from __future__ import annotations
 
 from django import forms
@@ -30,21 +31,25 @@ class CampaignAdminForm(forms.ModelForm):
     hashtags = HashtagsField(
         required=False,
         help_text=f"Hashtags influencers must use, up to {MAX_HASHTAGS}. Press Enter or type a comma after each; "
-                  "the # is added for you.",
+        "the # is added for you.",
     )
     networks = forms.MultipleChoiceField(
-        choices=Network.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=Network.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Where influencers may post for this campaign.",
     )
     description = forms.CharField(
         required=False,
         max_length=Campaign._meta.get_field("description").max_length,
         widget=RichTextEditor(
-            sanitize.sanitize_html, tags=sanitize.ALLOWED_TAGS, attributes=sanitize.ALLOWED_ATTRIBUTES,
+            sanitize.sanitize_html,
+            tags=sanitize.ALLOWED_TAGS,
+            attributes=sanitize.ALLOWED_ATTRIBUTES,
             url_schemes=sanitize.ALLOWED_URL_SCHEMES,
         ),
         help_text="What influencers read about the campaign. Headings, lists, links and emphasis are kept; "
-                  "scripts, styles and images are removed when saved.",
+        "scripts, styles and images are removed when saved.",
     )
 
     class Meta:

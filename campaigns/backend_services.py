@@ -3,6 +3,7 @@
 The task actions (approve, reject, pay, reopen) and custom tasks live in `tasks.backend_services`;
 the campaign status machine is `campaigns.services.change_campaign_status`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -162,8 +163,12 @@ def add_custom_social_wall(user: User, network: str, wall_url: str) -> SocialAcc
     try:
         with transaction.atomic():
             return SocialAccount.objects.create(
-                publisher=publisher, network=network, kind=SocialAccount.Kind.WALL, network_id=wall_url[:200],
-                url=wall_url, approval=SocialAccount.Approval.APPROVED,
+                publisher=publisher,
+                network=network,
+                kind=SocialAccount.Kind.WALL,
+                network_id=wall_url[:200],
+                url=wall_url,
+                approval=SocialAccount.Approval.APPROVED,
             )
     except IntegrityError:
         raise RuleBroken("This social wall is already added.") from None

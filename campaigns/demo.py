@@ -8,6 +8,7 @@ Runs after accounts.demo. Idempotent: rows are found by natural keys; tasks that
 exist keep whatever state they have reached, except that a seeded pending task whose
 deadline has passed gets a fresh one; payments go through `tasks.services.pay_task`.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -77,24 +78,37 @@ def _campaigns(advertiser: Advertiser) -> dict[str, Campaign]:
     for status, name, category, featured, pre, post in CAMPAIGNS:
         ended = status in (Campaign.Status.COMPLETED, Campaign.Status.CANCELLED)
         campaign, _ = Campaign.objects.update_or_create(
-            advertiser=advertiser, name=f"{advertiser.name}: {name}",
+            advertiser=advertiser,
+            name=f"{advertiser.name}: {name}",
             defaults={
-                "type": Campaign.Type.INFLUENCER, "status": status, "tagline": f"{name} with {advertiser.name}",
+                "type": Campaign.Type.INFLUENCER,
+                "status": status,
+                "tagline": f"{name} with {advertiser.name}",
                 "description": f"<p>Show your followers our <strong>{name.lower()}</strong> collection.</p>"
-                               "<h3>Requirements</h3><ul><li>Use the hashtags</li><li>Tag the brand</li></ul>",
+                "<h3>Requirements</h3><ul><li>Use the hashtags</li><li>Tag the brand</li></ul>",
                 "hashtags": [f"#{slugify(name).replace('-', '')}", f"#{slugify(advertiser.name).replace('-', '')}"],
-                "networks": ["instagram", "facebook"], "currency": advertiser.currency,
+                "networks": ["instagram", "facebook"],
+                "currency": advertiser.currency,
                 "category": Category.objects.get(slug=slugify(category)),
                 "date_start": now - timedelta(days=40 if ended else 5),
                 "date_end": now - timedelta(days=2) if ended else now + timedelta(days=30),
-                "task_title": f"Post about {name}", "task_description": f"One post about {name}.",
+                "task_title": f"Post about {name}",
+                "task_description": f"One post about {name}.",
                 "task_requirements": "Include the hashtags and tag the brand.",
-                "task_time": 72, "minimum_reward": Decimal("25.00"), "post_rate": Decimal("30.00"),
-                "bonus_active": True, "promo_reach_bonus": Decimal("50.00"),
-                "promo_engagement_rate_bonus": Decimal("25.00"), "promo_best_post_bonus": Decimal("100.00"),
-                "reach_bonus_threshold": 5000, "engagement_rate_bonus_threshold": Decimal("5.00"),
-                "budget": Decimal("5000.00"), "tasks_featured": featured, "tasks_leaderboard": featured,
-                "pre_registration": pre, "post_registration": post,
+                "task_time": 72,
+                "minimum_reward": Decimal("25.00"),
+                "post_rate": Decimal("30.00"),
+                "bonus_active": True,
+                "promo_reach_bonus": Decimal("50.00"),
+                "promo_engagement_rate_bonus": Decimal("25.00"),
+                "promo_best_post_bonus": Decimal("100.00"),
+                "reach_bonus_threshold": 5000,
+                "engagement_rate_bonus_threshold": Decimal("5.00"),
+                "budget": Decimal("5000.00"),
+                "tasks_featured": featured,
+                "tasks_leaderboard": featured,
+                "pre_registration": pre,
+                "post_registration": post,
             },
         )
         campaigns[name] = campaign
@@ -115,15 +129,25 @@ def _tasks(campaigns: dict[str, Campaign], owner) -> None:
             # pending task that ran out of time is reopened, so the demo keeps one to complete.
             if status == Task.Status.PENDING:
                 seeded.filter(status=Task.Status.PENDING, deadline__lt=now + timedelta(hours=1)).update(
-                    deadline=now + PENDING_TASK_TIME)
+                    deadline=now + PENDING_TASK_TIME
+                )
             continue
         task = Task.objects.create(
-            campaign=campaign, publisher=publisher, custom=False,
-            type=campaign.task_type, title=campaign.task_title, description=campaign.task_description,
-            requirements=campaign.task_requirements, networks=campaign.networks,
+            campaign=campaign,
+            publisher=publisher,
+            custom=False,
+            type=campaign.task_type,
+            title=campaign.task_title,
+            description=campaign.task_description,
+            requirements=campaign.task_requirements,
+            networks=campaign.networks,
             status=Task.Status.ACCEPTED if wants_payment else status,
-            joined_at=now - timedelta(days=3), deadline=now + PENDING_TASK_TIME,
-            reach=reach, engagement=engagement, likes=engagement * 4 // 5, comments=engagement // 5,
+            joined_at=now - timedelta(days=3),
+            deadline=now + PENDING_TASK_TIME,
+            reach=reach,
+            engagement=engagement,
+            likes=engagement * 4 // 5,
+            comments=engagement // 5,
         )
         if status not in (Task.Status.PENDING, Task.Status.LEFT):
             Submission.objects.create(task=task, post_url=f"https://{campaign.networks[0]}.com/p/{username}{task.pk}")
@@ -139,16 +163,25 @@ def months_before(day: date, months: int) -> date:
 
 def _invoices(advertiser: Advertiser) -> None:
     today = timezone.localdate()
-    for months_ago, status in ((3, Invoice.Status.PAID), (2, Invoice.Status.PAID), (1, Invoice.Status.OVERDUE),
-                               (0, Invoice.Status.PENDING)):
+    for months_ago, status in (
+        (3, Invoice.Status.PAID),
+        (2, Invoice.Status.PAID),
+        (1, Invoice.Status.OVERDUE),
+        (0, Invoice.Status.PENDING),
+    ):
         invoice_date = months_before(today, months_ago)
         Invoice.objects.update_or_create(
             number=f"INV-{advertiser.pk:03d}-{invoice_date:%Y%m}",
-            defaults={"advertiser": advertiser, "amount": Decimal("500.00") * (months_ago + 1),
-                      "currency": advertiser.currency, "date": invoice_date,
-                      "due_date": invoice_date + timedelta(days=30),
-                      "status": status, "paid_at": timezone.now() if status == Invoice.Status.PAID else None,
-                      "description": f"Influencer payments {invoice_date:%B %Y}"},
+            defaults={
+                "advertiser": advertiser,
+                "amount": Decimal("500.00") * (months_ago + 1),
+                "currency": advertiser.currency,
+                "date": invoice_date,
+                "due_date": invoice_date + timedelta(days=30),
+                "status": status,
+                "paid_at": timezone.now() if status == Invoice.Status.PAID else None,
+                "description": f"Influencer payments {invoice_date:%B %Y}",
+            },
         )
 
 

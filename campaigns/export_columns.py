@@ -1,4 +1,5 @@
 """Columns of the invoice export from admin (leadplatform.admin_exports)."""
+
 from leadplatform.admin_exports import Column
 
 INVOICES = [

@@ -1,4 +1,5 @@
 """Campaign hashtags: typed as "summer, #AcmeOutdoor", stored as the list ["#summer", "#AcmeOutdoor"]."""
+
 from __future__ import annotations
 
 import re

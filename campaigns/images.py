@@ -4,6 +4,7 @@ caps, verified, reopened and re-encoded (which drops EXIF and anything smuggled 
 Used by the admin forms (through `ValidatedImageField`) and by the services that store
 screenshots, so every path into storage goes through `clean_image`.
 """
+
 from __future__ import annotations
 
 import io
@@ -57,9 +58,7 @@ def clean_image(upload) -> ContentFile:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRefused("The image has too many pixels.", code="too_many_pixels") from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-            raise ImageRefused(
-                "Upload a valid image (JPEG, PNG or WebP).", code="invalid_image"
-            ) from None
+            raise ImageRefused("Upload a valid image (JPEG, PNG or WebP).", code="invalid_image") from None
     stem = os.path.splitext(os.path.basename(getattr(upload, "name", "") or "image"))[0]
     name = f"{get_valid_filename(stem)[:80] or 'image'}.{EXTENSIONS[image_format]}"
     return ContentFile(encoded, name=name)

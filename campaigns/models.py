@@ -4,6 +4,7 @@ A campaign belongs to one advertiser (the tenant) and moves through
 draft → pending → active ⇄ paused → completed | cancelled (`Campaign.TRANSITIONS`);
 the moves themselves are made by `campaigns.services`.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -164,7 +165,9 @@ class Campaign(models.Model):
     image_logo = ValidatedImageField(upload_to=campaign_image_path, blank=True, max_length=300)
     image_post = ValidatedImageField(upload_to=campaign_image_path, blank=True, max_length=300)
     attachment = models.FileField(
-        upload_to=campaign_image_path, blank=True, max_length=300,
+        upload_to=campaign_image_path,
+        blank=True,
+        max_length=300,
         validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"]), validate_attachment_size],
     )
     hashtags = models.JSONField(default=list, blank=True, help_text='List of hashtags, e.g. ["#summer"].')
@@ -194,7 +197,10 @@ class Campaign(models.Model):
     promo_best_post_bonus = models.DecimalField(default=0, **MONEY)
     reach_bonus_threshold = models.PositiveBigIntegerField(default=0, help_text="Reach that earns the reach bonus.")
     engagement_rate_bonus_threshold = models.DecimalField(
-        max_digits=6, decimal_places=2, default=0, validators=[MinValueValidator(0)],
+        max_digits=6,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
         help_text="Engagement rate (percent of reach) that earns the engagement bonus.",
     )
     budget = models.DecimalField(
@@ -216,7 +222,9 @@ class Campaign(models.Model):
         indexes = [models.Index(fields=["advertiser", "status"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(date_end__isnull=True) | Q(date_start__isnull=True) | Q(date_end__gte=models.F("date_start")),
+                condition=Q(date_end__isnull=True)
+                | Q(date_start__isnull=True)
+                | Q(date_end__gte=models.F("date_start")),
                 name="campaign_ends_after_start",
             ),
         ]

@@ -1,12 +1,22 @@
 """Money helpers: every amount is a Decimal rounded to its currency's minor units (ISO 4217)."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
 # Currencies whose minor unit is not two decimal places.
 CURRENCY_PLACES = {
-    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "HUF": 2,
-    "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3,
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "CLP": 0,
+    "ISK": 0,
+    "HUF": 2,
+    "BHD": 3,
+    "KWD": 3,
+    "OMR": 3,
+    "JOD": 3,
+    "TND": 3,
 }
 DEFAULT_PLACES = 2
 ZERO = Decimal("0")

@@ -1,4 +1,5 @@
 """The influencer app's pages, mounted at /app/ (session sign-in at /login/)."""
+
 from django.urls import path
 
 from tasks import pages as task_pages

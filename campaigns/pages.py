@@ -4,6 +4,7 @@ The pages use the platform's session (the /login/ page), reach rows only through
 `for_principal`, and change state only through the services the JSON API calls, so both
 agree on every rule. A refusal from a service is shown with the service's own message.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -109,13 +110,22 @@ def campaign_list(request: HttpRequest, principal: Principal) -> HttpResponse:
     )
     page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
     joined = set(
-        Task.objects.for_principal(principal).filter(status__in=Task.OPEN_STATUSES).values_list("campaign_id", flat=True)
+        Task.objects.for_principal(principal)
+        .filter(status__in=Task.OPEN_STATUSES)
+        .values_list("campaign_id", flat=True)
     )
     now = timezone.now()
     cards = [{"campaign": c, "state": campaign_state(c, now), "joined": c.pk in joined} for c in page]
-    return render(request, "campaigns/pages/campaign_list.html", {
-        "cards": cards, "page": page, "listing": listing, "listings": LISTINGS,
-    })
+    return render(
+        request,
+        "campaigns/pages/campaign_list.html",
+        {
+            "cards": cards,
+            "page": page,
+            "listing": listing,
+            "listings": LISTINGS,
+        },
+    )
 
 
 @influencer_page
@@ -125,10 +135,16 @@ def campaign_detail(request: HttpRequest, principal: Principal, pk: int) -> Http
         return problem(request, 404, CAMPAIGN_NOT_FOUND)
     now = timezone.now()
     task = open_task(principal, campaign)
-    return render(request, "campaigns/pages/campaign_detail.html", {
-        "campaign": campaign, "state": campaign_state(campaign, now), "task": task,
-        "can_join": task is None and joining_window_open(campaign, now),
-    })
+    return render(
+        request,
+        "campaigns/pages/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "state": campaign_state(campaign, now),
+            "task": task,
+            "can_join": task is None and joining_window_open(campaign, now),
+        },
+    )
 
 
 @require_POST
@@ -157,6 +173,13 @@ def campaign_leaderboard(request: HttpRequest, principal: Principal, pk: int) ->
     rows = leaderboard(campaign)
     for row in rows:
         row["is_viewer"] = row["user_id"] == principal.user.pk
-    return render(request, "campaigns/pages/leaderboard.html", {
-        "campaign": campaign, "rows": rows, "viewer_listed": any(row["is_viewer"] for row in rows), "back": back,
-    })
+    return render(
+        request,
+        "campaigns/pages/leaderboard.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "viewer_listed": any(row["is_viewer"] for row in rows),
+            "back": back,
+        },
+    )

@@ -1,4 +1,5 @@
 """Campaign rules: the status machine, eligibility of influencers, network approval, currency conversion."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -90,10 +91,7 @@ def approved_accounts(publisher: Publisher) -> list[tuple[str, str]]:
 def network_availability(networks: list[str], accounts: list[tuple[str, str]]) -> dict[str, dict[str, bool]]:
     """The seed's `publisher` block: per account kind, whether the influencer has an approved one per network."""
     owned = set(accounts)
-    return {
-        key: {network: (network, kind) in owned for network in networks}
-        for kind, key in AVAILABILITY_KEYS.items()
-    }
+    return {key: {network: (network, kind) in owned for network in networks} for kind, key in AVAILABILITY_KEYS.items()}
 
 
 def ensure_publisher_matches(campaign: Campaign, publisher: Publisher) -> None:
@@ -143,7 +141,10 @@ def submit_network_for_approval(
         raise exceptions.ValidationError({"network_type": f"Unknown network {network!r}."})
     with transaction.atomic():
         account, created = SocialAccount.objects.select_for_update().get_or_create(
-            publisher=publisher, network=network, kind=kind, network_id=network_id,
+            publisher=publisher,
+            network=network,
+            kind=kind,
+            network_id=network_id,
             defaults={"url": url, "approval": SocialAccount.Approval.PENDING},
         )
         if created:
@@ -168,7 +169,9 @@ APP_TOKEN_LIFETIME = timedelta(days=30)
 def issue_app_token(user: User, application) -> tuple[ApiToken, str]:
     """An influencer's token for a client application: an ordinary hashed API token that expires."""
     return issue_token(
-        user, name=f"app: {application.name}"[:100], source=ApiToken.Source.APP,
+        user,
+        name=f"app: {application.name}"[:100],
+        source=ApiToken.Source.APP,
         expires_at=timezone.now() + APP_TOKEN_LIFETIME,
     )
 
@@ -193,8 +196,10 @@ def exchange_rate(base: str, quote: str) -> Decimal:
     base, quote = base.upper(), quote.upper()
     if base == quote:
         return Decimal("1")
-    rates = {(rate.base, rate.quote): rate.rate for rate in ExchangeRate.objects.filter(
-        base__in=[base, quote], quote__in=[base, quote])}
+    rates = {
+        (rate.base, rate.quote): rate.rate
+        for rate in ExchangeRate.objects.filter(base__in=[base, quote], quote__in=[base, quote])
+    }
     if (base, quote) in rates:
         return rates[(base, quote)]
     if (quote, base) in rates:

@@ -7,6 +7,7 @@ advertiser; the relations the columns cross are joined once (select_related), so
 the same few queries whatever its size. Values keep their types: money stays Decimal (a number
 cell in XLSX) and dates stay dates (`leads.exports` writes each format).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence

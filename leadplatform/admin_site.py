@@ -1,4 +1,5 @@
 """The admin site: platform staff and advertiser members (who are not Django staff) may enter."""
+
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm

@@ -5,6 +5,7 @@ an expiry so a backlog after downtime is dropped instead of run many times over.
 registration made (its description says so) whose name is no longer declared is deleted, so a
 task taken out of settings stops firing; rows made elsewhere (a job's own schedule) are left alone.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,13 @@ def register_periodic_tasks(**kwargs) -> None:
                 every=spec["every_seconds"], period=IntervalSchedule.SECONDS
             )
         else:
-            fields = dict(zip(("minute", "hour", "day_of_month", "month_of_year", "day_of_week"), spec["crontab"].split(), strict=True))
+            fields = dict(
+                zip(
+                    ("minute", "hour", "day_of_month", "month_of_year", "day_of_week"),
+                    spec["crontab"].split(),
+                    strict=True,
+                )
+            )
             defaults["crontab"], _ = CrontabSchedule.objects.get_or_create(**fields, timezone="UTC")
         PeriodicTask.objects.update_or_create(name=name, defaults=defaults)
     PeriodicTask.objects.filter(description=DECLARED).exclude(name__in=list(settings.PERIODIC_TASKS)).delete()

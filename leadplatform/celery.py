@@ -1,4 +1,5 @@
 """The Celery application: configured from Django settings (CELERY_* names); workers write heartbeats."""
+
 import os
 
 from celery import Celery

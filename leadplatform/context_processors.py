@@ -1,4 +1,5 @@
 """Template context every page of the site shares."""
+
 from django.contrib import admin
 from django.http import HttpRequest
 

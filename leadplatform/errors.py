@@ -1,4 +1,5 @@
 """Project-wide 403/404/500 handlers: JSON in the surface's shape on API paths, HTML elsewhere."""
+
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
@@ -9,7 +10,9 @@ from leadplatform.api.surfaces import ApiError
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_path(request.path):
-        return json_error_for_path(request.path, ApiError(403, "You do not have permission to perform this action.", "permission_denied"))
+        return json_error_for_path(
+            request.path, ApiError(403, "You do not have permission to perform this action.", "permission_denied")
+        )
     return defaults.permission_denied(request, exception)
 
 

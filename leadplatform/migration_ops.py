@@ -1,4 +1,5 @@
 """Migration helpers shared by the apps."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """Site-level files that are no app's: uploaded media (under `make run`) and /favicon.ico."""
+
 from pathlib import Path
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """The platform's own absolute address, for links handed to the outside world."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """Root URLconf: admin, account pages, API docs and every API surface at its base URL."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path

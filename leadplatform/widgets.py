@@ -5,6 +5,7 @@
 contenteditable editor with a live preview. The stored value is always what the server's own
 parsing or sanitising returns.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,5 +63,7 @@ class RichTextEditor(forms.Textarea):
             '<div class="rich-text-field">{}<div class="rich-text-preview-block">'
             '<p class="rich-text-preview-title">Preview (as saved)</p>'
             '<div class="rich-text-preview" id="{}" aria-live="polite">{}</div></div></div>',
-            textarea, preview_id, mark_safe(self.sanitize(value or "")),  # sanitised by the server's own rules
+            textarea,
+            preview_id,
+            mark_safe(self.sanitize(value or "")),  # sanitised by the server's own rules
         )

@@ -5,6 +5,7 @@ Each structured value is validated by the same function the API uses (`V1JobFilt
 `leads.engine.spec.parse_selectors` / `parse_config`, `leads.credentials.actors_errors`), so admin and
 API accept and refuse the same things.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,7 +54,10 @@ class StoredValueForViewers:
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
         seen: set[str] = set()
-        shown = [(title, {**options, "fields": self._stored_in_place(options["fields"], seen)}) for title, options in fieldsets]
+        shown = [
+            (title, {**options, "fields": self._stored_in_place(options["fields"], seen)})
+            for title, options in fieldsets
+        ]
         return [(title, options) for title, options in shown if options["fields"]]
 
 
@@ -119,7 +123,9 @@ def _flatten(errors: dict) -> dict[str, list[str]]:
     flat = {}
     for key, value in errors.items():
         if isinstance(value, dict):
-            flat[key] = [f"“{key}” item {int(index) + 1}: {message}" for index, messages in value.items() for message in messages]
+            flat[key] = [
+                f"“{key}” item {int(index) + 1}: {message}" for index, messages in value.items() for message in messages
+            ]
         else:
             flat[key] = list(value)
     return flat
@@ -134,11 +140,17 @@ class SocialJobForm(SocialJobFiltersFields, forms.ModelForm):
         help_text="Run every N seconds (django-celery-beat).",
     )
     schedule_crontab = forms.CharField(
-        required=False, max_length=100, label="Run on crontab (UTC)",
+        required=False,
+        max_length=100,
+        label="Run on crontab (UTC)",
         help_text='Or five crontab fields in UTC, e.g. "0 6 * * 1".',
     )
     max_retries = forms.IntegerField(
-        min_value=0, max_value=10, required=False, label="Retries of a failed run", help_text="Automatic retries, 0 to 10."
+        min_value=0,
+        max_value=10,
+        required=False,
+        label="Retries of a failed run",
+        help_text="Automatic retries, 0 to 10.",
     )
 
     class Meta:
@@ -254,14 +266,17 @@ class SelectorRowsWidget(forms.Widget):
             '<table class="selector-rows"><thead><tr><th>Name</th><th>CSS or XPath selector</th>'
             "<th>Attribute (optional)</th></tr></thead><tbody>{}</tbody></table>"
             '<input type="hidden" name="{}-rows" value="{}">',
-            body, name, len(rows),
+            body,
+            name,
+            len(rows),
         )
 
     @staticmethod
     def _row(name: str, index: int, row: tuple[str, str, str], checked: bool):
         error = selector_row_error(row) if checked else None
         cells = format_html_join(
-            "", '<td><input type="text" name="{0}-{1}-{2}" id="id_{0}-{1}-{2}" value="{3}" aria-label="{4}"{5}></td>',
+            "",
+            '<td><input type="text" name="{0}-{1}-{2}" id="id_{0}-{1}-{2}" value="{3}" aria-label="{4}"{5}></td>',
             (
                 (name, index, part, value, f"Selector {index + 1}: {label}", format_html(' size="{}"', size))
                 for part, value, label, size in zip(
@@ -273,7 +288,8 @@ class SelectorRowsWidget(forms.Widget):
             return format_html("<tr>{}</tr>", cells)
         return format_html(
             '<tr class="selector-row-refused">{}</tr><tr><td colspan="3"><ul class="errorlist"><li>{}</li></ul></td></tr>',
-            cells, error,
+            cells,
+            error,
         )
 
 
@@ -367,13 +383,15 @@ CrawlConfigFields = type(
 class WebJobForm(CrawlConfigFields, forms.ModelForm):
     url = forms.URLField(max_length=2000, assume_scheme="https", label="Start URL")
     priority = forms.TypedChoiceField(
-        choices=[(value, name.capitalize()) for name, value in spec.PRIORITIES.items()], coerce=int, initial=0,
+        choices=[(value, name.capitalize()) for name, value in spec.PRIORITIES.items()],
+        coerce=int,
+        initial=0,
         help_text="Higher runs first; it also sets the default politeness (pages at once, delay).",
     )
     selectors = SelectorRowsField(
         required=False,
         help_text="What to extract from each page: a name, a CSS selector (h1.title, span.price::text) or an "
-                  "XPath (//h1), and optionally the attribute to read (href, src). None: the page title.",
+        "XPath (//h1), and optionally the attribute to read (href, src). None: the page title.",
     )
 
     class Meta:
@@ -427,27 +445,34 @@ def _actor_fields(kind: str) -> dict[str, forms.Field]:
     words = kind.replace("_", " ")
     fields = {
         f"{ACTOR_PREFIX}{kind}_id": forms.CharField(
-            label="Actor id", required=False, max_length=200,
+            label="Actor id",
+            required=False,
+            max_length=200,
             help_text=f"The provider's actor (or saved task) that serves {words} jobs, e.g. user~{kind.replace('_', '-')}-scraper. "
-                      "Blank: this credential does not serve them.",
+            "Blank: this credential does not serve them.",
         ),
         f"{ACTOR_PREFIX}{kind}_task": forms.BooleanField(
             label="It is a saved task", required=False, help_text="The id names a saved task, not an actor."
         ),
         f"{ACTOR_PREFIX}{kind}_input": forms.JSONField(
-            label="Run input", required=False,
-            widget=forms.Textarea(attrs={"rows": 3, "cols": 60, "placeholder": json.dumps(DEFAULT_INPUT.get(kind, {}))}),
+            label="Run input",
+            required=False,
+            widget=forms.Textarea(
+                attrs={"rows": 3, "cols": 60, "placeholder": json.dumps(DEFAULT_INPUT.get(kind, {}))}
+            ),
             help_text="The provider's own input object, in its own format; blank uses the placeholder's. "
-                      "{identifier} and {limit} are filled in per target.",
+            "{identifier} and {limit} are filled in per target.",
         ),
     }
     for lead_field in MAPPABLE_FIELDS.get(kind, ()):
         default = DEFAULT_FIELDS.get(kind, {}).get(lead_field, "")
         fields[f"{ACTOR_PREFIX}{kind}_field_{lead_field}"] = forms.CharField(
-            label=f"{lead_field.replace('_', ' ').capitalize()} from", required=False, max_length=200,
+            label=f"{lead_field.replace('_', ' ').capitalize()} from",
+            required=False,
+            max_length=200,
             widget=forms.TextInput(attrs={"placeholder": default or "not read"}),
             help_text=f"Dataset field holding the {lead_field.replace('_', ' ')} (dots for nested fields); "
-                      f"blank: {default or 'not read'}.",
+            f"blank: {default or 'not read'}.",
         )
     return fields
 
@@ -464,7 +489,10 @@ def actor_fieldsets() -> list[tuple[str, dict]]:
     return [
         (
             f"Hosted scraper: {kind.replace('_', ' ')} actor",
-            {"classes": ["collapse"], "fields": [name for name in ActorFields.base_fields if name.startswith(f"{ACTOR_PREFIX}{kind}_")]},
+            {
+                "classes": ["collapse"],
+                "fields": [name for name in ActorFields.base_fields if name.startswith(f"{ACTOR_PREFIX}{kind}_")],
+            },
         )
         for kind in CAPABILITY_FOR_KIND
     ]
@@ -477,7 +505,7 @@ class ConnectorCredentialForm(ActorFields, forms.ModelForm):
         widget=forms.PasswordInput(render_value=False),
         max_length=2000,
         help_text="The Graph API access token or the hosted scraper's API token. Stored encrypted; "
-                  "leave blank to keep the current one.",
+        "leave blank to keep the current one.",
     )
     app_secret = forms.CharField(
         label="Meta app secret",

@@ -5,6 +5,7 @@ find the job through the admin's own (tenant-scoped) queryset, so another advert
 and the buttons need change permission (a viewer sees none, and a viewer's POST is refused).
 The rules live in `leads.job_progress`.
 """
+
 from __future__ import annotations
 
 from django.contrib import admin, messages
@@ -22,7 +23,9 @@ BUTTON_LABELS = {job_progress.RUN: "Run", job_progress.CANCEL: "Cancel", job_pro
 def progress_bar(percent: float) -> str:
     return format_html(
         '<progress class="job-progress" max="100" value="{}" aria-label="progress">{}%</progress> {}%',
-        percent, f"{percent:.0f}", f"{percent:.0f}",
+        percent,
+        f"{percent:.0f}",
+        f"{percent:.0f}",
     )
 
 
@@ -43,10 +46,16 @@ class JobPageAdmin:
 
     def get_urls(self):
         return [
-            path("<int:object_id>/progress/", self.admin_site.admin_view(self.progress_view),
-                 name=self._url_name("progress")),
-            path("<int:object_id>/transition/<str:transition>/", self.admin_site.admin_view(self.transition_view),
-                 name=self._url_name("transition")),
+            path(
+                "<int:object_id>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name=self._url_name("progress"),
+            ),
+            path(
+                "<int:object_id>/transition/<str:transition>/",
+                self.admin_site.admin_view(self.transition_view),
+                name=self._url_name("transition"),
+            ),
             *super().get_urls(),
         ]
 
@@ -98,9 +107,14 @@ class JobPageAdmin:
                 "results_url": url,
                 "results_label": label,
                 "buttons": [
-                    {"name": name, "label": label, "url": reverse(f"admin:{self._url_name('transition')}",
-                                                                  args=[obj.pk, name])}
+                    {
+                        "name": name,
+                        "label": label,
+                        "url": reverse(f"admin:{self._url_name('transition')}", args=[obj.pk, name]),
+                    }
                     for name, label in BUTTON_LABELS.items()
-                ] if may_change else [],
+                ]
+                if may_change
+                else [],
             }
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -3,6 +3,7 @@
 Advertiser members see their own jobs, results, webhooks and deliveries (TenantScopedAdmin);
 the proxy pool is the platform's (staff only).
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
@@ -30,13 +31,37 @@ from .webhooks import generate_secret, rotate_secret
 class WebJobAdmin(JobPageAdmin, StoredValueForViewers, JobStateColumns, TenantScopedAdmin):
     form = WebJobForm
     typed_fields = {"config": "config_"}
-    list_display = ["__str__", "url", "status", "waiting", "failure", "engine", "progress_bar", "items_scraped", "items_failed",
-                    "created_at", "advertiser"]
+    list_display = [
+        "__str__",
+        "url",
+        "status",
+        "waiting",
+        "failure",
+        "engine",
+        "progress_bar",
+        "items_scraped",
+        "items_failed",
+        "created_at",
+        "advertiser",
+    ]
     list_filter = ["status", "engine", "advertiser"]
     search_fields = ["name", "url", "public_id"]
     list_select_related = ["advertiser"]
-    readonly_fields = ["public_id", "status", "waiting", "progress_bar", "items_scraped", "items_failed", "error", "attempts",
-                       "worker_id", "heartbeat_at", "created_at", "started_at", "completed_at"]
+    readonly_fields = [
+        "public_id",
+        "status",
+        "waiting",
+        "progress_bar",
+        "items_scraped",
+        "items_failed",
+        "error",
+        "attempts",
+        "worker_id",
+        "heartbeat_at",
+        "created_at",
+        "started_at",
+        "completed_at",
+    ]
     actions = ["cancel_jobs"]
 
     def save_model(self, request, obj, form, change):
@@ -86,11 +111,26 @@ def masked(url: str) -> str:
 
 @admin.register(Proxy)
 class ProxyAdmin(PlatformOnlyAdmin):
-    list_display = ["display_url", "status", "success_rate", "success_count", "failure_count", "consecutive_failures",
-                    "last_checked_at", "last_used_at"]
+    list_display = [
+        "display_url",
+        "status",
+        "success_rate",
+        "success_count",
+        "failure_count",
+        "consecutive_failures",
+        "last_checked_at",
+        "last_used_at",
+    ]
     list_filter = ["status"]
     search_fields = ["url"]
-    readonly_fields = ["success_count", "failure_count", "consecutive_failures", "last_checked_at", "last_used_at", "created_at"]
+    readonly_fields = [
+        "success_count",
+        "failure_count",
+        "consecutive_failures",
+        "last_checked_at",
+        "last_used_at",
+        "created_at",
+    ]
     actions = ["recheck", "reinstate", "ban"]
 
     @admin.display(description="URL")
@@ -100,7 +140,10 @@ class ProxyAdmin(PlatformOnlyAdmin):
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, proxy: Proxy):
         """Django labels the checkbox with str(obj), which would show the proxy's password."""
-        attrs = {"class": "action-select", "aria-label": format_html("Select this object for an action - {}", masked(proxy.url))}
+        attrs = {
+            "class": "action-select",
+            "aria-label": format_html("Select this object for an action - {}", masked(proxy.url)),
+        }
         return forms.CheckboxInput(attrs, lambda value: False).render(helpers.ACTION_CHECKBOX_NAME, str(proxy.pk))
 
     @admin.display(description="success rate %")
@@ -140,7 +183,16 @@ class WebhookForm(forms.ModelForm):
 
 class DeliveryInline(admin.TabularInline):
     model = WebhookDelivery
-    fields = ["event", "status", "attempts", "response_status", "last_error", "next_attempt_at", "delivered_at", "created_at"]
+    fields = [
+        "event",
+        "status",
+        "attempts",
+        "response_status",
+        "last_error",
+        "next_attempt_at",
+        "delivered_at",
+        "created_at",
+    ]
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -182,13 +234,34 @@ class WebhookAdmin(TenantScopedAdmin):
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(TenantScopedAdmin):
     tenant_field = None
-    list_display = ["message_id", "webhook", "event", "status", "attempts", "response_status", "last_error",
-                    "next_attempt_at", "delivered_at", "created_at"]
+    list_display = [
+        "message_id",
+        "webhook",
+        "event",
+        "status",
+        "attempts",
+        "response_status",
+        "last_error",
+        "next_attempt_at",
+        "delivered_at",
+        "created_at",
+    ]
     list_filter = ["status", "event"]
     list_select_related = ["webhook"]
     search_fields = ["message_id", "webhook__url"]
-    readonly_fields = ["webhook", "event", "message_id", "payload", "status", "attempts", "response_status", "last_error",
-                       "next_attempt_at", "delivered_at", "created_at"]
+    readonly_fields = [
+        "webhook",
+        "event",
+        "message_id",
+        "payload",
+        "status",
+        "attempts",
+        "response_status",
+        "last_error",
+        "next_attempt_at",
+        "delivered_at",
+        "created_at",
+    ]
     actions = ["redeliver"]
 
     def has_add_permission(self, request) -> bool:
@@ -199,6 +272,8 @@ class WebhookDeliveryAdmin(TenantScopedAdmin):
         from .tasks import deliver_webhook
 
         ids = list(queryset.filter(webhook__active=True).values_list("pk", flat=True))
-        WebhookDelivery.objects.filter(pk__in=ids).update(status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None)
+        WebhookDelivery.objects.filter(pk__in=ids).update(
+            status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None
+        )
         transaction.on_commit(lambda: [deliver_webhook.delay(pk) for pk in ids])
         self.message_user(request, f"{len(ids)} deliveries queued.", messages.SUCCESS)

@@ -56,7 +56,11 @@ def actors_errors(actors: Any) -> list[str]:
         elif not isinstance(spec, dict) or not str(spec.get("actor_id") or "").strip():
             errors.append(f"{kind}: an object with an actor_id is required.")
         else:
-            errors.extend(f"{kind}: {key} must be an object." for key in ("input", "fields") if key in spec and not isinstance(spec[key], dict))
+            errors.extend(
+                f"{kind}: {key} must be an object."
+                for key in ("input", "fields")
+                if key in spec and not isinstance(spec[key], dict)
+            )
     return errors
 
 

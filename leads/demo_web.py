@@ -5,6 +5,7 @@ or a webhook delivery of the demo advertiser never leaves the machine. Idempoten
 found by name per advertiser, results by (job, url), the webhook by URL. The demo jobs are
 not run; their rows look as a finished run leaves them, and none is left running.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -37,11 +38,21 @@ def _job(advertiser: Advertiser, spec, now) -> ScrapeJob:
     started = now - timedelta(hours=2) if status != ScrapeJob.Status.PENDING else None
     finished = now - timedelta(hours=1) if status in ScrapeJob.FINISHED else None
     job, _ = ScrapeJob.objects.update_or_create(
-        advertiser=advertiser, kind=ScrapeJob.Kind.WEB, name=name,
+        advertiser=advertiser,
+        kind=ScrapeJob.Kind.WEB,
+        name=name,
         defaults={
-            "platform": Platform.WEB, "url": demo_site_url().rstrip("/") + path, "status": status, "engine": engine,
-            "priority": priority, "selectors": SELECTORS, "config": {"max_pages": 50, "follow_links": True},
-            "progress": progress, "items_scraped": stored, "items_failed": failed, "started_at": started,
+            "platform": Platform.WEB,
+            "url": demo_site_url().rstrip("/") + path,
+            "status": status,
+            "engine": engine,
+            "priority": priority,
+            "selectors": SELECTORS,
+            "config": {"max_pages": 50, "follow_links": True},
+            "progress": progress,
+            "items_scraped": stored,
+            "items_failed": failed,
+            "started_at": started,
             "completed_at": finished,
             "error": "The start page could not be scraped (HTTP 404)." if status == ScrapeJob.Status.FAILED else "",
         },
@@ -50,9 +61,12 @@ def _job(advertiser: Advertiser, spec, now) -> ScrapeJob:
     products = [product for product in CATALOGUE if not category or product.category == category][:stored]
     WebResult.objects.bulk_create(
         [
-            WebResult(job=job, url=demo_site_url("demo_site:product", product.slug),
-                      data={"title": product.name, "price": f"£{product.price}"},
-                      scraped_at=(started or now) + timedelta(seconds=n))
+            WebResult(
+                job=job,
+                url=demo_site_url("demo_site:product", product.slug),
+                data={"title": product.name, "price": f"£{product.price}"},
+                scraped_at=(started or now) + timedelta(seconds=n),
+            )
             for n, product in enumerate(products, start=1)
         ],
         ignore_conflicts=True,
@@ -74,15 +88,23 @@ def seed(credentials: dict) -> None:
     webhook = Webhook.objects.filter(advertiser=advertiser, url=webhook_url).first()
     if webhook is None:
         webhook = Webhook.objects.create(
-            advertiser=advertiser, url=webhook_url, events=list(Webhook.Event.values), secret=generate_secret(),
+            advertiser=advertiser,
+            url=webhook_url,
+            events=list(Webhook.Event.values),
+            secret=generate_secret(),
         )
     for job, event, status, code in (
         (jobs[0], "job.completed", WebhookDelivery.Status.SUCCEEDED, 200),
         (jobs[3], "job.failed", WebhookDelivery.Status.FAILED, 503),  # a past outage of the endpoint
     ):
-        if not WebhookDelivery.objects.filter(webhook=webhook, event=event, payload__data__id=str(job.public_id)).exists():
+        if not WebhookDelivery.objects.filter(
+            webhook=webhook, event=event, payload__data__id=str(job.public_id)
+        ).exists():
             WebhookDelivery.objects.create(
-                webhook=webhook, event=event, status=status, response_status=code,
+                webhook=webhook,
+                event=event,
+                status=status,
+                response_status=code,
                 attempts=1 if status == WebhookDelivery.Status.SUCCEEDED else 8,
                 payload={"type": event, "timestamp": now.isoformat(), "data": job_event_data(job)},
                 delivered_at=now if status == WebhookDelivery.Status.SUCCEEDED else None,

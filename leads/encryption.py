@@ -1,4 +1,5 @@
 """Secrets at rest (connector credentials, webhook signing secrets): Fernet with CONNECTOR_SECRETS_KEY."""
+
 from __future__ import annotations
 
 import base64

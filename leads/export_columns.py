@@ -1,4 +1,5 @@
 """Columns of the web-result export from admin (leadplatform.admin_exports); leads use `exports.leads_table`."""
+
 from leadplatform.admin_exports import Column
 
 WEB_RESULTS = [

@@ -5,6 +5,7 @@ the `FORMATS`. Small exports stream in the response; one with more rows than
 `EXPORT_STREAM_MAX_ROWS` would outlive the web server's request timeout, so it is written to
 media storage by a Celery task (`BackgroundExport`) and fetched from a download route.
 """
+
 from __future__ import annotations
 
 import csv
@@ -103,8 +104,23 @@ def web_results_table(job: ScrapeJob) -> Table:
 
 #: Lead columns of every lead export (API and admin).
 LEAD_COLUMNS = [
-    "id", "platform", "username", "full_name", "followers", "following", "emails", "phones", "website",
-    "is_verified", "is_business", "outreach_ready", "source_type", "job_id", "target_id", "bio", "scraped_at",
+    "id",
+    "platform",
+    "username",
+    "full_name",
+    "followers",
+    "following",
+    "emails",
+    "phones",
+    "website",
+    "is_verified",
+    "is_business",
+    "outreach_ready",
+    "source_type",
+    "job_id",
+    "target_id",
+    "bio",
+    "scraped_at",
     "created_at",
 ]
 
@@ -119,7 +135,10 @@ def leads_table(leads: QuerySet[Lead], name: str = "leads") -> Table:
 
     def records() -> Iterator[dict[str, Any]]:
         for row in rows():
-            yield {name: _stamp(value) if isinstance(value, datetime) else value for name, value in zip(LEAD_COLUMNS, row, strict=True)}
+            yield {
+                name: _stamp(value) if isinstance(value, datetime) else value
+                for name, value in zip(LEAD_COLUMNS, row, strict=True)
+            }
 
     return Table(name, list(LEAD_COLUMNS), rows, records, ordered.count)
 

@@ -4,6 +4,7 @@ and the run / cancel / retry transitions it allows (through the same services as
 Social jobs (`leads.jobs`) fan out into one `JobUnit` per target; a web job (`leads.webjobs`) has one
 target, its start URL. Both answer the same `snapshot` shape, polled by static/leads/job_progress.js.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ def _last_attempt(error: str) -> str:
     # fail_job words a final failure "Every target failed: …"; on a job still retrying it is only the last attempt.
     prefix = "Every target failed: "
     if error.startswith(prefix):
-        return "the last attempt failed on every target: " + error[len(prefix):]
+        return "the last attempt failed on every target: " + error[len(prefix) :]
     return "the last attempt failed: " + error
 
 

@@ -351,7 +351,9 @@ def _claim_candidates_portably(kinds: list[str]) -> list[tuple[int, int, str]]:
     )
     busy: dict[tuple[int, str], int] = {}
     for advertiser_id, kind, n in (
-        ScrapeJob.objects.filter(status__in=ACTIVE).values("advertiser_id", "kind").annotate(n=Count("id"))
+        ScrapeJob.objects.filter(status__in=ACTIVE)
+        .values("advertiser_id", "kind")
+        .annotate(n=Count("id"))
         .values_list("advertiser_id", "kind", "n")
     ):
         key = (advertiser_id, slots.slot_of(kind))

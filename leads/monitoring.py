@@ -1,4 +1,5 @@
 """`/monitoring/system`: is each part of the platform working? Fixed messages, never raw errors."""
+
 from __future__ import annotations
 
 import logging

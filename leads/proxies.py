@@ -1,4 +1,5 @@
 """The platform's proxy pool: which proxies crawls rotate through, their record, bans and re-checks."""
+
 from __future__ import annotations
 
 import logging
@@ -15,7 +16,11 @@ logger = logging.getLogger(__name__)
 
 
 def active_proxy_urls() -> list[str]:
-    return list(Proxy.objects.filter(status=Proxy.Status.ACTIVE).order_by("last_used_at", "id").values_list("url", flat=True)[:200])
+    return list(
+        Proxy.objects.filter(status=Proxy.Status.ACTIVE)
+        .order_by("last_used_at", "id")
+        .values_list("url", flat=True)[:200]
+    )
 
 
 def record_outcomes(rotation) -> None:
@@ -47,18 +52,25 @@ def ban_exhausted() -> int:
 def check_proxy(proxy: Proxy) -> bool:
     """One request through the proxy to SCRAPER_PROXY_CHECK_URL; records the outcome."""
     try:
-        response = outbound.request("GET", settings.SCRAPER_PROXY_CHECK_URL, proxy=proxy.url, timeout=10, max_bytes=256 * 1024)
+        response = outbound.request(
+            "GET", settings.SCRAPER_PROXY_CHECK_URL, proxy=proxy.url, timeout=10, max_bytes=256 * 1024
+        )
         ok = response.ok
     except outbound.OutboundError:
         ok = False
     now = timezone.now()
     if ok:
         Proxy.objects.filter(pk=proxy.pk).update(
-            status=Proxy.Status.ACTIVE, success_count=F("success_count") + 1, consecutive_failures=0, last_checked_at=now
+            status=Proxy.Status.ACTIVE,
+            success_count=F("success_count") + 1,
+            consecutive_failures=0,
+            last_checked_at=now,
         )
     else:
         Proxy.objects.filter(pk=proxy.pk).update(
-            failure_count=F("failure_count") + 1, consecutive_failures=F("consecutive_failures") + 1, last_checked_at=now
+            failure_count=F("failure_count") + 1,
+            consecutive_failures=F("consecutive_failures") + 1,
+            last_checked_at=now,
         )
     return ok
 

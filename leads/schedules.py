@@ -5,6 +5,7 @@ A crontab is judged by the shortest gap between two consecutive firings, the way
 (celery's crontab, UTC, day of month and day of week both required), so `* * * * *` or
 `*/2 * * * *` is refused like an interval of 60 or 120 seconds would be.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta

@@ -1,4 +1,5 @@
 """Leads' side of account events: the work an advertiser's hold kept waiting resumes when it is lifted."""
+
 from __future__ import annotations
 
 from django.dispatch import receiver

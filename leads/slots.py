@@ -118,8 +118,18 @@ def _reason(row: dict, running: int) -> str:
     return "Queued: a slot is free, waiting for a worker to pick it up."
 
 
-FIELDS = ("id", "advertiser_id", "kind", "status", "priority", "created_at", "plan__queued_at", "plan__not_before",
-          "plan__retries_used", "plan__max_retries")
+FIELDS = (
+    "id",
+    "advertiser_id",
+    "kind",
+    "status",
+    "priority",
+    "created_at",
+    "plan__queued_at",
+    "plan__not_before",
+    "plan__retries_used",
+    "plan__max_retries",
+)
 
 
 def waiting_of(jobs: Iterable[ScrapeJob]) -> dict[int, Waiting]:

@@ -1,4 +1,5 @@
 """Celery tasks of the leads app: thin wrappers taking ids and calling services."""
+
 from __future__ import annotations
 
 from celery import shared_task
@@ -35,7 +36,9 @@ def _worker_name(task) -> str:
     return f"{task.request.hostname or socket.gethostname()}:{os.getpid()}"
 
 
-@shared_task(name="leads.run_next_scrape_job", bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(
+    name="leads.run_next_scrape_job", bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True
+)
 def run_next_scrape_job(self) -> None:
     from leads import jobs
 

@@ -68,7 +68,9 @@ def exchange_token(credential: ConnectorCredential) -> tuple[str, datetime]:
     if not isinstance(token, str) or not token:
         raise ConnectorError(f"{http.label(http.base_url)} answered the token exchange without an access token.")
     expires_in = answer.get("expires_in")
-    lifetime = timedelta(seconds=expires_in) if isinstance(expires_in, int) and expires_in > 0 else LONG_LIVED_TOKEN_LIFETIME
+    lifetime = (
+        timedelta(seconds=expires_in) if isinstance(expires_in, int) and expires_in > 0 else LONG_LIVED_TOKEN_LIFETIME
+    )
     return token, timezone.now() + lifetime
 
 

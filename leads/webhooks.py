@@ -7,6 +7,7 @@ prefix, base64-decoded). Only a 2xx is success; redirects are not followed; othe
 and network errors are retried with exponential backoff and jitter, never sooner than
 Retry-After; 410 Gone disables the endpoint. See docs/webhooks.md.
 """
+
 from __future__ import annotations
 
 import base64
@@ -112,10 +113,19 @@ def register_webhook(*, advertiser, user, url: str, events: list[str]) -> Webhoo
     with transaction.atomic():
         # Lock the advertiser's row so two concurrent registrations cannot pass the cap together.
         type(advertiser).objects.select_for_update().filter(pk=advertiser.pk).first()
-        if Webhook.objects.for_advertiser(advertiser.pk).filter(active=True).count() >= settings.WEBHOOK_MAX_PER_ADVERTISER:
-            raise ValidationError({"webhook_url": [f"At most {settings.WEBHOOK_MAX_PER_ADVERTISER} webhooks per account."]})
+        if (
+            Webhook.objects.for_advertiser(advertiser.pk).filter(active=True).count()
+            >= settings.WEBHOOK_MAX_PER_ADVERTISER
+        ):
+            raise ValidationError(
+                {"webhook_url": [f"At most {settings.WEBHOOK_MAX_PER_ADVERTISER} webhooks per account."]}
+            )
         return Webhook.objects.create(
-            advertiser=advertiser, created_by=user, url=url, events=list(dict.fromkeys(events)), secret=generate_secret()
+            advertiser=advertiser,
+            created_by=user,
+            url=url,
+            events=list(dict.fromkeys(events)),
+            secret=generate_secret(),
         )
 
 
@@ -138,13 +148,28 @@ def _surface_of(job: ScrapeJob) -> tuple[str, Any, str, str, str]:
 
     if job.kind == ScrapeJob.Kind.WEB:
         job_id = str(job.public_id)
-        return ("/api/web/v1", job_id, WEB_STATUS[job.status], reverse("web:job-detail", args=[job_id]),
-                reverse("web:results", args=[job_id]))
+        return (
+            "/api/web/v1",
+            job_id,
+            WEB_STATUS[job.status],
+            reverse("web:job-detail", args=[job_id]),
+            reverse("web:results", args=[job_id]),
+        )
     if job.kind == ScrapeJob.Kind.GROUP_POSTS:
-        return ("/api/social", job.pk, SOCIAL_STATUS[job.status], reverse("social:tasks-detail", args=[job.pk]),
-                reverse("social:tasks-result", args=[job.pk]))
-    return ("/api/v1", job.pk, LEADS_STATUS[job.status], reverse("v1:jobs-detail", args=[job.pk]),
-            f"{reverse('v1:leads-list')}?job_id={job.pk}")
+        return (
+            "/api/social",
+            job.pk,
+            SOCIAL_STATUS[job.status],
+            reverse("social:tasks-detail", args=[job.pk]),
+            reverse("social:tasks-result", args=[job.pk]),
+        )
+    return (
+        "/api/v1",
+        job.pk,
+        LEADS_STATUS[job.status],
+        reverse("v1:jobs-detail", args=[job.pk]),
+        f"{reverse('v1:leads-list')}?job_id={job.pk}",
+    )
 
 
 def job_event_data(job: ScrapeJob) -> dict[str, Any]:
@@ -248,8 +273,13 @@ def attempt_delivery(delivery_id: int) -> float | None:
     headers = signature_headers(webhook.secret, f"msg_{delivery.message_id.hex}", body)
     try:
         response = outbound.request(
-            "POST", webhook.url, headers=headers, data=body, timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-            max_bytes=64 * 1024, follow_redirects=False,
+            "POST",
+            webhook.url,
+            headers=headers,
+            data=body,
+            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+            max_bytes=64 * 1024,
+            follow_redirects=False,
         )
     except outbound.BlockedDestination as exc:
         _finish(delivery, status=WebhookDelivery.Status.FAILED, response_status=None, error=_at(webhook, exc))
@@ -258,17 +288,31 @@ def attempt_delivery(delivery_id: int) -> float | None:
         return _retry_or_fail(delivery, response_status=None, error=_at(webhook, exc), retry_after=None)
 
     if response.ok:
-        _finish(delivery, status=WebhookDelivery.Status.SUCCEEDED, response_status=response.status,
-                delivered_at=timezone.now(), next_attempt_at=None)
+        _finish(
+            delivery,
+            status=WebhookDelivery.Status.SUCCEEDED,
+            response_status=response.status,
+            delivered_at=timezone.now(),
+            next_attempt_at=None,
+        )
         return None
     if response.status == 410:
         with transaction.atomic():
-            Webhook.objects.filter(pk=webhook.pk).update(active=False, disabled_reason="The endpoint answered 410 Gone.")
-            _finish(delivery, status=WebhookDelivery.Status.FAILED, response_status=410,
-                    error="410 Gone: endpoint disabled.", next_attempt_at=None)
+            Webhook.objects.filter(pk=webhook.pk).update(
+                active=False, disabled_reason="The endpoint answered 410 Gone."
+            )
+            _finish(
+                delivery,
+                status=WebhookDelivery.Status.FAILED,
+                response_status=410,
+                error="410 Gone: endpoint disabled.",
+                next_attempt_at=None,
+            )
         return None
     return _retry_or_fail(
-        delivery, response_status=response.status, error=_at(webhook, f"answered HTTP {response.status}."),
+        delivery,
+        response_status=response.status,
+        error=_at(webhook, f"answered HTTP {response.status}."),
         retry_after=response.retry_after,
     )
 
@@ -279,18 +323,34 @@ def _at(webhook: Webhook, problem: Exception | str) -> str:
     return f"{urlsplit(webhook.url).hostname or '?'}: {text[:1].lower()}{text[1:]}"
 
 
-def _retry_or_fail(delivery: WebhookDelivery, *, response_status: int | None, error: str, retry_after: float | None) -> float | None:
+def _retry_or_fail(
+    delivery: WebhookDelivery, *, response_status: int | None, error: str, retry_after: float | None
+) -> float | None:
     if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
-        _finish(delivery, status=WebhookDelivery.Status.FAILED, response_status=response_status, error=error,
-                next_attempt_at=None)
+        _finish(
+            delivery,
+            status=WebhookDelivery.Status.FAILED,
+            response_status=response_status,
+            error=error,
+            next_attempt_at=None,
+        )
         return None
     delay = min(
         settings.WEBHOOK_MAX_RETRY_DELAY_SECONDS,
-        outbound.backoff_delay(delivery.attempts, base=settings.WEBHOOK_RETRY_BASE_SECONDS,
-                               cap=settings.WEBHOOK_MAX_RETRY_DELAY_SECONDS, retry_after=retry_after),
+        outbound.backoff_delay(
+            delivery.attempts,
+            base=settings.WEBHOOK_RETRY_BASE_SECONDS,
+            cap=settings.WEBHOOK_MAX_RETRY_DELAY_SECONDS,
+            retry_after=retry_after,
+        ),
     )
-    _finish(delivery, status=WebhookDelivery.Status.PENDING, response_status=response_status, error=error,
-            next_attempt_at=timezone.now() + timedelta(seconds=delay))
+    _finish(
+        delivery,
+        status=WebhookDelivery.Status.PENDING,
+        response_status=response_status,
+        error=error,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
     return delay
 
 

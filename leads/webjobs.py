@@ -2,6 +2,7 @@
 
 Running a job is `leads.engine.runner`; these are the rules the API and admin call.
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,12 +58,24 @@ def check_target_url(url: str, field: str = "url") -> None:
 def _ensure_room_for_a_run(advertiser_id: int) -> None:
     """Under the advertiser's row lock: at most SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER unfinished jobs."""
     Advertiser.objects.select_for_update().filter(pk=advertiser_id).first()
-    if web_jobs().for_advertiser(advertiser_id).filter(status__in=UNFINISHED).count() >= settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER:
-        raise ValidationError({"url": [f"At most {settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER} unfinished jobs per account."]})
+    if (
+        web_jobs().for_advertiser(advertiser_id).filter(status__in=UNFINISHED).count()
+        >= settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER
+    ):
+        raise ValidationError(
+            {"url": [f"At most {settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER} unfinished jobs per account."]}
+        )
 
 
 def create_web_job(
-    *, principal: Principal, url: str, engine: str, priority: str, selectors, config, advertiser_id: int | None = None,
+    *,
+    principal: Principal,
+    url: str,
+    engine: str,
+    priority: str,
+    selectors,
+    config,
+    advertiser_id: int | None = None,
     schedule: dict | None = None,
 ) -> ScrapeJob:
     """A new job, crawled at once; with a schedule, beat starts a new run at each firing (see `rerun_web_job`)."""
@@ -181,7 +194,10 @@ def job_stats(jobs) -> dict:
     since = timezone.now() - timedelta(hours=24)
     aggregates = {f"n_{status}": Count("id", filter=Q(status=status)) for status in ScrapeJob.Status.values}
     row = jobs.filter(kind=ScrapeJob.Kind.WEB).aggregate(
-        total=Count("id"), items=Sum("items_scraped"), last_24h=Count("id", filter=Q(created_at__gte=since)), **aggregates
+        total=Count("id"),
+        items=Sum("items_scraped"),
+        last_24h=Count("id", filter=Q(created_at__gte=since)),
+        **aggregates,
     )
     counts = {word: 0 for word in STATUS_FILTER}
     for status in ScrapeJob.Status.values:

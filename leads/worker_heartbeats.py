@@ -5,6 +5,7 @@ in a task (solo pool) cannot answer it anyway. So each worker runs a small threa
 the worker is ready, that upserts its row every WORKER_HEARTBEAT_SECONDS; the row is deleted on
 a clean shutdown, and a killed worker's row simply goes stale.
 """
+
 from __future__ import annotations
 
 import logging

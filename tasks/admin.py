@@ -3,6 +3,7 @@
 Approve, reject and pay go through `tasks.services`, the same rules as the API: in bulk
 from the changelist, one by one from the buttons on a task's page.
 """
+
 from __future__ import annotations
 
 from django.contrib import admin, messages
@@ -50,17 +51,55 @@ class TaskActionInline(ReadOnlyInlineMixin, admin.TabularInline):
 class TaskAdmin(ExportActionsMixin, TenantScopedAdmin):
     tenant_field = None
     change_form_template = "tasks/admin/task_change_form.html"
-    list_display = ("id", "title", "campaign", "publisher", "status", "deadline", "completed_at", "post_link",
-                    "reach", "engagement", "paid_total")
+    list_display = (
+        "id",
+        "title",
+        "campaign",
+        "publisher",
+        "status",
+        "deadline",
+        "completed_at",
+        "post_link",
+        "reach",
+        "engagement",
+        "paid_total",
+    )
     list_filter = ("status", ScopedCampaignFilter, "type", "best_post")
     search_fields = ("title", "publisher__user__username", "campaign__name", "submission__post_url")
     list_select_related = ("campaign", "publisher__user", "submission", "payment")
     date_hierarchy = "joined_at"
-    fields = ("campaign", "publisher", "type", "title", "description", "requirements", "networks", "status",
-              "deadline", "joined_at", "completed_at", "reviewed_at", "rejection_reason",
-              "reach", "engagement", "likes", "comments", "best_post")
-    readonly_fields = ("campaign", "publisher", "type", "networks", "status", "deadline", "joined_at",
-                       "completed_at", "reviewed_at", "rejection_reason")
+    fields = (
+        "campaign",
+        "publisher",
+        "type",
+        "title",
+        "description",
+        "requirements",
+        "networks",
+        "status",
+        "deadline",
+        "joined_at",
+        "completed_at",
+        "reviewed_at",
+        "rejection_reason",
+        "reach",
+        "engagement",
+        "likes",
+        "comments",
+        "best_post",
+    )
+    readonly_fields = (
+        "campaign",
+        "publisher",
+        "type",
+        "networks",
+        "status",
+        "deadline",
+        "joined_at",
+        "completed_at",
+        "reviewed_at",
+        "rejection_reason",
+    )
     inlines = [SubmissionInline, TaskActionInline]
     actions = ["approve_selected", "reject_selected", "pay_selected", "export_csv", "export_xlsx"]
     export_columns = export_columns.TASKS
@@ -124,9 +163,11 @@ class TaskAdmin(ExportActionsMixin, TenantScopedAdmin):
         if obj is not None and self.has_change_permission(request, obj):
             context["review_actions"] = [
                 (action, reverse("admin:tasks_task_review", args=[obj.pk, action]))
-                for action, allowed in (("approve", obj.status == Task.Status.UNDER_REVIEW),
-                                        ("reject", obj.status == Task.Status.UNDER_REVIEW),
-                                        ("pay", obj.status == Task.Status.ACCEPTED))
+                for action, allowed in (
+                    ("approve", obj.status == Task.Status.UNDER_REVIEW),
+                    ("reject", obj.status == Task.Status.UNDER_REVIEW),
+                    ("pay", obj.status == Task.Status.ACCEPTED),
+                )
                 if allowed
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -140,8 +181,20 @@ class PaymentCampaignFilter(ScopedCampaignFilter):
 class PaymentAdmin(ExportActionsMixin, TenantScopedAdmin):
     """Payments are made by paying tasks; this is their ledger."""
 
-    list_display = ("id", "task", "publisher", "advertiser", "minimum", "post", "bonus_total", "total", "currency",
-                    "charged", "charged_currency", "created_at")
+    list_display = (
+        "id",
+        "task",
+        "publisher",
+        "advertiser",
+        "minimum",
+        "post",
+        "bonus_total",
+        "total",
+        "currency",
+        "charged",
+        "charged_currency",
+        "created_at",
+    )
     list_filter = ("currency", PaymentCampaignFilter, "advertiser")
     search_fields = ("task__title", "publisher__user__username", "task__campaign__name")
     list_select_related = ("task", "publisher__user", "advertiser")

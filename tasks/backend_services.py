@@ -1,4 +1,5 @@
 """Task rules the backend endpoints add: reopening a rejected task and custom tasks."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,7 +22,8 @@ def reopen_task(task: Task, actor: User | None, note: str = "") -> Task:
             locked = _locked_task(task)
             if locked.status != Task.Status.REJECTED:
                 raise RuleBroken(
-                    f"Only a rejected task can be reopened; this one is {locked.get_status_display().lower()}.")
+                    f"Only a rejected task can be reopened; this one is {locked.get_status_display().lower()}."
+                )
             if not hasattr(locked, "submission"):
                 raise RuleBroken("This task has no submission to review again.")
             locked.status = Task.Status.UNDER_REVIEW
@@ -53,10 +55,16 @@ def create_custom_task(
         raise RuleBroken("The deadline of a new task must be in the future.")
     with transaction.atomic():
         task = Task.objects.create(
-            campaign=campaign, publisher=publisher, custom=True, type=Campaign.TaskType.CUSTOM,
-            title=title, description=description, requirements=requirements,
+            campaign=campaign,
+            publisher=publisher,
+            custom=True,
+            type=Campaign.TaskType.CUSTOM,
+            title=title,
+            description=description,
+            requirements=requirements,
             networks=list(networks if networks is not None else campaign.networks or []),
-            deadline=deadline or now + campaign.task_duration, joined_at=now,
+            deadline=deadline or now + campaign.task_duration,
+            joined_at=now,
         )
         _log(task, TaskAction.Action.CREATED, actor)
     return task

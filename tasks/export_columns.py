@@ -1,4 +1,5 @@
 """Columns of the task and payment exports from admin (leadplatform.admin_exports)."""
+
 from leadplatform.admin_exports import Column
 
 TASKS = [

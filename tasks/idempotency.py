@@ -11,6 +11,7 @@ lease is still this request's; so a request that died with its process (SIGKILL,
 timeout) changed nothing, and once its lease has expired exactly one retry takes the key over
 (a conditional UPDATE) and runs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,9 +43,12 @@ KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
     description="Retry-safe key: a repeat with the same key and payload replays the first response; "
-                "the same key with another payload is refused with 422.",
+    "the same key with another payload is refused with 422.",
 )
 
 
@@ -159,7 +163,9 @@ def idempotent(handler):
         route = request.resolver_match.view_name if request.resolver_match else request.path
         record, claimed = claim_key(_owner(request), key, route, request_digest(request, route))
         if not claimed:
-            return Response(record.response_body, status=record.response_status, headers={"Idempotent-Replayed": "true"})
+            return Response(
+                record.response_body, status=record.response_status, headers={"Idempotent-Replayed": "true"}
+            )
         return _run_under_lease(record, lambda: handler(view, request, *args, **kwargs))
 
     wrapper.error_statuses = (409, 422)  # documented by leadplatform.api.schema

@@ -4,6 +4,7 @@ A task moves pending → under_review → accepted | rejected, accepted → paid
 pending → left; the moves are made by `tasks.services`. Tasks and payments reach their
 advertiser through the campaign.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -136,7 +137,9 @@ class TaskAction(models.Model):
         PAID = "paid", "Paid"
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="actions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=16, choices=Action.choices)
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -165,7 +168,9 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3)
     charged = models.DecimalField(help_text="Total in the advertiser's currency, counted against its limit.", **MONEY)
     charged_currency = models.CharField(max_length=3)
-    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantScopedQuerySet.as_manager()

@@ -1,4 +1,5 @@
 """The influencer app's task pages: the influencer's tasks, completing one with a screenshot, leaving one."""
+
 from __future__ import annotations
 
 from django import forms
@@ -25,19 +26,15 @@ class CompleteTaskForm(forms.Form):
     post_url = forms.URLField(max_length=500, label="Link to your post", assume_scheme="https")
     # A plain file field: the image itself is checked (and re-encoded) by the service's upload validation.
     screenshot = forms.FileField(
-        required=False, label="Screenshot of your post",
+        required=False,
+        label="Screenshot of your post",
         widget=forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
     )
 
 
 def own_task(principal: Principal, pk: int) -> Task | None:
     """One of the influencer's own tasks; another influencer's task is as absent as an unknown id."""
-    return (
-        Task.objects.for_principal(principal)
-        .select_related("campaign", "submission")
-        .filter(pk=pk)
-        .first()
-    )
+    return Task.objects.for_principal(principal).select_related("campaign", "submission").filter(pk=pk).first()
 
 
 def task_context(task: Task, now=None) -> dict:
@@ -77,7 +74,9 @@ def task_complete(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
     screenshot = form.cleaned_data["screenshot"]
     try:
         services.complete_task(
-            task, principal.publisher, post_url=form.cleaned_data["post_url"],
+            task,
+            principal.publisher,
+            post_url=form.cleaned_data["post_url"],
             screenshot_files=[screenshot] if screenshot else [],
         )
     except APIException as exc:

@@ -5,6 +5,7 @@ expects, so concurrent calls do the change once and the others get the rule that
 Payments also lock the advertiser row: one payer at a time per advertiser keeps spending
 under its maximum limit, and the unique task column backs "one payment per task".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -117,7 +118,9 @@ def join_campaign(campaign: Campaign, publisher: Publisher) -> Task:
             raise RuleBroken("This campaign has ended and does not accept post-registration.")
         raise RuleBroken("This campaign has not started and does not accept pre-registration.")
     ensure_publisher_matches(campaign, publisher)
-    if Task.objects.filter(campaign=campaign, publisher=publisher, status__in=Task.OPEN_STATUSES, custom=False).exists():
+    if Task.objects.filter(
+        campaign=campaign, publisher=publisher, status__in=Task.OPEN_STATUSES, custom=False
+    ).exists():
         raise RuleBroken("You have already joined this campaign.")
     # A pre-registered influencer's time starts when the campaign does.
     starts = max(now, campaign.date_start) if campaign.date_start else now
@@ -231,7 +234,9 @@ def approve_task(task: Task, actor: User | None, metrics: dict | None = None) ->
     with transaction.atomic():
         locked = _locked_task(task)
         if locked.status != Task.Status.UNDER_REVIEW:
-            raise RuleBroken(f"Only a task under review can be approved; this one is {locked.get_status_display().lower()}.")
+            raise RuleBroken(
+                f"Only a task under review can be approved; this one is {locked.get_status_display().lower()}."
+            )
         for field, value in (metrics or {}).items():
             if field in METRIC_FIELDS:
                 setattr(locked, field, value)
@@ -247,7 +252,9 @@ def reject_task(task: Task, actor: User | None, reason: str = "") -> Task:
     with transaction.atomic():
         locked = _locked_task(task)
         if locked.status != Task.Status.UNDER_REVIEW:
-            raise RuleBroken(f"Only a task under review can be rejected; this one is {locked.get_status_display().lower()}.")
+            raise RuleBroken(
+                f"Only a task under review can be rejected; this one is {locked.get_status_display().lower()}."
+            )
         locked.status = Task.Status.REJECTED
         locked.reviewed_at = timezone.now()
         locked.rejection_reason = reason[:500]
@@ -280,7 +287,8 @@ def pay_task(task: Task, actor: User | None) -> Payment:
             )
         if campaign.budget is not None:
             campaign_spent = Payment.objects.filter(task__campaign=campaign).aggregate(
-                total=Coalesce(Sum("total"), ZERO))["total"]
+                total=Coalesce(Sum("total"), ZERO)
+            )["total"]
             if campaign_spent + breakdown.total > campaign.budget:
                 raise RuleBroken(f"Paying {breakdown.total} {campaign.currency} would exceed the campaign budget.")
         try:
@@ -310,8 +318,11 @@ def pay_task(task: Task, actor: User | None) -> Payment:
 
 def review_tasks(tasks, action: str, actor: User | None) -> tuple[int, list[str]]:
     """Apply approve/reject/pay to each task; returns (done, refusals) for bulk actions."""
-    handler = {"approve": lambda t: approve_task(t, actor), "reject": lambda t: reject_task(t, actor),
-               "pay": lambda t: pay_task(t, actor)}[action]
+    handler = {
+        "approve": lambda t: approve_task(t, actor),
+        "reject": lambda t: reject_task(t, actor),
+        "pay": lambda t: pay_task(t, actor),
+    }[action]
     done, refusals = 0, []
     for task in tasks:
         try:
@@ -347,15 +358,21 @@ def leaderboard(campaign: Campaign, size: int = LEADERBOARD_SIZE) -> list[dict]:
             total_engagement=Cast(Coalesce(Sum("tasks__engagement", filter=done), 0), BigIntegerField()),
         )
         .annotate(
-            score=F("completed_tasks") * SCORE_PER_COMPLETED_TASK + F("total_engagement")
+            score=F("completed_tasks") * SCORE_PER_COMPLETED_TASK
+            + F("total_engagement")
             + F("total_reach") / REACH_PER_POINT
         )
         .order_by("-score", "-completed_tasks", "user_id")
         .values("user_id", "user__username", "score", "completed_tasks")[:size]
     )
     return [
-        {"user_id": row["user_id"], "username": row["user__username"], "score": int(row["score"]),
-         "rank": rank, "completed_tasks": row["completed_tasks"]}
+        {
+            "user_id": row["user_id"],
+            "username": row["user__username"],
+            "score": int(row["score"]),
+            "rank": rank,
+            "completed_tasks": row["completed_tasks"],
+        }
         for rank, row in enumerate(rows, start=1)
     ]
 

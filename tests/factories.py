@@ -1,4 +1,5 @@
 """factory_boy factories for the accounts domain; other apps keep theirs beside their tests."""
+
 from decimal import Decimal
 
 import factory

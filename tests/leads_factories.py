@@ -1,4 +1,5 @@
 """Factories for the core scraping models (shared by the plumbing tests)."""
+
 import factory
 from factory.django import DjangoModelFactory
 

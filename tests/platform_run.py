@@ -1,6 +1,7 @@
 """The platform as `make run` starts it, for tests that drive it from outside: bin/run (the web
 server, a real Celery worker and beat) on a fresh embedded SQLite database and SQL-file broker,
 with or without the demo data."""
+
 from __future__ import annotations
 
 import contextlib
@@ -66,7 +67,7 @@ def session_processes(session_id: int) -> dict[int, str]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        state, _ppid, _pgrp, session = stat[stat.rindex(")") + 2:].split()[:4]
+        state, _ppid, _pgrp, session = stat[stat.rindex(")") + 2 :].split()[:4]
         if int(session) == session_id and state != "Z":
             found[int(entry.name)] = cmdline
     return found
@@ -93,8 +94,14 @@ def serves(port: int) -> bool:
 
 def start_run_script(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     """bin/run on `port`, once web and worker are up (killed, with all it started, if they never are)."""
-    script = subprocess.Popen(["bin/run"], cwd=ROOT, env={**env, "PORT": str(port)}, start_new_session=True,
-                              stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    script = subprocess.Popen(
+        ["bin/run"],
+        cwd=ROOT,
+        env={**env, "PORT": str(port)},
+        start_new_session=True,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for(lambda: serves(port), START_WITHIN_SECONDS, "the web server")
         wait_for(lambda: b" ready." in log.read_bytes(), START_WITHIN_SECONDS, "the Celery worker")

@@ -1,4 +1,5 @@
 """Helpers for tests that run real processes (workers, bin/run, a request to kill) against the test database."""
+
 from __future__ import annotations
 
 import time

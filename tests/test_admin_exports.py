@@ -4,6 +4,7 @@ Each export has its header and only the rows selected, never another advertiser'
 queryset is the admin's scoped one), in a constant number of queries; XLSX keeps money as numbers
 and dates as dates.
 """
+
 from __future__ import annotations
 
 import csv
@@ -49,17 +50,31 @@ class Export:
 
 
 EXPORTS = {
-    "tasks": Export("admin:tasks_task_changelist", lambda adv: TaskFactory(campaign__advertiser=adv),
-                    [c.header for c in TASKS]),
-    "payments": Export("admin:tasks_payment_changelist", lambda adv: PaymentFactory(task__campaign__advertiser=adv),
-                       [c.header for c in PAYMENTS]),
-    "invoices": Export("admin:campaigns_invoice_changelist", lambda adv: InvoiceFactory(advertiser=adv),
-                       [c.header for c in INVOICES], key_column="number"),
-    "visit sessions": Export("admin:intel_visitsession_changelist", lambda adv: VisitSessionFactory(site__advertiser=adv),
-                             [c.header for c in VISIT_SESSIONS]),
+    "tasks": Export(
+        "admin:tasks_task_changelist", lambda adv: TaskFactory(campaign__advertiser=adv), [c.header for c in TASKS]
+    ),
+    "payments": Export(
+        "admin:tasks_payment_changelist",
+        lambda adv: PaymentFactory(task__campaign__advertiser=adv),
+        [c.header for c in PAYMENTS],
+    ),
+    "invoices": Export(
+        "admin:campaigns_invoice_changelist",
+        lambda adv: InvoiceFactory(advertiser=adv),
+        [c.header for c in INVOICES],
+        key_column="number",
+    ),
+    "visit sessions": Export(
+        "admin:intel_visitsession_changelist",
+        lambda adv: VisitSessionFactory(site__advertiser=adv),
+        [c.header for c in VISIT_SESSIONS],
+    ),
     "leads": Export("admin:leads_lead_changelist", lambda adv: LeadFactory(advertiser=adv), list(LEAD_COLUMNS)),
-    "web results": Export("admin:leads_webresult_changelist", lambda adv: WebResultFactory(job__advertiser=adv),
-                          [c.header for c in WEB_RESULTS]),
+    "web results": Export(
+        "admin:leads_webresult_changelist",
+        lambda adv: WebResultFactory(job__advertiser=adv),
+        [c.header for c in WEB_RESULTS],
+    ),
 }
 
 
@@ -71,8 +86,9 @@ def manager(member) -> Client:
 
 
 def export(client: Client, spec: Export, rows, format_name: str) -> bytes:
-    response = client.post(reverse(spec.changelist), {"action": f"export_{format_name}",
-                                                      "_selected_action": [row.pk for row in rows]})
+    response = client.post(
+        reverse(spec.changelist), {"action": f"export_{format_name}", "_selected_action": [row.pk for row in rows]}
+    )
     assert response.status_code == 200, response.content[:500]
     return b"".join(response.streaming_content)
 
@@ -159,6 +175,9 @@ def test_a_viewer_may_export(advertiser):
 def test_a_selection_too_large_for_a_response_is_refused_with_a_message(manager, advertiser, settings):
     settings.EXPORT_STREAM_MAX_ROWS = 1
     tasks = [TaskFactory(campaign__advertiser=advertiser) for _ in range(2)]
-    response = manager.post(reverse("admin:tasks_task_changelist"),
-                            {"action": "export_csv", "_selected_action": [task.pk for task in tasks]}, follow=True)
+    response = manager.post(
+        reverse("admin:tasks_task_changelist"),
+        {"action": "export_csv", "_selected_action": [task.pk for task in tasks]},
+        follow=True,
+    )
     assert response.status_code == 200 and "Too many rows for a download from admin" in response.content.decode()

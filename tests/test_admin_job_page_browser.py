@@ -1,5 +1,6 @@
 """Admin in headless Chromium: a member runs a job and watches its bar move without a reload, then
 cancels it; and downloads selected tasks as CSV."""
+
 import csv
 import re
 

@@ -1,4 +1,5 @@
 """Periodic tasks follow settings: declared ones are registered, ones taken out stop firing."""
+
 import pytest
 from django_celery_beat.models import PeriodicTask
 

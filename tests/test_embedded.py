@@ -2,6 +2,7 @@
 
 Runs in subprocesses with a clean environment, as `make run` does on a fresh machine.
 """
+
 import json
 import subprocess
 import sys
@@ -23,7 +24,9 @@ def embedded_env(tmp_path_factory):
 
 def django_eval(env, code: str) -> str:
     script = "import django; django.setup()\n" + code
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip()
 
@@ -49,9 +52,24 @@ def test_every_periodic_task_runs_on_sqlite(embedded_env):
 
 def test_a_worker_runs_tasks_from_the_embedded_broker(embedded_env):
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "leadplatform", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=embedded_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "leadplatform",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=embedded_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         token_id = django_eval(
@@ -69,7 +87,8 @@ def test_a_worker_runs_tasks_from_the_embedded_broker(embedded_env):
         while time.monotonic() < deadline and count == "0":
             time.sleep(1)
             count = django_eval(
-                embedded_env, f"from accounts.models import ApiToken; print(ApiToken.objects.get(pk={token_id}).request_count)"
+                embedded_env,
+                f"from accounts.models import ApiToken; print(ApiToken.objects.get(pk={token_id}).request_count)",
             )
         assert count == "2"
     finally:

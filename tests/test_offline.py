@@ -1,4 +1,5 @@
 """The tests' own guard: no DNS lookup leaves the machine, here or in subprocesses."""
+
 import socket
 import subprocess
 import sys

@@ -10,6 +10,7 @@ Each section's python blocks then run in order in one Python process, importing 
 that the "Python: the generated client" section generates (into a temporary folder, put on
 PYTHONPATH); an exception or a failed assert fails the section.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,14 @@ HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
 CURL = re.compile(r"\bcurl\b")
 # The section whose sh block generates the Python client the python blocks import.
 CLIENT_SECTION = "Python: the generated client"
-SURFACE_SECTIONS = ("Web scraper", "Social lead generation", "Group-post tasks", "Lead intelligence",
-                    "Campaign backend", "Campaign app")
+SURFACE_SECTIONS = (
+    "Web scraper",
+    "Social lead generation",
+    "Group-post tasks",
+    "Lead intelligence",
+    "Campaign backend",
+    "Campaign app",
+)
 
 
 def block_pattern(language: str) -> re.Pattern:
@@ -56,7 +63,7 @@ PYTHON_SECTIONS = sections(QUICKSTART.read_text(), "python")
 def curl_commands(block: str) -> list[str]:
     """Each curl command of a block, its continuation lines joined."""
     joined = block.replace("\\\n", " ")
-    return [line[match.start():] for line in joined.splitlines() if (match := CURL.search(line))]
+    return [line[match.start() :] for line in joined.splitlines() if (match := CURL.search(line))]
 
 
 def script(blocks: list[str]) -> str:
@@ -67,9 +74,19 @@ def script(blocks: list[str]) -> str:
 
 def test_the_quickstart_covers_every_surface():
     paths = "\n".join(block for blocks in SECTIONS.values() for block in blocks)
-    for prefix in ("/api/get/", "/api/action/", "/api/campaigns/", "/api/tasks/", "/api/v1/jobs",
-                   "/api/social/tasks", "/api/web/v1/jobs", "/api/web/v1/auth/login", "/api/web/v1/auth/register",
-                   "/api/intel/v1/api-token-get/", "/api/intel/v1/sessions/"):
+    for prefix in (
+        "/api/get/",
+        "/api/action/",
+        "/api/campaigns/",
+        "/api/tasks/",
+        "/api/v1/jobs",
+        "/api/social/tasks",
+        "/api/web/v1/jobs",
+        "/api/web/v1/auth/login",
+        "/api/web/v1/auth/register",
+        "/api/intel/v1/api-token-get/",
+        "/api/intel/v1/sessions/",
+    ):
         assert prefix in paths, prefix
 
 
@@ -80,8 +97,12 @@ def test_every_surface_has_python_blocks():
 
 @pytest.mark.parametrize("title", list(ALL_SH_SECTIONS))
 def test_every_curl_fails_on_an_error_status(title):
-    lax = [command for block in ALL_SH_SECTIONS[title] for command in curl_commands(block)
-           if "--fail-with-body" not in command and not re.search(r"\s-f\b", command)]
+    lax = [
+        command
+        for block in ALL_SH_SECTIONS[title]
+        for command in curl_commands(block)
+        if "--fail-with-body" not in command and not re.search(r"\s-f\b", command)
+    ]
     assert lax == []
 
 
@@ -98,9 +119,18 @@ def test_each_section_runs_against_the_live_platform(title, platform):
     commands = script(SECTIONS[title])
     if not VENV_PYTHON.exists():  # the docs name the virtualenv of `make run`
         commands = commands.replace(".venv/bin/python", env["PY"])
-    result = subprocess.run(["bash", "-c", commands], check=False, cwd=ROOT, env={**env, "BASE": base},
-                            capture_output=True, text=True, timeout=SECTION_TIMEOUT_SECONDS)
-    assert result.returncode == 0, f"{title}: exit {result.returncode}\n{result.stderr[-3000:]}\n{result.stdout[-3000:]}"
+    result = subprocess.run(
+        ["bash", "-c", commands],
+        check=False,
+        cwd=ROOT,
+        env={**env, "BASE": base},
+        capture_output=True,
+        text=True,
+        timeout=SECTION_TIMEOUT_SECONDS,
+    )
+    assert result.returncode == 0, (
+        f"{title}: exit {result.returncode}\n{result.stderr[-3000:]}\n{result.stdout[-3000:]}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -113,9 +143,15 @@ def generated_client(platform, tmp_path_factory) -> Path:
         commands = commands.replace(".venv/bin/python", env["PY"])
     # The generator formats its output with ruff, found next to the interpreter.
     path = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', os.environ.get('PATH', ''))}"
-    result = subprocess.run(["bash", "-c", commands], check=False, cwd=ROOT,
-                            env={**env, "BASE": base, "CLIENT_DIR": str(folder), "PATH": path},
-                            capture_output=True, text=True, timeout=SECTION_TIMEOUT_SECONDS)
+    result = subprocess.run(
+        ["bash", "-c", commands],
+        check=False,
+        cwd=ROOT,
+        env={**env, "BASE": base, "CLIENT_DIR": str(folder), "PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=SECTION_TIMEOUT_SECONDS,
+    )
     assert result.returncode == 0, f"exit {result.returncode}\n{result.stderr[-3000:]}\n{result.stdout[-3000:]}"
     return folder
 
@@ -125,7 +161,15 @@ def test_each_python_section_runs_against_the_live_platform(title, platform, gen
     base, env = platform
     python = str(VENV_PYTHON) if VENV_PYTHON.exists() else env["PY"]
     program = "\n".join(PYTHON_SECTIONS[title])
-    result = subprocess.run([python, "-c", program], check=False, cwd=ROOT,
-                            env={**env, "BASE": base, "PYTHONPATH": str(generated_client)},
-                            capture_output=True, text=True, timeout=SECTION_TIMEOUT_SECONDS)
-    assert result.returncode == 0, f"{title}: exit {result.returncode}\n{result.stderr[-3000:]}\n{result.stdout[-3000:]}"
+    result = subprocess.run(
+        [python, "-c", program],
+        check=False,
+        cwd=ROOT,
+        env={**env, "BASE": base, "PYTHONPATH": str(generated_client)},
+        capture_output=True,
+        text=True,
+        timeout=SECTION_TIMEOUT_SECONDS,
+    )
+    assert result.returncode == 0, (
+        f"{title}: exit {result.returncode}\n{result.stderr[-3000:]}\n{result.stdout[-3000:]}"
+    )

@@ -3,6 +3,7 @@
 Runs the real script in embedded mode (SQLite, the SQL-file broker) in a temporary directory,
 in its own session, so every process it started can be found and checked afterwards.
 """
+
 from __future__ import annotations
 
 import os
@@ -68,8 +69,11 @@ def test_a_signal_stops_web_worker_and_beat_within_ten_seconds(run_script, signu
 def test_a_worker_that_ignores_sigterm_is_killed_within_ten_seconds(run_script):
     """A stopped process cannot act on SIGTERM, like a worker stuck in a task: only the escalation ends it."""
     script = run_script(8173)
-    worker = next(pid for pid, command in session_processes(script.pid).items()
-                  if " worker " in command and os.getpgid(pid) == pid)
+    worker = next(
+        pid
+        for pid, command in session_processes(script.pid).items()
+        if " worker " in command and os.getpgid(pid) == pid
+    )
     os.kill(worker, signal.SIGSTOP)
     elapsed, left = stop_and_time(script, signal.SIGTERM)
     assert not left, f"still running after {elapsed:.1f}s: {left}"

@@ -6,6 +6,7 @@ For each demo advertiser, its own API token registers a webhook on a receiver th
 runs, then creates a lead job, a group-post task and a crawl of the platform's demo site.
 Each must finish, show its results, and be matched by a received webhook whose id opens it.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,7 +59,9 @@ class Api:
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         url = path if path.startswith("http") else self.base + path
         request = urllib.request.Request(
-            url, method=method, data=None if body is None else json.dumps(body).encode(),
+            url,
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
             headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
         )
         try:
@@ -105,20 +108,39 @@ def start_every_kind(api: Api, base: str) -> dict[str, dict]:
     lead_job_id = lead_job["data"]["id"]
     api.post(f"/api/v1/jobs/{lead_job_id}/run", expect=200)
     task_id = api.post("/api/social/tasks", {"group_id": "987654321", "max_posts": 20})["data"]["id"]
-    crawl_id = api.post("/api/web/v1/jobs", {
-        "url": f"{base}/demo-site/", "selectors": SELECTORS, "config": {"max_pages": 40, "follow_links": True},
-    })["id"]
+    crawl_id = api.post(
+        "/api/web/v1/jobs",
+        {
+            "url": f"{base}/demo-site/",
+            "selectors": SELECTORS,
+            "config": {"max_pages": 40, "follow_links": True},
+        },
+    )["id"]
     return {
-        "/api/v1": {"id": lead_job_id, "job": f"/api/v1/jobs/{lead_job_id}",
-                    "status": lambda body: body["data"]["status"], "done": {"finished"},
-                    "results": f"/api/v1/leads?job_id={lead_job_id}", "count": lambda body: len(body["data"])},
-        "/api/social": {"id": task_id, "job": f"/api/social/tasks/{task_id}",
-                        "status": lambda body: body["data"]["status"], "done": {"completed"},
-                        "results": f"/api/social/tasks/{task_id}/result",
-                        "count": lambda body: len(body["posts"])},
-        "/api/web/v1": {"id": crawl_id, "job": f"/api/web/v1/jobs/{crawl_id}",
-                        "status": lambda body: body["status"], "done": {"completed"},
-                        "results": f"/api/web/v1/results/{crawl_id}", "count": lambda body: len(body["results"])},
+        "/api/v1": {
+            "id": lead_job_id,
+            "job": f"/api/v1/jobs/{lead_job_id}",
+            "status": lambda body: body["data"]["status"],
+            "done": {"finished"},
+            "results": f"/api/v1/leads?job_id={lead_job_id}",
+            "count": lambda body: len(body["data"]),
+        },
+        "/api/social": {
+            "id": task_id,
+            "job": f"/api/social/tasks/{task_id}",
+            "status": lambda body: body["data"]["status"],
+            "done": {"completed"},
+            "results": f"/api/social/tasks/{task_id}/result",
+            "count": lambda body: len(body["posts"]),
+        },
+        "/api/web/v1": {
+            "id": crawl_id,
+            "job": f"/api/web/v1/jobs/{crawl_id}",
+            "status": lambda body: body["status"],
+            "done": {"completed"},
+            "results": f"/api/web/v1/results/{crawl_id}",
+            "count": lambda body: len(body["results"]),
+        },
     }
 
 
@@ -134,12 +156,18 @@ def test_each_demo_advertiser_runs_every_kind_of_job_to_its_results_and_webhook(
         api.post("/api/web/v1/webhooks", {"webhook_url": receiver.url, "events": ["job.completed", "job.failed"]})
         jobs = start_every_kind(api, base)
         for surface, job in jobs.items():
-            wait_for(lambda api=api, job=job: finished(api, job["job"], job["status"], job["done"]), FINISH_WITHIN_SECONDS,
-                     f"{advertiser['name']}: {job['job']} to finish")
+            wait_for(
+                lambda api=api, job=job: finished(api, job["job"], job["status"], job["done"]),
+                FINISH_WITHIN_SECONDS,
+                f"{advertiser['name']}: {job['job']} to finish",
+            )
             assert job["count"](api.get(job["results"])) > 0, (surface, job["results"])
         for surface, job in jobs.items():
-            wait_for(lambda surface=surface, job=job: webhook_for(receiver, surface, job["id"]) is not None, 60,
-                     f"the webhook of {job['job']}")
+            wait_for(
+                lambda surface=surface, job=job: webhook_for(receiver, surface, job["id"]) is not None,
+                60,
+                f"the webhook of {job['job']}",
+            )
             payload = webhook_for(receiver, surface, job["id"])
             assert payload["type"] == "job.completed"
             assert job["status"](api.get(payload["data"]["job_url"])) in job["done"]

@@ -1,4 +1,5 @@
 """Production settings refuse to start with the development secret key or DEBUG on; only local ones open loopback."""
+
 import ast
 import os
 import subprocess
@@ -87,8 +88,12 @@ def default_setting(module: str, name: str):
     return ast.literal_eval(result.stdout.strip())
 
 
-@pytest.mark.parametrize(("module", "serves"), [
-    ("leadplatform.settings.local", True), ("leadplatform.settings.production", False),
-])
+@pytest.mark.parametrize(
+    ("module", "serves"),
+    [
+        ("leadplatform.settings.local", True),
+        ("leadplatform.settings.production", False),
+    ],
+)
 def test_media_is_served_by_django_in_local_settings_only(module, serves):
     assert default_setting(module, "SERVE_MEDIA") is serves

@@ -1,4 +1,5 @@
 """The site's own pages: header Admin link, styled error pages, favicon, the demo login hint."""
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile

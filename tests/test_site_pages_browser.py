@@ -1,4 +1,5 @@
 """The site's error page in headless Chromium: a mistyped link lands on the styled 404."""
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,6 +3,7 @@
 A test that needs a whole window moves the clock (time-machine, in every thread of the process,
 the live server's included) to the start of the next one instead of waiting for it.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """Who may call the credential endpoints (rows of the access table)."""
+
 from leadplatform.api.access import ANYONE, AUTHENTICATED
 
 ACCESS = {

@@ -1,4 +1,5 @@
 """Request and response shapes of the credential endpoints."""
+
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
@@ -13,9 +14,12 @@ class LoginSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     # The rest of the OAuth2 password form: clients built for it send these, and nothing reads them.
     grant_type = serializers.ChoiceField(choices=["password"], required=False, help_text="Accepted and ignored.")
     scope = serializers.CharField(max_length=1000, required=False, allow_blank=True, help_text="Accepted and ignored.")
-    client_id = serializers.CharField(max_length=255, required=False, allow_blank=True, help_text="Accepted and ignored.")
-    client_secret = serializers.CharField(max_length=255, required=False, allow_blank=True,
-                                          help_text="Accepted and ignored.")
+    client_id = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, help_text="Accepted and ignored."
+    )
+    client_secret = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, help_text="Accepted and ignored."
+    )
 
 
 class RegisterSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

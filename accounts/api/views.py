@@ -1,4 +1,5 @@
 """Credential endpoints: JWT login/register (web surface) and api-token-get/reset (intel surface)."""
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
@@ -48,7 +49,9 @@ class WebLoginView(SurfaceAPIView):
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = _authenticated_user(request, serializer.validated_data["username"], serializer.validated_data["password"])
+        user = _authenticated_user(
+            request, serializer.validated_data["username"], serializer.validated_data["password"]
+        )
         return Response({"access_token": issue_access_token(user), "token_type": "bearer"})
 
 
@@ -67,7 +70,9 @@ class WebRegisterView(SurfaceAPIView):
             user = services.register_advertiser_account(**serializer.validated_data)
         except services.AccountTaken as taken:
             raise exceptions.ValidationError({taken.field: [str(taken)]}) from None
-        return Response({"access_token": issue_access_token(user), "token_type": "bearer"}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"access_token": issue_access_token(user), "token_type": "bearer"}, status=status.HTTP_201_CREATED
+        )
 
 
 class IntelTokenGetView(SurfaceAPIView):

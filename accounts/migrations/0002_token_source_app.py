@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='apitoken',
-            name='source',
-            field=models.CharField(choices=[('web', 'Settings page'), ('command', 'Management command'), ('admin', 'Admin'), ('intel', 'api-token-get'), ('app', 'Campaign app login'), ('demo', 'Demo data')], default='web', max_length=16),
+            model_name="apitoken",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("web", "Settings page"),
+                    ("command", "Management command"),
+                    ("admin", "Admin"),
+                    ("intel", "api-token-get"),
+                    ("app", "Campaign app login"),
+                    ("demo", "Demo data"),
+                ],
+                default="web",
+                max_length=16,
+            ),
         ),
     ]

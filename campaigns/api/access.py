@@ -3,6 +3,7 @@
 The influencer routes also require the client application's credentials: the
 authenticator refuses a request without them before this table is read.
 """
+
 from leadplatform.api.access import ANYONE, APPLICATION, INFLUENCER
 
 ACCESS = {

@@ -5,51 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('code', models.CharField(help_text='ISO 3166-1 alpha-2', max_length=2, unique=True)),
-                ('currency_code', models.CharField(help_text='ISO 4217', max_length=3)),
-                ('allowed', models.BooleanField(default=True, help_text='Campaigns may target it.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("code", models.CharField(help_text="ISO 3166-1 alpha-2", max_length=2, unique=True)),
+                ("currency_code", models.CharField(help_text="ISO 4217", max_length=3)),
+                ("allowed", models.BooleanField(default=True, help_text="Campaigns may target it.")),
             ],
             options={
-                'verbose_name_plural': 'countries',
-                'ordering': ['name'],
+                "verbose_name_plural": "countries",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='City',
+            name="City",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('allowed', models.BooleanField(default=True)),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cities', to='campaigns.country')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("allowed", models.BooleanField(default=True)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="cities", to="campaigns.country"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'cities',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('country', 'name'), name='city_unique_per_country')],
+                "verbose_name_plural": "cities",
+                "ordering": ["name"],
+                "constraints": [models.UniqueConstraint(fields=("country", "name"), name="city_unique_per_country")],
             },
         ),
     ]

@@ -9,107 +9,305 @@ import campaigns.images
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('campaigns', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("campaigns", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingSocialAccount',
-            fields=[
-            ],
+            name="PendingSocialAccount",
+            fields=[],
             options={
-                'verbose_name': 'network account awaiting approval',
-                'verbose_name_plural': 'network accounts awaiting approval',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "network account awaiting approval",
+                "verbose_name_plural": "network accounts awaiting approval",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('accounts.socialaccount',),
+            bases=("accounts.socialaccount",),
         ),
         migrations.CreateModel(
-            name='ExchangeRate',
+            name="ExchangeRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('base', models.CharField(max_length=3)),
-                ('quote', models.CharField(max_length=3)),
-                ('rate', models.DecimalField(decimal_places=8, max_digits=18, validators=[django.core.validators.MinValueValidator(0)])),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("base", models.CharField(max_length=3)),
+                ("quote", models.CharField(max_length=3)),
+                (
+                    "rate",
+                    models.DecimalField(
+                        decimal_places=8, max_digits=18, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['base', 'quote'],
-                'constraints': [models.UniqueConstraint(fields=('base', 'quote'), name='exchange_rate_unique_pair'), models.CheckConstraint(condition=models.Q(('rate__gt', 0)), name='exchange_rate_positive')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Campaign',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('standard', 'Standard'), ('influencer', 'Influencer')], default='standard', max_length=16)),
-                ('name', models.CharField(max_length=200)),
-                ('tagline', models.CharField(blank=True, max_length=300)),
-                ('description', models.TextField(blank=True, help_text='HTML; sanitised on save.', max_length=20000)),
-                ('image_logo', campaigns.images.ValidatedImageField(blank=True, max_length=300, upload_to=campaigns.images.campaign_image_path)),
-                ('image_post', campaigns.images.ValidatedImageField(blank=True, max_length=300, upload_to=campaigns.images.campaign_image_path)),
-                ('attachment', models.FileField(blank=True, max_length=300, upload_to=campaigns.images.campaign_image_path, validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png', 'webp'])])),
-                ('hashtags', models.JSONField(blank=True, default=list, help_text='List of hashtags, e.g. ["#summer"].')),
-                ('networks', models.JSONField(blank=True, default=list, help_text='Networks: instagram, facebook, twitter, tiktok, youtube, linkedin.')),
-                ('currency', models.CharField(default='USD', max_length=3)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('pending', 'Pending'), ('active', 'Active'), ('paused', 'Paused'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], db_index=True, default='draft', max_length=16)),
-                ('date_start', models.DateTimeField(blank=True, null=True)),
-                ('date_end', models.DateTimeField(blank=True, null=True)),
-                ('task_type', models.CharField(choices=[('post', 'Post'), ('story', 'Story'), ('video', 'Video'), ('reel', 'Reel'), ('custom', 'Custom')], default='post', max_length=16)),
-                ('task_title', models.CharField(blank=True, max_length=200)),
-                ('task_description', models.TextField(blank=True, max_length=5000)),
-                ('task_requirements', models.TextField(blank=True, max_length=5000)),
-                ('task_time', models.PositiveIntegerField(default=72, validators=[django.core.validators.MinValueValidator(1)])),
-                ('task_time_unit', models.CharField(choices=[('hours', 'Hours'), ('days', 'Days')], default='hours', max_length=8)),
-                ('minimum_reward', models.DecimalField(decimal_places=2, default=0, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('post_rate', models.DecimalField(decimal_places=2, default=0, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('bonus_active', models.BooleanField(default=False)),
-                ('promo_reach_bonus', models.DecimalField(decimal_places=2, default=0, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('promo_engagement_rate_bonus', models.DecimalField(decimal_places=2, default=0, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('promo_best_post_bonus', models.DecimalField(decimal_places=2, default=0, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('reach_bonus_threshold', models.PositiveBigIntegerField(default=0, help_text='Reach that earns the reach bonus.')),
-                ('engagement_rate_bonus_threshold', models.DecimalField(decimal_places=2, default=0, help_text='Engagement rate (percent of reach) that earns the engagement bonus.', max_digits=6, validators=[django.core.validators.MinValueValidator(0)])),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, help_text='Most this campaign may pay out; empty means no campaign cap.', max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('tasks_featured', models.BooleanField(default=False)),
-                ('tasks_leaderboard', models.BooleanField(default=False)),
-                ('pre_registration', models.BooleanField(default=False, help_text='Influencers may join while pending.')),
-                ('post_registration', models.BooleanField(default=False, help_text='Influencers may register a post after the end.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaigns', to='accounts.advertiser')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='campaigns', to='campaigns.category')),
-                ('target_cities', models.ManyToManyField(blank=True, related_name='campaigns', to='campaigns.city')),
-                ('target_countries', models.ManyToManyField(blank=True, related_name='campaigns', to='campaigns.country')),
-            ],
-            options={
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['advertiser', 'status'], name='campaigns_c_adverti_e0256c_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('date_end__isnull', True), ('date_start__isnull', True), ('date_end__gte', models.F('date_start')), _connector='OR'), name='campaign_ends_after_start')],
+                "ordering": ["base", "quote"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("base", "quote"), name="exchange_rate_unique_pair"),
+                    models.CheckConstraint(condition=models.Q(("rate__gt", 0)), name="exchange_rate_positive"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Invoice',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, unique=True)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('currency', models.CharField(default='USD', max_length=3)),
-                ('date', models.DateField(default=django.utils.timezone.localdate)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('pending', 'Pending'), ('paid', 'Paid'), ('overdue', 'Overdue'), ('cancelled', 'Cancelled')], db_index=True, default='pending', max_length=16)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('description', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invoices', to='accounts.advertiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[("standard", "Standard"), ("influencer", "Influencer")],
+                        default="standard",
+                        max_length=16,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("tagline", models.CharField(blank=True, max_length=300)),
+                ("description", models.TextField(blank=True, help_text="HTML; sanitised on save.", max_length=20000)),
+                (
+                    "image_logo",
+                    campaigns.images.ValidatedImageField(
+                        blank=True, max_length=300, upload_to=campaigns.images.campaign_image_path
+                    ),
+                ),
+                (
+                    "image_post",
+                    campaigns.images.ValidatedImageField(
+                        blank=True, max_length=300, upload_to=campaigns.images.campaign_image_path
+                    ),
+                ),
+                (
+                    "attachment",
+                    models.FileField(
+                        blank=True,
+                        max_length=300,
+                        upload_to=campaigns.images.campaign_image_path,
+                        validators=[
+                            django.core.validators.FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"])
+                        ],
+                    ),
+                ),
+                (
+                    "hashtags",
+                    models.JSONField(blank=True, default=list, help_text='List of hashtags, e.g. ["#summer"].'),
+                ),
+                (
+                    "networks",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Networks: instagram, facebook, twitter, tiktok, youtube, linkedin.",
+                    ),
+                ),
+                ("currency", models.CharField(default="USD", max_length=3)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("pending", "Pending"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("date_start", models.DateTimeField(blank=True, null=True)),
+                ("date_end", models.DateTimeField(blank=True, null=True)),
+                (
+                    "task_type",
+                    models.CharField(
+                        choices=[
+                            ("post", "Post"),
+                            ("story", "Story"),
+                            ("video", "Video"),
+                            ("reel", "Reel"),
+                            ("custom", "Custom"),
+                        ],
+                        default="post",
+                        max_length=16,
+                    ),
+                ),
+                ("task_title", models.CharField(blank=True, max_length=200)),
+                ("task_description", models.TextField(blank=True, max_length=5000)),
+                ("task_requirements", models.TextField(blank=True, max_length=5000)),
+                (
+                    "task_time",
+                    models.PositiveIntegerField(default=72, validators=[django.core.validators.MinValueValidator(1)]),
+                ),
+                (
+                    "task_time_unit",
+                    models.CharField(choices=[("hours", "Hours"), ("days", "Days")], default="hours", max_length=8),
+                ),
+                (
+                    "minimum_reward",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "post_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("bonus_active", models.BooleanField(default=False)),
+                (
+                    "promo_reach_bonus",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "promo_engagement_rate_bonus",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "promo_best_post_bonus",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "reach_bonus_threshold",
+                    models.PositiveBigIntegerField(default=0, help_text="Reach that earns the reach bonus."),
+                ),
+                (
+                    "engagement_rate_bonus_threshold",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Engagement rate (percent of reach) that earns the engagement bonus.",
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Most this campaign may pay out; empty means no campaign cap.",
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("tasks_featured", models.BooleanField(default=False)),
+                ("tasks_leaderboard", models.BooleanField(default=False)),
+                (
+                    "pre_registration",
+                    models.BooleanField(default=False, help_text="Influencers may join while pending."),
+                ),
+                (
+                    "post_registration",
+                    models.BooleanField(default=False, help_text="Influencers may register a post after the end."),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="campaigns", to="accounts.advertiser"
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="campaigns",
+                        to="campaigns.category",
+                    ),
+                ),
+                ("target_cities", models.ManyToManyField(blank=True, related_name="campaigns", to="campaigns.city")),
+                (
+                    "target_countries",
+                    models.ManyToManyField(blank=True, related_name="campaigns", to="campaigns.country"),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='invoice_amount_not_negative')],
+                "ordering": ["-id"],
+                "indexes": [models.Index(fields=["advertiser", "status"], name="campaigns_c_adverti_e0256c_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("date_end__isnull", True),
+                            ("date_start__isnull", True),
+                            ("date_end__gte", models.F("date_start")),
+                            _connector="OR",
+                        ),
+                        name="campaign_ends_after_start",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Invoice",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=40, unique=True)),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                ("currency", models.CharField(default="USD", max_length=3)),
+                ("date", models.DateField(default=django.utils.timezone.localdate)),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("pending", "Pending"),
+                            ("paid", "Paid"),
+                            ("overdue", "Overdue"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                ("description", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="invoices", to="accounts.advertiser"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-date", "-id"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="invoice_amount_not_negative")
+                ],
             },
         ),
     ]

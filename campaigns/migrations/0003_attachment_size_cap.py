@@ -7,15 +7,22 @@ import campaigns.images
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0002_pendingsocialaccount_exchangerate_campaign_invoice'),
+        ("campaigns", "0002_pendingsocialaccount_exchangerate_campaign_invoice"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='campaign',
-            name='attachment',
-            field=models.FileField(blank=True, max_length=300, upload_to=campaigns.images.campaign_image_path, validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png', 'webp']), campaigns.images.validate_attachment_size]),
+            model_name="campaign",
+            name="attachment",
+            field=models.FileField(
+                blank=True,
+                max_length=300,
+                upload_to=campaigns.images.campaign_image_path,
+                validators=[
+                    django.core.validators.FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"]),
+                    campaigns.images.validate_attachment_size,
+                ],
+            ),
         ),
     ]

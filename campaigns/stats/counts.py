@@ -5,6 +5,7 @@ of its key's rows, so a read is a few dozen rows whatever the size of the counte
 the deltas every minute to keep them few. SQLite (the embedded run) has no transition tables, hence
 no triggers: there the counts are plain COUNT queries over the counted table.
 """
+
 from __future__ import annotations
 
 from django.db import connection, transaction

@@ -6,6 +6,7 @@ from the raw rows (the benchmark and the tests compare the two). Counts of tasks
 and publishers by status and sex are kept by triggers (`counts`); other counts by current
 state read the (small) campaign and publisher tables directly: a state is not a daily flow.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -94,11 +95,15 @@ def post_activity(*, advertiser_id=None, date_from=None, date_to=None, use_rollu
     if advertiser_id is not None:
         rolled_rows = rolled_rows.filter(advertiser_id=advertiser_id)
         live_rows = live_rows.filter(campaign__advertiser_id=advertiser_id)
-    sums = {"posts": Coalesce(Sum("posts"), 0), "reach": Coalesce(Sum("reach"), 0),
-            "engagement": Coalesce(Sum("engagement"), 0)}
+    sums = {
+        "posts": Coalesce(Sum("posts"), 0),
+        "reach": Coalesce(Sum("reach"), 0),
+        "engagement": Coalesce(Sum("engagement"), 0),
+    }
     rolled = days.rolled(rolled_rows).aggregate(**sums)
     live = days.live(live_rows, "reviewed_at").aggregate(
-        posts=Count("id"), reach=Coalesce(Sum("reach"), 0), engagement=Coalesce(Sum("engagement"), 0))
+        posts=Count("id"), reach=Coalesce(Sum("reach"), 0), engagement=Coalesce(Sum("engagement"), 0)
+    )
     return {key: int(rolled[key]) + int(live[key]) for key in sums}
 
 
@@ -114,11 +119,13 @@ def network_activity(campaign: Campaign, *, use_rollups=True) -> dict[str, dict[
     figures.update({network: {"posts": 0, "reach": 0, "engagement": 0} for network in campaign.networks or []})
     if days.rolled_to is not None:
         for row in CampaignNetworkTotal.objects.filter(campaign_id=campaign.pk).values(
-                "network", "posts", "reach", "engagement"):
+            "network", "posts", "reach", "engagement"
+        ):
             for key in ("posts", "reach", "engagement"):
                 figures[row["network"]][key] += int(row[key])
     live = days.live(_posted().filter(campaign_id=campaign.pk), "reviewed_at").values_list(
-        "networks", "reach", "engagement")
+        "networks", "reach", "engagement"
+    )
     for networks, reach, engagement in live.iterator():
         for network in networks if isinstance(networks, list) else []:
             figures[network]["posts"] += 1
@@ -157,12 +164,21 @@ def spending(
     if advertiser_id is not None:
         rolled_rows = rolled_rows.filter(advertiser_id=advertiser_id)
         payments = payments.filter(advertiser_id=advertiser_id)
-    rolled = (days.rolled(rolled_rows).values(currency).annotate(amount=Sum(amount), reached=Sum("reach"))
-              .values_list(currency, "amount", "reached").order_by())
+    rolled = (
+        days.rolled(rolled_rows)
+        .values(currency)
+        .annotate(amount=Sum(amount), reached=Sum("reach"))
+        .values_list(currency, "amount", "reached")
+        .order_by()
+    )
     reached = Coalesce(Sum("task__reach"), 0) if with_reach else Value(0)
-    live = (days.live(payments, "created_at").values(currency)
-            .annotate(amount=Sum(amount), reached=reached)
-            .values_list(currency, "amount", "reached").order_by())
+    live = (
+        days.live(payments, "created_at")
+        .values(currency)
+        .annotate(amount=Sum(amount), reached=reached)
+        .values_list(currency, "amount", "reached")
+        .order_by()
+    )
     return _spending([*rolled, *live])
 
 
@@ -171,15 +187,20 @@ def campaign_spending(campaign: Campaign, *, use_rollups=True) -> Spending:
     rolled = []
     if days.rolled_to is not None:
         rolled = CampaignSpendTotal.objects.filter(campaign_id=campaign.pk).values_list("currency", "total", "reach")
-    live = (days.live(Payment.objects.filter(task__campaign_id=campaign.pk), "created_at").values("currency")
-            .annotate(amount=Sum("total"), reached=Coalesce(Sum("task__reach"), 0))
-            .values_list("currency", "amount", "reached").order_by())
+    live = (
+        days.live(Payment.objects.filter(task__campaign_id=campaign.pk), "created_at")
+        .values("currency")
+        .annotate(amount=Sum("total"), reached=Coalesce(Sum("task__reach"), 0))
+        .values_list("currency", "amount", "reached")
+        .order_by()
+    )
     return _spending([*rolled, *live])
 
 
 def _sum_in(amounts: dict[str, Decimal], currency: str) -> Decimal:
-    return quantize_money(sum((convert_amount(amount, code, currency) for code, amount in amounts.items()), ZERO),
-                          currency)
+    return quantize_money(
+        sum((convert_amount(amount, code, currency) for code, amount in amounts.items()), ZERO), currency
+    )
 
 
 def cpm(spent: Decimal, reach: int, currency: str) -> Decimal:
@@ -190,8 +211,11 @@ def cpm(spent: Decimal, reach: int, currency: str) -> Decimal:
 def campaign_costs(campaign: Campaign, *, use_rollups=True) -> dict:
     spent = campaign_spending(campaign, use_rollups=use_rollups)
     total = _sum_in(spent.by_currency, campaign.currency)
-    return {"total_spent": total, "average_cpm": cpm(total, spent.reach, campaign.currency),
-            "currency": campaign.currency}
+    return {
+        "total_spent": total,
+        "average_cpm": cpm(total, spent.reach, campaign.currency),
+        "currency": campaign.currency,
+    }
 
 
 def campaigns_running(campaigns, date_from=None, date_to=None):
@@ -206,12 +230,17 @@ def campaigns_running(campaigns, date_from=None, date_to=None):
 
 
 def advertiser_financial(advertiser, date_from=None, date_to=None, *, use_rollups=True) -> dict:
-    spent = spending(advertiser_id=advertiser.pk, date_from=date_from, date_to=date_to, charged=True,
-                     use_rollups=use_rollups)
+    spent = spending(
+        advertiser_id=advertiser.pk, date_from=date_from, date_to=date_to, charged=True, use_rollups=use_rollups
+    )
     total = _sum_in(spent.by_currency, advertiser.currency)
     running = campaigns_running(Campaign.objects.filter(advertiser=advertiser), date_from, date_to)
-    return {"total_spent": total, "total_campaigns": running.count(),
-            "average_cpm": cpm(total, spent.reach, advertiser.currency), "currency": advertiser.currency}
+    return {
+        "total_spent": total,
+        "total_campaigns": running.count(),
+        "average_cpm": cpm(total, spent.reach, advertiser.currency),
+        "currency": advertiser.currency,
+    }
 
 
 def general_financial(date_from=None, date_to=None, *, use_rollups=True) -> dict:
@@ -222,11 +251,15 @@ def general_financial(date_from=None, date_to=None, *, use_rollups=True) -> dict
         invoices = invoices.filter(date__gte=date_from)
     if date_to:
         invoices = invoices.filter(date__lte=date_to)
-    revenue = {row["currency"]: row["amount"] for row in
-               invoices.values("currency").annotate(amount=Sum("amount")).order_by()}
+    revenue = {
+        row["currency"]: row["amount"] for row in invoices.values("currency").annotate(amount=Sum("amount")).order_by()
+    }
     spent = spending(date_from=date_from, date_to=date_to, use_rollups=use_rollups, with_reach=False)
-    return {"total_revenue": _sum_in(revenue, currency), "total_payouts": _sum_in(spent.by_currency, currency),
-            "currency": currency}
+    return {
+        "total_revenue": _sum_in(revenue, currency),
+        "total_payouts": _sum_in(spent.by_currency, currency),
+        "currency": currency,
+    }
 
 
 # ------------------------------------------------------------------------------
@@ -240,7 +273,8 @@ def campaign_overview(campaigns, date_from=None, date_to=None) -> dict:
         campaigns = campaigns.filter(created_at__lt=day_start(date_to + timedelta(days=1)))
     S = Campaign.Status
     counts = campaigns.aggregate(
-        total_campaigns=Count("id"), active_campaigns=Count("id", filter=Q(status=S.ACTIVE)),
+        total_campaigns=Count("id"),
+        active_campaigns=Count("id", filter=Q(status=S.ACTIVE)),
         completed_campaigns=Count("id", filter=Q(status=S.COMPLETED)),
         pending_campaigns=Count("id", filter=Q(status=S.PENDING)),
     )
@@ -295,8 +329,11 @@ def joined_publisher_count(*, since: date | None = None, use_rollups=True) -> in
     rolled_sql, rolled_params = rolled_days.order_by().values("publishers").query.sql_with_params()
     new_sql, new_params = new.order_by().query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT coalesce(sum(publishers), 0) FROM ({rolled_sql}) rolled) "
-                       f"+ (SELECT count(*) FROM ({new_sql}) new)", [*rolled_params, *new_params])
+        cursor.execute(
+            f"SELECT (SELECT coalesce(sum(publishers), 0) FROM ({rolled_sql}) rolled) "
+            f"+ (SELECT count(*) FROM ({new_sql}) new)",
+            [*rolled_params, *new_params],
+        )
         return int(cursor.fetchone()[0])
 
 
@@ -304,11 +341,13 @@ def estimated_publishers(*, use_rollups=True) -> dict:
     """estimated: publishers who may act and could join an active campaign now; active: joined in the last 30 days."""
     active = Campaign.objects.filter(status=Campaign.Status.ACTIVE)
     countries, cities = defaultdict(set), defaultdict(set)
-    for campaign_id, country_id in Campaign.target_countries.through.objects.filter(
-            campaign__in=active).values_list("campaign_id", "country_id"):
+    for campaign_id, country_id in Campaign.target_countries.through.objects.filter(campaign__in=active).values_list(
+        "campaign_id", "country_id"
+    ):
         countries[campaign_id].add(country_id)
-    for campaign_id, city_id in Campaign.target_cities.through.objects.filter(
-            campaign__in=active).values_list("campaign_id", "city_id"):
+    for campaign_id, city_id in Campaign.target_cities.through.objects.filter(campaign__in=active).values_list(
+        "campaign_id", "city_id"
+    ):
         cities[campaign_id].add(city_id)
     # Campaigns with the same targeting share one condition: the union of their networks. The untargeted
     # ones (usually most) are read as their distinct network lists, not campaign by campaign.
@@ -361,8 +400,9 @@ def age_shares(on: date | None = None) -> dict[str, float]:
     on = on or today()
     # One range count per bucket: each is an index-only scan of the birth-date index.
     counts = {
-        label: Publisher.objects.filter(birth_date__gt=_years_before(on, oldest + 1),
-                                        birth_date__lte=_years_before(on, youngest)).count()
+        label: Publisher.objects.filter(
+            birth_date__gt=_years_before(on, oldest + 1), birth_date__lte=_years_before(on, youngest)
+        ).count()
         for label, youngest, oldest in AGE_BUCKETS
     }
     return _percentages(counts)
@@ -377,8 +417,9 @@ def _years_before(on: date, years: int) -> date:
 
 def preference_shares() -> dict[str, float]:
     """Share of all preferred-category picks: the five most picked categories by slug, the rest as other."""
-    picks = list(Category.objects.annotate(n=Count("publishers")).filter(n__gt=0).order_by("-n", "slug")
-                 .values_list("slug", "n"))
+    picks = list(
+        Category.objects.annotate(n=Count("publishers")).filter(n__gt=0).order_by("-n", "slug").values_list("slug", "n")
+    )
     counts = dict(picks[:TOP_CATEGORIES])
     counts["other"] = sum(n for _, n in picks[TOP_CATEGORIES:])
     return _percentages(counts)

@@ -3,6 +3,7 @@
 Days are UTC calendar days. A rollup covers every day up to its watermark (the latest day
 rolled, contiguously); later days (always including today) are read from the raw rows.
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -78,8 +79,9 @@ class SpendDay(models.Model):
     class Meta:
         indexes = [models.Index(fields=["advertiser_id", "day"])]
         constraints = [
-            models.UniqueConstraint(fields=["day", "advertiser_id", "currency", "charged_currency"],
-                                    name="spend_day_unique")
+            models.UniqueConstraint(
+                fields=["day", "advertiser_id", "currency", "charged_currency"], name="spend_day_unique"
+            )
         ]
 
 

@@ -8,6 +8,7 @@ day never changes after it is rolled.
 Publisher activity is also rolled before its day closes: merging joins is idempotent, so beat
 rolls the recent joins every minute (`roll_up_recent_joins`) and the closed day rolls them again.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -230,51 +231,85 @@ def _merge(model, key: dict, amounts: dict) -> None:
 
 def _orm_task_day(day: date, start: datetime, end: datetime) -> None:
     TaskDay.objects.filter(day=day).delete()
-    rows = (_posted_between(start, end).values("campaign__advertiser_id").order_by()
-            .annotate(posts=Count("id"), reach=Coalesce(Sum("reach"), 0), engagement=Coalesce(Sum("engagement"), 0)))
-    TaskDay.objects.bulk_create([
-        TaskDay(day=day, advertiser_id=row["campaign__advertiser_id"], posts=row["posts"], reach=row["reach"],
-                engagement=row["engagement"]) for row in rows])
+    rows = (
+        _posted_between(start, end)
+        .values("campaign__advertiser_id")
+        .order_by()
+        .annotate(posts=Count("id"), reach=Coalesce(Sum("reach"), 0), engagement=Coalesce(Sum("engagement"), 0))
+    )
+    TaskDay.objects.bulk_create(
+        [
+            TaskDay(
+                day=day,
+                advertiser_id=row["campaign__advertiser_id"],
+                posts=row["posts"],
+                reach=row["reach"],
+                engagement=row["engagement"],
+            )
+            for row in rows
+        ]
+    )
 
 
 def _orm_campaign_network_totals(day: date, start: datetime, end: datetime) -> None:
     sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for campaign_id, networks, reach, engagement in _posted_between(start, end).values_list(
-            "campaign_id", "networks", "reach", "engagement").iterator():
+    for campaign_id, networks, reach, engagement in (
+        _posted_between(start, end).values_list("campaign_id", "networks", "reach", "engagement").iterator()
+    ):
         for network in networks if isinstance(networks, list) else []:
             figures = sums[(campaign_id, network)]
             figures[0], figures[1], figures[2] = figures[0] + 1, figures[1] + reach, figures[2] + engagement
     for (campaign_id, network), (posts, reach, engagement) in sums.items():
-        _merge(CampaignNetworkTotal, {"campaign_id": campaign_id, "network": network},
-               {"posts": posts, "reach": reach, "engagement": engagement})
+        _merge(
+            CampaignNetworkTotal,
+            {"campaign_id": campaign_id, "network": network},
+            {"posts": posts, "reach": reach, "engagement": engagement},
+        )
 
 
 def _orm_spend_day(day: date, start: datetime, end: datetime) -> None:
     SpendDay.objects.filter(day=day).delete()
-    rows = (_paid_between(start, end).values("advertiser_id", "currency", "charged_currency").order_by()
-            .annotate(payments=Count("id"), total=Sum("total"), charged=Sum("charged"),
-                      reach=Coalesce(Sum("task__reach"), 0)))
+    rows = (
+        _paid_between(start, end)
+        .values("advertiser_id", "currency", "charged_currency")
+        .order_by()
+        .annotate(
+            payments=Count("id"), total=Sum("total"), charged=Sum("charged"), reach=Coalesce(Sum("task__reach"), 0)
+        )
+    )
     SpendDay.objects.bulk_create([SpendDay(day=day, **row) for row in rows])
 
 
 def _orm_campaign_spend_totals(day: date, start: datetime, end: datetime) -> None:
-    rows = (_paid_between(start, end).values("task__campaign_id", "currency").order_by()
-            .annotate(payments=Count("id"), total=Sum("total"), reach=Coalesce(Sum("task__reach"), 0)))
+    rows = (
+        _paid_between(start, end)
+        .values("task__campaign_id", "currency")
+        .order_by()
+        .annotate(payments=Count("id"), total=Sum("total"), reach=Coalesce(Sum("task__reach"), 0))
+    )
     for row in rows:
-        _merge(CampaignSpendTotal, {"campaign_id": row["task__campaign_id"], "currency": row["currency"]},
-               {"payments": row["payments"], "total": row["total"], "reach": row["reach"]})
+        _merge(
+            CampaignSpendTotal,
+            {"campaign_id": row["task__campaign_id"], "currency": row["currency"]},
+            {"payments": row["payments"], "total": row["total"], "reach": row["reach"]},
+        )
 
 
 def _orm_publisher_joins(start: datetime, end: datetime) -> int:
     _lock_publisher_activity()
-    joins = (Task.objects.filter(publisher__isnull=False, joined_at__gte=start, joined_at__lt=end)
-             .values("publisher_id").order_by().annotate(first=Min("joined_at"), last=Max("joined_at")))
+    joins = (
+        Task.objects.filter(publisher__isnull=False, joined_at__gte=start, joined_at__lt=end)
+        .values("publisher_id")
+        .order_by()
+        .annotate(first=Min("joined_at"), last=Max("joined_at"))
+    )
     moves: dict[date, int] = defaultdict(int)  # change of the count per last join day
     changed = 0
     for row in joins:
         first_day, last_day = _utc_day(row["first"]), _utc_day(row["last"])
         activity, created = PublisherActivity.objects.get_or_create(
-            publisher_id=row["publisher_id"], defaults={"first_joined_on": first_day, "last_joined_on": last_day})
+            publisher_id=row["publisher_id"], defaults={"first_joined_on": first_day, "last_joined_on": last_day}
+        )
         updates = {}
         if created:
             moves[last_day] += 1

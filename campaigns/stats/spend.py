@@ -4,6 +4,7 @@ The days up to the `campaign_spend_totals` watermark come from the running total
 it from the raw rows, the split `figures.campaign_spending` makes too. Payments are in the campaign's
 currency, so a campaign's spend is comparable to its budget without conversion.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,8 +24,11 @@ ROLLUP = "campaign_spend_totals"
 
 def _sum_per_campaign(rows, campaign_path: str, amount: str) -> Subquery:
     return Subquery(
-        rows.filter(**{campaign_path: OuterRef("pk")}).order_by().values(campaign_path)
-        .annotate(amount=Sum(amount)).values("amount")[:1],
+        rows.filter(**{campaign_path: OuterRef("pk")})
+        .order_by()
+        .values(campaign_path)
+        .annotate(amount=Sum(amount))
+        .values("amount")[:1],
         output_field=MONEY_FIELD,
     )
 
@@ -34,8 +38,14 @@ def spend_expression():
     mark = watermark(ROLLUP)
     payments = Payment.objects.all()
     zero = Value(ZERO, output_field=MONEY_FIELD)
-    spent = Coalesce(_sum_per_campaign(payments if mark is None else payments.filter(
-        created_at__gte=day_start(mark + timedelta(days=1))), "task__campaign_id", "total"), zero)
+    spent = Coalesce(
+        _sum_per_campaign(
+            payments if mark is None else payments.filter(created_at__gte=day_start(mark + timedelta(days=1))),
+            "task__campaign_id",
+            "total",
+        ),
+        zero,
+    )
     if mark is not None:
         rolled = _sum_per_campaign(CampaignSpendTotal.objects.all(), "campaign_id", "total")
         spent = spent + Coalesce(rolled, zero)

@@ -1,5 +1,6 @@
 """Celery tasks of the campaign statistics, each a thin wrapper run by beat: one per daily rollup,
 folding the trigger-kept state counts, and rolling the recent joins into the publisher activity."""
+
 from celery import shared_task
 
 from .counts import fold_state_counts

@@ -1,4 +1,5 @@
 """Template filters of the influencer pages: one date format and the status badges."""
+
 from __future__ import annotations
 
 from django import template

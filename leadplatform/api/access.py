@@ -10,6 +10,7 @@ for the others. The campaign backend is POST-only, so its rows say what each rou
 (`TENANT_READ` or `TENANT_WRITE`) instead of leaving it to the method. A member of a
 suspended advertiser is refused every route, in the surface's error shape.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -109,7 +110,11 @@ class AccessTablePermission(BasePermission):
         if principal.kind not in rule:
             return False
         if principal.is_held:
-            raise AdvertiserInactive() if principal.advertiser.status == Advertiser.Status.INACTIVE else AdvertiserSuspended()
+            raise (
+                AdvertiserInactive()
+                if principal.advertiser.status == Advertiser.Status.INACTIVE
+                else AdvertiserSuspended()
+            )
         least_role = rule.least_role(request.method)
         if not principal.may_act_as(least_role):
             raise RoleTooLow(f"This needs the {least_role} role or higher; your role is {principal.role}.")

@@ -3,6 +3,7 @@
 An API token is accepted as `Authorization: Bearer X`, `Token X` or a bare `X` on every
 surface. A JWT access token (web-scraper surface) is recognised by its shape.
 """
+
 from __future__ import annotations
 
 from rest_framework import authentication, exceptions

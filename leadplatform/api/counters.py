@@ -5,6 +5,7 @@ new value, atomically: 200 concurrent increments of a fresh key end at exactly 2
 An unreachable Redis raises `DependencyUnavailable` (a 503), never a count of zero: rate
 limits do not fail open.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -97,9 +98,7 @@ class DatabaseCounterStore:
 
     def get(self, key: str) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT value FROM {self.table} WHERE key = %s AND expires_at > %s", [key, timezone.now()]
-            )
+            cursor.execute(f"SELECT value FROM {self.table} WHERE key = %s AND expires_at > %s", [key, timezone.now()])
             row = cursor.fetchone()
         return int(row[0]) if row else 0
 

@@ -1,4 +1,5 @@
 """Backing services a request may need (Redis, the Celery broker): their outage is a 503, never a 500."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """One exception handler for every surface: normalise the error, render it in the surface's shape."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Every API route read from the URLconf, and the index each surface answers at its root."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -54,7 +55,8 @@ def iter_routes(patterns=None, prefix: str = "/", namespace: str = "") -> Iterat
 
 def surface_routes(surfaces: tuple[Surface, ...]) -> list[Route]:
     return [
-        route for route in iter_routes()
+        route
+        for route in iter_routes()
         if route.surface in surfaces and not getattr(route.view_class, "is_surface_index", False)
     ]
 

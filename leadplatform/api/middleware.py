@@ -1,4 +1,5 @@
 """Guards for API paths: refuse NUL bytes early, never answer an HTML error page."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse

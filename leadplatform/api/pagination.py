@@ -1,4 +1,5 @@
 """Pagination styles of the surfaces: page/per_page envelopes, skip/limit, cursor."""
+
 from __future__ import annotations
 
 import math
@@ -48,10 +49,22 @@ class PagePagination(BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
             {
-                "name": "per_page", "in": "query", "required": False,
-                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_per_page, "default": self.default_per_page},
+                "name": "page",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "default": 1},
+            },
+            {
+                "name": "per_page",
+                "in": "query",
+                "required": False,
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_per_page,
+                    "default": self.default_per_page,
+                },
             },
         ]
 
@@ -100,7 +113,12 @@ class SocialPagination(PagePagination):
             OrderedDict(
                 status="success",
                 data=data,
-                meta={"total": self.total, "per_page": self.per_page, "current_page": self.page, "last_page": last_page},
+                meta={
+                    "total": self.total,
+                    "per_page": self.per_page,
+                    "current_page": self.page,
+                    "last_page": last_page,
+                },
                 links={
                     "first": self.page_link(1),
                     "last": self.page_link(last_page),
@@ -146,9 +164,16 @@ class SkipLimitPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": "skip", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "default": 0}},
             {
-                "name": "limit", "in": "query", "required": False,
+                "name": "skip",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 0, "default": 0},
+            },
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_limit, "default": self.default_limit},
             },
         ]

@@ -1,4 +1,5 @@
 """Request body parsers of every surface: JSON whose nesting is bounded before it is parsed."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ DRF's per-field machinery costs more than the query on a page of small rows. Out
 the ModelSerializer's own for the field types used (tests compare them per serializer):
 relations as ids unless a nested serializer is declared, datetimes as UTC with Z.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -56,8 +57,10 @@ class PlainRepresentation:
 
 def plain_representation(serializer_class: type, instance) -> dict:
     if isinstance(instance, dict):  # a `values()` row
-        return {name: utc_iso(instance[how]) if kind == "datetime" else instance[how]
-                for name, kind, how in serializer_class.plain_plan()}
+        return {
+            name: utc_iso(instance[how]) if kind == "datetime" else instance[how]
+            for name, kind, how in serializer_class.plain_plan()
+        }
     data = {}
     for name, kind, how in serializer_class.plain_plan():
         if kind == "attr":

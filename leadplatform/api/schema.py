@@ -1,4 +1,5 @@
 """OpenAPI generation: each operation tagged with its surface and given its error responses."""
+
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -89,7 +90,10 @@ class SurfaceAutoSchema(AutoSchema):
     def error_response_schema(self, surface) -> dict:
         """A reference to the surface's error shape, one component shared by all its operations."""
         component = ResolvedComponent(
-            name=self.error_component_name(surface), type=ResolvedComponent.SCHEMA, object=f"error-{surface.key}", schema=surface.error_schema()
+            name=self.error_component_name(surface),
+            type=ResolvedComponent.SCHEMA,
+            object=f"error-{surface.key}",
+            schema=surface.error_schema(),
         )
         self.registry.register_on_missing(component)
         return component.ref
@@ -140,4 +144,9 @@ class JwtScheme(OpenApiAuthenticationExtension):
     name = "jwt"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "Access token from /api/web/v1/auth/login."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "Access token from /api/web/v1/auth/login.",
+        }

@@ -5,6 +5,7 @@ Each surface keeps its operations' summary, description and request examples in 
 docstring becomes documentation. `SurfaceAutoSchema` adds to every description how to
 authenticate, the rate limit and the errors, worked out from the view itself.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -120,7 +121,8 @@ def errors_note(responses: dict, error_component: str | None) -> str:
     if not statuses:
         return ""
     items = "\n".join(
-        f"- {status} {ERROR_TITLES.get(status, 'Error')}" + (f": {ERROR_MEANINGS[status]}." if status in ERROR_MEANINGS else ".")
+        f"- {status} {ERROR_TITLES.get(status, 'Error')}"
+        + (f": {ERROR_MEANINGS[status]}." if status in ERROR_MEANINGS else ".")
         for status in statuses
     )
     shape = f" (bodies in the `{error_component}` shape)" if error_component else ""

@@ -1,4 +1,5 @@
 """Serializer behaviour shared by every surface."""
+
 from __future__ import annotations
 
 import re
@@ -34,4 +35,3 @@ class RejectUnknownFieldsMixin:
         # Form bodies spell list and object fields as `name[0]` or `name.key` (DRF parses both).
         part = FORM_FIELD_PART.match(key) if form else None
         return part is not None and part.group(1) in self.fields
-

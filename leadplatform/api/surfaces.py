@@ -3,6 +3,7 @@
 Views declare their surface (see `leadplatform.api.views`); the exception handler, the
 error-page middleware, pagination and the OpenAPI schema all read it from there.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -77,7 +78,10 @@ class CampaignSurface(Surface):
         return body
 
     def error_schema(self) -> dict[str, Any]:
-        return _object({"status": {"type": "string", "enum": ["error"]}, "message": STRING, "errors": ERRORS}, ["status", "message"])
+        return _object(
+            {"status": {"type": "string", "enum": ["error"]}, "message": STRING, "errors": ERRORS},
+            ["status", "message"],
+        )
 
     def success_body(self, message: str, **extra: Any) -> dict[str, Any]:
         """`{"status": "success", "message": …}` and whatever the route adds."""

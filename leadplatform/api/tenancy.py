@@ -5,6 +5,7 @@ Views use `scoped` of their base class (`leadplatform.api.views.SurfaceMixin`), 
 `advertiser_rows` for the rows of the advertiser a new row goes to. Nothing in an `api/`
 package touches `<TenantModel>.objects` itself (tests/api/test_tenant_access.py).
 """
+
 from __future__ import annotations
 
 from rest_framework.exceptions import NotFound, ValidationError

@@ -3,6 +3,7 @@
 DRF's cache throttles read, modify and write a history list, so concurrent requests race
 (encode/django-rest-framework#5181). Here each request is one atomic increment.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,7 +19,18 @@ from accounts.principal import principal_of
 from .counters import DatabaseCounterStore, counter_store
 from .dependencies import DependencyUnavailable
 
-PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+PERIODS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+}
 
 
 @dataclass(frozen=True)

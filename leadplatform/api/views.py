@@ -1,4 +1,5 @@
 """Base classes every API view builds on: the surface it belongs to and tenant scoping."""
+
 from __future__ import annotations
 
 from rest_framework import exceptions, generics, viewsets

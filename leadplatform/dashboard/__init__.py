@@ -3,6 +3,7 @@
 `for_user` builds the admin index's panels, `for_campaign` the statistics on a campaign's change page.
 Each panel costs a fixed number of queries, whatever the amount of data.
 """
+
 from __future__ import annotations
 
 from campaigns.models import Campaign

@@ -4,6 +4,7 @@ Reach and engagement read the statistics rollups (`TaskDay` per advertiser and d
 per campaign and network) up to their watermarks and the raw tasks after them, as the statistics
 endpoints do. The rollups have no day-by-network table, so time and network are two charts.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -42,8 +43,13 @@ def progress(spent: Decimal, budget: Decimal | None) -> int | None:
 
 def _total_row(currency: str, budget: Decimal | None, spent: Decimal | None, budgeted_spent: Decimal | None) -> dict:
     """A currency's totals; the share used compares the budgets with what the campaigns that have one spent."""
-    return {"name": f"Total {currency}", "currency": currency, "budget": budget, "spent": spent or ZERO,
-            "progress": progress(budgeted_spent or ZERO, budget)}
+    return {
+        "name": f"Total {currency}",
+        "currency": currency,
+        "budget": budget,
+        "spent": spent or ZERO,
+        "progress": progress(budgeted_spent or ZERO, budget),
+    }
 
 
 TOP_NOTE = f"The {TOP_CAMPAIGNS} campaigns that spent most, in their own currency."
@@ -53,15 +59,27 @@ def spend_panel(campaigns, note: str = TOP_NOTE) -> Panel:
     """The most spending campaigns and the totals per currency (two queries plus the watermark)."""
     campaigns = with_spend(campaigns)
     top = list(campaigns.order_by("-spent", "-id").values_list("name", "currency", "budget", "spent")[:TOP_CAMPAIGNS])
-    totals = (campaigns.order_by().values("currency")
-              .annotate(budget_total=Sum("budget"), spent_total=Sum("spent"),
-                        budgeted_spent=Sum("spent", filter=Q(budget__isnull=False)))
-              .values_list("currency", "budget_total", "spent_total", "budgeted_spent"))
-    panel = Panel("spend", "Spend against budget", "bar",
-                  labels=[f"{name} ({currency})" for name, currency, _, _ in top],
-                  datasets=[series("Budget", (budget or ZERO for _, _, budget, _ in top)),
-                            series("Spent", (spent for _, _, _, spent in top))],
-                  note=note)
+    totals = (
+        campaigns.order_by()
+        .values("currency")
+        .annotate(
+            budget_total=Sum("budget"),
+            spent_total=Sum("spent"),
+            budgeted_spent=Sum("spent", filter=Q(budget__isnull=False)),
+        )
+        .values_list("currency", "budget_total", "spent_total", "budgeted_spent")
+    )
+    panel = Panel(
+        "spend",
+        "Spend against budget",
+        "bar",
+        labels=[f"{name} ({currency})" for name, currency, _, _ in top],
+        datasets=[
+            series("Budget", (budget or ZERO for _, _, budget, _ in top)),
+            series("Spent", (spent for _, _, _, spent in top)),
+        ],
+        note=note,
+    )
     panel.table = [_total_row(*row) for row in sorted(totals)]
     if not any(row["spent"] or row["budget"] for row in panel.table):
         panel.datasets = []
@@ -83,8 +101,13 @@ def task_counts(scope: Scope) -> dict[str, int]:
 
 
 def tasks_panel(counts: dict[str, int]) -> Panel:
-    return Panel("tasks", "Tasks by state", "doughnut", labels=[str(label) for label in Task.Status.labels],
-                 datasets=[series("Tasks", (counts.get(status, 0) for status in Task.Status.values))])
+    return Panel(
+        "tasks",
+        "Tasks by state",
+        "doughnut",
+        labels=[str(label) for label in Task.Status.labels],
+        datasets=[series("Tasks", (counts.get(status, 0) for status in Task.Status.values))],
+    )
 
 
 # ------------------------------------------------------------------------------
@@ -101,31 +124,62 @@ def _utc_day(field: str) -> TruncDate:
 def reach_over_time(scope: Scope) -> Panel:
     """Daily reach and engagement of approved posts: `TaskDay` rows, then the live tasks (three queries)."""
     days = split("task_day", since(), None)
-    rolled = (days.rolled(TaskDay.objects.filter(advertiser_id__in=scope.advertiser_ids()))
-              .order_by().values("day").annotate(reach=Sum("reach"), engagement=Sum("engagement"))
-              .values_list("day", "reach", "engagement"))
-    live = (days.live(_posted(scope.rows(Task.objects.all())), "reviewed_at")
-            .annotate(day=_utc_day("reviewed_at")).order_by().values("day")
-            .annotate(reach_sum=Sum("reach"), engagement_sum=Sum("engagement"))
-            .values_list("day", "reach_sum", "engagement_sum"))
-    rows = [(day, key, value) for day, reach, engagement in [*rolled, *live]
-            for key, value in (("reach", reach), ("engagement", engagement))]
+    rolled = (
+        days.rolled(TaskDay.objects.filter(advertiser_id__in=scope.advertiser_ids()))
+        .order_by()
+        .values("day")
+        .annotate(reach=Sum("reach"), engagement=Sum("engagement"))
+        .values_list("day", "reach", "engagement")
+    )
+    live = (
+        days.live(_posted(scope.rows(Task.objects.all())), "reviewed_at")
+        .annotate(day=_utc_day("reviewed_at"))
+        .order_by()
+        .values("day")
+        .annotate(reach_sum=Sum("reach"), engagement_sum=Sum("engagement"))
+        .values_list("day", "reach_sum", "engagement_sum")
+    )
+    rows = [
+        (day, key, value)
+        for day, reach, engagement in [*rolled, *live]
+        for key, value in (("reach", reach), ("engagement", engagement))
+    ]
     labels, datasets = daily(rows, METRICS)
-    return Panel("reach", "Reach and engagement per day", "line", labels=labels, datasets=datasets,
-                 note="Approved posts, by the day they were reviewed (UTC).")
+    return Panel(
+        "reach",
+        "Reach and engagement per day",
+        "line",
+        labels=labels,
+        datasets=datasets,
+        note="Approved posts, by the day they were reviewed (UTC).",
+    )
 
 
 def reach_of_campaign(campaign: Campaign) -> Panel:
     """One campaign's daily reach and engagement, from its own tasks (the daily rollup is per advertiser)."""
-    live = (_posted(Task.objects.filter(campaign=campaign)).filter(reviewed_at__gte=day_start(since()))
-            .annotate(day=_utc_day("reviewed_at")).order_by().values("day")
-            .annotate(reach_sum=Sum("reach"), engagement_sum=Sum("engagement"))
-            .values_list("day", "reach_sum", "engagement_sum"))
-    rows = [(day, key, value) for day, reach, engagement in live
-            for key, value in (("reach", reach), ("engagement", engagement))]
+    live = (
+        _posted(Task.objects.filter(campaign=campaign))
+        .filter(reviewed_at__gte=day_start(since()))
+        .annotate(day=_utc_day("reviewed_at"))
+        .order_by()
+        .values("day")
+        .annotate(reach_sum=Sum("reach"), engagement_sum=Sum("engagement"))
+        .values_list("day", "reach_sum", "engagement_sum")
+    )
+    rows = [
+        (day, key, value)
+        for day, reach, engagement in live
+        for key, value in (("reach", reach), ("engagement", engagement))
+    ]
     labels, datasets = daily(rows, METRICS)
-    return Panel("reach", "Reach and engagement per day", "line", labels=labels, datasets=datasets,
-                 note="Approved posts, by the day they were reviewed (UTC).")
+    return Panel(
+        "reach",
+        "Reach and engagement per day",
+        "line",
+        labels=labels,
+        datasets=datasets,
+        note="Approved posts, by the day they were reviewed (UTC).",
+    )
 
 
 def _network_sums(tasks) -> dict:
@@ -144,9 +198,13 @@ def reach_by_network(scope: Scope) -> Panel:
     figures: dict[str, dict[str, int]] = defaultdict(lambda: {"reach": 0, "engagement": 0})
     if days.rolled_to is not None:
         campaign_ids = scope.rows(Campaign.objects.all()).values("pk")
-        for network, reach, engagement in (CampaignNetworkTotal.objects.filter(campaign_id__in=campaign_ids)
-                                           .order_by().values("network").annotate(r=Sum("reach"), e=Sum("engagement"))
-                                           .values_list("network", "r", "e")):
+        for network, reach, engagement in (
+            CampaignNetworkTotal.objects.filter(campaign_id__in=campaign_ids)
+            .order_by()
+            .values("network")
+            .annotate(r=Sum("reach"), e=Sum("engagement"))
+            .values_list("network", "r", "e")
+        ):
             figures[network]["reach"] += int(reach)
             figures[network]["engagement"] += int(engagement)
     live = _network_sums(days.live(_posted(scope.rows(Task.objects.all())), "reviewed_at"))
@@ -155,7 +213,13 @@ def reach_by_network(scope: Scope) -> Panel:
         figures[network][metric] += int(value)
     networks = [network for network in Network.values if any(figures[network].values())]
     labels = [str(Network(network).label) for network in networks]
-    return Panel("networks", "Reach and engagement by network", "bar", labels=labels,
-                 datasets=[series(title, (figures[network][metric] for network in networks))
-                           for metric, title in METRICS.items()],
-                 note="All time; a post on several networks counts under each.")
+    return Panel(
+        "networks",
+        "Reach and engagement by network",
+        "bar",
+        labels=labels,
+        datasets=[
+            series(title, (figures[network][metric] for network in networks)) for metric, title in METRICS.items()
+        ],
+        note="All time; a post on several networks counts under each.",
+    )

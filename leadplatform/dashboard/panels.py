@@ -3,6 +3,7 @@
 Amounts stay Decimal here; the template's `json_script` writes them as strings and the chart script
 reads them as numbers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

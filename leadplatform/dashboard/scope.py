@@ -3,6 +3,7 @@
 Each tenant-owned query goes through `for_principal` of one principal per membership (or of the staff
 principal), ORed together: the same scoping method every admin page and API view uses.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

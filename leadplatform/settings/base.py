@@ -3,6 +3,7 @@
 With no variable set the platform runs embedded: a SQLite file under var/, a Celery
 broker kept in a SQLite file (kombu's SQLAlchemy transport) and the database cache.
 """
+
 from pathlib import Path
 
 import environ
@@ -261,7 +262,9 @@ SPECTACULAR_SETTINGS = {
         "theme": {
             "typography": {
                 "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
-                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"},
+                "headings": {
+                    "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+                },
                 "code": {"fontFamily": "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace"},
             }
         }
@@ -285,7 +288,7 @@ SPECTACULAR_SETTINGS = {
                 "authentication: log in with your username and password, then send "
                 "`Authorization: Bearer <access_token>` (an API token works too). API requests are limited "
                 "to 100 requests per hour per user by default; every answer carries `X-RateLimit-Limit`, "
-                "`X-RateLimit-Remaining` and `X-RateLimit-Reset`. Errors are `{\"detail\": …, \"type\": …}`."
+                '`X-RateLimit-Remaining` and `X-RateLimit-Reset`. Errors are `{"detail": …, "type": …}`.'
             ),
         },
         {
@@ -295,8 +298,8 @@ SPECTACULAR_SETTINGS = {
                 "All API requests require authentication using an API token, created in the Settings page "
                 "(`/settings/tokens/`): `Authorization: Bearer YOUR_TOKEN_HERE` or simply "
                 "`Authorization: YOUR_TOKEN_HERE`. Each token tracks the total number of requests made and "
-                "when it was last used. Answers are `{\"success\": true, \"data\": …}` with `pagination` on "
-                "lists; errors are `{\"error\": …, \"message\": …}`."
+                'when it was last used. Answers are `{"success": true, "data": …}` with `pagination` on '
+                'lists; errors are `{"error": …, "message": …}`.'
             ),
         },
         {
@@ -304,8 +307,8 @@ SPECTACULAR_SETTINGS = {
             "description": (
                 "`/api/social/`: social media group-post scraping tasks and their results. All API requests "
                 "require a Bearer token in the Authorization header: `Authorization: Bearer {your-api-token}` "
-                "(generate one in Settings → API tokens). Answers are `{\"status\": \"success\", \"data\": …}`; "
-                "a 401 is `{\"message\": \"Unauthenticated\"}` and a validation error a 422 with `errors`."
+                '(generate one in Settings → API tokens). Answers are `{"status": "success", "data": …}`; '
+                'a 401 is `{"message": "Unauthenticated"}` and a validation error a 422 with `errors`.'
             ),
         },
         {
@@ -326,7 +329,7 @@ SPECTACULAR_SETTINGS = {
                 "tasks, statistics, users and lists. Every route is a POST with a form or JSON body and is "
                 "available with a Bearer token: `Authorization: Bearer <token>`. An advertiser's token sees "
                 "its own campaigns; platform-wide routes need a platform (staff) token. Errors are "
-                "`{\"status\": \"error\", \"message\": …}`."
+                '`{"status": "error", "message": …}`.'
             ),
         },
         {
@@ -337,7 +340,7 @@ SPECTACULAR_SETTINGS = {
                 "(`X-Client-Id` and `X-Client-Secret`, or HTTP Basic on the routes without a user), plus the "
                 "influencer's token from `/api/app/token/` as `Authorization: Bearer <token>`. The get routes "
                 "answer `Accept: text/html` with full views, anything else with JSON. Errors are "
-                "`{\"status\": \"error\", \"message\": …}`."
+                '`{"status": "error", "message": …}`.'
             ),
         },
     ],
@@ -360,8 +363,10 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=16 * 60)
 # Redis re-delivers an unacknowledged task after visibility_timeout: it must exceed the longest
 # task and the longest countdown (celery/celery#4766). The embedded SQL broker takes no options.
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
-     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS}
+    {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+    }
     if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
     else {}
 )
@@ -398,7 +403,11 @@ DEMO_MODULES = ["accounts.demo", "leads.intel.demo"]
 # ------------------------------------------------------------------------------
 PERIODIC_TASKS = {
     "flush API usage counters": {"task": "accounts.flush_usage_counters", "every_seconds": 60, "expires": 55},
-    "purge expired rate-limit counters": {"task": "accounts.purge_expired_counters", "every_seconds": 3600, "expires": 600},
+    "purge expired rate-limit counters": {
+        "task": "accounts.purge_expired_counters",
+        "every_seconds": 3600,
+        "expires": 600,
+    },
     # The collect route publishes a drain itself; this one catches a lost publish (leads/intel/README.md).
     "drain collected beacons": {"task": "intel.drain_collected_beacons", "every_seconds": 5, "expires": 5},
 }
@@ -460,7 +469,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 # claims, and recovers running jobs whose heartbeat stopped.
 PERIODIC_TASKS.update(
     {
-        "dispatch queued social scrape jobs": {"task": "leads.dispatch_scrape_jobs", "every_seconds": 60, "expires": 55},
+        "dispatch queued social scrape jobs": {
+            "task": "leads.dispatch_scrape_jobs",
+            "every_seconds": 60,
+            "expires": 55,
+        },
         "recover jobs whose worker is gone": {"task": "leads.recover_stalled_jobs", "every_seconds": 60, "expires": 55},
         "refresh expiring connector tokens": {
             "task": "leads.refresh_connector_tokens",
@@ -511,10 +524,14 @@ PERIODIC_TASKS.update(
     {
         "re-check scraper proxies": {"task": "leads.recheck_proxies", "every_seconds": 15 * 60, "expires": 14 * 60},
         "delete expired background exports": {
-            "task": "leads.delete_expired_exports", "every_seconds": 3600, "expires": 600,
+            "task": "leads.delete_expired_exports",
+            "every_seconds": 3600,
+            "expires": 600,
         },
         "re-send overdue webhook deliveries": {
-            "task": "leads.resend_overdue_webhooks", "every_seconds": 5 * 60, "expires": 4 * 60,
+            "task": "leads.resend_overdue_webhooks",
+            "every_seconds": 5 * 60,
+            "expires": 4 * 60,
         },
     }
 )
@@ -537,8 +554,13 @@ PLATFORM_CURRENCY = env("PLATFORM_CURRENCY", default="USD")
 PERIODIC_TASKS.update(
     {
         f"roll up {name}": {"task": f"campaigns.roll_up_{name}", "every_seconds": 10 * 60, "expires": 9 * 60}
-        for name in ("task_days", "campaign_network_totals", "spend_days", "campaign_spend_totals",
-                     "publisher_activity")
+        for name in (
+            "task_days",
+            "campaign_network_totals",
+            "spend_days",
+            "campaign_spend_totals",
+            "publisher_activity",
+        )
     }
 )
 # Trigger-kept counts of tasks and publishers by status append delta rows; folding them every minute

@@ -1,4 +1,5 @@
 """Local development and `make run`: DEBUG on by default, everything embedded."""
+
 from .base import *  # noqa: F401,F403
 from .base import env
 

@@ -1,4 +1,5 @@
 """Production: refuses to start with the development secret key or DEBUG on."""
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403

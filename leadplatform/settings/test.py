@@ -1,4 +1,5 @@
 """Tests: PostgreSQL and Redis of this machine unless DATABASE_URL / REDIS_URL say otherwise."""
+
 import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leadplatform")

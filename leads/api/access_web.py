@@ -3,6 +3,7 @@
 TENANT: members read with safe methods (viewers too); creating and deleting jobs and
 webhooks need a manager or owner.
 """
+
 from leadplatform.api.access import TENANT
 
 ACCESS = {

@@ -4,6 +4,7 @@ A surface's export view calls `export_response`; a background export is polled a
 surface's `export-status` route and fetched from its `export-download` route. Both are
 tenant-scoped views: another advertiser's export is a 404.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -61,8 +62,18 @@ class BackgroundExportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BackgroundExport
-        fields = ["id", "source", "format", "status", "rows", "error", "created_at", "completed_at", "status_url",
-                  "download_url"]
+        fields = [
+            "id",
+            "source",
+            "format",
+            "status",
+            "rows",
+            "error",
+            "created_at",
+            "completed_at",
+            "status_url",
+            "download_url",
+        ]
         read_only_fields = fields
 
     def _url(self, export: BackgroundExport, name: str) -> str:
@@ -94,12 +105,16 @@ class ExportingMixin:
     def describe_export(self, export: BackgroundExport) -> dict[str, Any]:
         return BackgroundExportSerializer(export, context={"request": self.request, "namespace": self.namespace}).data
 
-    def export_response(self, table: exports.Table, format_name: str, *, source: str, params: dict,
-                        advertiser_id: int | None):
+    def export_response(
+        self, table: exports.Table, format_name: str, *, source: str, params: dict, advertiser_id: int | None
+    ):
         if exports.fits_in_a_response(table, format_name):
             return exports.streaming_response(table, format_name)
         export = exports.start_background_export(
-            advertiser_id=advertiser_id, user=self.principal.user, source=source, format_name=format_name,
+            advertiser_id=advertiser_id,
+            user=self.principal.user,
+            source=source,
+            format_name=format_name,
             params=params,
         )
         return Response(self.wrap(self.describe_export(export)), status=status.HTTP_202_ACCEPTED)

@@ -1,4 +1,5 @@
 """The schedule field of job requests, shared by /api/v1 and /api/web/v1 (rules in `leads.schedules`)."""
+
 from __future__ import annotations
 
 from rest_framework import serializers

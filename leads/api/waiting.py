@@ -37,7 +37,8 @@ class WaitingFields(serializers.Serializer):
 
     @extend_schema_field(
         serializers.CharField(
-            allow_null=True, help_text="Why the job has not started yet (e.g. all slots of its kind are busy); null when not waiting."
+            allow_null=True,
+            help_text="Why the job has not started yet (e.g. all slots of its kind are busy); null when not waiting.",
         )
     )
     def get_waiting_reason(self, job: ScrapeJob) -> str | None:
@@ -45,7 +46,8 @@ class WaitingFields(serializers.Serializer):
 
     @extend_schema_field(
         serializers.IntegerField(
-            allow_null=True, help_text="Place among the advertiser's waiting jobs of the same kind (1 = next); null when not waiting."
+            allow_null=True,
+            help_text="Place among the advertiser's waiting jobs of the same kind (1 = next); null when not waiting.",
         )
     )
     def get_queue_position(self, job: ScrapeJob) -> int | None:

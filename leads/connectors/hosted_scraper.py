@@ -76,10 +76,31 @@ DEFAULT_FIELDS["following"] = DEFAULT_FIELDS["followers"]
 DEFAULT_FIELDS["likers"] = DEFAULT_FIELDS["followers"]
 
 #: The lead and post fields `_page_of` reads, per job kind: what `fields` may map.
-POST_FIELDS = ("post_id", "username", "author", "text", "url", "posted_at", "likes", "comments", "shares", "views",
-               "author_followers")
-PROFILE_FIELDS = ("username", "full_name", "bio", "followers", "following", "website", "emails", "phones",
-                  "is_verified", "is_business")
+POST_FIELDS = (
+    "post_id",
+    "username",
+    "author",
+    "text",
+    "url",
+    "posted_at",
+    "likes",
+    "comments",
+    "shares",
+    "views",
+    "author_followers",
+)
+PROFILE_FIELDS = (
+    "username",
+    "full_name",
+    "bio",
+    "followers",
+    "following",
+    "website",
+    "emails",
+    "phones",
+    "is_verified",
+    "is_business",
+)
 MAPPABLE_FIELDS: dict[str, tuple[str, ...]] = {
     "hashtag": POST_FIELDS + tuple(name for name in PROFILE_FIELDS if name not in POST_FIELDS),
     "followers": PROFILE_FIELDS,
@@ -220,7 +241,9 @@ class HostedScraperConnector(Connector):
         payload = self.http.post_json(path, run_input)
         run = payload.get("data") if isinstance(payload, dict) else None
         if not isinstance(run, dict) or not run.get("id"):
-            raise ConnectorError(f"{self.who} did not start the actor run of {kind}: check the actor id in admin → Connector credentials.")
+            raise ConnectorError(
+                f"{self.who} did not start the actor run of {kind}: check the actor id in admin → Connector credentials."
+            )
         return {"run": run["id"], "dataset": run.get("defaultDatasetId") or "", "offset": 0}
 
     def _wait_for_run(self, run_id: str) -> str:
@@ -234,9 +257,13 @@ class HostedScraperConnector(Connector):
             if status == "SUCCEEDED":
                 return run.get("defaultDatasetId") or ""
             if status in FAILED_STATES:
-                raise PermanentConnectorError(f"{self.who}: actor run {run_id} ended {status}; see the run's log at the provider.")
+                raise PermanentConnectorError(
+                    f"{self.who}: actor run {run_id} ended {status}; see the run's log at the provider."
+                )
             if time.monotonic() > deadline:
-                raise ConnectorError(f"{self.who}: actor run {run_id} did not finish within {self.run_timeout} s (CONNECTOR_RUN_TIMEOUT_SECONDS).")
+                raise ConnectorError(
+                    f"{self.who}: actor run {run_id} did not finish within {self.run_timeout} s (CONNECTOR_RUN_TIMEOUT_SECONDS)."
+                )
             time.sleep(self.poll_seconds)
 
     def _page_of(self, items: list[Any], kind: str, spec: dict[str, Any], platform: str) -> Page:

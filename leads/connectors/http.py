@@ -211,7 +211,10 @@ class ProviderHTTP:
         """A 4xx that retrying cannot fix, described without echoing the provider's body."""
         status = response.status
         what_to_do = {
-            400: ("refused the request as invalid", "check the target and the actor input in admin → Connector credentials"),
+            400: (
+                "refused the request as invalid",
+                "check the target and the actor input in admin → Connector credentials",
+            ),
             401: ("refused the credential", "check its token in admin → Connector credentials"),
             403: ("does not allow this credential to do this", "check its permissions at the provider"),
             404: ("does not know this account or resource", "check the target's identifier"),

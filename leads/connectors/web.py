@@ -27,7 +27,9 @@ class WebConnector(Connector):
     def __init__(self, credential, limits: SpeedLimits) -> None:
         self.credential = credential
         # One rate budget per advertiser's web credential: link-in-bio sites are many small hosts.
-        self.http = ProviderHTTP("", provider=self.name, rate_key=f"credential:{credential.pk}", limits=limits, use_proxies=True)
+        self.http = ProviderHTTP(
+            "", provider=self.name, rate_key=f"credential:{credential.pk}", limits=limits, use_proxies=True
+        )
 
     def close(self) -> None:
         self.http.close()

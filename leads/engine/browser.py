@@ -5,6 +5,7 @@ answered from the guarded aiohttp session (`leads.outbound.aio`), so the SSRF gu
 byte caps and the proxies apply to the browser exactly as to the HTTP engine. Images, media
 and fonts are not fetched at all.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,11 +20,18 @@ from leads.outbound import aio
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 HOP_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"})
 LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
     # Whatever escapes interception (WebSockets, prefetches) goes to a proxy that does not exist, loopback
     # included, so Chromium itself can reach nothing; intercepted requests never use it.
-    "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+    "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
 ]
 
 
@@ -52,7 +60,9 @@ class RenderedPage:
 
 
 class BrowserRenderer:
-    def __init__(self, session, *, timeout: float, max_bytes: int, user_agent: str, wait_for: str = "", wait_ms: int = 0):
+    def __init__(
+        self, session, *, timeout: float, max_bytes: int, user_agent: str, wait_for: str = "", wait_ms: int = 0
+    ):
         self.session = session
         self.timeout = timeout
         self.max_bytes = max_bytes
@@ -92,8 +102,14 @@ class BrowserRenderer:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS and not k.startswith(":")}
         try:
             result = await aio.fetch_once(
-                self.session, request.url, method=request.method, data=request.post_data_buffer, headers=headers,
-                max_bytes=self.max_bytes, timeout=self.timeout, proxy=self.proxy,
+                self.session,
+                request.url,
+                method=request.method,
+                data=request.post_data_buffer,
+                headers=headers,
+                max_bytes=self.max_bytes,
+                timeout=self.timeout,
+                proxy=self.proxy,
             )
         except outbound.BlockedDestination:
             await route.abort("blockedbyclient")

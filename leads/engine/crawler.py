@@ -4,6 +4,7 @@ Runs in its own thread and event loop (see `leads.engine.runner`); it never touc
 database. Every half second, and whenever enough results are waiting, it hands a `Batch`
 to `emit`; the caller stores it and may set `stop` (job cancelled).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -147,8 +148,13 @@ class Crawler:
 
     def flush(self) -> None:
         results, self.pending = self.pending, []
-        batch = Batch(results, self.scraped_delta, self.failed_delta, self.report.pages_fetched + self.report.items_failed,
-                      min(self.spec.max_pages, max(1, self.scheduled)))
+        batch = Batch(
+            results,
+            self.scraped_delta,
+            self.failed_delta,
+            self.report.pages_fetched + self.report.items_failed,
+            min(self.spec.max_pages, max(1, self.scheduled)),
+        )
         self.scraped_delta = self.failed_delta = 0
         self.emit(batch)
 
@@ -212,8 +218,12 @@ class Crawler:
     async def render(self, url: str):
         if self.renderer is None:
             self.renderer = BrowserRenderer(
-                self.session, timeout=self.spec.timeout, max_bytes=aio_max_bytes(), user_agent=self.spec.user_agent,
-                wait_for=self.spec.wait_for, wait_ms=self.spec.render_wait_ms,
+                self.session,
+                timeout=self.spec.timeout,
+                max_bytes=aio_max_bytes(),
+                user_agent=self.spec.user_agent,
+                wait_for=self.spec.wait_for,
+                wait_ms=self.spec.render_wait_ms,
             )
         self.report.rendered += 1
         async with self.browser_slots:
@@ -231,8 +241,13 @@ class Crawler:
             last = attempt == attempts - 1
             try:
                 result = await aio.fetch(
-                    self.session, url, retries=0 if proxy else self.spec.retries, timeout=self.spec.timeout,
-                    proxy=proxy, max_bytes=aio_max_bytes(), max_retry_after=min(30.0, self.spec.timeout),
+                    self.session,
+                    url,
+                    retries=0 if proxy else self.spec.retries,
+                    timeout=self.spec.timeout,
+                    proxy=proxy,
+                    max_bytes=aio_max_bytes(),
+                    max_retry_after=min(30.0, self.spec.timeout),
                 )
             except (outbound.FetchTimeout, outbound.ResponseTooLarge, outbound.BlockedDestination):
                 raise
@@ -340,7 +355,9 @@ class Crawler:
 
     async def run(self) -> CrawlReport:
         async with aio.guarded_session(
-            concurrency=self.spec.concurrency, per_host=self.spec.per_host, user_agent=self.spec.user_agent,
+            concurrency=self.spec.concurrency,
+            per_host=self.spec.per_host,
+            user_agent=self.spec.user_agent,
             timeout=self.spec.timeout,
         ) as session:
             self.session = session

@@ -5,6 +5,7 @@ A selector is CSS with parsel's pseudo-elements (`h1.title::text`, `a::attr(href
 XPath object. A selector matching one value gives a string, several give a list, none gives
 null.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import css2xpath
 
-VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]")
+VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+)
 SCRIPTS = etree.XPath("count(//script)")
 EMPTY_APP_ROOT = etree.XPath(
     "count(//body//*[(@id='root' or @id='app' or @id='__next' or @id='__nuxt' or @data-reactroot)][not(*)][not(normalize-space())])"
@@ -35,7 +38,7 @@ def is_xpath(expression: str) -> bool:
 def to_xpath(expression: str) -> str:
     expression = expression.strip()
     if expression.startswith("xpath:"):
-        return expression[len("xpath:"):].strip()
+        return expression[len("xpath:") :].strip()
     if is_xpath(expression):
         return expression
     return css2xpath(expression.removeprefix("css:").strip())

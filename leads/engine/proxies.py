@@ -1,5 +1,6 @@
 """Proxy rotation inside one crawl: round robin over the active pool, outcomes counted in memory
 and written back once (`leads.proxies.record_outcomes`), a proxy dropped after repeated blocks."""
+
 from __future__ import annotations
 
 from collections import Counter

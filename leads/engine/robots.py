@@ -3,6 +3,7 @@
 4xx: no rules (crawl everything); 5xx or unreachable: crawl nothing of that origin;
 redirects are followed by the client. A Crawl-delay raises the per-host delay (capped).
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -10,6 +10,7 @@ with every stored batch; a redelivered task takes over a job whose worker is gon
 Cancellation: every batch's counter UPDATE is conditional on status=running; when it
 matches nothing the crawl is told to stop.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,7 +54,10 @@ def claim(job_id: int, worker: str = "") -> ScrapeJob | None:
             return None
         now = timezone.now()
         ScrapeJob.objects.filter(pk=job_id).update(
-            status=ScrapeJob.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
+            status=ScrapeJob.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
             worker_id=worker[:200],
         )
     return ScrapeJob.objects.get(pk=job_id)
@@ -74,9 +78,11 @@ def start_waiting_crawls(advertiser_id: int | None = None) -> int:
         free = slots.cap(ScrapeJob.Kind.WEB) - slots.running_count(advertiser, ScrapeJob.Kind.WEB)
         if free <= 0:
             continue
-        for job_id in waiting.filter(advertiser_id=advertiser).order_by("-priority", "created_at", "id").values_list(
-            "id", flat=True
-        )[:free]:
+        for job_id in (
+            waiting.filter(advertiser_id=advertiser)
+            .order_by("-priority", "created_at", "id")
+            .values_list("id", flat=True)[:free]
+        ):
             run_task.delay(job_id)
             sent += 1
     return sent
@@ -92,7 +98,8 @@ def recover_stalled_job(job_id: int) -> str | None:
         reason = heartbeats.stalled_reason(job)
         if job.attempts >= MAX_ATTEMPTS:
             ScrapeJob.objects.filter(pk=job_id).update(
-                status=ScrapeJob.Status.FAILED, completed_at=timezone.now(),
+                status=ScrapeJob.Status.FAILED,
+                completed_at=timezone.now(),
                 error=f"{reason} Gave up after {job.attempts} attempts: check that the Celery workers are running "
                 "(GET /api/web/v1/monitoring/system), then create the job again.",
             )
@@ -100,7 +107,9 @@ def recover_stalled_job(job_id: int) -> str | None:
             transaction.on_commit(lambda: start_waiting_crawls(job.advertiser_id))
             return ScrapeJob.Status.FAILED
         ScrapeJob.objects.filter(pk=job_id).update(
-            status=ScrapeJob.Status.PENDING, worker_id="", heartbeat_at=None,
+            status=ScrapeJob.Status.PENDING,
+            worker_id="",
+            heartbeat_at=None,
             error=f"{reason} Queued again (attempt {job.attempts + 1} of {MAX_ATTEMPTS}).",
         )
         transaction.on_commit(lambda: start_waiting_crawls(job.advertiser_id))

@@ -3,6 +3,7 @@
 `parse_config` is the one validator of a job's `config` (the API's serializer calls it), so
 a stored job always has a config the engine understands.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,9 @@ def _options() -> dict[str, Option]:
         "concurrency": Option(int, None, 1, 64, "Pages fetched at once (default from priority)."),
         "per_host": Option(int, None, 1, 64, "Requests at once to one host (default from priority)."),
         "delay": Option(float, None, 0, 60, "Seconds between two requests to one host (default from priority)."),
-        "timeout": Option(float, settings.OUTBOUND_TIMEOUT_SECONDS, 1, settings.OUTBOUND_TIMEOUT_SECONDS, "Seconds per request."),
+        "timeout": Option(
+            float, settings.OUTBOUND_TIMEOUT_SECONDS, 1, settings.OUTBOUND_TIMEOUT_SECONDS, "Seconds per request."
+        ),
         "retries": Option(int, 2, 0, 5, "Retries of a failed or throttled request."),
         "use_proxies": Option(bool, True, help="Rotate through the platform's active proxies when there are any."),
         "render_wait_ms": Option(int, 0, 0, 10_000, "Browser engine: extra wait after the page loads."),
@@ -81,11 +84,17 @@ def parse_config(raw: Any) -> dict[str, Any]:
                 errors[name] = "Must be true or false."
                 continue
         elif option.kind in (int, float):
-            if isinstance(value, bool) or not isinstance(value, int | float) or (option.kind is int and value != int(value)):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or (option.kind is int and value != int(value))
+            ):
                 errors[name] = f"Must be a{'n integer' if option.kind is int else ' number'}."
                 continue
             value = option.kind(value)
-            if (option.minimum is not None and value < option.minimum) or (option.maximum is not None and value > option.maximum):
+            if (option.minimum is not None and value < option.minimum) or (
+                option.maximum is not None and value > option.maximum
+            ):
                 errors[name] = f"Must be between {option.minimum:g} and {option.maximum:g}."
                 continue
         elif option.kind is str:

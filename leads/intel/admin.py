@@ -1,5 +1,6 @@
 """Admin for lead intelligence: sites with their snippet, sessions with actions, persons, blacklist
 (advertiser-scoped); companies, IP ranges, turnovers and magnitudes (platform-kept)."""
+
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -116,8 +117,16 @@ class VisitActionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = (
-        "occurred_at", "type", "url", "title", "time_on_page", "referrer", "utm_source", "utm_campaign",
-        "email", "name",
+        "occurred_at",
+        "type",
+        "url",
+        "title",
+        "time_on_page",
+        "referrer",
+        "utm_source",
+        "utm_campaign",
+        "email",
+        "name",
     )
     readonly_fields = fields
 
@@ -144,9 +153,25 @@ class VisitSessionAdmin(ExportActionsMixin, TenantScopedAdmin):
     date_hierarchy = "started_at"
     inlines = [VisitActionInline]
     readonly_fields = (
-        "site", "session_key", "visitor_id", "ip_address", "hostname", "user_agent", "company", "person", "landing_url",
-        "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "started_at", "ended_at",
-        "page_count", "duration",
+        "site",
+        "session_key",
+        "visitor_id",
+        "ip_address",
+        "hostname",
+        "user_agent",
+        "company",
+        "person",
+        "landing_url",
+        "referrer",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
+        "started_at",
+        "ended_at",
+        "page_count",
+        "duration",
     )
     actions = ["export_csv", "export_xlsx"]
     export_columns = export_columns.VISIT_SESSIONS

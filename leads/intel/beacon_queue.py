@@ -7,6 +7,7 @@ again, so the last beacons of a burst never wait for the next one; beat drains t
 publish only delays.
 Without Redis (the embedded demo) there is no queue: each batch is its own Celery task, as before.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -48,8 +49,9 @@ class BeaconQueue:
         self._count_and_queue = client.register_script(COUNT_AND_QUEUE)
         self._queue = client.register_script(QUEUE)
 
-    def count_and_queue(self, site_counter: tuple[str, int, int], address_counter: tuple[str, int, int],
-                        beacon: str) -> tuple[int, int, bool, bool]:
+    def count_and_queue(
+        self, site_counter: tuple[str, int, int], address_counter: tuple[str, int, int], beacon: str
+    ) -> tuple[int, int, bool, bool]:
         """Count the request against both (key, ttl, limit); queue the beacon if both allow it.
         Returns both counts, whether it was queued and whether a drain should be published."""
         (site_key, site_ttl, site_limit), (address_key, address_ttl, address_limit) = site_counter, address_counter

@@ -4,6 +4,7 @@ fraction of its cost (collect is the platform's busiest route; the serializer re
 `clean_beacon(data, find_site)` returns the site and the batch to queue, or raises `InvalidBeacon`
 whose `errors` are exactly what `CollectSerializer(data=data).errors` would say (a test compares them).
 """
+
 from __future__ import annotations
 
 import re
@@ -50,9 +51,17 @@ class FieldInvalid(Exception):
 # ------------------------------------------------------------------------------
 # Fields: each returns the clean value, or raises FieldInvalid with DRF's messages
 # ------------------------------------------------------------------------------
-def _text(value: Any, *, max_length: int, allow_blank: bool = False, invalid: str = NOT_A_STRING,
-          pattern: re.Pattern | None = None, pattern_message: str = "", check: Callable | None = None,
-          validator: Callable | None = None) -> str:
+def _text(
+    value: Any,
+    *,
+    max_length: int,
+    allow_blank: bool = False,
+    invalid: str = NOT_A_STRING,
+    pattern: re.Pattern | None = None,
+    pattern_message: str = "",
+    check: Callable | None = None,
+    validator: Callable | None = None,
+) -> str:
     """DRF's CharField: blank, null and type first, then every validator, all their messages together."""
     if value is None:
         raise FieldInvalid([NULL])
@@ -187,7 +196,9 @@ def _actions(value: Any) -> list[dict]:
     if not isinstance(value, list):
         raise InvalidBeacon({"non_field_errors": [f'Expected a list of items but got type "{type(value).__name__}".']})
     if len(value) > MAX_ACTIONS_PER_BATCH:
-        raise InvalidBeacon({"non_field_errors": [f"Ensure this field has no more than {MAX_ACTIONS_PER_BATCH} elements."]})
+        raise InvalidBeacon(
+            {"non_field_errors": [f"Ensure this field has no more than {MAX_ACTIONS_PER_BATCH} elements."]}
+        )
     if not value:
         raise InvalidBeacon({"non_field_errors": ["Ensure this field has at least 1 elements."]})
     actions, errors = [], {}

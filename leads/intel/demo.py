@@ -1,5 +1,6 @@
 """Demo data for lead intelligence: turnovers, magnitudes, companies with IP ranges, a site per demo
 advertiser, persons, and sessions with their actions. Idempotent: everything found by natural keys."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -49,8 +50,12 @@ def seed(credentials: dict) -> None:
         company, _ = Company.objects.update_or_create(
             domain=domain,
             defaults={
-                "name": name, "registration_id": registration_id, "country": country, "industry": industry,
-                "address": f"1 Demo Street, {country}", "turnover": turnovers[turnover],
+                "name": name,
+                "registration_id": registration_id,
+                "country": country,
+                "industry": industry,
+                "address": f"1 Demo Street, {country}",
+                "turnover": turnovers[turnover],
                 "magnitude": magnitudes[magnitude],
             },
         )
@@ -65,7 +70,8 @@ def seed(credentials: dict) -> None:
         credentials["intel_sites"].append({"advertiser": advertiser.name, "domain": site.domain, "site_key": site.key})
         persons = [
             Person.objects.update_or_create(
-                advertiser=advertiser, email=email,
+                advertiser=advertiser,
+                email=email,
                 defaults={"name": name, "position": position, "company": companies[company]},
             )[0]
             for name, email, position, company in PERSONS
@@ -86,31 +92,46 @@ def _seed_sessions(site: Site, companies: list[Company], persons: list[Person]) 
         pages = PAGES[: 1 + n % len(PAGES)]
         landing = f"https://{site.domain}/?utm_source=newsletter&utm_medium=email&utm_campaign=demo-{n % 2}"
         session, _ = VisitSession.objects.update_or_create(
-            site=site, session_key=f"demo-session-{n:04d}",
+            site=site,
+            session_key=f"demo-session-{n:04d}",
             defaults={
-                "advertiser": site.advertiser, "visitor_id": f"demo-visitor-{n % 5:04d}",
-                "ip_address": f"198.51.100.{(n * 37) % 250 + 1}", "company": company, "person": person,
-                "landing_url": landing, "referrer": "https://search.example/", **landing_utm(n), "started_at": started,
-                "ended_at": started + timedelta(seconds=45 * len(pages)), "page_count": len(pages),
+                "advertiser": site.advertiser,
+                "visitor_id": f"demo-visitor-{n % 5:04d}",
+                "ip_address": f"198.51.100.{(n * 37) % 250 + 1}",
+                "company": company,
+                "person": person,
+                "landing_url": landing,
+                "referrer": "https://search.example/",
+                **landing_utm(n),
+                "started_at": started,
+                "ended_at": started + timedelta(seconds=45 * len(pages)),
+                "page_count": len(pages),
                 "duration": 45 * len(pages),
                 "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Demo",
             },
         )
         for i, (path, title) in enumerate(pages):
             VisitAction.objects.update_or_create(
-                session=session, client_id=f"demo-page-{i:04d}",
+                session=session,
+                client_id=f"demo-page-{i:04d}",
                 defaults={
-                    "type": VisitAction.Type.PAGE, "url": landing if i == 0 else f"https://{site.domain}{path}",
-                    "title": title, "occurred_at": started + timedelta(seconds=45 * i), "time_on_page": 40,
+                    "type": VisitAction.Type.PAGE,
+                    "url": landing if i == 0 else f"https://{site.domain}{path}",
+                    "title": title,
+                    "occurred_at": started + timedelta(seconds=45 * i),
+                    "time_on_page": 40,
                     "referrer": "https://search.example/" if i == 0 else f"https://{site.domain}/",
                     **(landing_utm(n) if i == 0 else {}),
                 },
             )
         if person is not None:
             VisitAction.objects.update_or_create(
-                session=session, client_id="demo-identify-0001",
+                session=session,
+                client_id="demo-identify-0001",
                 defaults={
-                    "type": VisitAction.Type.IDENTIFY, "email": person.email, "name": person.name,
+                    "type": VisitAction.Type.IDENTIFY,
+                    "email": person.email,
+                    "name": person.name,
                     "occurred_at": started + timedelta(seconds=45 * len(pages) - 5),
                 },
             )

@@ -1,4 +1,5 @@
 """Query-string filters of the intel lists, and `?saved_filter=ID` that fills them from a saved filter."""
+
 from __future__ import annotations
 
 from typing import Any

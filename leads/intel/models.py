@@ -5,6 +5,7 @@ An advertiser sees a company only once it has visited them (or one of their pers
 there), and never while it is on their blacklist: `Company.objects.for_principal` says so
 (`known_to` without the blacklist, for choosing what to blacklist).
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -3,6 +3,7 @@
 The reverse-DNS lookup is a function `(ip) -> hostname | None` named by the setting
 `INTEL_REVERSE_DNS` (a dotted path), so tests and deployments can swap it.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -1,4 +1,5 @@
 """Lead intelligence rules: accept a collected batch, record it, identify persons, honour the blacklist."""
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,9 @@ def accept_collected_batch(site: Site | SiteEntry, ip: str | None, user_agent: s
 
 
 def count_not_stored(advertiser_id: int, actions: int) -> None:
-    counter_store().incr(NOT_STORED_COUNTER.format(advertiser_id=advertiser_id), ttl=NOT_STORED_COUNTER_TTL,
-                         amount=actions)
+    counter_store().incr(
+        NOT_STORED_COUNTER.format(advertiser_id=advertiser_id), ttl=NOT_STORED_COUNTER_TTL, amount=actions
+    )
 
 
 def _publish_batch(site_id: int, ip: str | None, user_agent: str, batch: dict[str, Any]) -> None:
@@ -161,9 +163,14 @@ def _record_actions(session: VisitSession, actions: list[dict]) -> None:
         if action["type"] == "page":
             new_actions.append(
                 VisitAction(
-                    session=session, client_id=action["id"], type=VisitAction.Type.PAGE, url=action["url"],
-                    title=action.get("title", ""), referrer=action.get("referrer", ""),
-                    occurred_at=action["occurred_at"], **utm_parameters(action["url"]),
+                    session=session,
+                    client_id=action["id"],
+                    type=VisitAction.Type.PAGE,
+                    url=action["url"],
+                    title=action.get("title", ""),
+                    referrer=action.get("referrer", ""),
+                    occurred_at=action["occurred_at"],
+                    **utm_parameters(action["url"]),
                 )
             )
         elif action["type"] == "identify":
@@ -171,8 +178,12 @@ def _record_actions(session: VisitSession, actions: list[dict]) -> None:
             if person is not None:
                 new_actions.append(
                     VisitAction(
-                        session=session, client_id=action["id"], type=VisitAction.Type.IDENTIFY,
-                        email=person.email, name=action.get("name", ""), occurred_at=action["occurred_at"],
+                        session=session,
+                        client_id=action["id"],
+                        type=VisitAction.Type.IDENTIFY,
+                        email=person.email,
+                        name=action.get("name", ""),
+                        occurred_at=action["occurred_at"],
                     )
                 )
     VisitAction.objects.bulk_create(new_actions, ignore_conflicts=True)
@@ -300,11 +311,20 @@ def record_beacons(beacons: list[dict[str, Any]]) -> None:
         actions_of[key] = _timed_actions(group)
         if session is None:
             first = group[0]
-            new_sessions.append(VisitSession(
-                advertiser_id=site.advertiser_id, site=site, session_key=key[1], visitor_id=first["batch"]["visitor"],
-                ip_address=first["ip"], hostname=hostname, user_agent=first["ua"], company=company,
-                started_at=actions_of[key][0]["occurred_at"], ended_at=actions_of[key][-1]["occurred_at"],
-            ))
+            new_sessions.append(
+                VisitSession(
+                    advertiser_id=site.advertiser_id,
+                    site=site,
+                    session_key=key[1],
+                    visitor_id=first["batch"]["visitor"],
+                    ip_address=first["ip"],
+                    hostname=hostname,
+                    user_agent=first["ua"],
+                    company=company,
+                    started_at=actions_of[key][0]["occurred_at"],
+                    ended_at=actions_of[key][-1]["occurred_at"],
+                )
+            )
     if not actions_of:
         return
     # Committed before the locks are taken, in one order: concurrent drains never wait on each other's inserts.
@@ -357,9 +377,9 @@ class _Blacklist:
     def load(cls, advertisers: set[int]) -> _Blacklist:
         companies: dict[int, set[int]] = {}
         domains: dict[int, set[str]] = {}
-        for advertiser_id, company_id, domain in BlacklistEntry.objects.filter(advertiser_id__in=advertisers).values_list(
-            "advertiser_id", "company_id", "domain"
-        ):
+        for advertiser_id, company_id, domain in BlacklistEntry.objects.filter(
+            advertiser_id__in=advertisers
+        ).values_list("advertiser_id", "company_id", "domain"):
             if company_id is not None:
                 companies.setdefault(advertiser_id, set()).add(company_id)
             if domain:
@@ -382,8 +402,10 @@ def _timed_actions(group: list[dict]) -> list[dict]:
     for beacon in group:
         received = datetime.fromtimestamp(beacon["received"], tz=UTC)
         sent = beacon["batch"]["sent"]
-        actions += [{**action, "occurred_at": _occurred_at(received, sent, action["at"])}
-                    for action in beacon["batch"]["actions"]]
+        actions += [
+            {**action, "occurred_at": _occurred_at(received, sent, action["at"])}
+            for action in beacon["batch"]["actions"]
+        ]
     actions.sort(key=lambda action: action["occurred_at"])
     return actions
 
@@ -396,18 +418,31 @@ def _record_actions_in_bulk(sessions: dict[tuple[int, str], VisitSession], actio
             continue
         for action in actions:
             if action["type"] == "page":
-                new_actions.append(VisitAction(
-                    session=session, client_id=action["id"], type=VisitAction.Type.PAGE, url=action["url"],
-                    title=action.get("title", ""), referrer=action.get("referrer", ""),
-                    occurred_at=action["occurred_at"], **utm_parameters(action["url"]),
-                ))
+                new_actions.append(
+                    VisitAction(
+                        session=session,
+                        client_id=action["id"],
+                        type=VisitAction.Type.PAGE,
+                        url=action["url"],
+                        title=action.get("title", ""),
+                        referrer=action.get("referrer", ""),
+                        occurred_at=action["occurred_at"],
+                        **utm_parameters(action["url"]),
+                    )
+                )
             elif action["type"] == "identify":
                 person = identify_person(session, action["email"], action.get("name", ""), action["occurred_at"])
                 if person is not None:
-                    new_actions.append(VisitAction(
-                        session=session, client_id=action["id"], type=VisitAction.Type.IDENTIFY,
-                        email=person.email, name=action.get("name", ""), occurred_at=action["occurred_at"],
-                    ))
+                    new_actions.append(
+                        VisitAction(
+                            session=session,
+                            client_id=action["id"],
+                            type=VisitAction.Type.IDENTIFY,
+                            email=person.email,
+                            name=action.get("name", ""),
+                            occurred_at=action["occurred_at"],
+                        )
+                    )
             else:
                 leaves[(session.pk, action["id"])] = action["time_on_page"]
     VisitAction.objects.bulk_create(new_actions, ignore_conflicts=True)
@@ -419,7 +454,8 @@ def _record_leaves(leaves: dict[tuple[int, str], int]) -> None:
     if not leaves:
         return
     pages = VisitAction.objects.filter(
-        type=VisitAction.Type.PAGE, session_id__in={session_id for session_id, _ in leaves},
+        type=VisitAction.Type.PAGE,
+        session_id__in={session_id for session_id, _ in leaves},
         client_id__in={client_id for _, client_id in leaves},
     ).only("id", "session_id", "client_id")
     changed = []

@@ -2,6 +2,7 @@
 
 A site deactivated, or an advertiser suspended, is seen by every process within `TTL_SECONDS`.
 """
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """Celery tasks of lead intelligence: thin wrappers that take plain values and call services."""
+
 from celery import shared_task
 from django.db import OperationalError
 

@@ -9,218 +9,454 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Proxy',
+            name="Proxy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.CharField(help_text='http://user:pass@host:port', max_length=500, unique=True)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('banned', 'Banned')], db_index=True, default='active', max_length=16)),
-                ('success_count', models.PositiveIntegerField(default=0)),
-                ('failure_count', models.PositiveIntegerField(default=0)),
-                ('consecutive_failures', models.PositiveIntegerField(default=0)),
-                ('last_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.CharField(help_text="http://user:pass@host:port", max_length=500, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("banned", "Banned")],
+                        db_index=True,
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("success_count", models.PositiveIntegerField(default=0)),
+                ("failure_count", models.PositiveIntegerField(default=0)),
+                ("consecutive_failures", models.PositiveIntegerField(default=0)),
+                ("last_checked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name_plural': 'proxies',
-                'ordering': ['id'],
+                "verbose_name_plural": "proxies",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifier', models.CharField(help_text='#hashtag, username, post URL, group id or URL.', max_length=500)),
-                ('target_type', models.CharField(choices=[('hashtag', 'Hashtag'), ('followers', 'Followers of an account'), ('following', 'Accounts an account follows'), ('likers', 'Likers of a post'), ('group', 'Group'), ('url', 'URL')], db_index=True, max_length=16)),
-                ('platform', models.CharField(choices=[('instagram', 'Instagram'), ('tiktok', 'TikTok'), ('facebook', 'Facebook'), ('web', 'Web')], default='instagram', max_length=16)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('active', 'Active'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='accounts.advertiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "identifier",
+                    models.CharField(help_text="#hashtag, username, post URL, group id or URL.", max_length=500),
+                ),
+                (
+                    "target_type",
+                    models.CharField(
+                        choices=[
+                            ("hashtag", "Hashtag"),
+                            ("followers", "Followers of an account"),
+                            ("following", "Accounts an account follows"),
+                            ("likers", "Likers of a post"),
+                            ("group", "Group"),
+                            ("url", "URL"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("instagram", "Instagram"),
+                            ("tiktok", "TikTok"),
+                            ("facebook", "Facebook"),
+                            ("web", "Web"),
+                        ],
+                        default="instagram",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("active", "Active"), ("done", "Done"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="targets", to="accounts.advertiser"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ScrapeJob',
+            name="ScrapeJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, help_text='String id of the web scraper API.', unique=True)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('kind', models.CharField(choices=[('hashtag', 'Hashtag posts'), ('followers', 'Followers'), ('following', 'Following'), ('likers', 'Likers'), ('group_posts', 'Group posts'), ('web', 'Web pages')], db_index=True, max_length=16)),
-                ('platform', models.CharField(choices=[('instagram', 'Instagram'), ('tiktok', 'TikTok'), ('facebook', 'Facebook'), ('web', 'Web')], default='instagram', max_length=16)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('assigned', 'Assigned to a worker'), ('running', 'Running'), ('completed', 'Completed'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], db_index=True, default='pending', max_length=16)),
-                ('priority', models.IntegerField(default=0, help_text='Higher runs first.')),
-                ('speed_mode', models.CharField(choices=[('safe', 'Safe'), ('normal', 'Normal'), ('aggressive', 'Aggressive')], default='normal', max_length=16)),
-                ('max_leads', models.PositiveIntegerField(blank=True, null=True)),
-                ('max_leads_per_target', models.PositiveIntegerField(blank=True, null=True)),
-                ('filters', models.JSONField(blank=True, default=dict)),
-                ('group_id', models.CharField(blank=True, max_length=200)),
-                ('group_name', models.CharField(blank=True, max_length=300)),
-                ('max_posts', models.PositiveIntegerField(blank=True, null=True)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('engine', models.CharField(choices=[('auto', 'Auto'), ('http', 'HTTP'), ('browser', 'Browser')], default='auto', max_length=16)),
-                ('selectors', models.JSONField(blank=True, default=dict)),
-                ('config', models.JSONField(blank=True, default=dict)),
-                ('progress', models.FloatField(default=0.0)),
-                ('items_scraped', models.PositiveIntegerField(default=0)),
-                ('items_failed', models.PositiveIntegerField(default=0)),
-                ('leads_stored', models.PositiveIntegerField(default=0)),
-                ('worker_id', models.CharField(blank=True, max_length=200)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scrape_jobs', to='accounts.advertiser')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('targets', models.ManyToManyField(blank=True, related_name='jobs', to='leads.target')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, help_text="String id of the web scraper API.", unique=True
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hashtag", "Hashtag posts"),
+                            ("followers", "Followers"),
+                            ("following", "Following"),
+                            ("likers", "Likers"),
+                            ("group_posts", "Group posts"),
+                            ("web", "Web pages"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("instagram", "Instagram"),
+                            ("tiktok", "TikTok"),
+                            ("facebook", "Facebook"),
+                            ("web", "Web"),
+                        ],
+                        default="instagram",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("assigned", "Assigned to a worker"),
+                            ("running", "Running"),
+                            ("completed", "Completed"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("priority", models.IntegerField(default=0, help_text="Higher runs first.")),
+                (
+                    "speed_mode",
+                    models.CharField(
+                        choices=[("safe", "Safe"), ("normal", "Normal"), ("aggressive", "Aggressive")],
+                        default="normal",
+                        max_length=16,
+                    ),
+                ),
+                ("max_leads", models.PositiveIntegerField(blank=True, null=True)),
+                ("max_leads_per_target", models.PositiveIntegerField(blank=True, null=True)),
+                ("filters", models.JSONField(blank=True, default=dict)),
+                ("group_id", models.CharField(blank=True, max_length=200)),
+                ("group_name", models.CharField(blank=True, max_length=300)),
+                ("max_posts", models.PositiveIntegerField(blank=True, null=True)),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                (
+                    "engine",
+                    models.CharField(
+                        choices=[("auto", "Auto"), ("http", "HTTP"), ("browser", "Browser")],
+                        default="auto",
+                        max_length=16,
+                    ),
+                ),
+                ("selectors", models.JSONField(blank=True, default=dict)),
+                ("config", models.JSONField(blank=True, default=dict)),
+                ("progress", models.FloatField(default=0.0)),
+                ("items_scraped", models.PositiveIntegerField(default=0)),
+                ("items_failed", models.PositiveIntegerField(default=0)),
+                ("leads_stored", models.PositiveIntegerField(default=0)),
+                ("worker_id", models.CharField(blank=True, max_length=200)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("assigned_at", models.DateTimeField(blank=True, null=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scrape_jobs",
+                        to="accounts.advertiser",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                ("targets", models.ManyToManyField(blank=True, related_name="jobs", to="leads.target")),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Lead',
+            name="Lead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(choices=[('instagram', 'Instagram'), ('tiktok', 'TikTok'), ('facebook', 'Facebook'), ('web', 'Web')], max_length=16)),
-                ('username', models.CharField(max_length=200)),
-                ('full_name', models.CharField(blank=True, max_length=300)),
-                ('bio', models.TextField(blank=True)),
-                ('followers', models.BigIntegerField(blank=True, null=True)),
-                ('following', models.BigIntegerField(blank=True, null=True)),
-                ('emails', models.TextField(blank=True, help_text='Comma-separated e-mail addresses.')),
-                ('phones', models.TextField(blank=True, help_text='Comma-separated phone numbers.')),
-                ('website', models.URLField(blank=True, max_length=1000)),
-                ('is_verified', models.BooleanField(default=False)),
-                ('is_business', models.BooleanField(default=False)),
-                ('blacklisted', models.BooleanField(default=False)),
-                ('outreach_ready', models.BooleanField(default=False)),
-                ('source_type', models.CharField(blank=True, choices=[('hashtag', 'Hashtag'), ('followers', 'Followers of an account'), ('following', 'Accounts an account follows'), ('likers', 'Likers of a post'), ('group', 'Group'), ('url', 'URL')], max_length=16)),
-                ('scraped_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leads', to='accounts.advertiser')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='leads.scrapejob')),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='leads.target')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("instagram", "Instagram"),
+                            ("tiktok", "TikTok"),
+                            ("facebook", "Facebook"),
+                            ("web", "Web"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("username", models.CharField(max_length=200)),
+                ("full_name", models.CharField(blank=True, max_length=300)),
+                ("bio", models.TextField(blank=True)),
+                ("followers", models.BigIntegerField(blank=True, null=True)),
+                ("following", models.BigIntegerField(blank=True, null=True)),
+                ("emails", models.TextField(blank=True, help_text="Comma-separated e-mail addresses.")),
+                ("phones", models.TextField(blank=True, help_text="Comma-separated phone numbers.")),
+                ("website", models.URLField(blank=True, max_length=1000)),
+                ("is_verified", models.BooleanField(default=False)),
+                ("is_business", models.BooleanField(default=False)),
+                ("blacklisted", models.BooleanField(default=False)),
+                ("outreach_ready", models.BooleanField(default=False)),
+                (
+                    "source_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("hashtag", "Hashtag"),
+                            ("followers", "Followers of an account"),
+                            ("following", "Accounts an account follows"),
+                            ("likers", "Likers of a post"),
+                            ("group", "Group"),
+                            ("url", "URL"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("scraped_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="leads", to="accounts.advertiser"
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="leads",
+                        to="leads.scrapejob",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="leads",
+                        to="leads.target",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Webhook',
+            name="Webhook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000)),
-                ('events', models.JSONField(default=list)),
-                ('secret', models.CharField(editable=False, help_text='Signing secret (whsec_…).', max_length=100)),
-                ('active', models.BooleanField(default=True)),
-                ('disabled_reason', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhooks', to='accounts.advertiser')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=2000)),
+                ("events", models.JSONField(default=list)),
+                ("secret", models.CharField(editable=False, help_text="Signing secret (whsec_…).", max_length=100)),
+                ("active", models.BooleanField(default=True)),
+                ("disabled_reason", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="webhooks", to="accounts.advertiser"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(max_length=50)),
-                ('message_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('payload', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], db_index=True, default='pending', max_length=16)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('response_status', models.PositiveIntegerField(blank=True, null=True)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('webhook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='leads.webhook')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("event", models.CharField(max_length=50)),
+                ("message_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("payload", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("succeeded", "Succeeded"), ("failed", "Failed")],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("response_status", models.PositiveIntegerField(blank=True, null=True)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "webhook",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="leads.webhook"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'webhook deliveries',
-                'ordering': ['-id'],
+                "verbose_name_plural": "webhook deliveries",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='WebResult',
+            name="WebResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000)),
-                ('data', models.JSONField(default=dict)),
-                ('scraped_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='web_results', to='leads.scrapejob')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=2000)),
+                ("data", models.JSONField(default=dict)),
+                ("scraped_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="web_results", to="leads.scrapejob"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ContentItem',
+            name="ContentItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(choices=[('instagram', 'Instagram'), ('tiktok', 'TikTok'), ('facebook', 'Facebook'), ('web', 'Web')], max_length=16)),
-                ('post_id', models.CharField(max_length=200)),
-                ('username', models.CharField(blank=True, help_text="Author's handle.", max_length=200)),
-                ('author', models.CharField(blank=True, help_text="Author's display name.", max_length=300)),
-                ('text', models.TextField(blank=True)),
-                ('url', models.URLField(blank=True, max_length=1000)),
-                ('posted_at', models.DateTimeField(blank=True, null=True)),
-                ('likes_count', models.BigIntegerField(default=0)),
-                ('comments_count', models.BigIntegerField(default=0)),
-                ('shares_count', models.BigIntegerField(default=0)),
-                ('views_count', models.BigIntegerField(default=0)),
-                ('engagement_rate', models.DecimalField(blank=True, decimal_places=2, help_text='Percent.', max_digits=9, null=True)),
-                ('scraped_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='content_items', to='accounts.advertiser')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='content_items', to='leads.scrapejob')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("instagram", "Instagram"),
+                            ("tiktok", "TikTok"),
+                            ("facebook", "Facebook"),
+                            ("web", "Web"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("post_id", models.CharField(max_length=200)),
+                ("username", models.CharField(blank=True, help_text="Author's handle.", max_length=200)),
+                ("author", models.CharField(blank=True, help_text="Author's display name.", max_length=300)),
+                ("text", models.TextField(blank=True)),
+                ("url", models.URLField(blank=True, max_length=1000)),
+                ("posted_at", models.DateTimeField(blank=True, null=True)),
+                ("likes_count", models.BigIntegerField(default=0)),
+                ("comments_count", models.BigIntegerField(default=0)),
+                ("shares_count", models.BigIntegerField(default=0)),
+                ("views_count", models.BigIntegerField(default=0)),
+                (
+                    "engagement_rate",
+                    models.DecimalField(blank=True, decimal_places=2, help_text="Percent.", max_digits=9, null=True),
+                ),
+                ("scraped_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="content_items",
+                        to="accounts.advertiser",
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="content_items",
+                        to="leads.scrapejob",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
-                'constraints': [models.UniqueConstraint(fields=('advertiser', 'platform', 'post_id'), name='content_unique_per_advertiser')],
+                "ordering": ["-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("advertiser", "platform", "post_id"), name="content_unique_per_advertiser"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('advertiser', 'platform', 'target_type', 'identifier'), name='target_unique_per_advertiser'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("advertiser", "platform", "target_type", "identifier"), name="target_unique_per_advertiser"
+            ),
         ),
         migrations.AddIndex(
-            model_name='scrapejob',
-            index=models.Index(fields=['advertiser', 'kind', 'status'], name='job_tenant_kind_status'),
+            model_name="scrapejob",
+            index=models.Index(fields=["advertiser", "kind", "status"], name="job_tenant_kind_status"),
         ),
         migrations.AddIndex(
-            model_name='scrapejob',
-            index=models.Index(fields=['status', '-priority', 'created_at'], name='job_queue_order'),
+            model_name="scrapejob",
+            index=models.Index(fields=["status", "-priority", "created_at"], name="job_queue_order"),
         ),
         migrations.AddConstraint(
-            model_name='scrapejob',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__gte', 0), ('progress__lte', 100)), name='job_progress_range'),
+            model_name="scrapejob",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__gte", 0), ("progress__lte", 100)), name="job_progress_range"
+            ),
         ),
         migrations.AddIndex(
-            model_name='lead',
-            index=models.Index(fields=['advertiser', 'outreach_ready', '-id'], name='lead_tenant_outreach'),
+            model_name="lead",
+            index=models.Index(fields=["advertiser", "outreach_ready", "-id"], name="lead_tenant_outreach"),
         ),
         migrations.AddConstraint(
-            model_name='lead',
-            constraint=models.UniqueConstraint(fields=('advertiser', 'platform', 'username'), name='lead_unique_per_advertiser'),
+            model_name="lead",
+            constraint=models.UniqueConstraint(
+                fields=("advertiser", "platform", "username"), name="lead_unique_per_advertiser"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='webresult',
-            constraint=models.UniqueConstraint(fields=('job', 'url'), name='web_result_unique_url_per_job'),
+            model_name="webresult",
+            constraint=models.UniqueConstraint(fields=("job", "url"), name="web_result_unique_url_per_job"),
         ),
     ]

@@ -61,106 +61,235 @@ DROP_LEAD_RECENT_INDEX = "DROP INDEX IF EXISTS lead_tenant_recent;"
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('django_celery_beat', '0019_alter_periodictasks_options'),
-        ('leads', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+        ("leads", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConnectorCredential',
+            name="ConnectorCredential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('provider', models.CharField(choices=[('instagram_graph', 'Instagram Graph API'), ('hosted_scraper', 'Hosted scraper (Apify-style actors)'), ('web', 'Web pages (profile and link-in-bio sites)')], max_length=32)),
-                ('platform', models.CharField(choices=[('instagram', 'Instagram'), ('tiktok', 'TikTok'), ('facebook', 'Facebook'), ('web', 'Web')], default='instagram', help_text='Platform this credential serves.', max_length=16)),
-                ('base_url', models.URLField(blank=True, help_text="Provider API root; blank for the provider's default.", max_length=500)),
-                ('account_id', models.CharField(blank=True, help_text='Instagram professional account id (Graph API) or provider user id.', max_length=100)),
-                ('secret_encrypted', models.TextField(blank=True, editable=False)),
-                ('actors', models.JSONField(blank=True, default=dict, help_text='Hosted scraper only. Per job kind: {"followers": {"actor_id": "user~actor", "task": false, "input": {"usernames": ["{identifier}"], "limit": "{limit}"}, "fields": {"username": "username", "followers": "followersCount"}}}.')),
-                ('hashtag_quota', models.PositiveIntegerField(default=30, help_text='Unique hashtags per 7 days (Graph API).')),
-                ('requests_per_second', models.FloatField(blank=True, help_text="Upper bound for this credential; the job's speed mode may lower it.", null=True)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='connector_credentials', to='accounts.advertiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("instagram_graph", "Instagram Graph API"),
+                            ("hosted_scraper", "Hosted scraper (Apify-style actors)"),
+                            ("web", "Web pages (profile and link-in-bio sites)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("instagram", "Instagram"),
+                            ("tiktok", "TikTok"),
+                            ("facebook", "Facebook"),
+                            ("web", "Web"),
+                        ],
+                        default="instagram",
+                        help_text="Platform this credential serves.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "base_url",
+                    models.URLField(
+                        blank=True, help_text="Provider API root; blank for the provider's default.", max_length=500
+                    ),
+                ),
+                (
+                    "account_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="Instagram professional account id (Graph API) or provider user id.",
+                        max_length=100,
+                    ),
+                ),
+                ("secret_encrypted", models.TextField(blank=True, editable=False)),
+                (
+                    "actors",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='Hosted scraper only. Per job kind: {"followers": {"actor_id": "user~actor", "task": false, "input": {"usernames": ["{identifier}"], "limit": "{limit}"}, "fields": {"username": "username", "followers": "followersCount"}}}.',
+                    ),
+                ),
+                (
+                    "hashtag_quota",
+                    models.PositiveIntegerField(default=30, help_text="Unique hashtags per 7 days (Graph API)."),
+                ),
+                (
+                    "requests_per_second",
+                    models.FloatField(
+                        blank=True,
+                        help_text="Upper bound for this credential; the job's speed mode may lower it.",
+                        null=True,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="connector_credentials",
+                        to="accounts.advertiser",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['advertiser', 'provider', 'name'],
+                "ordering": ["advertiser", "provider", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HashtagQuery',
+            name="HashtagQuery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hashtag', models.CharField(max_length=200)),
-                ('hashtag_id', models.CharField(blank=True, max_length=100)),
-                ('first_queried_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('credential', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hashtag_queries', to='leads.connectorcredential')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("hashtag", models.CharField(max_length=200)),
+                ("hashtag_id", models.CharField(blank=True, max_length=100)),
+                ("first_queried_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "credential",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hashtag_queries",
+                        to="leads.connectorcredential",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-first_queried_at'],
+                "ordering": ["-first_queried_at"],
             },
         ),
         migrations.CreateModel(
-            name='JobPlan',
+            name="JobPlan",
             fields=[
-                ('job', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='plan', serialize=False, to='leads.scrapejob')),
-                ('queued_at', models.DateTimeField(blank=True, db_index=True, help_text='Set while the job waits for a worker slot.', null=True)),
-                ('not_before', models.DateTimeField(blank=True, help_text='Retry backoff: not dispatched before this.', null=True)),
-                ('max_retries', models.PositiveIntegerField(default=3)),
-                ('retries_used', models.PositiveIntegerField(default=0)),
-                ('periodic_task', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='scrape_job_plan', to='django_celery_beat.periodictask')),
+                (
+                    "job",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="plan",
+                        serialize=False,
+                        to="leads.scrapejob",
+                    ),
+                ),
+                (
+                    "queued_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, help_text="Set while the job waits for a worker slot.", null=True
+                    ),
+                ),
+                (
+                    "not_before",
+                    models.DateTimeField(blank=True, help_text="Retry backoff: not dispatched before this.", null=True),
+                ),
+                ("max_retries", models.PositiveIntegerField(default=3)),
+                ("retries_used", models.PositiveIntegerField(default=0)),
+                (
+                    "periodic_task",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="scrape_job_plan",
+                        to="django_celery_beat.periodictask",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='JobUnit',
+            name="JobUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=16)),
-                ('lane', models.PositiveIntegerField(blank=True, help_text='Worker lane running it (resumed by that lane).', null=True)),
-                ('cursor', models.TextField(blank=True, help_text='Provider cursor of the next page to fetch.')),
-                ('pages_done', models.PositiveIntegerField(default=0)),
-                ('items_scraped', models.PositiveIntegerField(default=0)),
-                ('leads_stored', models.PositiveIntegerField(default=0)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('error', models.CharField(blank=True, max_length=500)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='leads.scrapejob')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='job_units', to='leads.target')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "lane",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Worker lane running it (resumed by that lane).", null=True
+                    ),
+                ),
+                ("cursor", models.TextField(blank=True, help_text="Provider cursor of the next page to fetch.")),
+                ("pages_done", models.PositiveIntegerField(default=0)),
+                ("items_scraped", models.PositiveIntegerField(default=0)),
+                ("leads_stored", models.PositiveIntegerField(default=0)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("error", models.CharField(blank=True, max_length=500)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="units", to="leads.scrapejob"
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="job_units", to="leads.target"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='LeadCount',
+            name="LeadCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(max_length=16)),
-                ('source_type', models.CharField(max_length=16)),
-                ('outreach_ready', models.BooleanField()),
-                ('count', models.BigIntegerField(default=0)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.advertiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("platform", models.CharField(max_length=16)),
+                ("source_type", models.CharField(max_length=16)),
+                ("outreach_ready", models.BooleanField()),
+                ("count", models.BigIntegerField(default=0)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.advertiser"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='connectorcredential',
-            constraint=models.UniqueConstraint(fields=('advertiser', 'provider', 'name'), name='connector_credential_unique_name'),
+            model_name="connectorcredential",
+            constraint=models.UniqueConstraint(
+                fields=("advertiser", "provider", "name"), name="connector_credential_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hashtagquery',
-            constraint=models.UniqueConstraint(fields=('credential', 'hashtag'), name='hashtag_query_unique_per_credential'),
+            model_name="hashtagquery",
+            constraint=models.UniqueConstraint(
+                fields=("credential", "hashtag"), name="hashtag_query_unique_per_credential"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jobunit',
-            constraint=models.UniqueConstraint(fields=('job', 'target'), name='job_unit_unique_target'),
+            model_name="jobunit",
+            constraint=models.UniqueConstraint(fields=("job", "target"), name="job_unit_unique_target"),
         ),
         migrations.AddConstraint(
-            model_name='leadcount',
-            constraint=models.UniqueConstraint(fields=('advertiser', 'platform', 'source_type', 'outreach_ready'), name='lead_count_unique_key'),
+            model_name="leadcount",
+            constraint=models.UniqueConstraint(
+                fields=("advertiser", "platform", "source_type", "outreach_ready"), name="lead_count_unique_key"
+            ),
         ),
         migrations.RunPython(
             postgres_only(LEAD_COUNT_FUNCTION), postgres_only(DROP_LEAD_COUNT_FUNCTION), elidable=False

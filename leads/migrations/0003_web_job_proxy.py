@@ -4,23 +4,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0002_social_connectors_units_plans_counts'),
+        ("leads", "0002_social_connectors_units_plans_counts"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WebJob',
-            fields=[
-            ],
+            name="WebJob",
+            fields=[],
             options={
-                'verbose_name': 'web job',
-                'ordering': ['-id'],
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "web job",
+                "ordering": ["-id"],
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('leads.scrapejob',),
+            bases=("leads.scrapejob",),
         ),
     ]

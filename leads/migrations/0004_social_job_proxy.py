@@ -4,23 +4,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0003_web_job_proxy'),
+        ("leads", "0003_web_job_proxy"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SocialJob',
-            fields=[
-            ],
+            name="SocialJob",
+            fields=[],
             options={
-                'verbose_name': 'social job',
-                'ordering': ['-id'],
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "social job",
+                "ordering": ["-id"],
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('leads.scrapejob',),
+            bases=("leads.scrapejob",),
         ),
     ]

@@ -94,27 +94,46 @@ DROP FUNCTION IF EXISTS leads_lead_guard_referenced();
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_token_source_app'),
-        ('leads', '0005_lead_ingest_indexes'),
+        ("accounts", "0002_token_source_app"),
+        ("leads", "0005_lead_ingest_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='lead',
-            name='advertiser',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='leads', to='accounts.advertiser'),
+            model_name="lead",
+            name="advertiser",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="leads",
+                to="accounts.advertiser",
+            ),
         ),
         migrations.AlterField(
-            model_name='lead',
-            name='job',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='leads.scrapejob'),
+            model_name="lead",
+            name="job",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="leads",
+                to="leads.scrapejob",
+            ),
         ),
         migrations.AlterField(
-            model_name='lead',
-            name='target',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='leads', to='leads.target'),
+            model_name="lead",
+            name="target",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="leads",
+                to="leads.target",
+            ),
         ),
         migrations.RunPython(
             postgres_only(CHECK_REFERENCES + GUARD_REFERENCED), postgres_only(DROP_CHECKS), elidable=False

@@ -18,9 +18,8 @@ DEFAULT_VACUUM = (
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0006_lead_references_checked_per_statement'),
+        ("leads", "0006_lead_references_checked_per_statement"),
     ]
 
     operations = [

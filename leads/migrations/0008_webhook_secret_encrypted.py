@@ -1,4 +1,5 @@
 """Webhook signing secrets move from plaintext to Fernet ciphertext plus a readable prefix."""
+
 from django.db import migrations, models
 
 from leads.encryption import decrypt_secret, encrypt_secret
@@ -25,16 +26,21 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name="webhook", name="secret_encrypted", field=models.TextField(default="", editable=False),
+            model_name="webhook",
+            name="secret_encrypted",
+            field=models.TextField(default="", editable=False),
             preserve_default=False,
         ),
         migrations.AddField(
-            model_name="webhook", name="secret_prefix",
+            model_name="webhook",
+            name="secret_prefix",
             field=models.CharField(default="", editable=False, help_text="Start of the signing secret.", max_length=20),
             preserve_default=False,
         ),
         migrations.AlterField(
-            model_name="webhook", name="secret", field=models.CharField(default="", editable=False, max_length=100),
+            model_name="webhook",
+            name="secret",
+            field=models.CharField(default="", editable=False, max_length=100),
         ),
         migrations.RunPython(encrypt_existing, decrypt_existing),
         migrations.RemoveField(model_name="webhook", name="secret"),

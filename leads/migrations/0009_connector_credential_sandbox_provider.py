@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0008_webhook_secret_encrypted'),
+        ("leads", "0008_webhook_secret_encrypted"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='connectorcredential',
-            name='base_url',
-            field=models.URLField(blank=True, help_text="Provider API root, blank for the provider's default (Graph API, Apify). Set it to reach a compatible API elsewhere, e.g. a local mock; the outbound address guard still applies.", max_length=500),
+            model_name="connectorcredential",
+            name="base_url",
+            field=models.URLField(
+                blank=True,
+                help_text="Provider API root, blank for the provider's default (Graph API, Apify). Set it to reach a compatible API elsewhere, e.g. a local mock; the outbound address guard still applies.",
+                max_length=500,
+            ),
         ),
         migrations.AlterField(
-            model_name='connectorcredential',
-            name='provider',
-            field=models.CharField(choices=[('instagram_graph', 'Instagram Graph API'), ('hosted_scraper', 'Hosted scraper (Apify-style actors)'), ('web', 'Web pages (profile and link-in-bio sites)'), ('sandbox', 'Sandbox (deterministic fake data, offline)')], max_length=32),
+            model_name="connectorcredential",
+            name="provider",
+            field=models.CharField(
+                choices=[
+                    ("instagram_graph", "Instagram Graph API"),
+                    ("hosted_scraper", "Hosted scraper (Apify-style actors)"),
+                    ("web", "Web pages (profile and link-in-bio sites)"),
+                    ("sandbox", "Sandbox (deterministic fake data, offline)"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0009_connector_credential_sandbox_provider'),
+        ("leads", "0009_connector_credential_sandbox_provider"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scrapejob',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, help_text='Last sign of life of the worker running the job (leads.heartbeats).', null=True),
+            model_name="scrapejob",
+            name="heartbeat_at",
+            field=models.DateTimeField(
+                blank=True, help_text="Last sign of life of the worker running the job (leads.heartbeats).", null=True
+            ),
         ),
     ]

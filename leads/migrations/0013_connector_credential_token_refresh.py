@@ -4,35 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0012_background_exports'),
+        ("leads", "0012_background_exports"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connectorcredential',
-            name='app_id',
-            field=models.CharField(blank=True, help_text='Meta app id (Graph API token refresh).', max_length=100),
+            model_name="connectorcredential",
+            name="app_id",
+            field=models.CharField(blank=True, help_text="Meta app id (Graph API token refresh).", max_length=100),
         ),
         migrations.AddField(
-            model_name='connectorcredential',
-            name='app_secret_encrypted',
+            model_name="connectorcredential",
+            name="app_secret_encrypted",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='connectorcredential',
-            name='token_expires_at',
-            field=models.DateTimeField(blank=True, db_index=True, help_text='When the access token expires (Graph API long-lived tokens).', null=True),
+            model_name="connectorcredential",
+            name="token_expires_at",
+            field=models.DateTimeField(
+                blank=True,
+                db_index=True,
+                help_text="When the access token expires (Graph API long-lived tokens).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='connectorcredential',
-            name='token_refresh_error',
-            field=models.CharField(blank=True, help_text='Why the last token refresh failed; cleared by the next success.', max_length=500),
+            model_name="connectorcredential",
+            name="token_refresh_error",
+            field=models.CharField(
+                blank=True, help_text="Why the last token refresh failed; cleared by the next success.", max_length=500
+            ),
         ),
         migrations.AddField(
-            model_name='connectorcredential',
-            name='token_refreshed_at',
+            model_name="connectorcredential",
+            name="token_refreshed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -1,4 +1,5 @@
 """Scraping models. core: shared by every scraping surface; one module per further concern."""
+
 from .core import ContentItem, Lead, Platform, Proxy, ScrapeJob, Target, Webhook, WebhookDelivery, WebResult
 from .exports import BackgroundExport
 from .social import ConnectorCredential, HashtagQuery, JobPlan, JobUnit, LeadCount, SocialJob

@@ -5,6 +5,7 @@ hashtag/followers/following/likers), group-post tasks (the group-post API, kind 
 the web scraper (the web scraper API, kind web). Each surface maps the canonical statuses to its
 own words.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -96,7 +97,9 @@ class ScrapeJob(models.Model):
 
     advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="scrape_jobs")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="String id of the web scraper API.")
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, help_text="String id of the web scraper API."
+    )
     name = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
     platform = models.CharField(max_length=16, choices=Platform.choices, default=Platform.INSTAGRAM)

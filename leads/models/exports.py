@@ -1,4 +1,5 @@
 """Background exports: a file of web results or leads written by a worker, fetched when ready."""
+
 from __future__ import annotations
 
 import uuid

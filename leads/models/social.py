@@ -39,7 +39,9 @@ class ConnectorCredential(models.Model):
         help_text="Platform this credential serves.",
     )
     base_url = models.URLField(
-        max_length=500, blank=True, help_text=(
+        max_length=500,
+        blank=True,
+        help_text=(
             "Provider API root, blank for the provider's default (Graph API, Apify). Set it to reach a "
             "compatible API elsewhere, e.g. a local mock; the outbound address guard still applies."
         ),

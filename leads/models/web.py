@@ -1,4 +1,5 @@
 """Web-scraper views of the shared scraping models: a proxy model so admin lists web jobs on their own."""
+
 from __future__ import annotations
 
 from django.db import models

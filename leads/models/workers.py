@@ -1,4 +1,5 @@
 """Celery workers that are running: each writes its own heartbeat row (see leads.heartbeats)."""
+
 from __future__ import annotations
 
 from django.db import models

@@ -7,6 +7,7 @@
 
 Error messages are fixed strings: a fetched body or a raw socket error never reaches a user.
 """
+
 from .backoff import RETRY_STATUSES, backoff_delay, parse_retry_after
 from .guard import BlockedDestination, OutboundError, check_url, override_resolver
 from .sync import FetchTimeout, OutboundResponse, ResponseTooLarge, TooManyRedirects, request

@@ -5,6 +5,7 @@ fresh: aiohttp connects to exactly the addresses `_resolve_host` returns, so the
 address is the one used. `fetch` follows redirects by hand (each hop checked), caps bytes
 and time, and retries throttled or failed requests with backoff, jitter and Retry-After.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,7 +29,9 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 class GuardedResolver(AbstractResolver):
     """Name lookups through `guard`'s resolver (injectable in tests), off the event loop."""
 
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
         loop = asyncio.get_running_loop()
         addresses = await loop.run_in_executor(None, guard.resolve_checked, host, port)
         return [
@@ -142,7 +145,12 @@ async def fetch_once(
             )
         try:
             async with session.request(
-                method, URL(url, encoded=False), data=data, headers=headers, allow_redirects=False, proxy=proxy,
+                method,
+                URL(url, encoded=False),
+                data=data,
+                headers=headers,
+                allow_redirects=False,
+                proxy=proxy,
                 timeout=request_timeout,
             ) as response:
                 location = response.headers.get("Location")
@@ -189,7 +197,9 @@ async def fetch(
         result.attempts = attempt
         if result.status not in RETRY_STATUSES or attempt > retries:
             return result
-        delay = backoff_delay(attempt, base=backoff_base, retry_after=parse_retry_after(result.headers.get("Retry-After")))
+        delay = backoff_delay(
+            attempt, base=backoff_base, retry_after=parse_retry_after(result.headers.get("Retry-After"))
+        )
         if delay > max_retry_after:
             return result
         await asyncio.sleep(delay)

@@ -1,4 +1,5 @@
 """Retry timing shared by every outbound client: exponential backoff with full jitter, Retry-After."""
+
 from __future__ import annotations
 
 import random

@@ -7,6 +7,7 @@ the check and the connection (no DNS rebinding). Redirect targets go through the
 check. `settings.SCRAPER_ALLOWED_NETWORKS` (comma-separated CIDRs, empty by default)
 re-opens chosen networks, e.g. 127.0.0.1/32 for the tests' local servers.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -4,6 +4,7 @@ Connections are made by `GuardedHTTPConnection._new_conn`: the host is resolved 
 `guard.resolve_checked` and the socket connects to a checked address, so the address that
 was checked is the address used. Redirects are followed by hand, each hop checked again.
 """
+
 from __future__ import annotations
 
 import socket
@@ -159,8 +160,17 @@ def request(
         attempt += 1
         try:
             response = _request_once(
-                method, url, headers=headers, data=data, json=json, timeout=timeout, max_bytes=max_bytes,
-                follow_redirects=follow_redirects, max_redirects=max_redirects, proxy=proxy, session=session,
+                method,
+                url,
+                headers=headers,
+                data=data,
+                json=json,
+                timeout=timeout,
+                max_bytes=max_bytes,
+                follow_redirects=follow_redirects,
+                max_redirects=max_redirects,
+                proxy=proxy,
+                session=session,
             )
         except BlockedDestination:
             raise
@@ -205,8 +215,15 @@ def _request_once(
             remaining = max(0.1, deadline - time.monotonic())
             try:
                 response = session.request(
-                    method, url, headers=dict(headers or {}), data=data, json=json, timeout=(min(remaining, 10.0), remaining),
-                    allow_redirects=False, stream=True, proxies=proxies,
+                    method,
+                    url,
+                    headers=dict(headers or {}),
+                    data=data,
+                    json=json,
+                    timeout=(min(remaining, 10.0), remaining),
+                    allow_redirects=False,
+                    stream=True,
+                    proxies=proxies,
                 )
             except requests.Timeout:
                 raise FetchTimeout() from None

@@ -1,4 +1,5 @@
 """Who may call the campaign app's task routes (rows of the access table)."""
+
 from leadplatform.api.access import INFLUENCER
 
 ACCESS = {

@@ -11,139 +11,322 @@ import tasks.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('campaigns', '0002_pendingsocialaccount_exchangerate_campaign_invoice'),
+        ("accounts", "0001_initial"),
+        ("campaigns", "0002_pendingsocialaccount_exchangerate_campaign_invoice"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IdempotencyKey',
+            name="IdempotencyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('owner', models.CharField(help_text='Who sent it: user:<id> or app:<id>.', max_length=64)),
-                ('key', models.CharField(max_length=255)),
-                ('route', models.CharField(max_length=200)),
-                ('request_digest', models.CharField(max_length=64)),
-                ('response_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('response_body', models.JSONField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("owner", models.CharField(help_text="Who sent it: user:<id> or app:<id>.", max_length=64)),
+                ("key", models.CharField(max_length=255)),
+                ("route", models.CharField(max_length=200)),
+                ("request_digest", models.CharField(max_length=64)),
+                ("response_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("response_body", models.JSONField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('owner', 'key'), name='idempotency_key_unique_per_owner')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("owner", "key"), name="idempotency_key_unique_per_owner")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('post', 'Post'), ('story', 'Story'), ('video', 'Video'), ('reel', 'Reel'), ('custom', 'Custom')], default='post', max_length=16)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=5000)),
-                ('requirements', models.TextField(blank=True, max_length=5000)),
-                ('networks', models.JSONField(blank=True, default=list)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('under_review', 'Under review'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('paid', 'Paid'), ('left', 'Left')], db_index=True, default='pending', max_length=16)),
-                ('deadline', models.DateTimeField()),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.CharField(blank=True, max_length=500)),
-                ('custom', models.BooleanField(default=False, help_text='Created by the advertiser rather than by joining.')),
-                ('reach', models.PositiveBigIntegerField(default=0)),
-                ('engagement', models.PositiveBigIntegerField(default=0, help_text='Likes + comments + shares.')),
-                ('likes', models.PositiveBigIntegerField(default=0)),
-                ('comments', models.PositiveBigIntegerField(default=0)),
-                ('best_post', models.BooleanField(default=False, help_text="Chosen as the campaign's best post (earns that bonus).")),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='campaigns.campaign')),
-                ('publisher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='accounts.publisher')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("post", "Post"),
+                            ("story", "Story"),
+                            ("video", "Video"),
+                            ("reel", "Reel"),
+                            ("custom", "Custom"),
+                        ],
+                        default="post",
+                        max_length=16,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True, max_length=5000)),
+                ("requirements", models.TextField(blank=True, max_length=5000)),
+                ("networks", models.JSONField(blank=True, default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("under_review", "Under review"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("paid", "Paid"),
+                            ("left", "Left"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("deadline", models.DateTimeField()),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "custom",
+                    models.BooleanField(default=False, help_text="Created by the advertiser rather than by joining."),
+                ),
+                ("reach", models.PositiveBigIntegerField(default=0)),
+                ("engagement", models.PositiveBigIntegerField(default=0, help_text="Likes + comments + shares.")),
+                ("likes", models.PositiveBigIntegerField(default=0)),
+                ("comments", models.PositiveBigIntegerField(default=0)),
+                (
+                    "best_post",
+                    models.BooleanField(
+                        default=False, help_text="Chosen as the campaign's best post (earns that bonus)."
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="campaigns.campaign"
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="accounts.publisher",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('post_url', models.URLField(max_length=500)),
-                ('media_url', models.URLField(blank=True, help_text='Link to the posted media.', max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('task', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='submission', to='tasks.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("post_url", models.URLField(max_length=500)),
+                ("media_url", models.URLField(blank=True, help_text="Link to the posted media.", max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "task",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="submission", to="tasks.task"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('minimum', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('post', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('bonus_reach', models.DecimalField(decimal_places=2, default=0, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('bonus_engagement_rate', models.DecimalField(decimal_places=2, default=0, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('bonus_best_post', models.DecimalField(decimal_places=2, default=0, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('total', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('currency', models.CharField(max_length=3)),
-                ('charged', models.DecimalField(decimal_places=2, help_text="Total in the advertiser's currency, counted against its limit.", max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('charged_currency', models.CharField(max_length=3)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='accounts.advertiser')),
-                ('paid_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('publisher', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='accounts.publisher')),
-                ('task', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='payment', to='tasks.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "minimum",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                (
+                    "post",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                (
+                    "bonus_reach",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "bonus_engagement_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "bonus_best_post",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "charged",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Total in the advertiser's currency, counted against its limit.",
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("charged_currency", models.CharField(max_length=3)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="payments", to="accounts.advertiser"
+                    ),
+                ),
+                (
+                    "paid_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="payments", to="accounts.publisher"
+                    ),
+                ),
+                (
+                    "task",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="payment", to="tasks.task"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TaskAction',
+            name="TaskAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('joined', 'Joined'), ('created', 'Created'), ('completed', 'Completed'), ('left', 'Left'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('paid', 'Paid')], max_length=16)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='tasks.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("joined", "Joined"),
+                            ("created", "Created"),
+                            ("completed", "Completed"),
+                            ("left", "Left"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("paid", "Paid"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="tasks.task"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Screenshot',
+            name="Screenshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', campaigns.images.ValidatedImageField(blank=True, max_length=300, upload_to=tasks.models.screenshot_path)),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='screenshots', to='tasks.submission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "image",
+                    campaigns.images.ValidatedImageField(
+                        blank=True, max_length=300, upload_to=tasks.models.screenshot_path
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="screenshots", to="tasks.submission"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('image', ''), _negated=True), models.Q(('url', ''), _negated=True), _connector='OR'), name='screenshot_has_image_or_url')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("image", ""), _negated=True),
+                            models.Q(("url", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="screenshot_has_image_or_url",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['campaign', 'status'], name='tasks_task_campaig_0d5556_idx'),
+            model_name="task",
+            index=models.Index(fields=["campaign", "status"], name="tasks_task_campaig_0d5556_idx"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['publisher', 'status'], name='tasks_task_publish_c1f9ea_idx'),
+            model_name="task",
+            index=models.Index(fields=["publisher", "status"], name="tasks_task_publish_c1f9ea_idx"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(condition=models.Q(('custom', False), ('status__in', ['pending', 'under_review', 'accepted', 'paid'])), fields=('campaign', 'publisher'), name='task_one_open_per_campaign_and_publisher'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("custom", False), ("status__in", ["pending", "under_review", "accepted", "paid"])),
+                fields=("campaign", "publisher"),
+                name="task_one_open_per_campaign_and_publisher",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('publisher__isnull', False), ('custom', True), _connector='OR'), name='task_has_publisher'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("publisher__isnull", False), ("custom", True), _connector="OR"),
+                name="task_has_publisher",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('total__gte', 0), ('charged__gte', 0)), name='payment_not_negative'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total__gte", 0), ("charged__gte", 0)), name="payment_not_negative"
+            ),
         ),
     ]

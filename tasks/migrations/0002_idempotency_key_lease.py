@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0001_initial'),
+        ("tasks", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='idempotencykey',
-            name='lease_token',
+            model_name="idempotencykey",
+            name="lease_token",
             field=models.UUIDField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='idempotencykey',
-            name='locked_until',
+            model_name="idempotencykey",
+            name="locked_until",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -1,4 +1,5 @@
 """Django admin for an advertiser member: only their advertiser's rows, choices and actions."""
+
 import pytest
 
 from accounts.models import ApiToken, Membership
@@ -54,13 +55,20 @@ def test_member_token_is_created_for_their_advertiser(member_client, owner, outs
 def test_member_cannot_raise_their_own_limit(member_client, owner):
     response = member_client.post(
         f"/admin/accounts/advertiser/{owner.advertiser.pk}/change/",
-        {"name": "Renamed", "contact_email": owner.advertiser.contact_email, "currency": "USD",
-         "maximum_limit": "999999", "status": "suspended"},
+        {
+            "name": "Renamed",
+            "contact_email": owner.advertiser.contact_email,
+            "currency": "USD",
+            "maximum_limit": "999999",
+            "status": "suspended",
+        },
     )
     owner.advertiser.refresh_from_db()
     assert response.status_code == 302
     assert (owner.advertiser.name, str(owner.advertiser.maximum_limit), owner.advertiser.status) == (
-        "Renamed", "10000.00", "active"
+        "Renamed",
+        "10000.00",
+        "active",
     )
 
 
@@ -100,8 +108,6 @@ def test_revoke_action_ignores_foreign_ids(member_client, outsider):
     member_client.post("/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [foreign.pk]})
     foreign.refresh_from_db()
     assert foreign.revoked_at is None
-
-
 
 
 @pytest.mark.parametrize("admin_class", ["PlatformOnlyAdmin", "TenantScopedAdmin"])

@@ -1,4 +1,5 @@
 """Management commands: issue_token and seed_demo."""
+
 import json
 from io import StringIO
 

@@ -1,4 +1,5 @@
 """Web-surface login/register (JWT) and intel api-token-get/reset."""
+
 import time
 
 import jwt
@@ -48,7 +49,9 @@ def test_login_without_fields_is_422_validation_error(api_client):
 
 def test_register_creates_account_and_returns_token(api_client):
     response = api_client.post(
-        REGISTER, {"username": "newbie", "email": "newbie@example.com", "password": "a-long-enough-passphrase"}, format="json"
+        REGISTER,
+        {"username": "newbie", "email": "newbie@example.com", "password": "a-long-enough-passphrase"},
+        format="json",
     )
     assert response.status_code == 201
     assert response.json()["token_type"] == "bearer"
@@ -57,7 +60,9 @@ def test_register_creates_account_and_returns_token(api_client):
 def test_register_refuses_taken_email(api_client):
     user = UserFactory()
     response = api_client.post(
-        REGISTER, {"username": "other", "email": user.email.upper(), "password": "a-long-enough-passphrase"}, format="json"
+        REGISTER,
+        {"username": "other", "email": user.email.upper(), "password": "a-long-enough-passphrase"},
+        format="json",
     )
     assert response.status_code == 422
     assert "email" in response.json()["errors"]
@@ -136,7 +141,5 @@ def test_login_is_throttled_per_account(api_client, settings):
 
 def test_login_is_throttled_per_address_across_accounts(api_client, settings):
     settings.API_RATES = {**settings.API_RATES, "credentials": "100/minute", "credentials-ip": "2/minute"}
-    statuses = [
-        api_client.post(LOGIN, {"username": f"someone{i}", "password": "bad"}).status_code for i in range(3)
-    ]
+    statuses = [api_client.post(LOGIN, {"username": f"someone{i}", "password": "bad"}).status_code for i in range(3)]
     assert statuses == [401, 401, 429]

@@ -1,4 +1,5 @@
 """A principal exists only while its grant does: memberships, roles, active users, passwords."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -166,9 +167,14 @@ def test_changing_ones_own_password_keeps_ones_session(client):
     staff = StaffFactory()
     client.force_login(staff)
     access_token = issue_access_token(staff)
-    response = client.post("/admin/password_change/", {
-        "old_password": PASSWORD, "new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase",
-    })
+    response = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
     assert _bearer(access_token).get("/api/web/v1/monitoring/system").status_code == 401

@@ -1,4 +1,5 @@
 """Login by username or e-mail; unique e-mail."""
+
 import pytest
 from django.contrib.auth import authenticate
 from django.db import IntegrityError

@@ -1,4 +1,5 @@
 """One principal per request: staff, advertiser (by token or membership), influencer, application."""
+
 import pytest
 
 from accounts.principal import Kind, Principal

@@ -1,4 +1,5 @@
 """Self-registration on the web surface: each account gets its own advertiser and can work at once."""
+
 from __future__ import annotations
 
 from unittest import mock
@@ -33,7 +34,9 @@ def test_register_makes_the_user_owner_of_an_advertiser_named_after_them(api_cli
     register(api_client, "newbie")
     membership = Membership.objects.get(user__username="newbie")
     assert (membership.role, membership.advertiser.name, membership.advertiser.contact_email) == (
-        Membership.Role.OWNER, "newbie", "newbie@example.com"
+        Membership.Role.OWNER,
+        "newbie",
+        "newbie@example.com",
     )
 
 

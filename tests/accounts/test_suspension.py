@@ -1,4 +1,5 @@
 """Suspending or closing an advertiser: a platform decision, logged; its members may only look in admin."""
+
 from __future__ import annotations
 
 import pytest
@@ -47,7 +48,10 @@ def test_staff_deactivate_an_advertiser_and_the_change_is_logged(staff_client, a
     _act(staff_client, "deactivate", advertiser)
     advertiser.refresh_from_db()
     entry = LogEntry.objects.get(object_id=str(advertiser.pk))
-    assert (advertiser.status, entry.get_change_message()) == (Advertiser.Status.INACTIVE, "Deactivated the advertiser.")
+    assert (advertiser.status, entry.get_change_message()) == (
+        Advertiser.Status.INACTIVE,
+        "Deactivated the advertiser.",
+    )
 
 
 def test_staff_reactivate_an_inactive_advertiser(staff_client, advertiser):

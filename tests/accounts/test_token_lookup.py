@@ -1,4 +1,5 @@
 """The one-statement token lookup loads what the ORM's select_related would, and nothing later."""
+
 import pytest
 from django.forms.models import model_to_dict
 
@@ -12,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def orm_lookup(plaintext: str) -> ApiToken:
-    return ApiToken.objects.select_related("user", "advertiser", "user__publisher").get(
-        digest=digest_secret(plaintext)
-    )
+    return ApiToken.objects.select_related("user", "advertiser", "user__publisher").get(digest=digest_secret(plaintext))
 
 
 def loaded(plaintext: str) -> ApiToken:
@@ -45,7 +44,8 @@ def test_every_field_of_the_token_equals_the_orms(advertiser_token):
 def test_the_user_and_advertiser_equal_the_orms(advertiser_token):
     token, expected = loaded(advertiser_token), orm_lookup(advertiser_token)
     assert (model_to_dict(token.user), model_to_dict(token.advertiser)) == (
-        model_to_dict(expected.user), model_to_dict(expected.advertiser)
+        model_to_dict(expected.user),
+        model_to_dict(expected.advertiser),
     )
 
 

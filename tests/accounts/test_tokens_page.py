@@ -1,4 +1,5 @@
 """The API token settings page, driven in headless Chromium: log in, create, see once, revoke."""
+
 import pytest
 import requests
 from playwright.sync_api import expect
@@ -22,7 +23,9 @@ def test_tokens_page_create_show_once_and_revoke(live_server, page):
     page.click("#create-token button[type=submit]")
     secret = page.text_content("#new-token").strip()
     assert secret.startswith("lp_")
-    assert requests.post(live_server.url + TOKEN_RESET, headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert (
+        requests.post(live_server.url + TOKEN_RESET, headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    )
 
     page.reload()
     assert page.locator("#new-token").count() == 0
@@ -31,7 +34,9 @@ def test_tokens_page_create_show_once_and_revoke(live_server, page):
     row = page.locator(f"tr[data-token-prefix='{secret[:11]}']")
     row.locator("button", has_text="Revoke").click()
     expect(page.locator(f"tr[data-token-prefix='{secret[:11]}'] .status")).to_have_text("revoked")
-    assert requests.post(live_server.url + TOKEN_RESET, headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert (
+        requests.post(live_server.url + TOKEN_RESET, headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    )
 
 
 def test_login_page_refuses_a_wrong_password(live_server, page):

@@ -3,6 +3,7 @@
 It exercises the shared plumbing (authentication, principal, scoping, error shapes,
 throttles) without depending on any one surface's business endpoints.
 """
+
 from django.urls import include, path
 from rest_framework import serializers
 
@@ -23,8 +24,12 @@ def _viewset(surface):
     return type(
         f"Targets{surface.key.title().replace('-', '')}",
         (TenantReadOnlyViewSet,),
-        {"surface": surface, "queryset": Target.objects.all(), "serializer_class": TargetSerializer,
-         "pagination_class": LeadsPagination},
+        {
+            "surface": surface,
+            "queryset": Target.objects.all(),
+            "serializer_class": TargetSerializer,
+            "pagination_class": LeadsPagination,
+        },
     )
 
 

@@ -5,6 +5,7 @@ every test that loops over a surface's routes. A call's path fills ids with 1: t
 grant checks answer before any row is looked up. The campaign backend's valid bodies live
 in `tests/backend/routes.py`.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@
 UUID for web jobs and exports), and `MISSING_ID` the id of the same type that never exists.
 `LIST_ROUTES` says how to fill each list route, for the query-count tests.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -39,8 +40,9 @@ from ..web.factories import WebhookFactory, WebJobFactory, WebResultFactory
 
 
 def _export(advertiser, source):
-    return BackgroundExport.objects.create(advertiser=advertiser, source=source, format="csv",
-                                           status=BackgroundExport.Status.COMPLETED).public_id
+    return BackgroundExport.objects.create(
+        advertiser=advertiser, source=source, format="csv", status=BackgroundExport.Status.COMPLETED
+    ).public_id
 
 
 def _web_job(actor):
@@ -183,21 +185,35 @@ LIST_ROUTES = {
     "intel:person-list": ListRoute("/api/intel/v1/persons/", _persons_with_companies),
     "intel:saved-filter-list": ListRoute("/api/intel/v1/saved-filters/", _own_saved_filters),
     "intel:blacklist-list": ListRoute("/api/intel/v1/blacklist/", _many(BlacklistEntryFactory)),
-    "intel:turnover-list": ListRoute("/api/intel/v1/turnovers/", lambda actor, n, parent=None: TurnoverFactory.create_batch(n)),
-    "intel:magnitude-list": ListRoute("/api/intel/v1/magnitudes/", lambda actor, n, parent=None: MagnitudeFactory.create_batch(n)),
+    "intel:turnover-list": ListRoute(
+        "/api/intel/v1/turnovers/", lambda actor, n, parent=None: TurnoverFactory.create_batch(n)
+    ),
+    "intel:magnitude-list": ListRoute(
+        "/api/intel/v1/magnitudes/", lambda actor, n, parent=None: MagnitudeFactory.create_batch(n)
+    ),
     "backend:campaigns": ListRoute("/api/campaigns/", _campaigns_with_tasks, "post"),
     "backend:tasks": ListRoute("/api/tasks/", _tasks_of_one_campaign, "post", _by_campaign),
     "backend:advertiser-invoices": ListRoute("/api/advertiser/invoices/", _many(InvoiceFactory), "post"),
-    "backend:lists-allowed-campaigns": ListRoute("/api/general/lists/allowed-campaigns/",
-                                                 _campaigns_with_tasks, "post"),
-    "campaign-app:campaigns": ListRoute("/api/get/campaigns/", lambda actor, n, parent=None: CampaignFactory.create_batch(n),
-                                        "post", caller="influencer_client"),
-    "campaign-app:public-campaigns": ListRoute("/api/get/public/campaigns/",
-                                               lambda actor, n, parent=None: CampaignFactory.create_batch(n), "post",
-                                               caller="api_client"),
+    "backend:lists-allowed-campaigns": ListRoute(
+        "/api/general/lists/allowed-campaigns/", _campaigns_with_tasks, "post"
+    ),
+    "campaign-app:campaigns": ListRoute(
+        "/api/get/campaigns/",
+        lambda actor, n, parent=None: CampaignFactory.create_batch(n),
+        "post",
+        caller="influencer_client",
+    ),
+    "campaign-app:public-campaigns": ListRoute(
+        "/api/get/public/campaigns/",
+        lambda actor, n, parent=None: CampaignFactory.create_batch(n),
+        "post",
+        caller="api_client",
+    ),
     "campaign-app:tasks": ListRoute("/api/get/tasks/", _influencer_tasks, "post", caller="influencer_client"),
-    "campaign-app:leaderboard": ListRoute("/api/get/leaderboard/", _leaderboard, "post", _by_campaign,
-                                          caller="influencer_client"),
-    "campaign-app:notifications": ListRoute("/api/get/notifications/", _notifications, "post",
-                                            caller="influencer_client"),
+    "campaign-app:leaderboard": ListRoute(
+        "/api/get/leaderboard/", _leaderboard, "post", _by_campaign, caller="influencer_client"
+    ),
+    "campaign-app:notifications": ListRoute(
+        "/api/get/notifications/", _notifications, "post", caller="influencer_client"
+    ),
 }

@@ -4,6 +4,7 @@ Walks the URLconf and calls each API route and method as anonymous, an influence
 advertiser member and platform staff. Every principal the route's row excludes is refused
 (401/403) before anything else happens, and no call answers 5xx.
 """
+
 import re
 import uuid
 

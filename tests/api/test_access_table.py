@@ -1,4 +1,5 @@
 """Deny by default: every API route has a row in the access table."""
+
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from leadplatform.api.access import access_table

@@ -1,4 +1,5 @@
 """API tokens on every surface: header forms, revoked, expired, banned, usage counting."""
+
 from datetime import timedelta
 
 import pytest

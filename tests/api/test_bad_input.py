@@ -3,6 +3,7 @@
 Deeply nested JSON, malformed cursors, signed JWTs with claims of the wrong type, and a
 method the route does not answer.
 """
+
 from __future__ import annotations
 
 import base64

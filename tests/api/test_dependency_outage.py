@@ -3,6 +3,7 @@ error shape, rate limits never fail open, token authentication and the health re
 
 Each outage is real: the Redis URL (cache and counters) or the broker URL names a closed port.
 """
+
 from __future__ import annotations
 
 import socket
@@ -46,8 +47,11 @@ def redis_down(settings, retry_after):
     settings.REDIS_URL = url
     settings.COUNTER_STORE = "redis"
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                    "OPTIONS": settings.REDIS_CLIENT_OPTIONS}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": settings.REDIS_CLIENT_OPTIONS,
+        }
     }
     counter_store.cache_clear()
     yield url
@@ -113,25 +117,51 @@ class World:
     site: object
 
 
-JOB_BODY = {"url": "https://shop.example/products", "engine": "auto", "priority": "normal",
-            "selectors": {"title": "h1::text"}, "config": {"max_pages": 1}}
+JOB_BODY = {
+    "url": "https://shop.example/products",
+    "engine": "auto",
+    "priority": "normal",
+    "selectors": {"title": "h1::text"},
+    "config": {"max_pages": 1},
+}
 COLLECT_BODY = {"visitor": "visitor-aaaa0001", "session": "session-aaaa0001", "actions": []}
 
 PROBES = [
-    Probe("web login", lambda w: w.api_client.post(
-        "/api/web/v1/auth/login", {"username": w.owner.user.username, "password": PASSWORD}, format="json"), web_shape),
-    Probe("intel token get", lambda w: w.api_client.post(
-        "/api/intel/v1/api-token-get/", {"username": w.owner.user.username, "password": PASSWORD}, format="json"),
-        intel_shape),
+    Probe(
+        "web login",
+        lambda w: w.api_client.post(
+            "/api/web/v1/auth/login", {"username": w.owner.user.username, "password": PASSWORD}, format="json"
+        ),
+        web_shape,
+    ),
+    Probe(
+        "intel token get",
+        lambda w: w.api_client.post(
+            "/api/intel/v1/api-token-get/", {"username": w.owner.user.username, "password": PASSWORD}, format="json"
+        ),
+        intel_shape,
+    ),
     Probe("token-authenticated web GET", lambda w: w.owner.client().get("/api/web/v1/jobs"), web_shape),
     Probe("token-authenticated leads GET", lambda w: w.owner.client().get("/api/v1/leads"), leads_shape),
     Probe("token-authenticated social GET", lambda w: w.owner.client().get("/api/social/tasks"), campaign_shape),
-    Probe("intel collect", lambda w: w.api_client.post(
-        "/api/intel/v1/collect/", {**COLLECT_BODY, "site_key": w.site.key, "sent": 1}, format="json"), intel_shape),
+    Probe(
+        "intel collect",
+        lambda w: w.api_client.post(
+            "/api/intel/v1/collect/", {**COLLECT_BODY, "site_key": w.site.key, "sent": 1}, format="json"
+        ),
+        intel_shape,
+    ),
     Probe("web job creation", lambda w: w.owner.client().post("/api/web/v1/jobs", JOB_BODY, format="json"), web_shape),
-    Probe("campaign backend POST", lambda w: w.owner.client().post(
-        "/api/campaigns/", {"advertiser_id": w.owner.advertiser.pk}, format="json"), campaign_shape),
-    Probe("campaign app POST", lambda w: w.influencer_client.post("/api/get/campaigns/", {}, format="json"), campaign_shape),
+    Probe(
+        "campaign backend POST",
+        lambda w: w.owner.client().post("/api/campaigns/", {"advertiser_id": w.owner.advertiser.pk}, format="json"),
+        campaign_shape,
+    ),
+    Probe(
+        "campaign app POST",
+        lambda w: w.influencer_client.post("/api/get/campaigns/", {}, format="json"),
+        campaign_shape,
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 """The API docs pages render in a browser with every other host unreachable."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

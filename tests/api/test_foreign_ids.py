@@ -4,6 +4,7 @@ Each surface creates rows for an advertiser (`advertiser_for_new_row`) or resolv
 the caller's scope; sending another advertiser's id must neither create anything nor reveal
 that the id exists: the status and the body equal those for a missing id.
 """
+
 import pytest
 
 from accounts.models import Advertiser
@@ -16,7 +17,13 @@ from ..leads_factories import TargetFactory
 
 pytestmark = pytest.mark.django_db
 
-WEB_JOB = {"url": "https://shop.example/products", "engine": "auto", "priority": "normal", "selectors": {}, "config": {}}
+WEB_JOB = {
+    "url": "https://shop.example/products",
+    "engine": "auto",
+    "priority": "normal",
+    "selectors": {},
+    "config": {},
+}
 
 # (surface, path, body without the advertiser, model that must stay empty)
 CREATES = [

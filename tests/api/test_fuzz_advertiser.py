@@ -3,6 +3,7 @@ lead, social and web surfaces), as an owner with rows of their own to find: no 5
 documented. Intel has its own run (tests/intel/test_fuzz.py), the campaign app its own as an
 influencer (tests/campaigns/test_app_fuzz.py), and the platform token fuzzes everything
 (tests/api/test_schema.py)."""
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application

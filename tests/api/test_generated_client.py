@@ -1,5 +1,6 @@
 """A Python client generated from the OpenAPI document (openapi-python-client, offline) builds
 without a warning, every one of its modules imports, and it drives each surface's main flow."""
+
 import importlib
 import io
 import os
@@ -34,9 +35,25 @@ def generated(tmp_path_factory):
     call_command("spectacular", "--format", "openapi-json", "--file", str(schema_path))
     environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     finished = subprocess.run(
-        [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(schema_path),
-         "--output-path", str(folder / PACKAGE), "--meta", "none", "--config", str(CONFIG)],
-        capture_output=True, text=True, env=environment, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--path",
+            str(schema_path),
+            "--output-path",
+            str(folder / PACKAGE),
+            "--meta",
+            "none",
+            "--config",
+            str(CONFIG),
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=600,
+        check=False,
     )
     sys.path.insert(0, str(folder))
     yield finished
@@ -122,7 +139,9 @@ def test_intel_token_and_sessions_through_the_generated_client(generated, live_s
     list_sessions = _generated("api.lead_intelligence.intel_v1_sessions_list")
     visit = VisitSessionFactory(site=SiteFactory(advertiser=owner.advertiser))
     anonymous = client_module.Client(base_url=live_server.url)
-    token = get_token.sync(client=anonymous, body=models.IntelTokenRequestRequest(email=owner.user.email, password=PASSWORD))
+    token = get_token.sync(
+        client=anonymous, body=models.IntelTokenRequestRequest(email=owner.user.email, password=PASSWORD)
+    )
     authenticated = client_module.AuthenticatedClient(base_url=live_server.url, token=token.token, prefix="Token")
     sessions = list_sessions.sync(client=authenticated)
     assert isinstance(sessions, models.PaginatedVisitSessionList)
@@ -140,7 +159,9 @@ def test_campaign_app_join_and_complete_with_an_upload_through_the_generated_cli
     application = {"X-Client-Id": client_id, "X-Client-Secret": client_secret}
     campaign = CampaignFactory()
     anonymous = client_module.Client(base_url=live_server.url, headers=application)
-    token = log_in.sync(client=anonymous, body=models.TokenRequestRequest(username=influencer.user.username, password=PASSWORD))
+    token = log_in.sync(
+        client=anonymous, body=models.TokenRequestRequest(username=influencer.user.username, password=PASSWORD)
+    )
     app = client_module.AuthenticatedClient(base_url=live_server.url, token=token.token, headers=application)
     joined = join.sync(client=app, body=models.CampaignIdRequestRequest(campaign_id=campaign.pk))
     screenshot = types.File(payload=io.BytesIO(png_bytes()), file_name="post.png", mime_type="image/png")

@@ -4,6 +4,7 @@ For each surface, every route and method is called with: a removed member's toke
 suspended advertiser's owner token, an inactive user's token and a viewer's token. Public
 routes (the tracking snippet, the credential exchanges) read no token and are left out.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -135,7 +136,8 @@ def test_a_viewer_still_reads(surface_key, advertiser):
 
 def test_every_surface_with_member_routes_has_writes_a_viewer_may_not_make():
     surfaces_with_writes = {
-        key for key, routes in routes_by_surface().items()
+        key
+        for key, routes in routes_by_surface().items()
         if any(route.admits_members and not route.viewer_may_call for route in routes)
     }
     assert surfaces_with_writes == {"web", "leads", "social", "intel", "campaign-backend"}

@@ -4,6 +4,7 @@ Advertiser B (the `outsider`, an owner) calls every route and method with advert
 in the path (from the surface route table), in query filters, and in body fields. Each answer
 is compared with the answer to a never-existing id of the same type, asked first.
 """
+
 from __future__ import annotations
 
 import json
@@ -71,8 +72,9 @@ def test_every_route_naming_a_row_knows_how_to_build_one():
     assert names - SHARED_ROWS == set(OWNED_ROW)
 
 
-@pytest.mark.parametrize("route", [r for r in _routes_naming_a_row() if r.name in OWNED_ROW],
-                         ids=lambda r: f"{r.method.upper()} {r.name}")
+@pytest.mark.parametrize(
+    "route", [r for r in _routes_naming_a_row() if r.name in OWNED_ROW], ids=lambda r: f"{r.method.upper()} {r.name}"
+)
 def test_another_advertisers_row_in_the_path_answers_like_a_missing_one(route, owner, outsider):
     theirs = OWNED_ROW[route.name](owner)
     body = BODIES.get((route.name, route.method), {})
@@ -91,20 +93,25 @@ def _detail_path(path: str, ident) -> str:
     return f"{head}{ident}" + ("/" if rest == "/" else "")
 
 
-@pytest.mark.parametrize("route", [r for r in _routes_naming_a_row() if r.name in OWNED_ROW and r.method != "get"],
-                         ids=lambda r: f"{r.method.upper()} {r.name}")
+@pytest.mark.parametrize(
+    "route",
+    [r for r in _routes_naming_a_row() if r.name in OWNED_ROW and r.method != "get"],
+    ids=lambda r: f"{r.method.upper()} {r.name}",
+)
 def test_another_advertisers_write_leaves_the_row_as_it_was(route, owner, outsider):
     theirs = OWNED_ROW[route.name](owner)
     detail = _detail_path(route.path_naming(theirs), theirs)
     before = owner.client().get(detail)
     assert before.status_code == 200, detail  # else the comparison below would prove nothing
-    getattr(outsider.client(), route.method)(route.path_naming(theirs), BODIES.get((route.name, route.method), {}),
-                                             format="json")
+    getattr(outsider.client(), route.method)(
+        route.path_naming(theirs), BODIES.get((route.name, route.method), {}), format="json"
+    )
     assert owner.client().get(detail).json() == before.json()
 
 
-@pytest.mark.parametrize("route", [r for r in _routes_naming_a_row() if r.name in OWNED_ROW and r.method == "get"],
-                         ids=lambda r: r.name)
+@pytest.mark.parametrize(
+    "route", [r for r in _routes_naming_a_row() if r.name in OWNED_ROW and r.method == "get"], ids=lambda r: r.name
+)
 def test_the_row_built_for_a_route_is_found_by_its_own_advertiser(route, owner):
     """Else the comparison above would hold for the wrong reason."""
     ident = OWNED_ROW[route.name](owner)
@@ -114,8 +121,11 @@ def test_the_row_built_for_a_route_is_found_by_its_own_advertiser(route, owner):
 # --- lists -----------------------------------------------------------------------------
 
 #: The advertiser's own lists that name no row (those that do are covered above).
-TENANT_LISTS = [name for name, route in LIST_ROUTES.items()
-                if route.caller == "owner" and name not in SHARED_ROWS and not route.names_a_parent]
+TENANT_LISTS = [
+    name
+    for name, route in LIST_ROUTES.items()
+    if route.caller == "owner" and name not in SHARED_ROWS and not route.names_a_parent
+]
 
 
 @pytest.mark.parametrize("name", TENANT_LISTS)
@@ -163,7 +173,7 @@ FILTERS = {
     "intel companies ?company": ("/api/intel/v1/companies/?company={}", _company),
     "intel companies ?person": ("/api/intel/v1/companies/?person={}", _person),
     "intel persons ?person": ("/api/intel/v1/persons/?person={}", _person),
-    }
+}
 
 
 def test_another_users_saved_filter_answers_like_a_missing_one(owner, outsider):
@@ -199,8 +209,12 @@ def _target(a):
 
 
 BODY_IDS = {
-    "v1 POST jobs target_ids": ("post", "/api/v1/jobs", _target,
-                                lambda ident: {"job_type": "followers", "target_ids": [ident]}),
+    "v1 POST jobs target_ids": (
+        "post",
+        "/api/v1/jobs",
+        _target,
+        lambda ident: {"job_type": "followers", "target_ids": [ident]},
+    ),
     "intel POST blacklist company": ("post", "/api/intel/v1/blacklist/", _company, lambda ident: {"company": ident}),
 }
 
@@ -250,13 +264,15 @@ def test_a_backend_body_naming_another_advertisers_row_answers_like_a_missing_on
     _same_answer(client.post(route.path, body, format="json"), missing)
 
 
-
 CREATES_WITH_ADVERTISER_ID = {
     "v1 POST targets": ("/api/v1/targets", {"identifier": "someone", "target_type": "followers"}, Target),
     "social POST tasks": ("/api/social/tasks", {"group_id": "123456"}, ScrapeJob),
     "web POST jobs": ("/api/web/v1/jobs", {"url": "https://shop.example/products"}, ScrapeJob),
-    "web POST webhooks": ("/api/web/v1/webhooks", {"url": "https://hooks.example/in", "events": ["job.completed"]},
-                          Webhook),
+    "web POST webhooks": (
+        "/api/web/v1/webhooks",
+        {"url": "https://hooks.example/in", "events": ["job.completed"]},
+        Webhook,
+    ),
     "intel POST blacklist": ("/api/intel/v1/blacklist/", {"domain": "blocked.example"}, BlacklistEntry),
 }
 

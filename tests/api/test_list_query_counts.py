@@ -1,4 +1,5 @@
 """Every list runs the same number of SQL queries for a page of 1 row and a page of 20 rows."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,16 @@ pytestmark = pytest.mark.django_db
 
 #: GET routes that name no row yet list nothing: indexes, statistics, monitoring, a file.
 NOT_LISTS = {
-    "web-index", "v1-index", "social-index", "intel:api-root", "campaign-index",
-    "web:monitoring-stats", "web:monitoring-proxies", "web:monitoring-system", "v1:stats", "v1:leads-export",
+    "web-index",
+    "v1-index",
+    "social-index",
+    "intel:api-root",
+    "campaign-index",
+    "web:monitoring-stats",
+    "web:monitoring-proxies",
+    "web:monitoring-system",
+    "v1:stats",
+    "v1:leads-export",
 }
 
 

@@ -1,4 +1,5 @@
 """Paths a newcomer can guess: both slash spellings answer directly, and each surface root lists its routes."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,7 +31,9 @@ def test_every_read_answers_both_spellings_alike_without_a_redirect(staff):
     assert differ == []
 
 
-@pytest.mark.parametrize("path", ["/api/v1/leads/", "/api/intel/v1/sessions", "/api/social/tasks/", "/api/web/v1/jobs/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/leads/", "/api/intel/v1/sessions", "/api/social/tasks/", "/api/web/v1/jobs/"]
+)
 def test_the_other_spelling_answers_the_same_list(owner, path):
     client = owner.client()
     other = client.get(path)
@@ -75,7 +78,11 @@ def test_a_surface_root_answers_without_its_slash(root, db):
 
 def test_an_index_entry_names_methods_and_the_canonical_path(db):
     routes = {route["name"]: route for route in APIClient().get("/api/v1/").json()["routes"]}
-    assert routes["v1:jobs-detail"] == {"name": "v1:jobs-detail", "methods": ["GET", "DELETE"], "path": "/api/v1/jobs/<id:pk>"}
+    assert routes["v1:jobs-detail"] == {
+        "name": "v1:jobs-detail",
+        "methods": ["GET", "DELETE"],
+        "path": "/api/v1/jobs/<id:pk>",
+    }
 
 
 def test_a_surface_root_lists_only_its_own_surface(db):

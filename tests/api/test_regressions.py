@@ -1,4 +1,5 @@
 """Classic DRF findings: NUL bytes, huge ids, oversized bodies, HTML error pages."""
+
 import pytest
 
 from ..leads_factories import TargetFactory

@@ -1,4 +1,5 @@
 """The OpenAPI schema validates cleanly, and schemathesis fuzzes every operation."""
+
 import pytest
 import schemathesis
 from django.core.management import call_command
@@ -50,7 +51,9 @@ def _operations(schema):
 
 def test_each_request_body_has_one_media_type(client):
     schema = client.get("/api/openapi.json").json()
-    several = [name for name, operation in _operations(schema) if len(operation.get("requestBody", {}).get("content", {})) > 1]
+    several = [
+        name for name, operation in _operations(schema) if len(operation.get("requestBody", {}).get("content", {})) > 1
+    ]
     assert several == []
 
 
@@ -70,14 +73,17 @@ def test_exports_declare_their_file_media_types(client):
     for path in ("/api/v1/leads/export", "/api/web/v1/results/{job_id}/export"):
         content = schema["paths"][path]["get"]["responses"]["200"]["content"]
         assert next(iter(content)) == "text/csv"
-        assert {"application/x-ndjson", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} <= set(content)
+        assert {"application/x-ndjson", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} <= set(
+            content
+        )
         assert all(media["schema"] == {"type": "string", "format": "binary"} for media in content.values())
 
 
 def test_client_credentials_are_two_api_keys_or_basic_on_the_credential_routes(client):
     schema = client.get("/api/openapi.json").json()
     assert schema["paths"]["/api/app/token/"]["post"]["security"] == [
-        {"clientId": [], "clientSecret": []}, {"clientBasic": []}
+        {"clientId": [], "clientSecret": []},
+        {"clientBasic": []},
     ]
     basic = schema["components"]["securitySchemes"]["clientBasic"]
     assert (basic["type"], basic["scheme"]) == ("http", "basic")

@@ -1,4 +1,5 @@
 """The OpenAPI document is written for integrators: texts, tag introductions, request examples."""
+
 import inspect
 import json
 import re
@@ -96,18 +97,26 @@ def project_docstrings() -> set[str]:
 
 
 def test_every_operation_has_a_summary(schema):
-    missing = [f"{method.upper()} {path}" for method, path, operation in operations(schema) if not operation.get("summary")]
+    missing = [
+        f"{method.upper()} {path}" for method, path, operation in operations(schema) if not operation.get("summary")
+    ]
     assert missing == []
 
 
 def test_every_operation_says_what_it_does(schema):
-    missing = [f"{method.upper()} {path}" for method, path, operation in operations(schema) if not what_it_does(operation)]
+    missing = [
+        f"{method.upper()} {path}" for method, path, operation in operations(schema) if not what_it_does(operation)
+    ]
     assert missing == []
 
 
 @pytest.mark.parametrize("note", ["**Authentication:**", "**Rate limit:**", "**Errors**"])
 def test_every_description_says_how_to_authenticate_the_rate_limit_and_the_errors(schema, note):
-    missing = [f"{method.upper()} {path}" for method, path, operation in operations(schema) if note not in operation["description"]]
+    missing = [
+        f"{method.upper()} {path}"
+        for method, path, operation in operations(schema)
+        if note not in operation["description"]
+    ]
     assert missing == []
 
 

@@ -1,4 +1,5 @@
 """Tenant scoping through the one scoping method: foreign rows are 404, never listed."""
+
 import pytest
 
 from leadplatform.api.views import TenantReadOnlyViewSet

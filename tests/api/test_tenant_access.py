@@ -5,6 +5,7 @@ Views call `self.scoped(Model)` of their base class, serializers `scoped_rows`/`
 the tenant base classes, whose final `get_queryset` scopes it. This test parses every module of
 every `api/` package and fails on any other `<TenantModel>.objects` or `_base_manager`.
 """
+
 from __future__ import annotations
 
 import ast
@@ -35,21 +36,19 @@ ALLOWED = {
 
 def tenant_models() -> set[str]:
     return {
-        model.__name__
-        for model in apps.get_models()
-        if isinstance(model._default_manager.all(), TenantScopedQuerySet)
+        model.__name__ for model in apps.get_models() if isinstance(model._default_manager.all(), TenantScopedQuerySet)
     }
 
 
 def api_modules() -> list[Path]:
     packages = [
-        path for path in ROOT.rglob("api")
-        if path.is_dir() and (path / "__init__.py").exists()
+        path
+        for path in ROOT.rglob("api")
+        if path.is_dir()
+        and (path / "__init__.py").exists()
         and not {".venv", "tests", "node_modules"} & set(path.relative_to(ROOT).parts)
     ]
-    return sorted(
-        module for package in packages for module in package.rglob("*.py") if module.name != "tenancy.py"
-    )
+    return sorted(module for package in packages for module in package.rglob("*.py") if module.name != "tenancy.py")
 
 
 def model_name(node: ast.expr) -> str | None:
@@ -80,8 +79,10 @@ def unscoped_uses(path: Path, tenants: set[str]) -> list[tuple[str, str, int]]:
     return [
         (relative, model_name(node.value), node.lineno)
         for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute) and node.attr in MANAGERS
-        and model_name(node.value) in tenants and id(node) not in exempt
+        if isinstance(node, ast.Attribute)
+        and node.attr in MANAGERS
+        and model_name(node.value) in tenants
+        and id(node) not in exempt
     ]
 
 
@@ -108,7 +109,10 @@ def test_views_declaring_a_tenant_queryset_are_scoped_by_their_base_class():
         module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
         for name, klass in inspect.getmembers(module, inspect.isclass):
             queryset = klass.__dict__.get("queryset")
-            if getattr(queryset, "model", None) is not None and queryset.model.__name__ in tenants \
-                    and not issubclass(klass, TenantScopedMixin):
+            if (
+                getattr(queryset, "model", None) is not None
+                and queryset.model.__name__ in tenants
+                and not issubclass(klass, TenantScopedMixin)
+            ):
                 leaky.append(f"{module.__name__}.{name}")
     assert leaky == []

@@ -1,4 +1,5 @@
 """Exact, atomic rate limits with X-RateLimit-* headers and Retry-After."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest

@@ -1,6 +1,7 @@
 """A request body with a field the route does not accept is refused on every create and update, in the
 surface's validation status and shape (422 on the web and social surfaces, 400 on /api/v1, intel and the
 campaign backend and app), and nothing changes."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -25,8 +26,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def quiet_side_effects():
-    with guard.override_resolver(lambda host, port: ["93.184.216.34"]), \
-            mock.patch("leads.tasks.run_web_job.delay"), mock.patch("leads.tasks.run_next_scrape_job.apply_async"):
+    with (
+        guard.override_resolver(lambda host, port: ["93.184.216.34"]),
+        mock.patch("leads.tasks.run_web_job.delay"),
+        mock.patch("leads.tasks.run_next_scrape_job.apply_async"),
+    ):
         yield
 
 
@@ -69,15 +73,19 @@ def test_web_job_create(owner):
     body = {"url": "https://shop.example/", "selectors": {"title": "h1::text"}, "shedule": {"interval_seconds": 600}}
     response = owner.client().post("/api/web/v1/jobs", body, format="json")
     assert response.status_code == 422
-    assert response.json() == {"detail": "Invalid request data", "type": "validation_error",
-                               "errors": {"shedule": ["Unknown field."]}}
+    assert response.json() == {
+        "detail": "Invalid request data",
+        "type": "validation_error",
+        "errors": {"shedule": ["Unknown field."]},
+    }
     assert not ScrapeJob.objects.exists()
 
 
 def test_web_job_schedule_update(owner):
     job = JobFactory(advertiser=owner.advertiser, kind="web", platform="web", status="completed")
-    response = owner.client().put(f"/api/web/v1/jobs/{job.public_id}/schedule",
-                                  {"interval_seconds": 600, "timezone": "CET"}, format="json")
+    response = owner.client().put(
+        f"/api/web/v1/jobs/{job.public_id}/schedule", {"interval_seconds": 600, "timezone": "CET"}, format="json"
+    )
     assert response.status_code == 422 and "timezone" in response.json()["errors"]
 
 
@@ -111,10 +119,15 @@ def test_v1_target_create(owner):
 
 
 def test_social_task_create(owner):
-    response = owner.client().post("/api/social/tasks", {"group_id": "123", "max_posts": 5, "status": "completed"},
-                                   format="json")
+    response = owner.client().post(
+        "/api/social/tasks", {"group_id": "123", "max_posts": 5, "status": "completed"}, format="json"
+    )
     assert response.status_code == 422
-    assert response.json() == {"status": "error", "message": "Validation failed", "errors": {"status": ["Unknown field."]}}
+    assert response.json() == {
+        "status": "error",
+        "message": "Validation failed",
+        "errors": {"status": ["Unknown field."]},
+    }
     assert not ScrapeJob.objects.exists()
 
 
@@ -127,16 +140,18 @@ def test_social_task_update(owner):
 
 
 def test_staff_still_names_the_advertiser_of_a_social_task(staff, advertiser):
-    response = staff.client().post("/api/social/tasks", {"group_id": "123", "max_posts": 5,
-                                                         "advertiser_id": advertiser.pk}, format="json")
+    response = staff.client().post(
+        "/api/social/tasks", {"group_id": "123", "max_posts": 5, "advertiser_id": advertiser.pk}, format="json"
+    )
     assert response.status_code == 201
     assert ScrapeJob.objects.get().advertiser == advertiser
 
 
 def test_intel_saved_filter_create_and_update(owner):
     client = owner.client()
-    response = client.post("/api/intel/v1/saved-filters/", {"name": "DE", "filters": {"country": "DE"}, "user": 1},
-                           format="json")
+    response = client.post(
+        "/api/intel/v1/saved-filters/", {"name": "DE", "filters": {"country": "DE"}, "user": 1}, format="json"
+    )
     assert response.status_code == 400 and "user" in response.json()
     created = client.post("/api/intel/v1/saved-filters/", {"name": "DE", "filters": {"country": "DE"}}, format="json")
     assert created.status_code == 201
@@ -149,18 +164,30 @@ def test_intel_saved_filter_create_and_update(owner):
 # ------------------------------------------------------------------------------
 def test_web_login(api_client):
     user = UserFactory()
-    response = api_client.post("/api/web/v1/auth/login", {"username": user.username, "password": PASSWORD, "bogus": 1},
-                               format="json")
+    response = api_client.post(
+        "/api/web/v1/auth/login", {"username": user.username, "password": PASSWORD, "bogus": 1}, format="json"
+    )
     assert response.status_code == 422
-    assert response.json() == {"detail": "Invalid request data", "type": "validation_error",
-                               "errors": {"bogus": ["Unknown field."]}}
+    assert response.json() == {
+        "detail": "Invalid request data",
+        "type": "validation_error",
+        "errors": {"bogus": ["Unknown field."]},
+    }
 
 
 def test_web_login_still_takes_the_oauth2_password_form(api_client):
     user = UserFactory()
-    response = api_client.post("/api/web/v1/auth/login", {
-        "username": user.username, "password": PASSWORD, "grant_type": "password", "scope": "",
-        "client_id": "", "client_secret": ""})
+    response = api_client.post(
+        "/api/web/v1/auth/login",
+        {
+            "username": user.username,
+            "password": PASSWORD,
+            "grant_type": "password",
+            "scope": "",
+            "client_id": "",
+            "client_secret": "",
+        },
+    )
     assert response.status_code == 200 and response.json()["token_type"] == "bearer"
 
 
@@ -173,8 +200,9 @@ def test_web_register(api_client):
 
 def test_intel_api_token_get(api_client):
     user = MembershipFactory().user
-    response = api_client.post("/api/intel/v1/api-token-get/", {"email": user.email, "password": PASSWORD, "bogus": 1},
-                               format="json")
+    response = api_client.post(
+        "/api/intel/v1/api-token-get/", {"email": user.email, "password": PASSWORD, "bogus": 1}, format="json"
+    )
     assert response.status_code == 400 and response.json() == {"bogus": ["Unknown field."]}
     assert not ApiToken.objects.filter(user=user).exists()
 
@@ -183,9 +211,17 @@ def test_intel_api_token_get(api_client):
 # The campaign backend: every route that reads a body, in its {"status": "error"} shape
 # ------------------------------------------------------------------------------
 BACKEND_ROUTES_WITHOUT_A_BODY = {
-    "publishers-stats-status", "users-stats-sex", "users-stats-age", "users-stats-preferences",
-    "general-stats-pending", "general-stats-estimated-publishers", "general-stats-potential-publishers",
-    "lists-locations", "lists-advertisers", "lists-allowed-countries", "lists-allowed-categories",
+    "publishers-stats-status",
+    "users-stats-sex",
+    "users-stats-age",
+    "users-stats-preferences",
+    "general-stats-pending",
+    "general-stats-estimated-publishers",
+    "general-stats-potential-publishers",
+    "lists-locations",
+    "lists-advertisers",
+    "lists-allowed-countries",
+    "lists-allowed-categories",
 }
 
 
@@ -259,17 +295,28 @@ def test_app_credentials(path, app_client):
 
 
 def test_app_task_complete_still_takes_uploaded_screenshots(influencer_client, joined_task):
-    response = influencer_client.post("/api/action/task/complete/", {
-        "task_id": joined_task.pk, "post_url": "https://instagram.com/p/example",
-        "screenshots": ["https://example.com/one.jpg", upload(png_bytes(), "two.png")],
-    }, format="multipart")
+    response = influencer_client.post(
+        "/api/action/task/complete/",
+        {
+            "task_id": joined_task.pk,
+            "post_url": "https://instagram.com/p/example",
+            "screenshots": ["https://example.com/one.jpg", upload(png_bytes(), "two.png")],
+        },
+        format="multipart",
+    )
     assert response.status_code == 200, response.json()
 
 
 def test_app_task_complete_multipart_refuses_an_unknown_field(influencer_client, joined_task):
-    response = influencer_client.post("/api/action/task/complete/", {
-        "task_id": joined_task.pk, "post_url": "https://instagram.com/p/example",
-        "screenshots": [upload(png_bytes(), "two.png")], "bogus": "1",
-    }, format="multipart")
+    response = influencer_client.post(
+        "/api/action/task/complete/",
+        {
+            "task_id": joined_task.pk,
+            "post_url": "https://instagram.com/p/example",
+            "screenshots": [upload(png_bytes(), "two.png")],
+            "bogus": "1",
+        },
+        format="multipart",
+    )
     assert response.status_code == 400 and "bogus" in response.json()["errors"]
     assert not Submission.objects.exists()

@@ -1,4 +1,5 @@
 """Backend endpoint fixtures: a small world of two advertisers, campaigns, an influencer and tasks."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,8 +46,9 @@ def world(advertiser, other_advertiser) -> World:
     category = CategoryFactory(name="Fashion", slug="fashion")
     ExchangeRateFactory(base="EUR", quote="USD", rate=Decimal("1.08"))
     ExchangeRateFactory(base="USD", quote="JPY", rate=Decimal("151.237"))
-    publisher = PublisherFactory(country=city.country, city=city,
-                                 birth_date=timezone.localdate() - timedelta(days=365 * 27))
+    publisher = PublisherFactory(
+        country=city.country, city=city, birth_date=timezone.localdate() - timedelta(days=365 * 27)
+    )
     publisher.preferred_categories.add(category)
     SocialAccountFactory(publisher=publisher, network="instagram")
     campaign = CampaignFactory(advertiser=advertiser, category=category)
@@ -55,15 +57,34 @@ def world(advertiser, other_advertiser) -> World:
     others = [PublisherFactory() for _ in range(4)]
     pending = TaskFactory(campaign=campaign, publisher=publisher)
     review = SubmissionFactory(task__campaign=campaign, task__publisher=others[0]).task
-    accepted = TaskFactory(campaign=campaign, publisher=others[1], status=Task.Status.ACCEPTED, reach=2000,
-                           engagement=150, reviewed_at=timezone.now())
-    paid = PaymentFactory(task__campaign=campaign, task__publisher=others[2], task__reach=4000,
-                          task__engagement=300, task__reviewed_at=timezone.now()).task
+    accepted = TaskFactory(
+        campaign=campaign,
+        publisher=others[1],
+        status=Task.Status.ACCEPTED,
+        reach=2000,
+        engagement=150,
+        reviewed_at=timezone.now(),
+    )
+    paid = PaymentFactory(
+        task__campaign=campaign,
+        task__publisher=others[2],
+        task__reach=4000,
+        task__engagement=300,
+        task__reviewed_at=timezone.now(),
+    ).task
     foreign = SubmissionFactory(task__campaign=foreign_campaign, task__publisher=others[3]).task
     return World(
-        campaign=campaign, draft=draft, foreign_campaign=foreign_campaign, publisher=publisher,
-        pending_task=pending, review_task=review, accepted_task=accepted, paid_task=paid, foreign_task=foreign,
-        invoice=InvoiceFactory(advertiser=advertiser), foreign_invoice=InvoiceFactory(advertiser=other_advertiser),
+        campaign=campaign,
+        draft=draft,
+        foreign_campaign=foreign_campaign,
+        publisher=publisher,
+        pending_task=pending,
+        review_task=review,
+        accepted_task=accepted,
+        paid_task=paid,
+        foreign_task=foreign,
+        invoice=InvoiceFactory(advertiser=advertiser),
+        foreign_invoice=InvoiceFactory(advertiser=other_advertiser),
     )
 
 

@@ -1,4 +1,5 @@
 """Every row of the backend permission table × {platform, advertiser, another advertiser}."""
+
 from __future__ import annotations
 
 import pytest
@@ -59,12 +60,15 @@ def test_anonymous_and_influencer_callers_are_refused(name, api_client, influenc
     assert influencer.client().post(ROUTES[name].path, {}).status_code == 403
 
 
-@pytest.mark.parametrize(("path", "key", "own", "foreign"), [
-    ("/api/campaigns/", None, "campaign", "foreign_campaign"),
-    ("/api/tasks/", None, "review_task", "foreign_task"),
-    ("/api/advertiser/invoices/", "invoices", "invoice", "foreign_invoice"),
-    ("/api/general/lists/allowed-campaigns/", "campaigns", "campaign", "foreign_campaign"),
-])
+@pytest.mark.parametrize(
+    ("path", "key", "own", "foreign"),
+    [
+        ("/api/campaigns/", None, "campaign", "foreign_campaign"),
+        ("/api/tasks/", None, "review_task", "foreign_task"),
+        ("/api/advertiser/invoices/", "invoices", "invoice", "foreign_invoice"),
+        ("/api/general/lists/allowed-campaigns/", "campaigns", "campaign", "foreign_campaign"),
+    ],
+)
 def test_lists_without_an_id_return_only_the_callers_rows(path, key, own, foreign, owner, world):
     answer = owner.client().post(path, {}).json()
     ids = {row["id"] for row in (answer[key] if key else answer)}
@@ -113,7 +117,8 @@ def test_a_viewer_calls_every_reading_route(name, viewer, world):
 def test_a_viewer_is_refused_every_writing_route(name, viewer, world):
     response = _post(viewer, ROUTES[name], world)
     assert (response.status_code, response.json()) == (
-        403, {"status": "error", "message": "This needs the manager role or higher; your role is viewer."}
+        403,
+        {"status": "error", "message": "This needs the manager role or higher; your role is viewer."},
     )
 
 

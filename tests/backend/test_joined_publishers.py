@@ -1,6 +1,7 @@
 """Joined and active influencers: the rolled ones counted per last join day (kept by the publisher_activity
 rollup and the roll of recent joins, in SQL and through the ORM) plus the live ones, equal to the raw rows
 however often they rejoin and whichever roll saw their joins first."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -43,8 +44,10 @@ def raw_last_join_days() -> dict:
 def raw_joined_and_active() -> tuple[int, int]:
     since = timezone.localdate() - timedelta(days=figures.ACTIVE_DAYS - 1)
     joined = Task.objects.filter(publisher__isnull=False)
-    return (joined.values("publisher").distinct().count(),
-            joined.filter(joined_at__date__gte=since).values("publisher").distinct().count())
+    return (
+        joined.values("publisher").distinct().count(),
+        joined.filter(joined_at__date__gte=since).values("publisher").distinct().count(),
+    )
 
 
 def joined_and_active() -> tuple[int, int]:
@@ -119,6 +122,7 @@ def test_concurrent_rolls_of_recent_joins_keep_the_last_join_days_exact():
                 errors.append(exc)
             finally:
                 connection.close()
+
         return threading.Thread(target=run)
 
     def join_campaigns():

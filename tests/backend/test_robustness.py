@@ -1,4 +1,5 @@
 """Bad input is a 4xx in the surface's error shape, never a 500; list endpoints use a constant number of queries."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,19 +8,41 @@ from ..campaigns.factories import CampaignFactory, InvoiceFactory, SubmissionFac
 from .routes import ROUTES
 
 PARAMETERLESS = {
-    "publishers-stats-status", "users-stats-sex", "users-stats-age", "users-stats-preferences",
-    "general-stats-pending", "general-stats-estimated-publishers", "general-stats-potential-publishers",
-    "lists-locations", "lists-advertisers", "lists-allowed-countries", "lists-allowed-categories",
+    "publishers-stats-status",
+    "users-stats-sex",
+    "users-stats-age",
+    "users-stats-preferences",
+    "general-stats-pending",
+    "general-stats-estimated-publishers",
+    "general-stats-potential-publishers",
+    "lists-locations",
+    "lists-advertisers",
+    "lists-allowed-countries",
+    "lists-allowed-categories",
 }
 GARBAGE = [
-    {"advertiser_id": "abc", "campaign_id": "-1", "task_id": "1e9", "user_id": "x", "status": "nope",
-     "country_id": "y"},
+    {
+        "advertiser_id": "abc",
+        "campaign_id": "-1",
+        "task_id": "1e9",
+        "user_id": "x",
+        "status": "nope",
+        "country_id": "y",
+    },
     {"advertiser_id": "9" * 40, "campaign_id": "9" * 40, "task_id": "9" * 40, "user_id": "9" * 40},
     {"advertiser_id": 10**12, "campaign_id": 10**12, "task_id": 10**12, "user_id": 10**12, "email": "a@b.co"},
     {"date_from": "2024-13-45", "date_to": "yesterday", "amount": "NaN", "from": "€€€", "to": None},
     {"date_from": "2024-12-31", "date_to": "2024-01-01", "settings": "post_rate=1", "banned": "maybe"},
-    {"settings": {"post_rate": {"nested": True}}, "action": "explode", "wall_url": "javascript:alert(1)",
-     "network": "myspace", "message": "", "title": "x" * 500, "deadline": "soon", "networks": "instagram"},
+    {
+        "settings": {"post_rate": {"nested": True}},
+        "action": "explode",
+        "wall_url": "javascript:alert(1)",
+        "network": "myspace",
+        "message": "",
+        "title": "x" * 500,
+        "deadline": "soon",
+        "networks": "instagram",
+    },
     {"email": "not-an-email", "amount": 1e300, "from": "USD", "to": "EUR", "page": 0, "per_page": 100000},
 ]
 
@@ -56,13 +79,18 @@ def _grow(advertiser, publisher_factory, rows: int):
         InvoiceFactory(advertiser=advertiser)
 
 
-@pytest.mark.parametrize(("path", "body"), [
-    ("/api/campaigns/", {}), ("/api/tasks/", {}), ("/api/advertiser/invoices/", {}),
-    ("/api/general/lists/allowed-campaigns/", {}), ("/api/general/lists/locations/", {}),
-    ("/api/campaigns/stats/networks/", {}),
-])
-def test_list_endpoints_use_a_constant_number_of_queries(path, body, owner, advertiser,
-                                                          django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/campaigns/", {}),
+        ("/api/tasks/", {}),
+        ("/api/advertiser/invoices/", {}),
+        ("/api/general/lists/allowed-campaigns/", {}),
+        ("/api/general/lists/locations/", {}),
+        ("/api/campaigns/stats/networks/", {}),
+    ],
+)
+def test_list_endpoints_use_a_constant_number_of_queries(path, body, owner, advertiser, django_assert_max_num_queries):
     from ..factories import PublisherFactory
 
     _grow(advertiser, PublisherFactory, 2)
@@ -77,8 +105,9 @@ def test_list_endpoints_use_a_constant_number_of_queries(path, body, owner, adve
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_user_availability_list_uses_a_constant_number_of_queries(staff, world, advertiser,
-                                                                  django_assert_max_num_queries):
+def test_user_availability_list_uses_a_constant_number_of_queries(
+    staff, world, advertiser, django_assert_max_num_queries
+):
     client = staff.client()
     body = {"user_id": world.publisher.user_id}
     CampaignFactory.create_batch(2, advertiser=advertiser)

@@ -1,5 +1,6 @@
 """The rules behind the backend endpoints: status machine, settings, registration windows, task actions,
 custom tasks, bans, force-logout, notifications, exchange."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -19,10 +20,25 @@ from ..factories import PASSWORD, StaffFactory, token_for
 # ------------------------------------------------------------------------------
 # Campaign status machine
 # ------------------------------------------------------------------------------
-LEGAL = [("draft", "pending"), ("pending", "active"), ("active", "paused"), ("paused", "active"),
-         ("active", "completed"), ("paused", "completed"), ("active", "cancelled"), ("draft", "cancelled")]
-ILLEGAL = [("draft", "active"), ("draft", "paused"), ("pending", "paused"), ("active", "pending"),
-           ("completed", "active"), ("cancelled", "active"), ("completed", "paused")]
+LEGAL = [
+    ("draft", "pending"),
+    ("pending", "active"),
+    ("active", "paused"),
+    ("paused", "active"),
+    ("active", "completed"),
+    ("paused", "completed"),
+    ("active", "cancelled"),
+    ("draft", "cancelled"),
+]
+ILLEGAL = [
+    ("draft", "active"),
+    ("draft", "paused"),
+    ("pending", "paused"),
+    ("active", "pending"),
+    ("completed", "active"),
+    ("cancelled", "active"),
+    ("completed", "paused"),
+]
 
 
 @pytest.mark.parametrize(("before", "after"), LEGAL)
@@ -54,34 +70,57 @@ def test_unknown_status_is_a_400(owner, world):
 # Settings
 # ------------------------------------------------------------------------------
 def test_settings_from_bracket_form_fields(owner, world):
-    answer = owner.client().post("/api/campaign/settings/", {
-        "campaign_id": world.campaign.pk, "settings[post_rate]": "30", "settings[has_bonus]": "false",
-        "settings[promo_reach_bonus]": "50"})
+    answer = owner.client().post(
+        "/api/campaign/settings/",
+        {
+            "campaign_id": world.campaign.pk,
+            "settings[post_rate]": "30",
+            "settings[has_bonus]": "false",
+            "settings[promo_reach_bonus]": "50",
+        },
+    )
     assert answer.json() == {"status": "success", "message": "Settings updated successfully"}
     world.campaign.refresh_from_db()
     assert (world.campaign.post_rate, world.campaign.bonus_active, world.campaign.promo_reach_bonus) == (
-        Decimal("30"), False, Decimal("50"))
+        Decimal("30"),
+        False,
+        Decimal("50"),
+    )
 
 
 def test_settings_from_json(owner, world):
-    answer = owner.client().post("/api/campaign/settings/", {
-        "campaign_id": world.campaign.pk, "settings": {"minimum_reward": 12.5, "task_time": 2, "task_time_unit": "days",
-                                                       "tasks_leaderboard": False, "budget": None}}, format="json")
+    answer = owner.client().post(
+        "/api/campaign/settings/",
+        {
+            "campaign_id": world.campaign.pk,
+            "settings": {
+                "minimum_reward": 12.5,
+                "task_time": 2,
+                "task_time_unit": "days",
+                "tasks_leaderboard": False,
+                "budget": None,
+            },
+        },
+        format="json",
+    )
     assert answer.status_code == 200
     world.campaign.refresh_from_db()
     assert world.campaign.minimum_reward == Decimal("12.50") and world.campaign.task_time_unit == "days"
     assert world.campaign.budget is None and world.campaign.tasks_leaderboard is False
 
 
-@pytest.mark.parametrize(("fields", "named"), [
-    ({"settings[colour]": "red"}, "colour"),
-    ({"settings[post_rate]": "-1"}, "post_rate"),
-    ({"settings[post_rate]": "abc"}, "post_rate"),
-    ({"settings[has_bonus]": "perhaps"}, "has_bonus"),
-    ({"settings[task_time_unit]": "weeks"}, "task_time_unit"),
-    ({"settings[task_time]": "0"}, "task_time"),
-    ({}, "settings"),
-])
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"settings[colour]": "red"}, "colour"),
+        ({"settings[post_rate]": "-1"}, "post_rate"),
+        ({"settings[post_rate]": "abc"}, "post_rate"),
+        ({"settings[has_bonus]": "perhaps"}, "has_bonus"),
+        ({"settings[task_time_unit]": "weeks"}, "task_time_unit"),
+        ({"settings[task_time]": "0"}, "task_time"),
+        ({}, "settings"),
+    ],
+)
 def test_settings_validation_names_the_key(fields, named, owner, world):
     answer = owner.client().post("/api/campaign/settings/", {"campaign_id": world.campaign.pk, **fields})
     assert answer.status_code == 400
@@ -91,8 +130,11 @@ def test_settings_validation_names_the_key(fields, named, owner, world):
 
 
 def test_unknown_json_setting_is_named(owner, world):
-    answer = owner.client().post("/api/campaign/settings/", {
-        "campaign_id": world.campaign.pk, "settings": {"post_rate": 5, "secret_field": 1}}, format="json")
+    answer = owner.client().post(
+        "/api/campaign/settings/",
+        {"campaign_id": world.campaign.pk, "settings": {"post_rate": 5, "secret_field": 1}},
+        format="json",
+    )
     assert answer.status_code == 400 and "secret_field" in answer.json()["message"]
 
 
@@ -108,7 +150,9 @@ def test_closed_campaign_keeps_its_settings(owner, advertiser):
 def test_pre_registration_lets_influencers_join_a_pending_campaign(owner, advertiser, world):
     campaign = CampaignFactory(advertiser=advertiser, status=Campaign.Status.PENDING, pre_registration=False)
     assert owner.client().post("/api/campaign/pre-register/", {"campaign_id": campaign.pk}).json() == {
-        "status": "success", "message": "Campaign pre-registered"}
+        "status": "success",
+        "message": "Campaign pre-registered",
+    }
     campaign.refresh_from_db()
     assert join_campaign(campaign, world.publisher).status == Task.Status.PENDING
 
@@ -120,7 +164,8 @@ def test_pre_registration_refused_once_running(owner, world):
 def test_post_registration_opens_an_ended_campaign(owner, advertiser, world):
     campaign = CampaignFactory(advertiser=advertiser, status=Campaign.Status.COMPLETED, post_registration=False)
     assert owner.client().post("/api/campaign/post-register/", {"campaign_id": campaign.pk}).json()["message"] == (
-        "Campaign post-registered")
+        "Campaign post-registered"
+    )
     campaign.refresh_from_db()
     assert join_campaign(campaign, world.publisher).campaign_id == campaign.pk
     draft = owner.client().post("/api/campaign/post-register/", {"campaign_id": world.draft.pk})
@@ -143,7 +188,9 @@ def test_approve_then_pay_through_the_services(owner, world):
     payment = Payment.objects.get(task=world.review_task)
     assert payment.total == Decimal("130.00") and payment.paid_by == owner.user
     assert list(TaskAction.objects.filter(task=world.review_task).values_list("action", flat=True)) == [
-        "approved", "paid"]
+        "approved",
+        "paid",
+    ]
     again = _act(owner, world.review_task, "pay")
     assert again.status_code == 409 and "already been paid" in again.json()["message"]
 
@@ -168,31 +215,58 @@ def test_reject_needs_a_reason_and_reopen_reviews_again(owner, world):
     assert world.review_task.status == "under_review" and world.review_task.rejection_reason == ""
 
 
-@pytest.mark.parametrize(("task", "action"), [
-    ("pending_task", "approve"), ("pending_task", "pay"), ("paid_task", "reject"), ("accepted_task", "reopen"),
-    ("review_task", "pay"),
-])
+@pytest.mark.parametrize(
+    ("task", "action"),
+    [
+        ("pending_task", "approve"),
+        ("pending_task", "pay"),
+        ("paid_task", "reject"),
+        ("accepted_task", "reopen"),
+        ("review_task", "pay"),
+    ],
+)
 def test_refused_task_actions_are_409s(task, action, owner, world):
     answer = _act(owner, getattr(world, task), action, reason="x")
     assert answer.status_code == 409 and answer.json()["status"] == "error"
 
 
 def test_custom_task(owner, world):
-    answer = owner.client().post("/api/task/custom/", {
-        "campaign_id": world.campaign.pk, "title": "Custom Task", "description": "Custom task description",
-        "requirements": "Custom requirements"}, format="json").json()
+    answer = (
+        owner.client()
+        .post(
+            "/api/task/custom/",
+            {
+                "campaign_id": world.campaign.pk,
+                "title": "Custom Task",
+                "description": "Custom task description",
+                "requirements": "Custom requirements",
+            },
+            format="json",
+        )
+        .json()
+    )
     assert answer["status"] == "success" and answer["message"] == "Custom task created"
     task = Task.objects.get(pk=answer["task_id"])
     assert (task.custom, task.publisher, task.title, task.requirements) == (
-        True, None, "Custom Task", "Custom requirements")
-    assigned = owner.client().post("/api/task/custom/", {
-        "campaign_id": world.campaign.pk, "title": "For you", "user_id": world.publisher.user_id}, format="json")
+        True,
+        None,
+        "Custom Task",
+        "Custom requirements",
+    )
+    assigned = owner.client().post(
+        "/api/task/custom/",
+        {"campaign_id": world.campaign.pk, "title": "For you", "user_id": world.publisher.user_id},
+        format="json",
+    )
     assert Task.objects.get(pk=assigned.json()["task_id"]).publisher == world.publisher
 
 
 def test_custom_task_for_a_user_outside_the_advertiser_is_404(outsider, owner, world, other_advertiser):
-    answer = outsider.client().post("/api/task/custom/", {
-        "campaign_id": world.foreign_campaign.pk, "title": "X", "user_id": world.publisher.user_id}, format="json")
+    answer = outsider.client().post(
+        "/api/task/custom/",
+        {"campaign_id": world.foreign_campaign.pk, "title": "X", "user_id": world.publisher.user_id},
+        format="json",
+    )
     assert answer.status_code == 404
 
 
@@ -234,8 +308,10 @@ def test_force_logout_revokes_every_token_and_ends_sessions(staff, owner):
 
 
 def test_notification_is_stored_and_emailed(staff, world):
-    answer = staff.client().post("/api/user/notification/", {
-        "user_id": world.publisher.user_id, "message": "New campaign available", "type": "campaign"})
+    answer = staff.client().post(
+        "/api/user/notification/",
+        {"user_id": world.publisher.user_id, "message": "New campaign available", "type": "campaign"},
+    )
     assert answer.json() == {"status": "success", "message": "Notification sent"}
     notification = Notification.objects.get(user=world.publisher.user)
     assert (notification.type, notification.message) == ("campaign", "New campaign available")
@@ -253,29 +329,41 @@ def test_custom_social_wall(staff, world):
 
 def test_user_status(staff, world):
     answer = staff.client().post("/api/user/status/", {"user_id": world.publisher.user_id}).json()
-    assert answer == {"status": "active", "joined_date": str(world.publisher.user.date_joined.date()),
-                      "total_campaigns": 1}
+    assert answer == {
+        "status": "active",
+        "joined_date": str(world.publisher.user.date_joined.date()),
+        "total_campaigns": 1,
+    }
     assert staff.client().post("/api/user/status/", {"user_id": 10**9}).status_code == 404
 
 
 # ------------------------------------------------------------------------------
 # Exchange
 # ------------------------------------------------------------------------------
-@pytest.mark.parametrize(("body", "expected"), [
-    ({"from": "EUR", "to": "USD", "amount": 100}, {"base": 100.0, "exchange": 108.0}),
-    ({"from": "USD", "to": "EUR", "amount": 100}, {"base": 100.0, "exchange": 92.59}),
-    ({"from": "usd", "to": "JPY", "amount": "10.005"}, {"base": 10.01, "exchange": 1513.0}),
-    ({"from": "USD", "to": "USD", "amount": 3}, {"base": 3.0, "exchange": 3.0}),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"from": "EUR", "to": "USD", "amount": 100}, {"base": 100.0, "exchange": 108.0}),
+        ({"from": "USD", "to": "EUR", "amount": 100}, {"base": 100.0, "exchange": 92.59}),
+        ({"from": "usd", "to": "JPY", "amount": "10.005"}, {"base": 10.01, "exchange": 1513.0}),
+        ({"from": "USD", "to": "USD", "amount": 3}, {"base": 3.0, "exchange": 3.0}),
+    ],
+)
 def test_exchange_converts_with_the_rate_table(body, expected, owner, world):
     assert owner.client().post("/api/general/tools/exchange/", body, format="json").json() == expected
 
 
-@pytest.mark.parametrize("body", [
-    {"from": "XXX", "to": "USD", "amount": 1}, {"from": "USD", "to": "ABC", "amount": 1},
-    {"from": "US", "to": "EUR", "amount": 1}, {"from": "USD", "to": "EUR", "amount": -5},
-    {"from": "USD", "to": "EUR", "amount": "lots"}, {"from": "USD", "to": "EUR"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"from": "XXX", "to": "USD", "amount": 1},
+        {"from": "USD", "to": "ABC", "amount": 1},
+        {"from": "US", "to": "EUR", "amount": 1},
+        {"from": "USD", "to": "EUR", "amount": -5},
+        {"from": "USD", "to": "EUR", "amount": "lots"},
+        {"from": "USD", "to": "EUR"},
+    ],
+)
 def test_exchange_refuses_unknown_currencies_and_bad_amounts(body, owner, world):
     answer = owner.client().post("/api/general/tools/exchange/", body, format="json")
     assert answer.status_code == 400 and answer.json()["status"] == "error"

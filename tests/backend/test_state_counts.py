@@ -1,6 +1,7 @@
 """Counts by current state kept by triggers (tasks by status, publishers by status and sex): every figure
 built on them equals the raw COUNT after any kind of write, before and after the deltas are folded, with
 concurrent writers too."""
+
 from __future__ import annotations
 
 import threading
@@ -36,10 +37,15 @@ def raw_pending() -> dict[str, int]:
 
 def kept_figures() -> dict:
     """Every figure built on the trigger-kept counts."""
-    return {"tasks": state_counts("task_status"), "publishers": state_counts("publisher_status"),
-            "sexes": state_counts("publisher_sex"), "pending": figures.pending_counts(),
-            "publisher_status": figures.publisher_status_counts(), "potential": figures.potential_publishers(),
-            "sex_shares": figures.sex_shares()}
+    return {
+        "tasks": state_counts("task_status"),
+        "publishers": state_counts("publisher_status"),
+        "sexes": state_counts("publisher_sex"),
+        "pending": figures.pending_counts(),
+        "publisher_status": figures.publisher_status_counts(),
+        "potential": figures.potential_publishers(),
+        "sex_shares": figures.sex_shares(),
+    }
 
 
 def raw_figures() -> dict:
@@ -49,12 +55,20 @@ def raw_figures() -> dict:
     joined = Task.objects.filter(publisher__isnull=False).values("publisher").distinct().count()
     sexes = raw_counts(Publisher, "sex")
     known = sum(sexes.get(sex, 0) for sex in Publisher.Sex.values)
-    return {"tasks": raw_counts(Task), "publishers": publishers, "sexes": sexes, "pending": raw_pending(),
-            "publisher_status": {status: publishers.get(status, 0) for status in Publisher.Status.values},
-            "potential": {"potential_publishers": registered - joined,
-                          "conversion_rate": round(joined / registered, 4) if registered else 0.0},
-            "sex_shares": {sex: round(sexes.get(sex, 0) * 100 / known, 1) if known else 0.0
-                           for sex in Publisher.Sex.values}}
+    return {
+        "tasks": raw_counts(Task),
+        "publishers": publishers,
+        "sexes": sexes,
+        "pending": raw_pending(),
+        "publisher_status": {status: publishers.get(status, 0) for status in Publisher.Status.values},
+        "potential": {
+            "potential_publishers": registered - joined,
+            "conversion_rate": round(joined / registered, 4) if registered else 0.0,
+        },
+        "sex_shares": {
+            sex: round(sexes.get(sex, 0) * 100 / known, 1) if known else 0.0 for sex in Publisher.Sex.values
+        },
+    }
 
 
 def kept_and_raw(folded: bool) -> tuple[dict, dict]:
@@ -197,8 +211,7 @@ def test_folds_are_exact_under_concurrent_writers():
     for thread in folders:
         thread.join(60)
     assert not errors
-    assert (state_counts("task_status"), state_counts("publisher_status")) == (raw_counts(Task),
-                                                                               raw_counts(Publisher))
+    assert (state_counts("task_status"), state_counts("publisher_status")) == (raw_counts(Task), raw_counts(Publisher))
 
 
 def test_the_beat_task_folds_the_deltas(world):
@@ -206,4 +219,3 @@ def test_the_beat_task_folds_the_deltas(world):
 
     Task.objects.filter(status="pending").update(status="left")
     assert fold_state_count_deltas() > 0
-

@@ -1,5 +1,6 @@
 """Statistics: every endpoint's figure equals the same figure aggregated straight from the raw rows,
 whether the days come from the rollups (kept by beat) or from the live rows of the current day."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -42,21 +43,47 @@ def history(world, advertiser, other_advertiser):
     for i in range(12):
         campaign = campaigns[i % 3]
         day = 1 + i * 3  # 1 … 34 days ago
-        publisher = PublisherFactory(sex="male" if i % 2 else "female",
-                                     birth_date=timezone.localdate() - timedelta(days=365 * (19 + i * 3)))
-        accepted = TaskFactory(campaign=campaign, publisher=publisher, status="accepted", reach=100 * (i + 1),
-                               engagement=7 * i, joined_at=_days_ago(day + 1), reviewed_at=_days_ago(day),
-                               networks=campaign.networks)
-        paid = PaymentFactory(
-            task__campaign=campaign, task__publisher=PublisherFactory(), task__reach=1000 + i, task__engagement=40 + i,
-            task__joined_at=_days_ago(day + 2), task__reviewed_at=_days_ago(day, 9), task__networks=campaign.networks,
-            currency=campaign.currency, total=Decimal("10.25") * (i + 1), charged=Decimal("11.10") * (i + 1),
-            charged_currency="USD", created_at=_days_ago(day, 15),
+        publisher = PublisherFactory(
+            sex="male" if i % 2 else "female", birth_date=timezone.localdate() - timedelta(days=365 * (19 + i * 3))
         )
-        TaskFactory(campaign=campaign, publisher=PublisherFactory(), status="rejected", reach=999,
-                    joined_at=_days_ago(day + 1), reviewed_at=_days_ago(day))
-        InvoiceFactory(advertiser=campaign.advertiser, amount=Decimal("100.50"), date=_days_ago(day).date(),
-                       status="paid" if i % 2 else "pending")
+        accepted = TaskFactory(
+            campaign=campaign,
+            publisher=publisher,
+            status="accepted",
+            reach=100 * (i + 1),
+            engagement=7 * i,
+            joined_at=_days_ago(day + 1),
+            reviewed_at=_days_ago(day),
+            networks=campaign.networks,
+        )
+        paid = PaymentFactory(
+            task__campaign=campaign,
+            task__publisher=PublisherFactory(),
+            task__reach=1000 + i,
+            task__engagement=40 + i,
+            task__joined_at=_days_ago(day + 2),
+            task__reviewed_at=_days_ago(day, 9),
+            task__networks=campaign.networks,
+            currency=campaign.currency,
+            total=Decimal("10.25") * (i + 1),
+            charged=Decimal("11.10") * (i + 1),
+            charged_currency="USD",
+            created_at=_days_ago(day, 15),
+        )
+        TaskFactory(
+            campaign=campaign,
+            publisher=PublisherFactory(),
+            status="rejected",
+            reach=999,
+            joined_at=_days_ago(day + 1),
+            reviewed_at=_days_ago(day),
+        )
+        InvoiceFactory(
+            advertiser=campaign.advertiser,
+            amount=Decimal("100.50"),
+            date=_days_ago(day).date(),
+            status="paid" if i % 2 else "pending",
+        )
         assert accepted.pk and paid.pk
     return campaigns
 
@@ -103,13 +130,13 @@ def raw_figures(world, date_from, date_to) -> dict:
     for network in world.campaign.networks:
         tasks = Task.objects.filter(campaign=world.campaign, status__in=POSTED, networks__contains=[network])
         row = tasks.aggregate(posts=Count("id"), reach=Sum("reach"), engagement=Sum("engagement"))
-        per_network[network] = {"posts": row["posts"], "reach": row["reach"] or 0,
-                                "engagement": row["engagement"] or 0}
+        per_network[network] = {"posts": row["posts"], "reach": row["reach"] or 0, "engagement": row["engagement"] or 0}
     payouts = Decimal(0)
     for payment in raw_payments(date_from, date_to):
         payouts += payment.total * (Decimal("1.08") if payment.currency == "EUR" else 1)
-    revenue = Invoice.objects.filter(status="paid", date__gte=date_from, date__lte=date_to).aggregate(
-        s=Sum("amount"))["s"] or Decimal(0)
+    revenue = Invoice.objects.filter(status="paid", date__gte=date_from, date__lte=date_to).aggregate(s=Sum("amount"))[
+        "s"
+    ] or Decimal(0)
     since = timezone.localdate() - timedelta(days=29)
     joined = Task.objects.filter(publisher__isnull=False)
     registered = Publisher.objects.count()
@@ -119,17 +146,25 @@ def raw_figures(world, date_from, date_to) -> dict:
         "/api/advertiser/stats/financial/": {
             "total_spent": float(spent.quantize(q)),
             "total_campaigns": running_campaigns(advertiser, date_from, date_to),
-            "average_cpm": float((spent * 1000 / reach).quantize(q)) if reach else 0.0, "currency": "USD"},
+            "average_cpm": float((spent * 1000 / reach).quantize(q)) if reach else 0.0,
+            "currency": "USD",
+        },
         "/api/campaign/stats/costs/": {
             "total_spent": float(campaign_spent.quantize(q)),
             "average_cpm": float((campaign_spent * 1000 / campaign_reach).quantize(q)) if campaign_reach else 0.0,
-            "currency": "USD"},
+            "currency": "USD",
+        },
         "/api/campaign/stats/networks/": per_network,
         "/api/publishers/stats/activity/": raw_post_activity(date_from, date_to),
-        "/api/general/stats/financial/": {"total_revenue": float(revenue.quantize(q)),
-                                          "total_payouts": float(payouts.quantize(q)), "currency": "USD"},
-        "/api/general/stats/potential-publishers/": {"potential_publishers": registered - ever,
-                                                     "conversion_rate": round(ever / registered, 4)},
+        "/api/general/stats/financial/": {
+            "total_revenue": float(revenue.quantize(q)),
+            "total_payouts": float(payouts.quantize(q)),
+            "currency": "USD",
+        },
+        "/api/general/stats/potential-publishers/": {
+            "potential_publishers": registered - ever,
+            "conversion_rate": round(ever / registered, 4),
+        },
         "active_publishers": joined.filter(joined_at__date__gte=since).values("publisher").distinct().count(),
     }
 
@@ -138,12 +173,15 @@ def _answers(staff, world, date_from, date_to) -> dict:
     client = staff.client()
     dates = {"date_from": str(date_from), "date_to": str(date_to)}
     answers = {
-        "/api/advertiser/stats/financial/": client.post("/api/advertiser/stats/financial/", {
-            "advertiser_id": world.campaign.advertiser_id, **dates}).json(),
-        "/api/campaign/stats/costs/": client.post("/api/campaign/stats/costs/", {
-            "campaign_id": world.campaign.pk}).json(),
-        "/api/campaign/stats/networks/": client.post("/api/campaign/stats/networks/", {
-            "campaign_id": world.campaign.pk}).json(),
+        "/api/advertiser/stats/financial/": client.post(
+            "/api/advertiser/stats/financial/", {"advertiser_id": world.campaign.advertiser_id, **dates}
+        ).json(),
+        "/api/campaign/stats/costs/": client.post(
+            "/api/campaign/stats/costs/", {"campaign_id": world.campaign.pk}
+        ).json(),
+        "/api/campaign/stats/networks/": client.post(
+            "/api/campaign/stats/networks/", {"campaign_id": world.campaign.pk}
+        ).json(),
         "/api/publishers/stats/activity/": client.post("/api/publishers/stats/activity/", dates).json(),
         "/api/general/stats/financial/": client.post("/api/general/stats/financial/", dates).json(),
         "/api/general/stats/potential-publishers/": client.post("/api/general/stats/potential-publishers/").json(),
@@ -166,8 +204,15 @@ def test_statistics_equal_raw_aggregates_before_and_after_the_rollups(start, end
     assert all(rolled.values()) and watermark("campaign_spend_totals") == timezone.localdate() - timedelta(days=1)
     assert _answers(staff, world, date_from, date_to) == expected  # rollups + today's live rows
     # Today's new rows count at once, through the live part.
-    TaskFactory(campaign=world.campaign, publisher=PublisherFactory(), status="accepted", reach=77, engagement=7,
-                reviewed_at=timezone.now(), networks=["instagram"])
+    TaskFactory(
+        campaign=world.campaign,
+        publisher=PublisherFactory(),
+        status="accepted",
+        reach=77,
+        engagement=7,
+        reviewed_at=timezone.now(),
+        networks=["instagram"],
+    )
     assert _answers(staff, world, date_from, date_to) == raw_figures(world, date_from, date_to)
 
 
@@ -183,11 +228,15 @@ def test_statistics_read_the_rollups_for_closed_days(staff, world, history):
 def test_rollup_and_raw_figures_agree_for_every_statistic(world, history):
     roll_up_everything()
     advertiser = world.campaign.advertiser
-    for kwargs in ({}, {"date_from": timezone.localdate() - timedelta(days=9)},
-                   {"date_to": timezone.localdate() - timedelta(days=9)}):
+    for kwargs in (
+        {},
+        {"date_from": timezone.localdate() - timedelta(days=9)},
+        {"date_to": timezone.localdate() - timedelta(days=9)},
+    ):
         assert figures.post_activity(**kwargs) == figures.post_activity(**kwargs, use_rollups=False)
         assert figures.advertiser_financial(advertiser, **kwargs) == figures.advertiser_financial(
-            advertiser, **kwargs, use_rollups=False)
+            advertiser, **kwargs, use_rollups=False
+        )
         assert figures.general_financial(**kwargs) == figures.general_financial(**kwargs, use_rollups=False)
     for campaign in history:
         assert figures.network_activity(campaign) == figures.network_activity(campaign, use_rollups=False)
@@ -226,8 +275,10 @@ def test_every_periodic_task_of_the_statistics_registered_for_beat(db, settings)
     from leadplatform.beat import register_periodic_tasks
 
     register_periodic_tasks()
-    names = {f"campaigns.roll_up_{n}" for n in ("task_days", "campaign_network_totals", "spend_days",
-                                                 "campaign_spend_totals", "publisher_activity")}
+    names = {
+        f"campaigns.roll_up_{n}"
+        for n in ("task_days", "campaign_network_totals", "spend_days", "campaign_spend_totals", "publisher_activity")
+    }
     names |= {"campaigns.fold_state_counts", "campaigns.roll_up_recent_joins"}
     rows = PeriodicTask.objects.filter(task__in=names)
     assert {row.task for row in rows} == names
@@ -254,7 +305,8 @@ def test_user_and_pending_statistics_equal_raw_counts(staff, world, history):
     sexes = dict(Publisher.objects.exclude(sex="").values_list("sex").annotate(n=Count("id")))
     total = sum(sexes.values())
     assert client.post("/api/users/stats/sex/").json() == {
-        s: round(sexes.get(s, 0) * 100 / total, 1) for s in ("male", "female", "other")}
+        s: round(sexes.get(s, 0) * 100 / total, 1) for s in ("male", "female", "other")
+    }
     ages = client.post("/api/users/stats/age/").json()
     assert set(ages) == {"18-24", "25-34", "35-44", "45+"} and abs(sum(ages.values()) - 100) < 0.5
     assert client.post("/api/users/stats/preferences/").json() == {"fashion": 100.0, "other": 0.0}
@@ -264,7 +316,10 @@ def test_user_and_pending_statistics_equal_raw_counts(staff, world, history):
         "pending_approvals": Task.objects.filter(status="under_review").count(),
     }
     assert client.post("/api/publishers/stats/status/").json() == {
-        "active": Publisher.objects.filter(status="active").count(), "inactive": 0, "suspended": 0}
+        "active": Publisher.objects.filter(status="active").count(),
+        "inactive": 0,
+        "suspended": 0,
+    }
 
 
 def test_estimated_publishers_match_targeting_and_approved_networks(staff, world):
@@ -273,8 +328,10 @@ def test_estimated_publishers_match_targeting_and_approved_networks(staff, world
     banned.social_accounts.create(network="instagram", network_id="b", approval="approved")
     answer = staff.client().post("/api/general/stats/estimated-publishers/").json()
     assert answer["estimated_publishers"] == 1
-    assert answer["active_publishers"] == Task.objects.filter(publisher__isnull=False).values(
-        "publisher").distinct().count()
+    assert (
+        answer["active_publishers"]
+        == Task.objects.filter(publisher__isnull=False).values("publisher").distinct().count()
+    )
     assert Publisher.objects.filter(~Q(pk=world.publisher.pk), social_accounts__isnull=False).count() == 1
 
 

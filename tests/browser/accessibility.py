@@ -1,4 +1,5 @@
 """Accessibility checks in Chromium with axe-core, injected from the tests' own copy (offline)."""
+
 from __future__ import annotations
 
 from pathlib import Path

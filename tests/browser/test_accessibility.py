@@ -1,4 +1,5 @@
 """axe-core finds no serious or critical violation on the pages people sign in to and work in."""
+
 from __future__ import annotations
 
 import pytest

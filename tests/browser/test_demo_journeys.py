@@ -10,6 +10,7 @@ on the embedded database), driven in Chromium:
 Every page on the way has no serious accessibility violation (axe-core). The README's two
 screenshots come from here: `make screenshots` writes them to docs/screenshots/.
 """
+
 from __future__ import annotations
 
 import csv

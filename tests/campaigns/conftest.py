@@ -1,4 +1,5 @@
 """Campaign app fixtures: a client application and an influencer client that sends both credentials."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,7 +27,8 @@ def influencer_client(app_credentials, influencer) -> APIClient:
     """The application acting for the `influencer` fixture."""
     client = APIClient()
     client.credentials(
-        HTTP_X_CLIENT_ID=app_credentials[0], HTTP_X_CLIENT_SECRET=app_credentials[1],
+        HTTP_X_CLIENT_ID=app_credentials[0],
+        HTTP_X_CLIENT_SECRET=app_credentials[1],
         HTTP_AUTHORIZATION=f"Bearer {influencer.token}",
     )
     return client

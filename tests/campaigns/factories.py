@@ -1,4 +1,5 @@
 """Factories for campaigns, tasks and payments."""
+
 from datetime import timedelta
 from decimal import Decimal
 

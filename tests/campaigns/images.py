@@ -1,4 +1,5 @@
 """Image payloads for upload tests: a real small PNG, noise that compresses badly, a decompression bomb."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """The campaign admin form: hashtags typed as tags, networks ticked, the description sanitised, and who may save it."""
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -18,11 +19,25 @@ pytestmark = pytest.mark.django_db
 def form_data(campaign: Campaign, **fields) -> dict:
     """The campaign's change form as the admin page would post it; `fields` override."""
     return {
-        "advertiser": campaign.advertiser_id, "name": campaign.name, "type": campaign.type, "tagline": campaign.tagline,
-        "description": campaign.description, "hashtags": ", ".join(campaign.hashtags), "networks": campaign.networks,
-        "currency": "USD", "task_type": "post", "task_time": 24, "task_time_unit": "hours", "minimum_reward": "0",
-        "post_rate": "0", "promo_reach_bonus": "0", "promo_engagement_rate_bonus": "0", "promo_best_post_bonus": "0",
-        "reach_bonus_threshold": 0, "engagement_rate_bonus_threshold": "0", **fields,
+        "advertiser": campaign.advertiser_id,
+        "name": campaign.name,
+        "type": campaign.type,
+        "tagline": campaign.tagline,
+        "description": campaign.description,
+        "hashtags": ", ".join(campaign.hashtags),
+        "networks": campaign.networks,
+        "currency": "USD",
+        "task_type": "post",
+        "task_time": 24,
+        "task_time_unit": "hours",
+        "minimum_reward": "0",
+        "post_rate": "0",
+        "promo_reach_bonus": "0",
+        "promo_engagement_rate_bonus": "0",
+        "promo_best_post_bonus": "0",
+        "reach_bonus_threshold": 0,
+        "engagement_rate_bonus_threshold": "0",
+        **fields,
     }
 
 
@@ -40,7 +55,9 @@ def test_hashtags_typed_with_commas_become_the_normalised_list():
 def test_a_hashtag_with_a_space_is_refused_by_name():
     with pytest.raises(ValidationError) as refused:
         parse_hashtags("summer style, #ok")
-    assert refused.value.messages == ["“summer style” is not a hashtag: use letters, digits and underscores only, no spaces."]
+    assert refused.value.messages == [
+        "“summer style” is not a hashtag: use letters, digits and underscores only, no spaces."
+    ]
 
 
 def test_too_many_hashtags_are_refused():
@@ -52,8 +69,12 @@ def test_too_many_hashtags_are_refused():
 def test_valid_form_saves_lists_and_sanitised_html():
     campaign = CampaignFactory()
     form = CampaignAdminForm(
-        form_data(campaign, hashtags="summerstyle, #acmeoutdoor", networks=["instagram", "tiktok"],
-                  description='<h2>Hi</h2><p onclick="x()">Go <a href="javascript:alert(1)">there</a></p><script>x()</script>'),
+        form_data(
+            campaign,
+            hashtags="summerstyle, #acmeoutdoor",
+            networks=["instagram", "tiktok"],
+            description='<h2>Hi</h2><p onclick="x()">Go <a href="javascript:alert(1)">there</a></p><script>x()</script>',
+        ),
         instance=campaign,
     )
     assert form.is_valid(), form.errors
@@ -83,8 +104,9 @@ def test_an_unknown_network_is_an_error_on_the_networks_field():
 def test_owner_saves_tags_and_networks_through_the_change_form(owner):
     campaign = CampaignFactory(advertiser=owner.advertiser, hashtags=[], networks=[])
     url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
-    response = logged_in(owner.user).post(url, form_data(campaign, hashtags="#summerstyle, acmeoutdoor",
-                                                         networks=["instagram", "youtube"]))
+    response = logged_in(owner.user).post(
+        url, form_data(campaign, hashtags="#summerstyle, acmeoutdoor", networks=["instagram", "youtube"])
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     campaign.refresh_from_db()
     assert (campaign.hashtags, campaign.networks) == (["#summerstyle", "#acmeoutdoor"], ["instagram", "youtube"])
@@ -111,7 +133,9 @@ def test_viewer_cannot_save_the_change_form(advertiser):
 
 def test_change_page_shows_widgets_and_the_sanitised_preview(owner):
     campaign = CampaignFactory(advertiser=owner.advertiser, hashtags=["#summer", "#acme"], networks=["instagram"])
-    Campaign.objects.filter(pk=campaign.pk).update(description="<p>Hello<script>alert(1)</script></p>")  # unsanitised row
+    Campaign.objects.filter(pk=campaign.pk).update(
+        description="<p>Hello<script>alert(1)</script></p>"
+    )  # unsanitised row
     page = logged_in(owner.user).get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content.decode()
     assert 'value="#summer, #acme"' in page and "data-tag-input" in page
     assert 'type="checkbox" name="networks" value="instagram"' in page and "checked" in page

@@ -1,4 +1,5 @@
 """The campaign change form in headless Chromium: a member adds a hashtag chip, ticks a network, writes in the editor."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -12,8 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_member_edits_tags_networks_and_description_in_the_widgets(live_server, page):
     membership = MembershipFactory(role=Membership.Role.MANAGER)
-    campaign = CampaignFactory(advertiser=membership.advertiser, hashtags=["#summer"], networks=["instagram"],
-                               description="<p>Old text</p>")
+    campaign = CampaignFactory(
+        advertiser=membership.advertiser, hashtags=["#summer"], networks=["instagram"], description="<p>Old text</p>"
+    )
     page.goto(f"{live_server.url}/admin/login/?next=/admin/campaigns/campaign/{campaign.pk}/change/")
     page.fill("#id_username", membership.user.username)
     page.fill("#id_password", PASSWORD)

@@ -1,4 +1,5 @@
 """The campaign app endpoints (the campaign API): documented shapes, authentication, full views, bad input."""
+
 import base64
 import itertools
 from datetime import UTC, datetime
@@ -15,8 +16,22 @@ from .factories import CampaignFactory, CategoryFactory, CountryFactory, TaskFac
 
 pytestmark = pytest.mark.django_db
 
-CAMPAIGN_KEYS = {"id", "type", "name", "tagline", "description", "image_logo", "image_post", "hashtags", "date_end",
-                 "networks", "currency", "tasks", "tasks_featured", "tasks_leaderboard"}
+CAMPAIGN_KEYS = {
+    "id",
+    "type",
+    "name",
+    "tagline",
+    "description",
+    "image_logo",
+    "image_post",
+    "hashtags",
+    "date_end",
+    "networks",
+    "currency",
+    "tasks",
+    "tasks_featured",
+    "tasks_leaderboard",
+}
 DATE_KEYS = {"year", "month", "day", "hour", "minute", "second"}
 
 
@@ -37,7 +52,9 @@ def test_get_campaigns_shape(influencer_client):
     assert item["id"] == campaign.pk and isinstance(item["id"], int)
     assert item["date_end"] == {"year": 2024, "month": 8, "day": 31, "hour": 23, "minute": 59, "second": 59}
     assert item["tasks"] == {
-        "time": 72, "time_type": "hours", "minimum_reward": 25,
+        "time": 72,
+        "time_type": "hours",
+        "minimum_reward": 25,
         "bonus": {"active": True, "promo_reach": 50, "promo_engagement_rate": 25, "promo_best_post": 100},
     }
     assert item["hashtags"] == ["#summer", "#fashion"] and item["networks"] == ["instagram", "facebook"]
@@ -75,8 +92,9 @@ def test_get_campaigns_filters(influencer_client, influencer):
 def test_get_campaign_shape_with_publisher_availability(influencer_client, influencer):
     publisher = influencer.user.publisher
     SocialAccountFactory(publisher=publisher, network="facebook", kind=SocialAccount.Kind.PAGE)
-    SocialAccountFactory(publisher=publisher, network="facebook", kind=SocialAccount.Kind.WALL,
-                         approval=SocialAccount.Approval.PENDING)
+    SocialAccountFactory(
+        publisher=publisher, network="facebook", kind=SocialAccount.Kind.WALL, approval=SocialAccount.Approval.PENDING
+    )
     campaign = CampaignFactory()
     response = post(influencer_client, "/api/get/campaign/", {"id": campaign.pk})
     assert response.status_code == 200
@@ -108,16 +126,39 @@ def test_get_tasks_shape(influencer_client, influencer):
     tasks = response.json()["tasks"]
     assert [t["id"] for t in tasks] == [task.pk]
     item = tasks[0]
-    assert {"id", "type", "title", "description", "requirements", "deadline", "status", "bonus", "payments",
-            "info", "campaign"} <= set(item)
+    assert {
+        "id",
+        "type",
+        "title",
+        "description",
+        "requirements",
+        "deadline",
+        "status",
+        "bonus",
+        "payments",
+        "info",
+        "campaign",
+    } <= set(item)
     assert item["deadline"].endswith("Z") and len(item["deadline"]) == 20
     assert item["status"] == "pending"
     assert item["bonus"] == {"reach": 50, "engagement_rate": 25, "best_post": 100}
     assert item["payments"] == {"minimum": 25, "post": 30, "total": 55}
     assert item["info"] == {"title": "Task Requirements", "content": "Include hashtags and tag our brand"}
     assert item["campaign"]["date_end_text"] == "August 31, 2024 - 23:59:59"
-    assert set(item["campaign"]) == {"id", "name", "type", "tagline", "description", "image_logo", "image_post",
-                                     "hashtags", "date_end", "date_end_text", "networks", "currency"}
+    assert set(item["campaign"]) == {
+        "id",
+        "name",
+        "type",
+        "tagline",
+        "description",
+        "image_logo",
+        "image_post",
+        "hashtags",
+        "date_end",
+        "date_end_text",
+        "networks",
+        "currency",
+    }
     assert set(item["date_end"]) == DATE_KEYS
     assert item["allow_complete"] is True and item["allow_leave"] is True and item["is_disabled"] is False
     assert item["media"] is None
@@ -129,9 +170,11 @@ def test_get_leaderboard_shape(influencer_client):
     TaskFactory(campaign=campaign, publisher=leader, status=Task.Status.PAID, reach=1000, engagement=50)
     response = post(influencer_client, "/api/get/leaderboard/", {"campaign_id": campaign.pk})
     assert response.status_code == 200
-    assert response.json() == {"leaderboard": [
-        {"user_id": leader.user_id, "username": leader.user.username, "score": 160, "rank": 1, "completed_tasks": 1}
-    ]}
+    assert response.json() == {
+        "leaderboard": [
+            {"user_id": leader.user_id, "username": leader.user.username, "score": 160, "rank": 1, "completed_tasks": 1}
+        ]
+    }
 
 
 def test_leaderboard_of_a_campaign_without_one_is_409(influencer_client):
@@ -162,8 +205,11 @@ def test_join_by_form_fields(influencer_client):
 def test_join_without_an_approved_network_is_403(app_credentials):
     publisher = PublisherFactory()
     client = APIClient()
-    client.credentials(HTTP_X_CLIENT_ID=app_credentials[0], HTTP_X_CLIENT_SECRET=app_credentials[1],
-                       HTTP_AUTHORIZATION=f"Bearer {token_for(publisher.user)}")
+    client.credentials(
+        HTTP_X_CLIENT_ID=app_credentials[0],
+        HTTP_X_CLIENT_SECRET=app_credentials[1],
+        HTTP_AUTHORIZATION=f"Bearer {token_for(publisher.user)}",
+    )
     response = post(client, "/api/action/campaign/join/", {"campaign_id": CampaignFactory().pk})
     assert response.status_code == 403
     assert "approved account" in response.json()["message"]
@@ -188,10 +234,19 @@ def test_public_campaigns_need_no_authentication_and_show_public_fields(api_clie
     CampaignFactory(status=Campaign.Status.PENDING)
     response = post(api_client, "/api/get/public/campaigns/")
     assert response.status_code == 200
-    assert response.json() == {"campaigns": [{
-        "id": active.pk, "name": active.name, "tagline": active.tagline, "image_logo": None,
-        "networks": ["instagram", "facebook"], "currency": "USD", "minimum_reward": 25,
-    }]}
+    assert response.json() == {
+        "campaigns": [
+            {
+                "id": active.pk,
+                "name": active.name,
+                "tagline": active.tagline,
+                "image_logo": None,
+                "networks": ["instagram", "facebook"],
+                "currency": "USD",
+                "minimum_reward": 25,
+            }
+        ]
+    }
 
 
 def test_public_campaigns_by_category(api_client):
@@ -205,9 +260,16 @@ def test_public_campaigns_by_category(api_client):
 # ------------------------------------------------------------------------------
 # Authentication
 # ------------------------------------------------------------------------------
-INFLUENCER_ROUTES = ["/api/get/leaderboard/", "/api/get/campaigns/", "/api/get/campaign/", "/api/get/tasks/",
-                     "/api/action/campaign/join/", "/api/action/task/complete/", "/api/action/task/leave/",
-                     "/api/action/network/approval/"]
+INFLUENCER_ROUTES = [
+    "/api/get/leaderboard/",
+    "/api/get/campaigns/",
+    "/api/get/campaign/",
+    "/api/get/tasks/",
+    "/api/action/campaign/join/",
+    "/api/action/task/complete/",
+    "/api/action/task/leave/",
+    "/api/action/network/approval/",
+]
 
 
 @pytest.mark.parametrize("path", INFLUENCER_ROUTES)
@@ -227,15 +289,21 @@ def test_influencer_routes_need_the_influencer(path, app_client):
 @pytest.mark.parametrize("path", INFLUENCER_ROUTES)
 def test_advertiser_tokens_are_refused(path, app_credentials, owner):
     client = APIClient()
-    client.credentials(HTTP_X_CLIENT_ID=app_credentials[0], HTTP_X_CLIENT_SECRET=app_credentials[1],
-                       HTTP_AUTHORIZATION=f"Bearer {owner.token}")
+    client.credentials(
+        HTTP_X_CLIENT_ID=app_credentials[0],
+        HTTP_X_CLIENT_SECRET=app_credentials[1],
+        HTTP_AUTHORIZATION=f"Bearer {owner.token}",
+    )
     assert post(client, path).status_code == 403
 
 
 def test_wrong_client_secret_is_401(app_credentials, influencer):
     client = APIClient()
-    client.credentials(HTTP_X_CLIENT_ID=app_credentials[0], HTTP_X_CLIENT_SECRET="wrong",
-                       HTTP_AUTHORIZATION=f"Bearer {influencer.token}")
+    client.credentials(
+        HTTP_X_CLIENT_ID=app_credentials[0],
+        HTTP_X_CLIENT_SECRET="wrong",
+        HTTP_AUTHORIZATION=f"Bearer {influencer.token}",
+    )
     response = post(client, "/api/get/campaigns/")
     assert response.status_code == 401
     assert response.json() == {"status": "error", "message": "Invalid client application credentials."}
@@ -245,8 +313,11 @@ def test_http_basic_application_credentials_register_and_token(app_credentials):
     basic = base64.b64encode(f"{app_credentials[0]}:{app_credentials[1]}".encode()).decode()
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Basic {basic}")
-    response = post(client, "/api/app/register/", {"username": "newbie", "email": "newbie@example.com",
-                                                   "password": "a-long-enough-passphrase", "sex": "female"})
+    response = post(
+        client,
+        "/api/app/register/",
+        {"username": "newbie", "email": "newbie@example.com", "password": "a-long-enough-passphrase", "sex": "female"},
+    )
     assert response.status_code == 201
     body = response.json()
     assert set(body) == {"status", "message", "token", "token_type", "user_id", "expires_at"}
@@ -258,14 +329,20 @@ def test_http_basic_application_credentials_register_and_token(app_credentials):
     login = post(client, "/api/app/token/", {"username": "newbie@example.com", "password": "a-long-enough-passphrase"})
     assert login.status_code == 200
     app = APIClient()
-    app.credentials(HTTP_X_CLIENT_ID=app_credentials[0], HTTP_X_CLIENT_SECRET=app_credentials[1],
-                    HTTP_AUTHORIZATION=f"Bearer {login.json()['token']}")
+    app.credentials(
+        HTTP_X_CLIENT_ID=app_credentials[0],
+        HTTP_X_CLIENT_SECRET=app_credentials[1],
+        HTTP_AUTHORIZATION=f"Bearer {login.json()['token']}",
+    )
     assert post(app, "/api/get/campaigns/").status_code == 200
 
 
 def test_register_refuses_taken_names_and_weak_passwords(app_client, influencer):
-    taken = post(app_client, "/api/app/register/", {"username": influencer.user.username, "email": "x@example.com",
-                                                    "password": "a-long-enough-passphrase"})
+    taken = post(
+        app_client,
+        "/api/app/register/",
+        {"username": influencer.user.username, "email": "x@example.com", "password": "a-long-enough-passphrase"},
+    )
     assert taken.status_code == 400
     weak = post(app_client, "/api/app/register/", {"username": "fresh", "email": "f@example.com", "password": "123"})
     assert weak.status_code == 400
@@ -335,9 +412,18 @@ def test_a_full_views_bad_input_asked_as_html_names_the_field(influencer_client)
 # ------------------------------------------------------------------------------
 # Bad input is a 4xx, never a 500
 # ------------------------------------------------------------------------------
-@pytest.mark.parametrize("body", [
-    {"id": "abc"}, {"id": 10**30}, {"id": -1}, {"id": None}, {}, {"id": [1, 2]}, {"id": {"x": 1}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"id": "abc"},
+        {"id": 10**30},
+        {"id": -1},
+        {"id": None},
+        {},
+        {"id": [1, 2]},
+        {"id": {"x": 1}},
+    ],
+)
 def test_bad_campaign_ids_are_400(influencer_client, body):
     response = post(influencer_client, "/api/get/campaign/", body)
     assert response.status_code == 400
@@ -348,9 +434,16 @@ def test_unknown_campaign_id_is_404(influencer_client):
     assert post(influencer_client, "/api/get/campaign/", {"id": 2**63 - 1}).status_code == 404
 
 
-@pytest.mark.parametrize("body", [
-    {"filter": "everything"}, {"network": "myspace"}, {"per_page": 1000}, {"page": 0}, {"category": "x" * 500},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"filter": "everything"},
+        {"network": "myspace"},
+        {"per_page": 1000},
+        {"page": 0},
+        {"category": "x" * 500},
+    ],
+)
 def test_bad_list_parameters_are_400(influencer_client, body):
     assert post(influencer_client, "/api/get/campaigns/", body).status_code == 400
 
@@ -434,7 +527,8 @@ def test_task_list_runs_constant_queries(influencer_client, influencer, django_a
         next(kinds)(task__publisher=publisher)
 
     counts = queries_for_2_and_20(
-        RowMaker(task_row), lambda: len(post(influencer_client, "/api/get/tasks/").json()["tasks"]),
+        RowMaker(task_row),
+        lambda: len(post(influencer_client, "/api/get/tasks/").json()["tasks"]),
         django_assert_max_num_queries,
     )
     assert counts[0] == counts[1]
@@ -444,7 +538,9 @@ def test_leaderboard_runs_constant_queries(influencer_client, django_assert_max_
     campaign = CampaignFactory()
     counts = queries_for_2_and_20(
         RowMaker(lambda: TaskFactory(campaign=campaign, status=Task.Status.ACCEPTED, reach=100)),
-        lambda: len(post(influencer_client, "/api/get/leaderboard/", {"campaign_id": campaign.pk}).json()["leaderboard"]),
+        lambda: len(
+            post(influencer_client, "/api/get/leaderboard/", {"campaign_id": campaign.pk}).json()["leaderboard"]
+        ),
         django_assert_max_num_queries,
     )
     assert counts[0] == counts[1]

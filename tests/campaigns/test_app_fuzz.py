@@ -1,5 +1,6 @@
 """schemathesis over the campaign app operations, sent with the application's credentials and an
 influencer's token so the fuzzing reaches the views: no 5xx, responses as documented."""
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -25,14 +26,18 @@ def app_headers(app_credentials, influencer, settings) -> dict:
     settings.API_RATES = {key: "100000/hour" for key in settings.API_RATES}
     campaign = CampaignFactory(pk=1)
     TaskFactory(pk=1, campaign=campaign, publisher=influencer.user.publisher)
-    return {"X-Client-Id": app_credentials[0], "X-Client-Secret": app_credentials[1],
-            "Authorization": f"Bearer {influencer.token}"}
+    return {
+        "X-Client-Id": app_credentials[0],
+        "X-Client-Secret": app_credentials[1],
+        "Authorization": f"Bearer {influencer.token}",
+    }
 
 
 @pytest.mark.slow
 @schema.parametrize()
 @settings(
-    deadline=None, max_examples=10,
+    deadline=None,
+    max_examples=10,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_campaign_app_fuzz(case, app_headers, keep_test_connection):

@@ -1,4 +1,5 @@
 """The influencer app's pages (/app/): each step of the journey, the refusals in words, and who may use them."""
+
 from datetime import timedelta
 
 import pytest
@@ -113,7 +114,9 @@ def test_campaign_detail_offers_join(signed_in):
 
 
 def test_an_ended_campaign_offers_no_join(signed_in):
-    campaign = CampaignFactory(date_start=timezone.now() - timedelta(days=9), date_end=timezone.now() - timedelta(days=1))
+    campaign = CampaignFactory(
+        date_start=timezone.now() - timedelta(days=9), date_end=timezone.now() - timedelta(days=1)
+    )
     page = text(signed_in.get(f"/app/campaigns/{campaign.pk}/"))
     assert 'data-badge="ended"' in page and "/join/" not in page
 
@@ -195,18 +198,27 @@ def test_another_influencers_task_cannot_be_completed(signed_in):
 
 def test_complete_with_a_screenshot_puts_the_task_under_review(signed_in, publisher):
     task = own_task(publisher)
-    response = signed_in.post(f"/app/tasks/{task.pk}/complete/", {
-        "post_url": "https://instagram.com/p/abc", "screenshot": upload(png_bytes()),
-    }, follow=True)
+    response = signed_in.post(
+        f"/app/tasks/{task.pk}/complete/",
+        {
+            "post_url": "https://instagram.com/p/abc",
+            "screenshot": upload(png_bytes()),
+        },
+        follow=True,
+    )
     assert 'data-badge="under_review"' in text(response)
     assert Screenshot.objects.filter(submission__task=task).exclude(image="").count() == 1
 
 
 def test_a_bad_upload_shows_the_validation_message(signed_in, publisher):
     task = own_task(publisher)
-    response = signed_in.post(f"/app/tasks/{task.pk}/complete/", {
-        "post_url": "https://instagram.com/p/abc", "screenshot": upload(b"not an image", "shot.png"),
-    })
+    response = signed_in.post(
+        f"/app/tasks/{task.pk}/complete/",
+        {
+            "post_url": "https://instagram.com/p/abc",
+            "screenshot": upload(b"not an image", "shot.png"),
+        },
+    )
     assert response.status_code == 400 and "Request failed" not in text(response)
     assert "image" in text(response).split('role="alert">')[1].split("<")[0].lower()
 

@@ -1,4 +1,5 @@
 """The influencer app's whole journey on a 390 × 844 phone screen in Chromium, never wider than the screen."""
+
 import pytest
 from PIL import Image
 from playwright.sync_api import expect

@@ -1,4 +1,5 @@
 """Campaign rules: the status machine, sanitised descriptions, image uploads, currency conversion."""
+
 from decimal import Decimal
 
 import pytest
@@ -17,16 +18,28 @@ pytestmark = pytest.mark.django_db
 S = Campaign.Status
 
 ALLOWED = [
-    (S.DRAFT, S.PENDING), (S.DRAFT, S.CANCELLED),
-    (S.PENDING, S.ACTIVE), (S.PENDING, S.DRAFT), (S.PENDING, S.CANCELLED),
-    (S.ACTIVE, S.PAUSED), (S.ACTIVE, S.COMPLETED), (S.ACTIVE, S.CANCELLED),
-    (S.PAUSED, S.ACTIVE), (S.PAUSED, S.COMPLETED), (S.PAUSED, S.CANCELLED),
+    (S.DRAFT, S.PENDING),
+    (S.DRAFT, S.CANCELLED),
+    (S.PENDING, S.ACTIVE),
+    (S.PENDING, S.DRAFT),
+    (S.PENDING, S.CANCELLED),
+    (S.ACTIVE, S.PAUSED),
+    (S.ACTIVE, S.COMPLETED),
+    (S.ACTIVE, S.CANCELLED),
+    (S.PAUSED, S.ACTIVE),
+    (S.PAUSED, S.COMPLETED),
+    (S.PAUSED, S.CANCELLED),
 ]
 REFUSED = [
-    (S.DRAFT, S.ACTIVE), (S.DRAFT, S.PAUSED), (S.DRAFT, S.COMPLETED),
-    (S.PENDING, S.PAUSED), (S.PENDING, S.COMPLETED),
-    (S.ACTIVE, S.DRAFT), (S.ACTIVE, S.PENDING),
-    (S.PAUSED, S.DRAFT), (S.PAUSED, S.PENDING),
+    (S.DRAFT, S.ACTIVE),
+    (S.DRAFT, S.PAUSED),
+    (S.DRAFT, S.COMPLETED),
+    (S.PENDING, S.PAUSED),
+    (S.PENDING, S.COMPLETED),
+    (S.ACTIVE, S.DRAFT),
+    (S.ACTIVE, S.PENDING),
+    (S.PAUSED, S.DRAFT),
+    (S.PAUSED, S.PENDING),
     *[(S.COMPLETED, other) for other in S.values if other != S.COMPLETED],
     *[(S.CANCELLED, other) for other in S.values if other != S.CANCELLED],
 ]
@@ -70,7 +83,7 @@ def test_activation_needs_a_network_and_sets_the_start():
 def test_description_is_sanitised_on_save():
     campaign = CampaignFactory(
         description='<p onclick="steal()">Hi <script>alert(1)</script><a href="javascript:alert(1)">x</a>'
-                    '<a href="https://brand.example">brand</a><img src=x onerror=alert(1)><b>bold</b></p>'
+        '<a href="https://brand.example">brand</a><img src=x onerror=alert(1)><b>bold</b></p>'
     )
     campaign.refresh_from_db()
     assert "<script" not in campaign.description

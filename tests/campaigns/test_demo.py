@@ -1,4 +1,5 @@
 """Demo data: every campaign and task status for both advertisers, payments and invoices; idempotent."""
+
 import io
 from datetime import UTC, date, datetime, timedelta
 
@@ -45,7 +46,9 @@ def test_seed_covers_every_status_and_is_idempotent():
     assert Category.objects.count() == len(demo.CATEGORIES)
     assert Country.objects.count() == len(demo.LOCATIONS) and City.objects.exists()
     for advertiser in credentials["campaigns"]:
-        statuses = set(Campaign.objects.filter(advertiser_id=advertiser["advertiser_id"]).values_list("status", flat=True))
+        statuses = set(
+            Campaign.objects.filter(advertiser_id=advertiser["advertiser_id"]).values_list("status", flat=True)
+        )
         assert statuses == set(Campaign.Status.values)
         tasks = Task.objects.filter(campaign__advertiser_id=advertiser["advertiser_id"])
         assert set(tasks.values_list("status", flat=True)) == set(Task.Status.values)
@@ -79,12 +82,15 @@ def test_seed_gives_four_invoices_in_four_months_on_any_day(moment, zone, settin
     assert [len(found) for found in by_advertiser.values()] == [4, 4]
 
 
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    (date(2026, 3, 31), 1, date(2026, 2, 28)),
-    (date(2026, 1, 15), 2, date(2025, 11, 15)),
-    (date(2028, 2, 29), 12, date(2027, 2, 28)),
-    (date(2026, 12, 31), 0, date(2026, 12, 28)),
-])
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 3, 31), 1, date(2026, 2, 28)),
+        (date(2026, 1, 15), 2, date(2025, 11, 15)),
+        (date(2028, 2, 29), 12, date(2027, 2, 28)),
+        (date(2026, 12, 31), 0, date(2026, 12, 28)),
+    ],
+)
 def test_months_before_steps_calendar_months(day, months, expected):
     assert demo.months_before(day, months) == expected
 
@@ -106,13 +112,19 @@ def may_join(campaign, publisher) -> bool:
 
 def unjoined_active_campaigns(publisher):
     joined = Task.objects.filter(publisher=publisher, status__in=Task.OPEN_STATUSES).values("campaign_id")
-    return [c for c in Campaign.objects.filter(status=Campaign.Status.ACTIVE).exclude(pk__in=joined)
-            if may_join(c, publisher)]
+    return [
+        c
+        for c in Campaign.objects.filter(status=Campaign.Status.ACTIVE).exclude(pk__in=joined)
+        if may_join(c, publisher)
+    ]
 
 
 def completable_tasks(publisher):
-    return [t for t in Task.objects.filter(publisher=publisher).select_related("campaign")
-            if refusal_to_complete(t, timezone.now()) is None]
+    return [
+        t
+        for t in Task.objects.filter(publisher=publisher).select_related("campaign")
+        if refusal_to_complete(t, timezone.now()) is None
+    ]
 
 
 def seed_demo(runs: int) -> None:

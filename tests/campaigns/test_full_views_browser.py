@@ -1,4 +1,5 @@
 """The app's full views on a phone-sized screen in Chromium: styled, no sideways scrolling."""
+
 import pytest
 
 from tasks.models import Task
@@ -27,16 +28,24 @@ def test_full_views_fit_a_phone(browser, live_server, app_credentials, influence
     TaskFactory(campaign=campaign, status=Task.Status.PAID, reach=900)
     context = browser.new_context(viewport=PHONE, is_mobile=True)
     page = context.new_page()
-    headers = {"X-Client-Id": app_credentials[0], "X-Client-Secret": app_credentials[1],
-               "Authorization": f"Bearer {influencer.token}", "Accept": "text/html"}
+    headers = {
+        "X-Client-Id": app_credentials[0],
+        "X-Client-Secret": app_credentials[1],
+        "Authorization": f"Bearer {influencer.token}",
+        "Accept": "text/html",
+    }
     views = {
-        "/api/get/campaigns/": {}, "/api/get/campaign/": {"id": campaign.pk}, "/api/get/tasks/": {},
+        "/api/get/campaigns/": {},
+        "/api/get/campaign/": {"id": campaign.pk},
+        "/api/get/tasks/": {},
         "/api/get/leaderboard/": {"campaign_id": campaign.pk},
     }
     try:
         for path, body in views.items():
             # The app posts and shows the answer in its web view: do the same through a routed URL.
-            answer = page.request.post(live_server.url + path, headers=headers, form={k: str(v) for k, v in body.items()})
+            answer = page.request.post(
+                live_server.url + path, headers=headers, form={k: str(v) for k, v in body.items()}
+            )
             assert answer.status == 200, path
             html = answer.text()
             shown = f"{live_server.url}/app-view{path}"

@@ -1,4 +1,5 @@
 """Notifications listed to the influencer in the app, and marked read."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

@@ -1,4 +1,5 @@
 """Dashboard fixtures: one of everything a panel counts, for an advertiser."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,8 +22,9 @@ def activity(advertiser, *, paid: str = "55.00", reach: int = 1000) -> dict:
     and a failed job, and a visit resolved to a company."""
     now = timezone.now()
     campaign = CampaignFactory(advertiser=advertiser, budget=Decimal("200.00"), networks=["instagram"])
-    paid_task = TaskFactory(campaign=campaign, status=Task.Status.PAID, reviewed_at=now, reach=reach, engagement=50,
-                            networks=["instagram"])
+    paid_task = TaskFactory(
+        campaign=campaign, status=Task.Status.PAID, reviewed_at=now, reach=reach, engagement=50, networks=["instagram"]
+    )
     PaymentFactory(task=paid_task, total=Decimal(paid), charged=Decimal(paid))
     TaskFactory(campaign=campaign, status=Task.Status.PENDING)
     LeadFactory(advertiser=advertiser, platform="tiktok")

@@ -1,5 +1,6 @@
 """The dashboard on the admin index and the statistics on a campaign's change page: who may see what,
 and a fixed number of queries."""
+
 from __future__ import annotations
 
 import pytest

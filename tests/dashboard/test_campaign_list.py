@@ -1,5 +1,6 @@
 """The campaign list in admin: budget, spend and progress columns, a fixed number of queries, and the
 advertiser column only for those who can see more than one advertiser."""
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,4 +1,5 @@
 """The dashboard and the campaign list in headless Chromium: charts drawn, the list fits 1366 px."""
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,11 @@ def test_member_sees_the_charts_drawn(page, live_server):
 def test_campaign_list_fits_a_1366_px_screen(page, live_server):
     staff = StaffFactory()  # staff see the advertiser column too: the widest list
     for n in range(5):
-        campaign = CampaignFactory(name=f"Autumn outdoor collection launch {n}", budget=Decimal("1250000.00"),
-                                   advertiser__name="Acme Outdoor Equipment International")
+        campaign = CampaignFactory(
+            name=f"Autumn outdoor collection launch {n}",
+            budget=Decimal("1250000.00"),
+            advertiser__name="Acme Outdoor Equipment International",
+        )
         PaymentFactory(task__campaign=campaign, total=Decimal("312500.00"))
     log_in(page, live_server, staff, "/admin/campaigns/campaign/")
     expect(page.locator("#result_list tbody tr")).to_have_count(5)

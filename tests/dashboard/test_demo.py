@@ -1,4 +1,5 @@
 """The demo data gives the demo advertiser a dashboard with something in every panel."""
+
 from __future__ import annotations
 
 from io import StringIO

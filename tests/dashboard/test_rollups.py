@@ -1,4 +1,5 @@
 """After the rollups have run, the dashboard adds the rolled days and the live rows, each once."""
+
 from __future__ import annotations
 
 from datetime import timedelta

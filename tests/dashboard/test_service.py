@@ -1,4 +1,5 @@
 """The dashboard's figures: right for the member's advertiser, blind to the others, everything for staff."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -24,8 +25,9 @@ def values(panel, label: str) -> list:
 
 def test_spend_is_the_campaigns_payments_against_their_budget(owner, mine, theirs):
     total = panels_of(owner.user)["spend"].table
-    assert total == [{"name": "Total USD", "currency": "USD", "budget": Decimal("200.00"),
-                      "spent": Decimal("55.00"), "progress": 27}]
+    assert total == [
+        {"name": "Total USD", "currency": "USD", "budget": Decimal("200.00"), "spent": Decimal("55.00"), "progress": 27}
+    ]
 
 
 def test_spend_chart_lists_only_the_members_campaigns(owner, mine, theirs):
@@ -52,7 +54,9 @@ def test_reach_by_network_sums_the_members_posts(owner, mine, theirs):
 def test_leads_per_day_by_source(owner, mine, theirs):
     panel = panels_of(owner.user)["leads"]
     assert {dataset["label"]: sum(dataset["data"]) for dataset in panel.datasets} == {
-        "TikTok leads": 1, "Web pages scraped": 1}
+        "TikTok leads": 1,
+        "Web pages scraped": 1,
+    }
 
 
 def test_job_success_counts_social_and_web_jobs(owner, mine, theirs):

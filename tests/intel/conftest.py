@@ -1,4 +1,5 @@
 """Fixtures of the lead-intelligence tests: fake reverse DNS, Celery run inline, a site per advertiser."""
+
 import pytest
 
 from leadplatform.api.counters import counter_store

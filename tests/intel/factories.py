@@ -1,4 +1,5 @@
 """factory_boy factories for lead intelligence."""
+
 from datetime import timedelta
 
 import factory

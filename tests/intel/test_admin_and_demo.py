@@ -1,4 +1,5 @@
 """Admin for lead intelligence (scoped to the member's advertiser, snippet shown) and its demo data."""
+
 import pytest
 
 from accounts import demo as accounts_demo

@@ -1,4 +1,5 @@
 """Admin in headless Chromium: a member logs in and copies their site's tracking snippet."""
+
 import pytest
 
 from accounts.models import Membership

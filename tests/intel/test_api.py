@@ -1,5 +1,6 @@
 """The /api/intel/v1 resources: shapes, UTC times, filters, saved filters, blacklist, cursor pages,
 throttles per resource type, tenant isolation and constant query counts."""
+
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -58,13 +59,42 @@ def foreign_visit(other_site):
 # Shapes
 # ------------------------------------------------------------------------------
 SESSION_FIELDS = {
-    "id", "site", "visitor_id", "ip_address", "hostname", "user_agent", "company", "person", "landing_url",
-    "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "started_at", "ended_at",
-    "page_count", "duration", "actions",
+    "id",
+    "site",
+    "visitor_id",
+    "ip_address",
+    "hostname",
+    "user_agent",
+    "company",
+    "person",
+    "landing_url",
+    "referrer",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "started_at",
+    "ended_at",
+    "page_count",
+    "duration",
+    "actions",
 }
 ACTION_FIELDS = {
-    "id", "type", "url", "title", "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-    "occurred_at", "time_on_page", "email", "name",
+    "id",
+    "type",
+    "url",
+    "title",
+    "referrer",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "occurred_at",
+    "time_on_page",
+    "email",
+    "name",
 }
 COMPANY_FIELDS = {"id", "name", "registration_id", "domain", "address", "country", "industry", "turnover", "magnitude"}
 PERSON_FIELDS = {"id", "name", "email", "position", "company", "first_seen_at", "last_seen_at"}
@@ -123,8 +153,12 @@ def test_saved_filter_and_blacklist_shapes(owner):
     entry = owner.client().post(f"{BASE}/blacklist/", {"domain": "Rival.Example"}, format="json")
     assert entry.status_code == 201, entry.content
     assert entry.json() == {
-        "id": entry.json()["id"], "advertiser": owner.advertiser.pk, "company": None, "domain": "rival.example",
-        "note": "", "created_at": entry.json()["created_at"],
+        "id": entry.json()["id"],
+        "advertiser": owner.advertiser.pk,
+        "company": None,
+        "domain": "rival.example",
+        "note": "",
+        "created_at": entry.json()["created_at"],
     }
 
 
@@ -195,10 +229,12 @@ def test_huge_ids_are_404_or_400_never_500(owner, visit):
 # ------------------------------------------------------------------------------
 def test_session_filters(owner, site):
     now = timezone.now()
-    czech = VisitSessionFactory(site=site, company=CompanyFactory(country="CZ", domain="czech.example"),
-                                started_at=now - timedelta(days=10))
-    german = VisitSessionFactory(site=site, company=CompanyFactory(country="DE", domain="german.example"),
-                                 started_at=now - timedelta(days=1))
+    czech = VisitSessionFactory(
+        site=site, company=CompanyFactory(country="CZ", domain="czech.example"), started_at=now - timedelta(days=10)
+    )
+    german = VisitSessionFactory(
+        site=site, company=CompanyFactory(country="DE", domain="german.example"), started_at=now - timedelta(days=1)
+    )
     person = PersonFactory(advertiser=site.advertiser)
     german.person = person
     german.save()
@@ -282,8 +318,16 @@ def test_platform_must_name_the_advertiser(staff, advertiser):
 
 @pytest.mark.parametrize(
     "filters",
-    [{"colour": "red"}, {"company": "abc"}, {"date_from": "yesterday"}, {"country": "CZE"}, {"domain": ["a"]},
-     {"saved_filter": 1}, {f"k{n}": "v" for n in range(30)}, "country=CZ"],
+    [
+        {"colour": "red"},
+        {"company": "abc"},
+        {"date_from": "yesterday"},
+        {"country": "CZE"},
+        {"domain": ["a"]},
+        {"saved_filter": 1},
+        {f"k{n}": "v" for n in range(30)},
+        "country=CZ",
+    ],
 )
 def test_invalid_saved_filters_are_400(owner, filters):
     response = owner.client().post(f"{BASE}/saved-filters/", {"name": "bad", "filters": filters}, format="json")
@@ -435,13 +479,15 @@ def test_plain_session_representation_equals_drfs_own(visit, monkeypatch):
     VisitActionFactory(session=visit, type="identify", email="ann@buyer.example", time_on_page=None)
     bare = VisitSessionFactory(site=visit.site, company=None)
     sessions = list(
-        type(visit).objects.select_related("company", "person").prefetch_related("actions").filter(
-            pk__in=[visit.pk, bare.pk]
-        )
+        type(visit)
+        .objects.select_related("company", "person")
+        .prefetch_related("actions")
+        .filter(pk__in=[visit.pk, bare.pk])
     )
     plain = VisitSessionSerializer(sessions, many=True).data
     monkeypatch.setattr(
-        PlainRepresentation, "to_representation",
+        PlainRepresentation,
+        "to_representation",
         lambda self, instance: serializers.ModelSerializer.to_representation(self, instance),
     )
     assert VisitSessionSerializer(sessions, many=True).data == plain

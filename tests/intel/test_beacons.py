@@ -1,4 +1,5 @@
 """The hand-written beacon check says what CollectSerializer says, message for message, and never crashes."""
+
 import json
 import time
 
@@ -16,10 +17,22 @@ NOW = int(time.time() * 1000)
 
 
 def good(site, **changes) -> dict:
-    page = {"type": "page", "id": "page-00000001", "at": NOW - 500, "url": "https://shop.example/a?utm_source=x",
-            "title": "A", "referrer": "https://search.example/"}
-    return {"site_key": site.key, "visitor": "visitor-0001", "session": "session-0001", "sent": NOW,
-            "actions": [page], **changes}
+    page = {
+        "type": "page",
+        "id": "page-00000001",
+        "at": NOW - 500,
+        "url": "https://shop.example/a?utm_source=x",
+        "title": "A",
+        "referrer": "https://search.example/",
+    }
+    return {
+        "site_key": site.key,
+        "visitor": "visitor-0001",
+        "session": "session-0001",
+        "sent": NOW,
+        "actions": [page],
+        **changes,
+    }
 
 
 def with_action(site, **changes) -> dict:

@@ -1,4 +1,5 @@
 """The public collect endpoint: recording, idempotency, bounds, throttles; malformed input is a 4xx."""
+
 import json
 import time
 
@@ -21,13 +22,24 @@ def now_ms() -> int:
 
 def batch(site, *actions, session="session-aaaa0001", visitor="visitor-aaaa0001", sent=None):
     return {
-        "site_key": site.key, "visitor": visitor, "session": session, "sent": sent or now_ms(), "actions": list(actions)
+        "site_key": site.key,
+        "visitor": visitor,
+        "session": session,
+        "sent": sent or now_ms(),
+        "actions": list(actions),
     }
 
 
 def page(action_id="page-00000001", url="https://shop.example/pricing?utm_source=news&utm_campaign=spring", **extra):
-    return {"type": "page", "id": action_id, "at": now_ms() - 500, "url": url, "title": "Pricing",
-            "referrer": "https://search.example/?q=tents", **extra}
+    return {
+        "type": "page",
+        "id": action_id,
+        "at": now_ms() - 500,
+        "url": url,
+        "title": "Pricing",
+        "referrer": "https://search.example/?q=tents",
+        **extra,
+    }
 
 
 def post(api_client, body, ip="192.0.2.10", **kwargs):
@@ -65,14 +77,20 @@ def test_resent_batch_changes_nothing(api_client, site, recording):
 def test_identify_creates_person_and_links_session(api_client, site, recording):
     company = CompanyFactory(domain="bigcorp.example")
     identify = {
-        "type": "identify", "id": "ident-00000001", "at": now_ms(), "email": "Jan.Novak@BigCorp.example",
+        "type": "identify",
+        "id": "ident-00000001",
+        "at": now_ms(),
+        "email": "Jan.Novak@BigCorp.example",
         "name": "Jan Novák",
     }
     with recording(execute=True):
         assert post(api_client, batch(site, page(), identify)).status_code == 202
     person = Person.objects.get()
     assert (person.email, person.name, person.company, person.advertiser) == (
-        "jan.novak@bigcorp.example", "Jan Novák", company, site.advertiser
+        "jan.novak@bigcorp.example",
+        "Jan Novák",
+        company,
+        site.advertiser,
     )
     session = VisitSession.objects.get()
     assert session.person == person
@@ -86,7 +104,9 @@ def test_the_write_is_queued_after_commit(api_client, site, recording):
     assert not VisitSession.objects.exists()
 
 
-def test_rolled_back_transaction_publishes_nothing(site, monkeypatch, django_capture_on_commit_callbacks, without_redis):
+def test_rolled_back_transaction_publishes_nothing(
+    site, monkeypatch, django_capture_on_commit_callbacks, without_redis
+):
     published = []
     monkeypatch.setattr(tasks.record_visit_batch, "delay", lambda *args: published.append(args))
     with django_capture_on_commit_callbacks(execute=True):

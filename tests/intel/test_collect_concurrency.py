@@ -1,5 +1,6 @@
 """Exact limits on the public collect endpoint under concurrency: one atomic
 increment per request, so N parallel requests against a limit of L admit exactly L."""
+
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,14 +22,23 @@ def test_parallel_batches_for_one_site_key_admit_exactly_the_limit(live_server, 
     settings.API_RATES = {**settings.API_RATES, "intel-collect": f"{LIMIT}/minute", "intel-collect-ip": "10000/minute"}
     site = SiteFactory(advertiser=AdvertiserFactory(), domain="shop.example")
     now = int(time.time() * 1000)
-    body = json.dumps({
-        "site_key": site.key, "visitor": "visitor-0001", "session": "session-0001", "sent": now,
-        "actions": [{"type": "page", "id": "page-00000001", "at": now, "url": "https://shop.example/"}],
-    })
+    body = json.dumps(
+        {
+            "site_key": site.key,
+            "visitor": "visitor-0001",
+            "session": "session-0001",
+            "sent": now,
+            "actions": [{"type": "page", "id": "page-00000001", "at": now, "url": "https://shop.example/"}],
+        }
+    )
 
     def send(_):
-        return requests.post(f"{live_server.url}/api/intel/v1/collect/", data=body, timeout=30,
-                             headers={"Content-Type": "text/plain;charset=UTF-8"})
+        return requests.post(
+            f"{live_server.url}/api/intel/v1/collect/",
+            data=body,
+            timeout=30,
+            headers={"Content-Type": "text/plain;charset=UTF-8"},
+        )
 
     with at_the_start_of_a_window(60), ThreadPoolExecutor(max_workers=20) as pool:
         responses = list(pool.map(send, range(REQUESTS)))

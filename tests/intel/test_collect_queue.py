@@ -1,5 +1,6 @@
 """The collect route's fast lane and the beacon queue: the same answers as the full stack, no SQL per
 beacon, one drain records many beacons by the same rules, and the embedded mode (no Redis) still records."""
+
 import time
 
 import pytest
@@ -25,13 +26,24 @@ def now_ms() -> int:
 
 
 def beacon(site, *actions, session="session-aaaa0001", sent=None):
-    return {"site_key": site.key, "visitor": "visitor-aaaa0001", "session": session, "sent": sent or now_ms(),
-            "actions": list(actions)}
+    return {
+        "site_key": site.key,
+        "visitor": "visitor-aaaa0001",
+        "session": session,
+        "sent": sent or now_ms(),
+        "actions": list(actions),
+    }
 
 
 def page(action_id="page-00000001", path="/pricing?utm_source=news", at=None, referrer="https://search.example/"):
-    return {"type": "page", "id": action_id, "at": at or now_ms() - 500, "url": f"https://shop.example{path}",
-            "title": "Pricing", "referrer": referrer}
+    return {
+        "type": "page",
+        "id": action_id,
+        "at": at or now_ms() - 500,
+        "url": f"https://shop.example{path}",
+        "title": "Pricing",
+        "referrer": referrer,
+    }
 
 
 def post(api_client, body, query=""):
@@ -65,7 +77,11 @@ def test_throttled_fast_and_full_stack_answers_match(api_client, site, settings)
     post(api_client, beacon(site, page()))
     fast = post(api_client, beacon(site, page()))
     full = post(api_client, beacon(site, page()), query="?via=full-stack")
-    assert (fast.status_code, fast.json(), sorted(fast.headers)) == (full.status_code, full.json(), sorted(full.headers))
+    assert (fast.status_code, fast.json(), sorted(fast.headers)) == (
+        full.status_code,
+        full.json(),
+        sorted(full.headers),
+    )
 
 
 def test_the_other_slash_spelling_takes_the_fast_lane_too(api_client, site):
@@ -125,7 +141,9 @@ def test_a_beacon_drained_twice_is_recorded_once(site):
     body = beacon(site, page())
     queue = beacon_queue()
     for _ in range(2):
-        queue.queue(services.queued_beacon(site.pk, "192.0.2.10", "ua", {k: v for k, v in body.items() if k != "site_key"}))
+        queue.queue(
+            services.queued_beacon(site.pk, "192.0.2.10", "ua", {k: v for k, v in body.items() if k != "site_key"})
+        )
         services.drain_collected_beacons()
     assert (VisitSession.objects.count(), VisitAction.objects.count()) == (1, 1)
 
@@ -142,7 +160,11 @@ def test_first_touch_is_the_earliest_page_whichever_beacon_brings_it(site):
     services.drain_collected_beacons()
     session = VisitSession.objects.get()
     assert (session.landing_url, session.referrer, session.utm_source, session.utm_campaign, session.page_count) == (
-        "https://shop.example/tents?utm_source=news&utm_campaign=spring", "https://search.example/", "news", "spring", 2
+        "https://shop.example/tents?utm_source=news&utm_campaign=spring",
+        "https://search.example/",
+        "news",
+        "spring",
+        2,
     )
 
 
@@ -150,8 +172,11 @@ def test_a_later_drain_extends_the_session_and_keeps_its_first_touch(site):
     sent = now_ms()
     queue_batch(site, page("page-00000001", "/tents?utm_source=news", at=sent - 60_000))
     services.drain_collected_beacons()
-    queue_batch(site, {"type": "leave", "id": "page-00000001", "at": sent - 1000, "time_on_page": 59},
-                page("page-00000002", "/checkout", at=sent - 1000, referrer="https://shop.example/tents"))
+    queue_batch(
+        site,
+        {"type": "leave", "id": "page-00000001", "at": sent - 1000, "time_on_page": 59},
+        page("page-00000002", "/checkout", at=sent - 1000, referrer="https://shop.example/tents"),
+    )
     services.drain_collected_beacons()
     session = VisitSession.objects.get()
     assert (session.utm_source, session.page_count) == ("news", 2)
@@ -169,7 +194,13 @@ def test_drained_company_comes_from_the_address_and_blacklist_applies(site, othe
 
 def test_drained_identify_creates_the_person(site):
     company = CompanyFactory(domain="bigcorp.example")
-    identify = {"type": "identify", "id": "ident-00000001", "at": now_ms(), "email": "Jan@BigCorp.example", "name": "Jan"}
+    identify = {
+        "type": "identify",
+        "id": "ident-00000001",
+        "at": now_ms(),
+        "email": "Jan@BigCorp.example",
+        "name": "Jan",
+    }
     queue_batch(site, page(), identify)
     services.drain_collected_beacons()
     person = Person.objects.get()
@@ -230,8 +261,9 @@ def test_without_redis_nothing_is_queued_nor_drained(api_client, site, without_r
     assert (beacon_queue(), services.drain_collected_beacons()) == (None, 0)
 
 
-def test_a_drain_that_empties_the_queue_opens_the_gate_for_the_next_beacon(api_client, site,
-                                                                         django_capture_on_commit_callbacks):
+def test_a_drain_that_empties_the_queue_opens_the_gate_for_the_next_beacon(
+    api_client, site, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post(api_client, beacon(site, page()))
         services.drain_collected_beacons()

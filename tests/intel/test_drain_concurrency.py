@@ -1,5 +1,6 @@
 """Two drains recording beacons of one new session at once (each thread its own database connection):
 the session's first touch and totals come from every page, whichever drain wrote last."""
+
 import json
 import threading
 import time
@@ -23,10 +24,20 @@ def queued(site, sent: int, action: dict) -> dict:
 
 def test_racing_drains_keep_the_earliest_page_as_first_touch(monkeypatch, site):
     sent = int(time.time() * 1000)
-    landing = {"type": "page", "id": "page-00000001", "at": sent - 5000, "url": LANDING_URL,
-               "referrer": "https://search.example/"}
-    later = {"type": "page", "id": "page-00000002", "at": sent - 1000, "url": "https://shop.example/checkout",
-             "referrer": LANDING_URL}
+    landing = {
+        "type": "page",
+        "id": "page-00000001",
+        "at": sent - 5000,
+        "url": LANDING_URL,
+        "referrer": "https://search.example/",
+    }
+    later = {
+        "type": "page",
+        "id": "page-00000002",
+        "at": sent - 1000,
+        "url": "https://shop.example/checkout",
+        "referrer": LANDING_URL,
+    }
     inserted, refreshed = threading.Barrier(2), threading.Barrier(2)
     lock_sessions, refresh_sessions, errors = services._lock_sessions, services.refresh_sessions, []
 

@@ -1,5 +1,6 @@
 """schemathesis over the /api/intel/v1 operations alone, as an advertiser:
 no 500, responses as documented."""
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application

@@ -1,6 +1,7 @@
 """Two batches of one new session recorded at once by two workers (each thread has its own database
 connection): the session's first touch comes from its earliest page view, whichever batch
 created the session."""
+
 import threading
 import time
 
@@ -26,7 +27,10 @@ def landing_batch(sent: int) -> dict:
 def later_batch(sent: int, kind: str) -> dict:
     later = {
         "second page": {
-            "type": "page", "id": "page-00000002", "at": sent - 1000, "url": "https://shop.example/checkout",
+            "type": "page",
+            "id": "page-00000002",
+            "at": sent - 1000,
+            "url": "https://shop.example/checkout",
             "referrer": LANDING_URL,
         },
         "leave only": {"type": "leave", "id": "page-00000001", "at": sent - 1000, "time_on_page": 1},
@@ -81,7 +85,5 @@ def test_first_touch_comes_from_the_earliest_page_of_racing_batches(monkeypatch,
     batches = {"landing": landing_batch(sent), "later": later_batch(sent, kind)}
     assert record_together(monkeypatch, site, batches, creator) == []
     session = VisitSession.objects.get(session_key=SESSION)
-    first_touch = (
-        session.landing_url, session.referrer, session.utm_source, session.utm_medium, session.utm_campaign
-    )
+    first_touch = (session.landing_url, session.referrer, session.utm_source, session.utm_medium, session.utm_campaign)
     assert first_touch == (LANDING_URL, SEARCH, "news", "email", "spring")

@@ -1,4 +1,5 @@
 """Company resolution: admin-kept IP ranges first, then reverse DNS matched to company domains."""
+
 import socket
 
 import pytest

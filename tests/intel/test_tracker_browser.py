@@ -1,4 +1,5 @@
 """The tracking snippet in headless Chromium, embedded in a page served from another origin."""
+
 import functools
 import threading
 import time
@@ -76,9 +77,7 @@ def test_snippet_records_a_session_with_its_actions_and_an_identify(page, custom
     page.wait_for_timeout(300)
     page.goto("about:blank")  # leaving the last page reports its time on page
 
-    session = wait_for(
-        lambda: VisitSession.objects.filter(site=site, page_count=2, person__isnull=False).first()
-    )
+    session = wait_for(lambda: VisitSession.objects.filter(site=site, page_count=2, person__isnull=False).first())
     # Both pages were left (a link, then about:blank): each reports the time it was visible.
     wait_for(lambda: session.actions.filter(type=VisitAction.Type.PAGE, time_on_page__isnull=False).count() == 2)
     actions = list(session.actions.order_by("occurred_at", "id"))

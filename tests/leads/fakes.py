@@ -116,7 +116,10 @@ class FakeGraphAPI(FakeServer):
     TOKEN_LIFETIME = 5_184_000  # 60 days, as the Graph API answers `expires_in`
 
     def __init__(
-        self, media_by_tag: dict[str, list[dict]] | None = None, accounts: dict[str, dict] | None = None, page_size: int = 2
+        self,
+        media_by_tag: dict[str, list[dict]] | None = None,
+        accounts: dict[str, dict] | None = None,
+        page_size: int = 2,
     ) -> None:
         super().__init__()
         self.media_by_tag = media_by_tag or {}

@@ -1,4 +1,5 @@
 """Admin forms of the leads app: typed fields in, the API's structures out, and each refusal on its own field."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,19 +28,32 @@ def logged_in(user) -> Client:
 def selector_rows(*rows: tuple[str, str, str]) -> dict:
     data = {"selectors-rows": len(rows)}
     for index, (name, selector, attribute) in enumerate(rows):
-        data |= {f"selectors-{index}-name": name, f"selectors-{index}-selector": selector,
-                 f"selectors-{index}-attribute": attribute}
+        data |= {
+            f"selectors-{index}-name": name,
+            f"selectors-{index}-selector": selector,
+            f"selectors-{index}-attribute": attribute,
+        }
     return data
 
 
 def web_job_data(**fields) -> dict:
-    return {"name": "Shop", "url": START, "engine": "auto", "priority": 0, "config_respect_robots": "on",
-            "config_use_proxies": "on", **selector_rows(), **fields}
+    return {
+        "name": "Shop",
+        "url": START,
+        "engine": "auto",
+        "priority": 0,
+        "config_respect_robots": "on",
+        "config_use_proxies": "on",
+        **selector_rows(),
+        **fields,
+    }
 
 
 # --- web jobs: selectors ----------------------------------------------------------------------------------
 def test_selector_rows_become_the_selectors_object():
-    rows = selector_rows(("title", "h1.product::text", ""), ("link", "a.more", "href"), ("img", "//img", "src"), ("", "", ""))
+    rows = selector_rows(
+        ("title", "h1.product::text", ""), ("link", "a.more", "href"), ("img", "//img", "src"), ("", "", "")
+    )
     form = WebJobForm(web_job_data(**rows))
     assert form.is_valid(), form.errors
     job = form.save(commit=False)
@@ -93,7 +107,11 @@ def test_owner_adds_a_web_job_with_rows_and_settings(owner):
     response = logged_in(owner.user).post(reverse("admin:leads_webjob_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     job = WebJob.objects.get()
-    assert (job.selectors, job.config["max_pages"], job.advertiser) == ({"price": "span.price::text"}, 2, owner.advertiser)
+    assert (job.selectors, job.config["max_pages"], job.advertiser) == (
+        {"price": "span.price::text"},
+        2,
+        owner.advertiser,
+    )
 
 
 def test_priority_is_chosen_by_name():
@@ -106,19 +124,38 @@ def test_priority_is_chosen_by_name():
 # --- social jobs: filters -----------------------------------------------------------------------------------
 def social_job_data(advertiser, **fields) -> dict:
     target = TargetFactory(advertiser=advertiser)
-    return {"advertiser": advertiser.pk, "name": "Nightly", "kind": "followers", "platform": "instagram",
-            "targets": [target.pk], "speed_mode": "normal", "priority": 0, **fields}
+    return {
+        "advertiser": advertiser.pk,
+        "name": "Nightly",
+        "kind": "followers",
+        "platform": "instagram",
+        "targets": [target.pk],
+        "speed_mode": "normal",
+        "priority": 0,
+        **fields,
+    }
 
 
 def test_filter_fields_are_stored_as_the_apis_filters(advertiser):
-    form = SocialJobForm(social_job_data(
-        advertiser, filter_min_followers="500", filter_has_email="on", filter_verified="true",
-        filter_business="unknown", filter_bio_keywords="coach, fitness",
-    ))
+    form = SocialJobForm(
+        social_job_data(
+            advertiser,
+            filter_min_followers="500",
+            filter_has_email="on",
+            filter_verified="true",
+            filter_business="unknown",
+            filter_bio_keywords="coach, fitness",
+        )
+    )
     assert form.is_valid(), form.errors
     job = form.save()
     job.refresh_from_db()
-    assert job.filters == {"min_followers": 500, "has_email": True, "verified": True, "bio_keywords": ["coach", "fitness"]}
+    assert job.filters == {
+        "min_followers": 500,
+        "has_email": True,
+        "verified": True,
+        "bio_keywords": ["coach", "fitness"],
+    }
 
 
 def test_no_means_the_opposite_of_yes_and_any_is_no_filter(advertiser):
@@ -141,15 +178,29 @@ def test_stored_filters_fill_the_fields(advertiser):
 
 # --- connector credentials ----------------------------------------------------------------------------------
 def credential_data(advertiser, **fields) -> dict:
-    return {"advertiser": advertiser.pk, "name": "Apify", "provider": "hosted_scraper", "platform": "instagram",
-            "hashtag_quota": 30, "active": "on", "secret": "apify_api_token", **fields}
+    return {
+        "advertiser": advertiser.pk,
+        "name": "Apify",
+        "provider": "hosted_scraper",
+        "platform": "instagram",
+        "hashtag_quota": 30,
+        "active": "on",
+        "secret": "apify_api_token",
+        **fields,
+    }
 
 
 def test_actor_fields_are_stored_as_the_actors_mapping(advertiser):
-    form = ConnectorCredentialForm(credential_data(
-        advertiser, actor_followers_id="someone~followers", actor_followers_field_followers="stats.followers",
-        actor_hashtag_id="someone~hashtag-task", actor_hashtag_task="on", actor_hashtag_input='{"tags": ["{identifier}"]}',
-    ))
+    form = ConnectorCredentialForm(
+        credential_data(
+            advertiser,
+            actor_followers_id="someone~followers",
+            actor_followers_field_followers="stats.followers",
+            actor_hashtag_id="someone~hashtag-task",
+            actor_hashtag_task="on",
+            actor_hashtag_input='{"tags": ["{identifier}"]}',
+        )
+    )
     assert form.is_valid(), form.errors
     credential = form.save()
     credential.refresh_from_db()
@@ -170,24 +221,38 @@ def test_stored_actors_fill_the_fields(advertiser):
         advertiser=advertiser, actors={"group_posts": {"actor_id": "a~groups", "fields": {"text": "message"}}}
     )
     form = ConnectorCredentialForm(instance=credential)
-    assert (form["actor_group_posts_id"].value(), form["actor_group_posts_field_text"].value()) == ("a~groups", "message")
+    assert (form["actor_group_posts_id"].value(), form["actor_group_posts_field_text"].value()) == (
+        "a~groups",
+        "message",
+    )
 
 
 def test_a_field_without_a_default_can_be_mapped_and_an_unknown_stored_one_is_kept(advertiser):
     credential = ConnectorCredentialFactory(
-        advertiser=advertiser, provider=ConnectorCredential.Provider.HOSTED_SCRAPER,
+        advertiser=advertiser,
+        provider=ConnectorCredential.Provider.HOSTED_SCRAPER,
         actors={"hashtag": {"actor_id": "a~tags", "fields": {"legacy": "old.path"}}},
     )
-    data = credential_data(advertiser, name=credential.name, actor_hashtag_id="a~tags",
-                           actor_hashtag_field_author_followers="owner.followersCount")
+    data = credential_data(
+        advertiser,
+        name=credential.name,
+        actor_hashtag_id="a~tags",
+        actor_hashtag_field_author_followers="owner.followersCount",
+    )
     form = ConnectorCredentialForm(data, instance=credential)
     assert form.is_valid(), form.errors
     assert form.save().actors["hashtag"]["fields"] == {"legacy": "old.path", "author_followers": "owner.followersCount"}
 
 
 def test_the_credential_page_names_each_secret(owner):
-    credential = ConnectorCredentialFactory(advertiser=owner.advertiser, provider=ConnectorCredential.Provider.HOSTED_SCRAPER)
-    page = logged_in(owner.user).get(reverse("admin:leads_connectorcredential_change", args=[credential.pk])).content.decode()
+    credential = ConnectorCredentialFactory(
+        advertiser=owner.advertiser, provider=ConnectorCredential.Provider.HOSTED_SCRAPER
+    )
+    page = (
+        logged_in(owner.user)
+        .get(reverse("admin:leads_connectorcredential_change", args=[credential.pk]))
+        .content.decode()
+    )
     assert ">Secret:<" not in page
     assert all(label in page for label in ("Access token or API token:", "Meta app secret:", "Stored token:"))
 
@@ -207,8 +272,12 @@ def test_a_viewer_sees_the_stored_filters_and_cannot_change_them(advertiser):
 @pytest.mark.parametrize("name", ["webjob", "connectorcredential"])
 def test_a_viewer_opens_the_other_structured_pages(advertiser, name):
     viewer = logged_in(MembershipFactory(advertiser=advertiser, role=Membership.Role.VIEWER).user)
-    row = (WebJob.objects.create(advertiser=advertiser, kind=ScrapeJob.Kind.WEB, platform="web", url=START,
-                                 config={"max_pages": 7}) if name == "webjob"
-           else ConnectorCredentialFactory(advertiser=advertiser, actors={"likers": {"actor_id": "a~likers"}}))
+    row = (
+        WebJob.objects.create(
+            advertiser=advertiser, kind=ScrapeJob.Kind.WEB, platform="web", url=START, config={"max_pages": 7}
+        )
+        if name == "webjob"
+        else ConnectorCredentialFactory(advertiser=advertiser, actors={"likers": {"actor_id": "a~likers"}})
+    )
     page = viewer.get(reverse(f"admin:leads_{name}_change", args=[row.pk])).content.decode()
     assert ("max_pages" if name == "webjob" else "a~likers") in page

@@ -283,7 +283,8 @@ def test_plain_lead_rows_equal_drfs_own(owner, monkeypatch):
     LeadFactory(advertiser=owner.advertiser, emails="", phones="+4420794600")
     plain = owner.client().get("/api/v1/leads").json()["data"]
     monkeypatch.setattr(
-        PlainRepresentation, "to_representation",
+        PlainRepresentation,
+        "to_representation",
         lambda self, instance: serializers.ModelSerializer.to_representation(self, instance),
     )
     assert V1LeadSerializer(Lead.objects.all(), many=True).data == plain

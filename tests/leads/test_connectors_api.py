@@ -50,7 +50,9 @@ def test_create_stores_the_secrets_encrypted_and_never_returns_them(owner):
 
 
 def test_create_for_another_advertiser_answers_like_a_missing_one(owner, other_advertiser):
-    foreign = owner.client().post("/api/v1/connectors", {**GRAPH_BODY, "advertiser_id": other_advertiser.pk}, format="json")
+    foreign = owner.client().post(
+        "/api/v1/connectors", {**GRAPH_BODY, "advertiser_id": other_advertiser.pk}, format="json"
+    )
     missing = owner.client().post("/api/v1/connectors", {**GRAPH_BODY, "advertiser_id": 999_999}, format="json")
     assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json()) == (404, missing.json())
 
@@ -82,8 +84,16 @@ def test_staff_create_for_a_named_advertiser(staff, advertiser):
         ({"name": "a", "provider": "sandbox", "requests_per_second": 0}, "requests_per_second"),
     ],
     ids=[
-        "read-only-column", "unknown", "graph-without-token", "graph-without-account", "unknown-provider",
-        "not-http", "app-id-without-secret", "unknown-job-kind", "actor-without-id", "zero-rate",
+        "read-only-column",
+        "unknown",
+        "graph-without-token",
+        "graph-without-account",
+        "unknown-provider",
+        "not-http",
+        "app-id-without-secret",
+        "unknown-job-kind",
+        "actor-without-id",
+        "zero-rate",
     ],
 )
 def test_bad_bodies_are_refused_naming_the_field(owner, body, field):
@@ -257,7 +267,9 @@ def test_a_new_token_replaces_the_old_one_and_clears_the_renewal_failure(owner, 
 
 def test_an_update_without_a_secret_keeps_the_stored_one(owner, serve):
     credential = graph_credential(owner.advertiser, serve(FakeGraphAPI()))
-    envelope(owner.client().patch(f"/api/v1/connectors/{credential.pk}", {"active": False, "secret": ""}, format="json"))
+    envelope(
+        owner.client().patch(f"/api/v1/connectors/{credential.pk}", {"active": False, "secret": ""}, format="json")
+    )
     credential.refresh_from_db()
     assert credential.secret == "graph-token-secret" and credential.active is False
 
@@ -271,7 +283,10 @@ def test_an_update_cannot_change_the_provider_or_leave_the_credential_incomplete
 
 def test_a_viewer_cannot_update(viewer):
     credential = sandbox_credential(viewer.advertiser)
-    assert viewer.client().patch(f"/api/v1/connectors/{credential.pk}", {"active": False}, format="json").status_code == 403
+    assert (
+        viewer.client().patch(f"/api/v1/connectors/{credential.pk}", {"active": False}, format="json").status_code
+        == 403
+    )
 
 
 def test_an_update_cannot_blank_a_required_field(owner, serve):

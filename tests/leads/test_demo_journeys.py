@@ -93,4 +93,3 @@ def test_a_new_crawl_of_the_demo_site_completes_with_every_product(
     job = ScrapeJob.objects.get(public_id=created.json()["id"])
     assert job.status == ScrapeJob.Status.COMPLETED, job.error
     assert WebResult.objects.filter(job=job).count() == len(CATALOGUE)
-

@@ -1,4 +1,5 @@
 """Exports: the spreadsheet formula guard, each format, /api/v1 lead exports and background exports."""
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,19 @@ def _stream(response) -> bytes:
 
 @pytest.mark.parametrize(
     "value",
-    ["+49 30 1234567", "+1-555-0100", "+44 (0)20 7946 0958", "-12.5", "-5", "+3", "plain", "", "a=b", "1+1",
-     "+49 30 1234567, +1-555-0100"],
+    [
+        "+49 30 1234567",
+        "+1-555-0100",
+        "+44 (0)20 7946 0958",
+        "-12.5",
+        "-5",
+        "+3",
+        "plain",
+        "",
+        "a=b",
+        "1+1",
+        "+49 30 1234567, +1-555-0100",
+    ],
 )
 def test_numbers_phone_numbers_and_plain_text_stay_intact(value):
     assert exports.spreadsheet_safe(value) == value
@@ -39,8 +51,20 @@ def test_numbers_phone_numbers_and_plain_text_stay_intact(value):
 
 @pytest.mark.parametrize(
     "value",
-    ["=1+1", "=HYPERLINK(\"http://x\")", "@SUM(A1)", "\tx", "\rx", "+SUM(A1)", "-cmd|' /C calc'!A0", "-", "+",
-     "-2+3", "+1e5", "-A1"],
+    [
+        "=1+1",
+        '=HYPERLINK("http://x")',
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "+SUM(A1)",
+        "-cmd|' /C calc'!A0",
+        "-",
+        "+",
+        "-2+3",
+        "+1e5",
+        "-A1",
+    ],
 )
 def test_formulas_are_neutralised(value):
     assert exports.spreadsheet_safe(value) == "'" + value
@@ -51,9 +75,15 @@ def test_formulas_are_neutralised(value):
 
 @pytest.fixture
 def leads(owner, outsider):
-    LeadFactory(advertiser=owner.advertiser, username="phone_owner", phones="+49 30 1234567, +1-555-0100",
-                emails="a@b.example", outreach_ready=True, followers=5000)
-    LeadFactory(advertiser=owner.advertiser, username="sneaky", full_name="=HYPERLINK(\"http://x\")", followers=10)
+    LeadFactory(
+        advertiser=owner.advertiser,
+        username="phone_owner",
+        phones="+49 30 1234567, +1-555-0100",
+        emails="a@b.example",
+        outreach_ready=True,
+        followers=5000,
+    )
+    LeadFactory(advertiser=owner.advertiser, username="sneaky", full_name='=HYPERLINK("http://x")', followers=10)
     LeadFactory(advertiser=owner.advertiser, username="minus", full_name="-cmd|' /C calc'!A0", followers=20)
     LeadFactory(advertiser=outsider.advertiser, username="foreign")
 
@@ -65,7 +95,7 @@ def test_csv_export_keeps_phone_numbers_and_guards_formulas(owner, leads):
     rows = {row["username"]: row for row in csv.DictReader(io.StringIO(_stream(response).decode()))}
     assert set(rows) == {"phone_owner", "sneaky", "minus"}
     assert rows["phone_owner"]["phones"] == "+49 30 1234567, +1-555-0100"
-    assert rows["sneaky"]["full_name"] == "'=HYPERLINK(\"http://x\")"
+    assert rows["sneaky"]["full_name"] == '\'=HYPERLINK("http://x")'
     assert rows["minus"]["full_name"] == "'-cmd|' /C calc'!A0"
 
 
@@ -105,7 +135,7 @@ def test_xlsx_has_typed_cells_and_no_formulas(owner, leads):
     by_name = {row[header.index("username")]: row for row in body}
     assert by_name["phone_owner"][header.index("followers")] == 5000
     assert by_name["phone_owner"][header.index("phones")] == "+49 30 1234567, +1-555-0100"
-    cell = next(c for c in sheet.iter_rows(min_row=2) for c in c if c.value == "=HYPERLINK(\"http://x\")")
+    cell = next(c for c in sheet.iter_rows(min_row=2) for c in c if c.value == '=HYPERLINK("http://x")')
     assert cell.data_type == "s"
 
 
@@ -190,8 +220,9 @@ def test_another_tenants_export_is_404(owner, outsider, leads, small_stream_limi
 
 
 @pytest.mark.django_db
-def test_a_redelivered_export_task_writes_the_file_once(owner, leads, small_stream_limit, queued_exports, tmp_path,
-                                                         settings):
+def test_a_redelivered_export_task_writes_the_file_once(
+    owner, leads, small_stream_limit, queued_exports, tmp_path, settings
+):
     settings.MEDIA_ROOT = str(tmp_path)
     data = owner.client().get(f"{V1}/leads/export?format=ndjson").json()["data"]
     export = BackgroundExport.objects.get(public_id=data["id"])
@@ -204,8 +235,9 @@ def test_a_redelivered_export_task_writes_the_file_once(owner, leads, small_stre
 
 
 @pytest.mark.django_db
-def test_expired_background_exports_are_deleted_with_their_files(owner, leads, small_stream_limit, queued_exports,
-                                                                 tmp_path, settings):
+def test_expired_background_exports_are_deleted_with_their_files(
+    owner, leads, small_stream_limit, queued_exports, tmp_path, settings
+):
     settings.MEDIA_ROOT = str(tmp_path)
     settings.EXPORT_RETENTION_HOURS = 48
     data = owner.client().get(f"{V1}/leads/export?format=csv").json()["data"]

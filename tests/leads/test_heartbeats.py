@@ -102,7 +102,10 @@ def test_a_web_job_with_an_old_heartbeat_is_requeued_then_failed_after_its_last_
 ):
     job = WebJobFactory(advertiser=advertiser)
     ScrapeJob.objects.filter(pk=job.pk).update(
-        status=ScrapeJob.Status.RUNNING, attempts=1, heartbeat_at=timezone.now(), started_at=timezone.now(),
+        status=ScrapeJob.Status.RUNNING,
+        attempts=1,
+        heartbeat_at=timezone.now(),
+        started_at=timezone.now(),
         worker_id="gone-host:1",
     )
     later = timezone.now() + timedelta(seconds=TIMEOUT + 1)
@@ -114,7 +117,9 @@ def test_a_web_job_with_an_old_heartbeat_is_requeued_then_failed_after_its_last_
         no_enqueue.assert_called_once_with(job.pk)  # sent to a worker again
     for attempt in (2, 3):
         later += timedelta(seconds=TIMEOUT + 1)
-        ScrapeJob.objects.filter(pk=job.pk).update(status=ScrapeJob.Status.RUNNING, attempts=attempt, heartbeat_at=later)
+        ScrapeJob.objects.filter(pk=job.pk).update(
+            status=ScrapeJob.Status.RUNNING, attempts=attempt, heartbeat_at=later
+        )
         with time_machine.travel(later + timedelta(seconds=TIMEOUT + 1), tick=False):
             recover_stalled_jobs.run()
     job.refresh_from_db()

@@ -1,4 +1,5 @@
 """A held advertiser (suspended or closed) keeps its work waiting, and reactivation resumes it."""
+
 from __future__ import annotations
 
 from unittest import mock
@@ -76,16 +77,18 @@ def test_the_dispatch_sends_a_reactivated_advertisers_crawls(advertiser, web_del
 
 
 def test_a_closed_advertisers_queued_lead_job_is_not_claimed(advertiser):
-    job = jobs.create_job(advertiser_id=advertiser.pk, kind="followers",
-                          targets=[TargetFactory(advertiser=advertiser)], name="closed")
+    job = jobs.create_job(
+        advertiser_id=advertiser.pk, kind="followers", targets=[TargetFactory(advertiser=advertiser)], name="closed"
+    )
     jobs.queue_job(job)
     services.deactivate_advertiser(advertiser)
     assert (jobs.claim_next_job("w"), jobs.due_queued_job_count()) == (None, 0)
 
 
 def test_a_closed_advertisers_schedule_skips_its_run(advertiser):
-    job = jobs.create_job(advertiser_id=advertiser.pk, kind="followers",
-                          targets=[TargetFactory(advertiser=advertiser)], name="scheduled")
+    job = jobs.create_job(
+        advertiser_id=advertiser.pk, kind="followers", targets=[TargetFactory(advertiser=advertiser)], name="scheduled"
+    )
     services.deactivate_advertiser(advertiser)
     jobs.queue_scheduled_job(job.pk)
     job.plan.refresh_from_db()
@@ -93,8 +96,9 @@ def test_a_closed_advertisers_schedule_skips_its_run(advertiser):
 
 
 def test_a_reactivated_closed_advertisers_queued_job_is_claimed(advertiser):
-    job = jobs.create_job(advertiser_id=advertiser.pk, kind="followers",
-                          targets=[TargetFactory(advertiser=advertiser)], name="reopened")
+    job = jobs.create_job(
+        advertiser_id=advertiser.pk, kind="followers", targets=[TargetFactory(advertiser=advertiser)], name="reopened"
+    )
     jobs.queue_job(job)
     services.deactivate_advertiser(advertiser)
     services.reactivate_advertiser(advertiser)

@@ -1,4 +1,5 @@
 """Lead ingest: one merge per batch through the COPY staging table, freshest values kept."""
+
 from __future__ import annotations
 
 import threading
@@ -35,7 +36,11 @@ def test_a_later_batch_keeps_stored_values_it_does_not_report(source):
     upsert_leads(source, [profile("ann", full_name="Ann", followers=10, emails=["ann@mail.example"])])
     upsert_leads(source, [profile("ann", followers=12)])
     assert Lead.objects.values("full_name", "followers", "emails", "outreach_ready").get() == {
-        "full_name": "Ann", "followers": 12, "emails": "ann@mail.example", "outreach_ready": True}
+        "full_name": "Ann",
+        "followers": 12,
+        "emails": "ann@mail.example",
+        "outreach_ready": True,
+    }
 
 
 def test_a_stale_batch_changes_nothing(source):
@@ -54,8 +59,10 @@ def test_two_batches_in_one_transaction_both_land(source):
 def test_the_kept_counts_equal_the_rows(source):
     upsert_leads(source, [profile(f"u{n}", emails=["x@mail.example"] if n % 3 == 0 else []) for n in range(30)])
     upsert_leads(source, [profile(f"u{n}", emails=["y@mail.example"]) for n in range(20, 40)])
-    counted = {ready: sum(LeadCount.objects.filter(outreach_ready=ready).values_list("count", flat=True))
-               for ready in (True, False)}
+    counted = {
+        ready: sum(LeadCount.objects.filter(outreach_ready=ready).values_list("count", flat=True))
+        for ready in (True, False)
+    }
     actual = {ready: Lead.objects.filter(outreach_ready=ready).count() for ready in (True, False)}
     assert counted == actual
 

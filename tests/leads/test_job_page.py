@@ -77,11 +77,17 @@ def test_progress_json_of_a_running_social_job(manager, advertiser):
 
     assert state["status"] == "running" and state["finished"] is False and state["progress"] == 40.0
     assert state["counts"] == {
-        "targets": 2, "targets_done": 1, "targets_failed": 1, "targets_running": 0,
-        "leads_stored": 12, "items_scraped": 30, "items_failed": 0,
+        "targets": 2,
+        "targets_done": 1,
+        "targets_failed": 1,
+        "targets_running": 0,
+        "leads_stored": 12,
+        "items_scraped": 30,
+        "items_failed": 0,
     }
     assert [(row["target"], row["status"], row["error"]) for row in state["targets"]] == [
-        (str(done), "done", ""), (str(running), "failed", "followers:x: HTTP 500"),
+        (str(done), "done", ""),
+        (str(running), "failed", "followers:x: HTTP 500"),
     ]
     assert state["actions"] == ["cancel"] and state["next_retry_at"] is None and "summary" in state
 
@@ -89,8 +95,15 @@ def test_progress_json_of_a_running_social_job(manager, advertiser):
 def test_progress_json_of_a_web_job(manager, advertiser):
     job = WebJobFactory(advertiser=advertiser, status=Status.FAILED, error="Connection refused by shop.example.")
     state = manager.get(progress_url(job)).json()
-    assert state["targets"] == [{"target": job.url, "status": "failed", "error": "Connection refused by shop.example.",
-                                 "leads_stored": 0, "items_scraped": 0}]
+    assert state["targets"] == [
+        {
+            "target": job.url,
+            "status": "failed",
+            "error": "Connection refused by shop.example.",
+            "leads_stored": 0,
+            "items_scraped": 0,
+        }
+    ]
     assert state["finished"] is True and state["reason"] == "Connection refused by shop.example."
     assert state["actions"] == ["retry"]
 

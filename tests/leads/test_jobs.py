@@ -207,7 +207,10 @@ def test_a_failing_target_does_not_stop_the_others(owner, serve):
     assert Lead.objects.filter(advertiser=owner.advertiser).count() == 20
     failed = JobUnit.objects.get(job=job, target=bad)
     assert failed.status == JobUnit.Status.FAILED
-    assert failed.error.startswith("followers:bad: Hosted scraper (127.0.0.1): actor run") and "ended FAILED" in failed.error
+    assert (
+        failed.error.startswith("followers:bad: Hosted scraper (127.0.0.1): actor run")
+        and "ended FAILED" in failed.error
+    )
     assert WebhookDelivery.objects.filter(webhook__advertiser=owner.advertiser, event="job.completed").count() == 1
 
 
@@ -522,8 +525,9 @@ def test_a_reactivated_advertisers_queued_job_is_claimed(advertiser):
 def test_beat_skips_a_suspended_advertisers_schedule(advertiser):
     from accounts.services import suspend_advertiser
 
-    job = jobs.create_job(advertiser_id=advertiser.pk, kind="followers",
-                          targets=[TargetFactory(advertiser=advertiser)], name="scheduled")
+    job = jobs.create_job(
+        advertiser_id=advertiser.pk, kind="followers", targets=[TargetFactory(advertiser=advertiser)], name="scheduled"
+    )
     suspend_advertiser(advertiser)
     jobs.queue_scheduled_job(job.pk)
     job.plan.refresh_from_db()

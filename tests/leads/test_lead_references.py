@@ -1,5 +1,6 @@
 """A lead's advertiser, job and target are checked once per statement by triggers (migration leads 0006)
 instead of per row by foreign keys: the same refusals, locks and concurrent outcomes as the constraints."""
+
 from __future__ import annotations
 
 import threading
@@ -63,7 +64,7 @@ def test_deleting_a_referenced_row_behind_djangos_back_is_refused(table):
     job = JobFactory()
     lead = LeadFactory(advertiser=job.advertiser, job=job, target=TargetFactory(advertiser=job.advertiser))
     row_id = lead.job_id if table == "leads_scrapejob" else lead.target_id
-    with pytest.raises(IntegrityError, match="from table \"leads_lead\""), transaction.atomic():
+    with pytest.raises(IntegrityError, match='from table "leads_lead"'), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM leads_jobplan WHERE job_id = %s", [job.pk])  # the job's other reference
             cursor.execute(f"DELETE FROM {table} WHERE id = %s", [row_id])  # noqa: S608 - fixed names
@@ -72,7 +73,7 @@ def test_deleting_a_referenced_row_behind_djangos_back_is_refused(table):
 
 def test_deleting_a_referenced_advertiser_behind_djangos_back_is_refused():
     lead = LeadFactory()
-    with pytest.raises(IntegrityError, match="from table \"leads_lead\""), transaction.atomic():
+    with pytest.raises(IntegrityError, match='from table "leads_lead"'), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM leads_leadcount WHERE advertiser_id = %s", [lead.advertiser_id])
             cursor.execute("DELETE FROM accounts_advertiser WHERE id = %s", [lead.advertiser_id])
@@ -94,9 +95,7 @@ def test_django_deletes_still_null_the_job_and_target_and_cascade_the_advertiser
 
 def test_deleting_an_advertiser_takes_its_jobs_targets_and_leads_with_it():
     job = JobFactory()
-    LeadFactory.create_batch(
-        3, advertiser=job.advertiser, job=job, target=TargetFactory(advertiser=job.advertiser)
-    )
+    LeadFactory.create_batch(3, advertiser=job.advertiser, job=job, target=TargetFactory(advertiser=job.advertiser))
     Advertiser.objects.filter(pk=job.advertiser_id).delete()
     check_deferred()
     assert not Lead.objects.exists() and not ScrapeJob.objects.filter(pk=job.pk).exists()
@@ -190,4 +189,3 @@ def test_deleting_a_job_under_repeatable_read_is_refused():
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         ScrapeJob.objects.filter(pk=job.pk).delete()
     assert ScrapeJob.objects.filter(pk=job.pk).exists()
-

@@ -148,7 +148,10 @@ def test_a_web_crawl_waiting_for_a_slot_says_so(owner, no_enqueue, django_captur
     runner.run_web_job(ScrapeJob.objects.get(public_id=created["id"]).pk)  # the message: no free slot
     shown = client.get(f"/api/web/v1/jobs/{created['id']}").json()
     assert shown["status"] == "pending" and shown["queue_position"] == 1
-    assert "1 of 1 web crawls" in shown["waiting_reason"] and "WEB_MAX_RUNNING_CRAWLS_PER_ADVERTISER" in shown["waiting_reason"]
+    assert (
+        "1 of 1 web crawls" in shown["waiting_reason"]
+        and "WEB_MAX_RUNNING_CRAWLS_PER_ADVERTISER" in shown["waiting_reason"]
+    )
     listed = client.get("/api/web/v1/jobs", {"status": "pending"}).json()
     assert [row["waiting_reason"] for row in listed] == [shown["waiting_reason"]]
 

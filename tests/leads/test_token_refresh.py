@@ -31,7 +31,9 @@ def graph(serve):
 
 
 def expiring(advertiser, graph, expires_in: timedelta, **extra) -> ConnectorCredential:
-    credential = graph_credential(advertiser, graph, app_id=FakeGraphAPI.APP_ID, token_expires_at=NOW + expires_in, **extra)
+    credential = graph_credential(
+        advertiser, graph, app_id=FakeGraphAPI.APP_ID, token_expires_at=NOW + expires_in, **extra
+    )
     credential.set_app_secret(FakeGraphAPI.APP_SECRET)
     credential.save()
     return credential
@@ -61,7 +63,9 @@ def test_the_exchange_sends_the_app_credentials_and_the_current_token(advertiser
 
 
 def test_tokens_outside_the_window_inactive_or_without_expiry_are_left_alone(advertiser, graph, clock):
-    later = expiring(advertiser, graph, timedelta(days=settings.GRAPH_TOKEN_REFRESH_WITHIN_DAYS, minutes=1), name="later")
+    later = expiring(
+        advertiser, graph, timedelta(days=settings.GRAPH_TOKEN_REFRESH_WITHIN_DAYS, minutes=1), name="later"
+    )
     expiring(advertiser, graph, timedelta(days=1), name="off", active=False)
     graph_credential(advertiser, graph, name="no-expiry", app_id=FakeGraphAPI.APP_ID)
     refresh_connector_tokens()

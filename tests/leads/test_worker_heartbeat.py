@@ -3,6 +3,7 @@
 A real worker process runs against the test database; it reports itself through its heartbeat
 thread, and a clean shutdown removes it from the report.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,11 +30,31 @@ SYSTEM = "/api/web/v1/monitoring/system"
 
 
 def _worker(broker_url: str, name: str, log_path: Path) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "leadplatform.settings.test",
-           "DATABASE_URL": subprocess_database_url(),
-           "REDIS_URL": settings.REDIS_URL, "CELERY_BROKER_URL": broker_url, "WORKER_HEARTBEAT_SECONDS": "1"}
-    command = [sys.executable, "-m", "celery", "-A", "leadplatform", "worker", "-P", "solo", "-l", "info",
-               "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", name]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "leadplatform.settings.test",
+        "DATABASE_URL": subprocess_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": broker_url,
+        "WORKER_HEARTBEAT_SECONDS": "1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "leadplatform",
+        "worker",
+        "-P",
+        "solo",
+        "-l",
+        "info",
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        "-n",
+        name,
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_path.open("ab"), stderr=subprocess.STDOUT)
 
 

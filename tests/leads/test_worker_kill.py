@@ -148,7 +148,9 @@ def slow_shop():
     site = LocalSite()
     site.thread.start()
     site.route("/robots.txt", status=404)
-    site.route("/", "<html><body>" + "".join(f"<a href='/p/{n}'>p{n}</a>" for n in range(1, PAGES + 1)) + "</body></html>")
+    site.route(
+        "/", "<html><body>" + "".join(f"<a href='/p/{n}'>p{n}</a>" for n in range(1, PAGES + 1)) + "</body></html>"
+    )
     for n in range(1, PAGES + 1):
         site.route(f"/p/{n}", f"<html><body><h1>Product {n}</h1></body></html>", delay=0.15)
     yield site

@@ -3,6 +3,7 @@
 Applied to the test process by tests/conftest.py and to every Python subprocess a test
 starts (Celery workers, manage.py) through sitecustomize.py on PYTHONPATH.
 """
+
 import socket
 
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "testserver", "ip6-localhost", "ip6-loopback"})

@@ -1,2 +1,3 @@
 """The campaign app fixtures, shared with tests/campaigns."""
+
 from ..campaigns.conftest import app_client, app_credentials, influencer_client  # noqa: F401

@@ -1,4 +1,5 @@
 """Advertiser admin: members see and act on their advertiser's rows only; review goes through the services."""
+
 from decimal import Decimal
 
 import pytest
@@ -25,10 +26,23 @@ def admin_client(user) -> Client:
 def campaign_form(**fields) -> dict:
     """A valid campaign admin form; `fields` override or add."""
     return {
-        "name": "Admin made", "type": "standard", "tagline": "", "hashtags": "", "networks": ["instagram"],
-        "currency": "USD", "task_type": "post", "task_time": 24, "task_time_unit": "hours", "minimum_reward": "0",
-        "post_rate": "0", "promo_reach_bonus": "0", "promo_engagement_rate_bonus": "0", "promo_best_post_bonus": "0",
-        "reach_bonus_threshold": 0, "engagement_rate_bonus_threshold": "0", **fields,
+        "name": "Admin made",
+        "type": "standard",
+        "tagline": "",
+        "hashtags": "",
+        "networks": ["instagram"],
+        "currency": "USD",
+        "task_type": "post",
+        "task_time": 24,
+        "task_time_unit": "hours",
+        "minimum_reward": "0",
+        "post_rate": "0",
+        "promo_reach_bonus": "0",
+        "promo_engagement_rate_bonus": "0",
+        "promo_best_post_bonus": "0",
+        "reach_bonus_threshold": 0,
+        "engagement_rate_bonus_threshold": "0",
+        **fields,
     }
 
 
@@ -37,7 +51,8 @@ def rows(advertiser, other_advertiser):
     mine = CampaignFactory(advertiser=advertiser, name="Mine campaign")
     theirs = CampaignFactory(advertiser=other_advertiser, name="Theirs campaign")
     return {
-        "campaign": mine, "other_campaign": theirs,
+        "campaign": mine,
+        "other_campaign": theirs,
         "task": SubmissionFactory(task__campaign=mine, task__title="Mine task").task,
         "other_task": SubmissionFactory(task__campaign=theirs, task__title="Theirs task").task,
         "payment": PaymentFactory(task__campaign=mine, task__title="Mine paid"),
@@ -47,12 +62,15 @@ def rows(advertiser, other_advertiser):
     }
 
 
-@pytest.mark.parametrize(("url", "mine", "theirs"), [
-    ("admin:campaigns_campaign_changelist", "Mine campaign", "Theirs campaign"),
-    ("admin:tasks_task_changelist", "Mine task", "Theirs task"),
-    ("admin:tasks_payment_changelist", "Mine paid", "Theirs paid"),
-    ("admin:campaigns_invoice_changelist", "INV-MINE", "INV-THEIRS"),
-])
+@pytest.mark.parametrize(
+    ("url", "mine", "theirs"),
+    [
+        ("admin:campaigns_campaign_changelist", "Mine campaign", "Theirs campaign"),
+        ("admin:tasks_task_changelist", "Mine task", "Theirs task"),
+        ("admin:tasks_payment_changelist", "Mine paid", "Theirs paid"),
+        ("admin:campaigns_invoice_changelist", "INV-MINE", "INV-THEIRS"),
+    ],
+)
 def test_member_changelists_show_only_their_advertiser(member, rows, url, mine, theirs):
     response = admin_client(member.user).get(reverse(url))
     assert response.status_code == 200
@@ -99,7 +117,8 @@ def test_bulk_approve_and_pay_through_the_services(member, rows):
 
 def test_bulk_refusals_are_reported(member, rows):
     response = admin_client(member.user).post(
-        reverse("admin:tasks_task_changelist"), {"action": "pay_selected", "_selected_action": [rows["task"].pk]},
+        reverse("admin:tasks_task_changelist"),
+        {"action": "pay_selected", "_selected_action": [rows["task"].pk]},
         follow=True,
     )
     assert "Only an accepted task can be paid" in response.content.decode()
@@ -129,9 +148,13 @@ def test_viewer_may_look_but_not_review(advertiser, rows):
     client = admin_client(viewer)
     assert client.get(reverse("admin:tasks_task_changelist")).status_code == 200
     client.post(reverse("admin:tasks_task_review", args=[rows["task"].pk, "approve"]))
-    client.post(reverse("admin:tasks_task_changelist"), {"action": "approve_selected", "_selected_action": [rows["task"].pk]})
-    client.post(reverse("admin:campaigns_campaign_changelist"),
-                {"action": "make_paused", "_selected_action": [rows["campaign"].pk]})
+    client.post(
+        reverse("admin:tasks_task_changelist"), {"action": "approve_selected", "_selected_action": [rows["task"].pk]}
+    )
+    client.post(
+        reverse("admin:campaigns_campaign_changelist"),
+        {"action": "make_paused", "_selected_action": [rows["campaign"].pk]},
+    )
     rows["task"].refresh_from_db()
     rows["campaign"].refresh_from_db()
     assert rows["task"].status == Task.Status.UNDER_REVIEW
@@ -140,9 +163,14 @@ def test_viewer_may_look_but_not_review(advertiser, rows):
 
 def test_member_adds_a_campaign_for_their_advertiser_only(member, other_advertiser):
     client = admin_client(member.user)
-    data = campaign_form(advertiser=other_advertiser.pk, description="<p>Hi<script>x()</script></p>",
-                         hashtags="#a", minimum_reward="10", post_rate="5",
-                         image_logo=upload(png_bytes(), "logo.png"))
+    data = campaign_form(
+        advertiser=other_advertiser.pk,
+        description="<p>Hi<script>x()</script></p>",
+        hashtags="#a",
+        minimum_reward="10",
+        post_rate="5",
+        image_logo=upload(png_bytes(), "logo.png"),
+    )
     response = client.post(reverse("admin:campaigns_campaign_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     campaign = Campaign.objects.get(name="Admin made")
@@ -163,11 +191,16 @@ def test_admin_refuses_a_decompression_bomb_logo(member):
 def test_campaign_status_actions_follow_the_machine(member, rows):
     client = admin_client(member.user)
     campaign = rows["campaign"]
-    response = client.post(reverse("admin:campaigns_campaign_changelist"),
-                           {"action": "make_pending", "_selected_action": [campaign.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:campaigns_campaign_changelist"),
+        {"action": "make_pending", "_selected_action": [campaign.pk]},
+        follow=True,
+    )
     assert "active campaign cannot become pending" in response.content.decode()
-    client.post(reverse("admin:campaigns_campaign_changelist"),
-                {"action": "make_paused", "_selected_action": [campaign.pk, rows["other_campaign"].pk]})
+    client.post(
+        reverse("admin:campaigns_campaign_changelist"),
+        {"action": "make_paused", "_selected_action": [campaign.pk, rows["other_campaign"].pk]},
+    )
     campaign.refresh_from_db()
     rows["other_campaign"].refresh_from_db()
     assert campaign.status == Campaign.Status.PAUSED
@@ -189,9 +222,17 @@ def test_network_approval_queue_is_staff_only(staff, member):
 
 def test_every_admin_page_renders_for_staff(staff, rows):
     client = admin_client(staff.user)
-    for name in ("campaigns_campaign", "campaigns_invoice", "campaigns_category", "campaigns_country",
-                 "campaigns_city", "campaigns_exchangerate", "campaigns_pendingsocialaccount", "tasks_task",
-                 "tasks_payment"):
+    for name in (
+        "campaigns_campaign",
+        "campaigns_invoice",
+        "campaigns_category",
+        "campaigns_country",
+        "campaigns_city",
+        "campaigns_exchangerate",
+        "campaigns_pendingsocialaccount",
+        "tasks_task",
+        "tasks_payment",
+    ):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
     for obj in (rows["campaign"], rows["task"], rows["payment"], rows["invoice"]):
         url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
@@ -202,8 +243,10 @@ def test_admin_login_page_renders_and_lets_members_in(member, client):
     assert client.get(reverse("admin:login")).status_code == 200
     from ..factories import PASSWORD
 
-    response = client.post(reverse("admin:login"), {"username": member.user.username, "password": PASSWORD,
-                                                    "next": reverse("admin:tasks_task_changelist")})
+    response = client.post(
+        reverse("admin:login"),
+        {"username": member.user.username, "password": PASSWORD, "next": reverse("admin:tasks_task_changelist")},
+    )
     assert response.status_code == 302
     assert client.get(reverse("admin:tasks_task_changelist")).status_code == 200
 

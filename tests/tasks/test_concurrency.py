@@ -1,5 +1,6 @@
 """Races: twenty concurrent pay or complete calls make one payment / one submission; concurrent
 payments of different tasks never pass the advertiser's maximum limit."""
+
 from __future__ import annotations
 
 import threading
@@ -68,10 +69,16 @@ def test_twenty_concurrent_completions_through_the_api_make_one_submission(influ
 
     def complete(index: int) -> int:
         client = APIClient()
-        client.credentials(HTTP_X_CLIENT_ID=app_credentials[0], HTTP_X_CLIENT_SECRET=app_credentials[1],
-                           HTTP_AUTHORIZATION=f"Bearer {influencer.token}")
-        return client.post("/api/action/task/complete/",
-                           {"task_id": task.pk, "post_url": f"https://instagram.com/p/{index}"}, format="json").status_code
+        client.credentials(
+            HTTP_X_CLIENT_ID=app_credentials[0],
+            HTTP_X_CLIENT_SECRET=app_credentials[1],
+            HTTP_AUTHORIZATION=f"Bearer {influencer.token}",
+        )
+        return client.post(
+            "/api/action/task/complete/",
+            {"task_id": task.pk, "post_url": f"https://instagram.com/p/{index}"},
+            format="json",
+        ).status_code
 
     statuses = race(THREADS, complete)
     assert sorted(statuses) == [200] + [409] * (THREADS - 1)
@@ -83,8 +90,11 @@ def test_twenty_concurrent_joins_make_one_task(influencer, app_credentials):
 
     def join(index: int) -> int:
         client = APIClient()
-        client.credentials(HTTP_X_CLIENT_ID=app_credentials[0], HTTP_X_CLIENT_SECRET=app_credentials[1],
-                           HTTP_AUTHORIZATION=f"Bearer {influencer.token}")
+        client.credentials(
+            HTTP_X_CLIENT_ID=app_credentials[0],
+            HTTP_X_CLIENT_SECRET=app_credentials[1],
+            HTTP_AUTHORIZATION=f"Bearer {influencer.token}",
+        )
         return client.post("/api/action/campaign/join/", {"campaign_id": campaign.pk}, format="json").status_code
 
     statuses = race(THREADS, join)

@@ -3,6 +3,7 @@
 The crash is real: a separate Python process sends the request against the test database and
 is SIGKILLed while the view holds the key, its work done but not committed.
 """
+
 from __future__ import annotations
 
 import os
@@ -61,8 +62,11 @@ def _body(task) -> dict:
 
 def _client(app_credentials, influencer) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_X_CLIENT_ID=app_credentials[0], HTTP_X_CLIENT_SECRET=app_credentials[1],
-                       HTTP_AUTHORIZATION=f"Bearer {influencer.token}")
+    client.credentials(
+        HTTP_X_CLIENT_ID=app_credentials[0],
+        HTTP_X_CLIENT_SECRET=app_credentials[1],
+        HTTP_AUTHORIZATION=f"Bearer {influencer.token}",
+    )
     return client
 
 
@@ -70,12 +74,19 @@ def _client(app_credentials, influencer) -> APIClient:
 def killed_request(app_credentials, influencer):
     """The task, after a process that claimed KEY for completing it was SIGKILLed mid-request."""
     task = TaskFactory(publisher=influencer.user.publisher)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "leadplatform.settings.test",
-           "DATABASE_URL": subprocess_database_url(),
-           "IDEMPOTENCY_LEASE_SECONDS": "30"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "leadplatform.settings.test",
+        "DATABASE_URL": subprocess_database_url(),
+        "IDEMPOTENCY_LEASE_SECONDS": "30",
+    }
     process = subprocess.Popen(
         [sys.executable, "-c", CRASHING_REQUEST, *app_credentials, influencer.token, str(task.pk), KEY],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         line = process.stdout.readline()  # blocks until the handler has done its work
@@ -99,7 +110,8 @@ def test_the_killed_request_changed_nothing_and_left_its_lease(killed_request):
 @pytest.mark.django_db(transaction=True)
 def test_a_retry_while_the_lease_runs_is_409_with_retry_after(killed_request, app_credentials, influencer):
     response = _client(app_credentials, influencer).post(
-        COMPLETE, _body(killed_request), format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+        COMPLETE, _body(killed_request), format="json", HTTP_IDEMPOTENCY_KEY=KEY
+    )
     assert response.status_code == 409
     assert 1 <= int(response["Retry-After"]) <= 30
 
@@ -146,8 +158,9 @@ def test_two_concurrent_retries_after_the_lease_run_the_request_once(killed_requ
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_takeovers_of_an_expired_lease_claim_the_key_once():
     claimants = 8
-    IdempotencyKey.objects.create(owner="user:1", key="k", route="r", request_digest="d",
-                                  locked_until=timezone.now() - timedelta(seconds=1))
+    IdempotencyKey.objects.create(
+        owner="user:1", key="k", route="r", request_digest="d", locked_until=timezone.now() - timedelta(seconds=1)
+    )
     barrier = threading.Barrier(claimants)
     outcomes = []
 

@@ -1,4 +1,5 @@
 """The review queue in headless Chromium: an advertiser member approves one task, then pays it."""
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """/api/action/task/complete/ and /api/action/task/leave/: shapes, uploads, Idempotency-Key."""
+
 from datetime import timedelta
 
 import pytest
@@ -21,10 +22,14 @@ def task(influencer):
 
 
 def test_complete_by_form_fields_as_documented(influencer_client, task):
-    response = influencer_client.post(COMPLETE, {
-        "task_id": task.pk, "post_url": "https://instagram.com/p/example",
-        "screenshots": "https://example.com/screenshot1.jpg",
-    })
+    response = influencer_client.post(
+        COMPLETE,
+        {
+            "task_id": task.pk,
+            "post_url": "https://instagram.com/p/example",
+            "screenshots": "https://example.com/screenshot1.jpg",
+        },
+    )
     assert response.status_code == 200
     assert response.json() == {"status": "success", "message": "Task completed successfully", "payment": 55}
     task.refresh_from_db()
@@ -33,29 +38,45 @@ def test_complete_by_form_fields_as_documented(influencer_client, task):
 
 
 def test_complete_with_urls_and_uploaded_images(influencer_client, task, influencer):
-    response = influencer_client.post(COMPLETE, {
-        "task_id": task.pk, "post_url": "https://instagram.com/p/example",
-        "screenshots": ["https://example.com/one.jpg", upload(png_bytes(), "two.png")],
-    }, format="multipart")
+    response = influencer_client.post(
+        COMPLETE,
+        {
+            "task_id": task.pk,
+            "post_url": "https://instagram.com/p/example",
+            "screenshots": ["https://example.com/one.jpg", upload(png_bytes(), "two.png")],
+        },
+        format="multipart",
+    )
     assert response.status_code == 200, response.json()
     shots = list(Screenshot.objects.filter(submission__task=task).order_by("id"))
     assert shots[0].url == "https://example.com/one.jpg"
     stored = shots[1].image.name
-    assert stored.startswith(f"campaigns/advertiser_{task.campaign.advertiser_id}/campaign_{task.campaign_id}_task_{task.pk}__")
+    assert stored.startswith(
+        f"campaigns/advertiser_{task.campaign.advertiser_id}/campaign_{task.campaign_id}_task_{task.pk}__"
+    )
     assert stored.endswith(".png")
     listing = influencer_client.post("/api/get/tasks/", {}, format="json").json()["tasks"][0]
     assert listing["media"] == {"url": "https://example.com/one.jpg", "link": "https://instagram.com/p/example"}
     assert listing["status"] == "under_review" and listing["is_disabled"] is True
 
 
-@pytest.mark.parametrize(("payload", "name"), [
-    (b"this is a text file, renamed", "shot.png"),
-    (bomb_png_bytes(), "bomb.png"),
-])
+@pytest.mark.parametrize(
+    ("payload", "name"),
+    [
+        (b"this is a text file, renamed", "shot.png"),
+        (bomb_png_bytes(), "bomb.png"),
+    ],
+)
 def test_complete_refuses_bad_images_and_changes_nothing(influencer_client, task, payload, name):
-    response = influencer_client.post(COMPLETE, {
-        "task_id": task.pk, "post_url": "https://instagram.com/p/example", "screenshots": [upload(payload, name)],
-    }, format="multipart")
+    response = influencer_client.post(
+        COMPLETE,
+        {
+            "task_id": task.pk,
+            "post_url": "https://instagram.com/p/example",
+            "screenshots": [upload(payload, name)],
+        },
+        format="multipart",
+    )
     assert response.status_code == 400
     assert response.json()["status"] == "error"
     assert "screenshots" in response.json()["errors"]
@@ -66,30 +87,43 @@ def test_complete_refuses_bad_images_and_changes_nothing(influencer_client, task
 
 def test_complete_refuses_too_large_images(influencer_client, task, settings):
     settings.UPLOAD_MAX_IMAGE_BYTES = 10_000
-    response = influencer_client.post(COMPLETE, {
-        "task_id": task.pk, "post_url": "https://instagram.com/p/example",
-        "screenshots": [upload(noisy_png_bytes(), "big.png")],
-    }, format="multipart")
+    response = influencer_client.post(
+        COMPLETE,
+        {
+            "task_id": task.pk,
+            "post_url": "https://instagram.com/p/example",
+            "screenshots": [upload(noisy_png_bytes(), "big.png")],
+        },
+        format="multipart",
+    )
     assert response.status_code == 400
     assert "larger than" in response.json()["message"]
 
 
 def test_complete_refuses_too_many_screenshots(influencer_client, task):
-    response = influencer_client.post(COMPLETE, {
-        "task_id": task.pk, "post_url": "https://instagram.com/p/x",
-        "screenshots": [f"https://example.com/{n}.jpg" for n in range(11)],
-    }, format="json")
+    response = influencer_client.post(
+        COMPLETE,
+        {
+            "task_id": task.pk,
+            "post_url": "https://instagram.com/p/x",
+            "screenshots": [f"https://example.com/{n}.jpg" for n in range(11)],
+        },
+        format="json",
+    )
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("body", [
-    {"post_url": "https://instagram.com/p/x"},
-    {"task_id": "x", "post_url": "https://instagram.com/p/x"},
-    {"task_id": 1},
-    {"task_id": 1, "post_url": "not a url"},
-    {"task_id": 1, "post_url": "https://instagram.com/p/x", "screenshots": ["javascript:alert(1)"]},
-    {"task_id": 1, "post_url": "https://instagram.com/p/x", "screenshots": [{"a": 1}]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"post_url": "https://instagram.com/p/x"},
+        {"task_id": "x", "post_url": "https://instagram.com/p/x"},
+        {"task_id": 1},
+        {"task_id": 1, "post_url": "not a url"},
+        {"task_id": 1, "post_url": "https://instagram.com/p/x", "screenshots": ["javascript:alert(1)"]},
+        {"task_id": 1, "post_url": "https://instagram.com/p/x", "screenshots": [{"a": 1}]},
+    ],
+)
 def test_complete_bad_input_is_400(influencer_client, body):
     assert influencer_client.post(COMPLETE, body, format="json").status_code == 400
 
@@ -142,10 +176,12 @@ def test_same_key_replays_the_stored_response(influencer_client, task):
 
 
 def test_same_key_with_another_payload_is_422(influencer_client, task):
-    influencer_client.post(COMPLETE, {"task_id": task.pk, "post_url": "https://instagram.com/p/a"},
-                           format="json", HTTP_IDEMPOTENCY_KEY="k")
-    other = influencer_client.post(COMPLETE, {"task_id": task.pk, "post_url": "https://instagram.com/p/b"},
-                                   format="json", HTTP_IDEMPOTENCY_KEY="k")
+    influencer_client.post(
+        COMPLETE, {"task_id": task.pk, "post_url": "https://instagram.com/p/a"}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+    other = influencer_client.post(
+        COMPLETE, {"task_id": task.pk, "post_url": "https://instagram.com/p/b"}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
     assert other.status_code == 422
     assert other.json()["status"] == "error"
 
@@ -164,19 +200,30 @@ def test_overlong_key_is_400(influencer_client, task):
 
 def test_too_many_files_is_400_not_500(influencer_client, task, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
-    response = influencer_client.post(COMPLETE, {
-        "task_id": task.pk, "post_url": "https://instagram.com/p/x",
-        "screenshots": [upload(png_bytes(), f"{n}.png") for n in range(4)],
-    }, format="multipart")
+    response = influencer_client.post(
+        COMPLETE,
+        {
+            "task_id": task.pk,
+            "post_url": "https://instagram.com/p/x",
+            "screenshots": [upload(png_bytes(), f"{n}.png") for n in range(4)],
+        },
+        format="multipart",
+    )
     assert response.status_code == 400
     assert not Submission.objects.exists()
 
 
 def upload_only_screenshot(influencer_client, task) -> str:
     """Completes the task with one uploaded image; the media URL the task listing returns for it."""
-    response = influencer_client.post(COMPLETE, {
-        "task_id": task.pk, "post_url": "https://instagram.com/p/example", "screenshots": [upload(png_bytes(), "shot.png")],
-    }, format="multipart")
+    response = influencer_client.post(
+        COMPLETE,
+        {
+            "task_id": task.pk,
+            "post_url": "https://instagram.com/p/example",
+            "screenshots": [upload(png_bytes(), "shot.png")],
+        },
+        format="multipart",
+    )
     assert response.status_code == 200, response.json()
     return influencer_client.post("/api/get/tasks/", {}, format="json").json()["tasks"][0]["media"]["url"]
 

@@ -1,4 +1,5 @@
 """Task rules in the services: joining, completing, leaving, review, payment, the leaderboard."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -84,8 +85,10 @@ def test_pending_campaign_only_with_pre_registration(publisher):
 
 def test_ended_campaign_only_with_post_registration(publisher):
     campaign = CampaignFactory(
-        status=Campaign.Status.COMPLETED, date_start=timezone.now() - timedelta(days=10),
-        date_end=timezone.now() - timedelta(days=1), post_registration=False,
+        status=Campaign.Status.COMPLETED,
+        date_start=timezone.now() - timedelta(days=10),
+        date_end=timezone.now() - timedelta(days=1),
+        post_registration=False,
     )
     with pytest.raises(RuleBroken, match="post-registration"):
         services.join_campaign(campaign, publisher)
@@ -203,8 +206,9 @@ def test_approve_records_metrics_and_reject_gives_a_reason():
     assert (other.status, other.rejection_reason) == (Task.Status.REJECTED, "Wrong hashtags")
 
 
-@pytest.mark.parametrize("status", [Task.Status.PENDING, Task.Status.ACCEPTED, Task.Status.REJECTED,
-                                    Task.Status.PAID, Task.Status.LEFT])
+@pytest.mark.parametrize(
+    "status", [Task.Status.PENDING, Task.Status.ACCEPTED, Task.Status.REJECTED, Task.Status.PAID, Task.Status.LEFT]
+)
 def test_review_only_under_review(status):
     task = TaskFactory(status=status)
     with pytest.raises(RuleBroken):
@@ -213,8 +217,9 @@ def test_review_only_under_review(status):
         services.reject_task(task, None)
 
 
-@pytest.mark.parametrize("status", [Task.Status.PENDING, Task.Status.UNDER_REVIEW, Task.Status.REJECTED,
-                                    Task.Status.LEFT])
+@pytest.mark.parametrize(
+    "status", [Task.Status.PENDING, Task.Status.UNDER_REVIEW, Task.Status.REJECTED, Task.Status.LEFT]
+)
 def test_pay_only_accepted(status):
     task = TaskFactory(status=status)
     with pytest.raises(RuleBroken, match="Only an accepted task can be paid"):
@@ -228,7 +233,10 @@ def test_pay_is_minimum_plus_post_plus_bonuses_earned():
     payment = services.pay_task(task, None)
     assert (payment.minimum, payment.post) == (Decimal("25.00"), Decimal("30.00"))
     assert (payment.bonus_reach, payment.bonus_engagement_rate, payment.bonus_best_post) == (
-        Decimal("50.00"), Decimal("25.00"), Decimal("100.00"))
+        Decimal("50.00"),
+        Decimal("25.00"),
+        Decimal("100.00"),
+    )
     assert payment.total == Decimal("230.00")
     task.refresh_from_db()
     assert task.status == Task.Status.PAID
@@ -239,8 +247,13 @@ def test_bonuses_need_the_threshold_and_an_active_bonus():
     campaign = CampaignFactory(reach_bonus_threshold=5000, engagement_rate_bonus_threshold=Decimal("10"))
     task = TaskFactory(campaign=campaign, status=Task.Status.ACCEPTED, reach=2000, engagement=100)
     assert services.payment_breakdown(task).total == Decimal("55.00")
-    inactive = TaskFactory(campaign=CampaignFactory(bonus_active=False), status=Task.Status.ACCEPTED,
-                           reach=10**6, engagement=10**5, best_post=True)
+    inactive = TaskFactory(
+        campaign=CampaignFactory(bonus_active=False),
+        status=Task.Status.ACCEPTED,
+        reach=10**6,
+        engagement=10**5,
+        best_post=True,
+    )
     assert services.payment_breakdown(inactive).bonus_total == Decimal("0")
 
 
@@ -268,11 +281,16 @@ def test_pay_never_passes_the_advertiser_maximum_limit():
 def test_pay_counts_the_limit_in_the_advertiser_currency():
     ExchangeRateFactory(base="EUR", quote="USD", rate=Decimal("2"))
     advertiser = AdvertiserFactory(currency="USD", maximum_limit=Decimal("100.00"))
-    campaign = CampaignFactory(advertiser=advertiser, currency="EUR", bonus_active=False,
-                               minimum_reward=Decimal("10"), post_rate=Decimal("20"))
+    campaign = CampaignFactory(
+        advertiser=advertiser, currency="EUR", bonus_active=False, minimum_reward=Decimal("10"), post_rate=Decimal("20")
+    )
     payment = services.pay_task(TaskFactory(campaign=campaign, status=Task.Status.ACCEPTED), None)
     assert (payment.total, payment.currency, payment.charged, payment.charged_currency) == (
-        Decimal("30.00"), "EUR", Decimal("60.00"), "USD")
+        Decimal("30.00"),
+        "EUR",
+        Decimal("60.00"),
+        "USD",
+    )
     with pytest.raises(RuleBroken, match="maximum limit"):
         services.pay_task(TaskFactory(campaign=campaign, status=Task.Status.ACCEPTED), None)
 
@@ -296,8 +314,13 @@ def test_leaderboard_scores_and_breaks_ties_stably():
     TaskFactory(campaign=campaign, publisher=outsider, status=Task.Status.UNDER_REVIEW, reach=10**6)
     TaskFactory(publisher=outsider, status=Task.Status.PAID, reach=10**6)  # another campaign
     board = services.leaderboard(campaign)
-    assert board[0] == {"user_id": first.user_id, "username": first.user.username, "score": 100 + 700 + 500,
-                        "rank": 1, "completed_tasks": 1}
+    assert board[0] == {
+        "user_id": first.user_id,
+        "username": first.user.username,
+        "score": 100 + 700 + 500,
+        "rank": 1,
+        "completed_tasks": 1,
+    }
     # 1_000 and 1_099 reach both give 10 points: the lower user id ranks first.
     assert [row["user_id"] for row in board[1:]] == sorted([tied_low.user_id, tied_high.user_id])
     assert [row["score"] for row in board[1:]] == [150, 150]
@@ -310,8 +333,9 @@ def test_payment_factory_is_consistent():
 
 
 def test_pre_registered_task_waits_for_the_campaign_to_start(publisher):
-    campaign = CampaignFactory(status=Campaign.Status.PENDING, pre_registration=True,
-                               date_start=timezone.now() - timedelta(hours=1))
+    campaign = CampaignFactory(
+        status=Campaign.Status.PENDING, pre_registration=True, date_start=timezone.now() - timedelta(hours=1)
+    )
     task = services.join_campaign(campaign, publisher)
     with pytest.raises(RuleBroken, match="not started"):
         complete(task, publisher)
@@ -322,8 +346,13 @@ def test_expired_idempotency_keys_are_purged():
     from tasks.idempotency import KEY_LIFETIME, purge_expired_keys
     from tasks.models import IdempotencyKey
 
-    old = IdempotencyKey.objects.create(owner="user:1", key="old", route="r", request_digest="d",
-                                        created_at=timezone.now() - KEY_LIFETIME - timedelta(minutes=1))
+    old = IdempotencyKey.objects.create(
+        owner="user:1",
+        key="old",
+        route="r",
+        request_digest="d",
+        created_at=timezone.now() - KEY_LIFETIME - timedelta(minutes=1),
+    )
     fresh = IdempotencyKey.objects.create(owner="user:1", key="fresh", route="r", request_digest="d")
     assert purge_expired_keys() == 1
     assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [fresh.pk]

@@ -1,4 +1,5 @@
 """Fixtures of the web-scraper tests: a local HTTP site served by the test, never the internet."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """Factories of the web-scraper tests."""
+
 import factory
 from factory.django import DjangoModelFactory
 

@@ -1,4 +1,5 @@
 """Admin pages of the web scraper: staff see everything, a member sees their advertiser's rows only."""
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -44,8 +45,11 @@ def test_proxy_passwords_are_masked(staff, rows):
 
 def test_member_sees_only_their_advertisers_rows(owner, rows):
     client = logged_in(owner.user)
-    for model, mine, theirs in (("webjob", "mine.example", "theirs.example"), ("webresult", "mine.example/p/1", "theirs.example/p/1"),
-                                ("webhook", "hooks.mine.example", "hooks.theirs.example")):
+    for model, mine, theirs in (
+        ("webjob", "mine.example", "theirs.example"),
+        ("webresult", "mine.example/p/1", "theirs.example/p/1"),
+        ("webhook", "hooks.mine.example", "hooks.theirs.example"),
+    ):
         body = client.get(reverse(f"admin:leads_{model}_changelist")).content.decode()
         assert mine in body and theirs not in body, model
     assert client.get(reverse("admin:leads_webhookdelivery_changelist")).status_code == 200

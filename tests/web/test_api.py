@@ -1,4 +1,5 @@
 """The /api/web/v1 surface as documented by the web scraper API: shapes, statuses, isolation, SSRF, exports, query counts."""
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,25 @@ JOB_BODY = {
     "selectors": {"title": "h1.product-title::text", "price": "span.price::text"},
     "config": {"max_pages": 10, "follow_links": True},
 }
-JOB_KEYS = {"id", "url", "engine", "priority", "status", "progress", "items_scraped", "items_failed", "selectors", "config",
-            "schedule", "error", "created_at", "started_at", "completed_at", "waiting_reason", "queue_position"}
+JOB_KEYS = {
+    "id",
+    "url",
+    "engine",
+    "priority",
+    "status",
+    "progress",
+    "items_scraped",
+    "items_failed",
+    "selectors",
+    "config",
+    "schedule",
+    "error",
+    "created_at",
+    "started_at",
+    "completed_at",
+    "waiting_reason",
+    "queue_position",
+}
 
 
 def queries_of(callable_) -> int:
@@ -50,7 +68,9 @@ def test_jwt_from_form_login_works_on_the_jobs_endpoint(api_client, owner):
 
 
 def test_jwt_from_json_login_works_too(api_client, owner):
-    login = api_client.post(f"{BASE}/auth/login", {"username": owner.user.username, "password": PASSWORD}, format="json")
+    login = api_client.post(
+        f"{BASE}/auth/login", {"username": owner.user.username, "password": PASSWORD}, format="json"
+    )
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['access_token']}")
     assert api_client.get(f"{BASE}/monitoring/stats").status_code == 200
 
@@ -75,7 +95,9 @@ def test_rate_limit_headers_on_every_response(owner):
 # --- jobs -----------------------------------------------------------------------------
 
 
-def test_create_job_is_201_with_a_string_id_and_enqueued_after_commit(owner, enqueued, django_capture_on_commit_callbacks):
+def test_create_job_is_201_with_a_string_id_and_enqueued_after_commit(
+    owner, enqueued, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = owner.client().post(f"{BASE}/jobs", JOB_BODY, format="json")
     assert response.status_code == 201
@@ -92,8 +114,9 @@ def test_create_ignores_a_foreign_advertiser_in_the_body_or_refuses_it(owner, ou
     response = owner.client().post(f"{BASE}/jobs", {**JOB_BODY, "advertiser_id": outsider.advertiser.pk}, format="json")
     assert response.status_code == 404
     assert not ScrapeJob.objects.exists()
-    response = owner.client().post(f"{BASE}/jobs", {**JOB_BODY, "advertiser": outsider.advertiser.pk, "status": "completed"},
-                                   format="json")
+    response = owner.client().post(
+        f"{BASE}/jobs", {**JOB_BODY, "advertiser": outsider.advertiser.pk, "status": "completed"}, format="json"
+    )
     assert response.status_code == 422 and set(response.json()["errors"]) == {"advertiser", "status"}
     assert not ScrapeJob.objects.exists()
 
@@ -231,8 +254,12 @@ def test_delete_during_a_crawl_stops_it(owner, site, allow_local):
     site.route("/", "".join(f"<a href='/p/{n}'>p</a>" for n in range(200)))
     for n in range(200):
         site.route(f"/p/{n}", f"<h1>{n}</h1>", delay=0.05)
-    job = WebJobFactory(advertiser=owner.advertiser, url=site.url("/"), selectors={"h": "h1::text"},
-                        config={"max_pages": 200, "follow_links": True, "concurrency": 2, "per_host": 2})
+    job = WebJobFactory(
+        advertiser=owner.advertiser,
+        url=site.url("/"),
+        selectors={"h": "h1::text"},
+        config={"max_pages": 200, "follow_links": True, "concurrency": 2, "per_host": 2},
+    )
     original = runner.store_batch
     calls = []
 
@@ -254,13 +281,19 @@ def test_delete_during_a_crawl_stops_it(owner, site, allow_local):
 
 @pytest.fixture
 def job_with_results(owner):
-    job = WebJobFactory(advertiser=owner.advertiser, status="completed",
-                        selectors={"title": "h1::text", "price": ".price::text", "tags": "li::text"})
+    job = WebJobFactory(
+        advertiser=owner.advertiser,
+        status="completed",
+        selectors={"title": "h1::text", "price": ".price::text", "tags": "li::text"},
+    )
     for n in range(12):
         data = {"title": f"Product {n}", "price": f"${n}.99", "tags": ["a", "b"] if n % 2 else None}
         WebResultFactory(job=job, url=f"https://shop.example/p/{n}", data=data)
-    WebResultFactory(job=job, url="https://shop.example/evil", data={"title": "=HYPERLINK(\"http://x\")", "price": "-5",
-                                                                     "tags": "é, \"quoted\"\nnewline"})
+    WebResultFactory(
+        job=job,
+        url="https://shop.example/evil",
+        data={"title": '=HYPERLINK("http://x")', "price": "-5", "tags": 'é, "quoted"\nnewline'},
+    )
     return job
 
 
@@ -328,7 +361,10 @@ def test_empty_exports(owner):
     job = WebJobFactory(advertiser=owner.advertiser)
     client = owner.client()
     assert json.loads(_stream(client.get(f"{BASE}/results/{job.public_id}/export?format=json"))) == []
-    assert _stream(client.get(f"{BASE}/results/{job.public_id}/export?format=csv")).decode().strip() == "job_id,url,scraped_at,title"
+    assert (
+        _stream(client.get(f"{BASE}/results/{job.public_id}/export?format=csv")).decode().strip()
+        == "job_id,url,scraped_at,title"
+    )
     assert client.get(f"{BASE}/results/{job.public_id}/export?format=xml").status_code == 422
 
 
@@ -336,7 +372,14 @@ def test_empty_exports(owner):
 
 
 def test_stats_count_only_the_callers_web_jobs(owner, outsider):
-    for status, items in (("completed", 100), ("completed", 50), ("failed", 0), ("running", 5), ("pending", 0), ("cancelled", 0)):
+    for status, items in (
+        ("completed", 100),
+        ("completed", 50),
+        ("failed", 0),
+        ("running", 5),
+        ("pending", 0),
+        ("cancelled", 0),
+    ):
         WebJobFactory(advertiser=owner.advertiser, status=status, items_scraped=items)
     WebJobFactory(advertiser=outsider.advertiser, status="completed", items_scraped=1000)
     body = owner.client().get(f"{BASE}/monitoring/stats").json()
@@ -356,7 +399,10 @@ def test_proxy_summary(owner):
     body = owner.client().get(f"{BASE}/monitoring/proxies").json()
     assert body == {
         "total_proxies": 3,
-        "by_status": {"active": {"count": 2, "avg_success_rate": 95.0}, "banned": {"count": 1, "avg_success_rate": 10.0}},
+        "by_status": {
+            "active": {"count": 2, "avg_success_rate": 95.0},
+            "banned": {"count": 1, "avg_success_rate": 10.0},
+        },
     }
 
 
@@ -368,8 +414,10 @@ def test_system_health_reports_each_part(owner):
 
 
 def test_system_health_says_what_is_wrong_without_raw_errors(owner):
-    with mock.patch("leads.monitoring.celery_workers", return_value=[]), \
-            mock.patch("leads.monitoring._broker", side_effect=ConnectionRefusedError("10.0.0.3:5672 secret detail")):
+    with (
+        mock.patch("leads.monitoring.celery_workers", return_value=[]),
+        mock.patch("leads.monitoring._broker", side_effect=ConnectionRefusedError("10.0.0.3:5672 secret detail")),
+    ):
         body = owner.client().get(f"{BASE}/monitoring/system").json()
     assert body["workers"] == "unhealthy: no Celery worker has reported in recently"
     assert body["broker"] == "unhealthy: the Celery broker is unreachable"
@@ -381,11 +429,23 @@ def test_system_health_says_what_is_wrong_without_raw_errors(owner):
 
 def test_register_list_and_delete_webhooks(owner, outsider):
     client = owner.client()
-    response = client.post(f"{BASE}/webhooks", {"webhook_url": "https://your-app.example/webhook",
-                                                 "events": ["job.completed", "job.failed"]}, format="json")
+    response = client.post(
+        f"{BASE}/webhooks",
+        {"webhook_url": "https://your-app.example/webhook", "events": ["job.completed", "job.failed"]},
+        format="json",
+    )
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "webhook_url", "events", "secret", "secret_prefix", "active", "disabled_reason", "created_at"}
+    assert set(body) == {
+        "id",
+        "webhook_url",
+        "events",
+        "secret",
+        "secret_prefix",
+        "active",
+        "disabled_reason",
+        "created_at",
+    }
     assert body["secret"].startswith("whsec_") and body["events"] == ["job.completed", "job.failed"]
     foreign = WebhookFactory(advertiser=outsider.advertiser)
     listed = client.get(f"{BASE}/webhooks").json()
@@ -430,7 +490,16 @@ def test_webhook_volume_is_capped(owner, settings):
 
 def test_the_documented_endpoints_are_in_the_openapi_schema(api_client):
     schema = api_client.get("/api/openapi.json").json()
-    for path in ("/jobs", "/jobs/{job_id}", "/results/{job_id}", "/results/{job_id}/export", "/monitoring/stats",
-                 "/monitoring/proxies", "/monitoring/system", "/webhooks", "/webhooks/{id}"):
+    for path in (
+        "/jobs",
+        "/jobs/{job_id}",
+        "/results/{job_id}",
+        "/results/{job_id}/export",
+        "/monitoring/stats",
+        "/monitoring/proxies",
+        "/monitoring/system",
+        "/webhooks",
+        "/webhooks/{id}",
+    ):
         assert BASE + path in schema["paths"], path
     assert "422" in schema["paths"][f"{BASE}/jobs"]["post"]["responses"]

@@ -1,4 +1,5 @@
 """Periodic tasks of the web scraper: proxy re-checks and lost webhook retries."""
+
 from datetime import timedelta
 from unittest import mock
 
@@ -41,7 +42,9 @@ def test_overdue_deliveries_are_sent_again(advertiser):
     webhook = WebhookFactory(advertiser=advertiser)
     old = timezone.now() - timedelta(hours=1)
     lost = WebhookDelivery.objects.create(webhook=webhook, event="job.completed", next_attempt_at=old)
-    WebhookDelivery.objects.create(webhook=webhook, event="job.completed", next_attempt_at=timezone.now() + timedelta(minutes=5))
+    WebhookDelivery.objects.create(
+        webhook=webhook, event="job.completed", next_attempt_at=timezone.now() + timedelta(minutes=5)
+    )
     WebhookDelivery.objects.create(webhook=webhook, event="job.completed", status="succeeded", next_attempt_at=old)
     with mock.patch("leads.tasks.deliver_webhook.delay") as delay:
         resend_overdue_webhooks.run()

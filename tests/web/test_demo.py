@@ -1,4 +1,5 @@
 """The web scraper's demo data loads twice without duplicating anything."""
+
 import pytest
 
 from accounts import demo as accounts_demo

@@ -1,4 +1,5 @@
 """The demo site the platform serves itself: its pages, its webhook receiver, and a whole crawl of it."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Web-result exports beyond the seed's JSON and CSV: NDJSON, XLSX, phone numbers, background exports."""
+
 from __future__ import annotations
 
 import csv
@@ -26,11 +27,17 @@ def _stream(response) -> bytes:
 
 @pytest.fixture
 def job(owner):
-    job = WebJobFactory(advertiser=owner.advertiser, status="completed",
-                        selectors={"title": "h1::text", "phone": ".tel::text", "tags": "li::text"})
-    WebResultFactory(job=job, url="https://shop.example/1", data={"title": "Shop", "phone": "+1-555-0100", "tags": ["a"]})
-    WebResultFactory(job=job, url="https://shop.example/2", data={"title": "+SUM(A1)", "phone": "+49 30 1234567",
-                                                                   "tags": None})
+    job = WebJobFactory(
+        advertiser=owner.advertiser,
+        status="completed",
+        selectors={"title": "h1::text", "phone": ".tel::text", "tags": "li::text"},
+    )
+    WebResultFactory(
+        job=job, url="https://shop.example/1", data={"title": "Shop", "phone": "+1-555-0100", "tags": ["a"]}
+    )
+    WebResultFactory(
+        job=job, url="https://shop.example/2", data={"title": "+SUM(A1)", "phone": "+49 30 1234567", "tags": None}
+    )
     job.refresh_from_db()  # selector order is the stored (jsonb) order
     return job
 
@@ -68,18 +75,25 @@ def test_an_unknown_format_is_422(owner, job):
     assert response.status_code == 422 and response.json()["type"] == "validation_error"
 
 
-def test_a_large_export_is_written_in_the_background(owner, outsider, job, settings, tmp_path,
-                                                     django_capture_on_commit_callbacks):
+def test_a_large_export_is_written_in_the_background(
+    owner, outsider, job, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.EXPORT_STREAM_MAX_ROWS = 1
     settings.MEDIA_ROOT = str(tmp_path)
     client = owner.client()
-    with mock.patch("leads.tasks.write_background_export.delay") as delay, \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch("leads.tasks.write_background_export.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = client.get(f"{BASE}/results/{job.public_id}/export?format=ndjson")
     assert response.status_code == 202
     body = response.json()
     assert (body["status"], body["source"], body["format"], body["download_url"]) == (
-        "pending", "web_results", "ndjson", None)
+        "pending",
+        "web_results",
+        "ndjson",
+        None,
+    )
     export = BackgroundExport.objects.get(public_id=body["id"])
     delay.assert_called_once_with(export.pk)
     assert outsider.client().get(body["status_url"]).status_code == 404

@@ -1,4 +1,5 @@
 """The guarded outbound client: the SSRF table, connect-time checks, redirects, caps."""
+
 from __future__ import annotations
 
 import asyncio
@@ -153,8 +154,18 @@ async def _aio_get(url, **kwargs):
         return await aio.fetch(session, url, retries=0, **kwargs)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/", "http://[::1]:9/", "http://2130706433/", "http://0x7f000001/",
-                                 "http://[::ffff:127.0.0.1]/", "http://169.254.169.254/", "http://100.64.0.1/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/",
+        "http://[::1]:9/",
+        "http://2130706433/",
+        "http://0x7f000001/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://169.254.169.254/",
+        "http://100.64.0.1/",
+    ],
+)
 def test_async_fetch_refuses_the_ssrf_table(url):
     with pytest.raises(outbound.BlockedDestination):
         _run(_aio_get(url))

@@ -1,4 +1,5 @@
 """Web jobs on a schedule (the lead jobs' beat mechanism and minimum interval) and re-runs."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,14 @@ JOB_BODY = {"url": "https://shop.example/products", "selectors": {"title": "h1::
 
 @pytest.mark.parametrize(
     "expression, gap",
-    [("* * * * *", 60), ("*/2 * * * *", 120), ("*/5 * * * *", 300), ("0 * * * *", 3600), ("58,2 23,0 * * *", 240),
-     ("0 6 * * 1", 7 * 86400)],
+    [
+        ("* * * * *", 60),
+        ("*/2 * * * *", 120),
+        ("*/5 * * * *", 300),
+        ("0 * * * *", 3600),
+        ("58,2 23,0 * * *", 240),
+        ("0 6 * * 1", 7 * 86400),
+    ],
 )
 def test_shortest_gap_between_firings(expression, gap):
     assert schedules.shortest_crontab_gap_seconds(expression) == gap
@@ -82,7 +89,10 @@ def test_set_and_clear_a_schedule(owner):
     client = owner.client()
     body = client.put(f"{BASE}/jobs/{job.public_id}/schedule", {"interval_seconds": 3600}, format="json").json()
     assert body["schedule"] == {"interval_seconds": 3600, "crontab": None}
-    assert client.put(f"{BASE}/jobs/{job.public_id}/schedule", {"crontab": "*/2 * * * *"}, format="json").status_code == 422
+    assert (
+        client.put(f"{BASE}/jobs/{job.public_id}/schedule", {"crontab": "*/2 * * * *"}, format="json").status_code
+        == 422
+    )
     assert client.delete(f"{BASE}/jobs/{job.public_id}/schedule").json()["schedule"] is None
     assert not PeriodicTask.objects.filter(name=f"scrape-job-{job.pk}").exists()
 
@@ -128,7 +138,12 @@ def test_rerun_of_a_finished_job_queues_a_fresh_run(owner, enqueued, django_capt
     assert response.status_code == 202
     body = response.json()
     assert (body["id"], body["status"], body["progress"], body["items_scraped"], body["error"]) == (
-        str(job.public_id), "pending", 0, 0, "")
+        str(job.public_id),
+        "pending",
+        0,
+        0,
+        "",
+    )
     assert not WebResult.objects.filter(job=job).exists()
     enqueued.assert_called_once_with(job.pk)
 
@@ -147,8 +162,12 @@ def test_rerun_while_queued_or_running_is_409_in_the_surface_shape(owner, enqueu
 def test_rerun_of_another_tenants_job_is_404(owner, outsider, enqueued):
     job = WebJobFactory(advertiser=outsider.advertiser, status="completed")
     assert owner.client().post(f"{BASE}/jobs/{job.public_id}/rerun").status_code == 404
-    assert owner.client().put(f"{BASE}/jobs/{job.public_id}/schedule", {"interval_seconds": 600},
-                              format="json").status_code == 404
+    assert (
+        owner.client()
+        .put(f"{BASE}/jobs/{job.public_id}/schedule", {"interval_seconds": 600}, format="json")
+        .status_code
+        == 404
+    )
     job.refresh_from_db()
     assert job.status == "completed"
 

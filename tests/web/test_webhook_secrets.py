@@ -1,4 +1,5 @@
 """Webhook signing secrets: encrypted at rest, shown in full only at creation and rotation."""
+
 from __future__ import annotations
 
 from unittest import mock
@@ -94,7 +95,10 @@ def test_admin_rotation_shows_the_new_secret_once(owner):
     hook = WebhookFactory(advertiser=owner.advertiser)
     old_secret = hook.secret
     client = logged_in(owner.user)
-    response = client.post(reverse("admin:leads_webhook_changelist"),
-                           {"action": "rotate_secrets", "_selected_action": [hook.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:leads_webhook_changelist"),
+        {"action": "rotate_secrets", "_selected_action": [hook.pk]},
+        follow=True,
+    )
     hook.refresh_from_db()
     assert hook.secret != old_secret and hook.secret in response.content.decode()

@@ -1,4 +1,5 @@
 """Webhook deliveries: Standard-Webhooks signatures, retries, 410, redirects, after-commit enqueue."""
+
 from __future__ import annotations
 
 import json
@@ -163,7 +164,9 @@ def test_register_refuses_private_destinations(advertiser, owner):
     from rest_framework.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        webhooks.register_webhook(advertiser=advertiser, user=owner.user, url="http://169.254.169.254/", events=["job.completed"])
+        webhooks.register_webhook(
+            advertiser=advertiser, user=owner.user, url="http://169.254.169.254/", events=["job.completed"]
+        )
     assert not Webhook.objects.exists()
 
 
@@ -217,7 +220,10 @@ def test_the_payload_id_and_urls_work_on_the_jobs_own_surface(
 
 def test_the_payload_carries_error_and_counts(site, endpoint, advertiser):
     job = JobFactory(
-        advertiser=advertiser, status=ScrapeJob.Status.FAILED, items_failed=2, error="followers:x: Hosted scraper (h) refused"
+        advertiser=advertiser,
+        status=ScrapeJob.Status.FAILED,
+        items_failed=2,
+        error="followers:x: Hosted scraper (h) refused",
     )
     data = _received(site, job, "job.failed")
     assert data["error"] == job.error and data["items_failed"] == 2 and data["leads_stored"] == 0

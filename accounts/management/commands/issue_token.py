@@ -1,4 +1,5 @@
 """Print a new API token for a user (shown once)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services

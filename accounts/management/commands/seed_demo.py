@@ -1,4 +1,5 @@
 """Create or refresh the deterministic demo dataset; `--json` prints fresh credentials."""
+
 import json
 from importlib import import_module
 
@@ -27,4 +28,6 @@ class Command(BaseCommand):
             platform = credentials.get("platform", {})
             self.stdout.write(f"Admin: {platform.get('username')} / {platform.get('password')}  at /admin/")
             for publisher in credentials.get("publishers", [])[:1]:
-                self.stdout.write(f"Influencer: {publisher['username']} / {publisher['password']}  at /login/ (the app at /app/)")
+                self.stdout.write(
+                    f"Influencer: {publisher['username']} / {publisher['password']}  at /login/ (the app at /app/)"
+                )

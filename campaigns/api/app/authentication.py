@@ -4,6 +4,7 @@ The application (created in admin, the campaign API) sends `X-Client-Id`/`X-Clie
 Basic; the influencer's API token comes as `Authorization: Bearer`. The application is
 recorded on the request, where `accounts.principal.principal_of` finds it.
 """
+
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -44,9 +45,16 @@ class ClientApplicationScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return [
-            {"type": "apiKey", "in": "header", "name": "X-Client-Id",
-             "description": "Client id of an application created in admin."},
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-Client-Id",
+                "description": "Client id of an application created in admin.",
+            },
             {"type": "apiKey", "in": "header", "name": "X-Client-Secret", "description": "Its client secret."},
-            {"type": "http", "scheme": "basic",
-             "description": "The client id and secret as HTTP Basic, where no token takes the Authorization header."},
+            {
+                "type": "http",
+                "scheme": "basic",
+                "description": "The client id and secret as HTTP Basic, where no token takes the Authorization header.",
+            },
         ]

@@ -3,6 +3,7 @@
 The app routes answer an application created in admin (its client id and secret) acting for an
 influencer (their token from /api/app/token/).
 """
+
 from leadplatform.api.schema_docs import doc, request_example
 
 FULL_VIEW = "With `Accept: text/html` the answer is the full view (the page of the app); otherwise JSON."
@@ -14,7 +15,13 @@ OPERATIONS = {
         answers 201 with its token, ready for the other app routes. A username or e-mail already taken is a 400.""",
         request_example(
             "New influencer",
-            {"username": "influencer1", "email": "influencer1@example.com", "password": "a long passphrase", "sex": "female", "birth_date": "1995-04-12"},
+            {
+                "username": "influencer1",
+                "email": "influencer1@example.com",
+                "password": "a long passphrase",
+                "sex": "female",
+                "birth_date": "1995-04-12",
+            },
         ),
     ),
     "app_token_create": doc(

@@ -1,4 +1,5 @@
 """Request and response shapes of the campaign app endpoints (the campaign API, App Endpoints)."""
+
 from __future__ import annotations
 
 from django.utils import timezone
@@ -32,12 +33,18 @@ def date_parts(moment) -> dict | None:
     if moment is None:
         return None
     local = timezone.localtime(moment)
-    return {"year": local.year, "month": local.month, "day": local.day,
-            "hour": local.hour, "minute": local.minute, "second": local.second}
+    return {
+        "year": local.year,
+        "month": local.month,
+        "day": local.day,
+        "hour": local.hour,
+        "minute": local.minute,
+        "second": local.second,
+    }
 
 
 def date_text(moment) -> str | None:
-    """"August 31, 2024 - 23:59:59", the seed's human form."""
+    """ "August 31, 2024 - 23:59:59", the seed's human form."""
     return timezone.localtime(moment).strftime("%B %d, %Y - %H:%M:%S") if moment else None
 
 
@@ -69,16 +76,19 @@ class CampaignListRequestSerializer(PageRequestSerializer):
     FILTERS = ("all", "active", "upcoming", "ended", "joined", "featured")
 
     filter = serializers.ChoiceField(
-        choices=FILTERS, default="all",
+        choices=FILTERS,
+        default="all",
         help_text="active: running now; upcoming: pending (pre-registration); ended: finished "
-                  "(post-registration); joined: campaigns you have a task in; featured: featured tasks.",
+        "(post-registration); joined: campaigns you have a task in; featured: featured tasks.",
     )
     category = serializers.CharField(max_length=100, required=False, help_text="Category id, slug or name.")
     network = serializers.ChoiceField(choices=Network.choices, required=False)
 
 
 class PublicCampaignListRequestSerializer(PageRequestSerializer):
-    filter = serializers.ChoiceField(choices=("active",), default="active", help_text="Only active campaigns are public.")
+    filter = serializers.ChoiceField(
+        choices=("active",), default="active", help_text="Only active campaigns are public."
+    )
     category = serializers.CharField(max_length=100, required=False, help_text="Category id, slug or name.")
 
 
@@ -169,8 +179,19 @@ class CampaignSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = ["id", "type", "name", "tagline", "description", "image_logo", "image_post", "hashtags",
-                  "date_end", "networks", "currency"]
+        fields = [
+            "id",
+            "type",
+            "name",
+            "tagline",
+            "description",
+            "image_logo",
+            "image_post",
+            "hashtags",
+            "date_end",
+            "networks",
+            "currency",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(NULLABLE_URI)
@@ -283,7 +304,9 @@ class NotificationListSerializer(serializers.Serializer):
 
 class NotificationReadRequestSerializer(AppRequestSerializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=500,
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=500,
         help_text="Notification ids to mark read; omit to mark all read.",
     )
 

@@ -1,4 +1,5 @@
 """The campaign app surface (the campaign API App Endpoints), mounted at /api/."""
+
 from django.urls import path
 
 from tasks.api.app import views as task_views

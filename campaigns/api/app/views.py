@@ -4,6 +4,7 @@ Every endpoint but the public list needs the client application's credentials; t
 for an influencer also need the influencer's token. A request that asks for `text/html`
 gets the full view (a template rendering the same data) instead of JSON.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
@@ -76,14 +77,15 @@ class FullView(CampaignAppView):
 
 def paginate(queryset, params: dict):
     start = (params["page"] - 1) * params["per_page"]
-    return queryset[start:start + params["per_page"]]
+    return queryset[start : start + params["per_page"]]
 
 
 class LeaderboardView(FullView):
     template_name = "campaigns/app/leaderboard.html"
 
     @extend_schema(
-        request=s.CampaignIdRequestSerializer, responses=s.LeaderboardSerializer,
+        request=s.CampaignIdRequestSerializer,
+        responses=s.LeaderboardSerializer,
     )
     def post(self, request):
         campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
@@ -99,8 +101,11 @@ class CampaignListView(FullView):
     def post(self, request):
         params = self.parse(s.CampaignListRequestSerializer)
         campaigns = services.campaigns_for_influencer(
-            self.scoped(Campaign), self.principal.publisher,
-            listing=params["filter"], category=params.get("category"), network=params.get("network"),
+            self.scoped(Campaign),
+            self.principal.publisher,
+            listing=params["filter"],
+            category=params.get("category"),
+            network=params.get("network"),
         )
         page = paginate(campaigns, params)
         return Response({"campaigns": s.CampaignSerializer(page, many=True, context={"request": request}).data})
@@ -125,13 +130,15 @@ class JoinCampaignView(CampaignAppView):
 
 
 class NetworkApprovalView(CampaignAppView):
-    @extend_schema(
-        request=s.NetworkApprovalRequestSerializer, responses=s.StatusMessageSerializer
-    )
+    @extend_schema(request=s.NetworkApprovalRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.NetworkApprovalRequestSerializer)
         services.submit_network_for_approval(
-            self.principal.publisher, params["network_type"], params["network_id"], params["network_url"], params["kind"]
+            self.principal.publisher,
+            params["network_type"],
+            params["network_id"],
+            params["network_url"],
+            params["kind"],
         )
         return self.success("Network submitted for approval")
 
@@ -140,7 +147,8 @@ class PublicCampaignListView(CampaignAppView):
     authentication_classes: list = []
 
     @extend_schema(
-        request=s.PublicCampaignListRequestSerializer, responses=s.PublicCampaignListSerializer,
+        request=s.PublicCampaignListRequestSerializer,
+        responses=s.PublicCampaignListSerializer,
         auth=[],
     )
     def post(self, request):
@@ -167,7 +175,8 @@ def token_body(user, application) -> dict:
 
 class RegisterView(CredentialView):
     @extend_schema(
-        request=s.RegisterRequestSerializer, responses={201: s.RegisterResponseSerializer},
+        request=s.RegisterRequestSerializer,
+        responses={201: s.RegisterResponseSerializer},
     )
     def post(self, request):
         params = self.parse(s.RegisterRequestSerializer)
@@ -186,7 +195,8 @@ class InvalidLogin(exceptions.APIException):
 
 class TokenView(CredentialView):
     @extend_schema(
-        request=s.TokenRequestSerializer, responses=s.TokenResponseSerializer,
+        request=s.TokenRequestSerializer,
+        responses=s.TokenResponseSerializer,
     )
     def post(self, request):
         params = self.parse(s.TokenRequestSerializer)
@@ -199,23 +209,24 @@ class TokenView(CredentialView):
 
 
 class NotificationListView(CampaignAppView):
-    @extend_schema(
-        request=s.NotificationListRequestSerializer, responses=s.NotificationListSerializer
-    )
+    @extend_schema(request=s.NotificationListRequestSerializer, responses=s.NotificationListSerializer)
     def post(self, request):
         params = self.parse(s.NotificationListRequestSerializer)
         user = self.principal.user
         notifications = account_services.notifications_of(user, unread_only=params["unread"])
-        return Response({
-            "notifications": s.NotificationSerializer(paginate(notifications, params), many=True).data,
-            "total": notifications.count(),
-            "unread": account_services.notifications_of(user, unread_only=True).count(),
-        })
+        return Response(
+            {
+                "notifications": s.NotificationSerializer(paginate(notifications, params), many=True).data,
+                "total": notifications.count(),
+                "unread": account_services.notifications_of(user, unread_only=True).count(),
+            }
+        )
 
 
 class NotificationReadView(CampaignAppView):
     @extend_schema(
-        request=s.NotificationReadRequestSerializer, responses=s.NotificationReadResponseSerializer,
+        request=s.NotificationReadRequestSerializer,
+        responses=s.NotificationReadResponseSerializer,
     )
     def post(self, request):
         params = self.parse(s.NotificationReadRequestSerializer)

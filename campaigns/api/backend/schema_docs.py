@@ -2,6 +2,7 @@
 
 Every route is a POST taking a form or JSON body. Who may call a route is one of three rules.
 """
+
 from leadplatform.api.schema_docs import doc, request_example
 
 READ = "Any member of the advertiser may call it; a platform token sees every advertiser."
@@ -152,7 +153,9 @@ OPERATIONS = {
         `reject` (with a `reason`), `pay`, or `reopen` (a rejected task goes back to review). An action
         the task's status does not allow is a 409. Send an `Idempotency-Key` header to retry safely. {WRITE}""",
         request_example("Approve", {"task_id": 456, "action": "approve"}),
-        request_example("Reject", {"task_id": 456, "action": "reject", "reason": "The post does not show the product."}),
+        request_example(
+            "Reject", {"task_id": 456, "action": "reject", "reason": "The post does not show the product."}
+        ),
     ),
     "task_custom_create": doc(
         "Custom tasks",

@@ -1,4 +1,5 @@
 """Request and response shapes of the campaign backend endpoints (the campaign API, Backend Endpoints)."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,13 @@ from tasks.services import earned_bonuses
 
 
 def money(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=MONEY["max_digits"], decimal_places=MONEY["decimal_places"],
-                                    min_value=0, coerce_to_string=False, **kwargs)
+    return serializers.DecimalField(
+        max_digits=MONEY["max_digits"],
+        decimal_places=MONEY["decimal_places"],
+        min_value=0,
+        coerce_to_string=False,
+        **kwargs,
+    )
 
 
 def number(**kwargs) -> serializers.DecimalField:
@@ -54,7 +60,8 @@ class BackendTaskListRequestSerializer(BackendPageRequestSerializer):
     advertiser_id = object_id(required=False, help_text="Tasks of this advertiser's campaigns (wins over the rest).")
     campaign_id = object_id(required=False, help_text="Tasks of this campaign (wins over status).")
     status = serializers.ChoiceField(
-        choices=[s for s in Task.Status.choices if s[0] != Task.Status.LEFT], required=False)
+        choices=[s for s in Task.Status.choices if s[0] != Task.Status.LEFT], required=False
+    )
 
 
 class BackendEmailRequestSerializer(BackendRequestSerializer):
@@ -111,7 +118,8 @@ class CampaignSettingsSerializer(serializers.Serializer):
     promo_best_post_bonus = money(required=False)
     reach_bonus_threshold = serializers.IntegerField(min_value=0, max_value=2**62, required=False)
     engagement_rate_bonus_threshold = serializers.DecimalField(
-        max_digits=6, decimal_places=2, min_value=0, max_value=100, coerce_to_string=False, required=False)
+        max_digits=6, decimal_places=2, min_value=0, max_value=100, coerce_to_string=False, required=False
+    )
     budget = money(required=False, allow_null=True)
     task_time = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
     task_time_unit = serializers.ChoiceField(choices=Campaign.TimeUnit.choices, required=False)
@@ -194,8 +202,9 @@ class BackendTaskActionRequestSerializer(BackendTaskIdRequestSerializer):
     ACTIONS = ("approve", "reject", "pay", "reopen")
 
     action = serializers.ChoiceField(choices=ACTIONS)
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
-                                   help_text="Required to reject.")
+    reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", help_text="Required to reject."
+    )
     reach = serializers.IntegerField(min_value=0, max_value=2**62, required=False, help_text="approve: metrics.")
     engagement = serializers.IntegerField(min_value=0, max_value=2**62, required=False)
     likes = serializers.IntegerField(min_value=0, max_value=2**62, required=False)
@@ -213,8 +222,9 @@ class BackendCustomTaskRequestSerializer(BackendCampaignIdRequestSerializer):
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     requirements = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     user_id = object_id(required=False, help_text="Assign it to this influencer (their user id).")
-    networks = serializers.ListField(child=serializers.ChoiceField(choices=Network.choices), required=False,
-                                     max_length=len(Network.values))
+    networks = serializers.ListField(
+        child=serializers.ChoiceField(choices=Network.choices), required=False, max_length=len(Network.values)
+    )
     deadline = serializers.DateTimeField(required=False, help_text="Default: now + the campaign's task time.")
 
 
@@ -284,9 +294,27 @@ class BackendTaskSerializer(TaskSerializer):
 
     class Meta(TaskSerializer.Meta):
         fields = [
-            "id", "type", "user_id", "title", "networks", "status", "status_name", "media", "allow_complete", "allow_leave",
-            "allow_countdown", "allow_payments", "allow_bonus", "is_disabled", "is_allowed_complete",
-            "date_completed_minimum", "date_completed_maximum", "date_end", "bonus", "payments", "campaign",
+            "id",
+            "type",
+            "user_id",
+            "title",
+            "networks",
+            "status",
+            "status_name",
+            "media",
+            "allow_complete",
+            "allow_leave",
+            "allow_countdown",
+            "allow_payments",
+            "allow_bonus",
+            "is_disabled",
+            "is_allowed_complete",
+            "date_completed_minimum",
+            "date_completed_maximum",
+            "date_end",
+            "bonus",
+            "payments",
+            "campaign",
         ]
         read_only_fields = fields
 
@@ -365,7 +393,8 @@ class NetworkActivitySerializer(serializers.Serializer):
 
 
 CampaignNetworkActivitySerializer = _network_map(
-    lambda: NetworkActivitySerializer(required=False), "CampaignNetworkActivitySerializer")
+    lambda: NetworkActivitySerializer(required=False), "CampaignNetworkActivitySerializer"
+)
 
 
 class CampaignCostsSerializer(serializers.Serializer):
@@ -419,10 +448,14 @@ class SexSharesSerializer(serializers.Serializer):
     other = serializers.FloatField()
 
 
-AgeSharesSerializer = type("AgeSharesSerializer", (serializers.Serializer,), {
-    label: serializers.FloatField(help_text="Percent of influencers with a known age in the bucket.")
-    for label in ("18-24", "25-34", "35-44", "45+")
-})
+AgeSharesSerializer = type(
+    "AgeSharesSerializer",
+    (serializers.Serializer,),
+    {
+        label: serializers.FloatField(help_text="Percent of influencers with a known age in the bucket.")
+        for label in ("18-24", "25-34", "35-44", "45+")
+    },
+)
 
 
 PREFERENCE_SHARES_SCHEMA = {

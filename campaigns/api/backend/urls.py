@@ -1,4 +1,5 @@
 """The campaign backend surface (the campaign API Backend Endpoints), mounted at /api/ with namespace "backend"."""
+
 from django.urls import path
 
 from . import views as v
@@ -38,10 +39,16 @@ urlpatterns = [
     path("users/stats/preferences/", v.PreferenceStatsView.as_view(), name="users-stats-preferences"),
     path("general/stats/pending/", v.PendingStatsView.as_view(), name="general-stats-pending"),
     path("general/stats/financial/", v.GeneralFinancialStatsView.as_view(), name="general-stats-financial"),
-    path("general/stats/estimated-publishers/", v.EstimatedPublishersView.as_view(),
-         name="general-stats-estimated-publishers"),
-    path("general/stats/potential-publishers/", v.PotentialPublishersView.as_view(),
-         name="general-stats-potential-publishers"),
+    path(
+        "general/stats/estimated-publishers/",
+        v.EstimatedPublishersView.as_view(),
+        name="general-stats-estimated-publishers",
+    ),
+    path(
+        "general/stats/potential-publishers/",
+        v.PotentialPublishersView.as_view(),
+        name="general-stats-potential-publishers",
+    ),
     path("general/lists/locations/", v.LocationListView.as_view(), name="lists-locations"),
     path("general/lists/advertisers/", v.AdvertiserListView.as_view(), name="lists-advertisers"),
     path("general/lists/allowed-countries/", v.AllowedCountryListView.as_view(), name="lists-allowed-countries"),

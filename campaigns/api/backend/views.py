@@ -4,6 +4,7 @@ Views parse, resolve ids inside the caller's scope, call a service and render. W
 which route is the table in `access.py`; ids of another advertiser's rows are simply not
 found (404).
 """
+
 from __future__ import annotations
 
 from django.db.models import Prefetch
@@ -84,7 +85,7 @@ class BackendView(SurfaceAPIView):
 
 def paginate(queryset, params: dict):
     start = (params["page"] - 1) * params["per_page"]
-    return queryset[start:start + params["per_page"]]
+    return queryset[start : start + params["per_page"]]
 
 
 def empty_availability(campaign) -> dict:
@@ -95,8 +96,7 @@ def empty_availability(campaign) -> dict:
 # Campaigns and tasks lists
 # ------------------------------------------------------------------------------
 class CampaignListView(BackendView):
-    @extend_schema(request=s.BackendCampaignListRequestSerializer,
-                   responses=s.BackendCampaignSerializer(many=True))
+    @extend_schema(request=s.BackendCampaignListRequestSerializer, responses=s.BackendCampaignSerializer(many=True))
     def post(self, request):
         params = self.parse(s.BackendCampaignListRequestSerializer)
         campaigns = self.campaigns().order_by("-id")
@@ -114,6 +114,7 @@ class CampaignListView(BackendView):
                 networks = list(campaign.networks or [])
                 extras = {n: (n, SocialAccount.Kind.EXTRA) in set(accounts) for n in networks}
                 return {**network_availability(networks, accounts), EXTRAS_KEY: extras}
+
         page = paginate(campaigns, params)
         context = {"request": request, "availability": availability}
         return Response(s.BackendCampaignSerializer(page, many=True, context=context).data)
@@ -123,10 +124,12 @@ class CampaignTaskListView(BackendView):
     @extend_schema(request=s.BackendTaskListRequestSerializer, responses=s.BackendTaskSerializer(many=True))
     def post(self, request):
         params = self.parse(s.BackendTaskListRequestSerializer)
-        tasks = (self.scoped(Task)
-                 .select_related("campaign", "payment", "submission", "publisher__user")
-                 .prefetch_related(Prefetch("submission__screenshots"))
-                 .order_by("-id"))
+        tasks = (
+            self.scoped(Task)
+            .select_related("campaign", "payment", "submission", "publisher__user")
+            .prefetch_related(Prefetch("submission__screenshots"))
+            .order_by("-id")
+        )
         if params.get("advertiser_id"):
             tasks = tasks.filter(campaign__advertiser=self.advertiser(params["advertiser_id"]))
         elif params.get("campaign_id"):
@@ -141,8 +144,7 @@ class CampaignTaskListView(BackendView):
 # Look-ups by e-mail
 # ------------------------------------------------------------------------------
 class AdvertiserCheckView(BackendView):
-    @extend_schema(request=s.BackendEmailRequestSerializer,
-                   responses=s.CheckResponseSerializer)
+    @extend_schema(request=s.BackendEmailRequestSerializer, responses=s.CheckResponseSerializer)
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
         advertiser = self.scoped(Advertiser).filter(contact_email__iexact=email).first()
@@ -152,8 +154,7 @@ class AdvertiserCheckView(BackendView):
 
 
 class UserCheckView(BackendView):
-    @extend_schema(request=s.BackendEmailRequestSerializer,
-                   responses=s.CheckResponseSerializer)
+    @extend_schema(request=s.BackendEmailRequestSerializer, responses=s.CheckResponseSerializer)
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
         user = User.objects.filter(email__iexact=email).first()
@@ -182,8 +183,7 @@ class MaximumLimitView(BackendView):
 
 
 class InvoiceListView(BackendView):
-    @extend_schema(request=s.BackendInvoiceListRequestSerializer,
-                   responses=s.InvoiceListSerializer)
+    @extend_schema(request=s.BackendInvoiceListRequestSerializer, responses=s.InvoiceListSerializer)
     def post(self, request):
         params = self.parse(s.BackendInvoiceListRequestSerializer)
         advertiser = self.advertiser(params.get("advertiser_id"))
@@ -225,8 +225,7 @@ class CampaignsNetworkStatsView(BackendView):
 
 
 class CampaignNetworkStatsView(BackendView):
-    @extend_schema(request=s.BackendCampaignIdRequestSerializer,
-                   responses=s.CampaignNetworkActivitySerializer)
+    @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.CampaignNetworkActivitySerializer)
     def post(self, request):
         campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
         return Response(figures.network_activity(campaign))
@@ -295,19 +294,18 @@ class PublisherActivityStatsView(BackendView):
 # User management (platform)
 # ------------------------------------------------------------------------------
 class UserStatusView(BackendView):
-    @extend_schema(request=s.BackendUserIdRequestSerializer,
-                   responses=s.UserStatusSerializer)
+    @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.UserStatusSerializer)
     def post(self, request):
         return Response(backend.user_status(self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])))
 
 
 class UserBanView(BackendView):
-    @extend_schema(request=s.BackendBanRequestSerializer,
-                   responses=s.StatusMessageSerializer)
+    @extend_schema(request=s.BackendBanRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendBanRequestSerializer)
-        backend.set_user_ban(self.user(params["user_id"]), params["banned"], params["reason"],
-                             acting_user=self.principal.user)
+        backend.set_user_ban(
+            self.user(params["user_id"]), params["banned"], params["reason"], acting_user=self.principal.user
+        )
         return self.success("User ban status updated")
 
 
@@ -320,8 +318,7 @@ class UserNotificationView(BackendView):
 
 
 class ForceLogoutView(BackendView):
-    @extend_schema(request=s.BackendUserIdRequestSerializer,
-                   responses=s.StatusMessageSerializer)
+    @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         user = self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])
         backend.force_logout_user(user, acting_user=self.principal.user)
@@ -340,36 +337,52 @@ class CustomSocialWallView(BackendView):
 # Task management
 # ------------------------------------------------------------------------------
 class TaskStatusView(BackendView):
-    @extend_schema(request=s.BackendTaskIdRequestSerializer,
-                   responses=s.TaskStatusSerializer)
+    @extend_schema(request=s.BackendTaskIdRequestSerializer, responses=s.TaskStatusSerializer)
     def post(self, request):
         task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
-        return Response({"status": task.status, "assigned_date": timezone.localdate(task.joined_at),
-                         "deadline": timezone.localdate(task.deadline)})
+        return Response(
+            {
+                "status": task.status,
+                "assigned_date": timezone.localdate(task.joined_at),
+                "deadline": timezone.localdate(task.deadline),
+            }
+        )
 
 
 class TaskPaymentsView(BackendView):
-    @extend_schema(request=s.BackendTaskIdRequestSerializer,
-                   responses=s.TaskPaymentSerializer)
+    @extend_schema(request=s.BackendTaskIdRequestSerializer, responses=s.TaskPaymentSerializer)
     def post(self, request):
         task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
         payment = getattr(task, "payment", None) if task.status == Task.Status.PAID else None
         amounts = payment if payment is not None else task_services.payment_breakdown(task)
-        return Response({
-            "payment": amounts.total, "payment_minimum": amounts.minimum, "payment_post": amounts.post,
-            "payment_bonus_reach": amounts.bonus_reach, "payment_bonus_engagement_rate": amounts.bonus_engagement_rate,
-            "payment_bonus_best_post": amounts.bonus_best_post, "paid": payment is not None,
-            "currency": amounts.currency,
-        })
+        return Response(
+            {
+                "payment": amounts.total,
+                "payment_minimum": amounts.minimum,
+                "payment_post": amounts.post,
+                "payment_bonus_reach": amounts.bonus_reach,
+                "payment_bonus_engagement_rate": amounts.bonus_engagement_rate,
+                "payment_bonus_best_post": amounts.bonus_best_post,
+                "paid": payment is not None,
+                "currency": amounts.currency,
+            }
+        )
 
 
-TASK_ACTION_MESSAGES = {"approve": "Task approved", "reject": "Task rejected", "pay": "Task paid",
-                        "reopen": "Task reopened"}
+TASK_ACTION_MESSAGES = {
+    "approve": "Task approved",
+    "reject": "Task rejected",
+    "pay": "Task paid",
+    "reopen": "Task reopened",
+}
 
 
 class TaskActionView(BackendView):
-    @extend_schema(request=s.BackendTaskActionRequestSerializer, responses=s.StatusMessageSerializer,
-                   parameters=[IDEMPOTENCY_PARAMETER])
+    @extend_schema(
+        request=s.BackendTaskActionRequestSerializer,
+        responses=s.StatusMessageSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
     @idempotent
     def post(self, request):
         params = self.parse(s.BackendTaskActionRequestSerializer)
@@ -397,8 +410,13 @@ class CustomTaskView(BackendView):
             if publisher is None:
                 raise exceptions.NotFound("User not found.")
         task = task_backend.create_custom_task(
-            campaign, self.principal.user, title=params["title"], description=params["description"],
-            requirements=params["requirements"], publisher=publisher, networks=params.get("networks"),
+            campaign,
+            self.principal.user,
+            title=params["title"],
+            description=params["description"],
+            requirements=params["requirements"],
+            publisher=publisher,
+            networks=params.get("networks"),
             deadline=params.get("deadline"),
         )
         return self.success("Custom task created", task_id=task.pk)
@@ -478,8 +496,7 @@ class AllowedCountryListView(BackendView):
 
 
 class AllowedCityListView(BackendView):
-    @extend_schema(request=s.BackendCitiesRequestSerializer,
-                   responses=s.CitiesSerializer)
+    @extend_schema(request=s.BackendCitiesRequestSerializer, responses=s.CitiesSerializer)
     def post(self, request):
         params = self.parse(s.BackendCitiesRequestSerializer)
         cities = City.objects.filter(allowed=True, country__allowed=True).order_by("name", "id")

@@ -5,85 +5,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PublisherActivity',
+            name="PublisherActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('publisher_id', models.BigIntegerField(unique=True)),
-                ('first_joined_on', models.DateField()),
-                ('last_joined_on', models.DateField(db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("publisher_id", models.BigIntegerField(unique=True)),
+                ("first_joined_on", models.DateField()),
+                ("last_joined_on", models.DateField(db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='RollupRun',
+            name="RollupRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40)),
-                ('day', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=40)),
+                ("day", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name', 'day'],
-                'constraints': [models.UniqueConstraint(fields=('name', 'day'), name='rollup_run_once_per_day')],
+                "ordering": ["name", "day"],
+                "constraints": [models.UniqueConstraint(fields=("name", "day"), name="rollup_run_once_per_day")],
             },
         ),
         migrations.CreateModel(
-            name='SpendDay',
+            name="SpendDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('advertiser_id', models.BigIntegerField()),
-                ('campaign_id', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('charged_currency', models.CharField(max_length=3)),
-                ('payments', models.BigIntegerField(default=0)),
-                ('total', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('charged', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('reach', models.BigIntegerField(default=0, help_text='Reach of the paid tasks (for CPM).')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("advertiser_id", models.BigIntegerField()),
+                ("campaign_id", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                ("charged_currency", models.CharField(max_length=3)),
+                ("payments", models.BigIntegerField(default=0)),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                (
+                    "charged",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                ("reach", models.BigIntegerField(default=0, help_text="Reach of the paid tasks (for CPM).")),
             ],
             options={
-                'indexes': [models.Index(fields=['day', 'advertiser_id'], name='campaign_st_day_599675_idx'), models.Index(fields=['campaign_id', 'day'], name='campaign_st_campaig_9d13bc_idx')],
-                'constraints': [models.UniqueConstraint(fields=('day', 'campaign_id', 'currency', 'charged_currency'), name='spend_day_unique')],
+                "indexes": [
+                    models.Index(fields=["day", "advertiser_id"], name="campaign_st_day_599675_idx"),
+                    models.Index(fields=["campaign_id", "day"], name="campaign_st_campaig_9d13bc_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "campaign_id", "currency", "charged_currency"), name="spend_day_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TaskDay',
+            name="TaskDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('advertiser_id', models.BigIntegerField()),
-                ('campaign_id', models.BigIntegerField()),
-                ('posts', models.BigIntegerField(default=0)),
-                ('reach', models.BigIntegerField(default=0)),
-                ('engagement', models.BigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("advertiser_id", models.BigIntegerField()),
+                ("campaign_id", models.BigIntegerField()),
+                ("posts", models.BigIntegerField(default=0)),
+                ("reach", models.BigIntegerField(default=0)),
+                ("engagement", models.BigIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['day', 'advertiser_id'], name='campaign_st_day_8d3d7a_idx'), models.Index(fields=['campaign_id', 'day'], name='campaign_st_campaig_8e3cd8_idx')],
-                'constraints': [models.UniqueConstraint(fields=('day', 'campaign_id'), name='task_day_unique')],
+                "indexes": [
+                    models.Index(fields=["day", "advertiser_id"], name="campaign_st_day_8d3d7a_idx"),
+                    models.Index(fields=["campaign_id", "day"], name="campaign_st_campaig_8e3cd8_idx"),
+                ],
+                "constraints": [models.UniqueConstraint(fields=("day", "campaign_id"), name="task_day_unique")],
             },
         ),
         migrations.CreateModel(
-            name='TaskNetworkDay',
+            name="TaskNetworkDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('advertiser_id', models.BigIntegerField()),
-                ('campaign_id', models.BigIntegerField()),
-                ('network', models.CharField(max_length=16)),
-                ('posts', models.BigIntegerField(default=0)),
-                ('reach', models.BigIntegerField(default=0)),
-                ('engagement', models.BigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("advertiser_id", models.BigIntegerField()),
+                ("campaign_id", models.BigIntegerField()),
+                ("network", models.CharField(max_length=16)),
+                ("posts", models.BigIntegerField(default=0)),
+                ("reach", models.BigIntegerField(default=0)),
+                ("engagement", models.BigIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['campaign_id', 'day'], name='campaign_st_campaig_5e9538_idx')],
-                'constraints': [models.UniqueConstraint(fields=('day', 'campaign_id', 'network'), name='task_network_day_unique')],
+                "indexes": [models.Index(fields=["campaign_id", "day"], name="campaign_st_campaig_5e9538_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("day", "campaign_id", "network"), name="task_network_day_unique")
+                ],
             },
         ),
     ]

@@ -3,6 +3,7 @@
 The live part of every statistic is "rows since the watermark" (usually today): these keep
 it an index range scan on the tasks and payments tables, however large they grow.
 """
+
 from django.db import migrations
 
 INDEXES = [

@@ -5,9 +5,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign_stats', '0002_raw_row_time_indexes'),
+        ("campaign_stats", "0002_raw_row_time_indexes"),
     ]
 
     operations = [
@@ -18,80 +17,87 @@ class Migration(migrations.Migration):
             migrations.RunSQL.noop,
         ),
         migrations.CreateModel(
-            name='CampaignNetworkTotal',
+            name="CampaignNetworkTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('campaign_id', models.BigIntegerField()),
-                ('network', models.CharField(max_length=16)),
-                ('posts', models.BigIntegerField(default=0)),
-                ('reach', models.BigIntegerField(default=0)),
-                ('engagement', models.BigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("campaign_id", models.BigIntegerField()),
+                ("network", models.CharField(max_length=16)),
+                ("posts", models.BigIntegerField(default=0)),
+                ("reach", models.BigIntegerField(default=0)),
+                ("engagement", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='CampaignSpendTotal',
+            name="CampaignSpendTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('campaign_id', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('payments', models.BigIntegerField(default=0)),
-                ('total', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('reach', models.BigIntegerField(default=0, help_text='Reach of the paid tasks (for CPM).')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("campaign_id", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                ("payments", models.BigIntegerField(default=0)),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                ("reach", models.BigIntegerField(default=0, help_text="Reach of the paid tasks (for CPM).")),
             ],
         ),
         migrations.DeleteModel(
-            name='TaskNetworkDay',
+            name="TaskNetworkDay",
         ),
         migrations.RemoveConstraint(
-            model_name='spendday',
-            name='spend_day_unique',
+            model_name="spendday",
+            name="spend_day_unique",
         ),
         migrations.RemoveConstraint(
-            model_name='taskday',
-            name='task_day_unique',
+            model_name="taskday",
+            name="task_day_unique",
         ),
         migrations.RemoveIndex(
-            model_name='spendday',
-            name='campaign_st_day_599675_idx',
+            model_name="spendday",
+            name="campaign_st_day_599675_idx",
         ),
         migrations.RemoveIndex(
-            model_name='spendday',
-            name='campaign_st_campaig_9d13bc_idx',
+            model_name="spendday",
+            name="campaign_st_campaig_9d13bc_idx",
         ),
         migrations.RemoveIndex(
-            model_name='taskday',
-            name='campaign_st_day_8d3d7a_idx',
+            model_name="taskday",
+            name="campaign_st_day_8d3d7a_idx",
         ),
         migrations.RemoveIndex(
-            model_name='taskday',
-            name='campaign_st_campaig_8e3cd8_idx',
+            model_name="taskday",
+            name="campaign_st_campaig_8e3cd8_idx",
         ),
         migrations.RemoveField(
-            model_name='spendday',
-            name='campaign_id',
+            model_name="spendday",
+            name="campaign_id",
         ),
         migrations.RemoveField(
-            model_name='taskday',
-            name='campaign_id',
+            model_name="taskday",
+            name="campaign_id",
         ),
         migrations.AddIndex(
-            model_name='spendday',
-            index=models.Index(fields=['advertiser_id', 'day'], name='campaign_st_adverti_7d5652_idx'),
+            model_name="spendday",
+            index=models.Index(fields=["advertiser_id", "day"], name="campaign_st_adverti_7d5652_idx"),
         ),
         migrations.AddConstraint(
-            model_name='spendday',
-            constraint=models.UniqueConstraint(fields=('day', 'advertiser_id', 'currency', 'charged_currency'), name='spend_day_unique'),
+            model_name="spendday",
+            constraint=models.UniqueConstraint(
+                fields=("day", "advertiser_id", "currency", "charged_currency"), name="spend_day_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskday',
-            constraint=models.UniqueConstraint(fields=('day', 'advertiser_id'), name='task_day_unique'),
+            model_name="taskday",
+            constraint=models.UniqueConstraint(fields=("day", "advertiser_id"), name="task_day_unique"),
         ),
         migrations.AddConstraint(
-            model_name='campaignnetworktotal',
-            constraint=models.UniqueConstraint(fields=('campaign_id', 'network'), name='campaign_network_total_unique'),
+            model_name="campaignnetworktotal",
+            constraint=models.UniqueConstraint(fields=("campaign_id", "network"), name="campaign_network_total_unique"),
         ),
         migrations.AddConstraint(
-            model_name='campaignspendtotal',
-            constraint=models.UniqueConstraint(fields=('campaign_id', 'currency'), name='campaign_spend_total_unique'),
+            model_name="campaignspendtotal",
+            constraint=models.UniqueConstraint(fields=("campaign_id", "currency"), name="campaign_spend_total_unique"),
         ),
     ]

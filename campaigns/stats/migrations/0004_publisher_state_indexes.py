@@ -1,5 +1,6 @@
 """Indexes on the influencer columns the state statistics count (status, sex, birth date), so those
 counts are index-only scans instead of reading every influencer row."""
+
 from django.db import migrations
 
 INDEXES = [

@@ -7,6 +7,7 @@ before the backfill in the same transaction: CREATE TRIGGER locks out writers un
 row is missed or counted twice. SQLite (the embedded run) has no transition tables: there the figures
 count the rows instead. TRUNCATE fires no trigger: truncate `campaign_stats_statecount` with the tables.
 """
+
 from django.db import migrations, models
 
 from leadplatform.migration_ops import postgres_only
@@ -41,41 +42,49 @@ $$;
 """
 
 # The triggers first, then the backfill: CREATE TRIGGER keeps writers out until the commit.
-STATE_COUNT_TRIGGERS = COUNT_STATUS_FUNCTION + "".join(
-    f"CREATE TRIGGER campaign_stats_{name}_{event} AFTER {event.upper()} ON {table} REFERENCING {transition} "
-    f"FOR EACH STATEMENT EXECUTE FUNCTION campaign_stats_count_status('{name}');\n"
-    for table, name in COUNTED.items() for event, transition in TRANSITION_TABLES.items()
-) + "".join(
-    f"INSERT INTO campaign_stats_statecount (name, key, n) SELECT '{name}', status, count(*) FROM {table} "
-    "GROUP BY status;\n"
-    for table, name in COUNTED.items()
+STATE_COUNT_TRIGGERS = (
+    COUNT_STATUS_FUNCTION
+    + "".join(
+        f"CREATE TRIGGER campaign_stats_{name}_{event} AFTER {event.upper()} ON {table} REFERENCING {transition} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION campaign_stats_count_status('{name}');\n"
+        for table, name in COUNTED.items()
+        for event, transition in TRANSITION_TABLES.items()
+    )
+    + "".join(
+        f"INSERT INTO campaign_stats_statecount (name, key, n) SELECT '{name}', status, count(*) FROM {table} "
+        "GROUP BY status;\n"
+        for table, name in COUNTED.items()
+    )
 )
 
-DROP_STATE_COUNT_TRIGGERS = "".join(
-    f"DROP TRIGGER IF EXISTS campaign_stats_{name}_{event} ON {table};\n"
-    for table, name in COUNTED.items() for event in TRANSITION_TABLES
-) + "DROP FUNCTION IF EXISTS campaign_stats_count_status();\n"
+DROP_STATE_COUNT_TRIGGERS = (
+    "".join(
+        f"DROP TRIGGER IF EXISTS campaign_stats_{name}_{event} ON {table};\n"
+        for table, name in COUNTED.items()
+        for event in TRANSITION_TABLES
+    )
+    + "DROP FUNCTION IF EXISTS campaign_stats_count_status();\n"
+)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign_stats', '0004_publisher_state_indexes'),
-        ('accounts', '0001_initial'),
-        ('tasks', '0001_initial'),
+        ("campaign_stats", "0004_publisher_state_indexes"),
+        ("accounts", "0001_initial"),
+        ("tasks", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StateCount',
+            name="StateCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40)),
-                ('key', models.CharField(max_length=40)),
-                ('n', models.BigIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=40)),
+                ("key", models.CharField(max_length=40)),
+                ("n", models.BigIntegerField()),
             ],
             options={
-                'indexes': [models.Index(fields=['name'], name='state_count_name')],
+                "indexes": [models.Index(fields=["name"], name="state_count_name")],
             },
         ),
         migrations.RunPython(postgres_only(STATE_COUNT_TRIGGERS), postgres_only(DROP_STATE_COUNT_TRIGGERS)),

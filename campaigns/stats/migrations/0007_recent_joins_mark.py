@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign_stats', '0006_publisher_last_join_days'),
+        ("campaign_stats", "0006_publisher_last_join_days"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RollupMark',
+            name="RollupMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True)),
-                ('until', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=40, unique=True)),
+                ("until", models.DateTimeField()),
             ],
         ),
     ]

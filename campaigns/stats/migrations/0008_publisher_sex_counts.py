@@ -5,6 +5,7 @@ Each counted table gets its own trigger function, generated with static SQL: the
 on every status move, and a function choosing its columns at run time (EXECUTE) costs several times
 more per statement. The triggers are replaced and the new count backfilled in one transaction.
 """
+
 from importlib import import_module
 
 from django.db import migrations
@@ -77,7 +78,6 @@ BACKWARD = DROP_TRIGGERS + "DELETE FROM campaign_stats_statecount;\n" + state_co
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("campaign_stats", "0007_recent_joins_mark"),
     ]

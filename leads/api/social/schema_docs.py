@@ -1,4 +1,5 @@
 """What the OpenAPI document says about the group-post task routes (/api/social/), to integrators."""
+
 from leadplatform.api.schema_docs import doc, request_example
 
 OPERATIONS = {

@@ -44,7 +44,15 @@ class SocialTaskSerializer(WaitingFields, serializers.ModelSerializer):
     class Meta:
         model = ScrapeJob
         fields = [
-            "id", "group_id", "group_name", "max_posts", "priority", "status", "created_at", "error", "waiting_reason",
+            "id",
+            "group_id",
+            "group_name",
+            "max_posts",
+            "priority",
+            "status",
+            "created_at",
+            "error",
+            "waiting_reason",
             "queue_position",
         ]
         list_serializer_class = WaitingListSerializer

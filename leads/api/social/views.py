@@ -34,9 +34,7 @@ def _choice(request, name: str, choices, default: str | None) -> str | None:
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=LIST_PARAMETERS, responses=s.SocialTaskListItemSerializer(many=True)
-    ),
+    list=extend_schema(parameters=LIST_PARAMETERS, responses=s.SocialTaskListItemSerializer(many=True)),
     retrieve=extend_schema(responses=s.SocialTaskEnvelopeSerializer),
 )
 class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewsets.GenericViewSet):
@@ -63,9 +61,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
     def retrieve(self, request, *args, **kwargs):
         return self._envelope(self.get_object())
 
-    @extend_schema(
-        request=s.SocialTaskCreateSerializer, responses={201: s.SocialTaskEnvelopeSerializer}
-    )
+    @extend_schema(request=s.SocialTaskCreateSerializer, responses={201: s.SocialTaskEnvelopeSerializer})
     def create(self, request):
         serializer = s.SocialTaskCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -81,9 +77,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewse
         )
         return self._envelope(job, "Task created successfully", status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=s.SocialTaskUpdateSerializer, responses=s.SocialTaskEnvelopeSerializer
-    )
+    @extend_schema(request=s.SocialTaskUpdateSerializer, responses=s.SocialTaskEnvelopeSerializer)
     def update(self, request, *args, **kwargs):
         job = self.get_object()
         serializer = s.SocialTaskUpdateSerializer(data=request.data, partial=True)

@@ -85,12 +85,8 @@ class LeadFilter(PresentFiltersFilterSet):
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     username = django_filters.CharFilter(method="filter_username", max_length=200)
     job_id = IntegerFilter(field_name="job_id", min_value=1, max_value=10**18)
-    min_followers = IntegerFilter(
-        field_name="followers", lookup_expr="gte", min_value=0, max_value=10**15
-    )
-    max_followers = IntegerFilter(
-        field_name="followers", lookup_expr="lte", min_value=0, max_value=10**15
-    )
+    min_followers = IntegerFilter(field_name="followers", lookup_expr="gte", min_value=0, max_value=10**15)
+    max_followers = IntegerFilter(field_name="followers", lookup_expr="lte", min_value=0, max_value=10**15)
     search = django_filters.CharFilter(method="filter_search", max_length=100, help_text="In username, name or bio.")
 
     #: Filters the kept counts answer exactly (see LeadsCountedPagination).
@@ -117,7 +113,9 @@ def lead_filter_parameters() -> list[OpenApiParameter]:
         OpenApiParameter(
             name,
             kinds.get(type(filter_), OpenApiTypes.STR),
-            enum=[value for value, _ in filter_.extra["choices"]] if type(filter_) is django_filters.ChoiceFilter else None,
+            enum=[value for value, _ in filter_.extra["choices"]]
+            if type(filter_) is django_filters.ChoiceFilter
+            else None,
             description=filter_.extra.get("help_text", ""),
         )
         for name, filter_ in LeadFilter.base_filters.items()

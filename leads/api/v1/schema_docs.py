@@ -1,7 +1,8 @@
 """What the OpenAPI document says about the social lead generation routes (/api/v1/), to integrators."""
+
 from leadplatform.api.schema_docs import doc, request_example
 
-PAGES = "Paginated: `page` (default 1) and `per_page` (default 20); the answer is `{\"success\": true, \"data\": [...], \"pagination\": {...}}`."
+PAGES = 'Paginated: `page` (default 1) and `per_page` (default 20); the answer is `{"success": true, "data": [...], "pagination": {...}}`.'
 
 OPERATIONS = {
     "v1_retrieve": doc(
@@ -63,7 +64,9 @@ OPERATIONS = {
         by source type; also `platform`, `username`, `search`, `job_id`, `min_followers`, `max_followers`.
         {PAGES}""",
     ),
-    "v1_leads_retrieve": doc("Get a lead", "Get details of a specific lead: username, full name, followers, e-mails, platform."),
+    "v1_leads_retrieve": doc(
+        "Get a lead", "Get details of a specific lead: username, full name, followers, e-mails, platform."
+    ),
     "v1_leads_export_retrieve": doc(
         "Export leads",
         """The leads the list would show with the same filters, every page, as a download: `format` csv, json,

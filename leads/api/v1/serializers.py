@@ -63,7 +63,14 @@ class V1JobSerializer(WaitingFields, serializers.ModelSerializer):
     class Meta:
         model = ScrapeJob
         fields = [
-            "id", "name", "job_type", "status", "users_stored", "progress", "created_at", "waiting_reason",
+            "id",
+            "name",
+            "job_type",
+            "status",
+            "users_stored",
+            "progress",
+            "created_at",
+            "waiting_reason",
             "queue_position",
         ]
         list_serializer_class = WaitingListSerializer
@@ -143,9 +150,7 @@ class V1JobCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         principal = self.context["principal"]
         attrs["advertiser_id"] = advertiser_for_new_row(principal, attrs.get("advertiser_id")).pk
         wanted = set(attrs["target_ids"])
-        targets = list(
-            scoped_rows(Target, principal).filter(pk__in=wanted, advertiser_id=attrs["advertiser_id"])
-        )
+        targets = list(scoped_rows(Target, principal).filter(pk__in=wanted, advertiser_id=attrs["advertiser_id"]))
         if len(targets) != len(wanted):
             raise NotFound("Target not found.")  # another tenant's target is as absent as a missing one
         attrs["targets"] = targets
@@ -277,9 +282,23 @@ class V1StatsSerializer(serializers.Serializer):
 # Connector credentials: the secrets are write-only (never returned, only whether one is set)
 # ---------------------------------------------------------------------------------------
 CONNECTOR_FIELDS = [
-    "id", "name", "provider", "platform", "base_url", "account_id", "app_id", "actors", "hashtag_quota",
-    "requests_per_second", "active", "has_secret", "has_app_secret", "token_expires_at", "token_refreshed_at",
-    "token_refresh_error", "created_at",
+    "id",
+    "name",
+    "provider",
+    "platform",
+    "base_url",
+    "account_id",
+    "app_id",
+    "actors",
+    "hashtag_quota",
+    "requests_per_second",
+    "active",
+    "has_secret",
+    "has_app_secret",
+    "token_expires_at",
+    "token_refreshed_at",
+    "token_refresh_error",
+    "created_at",
 ]
 
 
@@ -302,15 +321,25 @@ class V1ConnectorSerializer(serializers.ModelSerializer):
 
 class V1ConnectorCreateSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     secret = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=2000, trim_whitespace=True,
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        trim_whitespace=True,
         help_text="Access token (Graph API) or API token (hosted scraper). Stored encrypted, never returned.",
     )
     app_secret = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=200,
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=200,
         help_text="Meta app secret (Graph API token refresh). Stored encrypted, never returned.",
     )
     base_url = serializers.URLField(
-        required=False, allow_blank=True, max_length=500, help_text=ConnectorCredential._meta.get_field("base_url").help_text
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text=ConnectorCredential._meta.get_field("base_url").help_text,
     )
     actors = serializers.JSONField(required=False, help_text=ConnectorCredential._meta.get_field("actors").help_text)
     advertiser_id = serializers.IntegerField(
@@ -320,8 +349,20 @@ class V1ConnectorCreateSerializer(RejectUnknownFieldsMixin, serializers.ModelSer
     class Meta:
         model = ConnectorCredential
         fields = [
-            "name", "provider", "platform", "base_url", "account_id", "app_id", "actors", "hashtag_quota",
-            "requests_per_second", "active", "token_expires_at", "secret", "app_secret", "advertiser_id",
+            "name",
+            "provider",
+            "platform",
+            "base_url",
+            "account_id",
+            "app_id",
+            "actors",
+            "hashtag_quota",
+            "requests_per_second",
+            "active",
+            "token_expires_at",
+            "secret",
+            "app_secret",
+            "advertiser_id",
         ]
         extra_kwargs = {
             "requests_per_second": {"min_value": 0.01, "max_value": 1000},
@@ -373,7 +414,9 @@ class V1ConnectorCreateSerializer(RejectUnknownFieldsMixin, serializers.ModelSer
         if credential is not None:
             taken = taken.exclude(pk=credential.pk)
         if taken.exists():
-            raise serializers.ValidationError({"name": ["A credential of this provider with this name already exists."]})
+            raise serializers.ValidationError(
+                {"name": ["A credential of this provider with this name already exists."]}
+            )
         return attrs
 
 

@@ -156,9 +156,7 @@ class TargetViewSet(mixins.ListModelMixin, LeadsViewSet):
 
 
 @extend_schema_view(
-    retrieve=extend_schema(
-        responses=s.envelope_of(s.V1ConnectorSerializer, "V1ConnectorEnvelope")
-    ),
+    retrieve=extend_schema(responses=s.envelope_of(s.V1ConnectorSerializer, "V1ConnectorEnvelope")),
 )
 class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
     queryset = ConnectorCredential.objects.all()
@@ -290,9 +288,7 @@ class ContentAnalysisViewSet(mixins.ListModelMixin, LeadsViewSet):
 class StatsView(SurfaceAPIView):
     surface = LEADS
 
-    @extend_schema(
-        responses=s.envelope_of(s.V1StatsSerializer, "V1StatsEnvelope")
-    )
+    @extend_schema(responses=s.envelope_of(s.V1StatsSerializer, "V1StatsEnvelope"))
     def get(self, request):
         total, today = account_services.platform_request_counts()
         token = request.auth if isinstance(request.auth, ApiToken) else None

@@ -1,4 +1,5 @@
 """What the OpenAPI document says about the web scraper routes (/api/web/v1/), to integrators."""
+
 from leadplatform.api.schema_docs import doc, request_example
 
 OPERATIONS = {
@@ -11,7 +12,9 @@ OPERATIONS = {
         """Creates a user with an advertiser of its own and answers with an access token, as login does.
         All endpoints except register and login require JWT authentication. A username or e-mail
         already taken is a 422; while registration is closed the answer is a 403.""",
-        request_example("Register", {"username": "your_username", "email": "you@example.com", "password": "a long passphrase"}),
+        request_example(
+            "Register", {"username": "your_username", "email": "you@example.com", "password": "a long passphrase"}
+        ),
     ),
     "web_v1_auth_login_create": doc(
         "Log in for a JWT access token",
@@ -108,9 +111,15 @@ OPERATIONS = {
         """Registers a webhook to receive notifications when jobs complete: a `webhook_url` and the `events`
         (job.completed, job.failed). Each delivery is a signed POST; the answer holds the full signing
         secret, shown this once.""",
-        request_example("Job notifications", {"webhook_url": "https://your-app.com/webhook", "events": ["job.completed", "job.failed"]}),
+        request_example(
+            "Job notifications",
+            {"webhook_url": "https://your-app.com/webhook", "events": ["job.completed", "job.failed"]},
+        ),
     ),
-    "web_v1_webhooks_retrieve": doc("Webhook details", "One of your webhooks by id: its URL, events, secret prefix, and whether it is active (or why it was disabled)."),
+    "web_v1_webhooks_retrieve": doc(
+        "Webhook details",
+        "One of your webhooks by id: its URL, events, secret prefix, and whether it is active (or why it was disabled).",
+    ),
     "web_v1_webhooks_destroy": doc("Delete a webhook", "No more notifications are sent to it. Answers 204 No Content."),
     "web_v1_webhooks_rotate_secret_create": doc(
         "Rotate a webhook's signing secret",

@@ -1,4 +1,5 @@
 """Request and response shapes of the web-scraper surface (the web scraper API)."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
@@ -37,16 +38,26 @@ class CrawlConfigField(serializers.JSONField):
 
 
 @extend_schema_field(
-    {"type": "object", "additionalProperties": {"type": "string", "maxLength": 500}, "maxProperties": 50,
-     "example": {"title": "h1.product-title::text", "price": "span.price::text"}}
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string", "maxLength": 500},
+        "maxProperties": 50,
+        "example": {"title": "h1.product-title::text", "price": "span.price::text"},
+    }
 )
 class SelectorsField(serializers.JSONField):
     """name → CSS (parsel pseudo-elements ::text, ::attr()) or XPath; validated by the service."""
 
 
 @extend_schema_field(
-    {"type": "object", "additionalProperties": {"nullable": True, "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-     "example": {"title": "Product Name", "price": "$99.99"}}
+    {
+        "type": "object",
+        "additionalProperties": {
+            "nullable": True,
+            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+        },
+        "example": {"title": "Product Name", "price": "$99.99"},
+    }
 )
 class ResultDataField(serializers.JSONField):
     pass
@@ -62,7 +73,10 @@ class JobCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         required=False, allow_null=True, help_text="Start a new run at each firing (results replaced by the new run's)."
     )
     advertiser_id = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="Platform staff only: the advertiser the job is for."
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Platform staff only: the advertiser the job is for.",
     )
 
 
@@ -77,8 +91,22 @@ class JobSerializer(WaitingFields, serializers.ModelSerializer):
     class Meta:
         model = ScrapeJob
         fields = [
-            "id", "url", "engine", "priority", "status", "progress", "items_scraped", "items_failed", "selectors",
-            "config", "schedule", "error", "created_at", "started_at", "completed_at", "waiting_reason",
+            "id",
+            "url",
+            "engine",
+            "priority",
+            "status",
+            "progress",
+            "items_scraped",
+            "items_failed",
+            "selectors",
+            "config",
+            "schedule",
+            "error",
+            "created_at",
+            "started_at",
+            "completed_at",
+            "waiting_reason",
             "queue_position",
         ]
         read_only_fields = fields
@@ -171,7 +199,10 @@ class WebhookCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         child=serializers.ChoiceField(choices=Webhook.Event.values), min_length=1, max_length=len(Webhook.Event.values)
     )
     advertiser_id = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="Platform staff only: the advertiser the webhook is for."
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Platform staff only: the advertiser the webhook is for.",
     )
 
 
@@ -180,7 +211,9 @@ class WebhookSerializer(serializers.ModelSerializer):
 
     webhook_url = serializers.CharField(source="url", read_only=True)
     events = serializers.ListField(child=serializers.ChoiceField(choices=Webhook.Event.values), read_only=True)
-    secret_prefix = serializers.CharField(read_only=True, help_text="Start of the signing secret, to tell secrets apart.")
+    secret_prefix = serializers.CharField(
+        read_only=True, help_text="Start of the signing secret, to tell secrets apart."
+    )
 
     class Meta:
         model = Webhook

@@ -1,4 +1,5 @@
 """/api/web/v1/ (the web scraper API): jobs, results and export, monitoring, webhooks. Auth routes: accounts.api.urls_web."""
+
 from django.urls import path
 
 from . import views

@@ -1,4 +1,5 @@
 """Views of the web-scraper surface: parse, authorise (tenant-scoped querysets), call a service, render."""
+
 from __future__ import annotations
 
 from django.http import Http404
@@ -207,8 +208,7 @@ class WebhookListCreateView(TenantGenericAPIView):
         page = self.paginate_queryset(self.get_queryset().order_by("-id"))
         return self.get_paginated_response(s.WebhookSerializer(page, many=True).data)
 
-    @extend_schema(request=s.WebhookCreateSerializer,
-                   responses={201: s.WebhookWithSecretSerializer})
+    @extend_schema(request=s.WebhookCreateSerializer, responses={201: s.WebhookWithSecretSerializer})
     def post(self, request):
         payload = s.WebhookCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -3,6 +3,7 @@
 TENANT: members read with safe methods (viewers too); writing saved filters and the
 blacklist needs a manager or owner.
 """
+
 from leadplatform.api.access import ANYONE, TENANT
 
 RESOURCES = ("session", "company", "person", "saved-filter", "blacklist", "turnover", "magnitude")

@@ -8,6 +8,7 @@ through the rest of the middleware, which answers exactly as before; the fast la
 before it decides, so nothing is counted twice. Its answers carry the same body and headers as the
 full stack's (a test compares them).
 """
+
 from __future__ import annotations
 
 import json
@@ -125,11 +126,11 @@ def _accept_quickly(request: HttpRequest) -> HttpResponse | None:
     if publish:
         transaction.on_commit(services.publish_drain, robust=True)
     if queued:
-        response = HttpResponse(b'{"accepted":%d}' % len(batch["actions"]), status=202,
-                                content_type="application/json")
+        response = HttpResponse(b'{"accepted":%d}' % len(batch["actions"]), status=202, content_type="application/json")
     else:
-        waits = [counter.wait for counter, count in ((address, address_count), (per_key, key_count))
-                 if count > counter.limit]
+        waits = [
+            counter.wait for counter, count in ((address, address_count), (per_key, key_count)) if count > counter.limit
+        ]
         response = _throttled(max(waits))
     states = [address.state(address_count), per_key.state(key_count)]
     tightest = states[1] if states[1].remaining < states[0].remaining else states[0]
@@ -166,11 +167,7 @@ class CollectFastLaneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            request.method == "POST"
-            and request.path_info in collect_paths()
-            and not request.META.get("QUERY_STRING")
-        ):
+        if request.method == "POST" and request.path_info in collect_paths() and not request.META.get("QUERY_STRING"):
             response = _accept_quickly(request)
             if response is not None:
                 return response

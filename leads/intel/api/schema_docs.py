@@ -1,4 +1,5 @@
 """What the OpenAPI document says about the lead intelligence routes (/api/intel/v1/), to integrators."""
+
 from leadplatform.api.schema_docs import doc, request_example
 
 CURSOR = """Cursor-based pagination: provided the previous or next page of results exist, use the `previous`
@@ -28,12 +29,18 @@ OPERATIONS = {
         "List companies",
         f"Details on the companies referenced by your sessions: those that visited your sites or employ persons identified there; blacklisted ones are left out. {FILTERS} {CURSOR}",
     ),
-    "intel_v1_companies_retrieve": doc("Get a company", "Details on one referenced company: name, registration id, domain, address, country, industry, turnover and magnitude."),
+    "intel_v1_companies_retrieve": doc(
+        "Get a company",
+        "Details on one referenced company: name, registration id, domain, address, country, industry, turnover and magnitude.",
+    ),
     "intel_v1_persons_list": doc(
         "List persons",
         f"Details on the persons referenced by your sessions: visitors identified by the e-mail address they submitted. {FILTERS} {CURSOR}",
     ),
-    "intel_v1_persons_retrieve": doc("Get a person", "Details on one referenced person: name, e-mail, position, company, and when they were first and last seen."),
+    "intel_v1_persons_retrieve": doc(
+        "Get a person",
+        "Details on one referenced person: name, e-mail, position, company, and when they were first and last seen.",
+    ),
     "intel_v1_saved_filters_list": doc(
         "List saved filters",
         f"Your saved filters. Apply one to the sessions, companies or persons list with `?saved_filter=<id>`. {CURSOR}",
@@ -43,8 +50,12 @@ OPERATIONS = {
         "Saves a `name` and the list `filters` (query parameters of the lists) to reuse them. Answers 201.",
     ),
     "intel_v1_saved_filters_retrieve": doc("Get a saved filter", "One of your saved filters."),
-    "intel_v1_saved_filters_update": doc("Replace a saved filter", "Replaces the name and filters of one of your saved filters."),
-    "intel_v1_saved_filters_partial_update": doc("Change a saved filter", "Changes the fields sent of one of your saved filters."),
+    "intel_v1_saved_filters_update": doc(
+        "Replace a saved filter", "Replaces the name and filters of one of your saved filters."
+    ),
+    "intel_v1_saved_filters_partial_update": doc(
+        "Change a saved filter", "Changes the fields sent of one of your saved filters."
+    ),
     "intel_v1_saved_filters_destroy": doc("Delete a saved filter", "Deletes one of your saved filters. Answers 204."),
     "intel_v1_blacklist_list": doc(
         "List the blacklist",
@@ -56,11 +67,19 @@ OPERATIONS = {
     ),
     "intel_v1_blacklist_retrieve": doc("Get a blacklist entry", "One entry of your blacklist."),
     "intel_v1_blacklist_update": doc("Replace a blacklist entry", "Replaces one entry of your blacklist."),
-    "intel_v1_blacklist_partial_update": doc("Change a blacklist entry", "Changes the fields sent of one entry of your blacklist."),
-    "intel_v1_blacklist_destroy": doc("Remove a blacklist entry", "The company or domain is recorded and listed again from now on. Answers 204."),
-    "intel_v1_turnovers_list": doc("List turnovers", f"The annual turnover ranges a company may have, the same for everyone. {CURSOR}"),
+    "intel_v1_blacklist_partial_update": doc(
+        "Change a blacklist entry", "Changes the fields sent of one entry of your blacklist."
+    ),
+    "intel_v1_blacklist_destroy": doc(
+        "Remove a blacklist entry", "The company or domain is recorded and listed again from now on. Answers 204."
+    ),
+    "intel_v1_turnovers_list": doc(
+        "List turnovers", f"The annual turnover ranges a company may have, the same for everyone. {CURSOR}"
+    ),
     "intel_v1_turnovers_retrieve": doc("Get a turnover", "One annual turnover range."),
-    "intel_v1_magnitudes_list": doc("List magnitudes", f"The headcount ranges a company may have, the same for everyone. {CURSOR}"),
+    "intel_v1_magnitudes_list": doc(
+        "List magnitudes", f"The headcount ranges a company may have, the same for everyone. {CURSOR}"
+    ),
     "intel_v1_magnitudes_retrieve": doc("Get a magnitude", "One headcount range."),
     "intel_v1_collect_create": doc(
         "Collect visit actions",

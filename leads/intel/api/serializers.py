@@ -1,4 +1,5 @@
 """Serializers of the /api/intel/v1 surface and of the snippet's collect payload."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -48,7 +49,15 @@ class CompanySerializer(serializers.ModelSerializer):
     class Meta:
         model = Company
         fields = [
-            "id", "name", "registration_id", "domain", "address", "country", "industry", "turnover", "magnitude",
+            "id",
+            "name",
+            "registration_id",
+            "domain",
+            "address",
+            "country",
+            "industry",
+            "turnover",
+            "magnitude",
         ]
 
 
@@ -79,8 +88,20 @@ class VisitActionSerializer(PlainRepresentation, serializers.ModelSerializer):
     class Meta:
         model = VisitAction
         fields = [
-            "id", "type", "url", "title", "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term",
-            "utm_content", "occurred_at", "time_on_page", "email", "name",
+            "id",
+            "type",
+            "url",
+            "title",
+            "referrer",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "utm_term",
+            "utm_content",
+            "occurred_at",
+            "time_on_page",
+            "email",
+            "name",
         ]
 
 
@@ -106,9 +127,26 @@ class VisitSessionSerializer(PlainRepresentation, serializers.ModelSerializer):
         model = VisitSession
         list_serializer_class = VisitSessionListSerializer
         fields = [
-            "id", "site", "visitor_id", "ip_address", "hostname", "user_agent", "company", "person", "landing_url",
-            "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "started_at",
-            "ended_at", "page_count", "duration", "actions",
+            "id",
+            "site",
+            "visitor_id",
+            "ip_address",
+            "hostname",
+            "user_agent",
+            "company",
+            "person",
+            "landing_url",
+            "referrer",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "utm_term",
+            "utm_content",
+            "started_at",
+            "ended_at",
+            "page_count",
+            "duration",
+            "actions",
         ]
 
 
@@ -127,7 +165,10 @@ class TenantWriteSerializer(RejectUnknownFieldsMixin, serializers.ModelSerialize
 
     advertiser = serializers.PrimaryKeyRelatedField(read_only=True)
     advertiser_id = serializers.IntegerField(
-        write_only=True, required=False, min_value=1, max_value=2**63 - 1,
+        write_only=True,
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
         help_text="Platform tokens only: the advertiser to create the row for. Another advertiser's id is a 404.",
     )
 
@@ -175,7 +216,9 @@ DOMAIN_VALIDATOR = RegexValidator(
 
 class BlacklistEntrySerializer(TenantWriteSerializer):
     company = serializers.PrimaryKeyRelatedField(
-        queryset=Company.objects.all(), required=False, allow_null=True,
+        queryset=Company.objects.all(),
+        required=False,
+        allow_null=True,
         help_text="A company you can see (one that visited you). Give either company or domain.",
     )
     domain = serializers.CharField(

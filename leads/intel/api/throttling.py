@@ -1,4 +1,5 @@
 """Throttles of the public collect endpoint: per client address and per site key."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

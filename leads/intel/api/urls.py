@@ -1,4 +1,5 @@
 """URLs of the /api/intel/v1 surface (the credential calls live in accounts.api.urls_intel)."""
+
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 

@@ -1,5 +1,6 @@
 """The /api/intel/v1 surface (the lead intelligence API): sessions, companies, persons, saved filters, blacklist,
 turnovers, magnitudes; and the public endpoint the tracking snippet posts to."""
+
 from __future__ import annotations
 
 import ipaddress

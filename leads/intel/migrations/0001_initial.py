@@ -9,216 +9,404 @@ import leads.intel.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Magnitude',
+            name="Magnitude",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('min_employees', models.PositiveIntegerField(blank=True, null=True)),
-                ('max_employees', models.PositiveIntegerField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("min_employees", models.PositiveIntegerField(blank=True, null=True)),
+                ("max_employees", models.PositiveIntegerField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['order', 'id'],
-                'abstract': False,
+                "ordering": ["order", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Turnover',
+            name="Turnover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('min_amount', models.BigIntegerField(blank=True, null=True)),
-                ('max_amount', models.BigIntegerField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("min_amount", models.BigIntegerField(blank=True, null=True)),
+                ("max_amount", models.BigIntegerField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['order', 'id'],
-                'abstract': False,
+                "ordering": ["order", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Company',
+            name="Company",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('registration_id', models.CharField(blank=True, help_text='Company registration number.', max_length=50)),
-                ('domain', models.CharField(blank=True, db_index=True, help_text='Main web domain, lower case.', max_length=253)),
-                ('address', models.CharField(blank=True, max_length=500)),
-                ('country', models.CharField(blank=True, db_index=True, help_text='ISO 3166-1 alpha-2 code.', max_length=2)),
-                ('industry', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('magnitude', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='companies', to='intel.magnitude')),
-                ('turnover', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='companies', to='intel.turnover')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=255)),
+                (
+                    "registration_id",
+                    models.CharField(blank=True, help_text="Company registration number.", max_length=50),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        blank=True, db_index=True, help_text="Main web domain, lower case.", max_length=253
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=500)),
+                (
+                    "country",
+                    models.CharField(blank=True, db_index=True, help_text="ISO 3166-1 alpha-2 code.", max_length=2),
+                ),
+                ("industry", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "magnitude",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="companies",
+                        to="intel.magnitude",
+                    ),
+                ),
+                (
+                    "turnover",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="companies",
+                        to="intel.turnover",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'companies',
-                'ordering': ['id'],
+                "verbose_name_plural": "companies",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('email', models.EmailField(max_length=254)),
-                ('domain', models.CharField(db_index=True, editable=False, help_text='Domain of the e-mail.', max_length=253)),
-                ('position', models.CharField(blank=True, max_length=200)),
-                ('first_seen_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_seen_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intel_persons', to='accounts.advertiser')),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='persons', to='intel.company')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, max_length=200)),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "domain",
+                    models.CharField(db_index=True, editable=False, help_text="Domain of the e-mail.", max_length=253),
+                ),
+                ("position", models.CharField(blank=True, max_length=200)),
+                ("first_seen_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_seen_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intel_persons",
+                        to="accounts.advertiser",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="persons",
+                        to="intel.company",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='SavedFilter',
+            name="SavedFilter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('filters', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intel_saved_filters', to='accounts.advertiser')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intel_saved_filters', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("filters", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intel_saved_filters",
+                        to="accounts.advertiser",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intel_saved_filters",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('domain', models.CharField(help_text='Host the snippet runs on; its subdomains are accepted too (example.com).', max_length=253)),
-                ('key', models.CharField(default=leads.intel.models.new_site_key, editable=False, max_length=64, unique=True)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intel_sites', to='accounts.advertiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "domain",
+                    models.CharField(
+                        help_text="Host the snippet runs on; its subdomains are accepted too (example.com).",
+                        max_length=253,
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        default=leads.intel.models.new_site_key, editable=False, max_length=64, unique=True
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intel_sites",
+                        to="accounts.advertiser",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='VisitSession',
+            name="VisitSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session_key', models.CharField(help_text='Chosen by the snippet; unique per site.', max_length=64)),
-                ('visitor_id', models.CharField(help_text='Chosen by the snippet; kept across visits.', max_length=64)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('hostname', models.CharField(blank=True, help_text='Reverse DNS name of the address.', max_length=253)),
-                ('user_agent', models.CharField(blank=True, max_length=500)),
-                ('landing_url', models.URLField(blank=True, max_length=2000)),
-                ('referrer', models.CharField(blank=True, max_length=2000)),
-                ('utm_source', models.CharField(blank=True, max_length=200)),
-                ('utm_medium', models.CharField(blank=True, max_length=200)),
-                ('utm_campaign', models.CharField(blank=True, max_length=200)),
-                ('utm_term', models.CharField(blank=True, max_length=200)),
-                ('utm_content', models.CharField(blank=True, max_length=200)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('page_count', models.PositiveIntegerField(default=0)),
-                ('duration', models.PositiveIntegerField(default=0, help_text='Seconds between the first and the last action.')),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intel_sessions', to='accounts.advertiser')),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sessions', to='intel.company')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sessions', to='intel.person')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='intel.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("session_key", models.CharField(help_text="Chosen by the snippet; unique per site.", max_length=64)),
+                ("visitor_id", models.CharField(help_text="Chosen by the snippet; kept across visits.", max_length=64)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "hostname",
+                    models.CharField(blank=True, help_text="Reverse DNS name of the address.", max_length=253),
+                ),
+                ("user_agent", models.CharField(blank=True, max_length=500)),
+                ("landing_url", models.URLField(blank=True, max_length=2000)),
+                ("referrer", models.CharField(blank=True, max_length=2000)),
+                ("utm_source", models.CharField(blank=True, max_length=200)),
+                ("utm_medium", models.CharField(blank=True, max_length=200)),
+                ("utm_campaign", models.CharField(blank=True, max_length=200)),
+                ("utm_term", models.CharField(blank=True, max_length=200)),
+                ("utm_content", models.CharField(blank=True, max_length=200)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("page_count", models.PositiveIntegerField(default=0)),
+                (
+                    "duration",
+                    models.PositiveIntegerField(default=0, help_text="Seconds between the first and the last action."),
+                ),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intel_sessions",
+                        to="accounts.advertiser",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sessions",
+                        to="intel.company",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sessions",
+                        to="intel.person",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sessions", to="intel.site"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='VisitAction',
+            name="VisitAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_id', models.CharField(help_text='Chosen by the snippet: a resent action is not doubled.', max_length=64)),
-                ('type', models.CharField(choices=[('page', 'Page view'), ('identify', 'Identify')], default='page', max_length=16)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('referrer', models.CharField(blank=True, max_length=2000)),
-                ('utm_source', models.CharField(blank=True, max_length=200)),
-                ('utm_medium', models.CharField(blank=True, max_length=200)),
-                ('utm_campaign', models.CharField(blank=True, max_length=200)),
-                ('utm_term', models.CharField(blank=True, max_length=200)),
-                ('utm_content', models.CharField(blank=True, max_length=200)),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('time_on_page', models.PositiveIntegerField(blank=True, help_text='Seconds the page was visible.', null=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='intel.visitsession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "client_id",
+                    models.CharField(help_text="Chosen by the snippet: a resent action is not doubled.", max_length=64),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[("page", "Page view"), ("identify", "Identify")], default="page", max_length=16
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("referrer", models.CharField(blank=True, max_length=2000)),
+                ("utm_source", models.CharField(blank=True, max_length=200)),
+                ("utm_medium", models.CharField(blank=True, max_length=200)),
+                ("utm_campaign", models.CharField(blank=True, max_length=200)),
+                ("utm_term", models.CharField(blank=True, max_length=200)),
+                ("utm_content", models.CharField(blank=True, max_length=200)),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "time_on_page",
+                    models.PositiveIntegerField(blank=True, help_text="Seconds the page was visible.", null=True),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("name", models.CharField(blank=True, max_length=200)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="intel.visitsession"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_at', 'id'],
+                "ordering": ["occurred_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BlacklistEntry',
+            name="BlacklistEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(blank=True, help_text='Lower case; matches the domain exactly.', max_length=253)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('advertiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intel_blacklist', to='accounts.advertiser')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='blacklisted_by', to='intel.company')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "domain",
+                    models.CharField(blank=True, help_text="Lower case; matches the domain exactly.", max_length=253),
+                ),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "advertiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intel_blacklist",
+                        to="accounts.advertiser",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="blacklisted_by",
+                        to="intel.company",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'blacklist entry',
-                'verbose_name_plural': 'blacklist',
-                'ordering': ['id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('company__isnull', False), ('domain', '')), models.Q(('company__isnull', True), models.Q(('domain', ''), _negated=True)), _connector='OR'), name='intel_blacklist_company_xor_domain'), models.UniqueConstraint(condition=models.Q(('company__isnull', False)), fields=('advertiser', 'company'), name='intel_blacklist_unique_company'), models.UniqueConstraint(condition=models.Q(('domain', ''), _negated=True), fields=('advertiser', 'domain'), name='intel_blacklist_unique_domain')],
+                "verbose_name": "blacklist entry",
+                "verbose_name_plural": "blacklist",
+                "ordering": ["id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("company__isnull", False), ("domain", "")),
+                            models.Q(("company__isnull", True), models.Q(("domain", ""), _negated=True)),
+                            _connector="OR",
+                        ),
+                        name="intel_blacklist_company_xor_domain",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("company__isnull", False)),
+                        fields=("advertiser", "company"),
+                        name="intel_blacklist_unique_company",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("domain", ""), _negated=True),
+                        fields=("advertiser", "domain"),
+                        name="intel_blacklist_unique_domain",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IpRange',
+            name="IpRange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cidr', models.CharField(help_text='For example 192.0.2.0/24 or 2001:db8::/32.', max_length=43, unique=True)),
-                ('version', models.PositiveSmallIntegerField(editable=False)),
-                ('prefix_length', models.PositiveSmallIntegerField(editable=False)),
-                ('first', models.CharField(editable=False, max_length=32)),
-                ('last', models.CharField(editable=False, max_length=32)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ip_ranges', to='intel.company')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "cidr",
+                    models.CharField(
+                        help_text="For example 192.0.2.0/24 or 2001:db8::/32.", max_length=43, unique=True
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(editable=False)),
+                ("prefix_length", models.PositiveSmallIntegerField(editable=False)),
+                ("first", models.CharField(editable=False, max_length=32)),
+                ("last", models.CharField(editable=False, max_length=32)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ip_ranges", to="intel.company"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'IP range',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['version', 'first', 'last'], name='intel_iprange_lookup')],
+                "verbose_name": "IP range",
+                "ordering": ["id"],
+                "indexes": [models.Index(fields=["version", "first", "last"], name="intel_iprange_lookup")],
             },
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(fields=('advertiser', 'email'), name='intel_person_unique_email'),
+            model_name="person",
+            constraint=models.UniqueConstraint(fields=("advertiser", "email"), name="intel_person_unique_email"),
         ),
         migrations.AddIndex(
-            model_name='visitsession',
-            index=models.Index(fields=['advertiser', '-id'], name='intel_session_adv_id'),
+            model_name="visitsession",
+            index=models.Index(fields=["advertiser", "-id"], name="intel_session_adv_id"),
         ),
         migrations.AddIndex(
-            model_name='visitsession',
-            index=models.Index(fields=['advertiser', 'started_at'], name='intel_session_adv_started'),
+            model_name="visitsession",
+            index=models.Index(fields=["advertiser", "started_at"], name="intel_session_adv_started"),
         ),
         migrations.AddConstraint(
-            model_name='visitsession',
-            constraint=models.UniqueConstraint(fields=('site', 'session_key'), name='intel_session_unique_key'),
+            model_name="visitsession",
+            constraint=models.UniqueConstraint(fields=("site", "session_key"), name="intel_session_unique_key"),
         ),
         migrations.AddConstraint(
-            model_name='visitaction',
-            constraint=models.UniqueConstraint(fields=('session', 'client_id'), name='intel_action_unique_client_id'),
+            model_name="visitaction",
+            constraint=models.UniqueConstraint(fields=("session", "client_id"), name="intel_action_unique_client_id"),
         ),
     ]

@@ -1,4 +1,5 @@
 """Task shapes of the campaign app endpoints (the campaign API): the task list, complete and leave."""
+
 from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
@@ -50,10 +51,18 @@ class ScreenshotField(serializers.Field):
 class CompleteTaskRequestSerializer(AppRequestSerializer):
     task_id = object_id()
     post_url = serializers.URLField(max_length=500)
-    media_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="",
-                                     help_text="Link to the posted media, when it differs from the post.")
+    media_url = serializers.URLField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Link to the posted media, when it differs from the post.",
+    )
     screenshots = serializers.ListField(
-        child=ScreenshotField(), required=False, default=list, max_length=MAX_SCREENSHOTS,
+        child=ScreenshotField(),
+        required=False,
+        default=list,
+        max_length=MAX_SCREENSHOTS,
         help_text="Screenshot URLs and/or uploaded image files (JPEG, PNG, WebP).",
     )
 
@@ -65,7 +74,9 @@ class CompleteTaskUploadSerializer(CompleteTaskRequestSerializer):
     """The multipart form of the same request, as documented: screenshot files (URL strings may be mixed in)."""
 
     screenshots = serializers.ListField(
-        child=serializers.FileField(), required=False, max_length=MAX_SCREENSHOTS,
+        child=serializers.FileField(),
+        required=False,
+        max_length=MAX_SCREENSHOTS,
         help_text="Image files (JPEG, PNG, WebP); screenshot URLs may be sent under the same name.",
     )
 
@@ -74,7 +85,9 @@ class CompleteTaskLinksSerializer(CompleteTaskRequestSerializer):
     """The JSON and url-encoded form of the request: screenshots as URLs."""
 
     screenshots = serializers.ListField(
-        child=serializers.URLField(max_length=500), required=False, max_length=MAX_SCREENSHOTS,
+        child=serializers.URLField(max_length=500),
+        required=False,
+        max_length=MAX_SCREENSHOTS,
         help_text="Screenshot URLs.",
     )
 
@@ -84,7 +97,9 @@ class CompleteTaskLinksSerializer(CompleteTaskRequestSerializer):
 # ------------------------------------------------------------------------------
 class CompleteTaskResponseSerializer(StatusMessageSerializer):
     payment = serializers.DecimalField(
-        max_digits=16, decimal_places=3, coerce_to_string=False,
+        max_digits=16,
+        decimal_places=3,
+        coerce_to_string=False,
         help_text="What the task earns so far: minimum reward + post rate + bonuses earned.",
     )
 
@@ -145,10 +160,30 @@ class TaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = Task
         fields = [
-            "id", "type", "title", "description", "requirements", "networks", "deadline", "status", "status_name",
-            "bonus", "payments", "info", "media", "date_end", "allow_complete", "allow_leave", "allow_countdown",
-            "allow_payments", "allow_bonus", "is_disabled", "is_allowed_complete", "date_completed_minimum",
-            "date_completed_maximum", "campaign",
+            "id",
+            "type",
+            "title",
+            "description",
+            "requirements",
+            "networks",
+            "deadline",
+            "status",
+            "status_name",
+            "bonus",
+            "payments",
+            "info",
+            "media",
+            "date_end",
+            "allow_complete",
+            "allow_leave",
+            "allow_countdown",
+            "allow_payments",
+            "allow_bonus",
+            "is_disabled",
+            "is_allowed_complete",
+            "date_completed_minimum",
+            "date_completed_maximum",
+            "campaign",
         ]
         read_only_fields = fields
 
@@ -164,9 +199,11 @@ class TaskSerializer(serializers.ModelSerializer):
         def offer(amount):
             return quantize_money(amount if campaign.bonus_active else ZERO, campaign.currency)
 
-        return {"reach": offer(campaign.promo_reach_bonus),
-                "engagement_rate": offer(campaign.promo_engagement_rate_bonus),
-                "best_post": offer(campaign.promo_best_post_bonus)}
+        return {
+            "reach": offer(campaign.promo_reach_bonus),
+            "engagement_rate": offer(campaign.promo_engagement_rate_bonus),
+            "best_post": offer(campaign.promo_best_post_bonus),
+        }
 
     @extend_schema_field(TaskPaymentsSerializer)
     def get_payments(self, task: Task):

@@ -1,4 +1,5 @@
 """Campaign app task endpoints (the campaign API): the influencer's tasks, complete, leave."""
+
 from __future__ import annotations
 
 from django.utils import timezone
@@ -47,7 +48,8 @@ class CompleteTaskView(TaskAppView):
         # Documented as the multipart upload only; JSON and url-encoded bodies with screenshot URLs
         # (CompleteTaskLinksSerializer's shape) are accepted all the same.
         request={"multipart/form-data": s.CompleteTaskUploadSerializer},
-        responses=s.CompleteTaskResponseSerializer, parameters=[IDEMPOTENCY_PARAMETER],
+        responses=s.CompleteTaskResponseSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
     )
     @idempotent
     def post(self, request):
@@ -56,8 +58,12 @@ class CompleteTaskView(TaskAppView):
         files = [item for item in params["screenshots"] if not isinstance(item, str)]
         urls = [item for item in params["screenshots"] if isinstance(item, str)]
         _, payment = services.complete_task(
-            task, self.principal.publisher, post_url=params["post_url"], media_url=params["media_url"],
-            screenshot_urls=urls, screenshot_files=files,
+            task,
+            self.principal.publisher,
+            post_url=params["post_url"],
+            media_url=params["media_url"],
+            screenshot_urls=urls,
+            screenshot_files=files,
         )
         return self.success("Task completed successfully", payment=payment.total)
 
