@@ -52,7 +52,7 @@ $(VENV)/.bench-installed: requirements/bench.txt requirements/dev.txt requiremen
 
 ## bench: every script in bench/ (installs requirements/bench.txt: dev plus bench-only packages)
 bench: $(VENV)/.bench-installed
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var staticfiles media

@@ -13,9 +13,10 @@ beacon (from /proc). Targets: ≥ 3,000 beacons/s, p99 < 50 ms, stored within 5 
     BENCH_SECONDS=5 BENCH_COLLECT_WORKERS=2 BENCH_COLLECT_CELERY=2 BENCH_COLLECT_CONNECTIONS=32 \
         BENCH_COLLECT_THREADS=1 .venv/bin/python bench/collect.py
 
-Everything it writes is its own: it creates the PostgreSQL database lp_bench_collect (marked by
-a comment) and drops it at the end, and uses Redis db 9 (rate counters, cache and Celery broker)
-only when it is empty, flushing it at the end. It refuses a database or Redis db it did not
+Everything it writes is its own (bench/_isolation.py): it creates the PostgreSQL database
+lp_bench_collect (BENCH_COLLECT_DATABASE_URL; marked by a comment) and drops it at the end, and
+uses Redis db 9 (BENCH_COLLECT_REDIS_URL: rate counters, cache and Celery broker) only when it is
+empty or its own, flushing it before and at the end. It refuses a database or Redis db it did not
 create. Needs `wrk` (apt-get install wrk). This module is also the bench server's URLconf (the
 naive route lives only here).
 """
@@ -35,20 +36,18 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import leads_list  # noqa: E402
+from bench._isolation import database_name, database_url, environment, own_database, own_redis, redis_url  # noqa: E402
 from bench.leads_list import UNITS, free_port  # noqa: E402
 
-DATABASE_NAME = "lp_bench_collect"
-POSTGRES_URL = os.environ.get("BENCH_COLLECT_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-DATABASE_URL = urlsplit(POSTGRES_URL)._replace(path=f"/{DATABASE_NAME}").geturl()
-REDIS_URL = os.environ.get("BENCH_COLLECT_REDIS_URL", "redis://127.0.0.1:6379/9")
-MARKER = "created by bench/collect.py; dropped when it ends"
-REDIS_MARKER_KEY = "bench-collect:owner"
+OWNER = "bench/collect.py"
+DATABASE_URL = database_url("BENCH_COLLECT_DATABASE_URL", "lp_bench_collect")
+DATABASE_NAME = database_name(DATABASE_URL)
+REDIS_URL = redis_url("BENCH_COLLECT_REDIS_URL", 9)
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 WORKERS = int(os.environ.get("BENCH_COLLECT_WORKERS", "2"))
 CELERY_CONCURRENCY = int(os.environ.get("BENCH_COLLECT_CELERY", "2"))
@@ -66,8 +65,7 @@ TARGET_RATE, TARGET_P99_MS, TARGET_STORED_S = 3000, 50.0, 5.0
 # throttles still count each one, at limits the bench never reaches.
 SERVER_ENV = {
     **leads_list.SERVER_ENV,
-    "DATABASE_URL": DATABASE_URL,
-    "REDIS_URL": REDIS_URL,
+    **environment(DATABASE_URL, REDIS_URL),
     "CELERY_BROKER_URL": REDIS_URL,
     "RATE_INTEL_COLLECT": "100000000/minute",
     "RATE_INTEL_COLLECT_IP": "100000000/minute",
@@ -124,59 +122,9 @@ def server_app():
     return get_wsgi_application()
 
 
-# --- own database and Redis db --------------------------------------------------------
-def create_database() -> None:
-    import psycopg
-
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [DATABASE_NAME]
-        ).fetchone()
-        if row is not None:
-            if row[0] != MARKER:
-                sys.exit(f"refusing: database {DATABASE_NAME} exists and was not created by this bench")
-            conn.execute(f'DROP DATABASE "{DATABASE_NAME}" WITH (FORCE)')  # left by an interrupted run
-        conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-        conn.execute(f"COMMENT ON DATABASE \"{DATABASE_NAME}\" IS '{MARKER}'")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_SETTINGS_MODULE": "leadplatform.settings.local"},
-    )
-
-
-def drop_database() -> None:
-    import psycopg
-
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [DATABASE_NAME]
-        ).fetchone()
-        if row is not None and row[0] == MARKER:
-            conn.execute(f'DROP DATABASE "{DATABASE_NAME}" WITH (FORCE)')
-
-
-def claim_redis():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    if client.dbsize() and not client.exists(REDIS_MARKER_KEY):
-        sys.exit(f"refusing: {REDIS_URL} holds keys this bench did not write")
-    client.flushdb()
-    client.set(REDIS_MARKER_KEY, MARKER)
-    return client
-
-
-def release_redis(client) -> None:
-    if client.exists(REDIS_MARKER_KEY):
-        client.flushdb()
-
-
+# --- the site -------------------------------------------------------------------------
 def create_site() -> str:
     """One advertiser with one site; returns the site's public key."""
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "leadplatform.settings.local"
     import django
 
     django.setup()
@@ -477,11 +425,17 @@ def measure(label: str, url: str, site_key: str, web: subprocess.Popen, worker: 
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
-    redis_client = claim_redis()
+    os.environ.update(environment(DATABASE_URL, REDIS_URL))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "leadplatform.settings.local"  # migrating and creating the site
+    with own_redis(REDIS_URL, OWNER), own_database(DATABASE_URL, OWNER):
+        results = run()
+    report(results)
+
+
+def run() -> list[dict]:
     processes: list[subprocess.Popen] = []
     results = []
     try:
-        create_database()
         site_key = create_site()
         port = free_port()
         web = start_gunicorn(port)
@@ -498,8 +452,10 @@ def main() -> None:
     finally:
         for process in reversed(processes):
             stop(process)
-        drop_database()
-        release_redis(redis_client)
+    return results
+
+
+def report(results: list[dict]) -> None:
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"\nmachine: {os.cpu_count()} CPUs, load average {load_average} at the end (shared: others' work "

@@ -7,13 +7,16 @@ Serves a local site of 5,000 product pages (title, price, five links each) with 
 3. a real web job through `leads.engine.runner` (the above + results bulk-inserted, counters),
 4. Scrapy on the same site, same concurrency, robots.txt obeyed, items written to a feed,
 
-and prints pages/second for each, the engine/Scrapy ratio and where the time goes.
+and prints pages/second for each, the engine/Scrapy ratio and where the time goes. Scrapy comes
+with requirements/bench.txt; without it the Scrapy run is skipped, and said so.
 
-    BENCH_CRAWL_DATABASE_URL=postgres://postgres@127.0.0.1:5432/lp_bench_crawl .venv/bin/python bench/crawl.py
+    BENCH_CRAWL_DATABASE_URL=postgres://postgres@127.0.0.1:5432/lp_bench_crawl BENCH_PAGES=5000 \
+        .venv/bin/python bench/crawl.py
 
-The job runs against a throwaway database, test_ plus the name in BENCH_CRAWL_DATABASE_URL
-(default test_lp_bench_crawl), created and dropped here, and its own Redis db (BENCH_CRAWL_REDIS_URL,
-default db 5): never the test suite's database or Redis db, whatever DATABASE_URL says.
+The job runs against the bench's own database (default lp_bench_crawl), created and migrated for
+the run and dropped at its end, and its own Redis db (BENCH_CRAWL_REDIS_URL, default db 5), flushed
+before and after: never the test suite's database or Redis db, whatever DATABASE_URL says, and
+never a database or Redis db holding what this bench did not write (bench/_isolation.py).
 """
 
 from __future__ import annotations
@@ -34,11 +37,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._isolation import database_url, environment, own_database, own_redis, redis_url  # noqa: E402
+
+OWNER = "bench/crawl.py"
+DATABASE_URL = database_url("BENCH_CRAWL_DATABASE_URL", "lp_bench_crawl")
+REDIS_URL = redis_url("BENCH_CRAWL_REDIS_URL", 5)
+os.environ.update(environment(DATABASE_URL, REDIS_URL))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.test")
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_CRAWL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_crawl"
-)
-os.environ["REDIS_URL"] = os.environ.get("BENCH_CRAWL_REDIS_URL", "redis://127.0.0.1:6379/5")
 os.environ["SCRAPER_ALLOWED_NETWORKS"] = "127.0.0.1/32"
 
 PAGES = int(os.environ.get("BENCH_PAGES", "5000"))
@@ -257,6 +263,14 @@ print(crawler.stats.get_value("response_received_count", 0), elapsed)
 """
 
 
+def scrapy_version() -> str | None:
+    try:
+        import scrapy
+    except ImportError:
+        return None
+    return scrapy.__version__
+
+
 def scrapy_run(start: str, work: Path) -> tuple[int, float]:
     script = work / "scrapy_bench.py"
     script.write_text(SCRAPY_SCRIPT)
@@ -292,11 +306,16 @@ def timed(label: str, function, *args):
 
 
 def main() -> None:
+    with own_redis(REDIS_URL, OWNER), own_database(DATABASE_URL, OWNER):
+        measure()
+
+
+def measure() -> None:
     import django
 
     django.setup()
-    from django.test.utils import setup_databases, teardown_databases
 
+    scrapy = scrapy_version()
     with tempfile.TemporaryDirectory(prefix="crawl-bench-") as tmp:
         tmp = Path(tmp)
         tmp.chmod(0o755)  # nginx's workers run as an unprivileged user when started by root
@@ -307,16 +326,14 @@ def main() -> None:
         port = free_port()
         nginx = start_nginx(site, work, port)
         start = f"http://127.0.0.1:{port}/p/0.html"
-        databases = setup_databases(verbosity=0, interactive=False)
         try:
             bare_pages, bare_s = timed("bare", lambda: asyncio.run(bare_loop(start)))
             loop_pages, loop_s = timed("engine loop", engine_without_storage, start)
             (job_pages, stored, store_s), job_s = timed("engine job", engine_job, start)
             usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             CPU["children before scrapy"] = usage.ru_utime + usage.ru_stime
-            scrapy_pages, scrapy_s = scrapy_run(start, work)
+            scrapy_pages, scrapy_s = scrapy_run(start, work) if scrapy else (0, 0.0)
         finally:
-            teardown_databases(databases, verbosity=0)
             nginx.terminate()
             nginx.wait(5)
 
@@ -332,20 +349,20 @@ def main() -> None:
         ("bare aiohttp + parsel (no storage)", bare_pages, bare_s, CPU["bare"], ""),
         ("engine crawl loop (no storage)", loop_pages, loop_s, CPU["engine loop"], ""),
         ("engine web job (results stored)", job_pages, job_s, CPU["engine job"], f"  {stored} rows in leads_webresult"),
-        (
-            f"Scrapy {__import__('scrapy').__version__} (items to a JSON-lines feed)",
-            scrapy_pages,
-            scrapy_s,
-            CPU["scrapy"],
-            "",
-        ),
     ]
+    if scrapy:
+        rows.append((f"Scrapy {scrapy} (items to a JSON-lines feed)", scrapy_pages, scrapy_s, CPU["scrapy"], ""))
     print(f"{'':<46} {'pages':>6} {'wall s':>8} {'pages/s':>8} {'CPU ms/page':>12}")
     for label, pages, seconds, cpu, note in rows:
         print(
             f"{label:<46} {pages:>6} {seconds:8.2f} {rate(pages, seconds):8.0f} {1000 * cpu / max(1, pages):12.3f}{note}"
         )
-    print(f"ratio engine job / Scrapy: {job / scrapy_rate:.2f}x pages/s" if scrapy_rate else "Scrapy crawled nothing")
+    if not scrapy:
+        print("Scrapy is not installed (requirements/bench.txt): no Scrapy run, no ratio")
+    elif scrapy_rate:
+        print(f"ratio engine job / Scrapy: {job / scrapy_rate:.2f}x pages/s")
+    else:
+        print("Scrapy crawled nothing")
     per_page = {
         label: 1000 * CPU[label] / max(1, pages)
         for label, pages in (("bare", bare_pages), ("engine loop", loop_pages), ("engine job", job_pages))

@@ -10,9 +10,9 @@ whatever the row count.
     .venv/bin/python bench/export.py
     BENCH_EXPORT_ROWS=200000 BENCH_EXPORT_FORMATS=csv,xlsx .venv/bin/python bench/export.py
 
-The bench creates its own database (default lp_bench_export), marked as created by this
-script, and drops it at the end. It refuses to use an existing database without that mark,
-so it never fills or drops a database it did not create.
+The bench creates its own database (default lp_bench_export, BENCH_EXPORT_DATABASE_URL), marked as
+created by this script, and drops it at the end, also on an error; it refuses a database without that
+mark, so it never fills or drops a database it did not create (bench/_isolation.py). It uses no Redis.
 """
 
 from __future__ import annotations
@@ -24,55 +24,20 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DATABASE_URL = os.environ.get("BENCH_EXPORT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_export")
+from bench._isolation import database_url, environment, own_database  # noqa: E402
+
+OWNER = "bench/export.py"
+DATABASE_URL = database_url("BENCH_EXPORT_DATABASE_URL", "lp_bench_export")
 ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "1000000"))
 FORMATS = os.environ.get("BENCH_EXPORT_FORMATS", "csv,ndjson,json,xlsx").split(",")
 SOURCES = ("leads", "web_results")
-MARK = "created by bench/export.py"
 
-os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ.update(environment(DATABASE_URL, None))  # inherited by the --fill and --measure processes
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.local")
-
-
-def _admin_connection():
-    import psycopg
-
-    parts = urlsplit(DATABASE_URL)
-    return parts.path.lstrip("/"), psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True)
-
-
-def _description(conn, name: str) -> tuple | None:
-    """(comment,) of the database, None when it does not exist."""
-    return conn.execute(
-        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
-    ).fetchone()
-
-
-def create_database() -> None:
-    """Create the marked bench database; refuse an existing one this script did not create."""
-    name, conn = _admin_connection()
-    with conn:
-        row = _description(conn, name)
-        if row is not None and row[0] != MARK:
-            sys.exit(f"Refusing to use database {name!r}: it exists and was not created by this bench.")
-        if row is not None:
-            conn.execute(f'DROP DATABASE "{name}"')  # left over by an interrupted run of this bench
-        conn.execute(f'CREATE DATABASE "{name}"')
-        conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{MARK}'")
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True)
-
-
-def drop_database() -> None:
-    name, conn = _admin_connection()
-    with conn:
-        row = _description(conn, name)
-        if row is not None and row[0] == MARK:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def fill(rows: int) -> None:
@@ -147,8 +112,7 @@ def measure(source: str, format_name: str) -> dict:
 
 
 def main() -> None:
-    create_database()
-    try:
+    with own_database(DATABASE_URL, OWNER):
         started = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--fill"], check=True)
         print(f"filled {ROWS:,} leads and {ROWS:,} web results in {time.perf_counter() - started:.0f} s")
@@ -169,8 +133,6 @@ def main() -> None:
                     f"{result['bytes'] / 1e6:>8.0f} {result['rss_before_mb']:>9.0f}MB {result['rss_peak_mb']:>7.0f}MB",
                     flush=True,
                 )
-    finally:
-        drop_database()
 
 
 if __name__ == "__main__":

@@ -19,50 +19,34 @@ the platform's path is ≥ 50,000 leads/s.
 
 The ORM path runs on the first BENCH_ORM_ROWS rows of the same data (default 20,000, so the
 bench ends in minutes; set it to 200000 for the whole set): its rate is per row and flat.
-The bench database (default lp_bench_ingest) is separate from the development and test
-ones, and from the list bench's: emptying and refilling the leads table bloats its
-indexes, which would slow the list bench. It is created and migrated when missing.
+The bench database (default lp_bench_ingest) is its own, separate from the development and
+test ones and from the list bench's (emptying and refilling the leads table bloats its
+indexes, which would slow the list bench): created and migrated for the run, dropped at its
+end, and refused when it exists without this bench's mark (bench/_isolation.py). No Redis.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DATABASE_URL = os.environ.get("BENCH_INGEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_ingest")
+from bench._isolation import database_url, environment, own_database  # noqa: E402
+
+OWNER = "bench/ingest.py"
+DATABASE_URL = database_url("BENCH_INGEST_DATABASE_URL", "lp_bench_ingest")
 ROWS = int(os.environ.get("BENCH_INGEST_ROWS", "200000"))
 ORM_ROWS = min(ROWS, int(os.environ.get("BENCH_ORM_ROWS", "20000")))
 DUPLICATE_SHARE = 0.20
 BATCH = int(os.environ.get("BENCH_INGEST_BATCH", "5000"))
 
-os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ.update(environment(DATABASE_URL, None))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.local")
-
-
-def ensure_database(url: str) -> None:
-    """Create the bench database when missing, then bring its schema up to date."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "DATABASE_URL": url},
-    )
 
 
 def make_profiles(count: int, duplicate_share: float):
@@ -218,7 +202,11 @@ def run_copy(advertiser_id: int, profiles) -> float:
 
 
 def main() -> None:
-    ensure_database(DATABASE_URL)
+    with own_database(DATABASE_URL, OWNER):
+        measure()
+
+
+def measure() -> None:
     import django
 
     django.setup()

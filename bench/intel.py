@@ -2,11 +2,13 @@
 50 pages deep by cursor (the API's pagination) beside the same walk by page number with a total
 count (what the cursor avoids). Prints p50/p99 per request; the target is p99 under 30 ms.
 
-    .venv/bin/python bench/intel.py            # loads once into lp_bench_intel, then measures
-    BENCH_INTEL_DATABASE_URL=postgres://…/db BENCH_INTEL_SESSIONS=1000000 .venv/bin/python bench/intel.py
+    .venv/bin/python bench/intel.py            # loads into lp_bench_intel, then measures
+    BENCH_INTEL_DATABASE_URL=postgres://…/lp_bench_intel BENCH_INTEL_SESSIONS=1000000 .venv/bin/python bench/intel.py
 
-The bench database is separate from the development and test ones; it is created when missing
-and reloaded only when it does not hold the wanted number of sessions.
+The bench database is its own, separate from the development and test ones: created and migrated
+for the run, dropped at its end, and refused when it exists without this bench's mark
+(bench/_isolation.py). BENCH_KEEP_DATABASE=1 keeps it, so the next run with it reloads only when it
+does not hold the wanted number of sessions. No Redis: the throttle counters are in that database.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DATABASE_URL = os.environ.get("BENCH_INTEL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_intel")
+from bench._isolation import database_url, environment, own_database  # noqa: E402
+
+OWNER = "bench/intel.py"
+DATABASE_URL = database_url("BENCH_INTEL_DATABASE_URL", "lp_bench_intel")
 SESSIONS = int(os.environ.get("BENCH_INTEL_SESSIONS", "1000000"))
 PAGES = 50
 PAGE_SIZE = 50
@@ -34,27 +37,14 @@ TARGET_P99_MS = 30.0
 MAIN_SHARE = 0.9
 COMPANIES = 2000
 
-os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ.update(environment(DATABASE_URL, None))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.base")
-
-
-def ensure_database() -> None:
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-ensure_database()
 
 import django  # noqa: E402
 
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from rest_framework.pagination import PageNumberPagination  # noqa: E402
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate  # noqa: E402
@@ -234,7 +224,11 @@ def walk_view(user: User, paged: bool) -> list[float]:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
+    with own_database(DATABASE_URL, OWNER, reusable=True):
+        measure()
+
+
+def measure() -> None:
     advertiser, user = load()
     settings.API_RATES = {key: "1000000/hour" for key in settings.API_RATES}
     settings.ALLOWED_HOSTS = ["testserver"]

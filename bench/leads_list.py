@@ -15,9 +15,12 @@ Prints requests/s and p50/p99 latency per case; the target is ≥ 400 requests/s
     .venv/bin/python bench/leads_list.py
     BENCH_LEADS_DATABASE_URL=postgres://…/db BENCH_LEADS=1000000 BENCH_SECONDS=15 .venv/bin/python bench/leads_list.py
 
-The leads are loaded once with `leads.ingest.upsert_leads` into the bench database
-(default lp_bench_leads, separate from the development and test ones) and reloaded only
-when the advertiser does not hold the wanted number. Needs `wrk` (apt-get install wrk).
+The leads are loaded with `leads.ingest.upsert_leads` into the bench's own database (default
+lp_bench_leads, BENCH_LEADS_DATABASE_URL), created for the run and dropped at its end; the server's
+rate-limit counters go to its own Redis db (default 13, BENCH_LEADS_REDIS_URL), flushed before and
+after. Both are refused when they hold what this bench did not write (bench/_isolation.py).
+BENCH_KEEP_DATABASE=1 keeps the database, so the next run with it reloads the leads only when the
+advertiser does not hold the wanted number. Needs `wrk` (apt-get install wrk).
 This module is also the bench server's URLconf (the baseline route lives only here).
 """
 
@@ -36,7 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DATABASE_URL = os.environ.get("BENCH_LEADS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_leads")
+from bench._isolation import database_url, environment, own_database, own_redis, redis_url  # noqa: E402
+
+OWNER = "bench/leads_list.py"
+DATABASE_URL = database_url("BENCH_LEADS_DATABASE_URL", "lp_bench_leads")
+REDIS_URL = redis_url("BENCH_LEADS_REDIS_URL", 13)
 LEADS = int(os.environ.get("BENCH_LEADS", "1000000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 CONNECTIONS = 32
@@ -45,14 +52,13 @@ BATCH = 10_000
 ADVERTISER_EMAIL = "bench-list@bench.example"
 
 SERVER_ENV = {
-    "DATABASE_URL": DATABASE_URL,
+    **environment(DATABASE_URL, REDIS_URL),
     "DJANGO_SETTINGS_MODULE": "leadplatform.settings.production",
     "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
     "DEBUG": "false",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     # As deployed (README, "Scaling out"): rate-limit and usage counters in Redis, persistent
-    # database connections (production's default). A separate Redis database for the bench.
-    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+    # database connections (production's default); the bench's own database and Redis db.
     # The bench measures the list, not the per-principal rate limit.
     "RATE_LEADS": "100000000/minute",
     "LOG_LEVEL": "WARNING",
@@ -112,27 +118,8 @@ def server_app():
 
 
 # --- loading --------------------------------------------------------------------------
-def ensure_database() -> None:
-    from urllib.parse import urlsplit
-
-    import psycopg
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_SETTINGS_MODULE": "leadplatform.settings.local"},
-    )
-
-
 def load_leads() -> str:
     """One advertiser with LEADS leads (30% outreach-ready); returns a fresh API token for it."""
-    os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.local")
     import django
 
@@ -190,7 +177,6 @@ def free_port() -> int:
 
 def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, **SERVER_ENV}
-    env.pop("CELERY_BROKER_URL", None)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -263,7 +249,14 @@ def run_wrk(url: str, token: str) -> tuple[float, float, float, int]:
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
-    ensure_database()
+    os.environ.update(environment(DATABASE_URL, REDIS_URL))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.local")  # loading and migrating
+    with own_redis(REDIS_URL, OWNER), own_database(DATABASE_URL, OWNER, reusable=True):
+        results = measure()
+    report(results)
+
+
+def measure() -> list[tuple]:
     token = load_leads()
     port = free_port()
     server = start_server(port)
@@ -284,6 +277,10 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(15)
+    return results
+
+
+def report(results: list[tuple]) -> None:
     print(f"\n{LEADS:,} leads, gunicorn {WORKERS} workers, wrk {CONNECTIONS} connections, {SECONDS} s per case")
     print(f"{'endpoint':<38} {'case':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     for endpoint, label, rps, p50, p99, errors in results:
