@@ -1,64 +1,47 @@
 """Statistics speed: every statistics endpoint of the campaign backend over 5 million tasks,
 answered from the daily rollups (as in production) and from the raw rows.
 
-Builds, in a separate database (default lp_bench_stats, created and migrated when missing):
+Builds, in its own database (lp_bench_stats; see bench/_isolation.py):
 50 advertisers, 5,000 campaigns, 200,000 influencers and BENCH_TASKS tasks (default 5,000,000)
 spread over the last 365 days in every status, with a payment for each paid task, all inserted
 set-wise inside PostgreSQL (`INSERT … SELECT FROM generate_series`); then rolls the rollups up
 to yesterday (timed), and calls each endpoint through the API with a platform token, BENCH_REPEAT
 times (default 5), printing the median milliseconds from the rollups and from the raw rows
-(the same endpoint with the rollups' watermark hidden and the trigger-kept state counts replaced by
-COUNT queries). Target: every endpoint < 50 ms from rollups. Before timing it folds the state-count
+(the same endpoint inside `campaigns.stats.figures.raw_rows_only()`: no rollup, watermark or
+trigger-kept state count is read, COUNT queries instead), and whether both answer the same.
+Target: every endpoint < 50 ms from rollups. Before timing it folds the state-count
 deltas, rolls the recent joins and vacuums the rollup tables (what beat and autovacuum do); after, it
 prints what the state-count triggers add to a single-row task update, what unfolded deltas add to a
 read, and what rolling a whole day of joins at once costs, with the joined-influencer figures around it.
 
     .venv/bin/python bench/stats.py
-    BENCH_STATS_DATABASE_URL=postgres://…/lp_bench_stats BENCH_TASKS=5000000 .venv/bin/python bench/stats.py
+    BENCH_STATS_DATABASE_URL=postgres://…/lp_bench_stats BENCH_STATS_REDIS_URL=redis://…/4 \
+        BENCH_TASKS=5000000 .venv/bin/python bench/stats.py
 
-The data is built once; a later run reuses it (BENCH_REBUILD=1 builds it again).
+The database is created for the run and dropped at its end, and Redis db 4 (the throttles' counters)
+is flushed before and after. BENCH_KEEP_DATABASE=1 keeps the database, so the next run with it reuses
+the data when it holds BENCH_TASKS tasks (BENCH_REBUILD=1 builds it again).
 """
 
 from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-URL = os.environ.get("BENCH_STATS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lp_bench_stats")
-os.environ["DATABASE_URL"] = URL
-# Its own Redis db, not the test suite's (settings.test defaults to db 15).
-os.environ["REDIS_URL"] = os.environ.get("BENCH_STATS_REDIS_URL", "redis://127.0.0.1:6379/4")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.test")
 
+from bench._isolation import database_name, database_url, environment, own_database, own_redis, redis_url  # noqa: E402
+
+OWNER = "bench/stats.py"
 TASKS = int(os.environ.get("BENCH_TASKS", "5000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 ADVERTISERS, CAMPAIGNS, PUBLISHERS, DAYS = 50, 5000, 200_000, 365
 TARGET_MS = 50
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    name = urlparse(URL).path.lstrip("/")
-    admin = urlparse(URL)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "DATABASE_URL": URL},
-    )
 
 
 BUILD = [
@@ -149,23 +132,28 @@ def build() -> None:
         print(f"  {time.perf_counter() - started:7.1f} s  VACUUM ANALYZE", flush=True)
 
 
-ENDPOINTS = [
-    ("/api/advertiser/stats/financial/", {"advertiser_id": 1, "date_from": "2000-01-01", "date_to": "2100-01-01"}),
-    ("/api/campaigns/stats/general/", {"date_from": "2000-01-01"}),
-    ("/api/campaigns/stats/status/", {}),
-    ("/api/campaigns/stats/networks/", {}),
-    ("/api/campaign/stats/networks/", {"campaign_id": 3}),
-    ("/api/campaign/stats/costs/", {"campaign_id": 3}),
-    ("/api/publishers/stats/status/", {}),
-    ("/api/publishers/stats/activity/", {"date_from": "2000-01-01"}),
-    ("/api/users/stats/sex/", {}),
-    ("/api/users/stats/age/", {}),
-    ("/api/users/stats/preferences/", {}),
-    ("/api/general/stats/pending/", {}),
-    ("/api/general/stats/financial/", {"date_from": "2000-01-01"}),
-    ("/api/general/stats/estimated-publishers/", {}),
-    ("/api/general/stats/potential-publishers/", {}),
-]
+def endpoints(advertiser_id: int = 1, campaign_id: int = 3) -> list[tuple[str, dict]]:
+    """Every statistics endpoint with its request body: advertiser and campaign ids of the built data."""
+    return [
+        (
+            "/api/advertiser/stats/financial/",
+            {"advertiser_id": advertiser_id, "date_from": "2000-01-01", "date_to": "2100-01-01"},
+        ),
+        ("/api/campaigns/stats/general/", {"date_from": "2000-01-01"}),
+        ("/api/campaigns/stats/status/", {}),
+        ("/api/campaigns/stats/networks/", {}),
+        ("/api/campaign/stats/networks/", {"campaign_id": campaign_id}),
+        ("/api/campaign/stats/costs/", {"campaign_id": campaign_id}),
+        ("/api/publishers/stats/status/", {}),
+        ("/api/publishers/stats/activity/", {"date_from": "2000-01-01"}),
+        ("/api/users/stats/sex/", {}),
+        ("/api/users/stats/age/", {}),
+        ("/api/users/stats/preferences/", {}),
+        ("/api/general/stats/pending/", {}),
+        ("/api/general/stats/financial/", {"date_from": "2000-01-01"}),
+        ("/api/general/stats/estimated-publishers/", {}),
+        ("/api/general/stats/potential-publishers/", {}),
+    ]
 
 
 def median_ms(call) -> float:
@@ -289,8 +277,7 @@ def time_endpoint(client, path: str, body: dict) -> tuple[float, dict]:
     return statistics.median(samples), answer
 
 
-def main() -> None:
-    ensure_database()
+def measure(url: str) -> None:
     import django
 
     django.setup()
@@ -299,14 +286,14 @@ def main() -> None:
 
     from accounts.models import User
     from accounts.services import issue_token
-    from campaigns.stats import counts, figures
+    from campaigns.stats import figures
     from campaigns.stats.rollups import roll_up_everything
     from tasks.models import Task
 
     setup_test_environment()
     have = Task.objects.count()
     if have != TASKS or os.environ.get("BENCH_REBUILD"):
-        print(f"building {TASKS:,} tasks in {urlparse(URL).path.lstrip('/')} (have {have:,})", flush=True)
+        print(f"building {TASKS:,} tasks in {database_name(url)} (have {have:,})", flush=True)
         build()
         started = time.perf_counter()
         rolled = roll_up_everything()
@@ -325,12 +312,9 @@ def main() -> None:
     floor_ms, _ = time_endpoint(client, "/api/general/lists/allowed-categories/", {})
     print(f"{'(floor: a request reading one tiny table)':45} {floor_ms:9.1f}")
     slow = []
-    for path, body in ENDPOINTS:
+    for path, body in endpoints():
         fast_ms, fast = time_endpoint(client, path, body)
-        with (
-            mock.patch.object(figures, "watermark", lambda name: None),
-            mock.patch.object(counts, "kept_by_triggers", lambda: False),
-        ):
+        with figures.raw_rows_only():
             raw_ms, raw = time_endpoint(client, path, body)
         print(f"{path:45} {fast_ms:9.1f} {raw_ms:10.1f}  {'yes' if fast == raw else 'NO'}", flush=True)
         if fast_ms >= TARGET_MS:
@@ -341,6 +325,15 @@ def main() -> None:
     )
     write_costs()
     live_join_costs()
+
+
+def main() -> None:
+    url = database_url("BENCH_STATS_DATABASE_URL", "lp_bench_stats")
+    redis = redis_url("BENCH_STATS_REDIS_URL", 4)
+    os.environ.update(environment(url, redis))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.test")
+    with own_redis(redis, OWNER), own_database(url, OWNER, reusable=True):
+        measure(url)
 
 
 if __name__ == "__main__":

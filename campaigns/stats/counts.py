@@ -29,9 +29,11 @@ def kept_by_triggers() -> bool:
     return connection.vendor == "postgresql"
 
 
-def state_counts(name: str) -> dict[str, int]:
-    """Rows of the counted table per value of the counted column (values without rows are absent)."""
-    if not kept_by_triggers():
+def state_counts(name: str, *, from_rows: bool = False) -> dict[str, int]:
+    """Rows of the counted table per value of the counted column (values without rows are absent).
+
+    `from_rows` counts the table itself even where triggers keep the counts (figures' raw rows only)."""
+    if from_rows or not kept_by_triggers():
         model, column = COUNTED[name]
         return dict(model.objects.order_by().values_list(column).annotate(n=Count("id")))
     with connection.cursor() as cursor:

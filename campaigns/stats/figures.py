@@ -2,14 +2,20 @@
 
 Task, payment and publisher-activity figures read the daily rollups up to their watermark
 and the raw rows after it (always including today); `use_rollups=False` reads everything
-from the raw rows (the benchmark and the tests compare the two). Counts of tasks by status
-and publishers by status and sex are kept by triggers (`counts`); other counts by current
-state read the (small) campaign and publisher tables directly: a state is not a daily flow.
+from the raw rows (the tests compare the two). Counts of tasks by status and publishers by
+status and sex are kept by triggers (`counts`); other counts by current state read the
+(small) campaign and publisher tables directly: a state is not a daily flow.
+
+Inside `raw_rows_only()` every figure, whoever asks for it (an endpoint too), reads the raw
+rows alone: no rollup, watermark or trigger-kept count (the benchmark times both ways).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -40,6 +46,27 @@ ACTIVE_DAYS = 30
 AGE_BUCKETS = (("18-24", 18, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45+", 45, 200))
 TOP_CATEGORIES = 5
 
+_raw_rows_only: ContextVar[bool] = ContextVar("campaign_stats_raw_rows_only", default=False)
+
+
+@contextmanager
+def raw_rows_only() -> Iterator[None]:
+    """Every figure computed inside reads the raw rows alone, whatever its `use_rollups`: no rollup table, no
+    watermark, no trigger-kept state count (COUNT queries over the counted tables instead)."""
+    token = _raw_rows_only.set(True)
+    try:
+        yield
+    finally:
+        _raw_rows_only.reset(token)
+
+
+def _reads_rollups(use_rollups: bool) -> bool:
+    return use_rollups and not _raw_rows_only.get()
+
+
+def _state_counts(name: str) -> dict[str, int]:
+    return state_counts(name, from_rows=_raw_rows_only.get())
+
 
 @dataclass(frozen=True)
 class Split:
@@ -67,7 +94,7 @@ class Split:
 
 
 def split(name: str, date_from: date | None, date_to: date | None, use_rollups: bool = True) -> Split:
-    mark = watermark(name) if use_rollups else None
+    mark = watermark(name) if _reads_rollups(use_rollups) else None
     if mark is None:
         return Split(None, None, date_from, date_to)
     rolled_to = mark if date_to is None else min(mark, date_to)
@@ -297,7 +324,7 @@ def campaign_network_counts(campaigns) -> dict[str, int]:
 # Publishers
 # ------------------------------------------------------------------------------
 def publisher_status_counts() -> dict[str, int]:
-    counts = state_counts("publisher_status")
+    counts = _state_counts("publisher_status")
     return {status: counts.get(status, 0) for status in Publisher.Status.values}
 
 
@@ -316,7 +343,7 @@ def joined_publisher_count(*, since: date | None = None, use_rollups=True) -> in
     joins = Task.objects.filter(publisher__isnull=False)
     if since is not None:
         joins = joins.filter(joined_at__gte=day_start(since))
-    rolled_before = joins_rolled_before() if use_rollups else None
+    rolled_before = joins_rolled_before() if _reads_rollups(use_rollups) else None
     if rolled_before is None:
         return joins.values("publisher_id").distinct().count()
     rolled_days = PublisherLastJoinDay.objects.all()
@@ -377,7 +404,7 @@ def estimated_publishers(*, use_rollups=True) -> dict:
 
 def potential_publishers(*, use_rollups=True) -> dict:
     """potential: registered but never joined; conversion rate: joined / registered."""
-    registered = sum(state_counts("publisher_status").values())
+    registered = sum(_state_counts("publisher_status").values())
     joined = joined_publisher_count(use_rollups=use_rollups)
     rate = round(joined / registered, 4) if registered else 0.0
     return {"potential_publishers": registered - joined, "conversion_rate": rate}
@@ -392,7 +419,7 @@ def _percentages(counts: dict[str, int]) -> dict[str, float]:
 
 
 def sex_shares() -> dict[str, float]:
-    counts = state_counts("publisher_sex")  # the unknown ("") are counted too, and left out here
+    counts = _state_counts("publisher_sex")  # the unknown ("") are counted too, and left out here
     return _percentages({sex: counts.get(sex, 0) for sex in Publisher.Sex.values})
 
 
@@ -427,7 +454,7 @@ def preference_shares() -> dict[str, float]:
 
 def pending_counts() -> dict[str, int]:
     """Campaigns awaiting activation, tasks joined but not submitted, submissions awaiting review."""
-    tasks = state_counts("task_status")
+    tasks = _state_counts("task_status")
     return {
         "pending_campaigns": Campaign.objects.filter(status=Campaign.Status.PENDING).count(),
         "pending_tasks": tasks.get(Task.Status.PENDING, 0),
