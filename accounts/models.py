@@ -319,11 +319,3 @@ class ApiUsageDay(models.Model):
 
     class Meta:
         ordering = ["-date"]
-
-
-class Counter(models.Model):
-    """A named integer for the database counter store (embedded mode): atomic upserts."""
-
-    key = models.CharField(max_length=200, primary_key=True)
-    value = models.BigIntegerField(default=0)
-    expires_at = models.DateTimeField(db_index=True)

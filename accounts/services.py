@@ -20,7 +20,6 @@ from .models import (
     ApiToken,
     ApiUsageDay,
     Application,
-    Counter,
     Membership,
     Notification,
     User,
@@ -187,11 +186,6 @@ def flush_usage_counters() -> int:
     for key, count in store.drain("usage:day:").items():
         _add_day_requests(date.fromisoformat(key.rsplit(":", 1)[1]), count)
     return moved
-
-
-def purge_expired_counters() -> int:
-    """The database counter store keeps one row per rate-limit window: drop the finished ones."""
-    return Counter.objects.filter(expires_at__lte=timezone.now()).delete()[0]
 
 
 def token_request_count(token: ApiToken) -> int:

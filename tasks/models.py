@@ -187,25 +187,3 @@ class Payment(models.Model):
     @property
     def bonus_total(self) -> Decimal:
         return self.bonus_reach + self.bonus_engagement_rate + self.bonus_best_post
-
-
-class IdempotencyKey(models.Model):
-    """A money-moving request seen before: the same key replays its stored response."""
-
-    owner = models.CharField(max_length=64, help_text="Who sent it: user:<id> or app:<id>.")
-    key = models.CharField(max_length=255)
-    route = models.CharField(max_length=200)
-    request_digest = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    # While the first request runs it holds a lease; a request that died with its process leaves
-    # an expired lease, which the next retry takes over (no lease: taken over at once).
-    lease_token = models.UUIDField(null=True, blank=True)
-    locked_until = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_key_unique_per_owner")]
-
-    def __str__(self) -> str:
-        return f"{self.owner} {self.key}"

@@ -1,6 +1,6 @@
 """Counts by current state (tasks by status, publishers by status and sex), kept exactly by triggers.
 
-On PostgreSQL, triggers (migrations 0005, 0008) append `StateCount` delta rows; a count is the sum
+On PostgreSQL, triggers (campaigns.stats.triggers) append `StateCount` delta rows; a count is the sum
 of its key's rows, so a read is a few dozen rows whatever the size of the counted table. Beat folds
 the deltas every minute to keep them few. SQLite (the embedded run) has no transition tables, hence
 no triggers: there the counts are plain COUNT queries over the counted table.
@@ -14,11 +14,12 @@ from django.db.models import Count
 from accounts.models import Publisher
 from tasks.models import Task
 
-# name: the model and column it counts (the names the triggers of migration 0008 append).
+from . import triggers
+
+# name: the model and column it counts, as the triggers count them (task_status, publisher_status, publisher_sex).
+_MODELS = {model._meta.db_table: model for model in (Task, Publisher)}
 COUNTED = {
-    "task_status": (Task, "status"),
-    "publisher_status": (Publisher, "status"),
-    "publisher_sex": (Publisher, "sex"),
+    name: (_MODELS[table], column) for table, counted in triggers.COUNTED.items() for name, column in counted.items()
 }
 
 # pg_advisory_xact_lock key of the fold: one fold at a time ("csfold" in ASCII).

@@ -118,7 +118,7 @@ class PublisherLastJoinDay(models.Model):
 class StateCount(models.Model):
     """A count by current state (`name`: what is counted, `key`: the state) kept as delta rows.
 
-    On PostgreSQL, statement triggers on the counted table append one row per changed key; the count of a key
+    On PostgreSQL, statement triggers on the counted table (campaigns.stats.triggers) append one row per changed key; the count of a key
     is the sum of its rows. Appending, never updating a shared row, means concurrent writers neither wait on
     each other nor deadlock; beat folds each key's rows into one (`counts.fold_state_counts`).
     """

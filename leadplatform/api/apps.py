@@ -6,6 +6,15 @@ class ApiConfig(AppConfig):
     name = "leadplatform.api"
     label = "api"
 
+    periodic_tasks = {
+        "purge expired rate-limit counters": {
+            "task": "accounts.purge_expired_counters",
+            "every_seconds": 3600,
+            "expires": 600,
+        },
+        "purge idempotency keys": {"task": "tasks.purge_idempotency_keys", "every_seconds": 3600, "expires": 600},
+    }
+
     def ready(self) -> None:
         from django.urls import register_converter
 

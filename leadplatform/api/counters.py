@@ -77,7 +77,7 @@ class RedisCounterStore:
 class DatabaseCounterStore:
     """One row per key; INSERT … ON CONFLICT … RETURNING is atomic on PostgreSQL and SQLite ≥ 3.35."""
 
-    table = "accounts_counter"
+    table = "accounts_counter"  # the Counter model's table (leadplatform.api.models)
 
     def incr(self, key: str, ttl: int, amount: int = 1) -> int:
         now = timezone.now()
@@ -111,6 +111,12 @@ class DatabaseCounterStore:
 
     def clear(self, prefix: str = "") -> None:
         self.drain(prefix)
+
+    def purge_expired(self) -> int:
+        """Drop the rows of finished windows (each rate-limit window leaves one); how many were dropped."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table} WHERE expires_at <= %s", [timezone.now()])
+            return cursor.rowcount
 
 
 @lru_cache(maxsize=1)

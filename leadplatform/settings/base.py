@@ -50,7 +50,12 @@ INSTALLED_APPS = [
     "tasks",
     "leads",
     "leads.intel",
+    "campaigns.stats",
 ]
+
+# Each app's AppConfig declares its own periodic tasks (`periodic_tasks`, registered by
+# leadplatform/beat.py) and demo data (`demo_modules`, run by `manage.py seed_demo` in the order
+# of INSTALLED_APPS).
 
 # The access table (deny by default): one module per app declares who may call each route.
 API_ACCESS_MODULES = ["leadplatform.api.access", "accounts.api.access", "leads.intel.api.access"]
@@ -219,6 +224,10 @@ SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=True)
 # JSON request bodies nested deeper than this are refused with a 400 before they are parsed.
 API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=64)
 
+# Idempotency keys of money-moving requests are remembered for a day (leadplatform.api.idempotency).
+# A request in progress holds its key this long; a retry after a crash takes it over once it expires.
+IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=30)
+
 # Requests per principal for each surface, and stricter ones for credential endpoints.
 # Format "N/second|minute|hour|day". The web scraper API fixes the web surface at 100/hour.
 API_RATES = {
@@ -275,8 +284,26 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 10**18 - 1},
     },
-    # The campaign surfaces' error bodies say `"status": "error"`.
-    "ENUM_NAME_OVERRIDES": {"ErrorStatusEnum": ["error"]},
+    # OpenAPI names of choice sets shared by several operations.
+    "ENUM_NAME_OVERRIDES": {
+        # The campaign surfaces' error bodies say `"status": "error"`.
+        "ErrorStatusEnum": ["error"],
+        # The social surfaces' choice sets (each surface words statuses its own way).
+        "LeadsJobStatusEnum": ["queued", "running", "finished", "failed"],
+        "SocialTaskStatusEnum": ["pending", "assigned", "processing", "completed", "failed"],
+        "LeadsJobTypeEnum": ["hashtag", "followers", "following", "likers"],
+        "SocialPlatformEnum": ["instagram", "tiktok", "facebook"],
+        "ScrapePlatformEnum": "leads.models.core.Platform",
+        "TargetTypeEnum": "leads.models.core.Target.Type",
+        # The campaign surfaces' choice sets.
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "CampaignTypeEnum": "campaigns.models.Campaign.Type",
+        "InvoiceStatusEnum": "campaigns.models.Invoice.Status",
+        "TaskStatusEnum": "tasks.models.Task.Status",
+        "TaskFilterStatusEnum": ["pending", "under_review", "accepted", "rejected", "paid"],
+        "NetworkEnum": "accounts.models.Network",
+        "SuccessStatusEnum": ["success"],
+    },
     # One introduction per surface (the operations' tags); each operation's own texts live in the
     # surfaces' schema_docs modules (leadplatform/api/schema_docs.py).
     "TAGS": [
@@ -361,7 +388,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=16 * 60)
 # Redis re-delivers an unacknowledged task after visibility_timeout: it must exceed the longest
-# task and the longest countdown (celery/celery#4766). The embedded SQL broker takes no options.
+# task and the longest countdown, or a task is run twice. The embedded SQL broker takes no options.
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
@@ -393,30 +420,9 @@ LOGGING = {
 }
 
 # ------------------------------------------------------------------------------
-# Demo data: `manage.py seed_demo` runs each module's seed(credentials) in order.
-# ------------------------------------------------------------------------------
-DEMO_MODULES = ["accounts.demo", "leads.intel.demo"]
-
-# ------------------------------------------------------------------------------
-# Periodic tasks (registered in django-celery-beat after migrate; exactly one beat runs).
-# name: {"task", "every_seconds" | "crontab": "m h dom mon dow", "expires", "kwargs"}
-# ------------------------------------------------------------------------------
-PERIODIC_TASKS = {
-    "flush API usage counters": {"task": "accounts.flush_usage_counters", "every_seconds": 60, "expires": 55},
-    "purge expired rate-limit counters": {
-        "task": "accounts.purge_expired_counters",
-        "every_seconds": 3600,
-        "expires": 600,
-    },
-    # The collect route publishes a drain itself; this one catches a lost publish (leads/intel/README.md).
-    "drain collected beacons": {"task": "intel.drain_collected_beacons", "every_seconds": 5, "expires": 5},
-}
-
-# ------------------------------------------------------------------------------
 # Social lead generation: connectors, job fan-out, fair sharing.
 # ------------------------------------------------------------------------------
 API_ACCESS_MODULES += ["leads.api.access_social"]
-DEMO_MODULES += ["leads.demo_social"]
 # Fernet key (urlsafe base64, 32 bytes) for connector secrets at rest; derived from SECRET_KEY when empty.
 CONNECTOR_SECRETS_KEY = env("CONNECTOR_SECRETS_KEY", default="")
 # Graph API long-lived tokens (about 60 days) expiring within this many days are exchanged for new ones
@@ -454,40 +460,11 @@ CONNECTOR_HTTP_MAX_RETRY_AFTER_SECONDS = env.int("CONNECTOR_HTTP_MAX_RETRY_AFTER
 # Hosted-scraper runs: seconds between polls and the longest a run may take.
 CONNECTOR_RUN_POLL_SECONDS = env.float("CONNECTOR_RUN_POLL_SECONDS", default=5.0)
 CONNECTOR_RUN_TIMEOUT_SECONDS = env.int("CONNECTOR_RUN_TIMEOUT_SECONDS", default=10 * 60)
-# OpenAPI names of the social surfaces' choice sets (each seed words statuses its own way).
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
-    {
-        "LeadsJobStatusEnum": ["queued", "running", "finished", "failed"],
-        "SocialTaskStatusEnum": ["pending", "assigned", "processing", "completed", "failed"],
-        "LeadsJobTypeEnum": ["hashtag", "followers", "following", "likers"],
-        "SocialPlatformEnum": ["instagram", "tiktok", "facebook"],
-        "ScrapePlatformEnum": "leads.models.core.Platform",
-        "TargetTypeEnum": "leads.models.core.Target.Type",
-    }
-)
-# Beat wakes workers for queued jobs whose backoff has passed or whose slot is free, restarts stalled
-# claims, and recovers running jobs whose heartbeat stopped.
-PERIODIC_TASKS.update(
-    {
-        "dispatch queued social scrape jobs": {
-            "task": "leads.dispatch_scrape_jobs",
-            "every_seconds": 60,
-            "expires": 55,
-        },
-        "recover jobs whose worker is gone": {"task": "leads.recover_stalled_jobs", "every_seconds": 60, "expires": 55},
-        "refresh expiring connector tokens": {
-            "task": "leads.refresh_connector_tokens",
-            "every_seconds": 3600,
-            "expires": 600,
-        },
-    }
-)
 
 # ------------------------------------------------------------------------------
 # Web scraper: the guarded outbound client, crawl limits, webhooks.
 # ------------------------------------------------------------------------------
 API_ACCESS_MODULES += ["leads.api.access_web"]
-DEMO_MODULES += ["leads.demo_web"]
 # CIDRs outbound requests may reach despite the SSRF deny list (comma-separated, empty by default;
 # the local settings open loopback for the demo site, docs/web-scraper.md "Demo site").
 SCRAPER_ALLOWED_NETWORKS = env("SCRAPER_ALLOWED_NETWORKS", default="")
@@ -520,72 +497,15 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_MAX_RETRY_DELAY_SECONDS = env.int("WEBHOOK_MAX_RETRY_DELAY_SECONDS", default=60 * 60)
 WEBHOOK_MAX_PER_ADVERTISER = env.int("WEBHOOK_MAX_PER_ADVERTISER", default=20)
-PERIODIC_TASKS.update(
-    {
-        "re-check scraper proxies": {"task": "leads.recheck_proxies", "every_seconds": 15 * 60, "expires": 14 * 60},
-        "delete expired background exports": {
-            "task": "leads.delete_expired_exports",
-            "every_seconds": 3600,
-            "expires": 600,
-        },
-        "re-send overdue webhook deliveries": {
-            "task": "leads.resend_overdue_webhooks",
-            "every_seconds": 5 * 60,
-            "expires": 4 * 60,
-        },
-    }
-)
 
 # ------------------------------------------------------------------------------
 # Campaign platform: the campaign app surface, campaigns, tasks, payments.
 # ------------------------------------------------------------------------------
 API_ACCESS_MODULES += ["campaigns.api.access", "tasks.api.access"]
-DEMO_MODULES += ["campaigns.demo"]
 
 # ------------------------------------------------------------------------------
-# Campaign backend endpoints and statistics rollups.
+# Campaign backend endpoints and statistics.
 # ------------------------------------------------------------------------------
-INSTALLED_APPS += ["campaigns.stats"]
 API_ACCESS_MODULES += ["campaigns.api.backend.access"]
-DEMO_MODULES += ["campaigns.demo_backend"]
 # Currency of the platform-wide financial statistics (revenue, payouts).
 PLATFORM_CURRENCY = env("PLATFORM_CURRENCY", default="USD")
-# One periodic task per rollup; each run rolls the closed days after its watermark, once per day.
-PERIODIC_TASKS.update(
-    {
-        f"roll up {name}": {"task": f"campaigns.roll_up_{name}", "every_seconds": 10 * 60, "expires": 9 * 60}
-        for name in (
-            "task_days",
-            "campaign_network_totals",
-            "spend_days",
-            "campaign_spend_totals",
-            "publisher_activity",
-        )
-    }
-)
-# Trigger-kept counts of tasks and publishers by status append delta rows; folding them every minute
-# keeps each count's read to a few rows. Recent joins are rolled every minute too, so the joined and
-# active influencer figures read minutes of live joins, not a day's.
-PERIODIC_TASKS.update(
-    {
-        "fold state counts": {"task": "campaigns.fold_state_counts", "every_seconds": 60, "expires": 50},
-        "roll up recent joins": {"task": "campaigns.roll_up_recent_joins", "every_seconds": 60, "expires": 50},
-    }
-)
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
-    {
-        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
-        "CampaignTypeEnum": "campaigns.models.Campaign.Type",
-        "InvoiceStatusEnum": "campaigns.models.Invoice.Status",
-        "TaskStatusEnum": "tasks.models.Task.Status",
-        "TaskFilterStatusEnum": ["pending", "under_review", "accepted", "rejected", "paid"],
-        "NetworkEnum": "accounts.models.Network",
-        "SuccessStatusEnum": ["success"],
-    }
-)
-# Idempotency keys of money-moving requests are remembered for a day (tasks.idempotency).
-# A request in progress holds its key this long; a retry after a crash takes it over once it expires.
-IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=30)
-PERIODIC_TASKS.update(
-    {"purge idempotency keys": {"task": "tasks.purge_idempotency_keys", "every_seconds": 3600, "expires": 600}}
-)

@@ -8,3 +8,9 @@ class IntelConfig(AppConfig):
     label = "intel"
     verbose_name = "Lead intelligence"
     default_auto_field = "django.db.models.BigAutoField"
+
+    demo_modules = ("leads.intel.demo",)
+    periodic_tasks = {
+        # The collect route publishes a drain itself; this one catches a lost publish (leads/intel/README.md).
+        "drain collected beacons": {"task": "intel.drain_collected_beacons", "every_seconds": 5, "expires": 5},
+    }

@@ -5,55 +5,7 @@ import django.utils.timezone
 from django.db import migrations, models
 
 from leadplatform.migration_ops import postgres_only
-
-# Lead counts per (advertiser, platform, source type, outreach ready), kept by statement-level
-# triggers with transition tables: one grouped upsert per ingest batch, exact under any
-# writer (ingest, admin, cascades). Deletes only decrement existing rows, so a cascading
-# advertiser delete never re-creates a count row for it.
-LEAD_COUNT_FUNCTION = """
-CREATE OR REPLACE FUNCTION leads_lead_count_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    UPDATE leads_leadcount c SET count = c.count - d.n
-    FROM (SELECT advertiser_id, platform, source_type, outreach_ready, count(*) AS n
-          FROM old_rows GROUP BY 1, 2, 3, 4) d
-    WHERE c.advertiser_id = d.advertiser_id AND c.platform = d.platform
-      AND c.source_type = d.source_type AND c.outreach_ready = d.outreach_ready;
-  ELSIF TG_OP = 'INSERT' THEN
-    INSERT INTO leads_leadcount (advertiser_id, platform, source_type, outreach_ready, count)
-    SELECT advertiser_id, platform, source_type, outreach_ready, count(*)
-    FROM new_rows GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (advertiser_id, platform, source_type, outreach_ready)
-    DO UPDATE SET count = leads_leadcount.count + EXCLUDED.count;
-  ELSE
-    INSERT INTO leads_leadcount (advertiser_id, platform, source_type, outreach_ready, count)
-    SELECT advertiser_id, platform, source_type, outreach_ready, sum(n)
-    FROM (SELECT advertiser_id, platform, source_type, outreach_ready, 1 AS n FROM new_rows
-          UNION ALL
-          SELECT advertiser_id, platform, source_type, outreach_ready, -1 AS n FROM old_rows) d
-    GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (advertiser_id, platform, source_type, outreach_ready)
-    DO UPDATE SET count = leads_leadcount.count + EXCLUDED.count;
-  END IF;
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER leads_lead_count_insert AFTER INSERT ON leads_lead
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION leads_lead_count_apply();
-CREATE TRIGGER leads_lead_count_update AFTER UPDATE ON leads_lead
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION leads_lead_count_apply();
-CREATE TRIGGER leads_lead_count_delete AFTER DELETE ON leads_lead
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION leads_lead_count_apply();
-INSERT INTO leads_leadcount (advertiser_id, platform, source_type, outreach_ready, count)
-SELECT advertiser_id, platform, source_type, outreach_ready, count(*) FROM leads_lead GROUP BY 1, 2, 3, 4;
-"""
-
-DROP_LEAD_COUNT_FUNCTION = """
-DROP TRIGGER IF EXISTS leads_lead_count_insert ON leads_lead;
-DROP TRIGGER IF EXISTS leads_lead_count_update ON leads_lead;
-DROP TRIGGER IF EXISTS leads_lead_count_delete ON leads_lead;
-DROP FUNCTION IF EXISTS leads_lead_count_apply();
-"""
+from leads.triggers import CREATE_LEAD_COUNTS, DROP_LEAD_COUNTS
 
 # The leads list pages newest first within one advertiser; RunSQL keeps core's model state untouched.
 LEAD_RECENT_INDEX = "CREATE INDEX IF NOT EXISTS lead_tenant_recent ON leads_lead (advertiser_id, id DESC);"
@@ -291,8 +243,7 @@ class Migration(migrations.Migration):
                 fields=("advertiser", "platform", "source_type", "outreach_ready"), name="lead_count_unique_key"
             ),
         ),
-        migrations.RunPython(
-            postgres_only(LEAD_COUNT_FUNCTION), postgres_only(DROP_LEAD_COUNT_FUNCTION), elidable=False
-        ),
+        # Lead counts kept by triggers on the leads table (leads/triggers.py).
+        migrations.RunPython(postgres_only(CREATE_LEAD_COUNTS), postgres_only(DROP_LEAD_COUNTS), elidable=False),
         migrations.RunPython(postgres_only(LEAD_RECENT_INDEX), postgres_only(DROP_LEAD_RECENT_INDEX)),
     ]

@@ -166,7 +166,8 @@ class Lead(models.Model):
 
     # No index of its own: (advertiser, id) and the unique (advertiser, platform, username) lead with it.
     # The three references are checked once per statement by triggers, not per row by foreign-key
-    # constraints (migration leads 0006, docs/decisions.md): ingest writes thousands of rows per statement.
+    # constraints (leads.triggers, "Lead references"; docs/decisions.md): ingest writes thousands of
+    # rows per statement. Every row written also updates the lead counts (leads.triggers, "Lead counts").
     advertiser = models.ForeignKey(
         "accounts.Advertiser", on_delete=models.CASCADE, related_name="leads", db_index=False, db_constraint=False
     )

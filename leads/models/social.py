@@ -2,8 +2,9 @@
 
 A `ScrapeJob` (core) fans out into one `JobUnit` per target; each unit keeps the cursor of
 the page it has stored, so a worker killed mid-job resumes without duplicates. `JobPlan`
-holds how a job is queued, retried and scheduled. `LeadCount` rows are maintained by a
-database trigger so the leads list can report exact totals at any size.
+holds how a job is queued, retried and scheduled. `LeadCount` rows are maintained by
+database triggers on the leads table (leads.triggers, "Lead counts") so the leads list can
+report exact totals at any size.
 """
 
 from __future__ import annotations
@@ -179,7 +180,10 @@ class JobPlan(models.Model):
 
 
 class LeadCount(models.Model):
-    """Leads per (advertiser, platform, source type, outreach ready); kept by a trigger on the leads table."""
+    """Leads per (advertiser, platform, source type, outreach ready); kept by triggers on the leads table.
+
+    Written by those triggers only (`leads.triggers.CREATE_LEAD_COUNTS`), never by the application.
+    """
 
     advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="+")
     platform = models.CharField(max_length=16)

@@ -3,8 +3,9 @@
 import pytest
 
 from accounts.principal import Kind, Principal
-from accounts.services import create_application, purge_expired_counters
+from accounts.services import create_application
 from leadplatform.api.counters import DatabaseCounterStore
+from leadplatform.api.tasks import purge_expired_counters
 
 from ..factories import MembershipFactory, PublisherFactory, StaffFactory, UserFactory
 

@@ -4,12 +4,12 @@ beacon, one drain records many beacons by the same rules, and the embedded mode 
 import time
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import services as account_services
 from leadplatform.api.counters import counter_store
+from leadplatform.beat import declared_periodic_tasks
 from leads.intel import services, tasks
 from leads.intel.beacon_queue import beacon_queue
 from leads.intel.models import Person, VisitAction, VisitSession
@@ -239,7 +239,7 @@ def test_a_drain_takes_the_queue_in_chunks(site):
 # Beat, and the embedded mode without Redis
 # ------------------------------------------------------------------------------
 def test_beat_drains_the_queue():
-    entries = {spec["task"]: spec for spec in django_settings.PERIODIC_TASKS.values()}
+    entries = {spec["task"]: spec for spec in declared_periodic_tasks().values()}
     spec = entries["intel.drain_collected_beacons"]
     assert spec["every_seconds"] <= 5 and spec["expires"] <= spec["every_seconds"]
 

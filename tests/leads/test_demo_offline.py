@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import models
 
+from accounts.management.commands import seed_demo
 from leads.models import ConnectorCredential, ScrapeJob
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +24,9 @@ SCRAPING_DEMO_MODULES = ["accounts.demo", "leads.demo_social", "leads.demo_web"]
 
 
 @pytest.fixture
-def demo(settings):
-    assert set(SCRAPING_DEMO_MODULES) <= set(settings.DEMO_MODULES)
-    settings.DEMO_MODULES = SCRAPING_DEMO_MODULES
+def demo(settings, monkeypatch):
+    assert set(SCRAPING_DEMO_MODULES) <= set(seed_demo.demo_modules())
+    monkeypatch.setattr(seed_demo, "demo_modules", lambda: SCRAPING_DEMO_MODULES)
     settings.SITE_URL = "http://127.0.0.1:8000"
     call_command("seed_demo", stdout=StringIO())
 

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from leadplatform.beat import declared_periodic_tasks
 from leads import heartbeats, jobs
 from leads.engine import runner
 from leads.models import JobPlan, JobUnit, ScrapeJob, WebhookDelivery, WebResult
@@ -198,6 +199,6 @@ def test_a_pulse_never_revives_a_finished_job(advertiser):
     assert ScrapeJob.objects.get(pk=job.pk).heartbeat_at is None
 
 
-def test_recovery_runs_every_minute_from_beat_with_an_expiry(settings):
-    [spec] = [spec for spec in settings.PERIODIC_TASKS.values() if spec["task"] == "leads.recover_stalled_jobs"]
+def test_recovery_runs_every_minute_from_beat_with_an_expiry():
+    [spec] = [spec for spec in declared_periodic_tasks().values() if spec["task"] == "leads.recover_stalled_jobs"]
     assert spec["every_seconds"] == 60 and spec["expires"] < spec["every_seconds"]

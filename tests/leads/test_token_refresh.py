@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from leadplatform.beat import declared_periodic_tasks
 from leads import token_refresh
 from leads.models import ConnectorCredential
 from leads.tasks import refresh_connector_tokens
@@ -132,5 +133,5 @@ def test_a_token_set_by_the_user_during_the_exchange_is_kept(advertiser, graph, 
 
 
 def test_the_refresh_runs_on_beat():
-    entry = settings.PERIODIC_TASKS["refresh expiring connector tokens"]
+    entry = declared_periodic_tasks()["refresh expiring connector tokens"]
     assert entry["task"] == refresh_connector_tokens.name and entry["expires"] < entry["every_seconds"]

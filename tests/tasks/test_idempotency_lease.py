@@ -20,8 +20,9 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tasks.idempotency import KeyInProgress, claim_key
-from tasks.models import IdempotencyKey, Submission
+from leadplatform.api.idempotency import KeyInProgress, claim_key
+from leadplatform.api.models import IdempotencyKey
+from tasks.models import Submission
 
 from ..campaigns.factories import TaskFactory
 from ..processes import subprocess_database_url

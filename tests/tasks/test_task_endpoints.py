@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tasks.models import IdempotencyKey, Screenshot, Submission, Task
+from leadplatform.api.models import IdempotencyKey
+from tasks.models import Screenshot, Submission, Task
 
 from ..campaigns.factories import TaskFactory
 from ..campaigns.images import bomb_png_bytes, noisy_png_bytes, png_bytes, upload

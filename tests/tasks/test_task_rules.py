@@ -343,8 +343,8 @@ def test_pre_registered_task_waits_for_the_campaign_to_start(publisher):
 
 
 def test_expired_idempotency_keys_are_purged():
-    from tasks.idempotency import KEY_LIFETIME, purge_expired_keys
-    from tasks.models import IdempotencyKey
+    from leadplatform.api.idempotency import KEY_LIFETIME, purge_expired_keys
+    from leadplatform.api.models import IdempotencyKey
 
     old = IdempotencyKey.objects.create(
         owner="user:1",

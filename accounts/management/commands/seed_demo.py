@@ -1,23 +1,32 @@
-"""Create or refresh the deterministic demo dataset; `--json` prints fresh credentials."""
+"""Create or refresh the deterministic demo dataset; `--json` prints fresh credentials.
+
+Each app names its demo modules on its AppConfig (`demo_modules`); each module's
+`seed(credentials)` runs in its own transaction, app by app in the order of INSTALLED_APPS.
+"""
 
 import json
 from importlib import import_module
 
-from django.conf import settings
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from tqdm import tqdm
 
 
+def demo_modules() -> list[str]:
+    """Each installed app's `demo_modules` (its AppConfig), in the order of INSTALLED_APPS."""
+    return [module for config in apps.get_app_configs() for module in getattr(config, "demo_modules", ())]
+
+
 class Command(BaseCommand):
-    help = "Load the demo data (idempotent). Each app contributes through its demo.py."
+    help = "Load the demo data (idempotent). Each app contributes the demo modules its AppConfig names."
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print the credentials as JSON.")
 
     def handle(self, *args, **options):
         credentials: dict = {}
-        modules = settings.DEMO_MODULES
+        modules = demo_modules()
         for module_path in tqdm(modules, desc="demo data", disable=options["json"], unit="app"):
             with transaction.atomic():
                 import_module(module_path).seed(credentials)

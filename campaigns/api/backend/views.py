@@ -18,12 +18,12 @@ from campaigns import backend_services as backend
 from campaigns.models import Campaign, Category, City, Country, Invoice
 from campaigns.services import AVAILABILITY_KEYS, approved_accounts, change_campaign_status, network_availability
 from campaigns.stats import figures
+from leadplatform.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from leadplatform.api.surfaces import CAMPAIGN_BACKEND
 from leadplatform.api.tenancy import advertiser_for_new_row
 from leadplatform.api.views import SurfaceAPIView
 from tasks import backend_services as task_backend
 from tasks import services as task_services
-from tasks.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from tasks.models import Task
 
 from . import serializers as s

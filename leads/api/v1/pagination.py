@@ -3,8 +3,8 @@
 COUNT(*) over a million rows on every request is what made the default pagination slow.
 Here `total` is:
 - for no filter, or any mix of the counted filters (outreach_ready, source_type, platform):
-  the sum of `LeadCount` rows, which a trigger on the leads table keeps exact on every
-  insert, update and delete (ingest, admin, cascades);
+  the sum of `LeadCount` rows, which triggers on the leads table (leads.triggers) keep exact
+  on every insert, update and delete (ingest, admin, cascades);
 - for any other filter (username, job_id, followers bounds, search): an exact count up to
   `BOUNDED_COUNT` rows, and `BOUNDED_COUNT` beyond that (so `pages` stops there too).
 Rows of a page are found through the id index first (an index-only scan skips the offset),

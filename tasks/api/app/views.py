@@ -8,8 +8,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from campaigns.api.app.views import CampaignAppView, FullView, paginate
+from leadplatform.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from tasks import services
-from tasks.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from tasks.models import Task
 
 from . import serializers as s

@@ -33,8 +33,8 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from accounts.principal import principal_of
-from leadplatform.api.exceptions import Conflict, Unprocessable
 
+from .exceptions import Conflict, Unprocessable
 from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
