@@ -6,7 +6,6 @@ from importlib import import_module
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from tqdm import tqdm
 
 
 class Command(BaseCommand):
@@ -18,7 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         credentials: dict = {}
         modules = settings.DEMO_MODULES
-        for module_path in tqdm(modules, desc="demo data", disable=options["json"], unit="app"):
+        for number, module_path in enumerate(modules, start=1):
+            # One progress line per app; with --json stdout carries the JSON document only.
+            if not options["json"]:
+                self.stdout.write(f"demo data {number}/{len(modules)}: {module_path}")
             with transaction.atomic():
                 import_module(module_path).seed(credentials)
         if options["json"]:
