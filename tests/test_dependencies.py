@@ -87,3 +87,32 @@ def test_every_imported_third_party_package_is_declared():
     assert not missing, "Imported but not declared in requirements/*.txt: " + "; ".join(
         f"{name} (by {', '.join(sorted(files)[:3])})" for name, files in sorted(missing.items())
     )
+
+
+def pins(path: Path) -> dict[str, str]:
+    """name -> version of every `name==version` line in `path` and the files it includes with -r."""
+    found: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("-r "):
+            found |= pins(path.parent / line[3:].strip())
+            continue
+        match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*(\S+)", line)
+        if match:
+            found[normalise(match.group(1))] = match.group(2)
+    return found
+
+
+def test_every_lock_file_is_up_to_date_with_its_input():
+    """`make lock` regenerates requirements/lock/X.txt after requirements/X.txt (or what it includes) changes."""
+    inputs = sorted(REQUIREMENTS.glob("*.txt"))
+    assert {path.name for path in inputs} == {path.name for path in (REQUIREMENTS / "lock").glob("*.txt")}
+    stale = []
+    for path in inputs:
+        locked = pins(REQUIREMENTS / "lock" / path.name)
+        stale += [
+            f"{path.name}: {name}=={version} (lock: {locked.get(name, 'absent')})"
+            for name, version in pins(path).items()
+            if locked.get(name) != version
+        ]
+    assert not stale, "Run `make lock`; the lock files disagree with their inputs: " + "; ".join(stale)
