@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
+import inspect
+import re
+from pathlib import Path
 
 import aiohttp
 import pytest
+from urllib3.connection import HTTPConnection, HTTPSConnection
 
 from leads import outbound
-from leads.outbound import aio, guard
+from leads.outbound import aio, guard, sync
+
+ROOT = Path(__file__).resolve().parents[2]
 
 REFUSED = [
     "http://127.0.0.1/",
@@ -232,3 +239,15 @@ def test_the_async_session_uses_aiohttp_public_hooks_only():
             return type(session.connector)
 
     assert _run(connector_type()) is aiohttp.TCPConnector
+
+
+def test_urllib3_is_the_release_the_connection_override_was_read_against():
+    """sync.py overrides urllib3's private HTTPConnection._new_conn (its docstring says why): a new
+    urllib3 must be read again before the pin and sync.URLLIB3_VERSION move."""
+    pinned = re.search(r"^urllib3==(\S+)", (ROOT / "requirements" / "base.txt").read_text(), re.MULTILINE)
+    assert pinned and pinned.group(1) == sync.URLLIB3_VERSION == importlib.metadata.version("urllib3")
+    for cls in (HTTPConnection, HTTPSConnection):
+        assert "self._new_conn()" in inspect.getsource(cls.connect), f"{cls.__name__}.connect no longer calls _new_conn"
+    assert list(inspect.signature(HTTPConnection._new_conn).parameters) == ["self"]
+    assert sync.GuardedHTTPConnection._new_conn is sync._GuardedConnectionMixin._new_conn
+    assert sync.GuardedHTTPSConnection._new_conn is sync._GuardedConnectionMixin._new_conn
