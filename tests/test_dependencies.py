@@ -119,3 +119,15 @@ def test_every_lock_file_is_up_to_date_with_its_input():
             if locked.get(name) != version
         ]
     assert not stale, "Run `make lock`; the lock files disagree with their inputs: " + "; ".join(stale)
+
+
+def test_a_package_locked_in_several_sets_has_one_version():
+    """Each set is compiled on its own; a package they share must not differ (production runs what the tests ran)."""
+    versions: dict[str, dict[str, str]] = {}
+    for path in (REQUIREMENTS / "lock").glob("*.txt"):
+        for name, version in pins(path).items():
+            versions.setdefault(name, {})[path.name] = version
+    split = {name: found for name, found in versions.items() if len(set(found.values())) > 1}
+    assert not split, (
+        f"Locked at different versions across sets (`make lock LOCK_ARGS='--upgrade-package NAME'`): {split}"
+    )
