@@ -8,18 +8,20 @@ HOST ?= 127.0.0.1
 # The platform's own address: the demo data's web crawls and webhook target its /demo-site/.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install install-dev migrate demo browser bench screenshots clean
+.PHONY: run test install install-dev lock migrate demo browser bench screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.base-installed: requirements/base.txt requirements/production.txt | $(PY)
-	$(PIP) install --quiet -r requirements/production.txt
+# Installs come from the lock files (requirements/lock/*.txt): every package, direct or not, at one
+# version. requirements/*.txt are the inputs people edit; `make lock` regenerates the locks from them.
+$(VENV)/.base-installed: requirements/lock/production.txt | $(PY)
+	$(PIP) install --quiet -r requirements/lock/production.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements/base.txt requirements/production.txt requirements/dev.txt | $(PY)
-	$(PIP) install --quiet -r requirements/dev.txt
+$(VENV)/.dev-installed: requirements/lock/dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements/lock/dev.txt
 	touch $@ $(VENV)/.base-installed
 
 install: $(VENV)/.base-installed
@@ -46,13 +48,34 @@ test: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-$(VENV)/.bench-installed: requirements/bench.txt requirements/dev.txt requirements/base.txt requirements/production.txt | $(PY)
-	$(PIP) install --quiet -r requirements/bench.txt
+$(VENV)/.bench-installed: requirements/lock/bench.txt | $(PY)
+	$(PIP) install --quiet -r requirements/lock/bench.txt
 	touch $@ $(VENV)/.dev-installed $(VENV)/.base-installed
 
-## bench: every script in bench/ (installs requirements/bench.txt: dev plus bench-only packages)
+## bench: every script in bench/ (installs requirements/lock/bench.txt: dev plus bench-only packages)
 bench: $(VENV)/.bench-installed
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# pip-tools runs from a virtualenv of its own (never .venv), at the version requirements/dev.txt pins.
+LOCK_VENV ?= var/piptools
+LOCK_SETS := base production dev bench
+# LOCK_ARGS=--upgrade moves every unpinned (indirect) package to its newest release;
+# LOCK_ARGS='--upgrade-package X' moves one.
+LOCK_ARGS ?=
+
+$(LOCK_VENV)/.installed: requirements/dev.txt
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet "$$(grep -o '^pip-tools==[^ ]*' requirements/dev.txt)"
+	touch $@
+
+## lock: regenerate requirements/lock/*.txt from requirements/*.txt (after editing any of them)
+lock: $(LOCK_VENV)/.installed
+	@mkdir -p requirements/lock
+	@for set in $(LOCK_SETS); do \
+		echo "== requirements/lock/$$set.txt"; \
+		$(LOCK_VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+			$(LOCK_ARGS) --output-file requirements/lock/$$set.txt requirements/$$set.txt || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) var staticfiles media

@@ -1,9 +1,14 @@
 """The asynchronous guarded client (aiohttp) used by the crawl engine.
 
-`GuardedConnector` checks every address at connect time, literal or resolved, cached or
-fresh: aiohttp connects to exactly the addresses `_resolve_host` returns, so the checked
-address is the one used. `fetch` follows redirects by hand (each hop checked), caps bytes
-and time, and retries throttled or failed requests with backoff, jitter and Retry-After.
+Only aiohttp's public extension points are used. Names: the connector's resolver is
+`GuardedResolver` (an `aiohttp.abc.AbstractResolver`), which resolves through
+`guard.resolve_checked` and answers only checked addresses, and aiohttp connects to exactly
+the addresses its resolver returns, so the checked address is the one used (answers the
+connector caches for `ttl_dns_cache` were checked when resolved). Literal addresses, which
+aiohttp connects to without asking a resolver, are checked by `guard_literal_addresses`, a
+session middleware that sees every request, target and proxy. `fetch` follows redirects by
+hand (each hop checked), caps bytes and time, and retries throttled or failed requests with
+backoff, jitter and Retry-After.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 class GuardedResolver(AbstractResolver):
-    """Name lookups through `guard`'s resolver (injectable in tests), off the event loop."""
+    """Name lookups through `guard.resolve_checked` (its resolver is injectable in tests), off the
+    event loop: every answer is checked, one denied address refuses the name."""
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -50,22 +56,23 @@ class GuardedResolver(AbstractResolver):
         return None
 
 
-class GuardedConnector(aiohttp.TCPConnector):
-    async def _resolve_host(self, host, port, traces=None):
-        literal = guard.literal_address(host)
+async def guard_literal_addresses(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """Refuse a request whose host or proxy is a denied literal address (any spelling) before it
+    connects; names are left to `GuardedResolver` at connect time."""
+    for url in (request.url, request.proxy):
+        literal = guard.literal_address(url.host) if url is not None and url.host else None
         if literal is not None:
             guard.checked_address(str(literal))
-        results = await super()._resolve_host(host, port, traces)
-        for result in results:
-            guard.checked_address(result["host"])
-        return results
+    return await handler(request)
 
 
 def guarded_session(
     *, concurrency: int = 32, per_host: int = 0, user_agent: str | None = None, timeout: float | None = None
 ) -> aiohttp.ClientSession:
     """A session whose connections all pass the guard; keep-alive connections are reused."""
-    connector = GuardedConnector(
+    connector = aiohttp.TCPConnector(
         resolver=GuardedResolver(), limit=concurrency, limit_per_host=per_host, ttl_dns_cache=60, family=0
     )
     total = timeout or settings.OUTBOUND_TIMEOUT_SECONDS
@@ -75,6 +82,7 @@ def guarded_session(
         headers={"User-Agent": user_agent or settings.SCRAPER_USER_AGENT},
         trust_env=False,  # environment proxies must not route around the guard
         cookie_jar=aiohttp.DummyCookieJar(),
+        middlewares=(guard_literal_addresses,),
     )
 
 
@@ -135,7 +143,7 @@ async def fetch_once(
     max_redirects = settings.OUTBOUND_MAX_REDIRECTS if max_redirects is None else max_redirects
     request_timeout = aiohttp.ClientTimeout(total=timeout) if timeout else None
     for _hop in range(max_redirects + 1):
-        # Literal addresses and schemes are checked here; names at connect time by the connector
+        # Literal addresses and schemes are checked here; names at connect time by the resolver
         # (and here too when a proxy would resolve the name instead of us).
         guard.check_url(url, resolve=False)
         if proxy:

@@ -1,8 +1,20 @@
 """The synchronous guarded client (requests): webhooks and connectors.
 
-Connections are made by `GuardedHTTPConnection._new_conn`: the host is resolved once by
-`guard.resolve_checked` and the socket connects to a checked address, so the address that
-was checked is the address used. Redirects are followed by hand, each hop checked again.
+Connections are made by `GuardedHTTPConnection._new_conn`: the host (the target's, or the
+proxy's when there is one) is resolved once by `guard.resolve_checked` and the socket connects
+to a checked address, trying the next checked address only when a connect fails, so the address
+that was checked is the address used. Redirects are followed by hand, each hop checked again.
+
+`_new_conn` is a private method of urllib3's `HTTPConnection`, overridden on purpose: urllib3
+has no public hook between its name lookup and its connect. The public route, pinning a
+checked address as the pool's host and naming the original host in `server_hostname`,
+`assert_hostname` and the Host header, would move the lookup out of the connection into the
+adapter, need a fallback to the next address of its own, and cannot name an https proxy in its
+TLS handshake (SNI) once the proxy URL carries the proxy's address. So urllib3 is pinned exactly in requirements/base.txt, `URLLIB3_VERSION` below names
+the release this override was read against, and tests/web/test_outbound.py fails when the
+installed urllib3 is another release or no longer opens its sockets through `_new_conn`:
+before raising the pin, read urllib3's `HTTPConnection._new_conn` and `connect` again and
+update `URLLIB3_VERSION`.
 """
 
 from __future__ import annotations
@@ -37,9 +49,16 @@ class TooManyRedirects(OutboundError):
     safe_message = "Too many redirects."
 
 
+#: The urllib3 release whose `HTTPConnection._new_conn` and `connect` `_GuardedConnectionMixin` was
+#: checked against (see the module docstring).
+URLLIB3_VERSION = "2.8.0"
+
+
 class _GuardedConnectionMixin:
+    """urllib3's connection with its socket opened by the guard: resolve once, check, connect to a checked address."""
+
     def _new_conn(self) -> socket.socket:
-        addresses = guard.resolve_checked(self._dns_host, self.port)
+        addresses = guard.resolve_checked(self.host, self.port)
         last_error: OSError | None = None
         for address in addresses:
             family = socket.AF_INET6 if ":" in address else socket.AF_INET

@@ -78,3 +78,13 @@ def test_seed_demo_user_id_of_an_influencer_is_what_force_logout_takes(api_clien
     assert answer.status_code == 200
     assert find_token(target["token"]).is_usable is False
     assert all(find_token(token).is_usable for token in tokens)
+
+
+def test_seed_demo_prints_one_progress_line_per_app_and_none_with_json(settings):
+    printed = run("seed_demo").splitlines()
+    modules = settings.DEMO_MODULES
+    assert printed[: len(modules)] == [
+        f"demo data {number}/{len(modules)}: {module}" for number, module in enumerate(modules, start=1)
+    ]
+    assert "Demo data ready." in printed[len(modules)]
+    json.loads(run("seed_demo", "--json"))

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
+import inspect
+import re
+from pathlib import Path
 
+import aiohttp
 import pytest
+from urllib3.connection import HTTPConnection, HTTPSConnection
 
 from leads import outbound
-from leads.outbound import aio, guard
+from leads.outbound import aio, guard, sync
+
+ROOT = Path(__file__).resolve().parents[2]
 
 REFUSED = [
     "http://127.0.0.1/",
@@ -196,3 +204,50 @@ def test_async_byte_cap_and_redirects(site, allow_local):
         _run(_aio_get(site.url("/big"), max_bytes=100))
     result = _run(_aio_get(site.url("/go")))
     assert result.body == b"arrived" and result.url.endswith("/here")
+
+
+async def _session_get(url, **kwargs):
+    """Straight through the session, without `fetch`'s own per-hop check: the session guards alone."""
+    async with aio.guarded_session() as session:
+        async with session.get(url, **kwargs) as response:
+            return response.status
+
+
+# Loopback only: should the guard ever fail, nothing leaves the machine.
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/", "http://[::1]:9/", "http://0x7f000001:9/", "http://127.1:9/"])
+def test_the_async_session_itself_refuses_literal_private_addresses(url):
+    with pytest.raises(outbound.BlockedDestination):
+        _run(_session_get(url))
+
+
+def test_the_async_session_refuses_a_private_proxy_and_a_name_resolving_privately(site):
+    with guard.override_resolver(lambda host, p: ["93.184.216.34"]):
+        with pytest.raises(outbound.BlockedDestination):
+            _run(_session_get("http://public.example/", proxy=site.url("")))
+    port = site.server.server_address[1]
+    with guard.override_resolver(lambda host, p: ["127.0.0.1"]):
+        with pytest.raises(outbound.BlockedDestination):
+            _run(_session_get(f"http://private.example:{port}/"))
+    assert site.hits == []
+
+
+def test_the_async_session_uses_aiohttp_public_hooks_only():
+    """A resolver and a middleware on aiohttp's own connector: no subclass overriding private methods."""
+
+    async def connector_type():
+        async with aio.guarded_session() as session:
+            return type(session.connector)
+
+    assert _run(connector_type()) is aiohttp.TCPConnector
+
+
+def test_urllib3_is_the_release_the_connection_override_was_read_against():
+    """sync.py overrides urllib3's private HTTPConnection._new_conn (its docstring says why): a new
+    urllib3 must be read again before the pin and sync.URLLIB3_VERSION move."""
+    pinned = re.search(r"^urllib3==(\S+)", (ROOT / "requirements" / "base.txt").read_text(), re.MULTILINE)
+    assert pinned and pinned.group(1) == sync.URLLIB3_VERSION == importlib.metadata.version("urllib3")
+    for cls in (HTTPConnection, HTTPSConnection):
+        assert "self._new_conn()" in inspect.getsource(cls.connect), f"{cls.__name__}.connect no longer calls _new_conn"
+    assert list(inspect.signature(HTTPConnection._new_conn).parameters) == ["self"]
+    assert sync.GuardedHTTPConnection._new_conn is sync._GuardedConnectionMixin._new_conn
+    assert sync.GuardedHTTPSConnection._new_conn is sync._GuardedConnectionMixin._new_conn

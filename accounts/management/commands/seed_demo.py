@@ -10,7 +10,6 @@ from importlib import import_module
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from tqdm import tqdm
 
 
 def demo_modules() -> list[str]:
@@ -27,7 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         credentials: dict = {}
         modules = demo_modules()
-        for module_path in tqdm(modules, desc="demo data", disable=options["json"], unit="app"):
+        for number, module_path in enumerate(modules, start=1):
+            # One progress line per app; with --json stdout carries the JSON document only.
+            if not options["json"]:
+                self.stdout.write(f"demo data {number}/{len(modules)}: {module_path}")
             with transaction.atomic():
                 import_module(module_path).seed(credentials)
         if options["json"]:
