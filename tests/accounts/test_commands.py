@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.management.commands.seed_demo import demo_modules
 from accounts.models import Advertiser, ApiToken, Publisher, User
 from accounts.services import find_token
 
@@ -80,9 +81,9 @@ def test_seed_demo_user_id_of_an_influencer_is_what_force_logout_takes(api_clien
     assert all(find_token(token).is_usable for token in tokens)
 
 
-def test_seed_demo_prints_one_progress_line_per_app_and_none_with_json(settings):
+def test_seed_demo_prints_one_progress_line_per_app_and_none_with_json():
     printed = run("seed_demo").splitlines()
-    modules = settings.DEMO_MODULES
+    modules = demo_modules()
     assert printed[: len(modules)] == [
         f"demo data {number}/{len(modules)}: {module}" for number, module in enumerate(modules, start=1)
     ]
