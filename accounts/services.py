@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from leadplatform.api.counters import counter_store
 from leadplatform.api.dependencies import DependencyUnavailable
+from leadplatform.domain import InvalidInput
 
 from .models import (
     HELD_STATUSES,
@@ -39,11 +40,11 @@ class CredentialError(ValueError):
     """A credential cannot be issued as asked."""
 
 
-class AccountTaken(ValueError):
+class AccountTaken(InvalidInput):
     """Registration refused because the username or e-mail already belongs to an account."""
 
     def __init__(self, field: str):
-        super().__init__(f"An account with this {field} already exists.")
+        super().__init__({field: [f"An account with this {field} already exists."]})
         self.field = field
 
 
