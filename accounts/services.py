@@ -27,6 +27,7 @@ from .models import (
     User,
     digest_secret,
 )
+from .signals import advertiser_reactivated
 from .token_lookup import token_by_digest
 
 TOKEN_TYPE_PREFIX = "lp_"
@@ -257,8 +258,6 @@ def deactivate_advertiser(advertiser: Advertiser) -> bool:
 def reactivate_advertiser(advertiser: Advertiser) -> bool:
     """Lift a suspension or a closure: everything the advertiser had works again, and the work it held
     is sent to the workers after commit. True if it changed."""
-    from .signals import advertiser_reactivated
-
     changed = _set_advertiser_status(advertiser, Advertiser.Status.ACTIVE, only_from=HELD_STATUSES)
     if changed:
         transaction.on_commit(lambda: advertiser_reactivated.send(sender=Advertiser, advertiser=advertiser))
