@@ -62,7 +62,7 @@ def problem(request: HttpRequest, status: int, message: str, back: str | None = 
 
 def refusal_message(exc: DomainError) -> str:
     """The text of a service's refusal (every message of a field refusal, in order)."""
-    return exc.message or "The request was refused."
+    return str(exc) or "The request was refused."
 
 
 def refused(request: HttpRequest, exc: DomainError, back: str | None = None) -> HttpResponse:

@@ -6,11 +6,7 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """Base of every refusal a service raises; its text is the message the user reads."""
-
-    @property
-    def message(self) -> str:
-        return str(self)
+    """Base of every refusal a service raises; its text (`str(exc)`) is the message the user reads."""
 
 
 class RuleRefused(DomainError):
