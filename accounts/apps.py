@@ -13,4 +13,4 @@ class AccountsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import receivers  # noqa: F401  (connects the receivers)

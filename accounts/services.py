@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from leadplatform.api.counters import counter_store
 from leadplatform.api.dependencies import DependencyUnavailable
+from leadplatform.domain import InvalidInput
 
 from .models import (
     HELD_STATUSES,
@@ -25,6 +26,7 @@ from .models import (
     User,
     digest_secret,
 )
+from .signals import advertiser_reactivated
 from .token_lookup import token_by_digest
 
 TOKEN_TYPE_PREFIX = "lp_"
@@ -38,11 +40,11 @@ class CredentialError(ValueError):
     """A credential cannot be issued as asked."""
 
 
-class AccountTaken(ValueError):
+class AccountTaken(InvalidInput):
     """Registration refused because the username or e-mail already belongs to an account."""
 
     def __init__(self, field: str):
-        super().__init__(f"An account with this {field} already exists.")
+        super().__init__({field: [f"An account with this {field} already exists."]})
         self.field = field
 
 
@@ -250,8 +252,6 @@ def deactivate_advertiser(advertiser: Advertiser) -> bool:
 def reactivate_advertiser(advertiser: Advertiser) -> bool:
     """Lift a suspension or a closure: everything the advertiser had works again, and the work it held
     is sent to the workers after commit. True if it changed."""
-    from .signals import advertiser_reactivated
-
     changed = _set_advertiser_status(advertiser, Advertiser.Status.ACTIVE, only_from=HELD_STATUSES)
     if changed:
         transaction.on_commit(lambda: advertiser_reactivated.send(sender=Advertiser, advertiser=advertiser))

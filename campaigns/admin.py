@@ -7,13 +7,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Count
 from django.template.loader import render_to_string
-from rest_framework.exceptions import APIException
 
+from accounts import publishers
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal
 from accounts.models import SocialAccount
 from leadplatform import dashboard
 from leadplatform.admin_exports import ExportActionsMixin
 from leadplatform.dashboard.campaigns import progress
+from leadplatform.domain import DomainError
 
 from . import export_columns, services
 from .admin_forms import CampaignAdminForm
@@ -46,8 +47,8 @@ def _status_action(status: str, label: str):
             try:
                 services.change_campaign_status(campaign, status)
                 moved += 1
-            except APIException as exc:
-                refusals.append(f"{campaign.name}: {exc.detail}")
+            except DomainError as exc:
+                refusals.append(f"{campaign.name}: {exc}")
         if moved:
             modeladmin.message_user(request, f"{moved} campaign(s): {label.lower()}.")
         for refusal in refusals:
@@ -270,10 +271,10 @@ class PendingSocialAccountAdmin(PlatformOnlyAdmin):
 
     @admin.action(description="Approve selected accounts", permissions=["change"])
     def approve(self, request, queryset):
-        count = services.review_social_accounts(queryset, SocialAccount.Approval.APPROVED)
+        count = publishers.review_social_accounts(queryset, SocialAccount.Approval.APPROVED)
         self.message_user(request, f"{count} account(s) approved.")
 
     @admin.action(description="Reject selected accounts", permissions=["change"])
     def reject(self, request, queryset):
-        count = services.review_social_accounts(queryset, SocialAccount.Approval.REJECTED)
+        count = publishers.review_social_accounts(queryset, SocialAccount.Approval.REJECTED)
         self.message_user(request, f"{count} account(s) rejected.")

@@ -19,9 +19,10 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from rest_framework.exceptions import APIException
 
 from accounts.principal import Kind, Principal, principal_of
+from leadplatform.api.exceptions import status_of
+from leadplatform.domain import DomainError
 from tasks.models import Task
 from tasks.services import join_campaign, joining_window_open, leaderboard
 
@@ -59,21 +60,14 @@ def problem(request: HttpRequest, status: int, message: str, back: str | None = 
     return render(request, "campaigns/pages/problem.html", context, status=status)
 
 
-def refusal_message(exc: APIException) -> str:
-    """The text of a service's refusal, whatever shape its detail has (text, list or field dict)."""
-    return " ".join(_texts(exc.detail)) or "The request was refused."
+def refusal_message(exc: DomainError) -> str:
+    """The text of a service's refusal (every message of a field refusal, in order)."""
+    return str(exc) or "The request was refused."
 
 
-def _texts(detail) -> list[str]:
-    if isinstance(detail, dict):
-        return [text for value in detail.values() for text in _texts(value)]
-    if isinstance(detail, list | tuple):
-        return [text for value in detail for text in _texts(value)]
-    return [str(detail)]
-
-
-def refused(request: HttpRequest, exc: APIException, back: str | None = None) -> HttpResponse:
-    return problem(request, exc.status_code, refusal_message(exc), back)
+def refused(request: HttpRequest, exc: DomainError, back: str | None = None) -> HttpResponse:
+    """The refusal's page, with the status the API answers it with."""
+    return problem(request, status_of(exc), refusal_message(exc), back)
 
 
 def campaign_state(campaign: Campaign, now) -> str:
@@ -155,7 +149,7 @@ def campaign_join(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
         return problem(request, 404, CAMPAIGN_NOT_FOUND)
     try:
         task = join_campaign(campaign, principal.publisher)
-    except APIException as exc:
+    except DomainError as exc:
         return refused(request, exc, reverse("app:campaign", args=[campaign.pk]))
     messages.success(request, f"You joined {campaign.name}. Your task is below.")
     return redirect("app:task", pk=task.pk)

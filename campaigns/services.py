@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework import exceptions
 
-from accounts.models import ApiToken, Network, Publisher, SocialAccount, User
-from accounts.services import issue_token
-from leadplatform.api.exceptions import Conflict
+from accounts.models import Network, Publisher, SocialAccount
+from leadplatform.domain import InvalidInput, PermissionRefused, RuleRefused
 
 from .models import Campaign, ExchangeRate
 from .money import quantize_money
@@ -25,12 +22,12 @@ AVAILABILITY_KEYS = {
 }
 
 
-class RuleBroken(Conflict):
-    """A lifecycle rule refused the action (409); the message names the rule."""
+class RuleBroken(RuleRefused):
+    """A lifecycle rule refused the action; the message names the rule."""
 
 
-class NotEligible(exceptions.PermissionDenied):
-    """The influencer may not take part (403): banned, suspended, outside the targeting, no approved account."""
+class NotEligible(PermissionRefused):
+    """The influencer may not take part: banned, suspended, outside the targeting, no approved account."""
 
 
 # ------------------------------------------------------------------------------
@@ -49,7 +46,7 @@ STATUS_MESSAGES = {
 def change_campaign_status(campaign: Campaign, status: str) -> Campaign:
     """Move the campaign along draft → pending → active ⇄ paused → completed | cancelled."""
     if status not in Campaign.Status.values:
-        raise exceptions.ValidationError({"status": f"Unknown status {status!r}."})
+        raise InvalidInput({"status": f"Unknown status {status!r}."})
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.status == status:
@@ -138,7 +135,7 @@ def submit_network_for_approval(
     """Add (or resubmit after a rejection) a network account; staff approve it in admin."""
     ensure_publisher_can_act(publisher)
     if network not in Network.values:
-        raise exceptions.ValidationError({"network_type": f"Unknown network {network!r}."})
+        raise InvalidInput({"network_type": f"Unknown network {network!r}."})
     with transaction.atomic():
         account, created = SocialAccount.objects.select_for_update().get_or_create(
             publisher=publisher,
@@ -157,35 +154,6 @@ def submit_network_for_approval(
         account.url = url or account.url
         account.save(update_fields=["approval", "url"])
     return account
-
-
-def review_social_accounts(accounts, approval: str) -> int:
-    return accounts.filter(approval=SocialAccount.Approval.PENDING).update(approval=approval)
-
-
-APP_TOKEN_LIFETIME = timedelta(days=30)
-
-
-def issue_app_token(user: User, application) -> tuple[ApiToken, str]:
-    """An influencer's token for a client application: an ordinary hashed API token that expires."""
-    return issue_token(
-        user,
-        name=f"app: {application.name}"[:100],
-        source=ApiToken.Source.APP,
-        expires_at=timezone.now() + APP_TOKEN_LIFETIME,
-    )
-
-
-def register_publisher(*, username: str, email: str, password: str, **profile) -> User:
-    """A new influencer: a user with a publisher profile."""
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(username=username, email=email, password=password)
-            Publisher.objects.create(user=user, **profile)
-    except IntegrityError:
-        # Two registrations raced past the serializer's uniqueness checks.
-        raise exceptions.ValidationError({"username": "This username or e-mail is taken."}) from None
-    return user
 
 
 # ------------------------------------------------------------------------------

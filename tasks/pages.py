@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from rest_framework.exceptions import APIException
 
 from accounts.principal import Principal
 from campaigns.pages import PAGE_SIZE, influencer_page, problem, refusal_message, refused
+from leadplatform.api.exceptions import status_of
+from leadplatform.domain import DomainError
 
 from . import services
 from .models import Task
@@ -79,9 +80,9 @@ def task_complete(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
             post_url=form.cleaned_data["post_url"],
             screenshot_files=[screenshot] if screenshot else [],
         )
-    except APIException as exc:
+    except DomainError as exc:
         task.refresh_from_db()
-        return render_task(request, task, form, error=refusal_message(exc), status=exc.status_code)
+        return render_task(request, task, form, error=refusal_message(exc), status=status_of(exc))
     messages.success(request, "Task completed: it is now under review.")
     return redirect("app:task", pk=task.pk)
 
@@ -94,7 +95,7 @@ def task_leave(request: HttpRequest, principal: Principal, pk: int) -> HttpRespo
         return problem(request, 404, TASK_NOT_FOUND, reverse("app:tasks"))
     try:
         services.leave_task(task, principal.publisher)
-    except APIException as exc:
+    except DomainError as exc:
         return refused(request, exc, reverse("app:task", args=[task.pk]))
     messages.success(request, f"You left “{task.title}”.")
     return redirect("app:tasks")

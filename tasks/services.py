@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, Count, F, Q, Sum
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
-from rest_framework import exceptions
 
 from accounts.models import Advertiser, Publisher, User
 from campaigns.images import ImageRefused, clean_image
@@ -29,6 +28,7 @@ from campaigns.services import (
     ensure_publisher_can_act,
     ensure_publisher_matches,
 )
+from leadplatform.domain import InvalidInput, NotFound
 
 from .models import Payment, Screenshot, Submission, Task, TaskAction
 
@@ -180,16 +180,16 @@ def complete_task(
     """Submit the post (pending → under_review) before the deadline; returns the payment it earns so far."""
     ensure_publisher_can_act(publisher)
     if len(screenshot_urls) + len(screenshot_files) > MAX_SCREENSHOTS:
-        raise exceptions.ValidationError({"screenshots": f"At most {MAX_SCREENSHOTS} screenshots."})
+        raise InvalidInput({"screenshots": f"At most {MAX_SCREENSHOTS} screenshots."})
     # Validate and re-encode the images before taking any lock.
     try:
         images = [clean_image(upload) for upload in screenshot_files]
     except ImageRefused as exc:
-        raise exceptions.ValidationError({"screenshots": exc.messages}) from None
+        raise InvalidInput({"screenshots": exc.messages}) from None
     with transaction.atomic():
         locked = _locked_task(task)
         if locked.publisher_id != publisher.pk:
-            raise exceptions.NotFound("Task not found.")
+            raise NotFound("Task not found.")
         now = timezone.now()
         refusal = refusal_to_complete(locked, now)
         if refusal:
@@ -214,7 +214,7 @@ def leave_task(task: Task, publisher: Publisher) -> Task:
     with transaction.atomic():
         locked = _locked_task(task)
         if locked.publisher_id != publisher.pk:
-            raise exceptions.NotFound("Task not found.")
+            raise NotFound("Task not found.")
         if locked.status != Task.Status.PENDING:
             raise RuleBroken(f"Only a pending task can be left; this one is {locked.get_status_display().lower()}.")
         locked.status = Task.Status.LEFT
@@ -329,7 +329,7 @@ def review_tasks(tasks, action: str, actor: User | None) -> tuple[int, list[str]
             handler(task)
             done += 1
         except (RuleBroken, NotEligible) as exc:
-            refusals.append(f"Task {task.pk}: {exc.detail}")
+            refusals.append(f"Task {task.pk}: {exc}")
     return done, refusals
 
 

@@ -66,10 +66,7 @@ class WebRegisterView(SurfaceAPIView):
             raise exceptions.PermissionDenied("Registration is closed.")
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            user = services.register_advertiser_account(**serializer.validated_data)
-        except services.AccountTaken as taken:
-            raise exceptions.ValidationError({taken.field: [str(taken)]}) from None
+        user = services.register_advertiser_account(**serializer.validated_data)
         return Response(
             {"access_token": issue_access_token(user), "token_type": "bearer"}, status=status.HTTP_201_CREATED
         )

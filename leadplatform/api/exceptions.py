@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from leadplatform.domain import RuleRefused
+from leadplatform.domain import DomainError, InvalidInput, NotFound, PermissionRefused, RuleRefused
 
 from .dependencies import DEPENDENCY_ERRORS, DependencyUnavailable
 from .surfaces import ApiError, Surface, surface_for_path
@@ -59,9 +59,33 @@ def _as_api_error(exc: exceptions.APIException, surface: Surface | None) -> ApiE
     return ApiError(exc.status_code, _flatten(exc.detail), code if isinstance(code, str) else "error")
 
 
+# What each service refusal is answered with, on every surface.
+DOMAIN_ERRORS: dict[type[DomainError], type[exceptions.APIException]] = {
+    RuleRefused: Conflict,
+    PermissionRefused: exceptions.PermissionDenied,
+    NotFound: exceptions.NotFound,
+}
+
+
+def as_api_exception(exc: DomainError) -> exceptions.APIException | DomainError:
+    """The HTTP error of a service's refusal (a refusal of no known kind stays as it is: a 500)."""
+    if isinstance(exc, InvalidInput):
+        return exceptions.ValidationError(exc.errors)
+    for refusal, api_exception in DOMAIN_ERRORS.items():
+        if isinstance(exc, refusal):
+            return api_exception(str(exc))
+    return exc
+
+
+def status_of(exc: DomainError) -> int:
+    """The HTTP status of a service's refusal, for pages that answer it outside the API."""
+    answer = as_api_exception(exc)
+    return answer.status_code if isinstance(answer, exceptions.APIException) else 500
+
+
 def _translate_django_exception(exc: Exception) -> Exception:
-    if isinstance(exc, RuleRefused):
-        return Conflict(str(exc))
+    if isinstance(exc, DomainError):
+        return as_api_exception(exc)
     if isinstance(exc, Http404):
         return exceptions.NotFound()
     if isinstance(exc, PermissionDenied):

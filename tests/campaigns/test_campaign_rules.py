@@ -58,7 +58,7 @@ def test_refused_transitions_name_the_rule_and_change_nothing(start, target):
     campaign = CampaignFactory(status=start)
     with pytest.raises(services.RuleBroken) as refused:
         services.change_campaign_status(campaign, target)
-    assert f"{start} campaign cannot become {target}" in str(refused.value.detail)
+    assert f"{start} campaign cannot become {target}" in str(refused.value)
     campaign.refresh_from_db()
     assert campaign.status == start
 
@@ -181,13 +181,3 @@ def test_convert_amount_uses_the_rate_or_its_inverse():
     assert services.convert_amount(Decimal("7"), "USD", "USD") == Decimal("7.00")
     with pytest.raises(services.RuleBroken, match="No exchange rate"):
         services.convert_amount(Decimal("1"), "USD", "GBP")
-
-
-def test_register_publisher_refuses_a_taken_name_raced_past_validation():
-    from rest_framework.exceptions import ValidationError as ApiValidationError
-
-    from ..factories import UserFactory
-
-    taken = UserFactory()
-    with pytest.raises(ApiValidationError):
-        services.register_publisher(username=taken.username, email="new@example.com", password="a-long-passphrase")

@@ -32,7 +32,7 @@ def race(count: int, work) -> list:
             barrier.wait()
             results[index] = work(index)
         except RuleBroken as exc:
-            results[index] = f"refused: {exc.detail}"
+            results[index] = f"refused: {exc}"
         finally:
             connection.close()
 

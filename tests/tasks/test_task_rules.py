@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.exceptions import NotFound
 
 from accounts.models import Publisher, SocialAccount
 from campaigns.models import Campaign
 from campaigns.services import NotEligible, RuleBroken
+from leadplatform.domain import NotFound
 from tasks import services
 from tasks.models import Payment, Task, TaskAction
 

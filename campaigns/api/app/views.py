@@ -13,6 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
 from rest_framework.response import Response
 
+from accounts import publishers
 from accounts import services as account_services
 from accounts.models import Publisher
 from campaigns import services
@@ -169,7 +170,7 @@ class CredentialView(CampaignAppView):
 
 
 def token_body(user, application) -> dict:
-    token, plaintext = services.issue_app_token(user, application)
+    token, plaintext = publishers.issue_app_token(user, application)
     return {"token": plaintext, "token_type": "bearer", "user_id": user.pk, "expires_at": token.expires_at}
 
 
@@ -180,7 +181,7 @@ class RegisterView(CredentialView):
     )
     def post(self, request):
         params = self.parse(s.RegisterRequestSerializer)
-        user = services.register_publisher(**params)
+        user = publishers.register_publisher(**params)
         body = self.surface.success_body("Influencer registered", **token_body(user, self.principal.application))
         return Response(s.RegisterResponseSerializer(body).data, status=status.HTTP_201_CREATED)
 

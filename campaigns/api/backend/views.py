@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from accounts import moderation, notifications, publishers
 from accounts.models import Advertiser, Publisher, SocialAccount, User
 from campaigns import backend_services as backend
 from campaigns.models import Campaign, Category, City, Country, Invoice
@@ -303,7 +304,7 @@ class UserBanView(BackendView):
     @extend_schema(request=s.BackendBanRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendBanRequestSerializer)
-        backend.set_user_ban(
+        moderation.set_user_ban(
             self.user(params["user_id"]), params["banned"], params["reason"], acting_user=self.principal.user
         )
         return self.success("User ban status updated")
@@ -313,7 +314,7 @@ class UserNotificationView(BackendView):
     @extend_schema(request=s.BackendNotificationRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendNotificationRequestSerializer)
-        backend.notify_user(self.user(params["user_id"]), params["message"], params["type"])
+        notifications.notify_user(self.user(params["user_id"]), params["message"], params["type"])
         return self.success("Notification sent")
 
 
@@ -321,7 +322,7 @@ class ForceLogoutView(BackendView):
     @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         user = self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])
-        backend.force_logout_user(user, acting_user=self.principal.user)
+        moderation.force_logout_user(user, acting_user=self.principal.user)
         return self.success("User logged out")
 
 
@@ -329,7 +330,7 @@ class CustomSocialWallView(BackendView):
     @extend_schema(request=s.BackendSocialWallRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendSocialWallRequestSerializer)
-        backend.add_custom_social_wall(self.user(params["user_id"]), params["network"], params["wall_url"])
+        publishers.add_custom_social_wall(self.user(params["user_id"]), params["network"], params["wall_url"])
         return self.success("Custom social wall added")
 
 
@@ -537,7 +538,7 @@ class CheckUserView(BackendView):
         user = User.objects.select_related("publisher").filter(pk=user_id).first()
         if user is None:
             return Response({"exists": False, "status": None, "joined_date": None})
-        return Response({"exists": True, "status": backend.user_state(user), "joined_date": user.date_joined.date()})
+        return Response({"exists": True, "status": moderation.user_state(user), "joined_date": user.date_joined.date()})
 
 
 class ToolsUserBanView(UserBanView):
