@@ -17,12 +17,13 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from accounts.admin_scoping import link_aware_formfield
 from leadplatform.widgets import WIDGET_CSS, TagInput
 
-from . import credentials, jobs, schedules, webjobs
+from . import credentials, jobs, schedules
 from .api.v1.serializers import V1JobFiltersSerializer
 from .connectors.base import CAPABILITY_FOR_KIND
 from .connectors.hosted_scraper import DEFAULT_FIELDS, DEFAULT_INPUT, MAPPABLE_FIELDS
 from .engine import spec
 from .models import ConnectorCredential, JobPlan, SocialJob, WebJob
+from .web import jobs as webjobs
 
 
 def _errors_to_fields(form: forms.BaseForm, errors: dict, prefix: str) -> None:

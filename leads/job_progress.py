@@ -1,7 +1,7 @@
 """A job's live state as its admin page shows it: progress, per-target status, the reason in words,
 and the run / cancel / retry transitions it allows (through the same services as the API).
 
-Social jobs (`leads.jobs`) fan out into one `JobUnit` per target; a web job (`leads.webjobs`) has one
+Social jobs (`leads.jobs`) fan out into one `JobUnit` per target; a web job (`leads.web.jobs`) has one
 target, its start URL. Both answer the same `snapshot` shape, polled by static/leads/job_progress.js.
 """
 
@@ -14,8 +14,9 @@ from typing import Any
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from . import jobs, slots, webjobs
+from . import jobs, slots
 from .models import JobPlan, JobUnit, ScrapeJob
+from .web import jobs as webjobs
 
 Status = ScrapeJob.Status
 UNIT = JobUnit.Status

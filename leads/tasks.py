@@ -110,7 +110,7 @@ def run_web_job(job_id: int) -> None:
 
 @shared_task(name="leads.rerun_scheduled_web_job", ignore_result=True)
 def rerun_scheduled_web_job(job_id: int) -> None:
-    from leads import webjobs
+    from leads.web import jobs as webjobs
 
     webjobs.rerun_scheduled_web_job(job_id)
 

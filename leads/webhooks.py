@@ -144,7 +144,7 @@ def _surface_of(job: ScrapeJob) -> tuple[str, Any, str, str, str]:
     """(surface base, the id that surface takes, its status word, job path, results path) of a job."""
     from leads.api.social.serializers import STATUS_WORDS as SOCIAL_STATUS
     from leads.api.v1.serializers import STATUS_WORDS as LEADS_STATUS
-    from leads.webjobs import SURFACE_STATUS as WEB_STATUS
+    from leads.web.jobs import SURFACE_STATUS as WEB_STATUS
 
     if job.kind == ScrapeJob.Kind.WEB:
         job_id = str(job.public_id)

@@ -416,7 +416,7 @@ PERIODIC_TASKS = {
 # Social lead generation: connectors, job fan-out, fair sharing.
 # ------------------------------------------------------------------------------
 API_ACCESS_MODULES += ["leads.api.access_social"]
-DEMO_MODULES += ["leads.demo_social"]
+DEMO_MODULES += ["leads.social.demo"]
 # Fernet key (urlsafe base64, 32 bytes) for connector secrets at rest; derived from SECRET_KEY when empty.
 CONNECTOR_SECRETS_KEY = env("CONNECTOR_SECRETS_KEY", default="")
 # Graph API long-lived tokens (about 60 days) expiring within this many days are exchanged for new ones
@@ -487,7 +487,7 @@ PERIODIC_TASKS.update(
 # Web scraper: the guarded outbound client, crawl limits, webhooks.
 # ------------------------------------------------------------------------------
 API_ACCESS_MODULES += ["leads.api.access_web"]
-DEMO_MODULES += ["leads.demo_web"]
+DEMO_MODULES += ["leads.web.demo"]
 # CIDRs outbound requests may reach despite the SSRF deny list (comma-separated, empty by default;
 # the local settings open loopback for the demo site, docs/web-scraper.md "Demo site").
 SCRAPER_ALLOWED_NETWORKS = env("SCRAPER_ALLOWED_NETWORKS", default="")

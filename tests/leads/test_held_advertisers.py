@@ -7,9 +7,10 @@ from unittest import mock
 import pytest
 
 from accounts import services
-from leads import jobs, webjobs
+from leads import jobs
 from leads.engine import runner
 from leads.models import ScrapeJob
+from leads.web import jobs as webjobs
 from tests.web.factories import WebJobFactory
 
 from .factories import TargetFactory

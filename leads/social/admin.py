@@ -11,12 +11,11 @@ from django.db import transaction
 
 from accounts.admin_scoping import TenantScopedAdmin
 from leadplatform.admin_exports import ExportActionsMixin, export_table_from
-
-from . import exports, jobs
-from .admin_forms import CREDENTIAL_FIELDSETS, ConnectorCredentialForm, SocialJobForm, StoredValueForViewers
-from .admin_job_page import JobPageAdmin
-from .admin_job_state import JobStateColumns
-from .models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
+from leads import exports, jobs
+from leads.admin_forms import CREDENTIAL_FIELDSETS, ConnectorCredentialForm, SocialJobForm, StoredValueForViewers
+from leads.admin_job_page import JobPageAdmin
+from leads.admin_job_state import JobStateColumns
+from leads.models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
 
 
 # ---------------------------------------------------------------------------------------
@@ -192,7 +191,7 @@ class ContentItemAdmin(TenantScopedAdmin):
 
     @admin.display(description="engagement", ordering="engagement_rate")
     def engagement(self, item) -> str:
-        from .ingest import render_engagement_rate
+        from leads.ingest import render_engagement_rate
 
         return render_engagement_rate(item.engagement_rate) or "—"
 

@@ -18,13 +18,13 @@ from django.utils.safestring import mark_safe
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
 from leadplatform.admin_exports import ExportActionsMixin
-
-from . import export_columns, proxies, webjobs
-from .admin_forms import StoredValueForViewers, WebJobForm
-from .admin_job_page import JobPageAdmin
-from .admin_job_state import JobStateColumns
-from .models import Proxy, ScrapeJob, Webhook, WebhookDelivery, WebJob, WebResult
-from .webhooks import generate_secret, rotate_secret
+from leads import export_columns, proxies
+from leads.admin_forms import StoredValueForViewers, WebJobForm
+from leads.admin_job_page import JobPageAdmin
+from leads.admin_job_state import JobStateColumns
+from leads.models import Proxy, ScrapeJob, Webhook, WebhookDelivery, WebJob, WebResult
+from leads.web import jobs as webjobs
+from leads.webhooks import generate_secret, rotate_secret
 
 
 @admin.register(WebJob)
@@ -269,7 +269,7 @@ class WebhookDeliveryAdmin(TenantScopedAdmin):
 
     @admin.action(description="Deliver selected again")
     def redeliver(self, request, queryset):
-        from .tasks import deliver_webhook
+        from leads.tasks import deliver_webhook
 
         ids = list(queryset.filter(webhook__active=True).values_list("pk", flat=True))
         WebhookDelivery.objects.filter(pk__in=ids).update(
