@@ -125,13 +125,13 @@ def stalled_job_ids(limit: int = 100) -> list[int]:
 
 def recover_stalled_jobs() -> dict[str, int]:
     """Beat's sweep: each stalled job is re-queued or, after its last attempt, failed. Returns counts."""
-    from . import jobs
     from .engine import runner
+    from .jobs import lifecycle
 
     outcome = {"requeued": 0, "failed": 0}
     for job_id in stalled_job_ids():
         kind = ScrapeJob.objects.filter(pk=job_id).values_list("kind", flat=True).first()
-        recover = runner.recover_stalled_job if kind == ScrapeJob.Kind.WEB else jobs.recover_stalled_job
+        recover = runner.recover_stalled_job if kind == ScrapeJob.Kind.WEB else lifecycle.recover_stalled_job
         result = recover(job_id)
         if result == ScrapeJob.Status.PENDING:
             outcome["requeued"] += 1

@@ -14,7 +14,9 @@ from typing import Any
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from . import jobs, slots
+from . import slots
+from .jobs import lifecycle
+from .jobs.states import JobError
 from .models import JobPlan, JobUnit, ScrapeJob
 from .web import jobs as webjobs
 
@@ -167,7 +169,7 @@ def apply_transition(job: ScrapeJob, transition: str) -> str:
     if transition not in allowed_transitions(job, plan_of(job)):
         raise TransitionRefused(f"The job is {job.get_status_display().lower()}: it cannot be {_past(transition)} now.")
     if transition == CANCEL:
-        cancelled = webjobs.cancel_web_job(job) if is_web(job) else jobs.cancel_job(job)
+        cancelled = webjobs.cancel_web_job(job) if is_web(job) else lifecycle.cancel_job(job)
         if not cancelled:
             raise TransitionRefused("The job finished meanwhile: nothing to cancel.")
         return "The job is cancelled."
@@ -175,8 +177,8 @@ def apply_transition(job: ScrapeJob, transition: str) -> str:
         if is_web(job):
             webjobs.rerun_web_job(job)
         else:
-            jobs.queue_job(job)
-    except (jobs.JobError, webjobs.RunInProgress) as exc:
+            lifecycle.queue_job(job)
+    except (JobError, webjobs.RunInProgress) as exc:
         raise TransitionRefused(str(exc)) from None
     except ValidationError as exc:  # the advertiser's cap on unfinished web jobs
         raise TransitionRefused(_first_message(exc.detail)) from None

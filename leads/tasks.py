@@ -40,19 +40,19 @@ def _worker_name(task) -> str:
     name="leads.run_next_scrape_job", bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True
 )
 def run_next_scrape_job(self) -> None:
-    from leads import jobs
+    from leads.jobs import claim
 
     worker = _worker_name(self)
-    job = jobs.claim_next_job(worker)
+    job = claim.claim_next_job(worker)
     if job is not None:
         start_scrape_job.run(job.pk, worker=worker)
 
 
 @shared_task(name="leads.start_scrape_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def start_scrape_job(job_id: int, worker: str = "") -> None:
-    from leads import jobs
+    from leads.jobs import run
 
-    lanes = jobs.start_job(job_id, worker or "recovered")
+    lanes = run.start_job(job_id, worker or "recovered")
     for lane in range(lanes):
         run_scrape_job_lane.delay(job_id, lane)
 
@@ -61,32 +61,33 @@ def start_scrape_job(job_id: int, worker: str = "") -> None:
 def run_scrape_job_lane(job_id: int, lane: int) -> None:
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from leads import heartbeats, jobs
+    from leads import heartbeats
+    from leads.jobs import run
 
     try:
         with heartbeats.beating(job_id):
-            result = jobs.run_lane(job_id, lane)
+            result = run.run_lane(job_id, lane)
     except SoftTimeLimitExceeded:
-        result = jobs.LaneResult(handover=True)
+        result = run.LaneResult(handover=True)
     if result.handover:
         run_scrape_job_lane.delay(job_id, lane)
 
 
 @shared_task(name="leads.queue_scheduled_scrape_job", ignore_result=True)
 def queue_scheduled_scrape_job(job_id: int) -> None:
-    from leads import jobs
+    from leads.jobs import lifecycle
 
-    jobs.queue_scheduled_job(job_id)
+    lifecycle.queue_scheduled_job(job_id)
 
 
 @shared_task(name="leads.dispatch_scrape_jobs", ignore_result=True)
 def dispatch_scrape_jobs() -> None:
-    from leads import jobs
     from leads.engine import runner
+    from leads.jobs import claim
 
-    for _ in range(min(jobs.due_queued_job_count(), 20)):
+    for _ in range(min(claim.due_queued_job_count(), 20)):
         run_next_scrape_job.delay()
-    for job_id in jobs.stalled_assigned_job_ids():
+    for job_id in claim.stalled_assigned_job_ids():
         start_scrape_job.delay(job_id)
     runner.start_waiting_crawls()
 

@@ -18,8 +18,9 @@ from accounts.models import Advertiser
 from accounts.principal import Principal
 from leadplatform.api.tenancy import advertiser_for_new_row
 from leadplatform.domain import RuleRefused
-from leads import jobs, outbound, schedules
+from leads import outbound, schedules
 from leads.engine.spec import PRIORITIES, parse_config, parse_selectors
+from leads.jobs.schedule import set_job_schedule
 from leads.models import Platform, ScrapeJob, WebResult
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def create_web_job(
 def set_schedule(job: ScrapeJob, schedule: dict | None) -> None:
     """Set (or with None clear) the job's schedule: the lead jobs' beat mechanism and minimum interval."""
     try:
-        jobs.set_job_schedule(job, schedule)
+        set_job_schedule(job, schedule)
     except schedules.ScheduleError as exc:
         raise ValidationError({"schedule": [str(exc)]}) from None
 
@@ -174,7 +175,7 @@ def cancel_or_delete(job: ScrapeJob) -> str:
     if cancel_web_job(job):
         return "cancelled"
     with transaction.atomic():
-        jobs.set_job_schedule(job, None)
+        set_job_schedule(job, None)
         ScrapeJob.objects.filter(pk=job.pk, status__in=ScrapeJob.FINISHED).delete()
     return "deleted"
 
