@@ -27,6 +27,7 @@ from .connectors import (
     instagram_graph,
 )
 from .connectors.web import WebConnector
+from .jobs.states import ACTIVE
 from .models import ConnectorCredential, ScrapeJob
 from .models.social import SOCIAL_KINDS
 
@@ -128,8 +129,6 @@ def check_credential(credential: ConnectorCredential) -> CheckResult:
 
 def jobs_that_may_use(credential: ConnectorCredential):
     """The advertiser's assigned or running social jobs this credential can serve."""
-    from .jobs.states import ACTIVE
-
     jobs = ScrapeJob.objects.for_advertiser(credential.advertiser_id).filter(status__in=ACTIVE, kind__in=SOCIAL_KINDS)
     if credential.provider not in ALL_PLATFORM_PROVIDERS:
         jobs = jobs.filter(platform=credential.platform)

@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from leads import heartbeats
+from leads import events, heartbeats
 from leads.models import JobPlan, JobUnit, ScrapeJob, Target
 
 from .schedule import set_job_schedule
@@ -107,9 +107,7 @@ def queue_job(job: ScrapeJob) -> ScrapeJob:
 
 
 def _wake_worker(countdown: float | None = None) -> None:
-    from leads.tasks import run_next_scrape_job
-
-    run_next_scrape_job.apply_async(countdown=countdown)
+    events.social_jobs_waiting.send(sender=ScrapeJob, countdown=countdown)
 
 
 def cancel_job(job: ScrapeJob) -> bool:
@@ -163,9 +161,7 @@ def update_progress(job_id: int) -> None:
 
 
 def finish_job_if_done(job_id: int) -> str | None:
-    """running → completed (or failed when every target failed) once no unit is left; emits the webhook."""
-    from leads import webhooks
-
+    """running → completed (or failed when every target failed) once no unit is left; announces it."""
     with transaction.atomic():
         job = ScrapeJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != Status.RUNNING:
@@ -192,7 +188,7 @@ def finish_job_if_done(job_id: int) -> str | None:
                 else "",
             )
             job.refresh_from_db()
-            webhooks.emit_job_event(job, "job.completed")
+            events.job_finished.send(sender=ScrapeJob, job=job, event="job.completed")
             transaction.on_commit(_wake_worker)
             return Status.COMPLETED
     fail_job(job_id, reason)
@@ -200,9 +196,7 @@ def finish_job_if_done(job_id: int) -> str | None:
 
 
 def fail_job(job_id: int, reason: str, *, retry: bool = True) -> None:
-    """Retry with exponential backoff and jitter while the plan allows, else failed + webhook."""
-    from leads import webhooks
-
+    """Retry with exponential backoff and jitter while the plan allows, else failed (announced)."""
     with transaction.atomic():
         job = ScrapeJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status not in ACTIVE:
@@ -235,7 +229,7 @@ def fail_job(job_id: int, reason: str, *, retry: bool = True) -> None:
             status=Status.FAILED, error=reason[:2000], completed_at=now
         )
         job.refresh_from_db()
-        webhooks.emit_job_event(job, "job.failed")
+        events.job_finished.send(sender=ScrapeJob, job=job, event="job.failed")
         transaction.on_commit(_wake_worker)
 
 

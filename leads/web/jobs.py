@@ -18,7 +18,7 @@ from accounts.models import Advertiser
 from accounts.principal import Principal
 from leadplatform.api.tenancy import advertiser_for_new_row
 from leadplatform.domain import RuleRefused
-from leads import outbound, schedules
+from leads import events, outbound, schedules
 from leads.engine.spec import PRIORITIES, parse_config, parse_selectors
 from leads.jobs.schedule import set_job_schedule
 from leads.models import Platform, ScrapeJob, WebResult
@@ -156,9 +156,7 @@ def rerun_scheduled_web_job(job_id: int) -> None:
 
 
 def enqueue(job_id: int) -> None:
-    from leads.tasks import run_web_job
-
-    run_web_job.delay(job_id)
+    events.web_job_ready.send(sender=ScrapeJob, job_id=job_id)
 
 
 def cancel_web_job(job: ScrapeJob) -> bool:
