@@ -12,9 +12,9 @@ import json
 
 from django import forms
 from django.utils.html import format_html, format_html_join
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from accounts.admin_scoping import link_aware_formfield
+from leadplatform.domain import InvalidInput
 from leadplatform.widgets import WIDGET_CSS, TagInput
 
 from . import credentials, schedules
@@ -411,8 +411,8 @@ class WebJobForm(CrawlConfigFields, forms.ModelForm):
         url = self.cleaned_data["url"]
         try:
             webjobs.check_target_url(url)
-        except ApiValidationError as exc:
-            raise forms.ValidationError(exc.detail.get("url", ["The destination is not allowed."])) from None
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.errors.get("url", ["The destination is not allowed."])) from None
         return url
 
     def clean(self):

@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
+
+from leadplatform.domain import InvalidInput
 
 from . import slots
 from .jobs import lifecycle
@@ -180,8 +181,8 @@ def apply_transition(job: ScrapeJob, transition: str) -> str:
             lifecycle.queue_job(job)
     except (JobError, webjobs.RunInProgress) as exc:
         raise TransitionRefused(str(exc)) from None
-    except ValidationError as exc:  # the advertiser's cap on unfinished web jobs
-        raise TransitionRefused(_first_message(exc.detail)) from None
+    except InvalidInput as exc:  # the advertiser's cap on unfinished web jobs
+        raise TransitionRefused(_first_message(exc.errors)) from None
     return "The job is queued." if transition == RUN else "The job is queued again."
 
 

@@ -30,8 +30,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
+from leadplatform.domain import InvalidInput
 from leadplatform.site_url import platform_base_url
 from leads import events, outbound
 from leads.api.social.serializers import STATUS_WORDS as SOCIAL_STATUS
@@ -112,7 +112,7 @@ def register_webhook(*, advertiser, user, url: str, events: list[str]) -> Webhoo
     try:
         outbound.check_url(url)
     except outbound.OutboundError as exc:
-        raise ValidationError({"webhook_url": [str(exc)]}) from None
+        raise InvalidInput({"webhook_url": [str(exc)]}) from None
     with transaction.atomic():
         # Lock the advertiser's row so two concurrent registrations cannot pass the cap together.
         type(advertiser).objects.select_for_update().filter(pk=advertiser.pk).first()
@@ -120,7 +120,7 @@ def register_webhook(*, advertiser, user, url: str, events: list[str]) -> Webhoo
             Webhook.objects.for_advertiser(advertiser.pk).filter(active=True).count()
             >= settings.WEBHOOK_MAX_PER_ADVERTISER
         ):
-            raise ValidationError(
+            raise InvalidInput(
                 {"webhook_url": [f"At most {settings.WEBHOOK_MAX_PER_ADVERTISER} webhooks per account."]}
             )
         return Webhook.objects.create(

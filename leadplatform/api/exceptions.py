@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from leadplatform.domain import RuleRefused
+from leadplatform.domain import InvalidInput, RuleRefused
 
 from .dependencies import DEPENDENCY_ERRORS, DependencyUnavailable
 from .surfaces import ApiError, Surface, surface_for_path
@@ -62,6 +62,8 @@ def _as_api_error(exc: exceptions.APIException, surface: Surface | None) -> ApiE
 def _translate_django_exception(exc: Exception) -> Exception:
     if isinstance(exc, RuleRefused):
         return Conflict(str(exc))
+    if isinstance(exc, InvalidInput):
+        return exceptions.ValidationError(exc.errors)
     if isinstance(exc, Http404):
         return exceptions.NotFound()
     if isinstance(exc, PermissionDenied):

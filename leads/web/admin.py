@@ -176,7 +176,7 @@ class WebhookForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         try:
             webjobs.check_target_url(url, field="url")
-        except Exception:  # DRF ValidationError → a form error
+        except Exception:  # the guard's refusal (InvalidInput), or any failure to check → a form error
             raise forms.ValidationError("The destination is not allowed.") from None
         return url
 

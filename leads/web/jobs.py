@@ -12,12 +12,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from accounts.models import Advertiser
 from accounts.principal import Principal
 from leadplatform.api.tenancy import advertiser_for_new_row
-from leadplatform.domain import RuleRefused
+from leadplatform.domain import InvalidInput, RuleRefused
 from leads import events, outbound, schedules
 from leads.engine.spec import PRIORITIES, parse_config, parse_selectors
 from leads.jobs.schedule import set_job_schedule
@@ -53,7 +52,7 @@ def check_target_url(url: str, field: str = "url") -> None:
     try:
         outbound.check_url(url)
     except outbound.OutboundError as exc:
-        raise ValidationError({field: [str(exc)]}) from None
+        raise InvalidInput({field: [str(exc)]}) from None
 
 
 def _ensure_room_for_a_run(advertiser_id: int) -> None:
@@ -63,7 +62,7 @@ def _ensure_room_for_a_run(advertiser_id: int) -> None:
         web_jobs().for_advertiser(advertiser_id).filter(status__in=UNFINISHED).count()
         >= settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER
     ):
-        raise ValidationError(
+        raise InvalidInput(
             {"url": [f"At most {settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER} unfinished jobs per account."]}
         )
 
@@ -85,7 +84,8 @@ def create_web_job(
         selectors = parse_selectors(selectors)
         config = parse_config(config)
     except ValueError as exc:
-        raise ValidationError(exc.args[0]) from None
+        errors = exc.args[0]
+        raise InvalidInput(errors if isinstance(errors, dict) else {"non_field_errors": [str(errors)]}) from None
     check_target_url(url)
     with transaction.atomic():
         _ensure_room_for_a_run(advertiser.pk)
@@ -111,7 +111,7 @@ def set_schedule(job: ScrapeJob, schedule: dict | None) -> None:
     try:
         set_job_schedule(job, schedule)
     except schedules.ScheduleError as exc:
-        raise ValidationError({"schedule": [str(exc)]}) from None
+        raise InvalidInput({"schedule": [str(exc)]}) from None
 
 
 class RunInProgress(RuleRefused):
@@ -151,7 +151,7 @@ def rerun_scheduled_web_job(job_id: int) -> None:
         rerun_web_job(job)
     except RunInProgress:
         return
-    except ValidationError:
+    except InvalidInput:
         logger.warning("scheduled run of web job %s skipped: its advertiser has too many unfinished jobs", job_id)
 
 
