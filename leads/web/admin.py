@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
 from leadplatform.admin_exports import ExportActionsMixin
-from leads import export_columns, proxies
+from leads import events, export_columns, proxies
 from leads.admin_forms import StoredValueForViewers, WebJobForm
 from leads.admin_job_page import JobPageAdmin
 from leads.admin_job_state import JobStateColumns
@@ -269,11 +269,9 @@ class WebhookDeliveryAdmin(TenantScopedAdmin):
 
     @admin.action(description="Deliver selected again")
     def redeliver(self, request, queryset):
-        from leads.tasks import deliver_webhook
-
         ids = list(queryset.filter(webhook__active=True).values_list("pk", flat=True))
         WebhookDelivery.objects.filter(pk__in=ids).update(
             status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None
         )
-        transaction.on_commit(lambda: [deliver_webhook.delay(pk) for pk in ids])
+        transaction.on_commit(lambda: events.webhook_deliveries_ready.send(sender=WebhookDelivery, delivery_ids=ids))
         self.message_user(request, f"{len(ids)} deliveries queued.", messages.SUCCESS)
