@@ -96,7 +96,7 @@ def empty_leads(advertiser_id: int) -> None:
 
 
 def job_page_source(advertiser_id: int):
-    """Where a followers job's pages come from: its job and target, as `leads.jobs` writes them."""
+    """Where a followers job's pages come from: its job and target, as `leads.jobs.run` writes them."""
     from leads.ingest import LeadSource
     from leads.models import ScrapeJob, Target
 
@@ -118,7 +118,7 @@ def run_upsert(advertiser_id: int, profiles) -> float:
     started = time.perf_counter()
     for start in range(0, len(profiles), BATCH):
         with transaction.atomic():
-            relax_commit()  # as `leads.jobs.store_page` does
+            relax_commit()  # as `leads.jobs.run.store_page` does
             upsert_leads(source, profiles[start : start + BATCH])
     return time.perf_counter() - started
 

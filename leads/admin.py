@@ -1,7 +1,5 @@
-"""Admin of the leads app. Each scraping concern keeps its admin classes in its own module;
+"""Admin of the leads app. Each scraping concern keeps its admin classes in its own package;
 importing them registers them."""
 
-from . import (
-    admin_social,  # noqa: F401  social lead generation: jobs, targets, leads, content items, credentials
-    admin_web,  # noqa: F401  web scraper: web jobs, results, proxies, webhooks, deliveries
-)
+from .social import admin as social_admin  # noqa: F401  jobs, targets, leads, content items, credentials
+from .web import admin as web_admin  # noqa: F401  web jobs, results, proxies, webhooks, deliveries

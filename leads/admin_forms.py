@@ -12,17 +12,19 @@ import json
 
 from django import forms
 from django.utils.html import format_html, format_html_join
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from accounts.admin_scoping import link_aware_formfield
+from leadplatform.domain import InvalidInput
 from leadplatform.widgets import WIDGET_CSS, TagInput
 
-from . import credentials, jobs, schedules, webjobs
+from . import credentials, schedules
 from .api.v1.serializers import V1JobFiltersSerializer
 from .connectors.base import CAPABILITY_FOR_KIND
 from .connectors.hosted_scraper import DEFAULT_FIELDS, DEFAULT_INPUT, MAPPABLE_FIELDS
 from .engine import spec
+from .jobs import schedule
 from .models import ConnectorCredential, JobPlan, SocialJob, WebJob
+from .web import jobs as webjobs
 
 
 def _errors_to_fields(form: forms.BaseForm, errors: dict, prefix: str) -> None:
@@ -79,7 +81,7 @@ ANY_YES_NO = [("unknown", "Any"), ("true", "Yes"), ("false", "No")]
 
 
 class SocialJobFiltersFields(forms.Form):
-    """The filters a job applies before storing a lead (`leads.jobs.passes_filters`)."""
+    """The filters a job applies before storing a lead (`leads.jobs.run.passes_filters`)."""
 
     filter_min_followers = forms.IntegerField(
         label="Minimum followers", required=False, help_text="Leads with fewer followers are skipped."
@@ -191,7 +193,7 @@ class SocialJobForm(SocialJobFiltersFields, forms.ModelForm):
                 (kind, label) for kind, label in self.fields["kind"].choices if kind in CAPABILITY_FOR_KIND
             ]
         self.initial_filters(self.instance.filters)
-        described = jobs.describe_schedule(self.instance) if self.instance.pk else None
+        described = schedule.describe_schedule(self.instance) if self.instance.pk else None
         if described:
             self.initial["schedule_interval_seconds"] = described["interval_seconds"]
             self.initial["schedule_crontab"] = described["crontab"]
@@ -409,8 +411,8 @@ class WebJobForm(CrawlConfigFields, forms.ModelForm):
         url = self.cleaned_data["url"]
         try:
             webjobs.check_target_url(url)
-        except ApiValidationError as exc:
-            raise forms.ValidationError(exc.detail.get("url", ["The destination is not allowed."])) from None
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.errors.get("url", ["The destination is not allowed."])) from None
         return url
 
     def clean(self):

@@ -6,7 +6,7 @@ class LeadsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     #: Social lead generation, then the web scraper.
-    demo_modules = ("leads.demo_social", "leads.demo_web")
+    demo_modules = ("leads.social.demo", "leads.web.demo")
     periodic_tasks = {
         # Social lead generation: beat wakes workers for queued jobs whose backoff has passed or whose
         # slot is free, restarts stalled claims, and recovers running jobs whose heartbeat stopped.

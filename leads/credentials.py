@@ -1,7 +1,7 @@
 """Connector credentials as a user manages them: validate, create, check with one real call, delete.
 
 A job does not hold its credential: every lane of a running job asks `connector_for` again
-(see `leads.jobs`), so deleting a credential under a running job would fail the job halfway or
+(see `leads.jobs.run`), so deleting a credential under a running job would fail the job halfway or
 switch its units to another provider whose cursors they cannot read. Deleting is therefore
 refused (`CredentialInUse`) while a job of the advertiser that the credential can serve is
 assigned or running; cancelling the job, or waiting for it to finish, lifts it.
@@ -27,6 +27,7 @@ from .connectors import (
     instagram_graph,
 )
 from .connectors.web import WebConnector
+from .jobs.states import ACTIVE
 from .models import ConnectorCredential, ScrapeJob
 from .models.social import SOCIAL_KINDS
 
@@ -128,8 +129,6 @@ def check_credential(credential: ConnectorCredential) -> CheckResult:
 
 def jobs_that_may_use(credential: ConnectorCredential):
     """The advertiser's assigned or running social jobs this credential can serve."""
-    from .jobs import ACTIVE
-
     jobs = ScrapeJob.objects.for_advertiser(credential.advertiser_id).filter(status__in=ACTIVE, kind__in=SOCIAL_KINDS)
     if credential.provider not in ALL_PLATFORM_PROVIDERS:
         jobs = jobs.filter(platform=credential.platform)

@@ -30,6 +30,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from . import events
 from .models import BackgroundExport, Lead, ScrapeJob, WebResult
 
 logger = logging.getLogger(__name__)
@@ -310,9 +311,7 @@ def start_background_export(
 
 
 def _enqueue(export_id: int) -> None:
-    from .tasks import write_background_export
-
-    write_background_export.delay(export_id)
+    events.background_export_ready.send(sender=BackgroundExport, export_id=export_id)
 
 
 class ExportSourceGone(Exception):

@@ -8,13 +8,12 @@ time. A job without a sign of life for JOB_HEARTBEAT_TIMEOUT_SECONDS has lost it
 - a redelivered task may take it over at once (`holder_is_gone`: the heartbeat is stale, or
   the worker that held it ran on this host and its process no longer exists — a SIGKILLed pool
   process whose task Celery redelivers within a second);
-- beat (`recover_stalled_jobs`, every minute) re-queues it with the attempt counted, or fails
+- beat (`leads.stalled_jobs.recover_stalled_jobs`, every minute) re-queues it with the attempt counted, or fails
   it with the reason once its attempts are spent.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
@@ -29,8 +28,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import ScrapeJob
-
-logger = logging.getLogger(__name__)
 
 _current_job: ContextVar[int | None] = ContextVar("heartbeat_job", default=None)
 _last_pulse: dict[int, float] = {}
@@ -121,22 +118,3 @@ def stalled_job_ids(limit: int = 100) -> list[int]:
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
-
-
-def recover_stalled_jobs() -> dict[str, int]:
-    """Beat's sweep: each stalled job is re-queued or, after its last attempt, failed. Returns counts."""
-    from . import jobs
-    from .engine import runner
-
-    outcome = {"requeued": 0, "failed": 0}
-    for job_id in stalled_job_ids():
-        kind = ScrapeJob.objects.filter(pk=job_id).values_list("kind", flat=True).first()
-        recover = runner.recover_stalled_job if kind == ScrapeJob.Kind.WEB else jobs.recover_stalled_job
-        result = recover(job_id)
-        if result == ScrapeJob.Status.PENDING:
-            outcome["requeued"] += 1
-        elif result == ScrapeJob.Status.FAILED:
-            outcome["failed"] += 1
-    if any(outcome.values()):
-        logger.warning("recovered stalled jobs: %s", outcome)
-    return outcome

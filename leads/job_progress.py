@@ -1,7 +1,7 @@
 """A job's live state as its admin page shows it: progress, per-target status, the reason in words,
 and the run / cancel / retry transitions it allows (through the same services as the API).
 
-Social jobs (`leads.jobs`) fan out into one `JobUnit` per target; a web job (`leads.webjobs`) has one
+Social jobs (`leads.jobs`) fan out into one `JobUnit` per target; a web job (`leads.web.jobs`) has one
 target, its start URL. Both answer the same `snapshot` shape, polled by static/leads/job_progress.js.
 """
 
@@ -12,10 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
-from . import jobs, slots, webjobs
+from leadplatform.domain import InvalidInput
+
+from . import slots
+from .jobs import lifecycle
+from .jobs.states import JobError
 from .models import JobPlan, JobUnit, ScrapeJob
+from .web import jobs as webjobs
 
 Status = ScrapeJob.Status
 UNIT = JobUnit.Status
@@ -166,7 +170,7 @@ def apply_transition(job: ScrapeJob, transition: str) -> str:
     if transition not in allowed_transitions(job, plan_of(job)):
         raise TransitionRefused(f"The job is {job.get_status_display().lower()}: it cannot be {_past(transition)} now.")
     if transition == CANCEL:
-        cancelled = webjobs.cancel_web_job(job) if is_web(job) else jobs.cancel_job(job)
+        cancelled = webjobs.cancel_web_job(job) if is_web(job) else lifecycle.cancel_job(job)
         if not cancelled:
             raise TransitionRefused("The job finished meanwhile: nothing to cancel.")
         return "The job is cancelled."
@@ -174,11 +178,11 @@ def apply_transition(job: ScrapeJob, transition: str) -> str:
         if is_web(job):
             webjobs.rerun_web_job(job)
         else:
-            jobs.queue_job(job)
-    except (jobs.JobError, webjobs.RunInProgress) as exc:
+            lifecycle.queue_job(job)
+    except (JobError, webjobs.RunInProgress) as exc:
         raise TransitionRefused(str(exc)) from None
-    except ValidationError as exc:  # the advertiser's cap on unfinished web jobs
-        raise TransitionRefused(_first_message(exc.detail)) from None
+    except InvalidInput as exc:  # the advertiser's cap on unfinished web jobs
+        raise TransitionRefused(_first_message(exc.errors)) from None
     return "The job is queued." if transition == RUN else "The job is queued again."
 
 

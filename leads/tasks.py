@@ -1,16 +1,27 @@
-"""Celery tasks of the leads app: thin wrappers taking ids and calling services."""
+"""Celery tasks of the leads app: thin wrappers taking ids and calling services.
+
+The services never import this module: they announce what should be sent (`leads.events`), and
+`leads.signals` sends these tasks.
+"""
 
 from __future__ import annotations
 
+import os
+import socket
+
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from leads import exports, heartbeats, proxies, stalled_jobs, token_refresh, webhooks
+from leads.engine import runner
+from leads.jobs import claim, lifecycle, run
+from leads.web import jobs as webjobs
 
 # --- webhooks (shared by every job kind) ----------------------------------
 
 
 @shared_task(name="leads.deliver_webhook", acks_late=True, ignore_result=True)
 def deliver_webhook(delivery_id: int) -> None:
-    from leads import webhooks
-
     delay = webhooks.attempt_delivery(delivery_id)
     if delay is not None:
         deliver_webhook.apply_async((delivery_id,), countdown=delay)
@@ -18,8 +29,6 @@ def deliver_webhook(delivery_id: int) -> None:
 
 @shared_task(name="leads.resend_overdue_webhooks", ignore_result=True)
 def resend_overdue_webhooks() -> None:
-    from leads import webhooks
-
     for delivery_id in webhooks.overdue_delivery_ids():
         deliver_webhook.delay(delivery_id)
 
@@ -30,9 +39,6 @@ def resend_overdue_webhooks() -> None:
 
 
 def _worker_name(task) -> str:
-    import os
-    import socket
-
     return f"{task.request.hostname or socket.gethostname()}:{os.getpid()}"
 
 
@@ -40,62 +46,47 @@ def _worker_name(task) -> str:
     name="leads.run_next_scrape_job", bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True
 )
 def run_next_scrape_job(self) -> None:
-    from leads import jobs
-
     worker = _worker_name(self)
-    job = jobs.claim_next_job(worker)
+    job = claim.claim_next_job(worker)
     if job is not None:
         start_scrape_job.run(job.pk, worker=worker)
 
 
 @shared_task(name="leads.start_scrape_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def start_scrape_job(job_id: int, worker: str = "") -> None:
-    from leads import jobs
-
-    lanes = jobs.start_job(job_id, worker or "recovered")
+    lanes = run.start_job(job_id, worker or "recovered")
     for lane in range(lanes):
         run_scrape_job_lane.delay(job_id, lane)
 
 
 @shared_task(name="leads.run_scrape_job_lane", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_scrape_job_lane(job_id: int, lane: int) -> None:
-    from celery.exceptions import SoftTimeLimitExceeded
-
-    from leads import heartbeats, jobs
-
     try:
         with heartbeats.beating(job_id):
-            result = jobs.run_lane(job_id, lane)
+            result = run.run_lane(job_id, lane)
     except SoftTimeLimitExceeded:
-        result = jobs.LaneResult(handover=True)
+        result = run.LaneResult(handover=True)
     if result.handover:
         run_scrape_job_lane.delay(job_id, lane)
 
 
 @shared_task(name="leads.queue_scheduled_scrape_job", ignore_result=True)
 def queue_scheduled_scrape_job(job_id: int) -> None:
-    from leads import jobs
-
-    jobs.queue_scheduled_job(job_id)
+    lifecycle.queue_scheduled_job(job_id)
 
 
 @shared_task(name="leads.dispatch_scrape_jobs", ignore_result=True)
 def dispatch_scrape_jobs() -> None:
-    from leads import jobs
-    from leads.engine import runner
-
-    for _ in range(min(jobs.due_queued_job_count(), 20)):
+    for _ in range(min(claim.due_queued_job_count(), 20)):
         run_next_scrape_job.delay()
-    for job_id in jobs.stalled_assigned_job_ids():
+    for job_id in claim.stalled_assigned_job_ids():
         start_scrape_job.delay(job_id)
     runner.start_waiting_crawls()
 
 
 @shared_task(name="leads.recover_stalled_jobs", ignore_result=True)
 def recover_stalled_jobs() -> None:
-    from leads import heartbeats
-
-    heartbeats.recover_stalled_jobs()
+    stalled_jobs.recover_stalled_jobs()
 
 
 # --- web scraper ---------------------------------------------------------
@@ -103,36 +94,26 @@ def recover_stalled_jobs() -> None:
 
 @shared_task(name="leads.run_web_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_web_job(job_id: int) -> None:
-    from leads.engine.runner import run_web_job as run
-
-    run(job_id)
+    runner.run_web_job(job_id)
 
 
 @shared_task(name="leads.rerun_scheduled_web_job", ignore_result=True)
 def rerun_scheduled_web_job(job_id: int) -> None:
-    from leads import webjobs
-
     webjobs.rerun_scheduled_web_job(job_id)
 
 
 @shared_task(name="leads.write_background_export", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def write_background_export(export_id: int) -> None:
-    from leads import exports
-
     exports.write_background_export(export_id)
 
 
 @shared_task(name="leads.delete_expired_exports", ignore_result=True)
 def delete_expired_exports() -> None:
-    from leads import exports
-
     exports.delete_expired_exports()
 
 
 @shared_task(name="leads.recheck_proxies", ignore_result=True)
 def recheck_proxies() -> None:
-    from leads import proxies
-
     proxies.recheck_proxies()
 
 
@@ -141,7 +122,5 @@ def recheck_proxies() -> None:
 
 @shared_task(name="leads.refresh_connector_tokens", ignore_result=True)
 def refresh_connector_tokens() -> None:
-    from leads import token_refresh
-
     for credential_id in token_refresh.credentials_due_for_refresh():
         token_refresh.refresh_token(credential_id)

@@ -30,11 +30,14 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
+from leadplatform.domain import InvalidInput
 from leadplatform.site_url import platform_base_url
-from leads import outbound
+from leads import events, outbound
+from leads.api.social.serializers import STATUS_WORDS as SOCIAL_STATUS
+from leads.api.v1.serializers import STATUS_WORDS as LEADS_STATUS
 from leads.models import ScrapeJob, Webhook, WebhookDelivery
+from leads.web.jobs import SURFACE_STATUS as WEB_STATUS
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +112,7 @@ def register_webhook(*, advertiser, user, url: str, events: list[str]) -> Webhoo
     try:
         outbound.check_url(url)
     except outbound.OutboundError as exc:
-        raise ValidationError({"webhook_url": [str(exc)]}) from None
+        raise InvalidInput({"webhook_url": [str(exc)]}) from None
     with transaction.atomic():
         # Lock the advertiser's row so two concurrent registrations cannot pass the cap together.
         type(advertiser).objects.select_for_update().filter(pk=advertiser.pk).first()
@@ -117,7 +120,7 @@ def register_webhook(*, advertiser, user, url: str, events: list[str]) -> Webhoo
             Webhook.objects.for_advertiser(advertiser.pk).filter(active=True).count()
             >= settings.WEBHOOK_MAX_PER_ADVERTISER
         ):
-            raise ValidationError(
+            raise InvalidInput(
                 {"webhook_url": [f"At most {settings.WEBHOOK_MAX_PER_ADVERTISER} webhooks per account."]}
             )
         return Webhook.objects.create(
@@ -142,10 +145,6 @@ def rotate_secret(webhook: Webhook) -> str:
 
 def _surface_of(job: ScrapeJob) -> tuple[str, Any, str, str, str]:
     """(surface base, the id that surface takes, its status word, job path, results path) of a job."""
-    from leads.api.social.serializers import STATUS_WORDS as SOCIAL_STATUS
-    from leads.api.v1.serializers import STATUS_WORDS as LEADS_STATUS
-    from leads.webjobs import SURFACE_STATUS as WEB_STATUS
-
     if job.kind == ScrapeJob.Kind.WEB:
         job_id = str(job.public_id)
         return (
@@ -223,13 +222,7 @@ def emit_job_event(job: ScrapeJob, event: str, data: dict[str, Any] | None = Non
     )
     ids = [delivery.pk for delivery in deliveries]
 
-    def enqueue() -> None:
-        from leads.tasks import deliver_webhook
-
-        for delivery_id in ids:
-            deliver_webhook.delay(delivery_id)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: events.webhook_deliveries_ready.send(sender=WebhookDelivery, delivery_ids=ids))
     return ids
 
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Membership
-from leads import jobs
+from leads.jobs import claim, run
 from leads.models import ConnectorCredential, ScrapeJob
 
 from .campaigns.factories import TaskFactory
@@ -28,9 +28,9 @@ def log_in(page, live_server, user, next_path: str) -> None:
 
 def advance_one_target(job: ScrapeJob) -> None:
     """What a worker does, through the job services: claim, start, finish the first of two targets."""
-    assert jobs.claim_next_job("browser-worker").pk == job.pk
-    jobs.start_job(job.pk, "browser-worker")
-    jobs.finish_unit(jobs.claim_unit(job.pk, 0), failed=False)
+    assert claim.claim_next_job("browser-worker").pk == job.pk
+    run.start_job(job.pk, "browser-worker")
+    run.finish_unit(run.claim_unit(job.pk, 0), failed=False)
 
 
 def test_member_runs_a_job_sees_it_move_then_cancels_it(page, live_server, advertiser):

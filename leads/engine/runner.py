@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import HELD_STATUSES
-from leads import heartbeats, proxies, slots, webhooks
+from leads import events, heartbeats, proxies, slots
 from leads.models import ScrapeJob, WebResult
 
 from .crawler import Batch, CrawlReport, crawl
@@ -66,8 +66,6 @@ def claim(job_id: int, worker: str = "") -> ScrapeJob | None:
 def start_waiting_crawls(advertiser_id: int | None = None) -> int:
     """Send the waiting web jobs that fit in their advertiser's free slots to the workers, best first
     (priority, then age). Called when a crawl ends, and by beat. Returns how many were sent."""
-    from leads.tasks import run_web_job as run_task
-
     waiting = ScrapeJob.objects.filter(kind=ScrapeJob.Kind.WEB, status=ScrapeJob.Status.PENDING).exclude(
         advertiser__status__in=HELD_STATUSES
     )
@@ -83,7 +81,7 @@ def start_waiting_crawls(advertiser_id: int | None = None) -> int:
             .order_by("-priority", "created_at", "id")
             .values_list("id", flat=True)[:free]
         ):
-            run_task.delay(job_id)
+            events.web_job_ready.send(sender=ScrapeJob, job_id=job_id)
             sent += 1
     return sent
 
@@ -103,7 +101,7 @@ def recover_stalled_job(job_id: int) -> str | None:
                 error=f"{reason} Gave up after {job.attempts} attempts: check that the Celery workers are running "
                 "(GET /api/web/v1/monitoring/system), then create the job again.",
             )
-            webhooks.emit_job_event(ScrapeJob.objects.get(pk=job_id), "job.failed")
+            events.job_finished.send(sender=ScrapeJob, job=ScrapeJob.objects.get(pk=job_id), event="job.failed")
             transaction.on_commit(lambda: start_waiting_crawls(job.advertiser_id))
             return ScrapeJob.Status.FAILED
         ScrapeJob.objects.filter(pk=job_id).update(
@@ -188,7 +186,7 @@ def finish(job_id: int, report: CrawlReport) -> ScrapeJob | None:
         if not updated:
             return None  # cancelled meanwhile: no event
         job = ScrapeJob.objects.get(pk=job_id)
-        webhooks.emit_job_event(job, "job.failed" if failed else "job.completed")
+        events.job_finished.send(sender=ScrapeJob, job=job, event="job.failed" if failed else "job.completed")
     return job
 
 
@@ -198,7 +196,7 @@ def fail(job_id: int, message: str) -> None:
             status=ScrapeJob.Status.FAILED, completed_at=timezone.now(), error=message
         )
         if updated:
-            webhooks.emit_job_event(ScrapeJob.objects.get(pk=job_id), "job.failed")
+            events.job_finished.send(sender=ScrapeJob, job=ScrapeJob.objects.get(pk=job_id), event="job.failed")
 
 
 def run_web_job(job_id: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from leads import jobs
+from leads.jobs import lifecycle
 from leads.models import ContentItem, Lead, ScrapeJob, Target
 
 from .factories import ContentItemFactory, JobFactory, LeadFactory, TargetFactory
@@ -100,17 +100,17 @@ def test_job_create_refuses_another_tenants_targets_and_bad_input(owner, outside
 def test_deleting_a_running_job_cancels_it_first(owner):
     job = JobFactory(advertiser=owner.advertiser, status=ScrapeJob.Status.RUNNING)
     seen = []
-    original = jobs.cancel_job
+    original = lifecycle.cancel_job
 
     def spy(target_job):
         seen.append(original(target_job))
         return seen[-1]
 
-    jobs.cancel_job, restore = spy, jobs.cancel_job
+    lifecycle.cancel_job, restore = spy, lifecycle.cancel_job
     try:
         assert owner.client().delete(f"/api/v1/jobs/{job.pk}").status_code == 200
     finally:
-        jobs.cancel_job = restore
+        lifecycle.cancel_job = restore
     assert seen == [True]
 
 

@@ -20,7 +20,7 @@ LOCAL_NAMES = {"localhost"}
 
 
 #: The demo modules that write scraping rows (the campaign demos write none and take long).
-SCRAPING_DEMO_MODULES = ["accounts.demo", "leads.demo_social", "leads.demo_web"]
+SCRAPING_DEMO_MODULES = ["accounts.demo", "leads.social.demo", "leads.web.demo"]
 
 
 @pytest.fixture

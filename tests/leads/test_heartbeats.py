@@ -13,8 +13,9 @@ import time_machine
 from django.utils import timezone
 
 from leadplatform.beat import declared_periodic_tasks
-from leads import heartbeats, jobs
+from leads import heartbeats
 from leads.engine import runner
+from leads.jobs import claim, run
 from leads.models import JobPlan, JobUnit, ScrapeJob, WebhookDelivery, WebResult
 from leads.tasks import recover_stalled_jobs
 from tests.web.conftest import LocalSite
@@ -36,7 +37,7 @@ def heartbeat_settings(settings):
 @pytest.fixture
 def no_enqueue():
     """Nothing reaches a broker: wake-ups and web-job messages are recorded instead."""
-    with mock.patch("leads.jobs._wake_worker"), mock.patch("leads.tasks.run_web_job.delay") as web_delay:
+    with mock.patch("leads.jobs.lifecycle._wake_worker"), mock.patch("leads.tasks.run_web_job.delay") as web_delay:
         yield web_delay
 
 
@@ -52,9 +53,9 @@ def running_lead_job(advertiser, *, max_retries: int, worker: str = "gone-host:1
 
 def claim_and_start_again(job: ScrapeJob) -> None:
     """What the next worker does with the re-queued job: claim it and start it (its heartbeat starts anew)."""
-    assert jobs.claim_next_job("next-host:2").pk == job.pk
-    with mock.patch("leads.jobs.connector_for"):
-        jobs.start_job(job.pk, "next-host:2")
+    assert claim.claim_next_job("next-host:2").pk == job.pk
+    with mock.patch("leads.jobs.run.connector_for"):
+        run.start_job(job.pk, "next-host:2")
 
 
 # ---------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from unittest import mock
 import pytest
 
 from accounts import services
-from leads import jobs, webjobs
 from leads.engine import runner
+from leads.jobs import claim, lifecycle
 from leads.models import ScrapeJob
+from leads.web import jobs as webjobs
 from tests.web.factories import WebJobFactory
 
 from .factories import TargetFactory
@@ -77,29 +78,29 @@ def test_the_dispatch_sends_a_reactivated_advertisers_crawls(advertiser, web_del
 
 
 def test_a_closed_advertisers_queued_lead_job_is_not_claimed(advertiser):
-    job = jobs.create_job(
+    job = lifecycle.create_job(
         advertiser_id=advertiser.pk, kind="followers", targets=[TargetFactory(advertiser=advertiser)], name="closed"
     )
-    jobs.queue_job(job)
+    lifecycle.queue_job(job)
     services.deactivate_advertiser(advertiser)
-    assert (jobs.claim_next_job("w"), jobs.due_queued_job_count()) == (None, 0)
+    assert (claim.claim_next_job("w"), claim.due_queued_job_count()) == (None, 0)
 
 
 def test_a_closed_advertisers_schedule_skips_its_run(advertiser):
-    job = jobs.create_job(
+    job = lifecycle.create_job(
         advertiser_id=advertiser.pk, kind="followers", targets=[TargetFactory(advertiser=advertiser)], name="scheduled"
     )
     services.deactivate_advertiser(advertiser)
-    jobs.queue_scheduled_job(job.pk)
+    lifecycle.queue_scheduled_job(job.pk)
     job.plan.refresh_from_db()
     assert job.plan.queued_at is None
 
 
 def test_a_reactivated_closed_advertisers_queued_job_is_claimed(advertiser):
-    job = jobs.create_job(
+    job = lifecycle.create_job(
         advertiser_id=advertiser.pk, kind="followers", targets=[TargetFactory(advertiser=advertiser)], name="reopened"
     )
-    jobs.queue_job(job)
+    lifecycle.queue_job(job)
     services.deactivate_advertiser(advertiser)
     services.reactivate_advertiser(advertiser)
-    assert jobs.claim_next_job("w").pk == job.pk
+    assert claim.claim_next_job("w").pk == job.pk

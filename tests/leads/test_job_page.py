@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Membership
-from leads import jobs
+from leads.jobs import lifecycle, run
 from leads.models import JobPlan, JobUnit, ScrapeJob
 from tests.factories import MembershipFactory
 from tests.web.factories import WebJobFactory
@@ -145,8 +145,8 @@ def test_a_job_queued_again_after_every_target_failed_is_not_shown_as_done(manag
     JobPlan.objects.filter(job=job).update(max_retries=2)
     for target in job.targets.all():
         JobUnit.objects.create(job=job, target=target, status=JobUnit.Status.FAILED, error="The request failed.")
-    jobs.finish_unit(JobUnit.objects.filter(job=job).first(), failed=True)  # progress: every unit finished
-    jobs.fail_job(job.pk, "Every target failed: The request failed.")
+    run.finish_unit(JobUnit.objects.filter(job=job).first(), failed=True)  # progress: every unit finished
+    lifecycle.fail_job(job.pk, "Every target failed: The request failed.")
     job.refresh_from_db()
 
     state = manager.get(progress_url(job)).json()
@@ -184,7 +184,7 @@ def test_buttons_follow_the_state(manager, advertiser, status, buttons):
 
 def test_a_queued_job_offers_cancel_only(manager, advertiser):
     job = social_job(advertiser)
-    jobs.queue_job(job)
+    lifecycle.queue_job(job)
     assert visible_buttons(manager.get(change_url(job)).content.decode()) == {"cancel"}
 
 
@@ -295,7 +295,7 @@ def test_list_pages_show_bars_in_constant_queries(manager, advertiser, kind):
     def make():
         # Pending jobs too: each one's waiting reason is computed for the whole page at once.
         if kind == "socialjob":
-            jobs.queue_job(social_job(advertiser))
+            lifecycle.queue_job(social_job(advertiser))
             return social_job(advertiser, status=Status.COMPLETED, progress=100.0)
         WebJobFactory(advertiser=advertiser)
         return WebJobFactory(advertiser=advertiser, status=Status.RUNNING, progress=40.0)

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from leadplatform.celery import app as celery_app
-from leads import jobs
+from leads.jobs import claim, lifecycle, run
 from leads.models import (
     ConnectorCredential,
     ContentItem,
@@ -39,18 +39,20 @@ def eager_celery():
 
 def run_to_end(job: ScrapeJob, worker: str = "test-worker") -> ScrapeJob:
     """What the Celery tasks do, inline: claim, start, every lane."""
-    claimed = jobs.claim_next_job(worker)
+    claimed = claim.claim_next_job(worker)
     assert claimed is not None and claimed.pk == job.pk
-    lanes = jobs.start_job(job.pk, worker)
+    lanes = run.start_job(job.pk, worker)
     for lane in range(lanes):
-        jobs.run_lane(job.pk, lane)
+        run.run_lane(job.pk, lane)
     job.refresh_from_db()
     return job
 
 
 def followers_job(advertiser, targets, **fields) -> ScrapeJob:
-    job = jobs.create_job(advertiser_id=advertiser.pk, kind="followers", targets=targets, name="followers", **fields)
-    jobs.queue_job(job)
+    job = lifecycle.create_job(
+        advertiser_id=advertiser.pk, kind="followers", targets=targets, name="followers", **fields
+    )
+    lifecycle.queue_job(job)
     return job
 
 
@@ -248,8 +250,10 @@ def test_graph_hashtag_quota_is_counted_per_credential(owner, serve):
     graph_credential(owner.advertiser, graph, hashtag_quota=1)
     first = TargetFactory(advertiser=owner.advertiser, identifier="#one", target_type="hashtag")
     second = TargetFactory(advertiser=owner.advertiser, identifier="#two", target_type="hashtag")
-    job = jobs.create_job(advertiser_id=owner.advertiser.pk, kind="hashtag", targets=[first, second], max_retries=0)
-    jobs.queue_job(job)
+    job = lifecycle.create_job(
+        advertiser_id=owner.advertiser.pk, kind="hashtag", targets=[first, second], max_retries=0
+    )
+    lifecycle.queue_job(job)
     job = run_to_end(job)
     units = sorted(JobUnit.objects.filter(job=job), key=lambda unit: unit.status)
     assert [unit.status for unit in units] == [JobUnit.Status.DONE, JobUnit.Status.FAILED]
@@ -267,13 +271,13 @@ def test_caps_are_exact_with_targets_in_parallel(advertiser, serve):
     actor_credential(advertiser, actors)
     targets = [TargetFactory(advertiser=advertiser, identifier=name) for name in data]
     job = followers_job(advertiser, targets, max_leads=700, max_leads_per_target=250, speed_mode="aggressive")
-    jobs.claim_next_job("w")
-    lanes = jobs.start_job(job.pk, "w")
+    claim.claim_next_job("w")
+    lanes = run.start_job(job.pk, "w")
     assert lanes == 6
 
     def lane(number: int) -> None:
         try:
-            jobs.run_lane(job.pk, number)
+            run.run_lane(job.pk, number)
         finally:
             connection.close()
 
@@ -302,7 +306,7 @@ def test_leads_are_deduplicated_across_targets_and_reruns(owner, serve):
     assert Lead.objects.filter(advertiser=owner.advertiser).count() == 70
     assert job.leads_stored == 70
 
-    jobs.queue_job(job)
+    lifecycle.queue_job(job)
     job = run_to_end(job)
     assert Lead.objects.filter(advertiser=owner.advertiser).count() == 70
     assert job.leads_stored == 70
@@ -316,14 +320,14 @@ def test_a_page_stored_twice_changes_nothing(owner, serve):
 
     target = TargetFactory(advertiser=owner.advertiser, identifier="x")
     job = followers_job(owner.advertiser, [target], max_leads=3)
-    jobs.claim_next_job("w")
+    claim.claim_next_job("w")
     ScrapeJob.objects.filter(pk=job.pk).update(status=ScrapeJob.Status.RUNNING)
     unit = JobUnit.objects.create(job=job, target=target, status=JobUnit.Status.RUNNING, lane=0)
     page = Page(
         profiles=[Profile(platform="instagram", username=f"user{i}", followers=10) for i in range(5)], next_cursor="2"
     )
-    first = jobs.store_page(job.pk, unit.pk, page)
-    again = jobs.store_page(job.pk, unit.pk, page)
+    first = run.store_page(job.pk, unit.pk, page)
+    again = run.store_page(job.pk, unit.pk, page)
     job.refresh_from_db()
     assert first.leads_added == 3 and again.leads_added == 0
     assert job.leads_stored == 3 and Lead.objects.filter(advertiser=owner.advertiser).count() == 3
@@ -337,14 +341,14 @@ def test_higher_priority_is_claimed_first_and_worker_is_recorded(advertiser):
     high = JobFactory(advertiser=advertiser, priority=10)
     middle = JobFactory(advertiser=advertiser, priority=5)
     for job in (low, high, middle):
-        jobs.queue_job(job)
-    first = jobs.claim_next_job("worker-a")
-    second = jobs.claim_next_job("worker-b")
+        lifecycle.queue_job(job)
+    first = claim.claim_next_job("worker-a")
+    second = claim.claim_next_job("worker-b")
     assert [first.pk, second.pk] == [high.pk, middle.pk]
     assert first.status == ScrapeJob.Status.ASSIGNED and first.worker_id == "worker-a"
-    assert jobs.claim_next_job("worker-c") is None  # the advertiser's cap (2) is reached
+    assert claim.claim_next_job("worker-c") is None  # the advertiser's cap (2) is reached
     ScrapeJob.objects.filter(pk=first.pk).update(status=ScrapeJob.Status.COMPLETED)
-    assert jobs.claim_next_job("worker-c").pk == low.pk
+    assert claim.claim_next_job("worker-c").pk == low.pk
 
 
 def test_fair_share_lets_another_advertiser_through(advertiser, other_advertiser, settings):
@@ -352,10 +356,10 @@ def test_fair_share_lets_another_advertiser_through(advertiser, other_advertiser
     big = [JobFactory(advertiser=advertiser, priority=100) for _ in range(3)]
     small = JobFactory(advertiser=other_advertiser, priority=0)
     for job in [*big, small]:
-        jobs.queue_job(job)
-    claimed = [jobs.claim_next_job("w").pk, jobs.claim_next_job("w").pk]
+        lifecycle.queue_job(job)
+    claimed = [claim.claim_next_job("w").pk, claim.claim_next_job("w").pk]
     assert claimed == [big[0].pk, small.pk]
-    assert jobs.claim_next_job("w") is None
+    assert claim.claim_next_job("w") is None
 
 
 def test_queueing_inside_a_rolled_back_transaction_publishes_nothing(advertiser, django_capture_on_commit_callbacks):
@@ -365,7 +369,7 @@ def test_queueing_inside_a_rolled_back_transaction_publishes_nothing(advertiser,
     with django_capture_on_commit_callbacks() as callbacks:
         try:
             with transaction.atomic():
-                jobs.queue_job(job)
+                lifecycle.queue_job(job)
                 raise RuntimeError("roll back")
         except RuntimeError:
             pass
@@ -379,17 +383,17 @@ def test_cancelling_a_running_job_stops_its_lanes(owner, serve):
     actor_credential(owner.advertiser, actors)
     target = TargetFactory(advertiser=owner.advertiser, identifier="nike")
     job = followers_job(owner.advertiser, [target])
-    jobs.claim_next_job("w")
-    jobs.start_job(job.pk, "w")
+    claim.claim_next_job("w")
+    run.start_job(job.pk, "w")
     pages = {"n": 0}
 
     def stop_after_first_page() -> bool:
         pages["n"] += 1
         if pages["n"] == 3:
-            jobs.cancel_job(job)
+            lifecycle.cancel_job(job)
         return False
 
-    jobs.run_lane(job.pk, 0, should_stop=stop_after_first_page)
+    run.run_lane(job.pk, 0, should_stop=stop_after_first_page)
     job.refresh_from_db()
     assert job.status == ScrapeJob.Status.CANCELLED
     assert 0 < Lead.objects.filter(advertiser=owner.advertiser).count() < 600
@@ -411,8 +415,8 @@ def test_schedule_is_a_beat_periodic_task_and_a_repeat_is_a_noop(owner):
 
     response = client.put(f"/api/v1/jobs/{created['id']}/schedule", {"interval_seconds": 3600}, format="json")
     assert response.json()["data"]["schedule"] == {"interval_seconds": 3600, "crontab": None}
-    jobs.queue_scheduled_job(created["id"])
-    jobs.queue_scheduled_job(created["id"])
+    lifecycle.queue_scheduled_job(created["id"])
+    lifecycle.queue_scheduled_job(created["id"])
     assert ScrapeJob.objects.get(pk=created["id"]).plan.queued_at is not None
     assert client.delete(f"/api/v1/jobs/{created['id']}/schedule").json()["data"]["schedule"] is None
     assert not PeriodicTask.objects.filter(name=f"scrape-job-{created['id']}").exists()
@@ -510,7 +514,7 @@ def test_a_suspended_advertisers_queued_job_is_not_claimed(advertiser):
 
     followers_job(advertiser, [TargetFactory(advertiser=advertiser)])
     suspend_advertiser(advertiser)
-    assert (jobs.claim_next_job("w"), jobs.due_queued_job_count()) == (None, 0)
+    assert (claim.claim_next_job("w"), claim.due_queued_job_count()) == (None, 0)
 
 
 def test_a_reactivated_advertisers_queued_job_is_claimed(advertiser):
@@ -519,16 +523,16 @@ def test_a_reactivated_advertisers_queued_job_is_claimed(advertiser):
     job = followers_job(advertiser, [TargetFactory(advertiser=advertiser)])
     suspend_advertiser(advertiser)
     reactivate_advertiser(advertiser)
-    assert jobs.claim_next_job("w").pk == job.pk
+    assert claim.claim_next_job("w").pk == job.pk
 
 
 def test_beat_skips_a_suspended_advertisers_schedule(advertiser):
     from accounts.services import suspend_advertiser
 
-    job = jobs.create_job(
+    job = lifecycle.create_job(
         advertiser_id=advertiser.pk, kind="followers", targets=[TargetFactory(advertiser=advertiser)], name="scheduled"
     )
     suspend_advertiser(advertiser)
-    jobs.queue_scheduled_job(job.pk)
+    lifecycle.queue_scheduled_job(job.pk)
     job.plan.refresh_from_db()
     assert job.plan.queued_at is None

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from leads import jobs
+from leads.jobs import claim, lifecycle, run
 from leads.models import ConnectorCredential, ScrapeJob, WebhookDelivery
 from tests.web.factories import WebhookFactory
 
@@ -23,23 +23,23 @@ START_RUN = "/v2/acts/someone~followers-actor/runs"
 
 @pytest.fixture(autouse=True)
 def no_wake():
-    with mock.patch("leads.jobs._wake_worker"):
+    with mock.patch("leads.jobs.lifecycle._wake_worker"):
         yield
 
 
 def run_once(job: ScrapeJob) -> ScrapeJob:
     """Claim, start and run every lane, as the Celery tasks do."""
-    assert jobs.claim_next_job("test-worker").pk == job.pk
-    for lane in range(jobs.start_job(job.pk, "test-worker")):
-        jobs.run_lane(job.pk, lane)
+    assert claim.claim_next_job("test-worker").pk == job.pk
+    for lane in range(run.start_job(job.pk, "test-worker")):
+        run.run_lane(job.pk, lane)
     job.refresh_from_db()
     return job
 
 
 def followers_job(advertiser, identifier: str = "nike") -> ScrapeJob:
     target = TargetFactory(advertiser=advertiser, identifier=identifier)
-    job = jobs.create_job(advertiser_id=advertiser.pk, kind="followers", targets=[target], max_retries=0)
-    return jobs.queue_job(job)
+    job = lifecycle.create_job(advertiser_id=advertiser.pk, kind="followers", targets=[target], max_retries=0)
+    return lifecycle.queue_job(job)
 
 
 def group_task(owner) -> dict:

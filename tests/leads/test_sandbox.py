@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from leads import jobs
 from leads.connectors import Capability, FetchRequest, PermanentConnectorError, SpeedLimits, connector_for
 from leads.connectors.sandbox import PAGE_SIZE, SandboxConnector
+from leads.jobs import group_post_tasks, lifecycle
 from leads.models import ConnectorCredential, ContentItem, Lead, ScrapeJob
 
 from .factories import TargetFactory
@@ -121,8 +121,8 @@ def test_a_real_credential_is_preferred_to_the_sandbox(advertiser):
 def run_followers_job(advertiser, identifier: str, **fields) -> ScrapeJob:
     sandbox_credential(advertiser)
     target = TargetFactory(advertiser=advertiser, identifier=identifier)
-    job = jobs.create_job(advertiser_id=advertiser.pk, kind="followers", targets=[target], **fields)
-    jobs.queue_job(job)
+    job = lifecycle.create_job(advertiser_id=advertiser.pk, kind="followers", targets=[target], **fields)
+    lifecycle.queue_job(job)
     return run_to_end(job)
 
 
@@ -139,7 +139,7 @@ def test_a_job_of_fail_targets_only_ends_failed_with_the_reason(advertiser):
 
 def test_a_group_post_task_finishes_with_posts(advertiser):
     sandbox_credential(advertiser)
-    job = jobs.create_group_post_task(advertiser_id=advertiser.pk, group_id="123456789", max_posts=40)
+    job = group_post_tasks.create_group_post_task(advertiser_id=advertiser.pk, group_id="123456789", max_posts=40)
     job = run_to_end(job)
     assert job.status == ScrapeJob.Status.COMPLETED
     assert ContentItem.objects.filter(advertiser=advertiser, job=job, platform="facebook").count() == 40

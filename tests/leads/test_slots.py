@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from leads import jobs
 from leads.engine import runner
+from leads.jobs import claim, lifecycle
 from leads.models import JobPlan, ScrapeJob
 from tests.web.factories import WebJobFactory
 
@@ -29,7 +29,7 @@ def caps(settings):
 
 @pytest.fixture
 def no_enqueue():
-    with mock.patch("leads.jobs._wake_worker"), mock.patch("leads.tasks.run_web_job.delay") as web_delay:
+    with mock.patch("leads.jobs.lifecycle._wake_worker"), mock.patch("leads.tasks.run_web_job.delay") as web_delay:
         yield web_delay
 
 
@@ -42,7 +42,7 @@ def running(factory, advertiser, n: int = 1, **fields) -> list[ScrapeJob]:
 
 def queued(factory, advertiser, **fields) -> ScrapeJob:
     job = factory(advertiser=advertiser, **fields)
-    jobs.queue_job(job)
+    lifecycle.queue_job(job)
     return job
 
 
@@ -53,21 +53,21 @@ def test_crawls_and_group_post_tasks_do_not_hold_back_a_lead_job(advertiser, no_
     running(WebJobFactory, advertiser, 2)
     running(GroupTaskFactory, advertiser, 2)
     job = queued(JobFactory, advertiser)
-    assert jobs.claim_next_job("worker").pk == job.pk
+    assert claim.claim_next_job("worker").pk == job.pk
 
 
 def test_lead_jobs_wait_when_their_own_slots_are_full(advertiser, no_enqueue):
     running(JobFactory, advertiser, 2)
     queued(JobFactory, advertiser)
-    assert jobs.claim_next_job("worker") is None
+    assert claim.claim_next_job("worker") is None
 
 
 def test_group_post_tasks_have_their_own_cap(advertiser, no_enqueue):
     running(GroupTaskFactory, advertiser, 1)
     task = queued(GroupTaskFactory, advertiser)
     lead_job = queued(JobFactory, advertiser)
-    assert jobs.claim_next_job("worker").pk == lead_job.pk  # the task waits, the lead job passes it
-    assert jobs.claim_next_job("worker") is None
+    assert claim.claim_next_job("worker").pk == lead_job.pk  # the task waits, the lead job passes it
+    assert claim.claim_next_job("worker") is None
     task.refresh_from_db()
     assert task.status == ScrapeJob.Status.PENDING
 

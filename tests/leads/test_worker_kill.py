@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection
 from kombu import Connection
 
-from leads import jobs
+from leads.jobs import lifecycle
 from leads.models import JobUnit, Lead, ScrapeJob, WebResult
 from tests.web.conftest import LocalSite
 from tests.web.factories import WebJobFactory
@@ -99,8 +99,8 @@ def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(advertiser, ser
     actors = serve(FakeActorAPI({"nike": follower_items("nike", ITEMS)}, polls_before_done=1, item_delay=0.4))
     actor_credential(advertiser, actors)
     target = TargetFactory(advertiser=advertiser, identifier="nike")
-    job = jobs.create_job(advertiser_id=advertiser.pk, kind="followers", targets=[target], speed_mode="aggressive")
-    jobs.queue_job(job)
+    job = lifecycle.create_job(advertiser_id=advertiser.pk, kind="followers", targets=[target], speed_mode="aggressive")
+    lifecycle.queue_job(job)
 
     log = tmp_path / "worker.log"
     first = _worker(log)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from leads import jobs
+from leads.jobs import claim, run
 from leads.models import ContentItem, ScrapeJob, Target
 from tests.leads.conftest import actor_credential
 from tests.leads.factories import ContentItemFactory, GroupTaskFactory
@@ -181,11 +181,11 @@ def test_higher_priority_runs_first_and_assigned_names_the_worker(owner):
         ids[priority] = client.post(
             "/api/social/tasks", {"group_id": f"g{priority}", "max_posts": 5, "priority": priority}, format="json"
         ).json()["data"]["id"]
-    first = jobs.claim_next_job("worker-7")
+    first = claim.claim_next_job("worker-7")
     assert first.pk == ids[7]
     shown = client.get(f"/api/social/tasks/{ids[7]}").json()["data"]
     assert shown["status"] == "assigned" and shown["worker_id"] == "worker-7"
-    assert jobs.claim_next_job("worker-3").pk == ids[3]
+    assert claim.claim_next_job("worker-3").pk == ids[3]
     listed = client.get("/api/social/tasks", {"status": "assigned"}).json()
     assert listed["meta"]["total"] == 2
 
@@ -209,9 +209,9 @@ def test_a_group_task_runs_against_the_hosted_scraper(owner, serve):
     task_id = client.post("/api/social/tasks", {"group_id": "123456789", "max_posts": 10}, format="json").json()[
         "data"
     ]["id"]
-    claimed = jobs.claim_next_job("worker-1")
-    for lane in range(jobs.start_job(claimed.pk, "worker-1")):
-        jobs.run_lane(claimed.pk, lane)
+    claimed = claim.claim_next_job("worker-1")
+    for lane in range(run.start_job(claimed.pk, "worker-1")):
+        run.run_lane(claimed.pk, lane)
     result = client.get(f"/api/social/tasks/{task_id}/result").json()
     assert result["task"]["status"] == "completed"
     assert result["result"]["posts_count"] == 10  # max_posts is exact

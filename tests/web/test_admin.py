@@ -1,5 +1,7 @@
 """Admin pages of the web scraper: staff see everything, a member sees their advertiser's rows only."""
 
+from unittest import mock
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -56,3 +58,22 @@ def test_member_sees_only_their_advertisers_rows(owner, rows):
     assert client.get(reverse("admin:leads_proxy_changelist")).status_code == 403
     _, theirs = rows
     assert client.get(reverse("admin:leads_webjob_change", args=[theirs.pk])).status_code in (302, 404)
+
+
+def test_redeliver_action_resets_the_deliveries_and_sends_them_after_commit(
+    staff, rows, django_capture_on_commit_callbacks
+):
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.FAILED, attempts=5)
+    with (
+        mock.patch("leads.tasks.deliver_webhook.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = logged_in(staff.user).post(
+            reverse("admin:leads_webhookdelivery_changelist"),
+            {"action": "redeliver", "_selected_action": [delivery.pk]},
+        )
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (WebhookDelivery.Status.PENDING, 0)
+    delay.assert_called_once_with(delivery.pk)

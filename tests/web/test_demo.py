@@ -3,8 +3,8 @@
 import pytest
 
 from accounts import demo as accounts_demo
-from leads import demo_web
 from leads.models import Proxy, ScrapeJob, WebhookDelivery, WebResult
+from leads.web import demo as demo_web
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.db import transaction
 
+from leadplatform.domain import InvalidInput
 from leads import webhooks
 from leads.models import ScrapeJob, Webhook, WebhookDelivery
 from tests.leads.factories import ContentItemFactory, GroupTaskFactory, JobFactory
@@ -161,9 +162,7 @@ def test_task_reschedules_itself_with_the_delay(site, endpoint, advertiser):
 
 
 def test_register_refuses_private_destinations(advertiser, owner):
-    from rest_framework.exceptions import ValidationError
-
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         webhooks.register_webhook(
             advertiser=advertiser, user=owner.user, url="http://169.254.169.254/", events=["job.completed"]
         )

@@ -9,9 +9,9 @@ from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leads.api.schedules import ScheduleSerializer
 from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.engine.spec import PRIORITIES, PRIORITY_NAMES, _options
-from leads.jobs import describe_schedule
+from leads.jobs.schedule import describe_schedule
 from leads.models import ScrapeJob, Webhook, WebResult
-from leads.webjobs import STATUS_FILTER, SURFACE_STATUS
+from leads.web.jobs import STATUS_FILTER, SURFACE_STATUS
 
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
 

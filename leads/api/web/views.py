@@ -13,7 +13,7 @@ from leadplatform.api.surfaces import WEB
 from leadplatform.api.tenancy import advertiser_for_new_row
 from leadplatform.api.throttling import DatabaseFallbackRateThrottle
 from leadplatform.api.views import SurfaceAPIView, TenantGenericAPIView
-from leads import exports, monitoring, proxies, webhooks, webjobs
+from leads import exports, monitoring, proxies, webhooks
 from leads.api.exporting import (
     BackgroundExportDownloadView,
     BackgroundExportStatusView,
@@ -23,6 +23,7 @@ from leads.api.exporting import (
 )
 from leads.api.schedules import ScheduleSerializer
 from leads.models import BackgroundExport, ScrapeJob, Webhook
+from leads.web import jobs as webjobs
 
 from . import serializers as s
 

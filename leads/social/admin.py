@@ -11,12 +11,13 @@ from django.db import transaction
 
 from accounts.admin_scoping import TenantScopedAdmin
 from leadplatform.admin_exports import ExportActionsMixin, export_table_from
-
-from . import exports, jobs
-from .admin_forms import CREDENTIAL_FIELDSETS, ConnectorCredentialForm, SocialJobForm, StoredValueForViewers
-from .admin_job_page import JobPageAdmin
-from .admin_job_state import JobStateColumns
-from .models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
+from leads import exports
+from leads.admin_forms import CREDENTIAL_FIELDSETS, ConnectorCredentialForm, SocialJobForm, StoredValueForViewers
+from leads.admin_job_page import JobPageAdmin
+from leads.admin_job_state import JobStateColumns
+from leads.jobs import lifecycle, schedule
+from leads.jobs.states import JobError
+from leads.models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
 
 
 # ---------------------------------------------------------------------------------------
@@ -93,26 +94,26 @@ class SocialJobAdmin(JobPageAdmin, StoredValueForViewers, JobStateColumns, Tenan
             if data.get("max_retries") is not None:
                 JobPlan.objects.filter(pk=plan.pk).update(max_retries=data["max_retries"])
             if data.get("schedule_interval_seconds"):
-                jobs.set_job_schedule(job, {"interval_seconds": data["schedule_interval_seconds"]})
+                schedule.set_job_schedule(job, {"interval_seconds": data["schedule_interval_seconds"]})
             elif data.get("schedule_crontab"):
-                jobs.set_job_schedule(job, {"crontab": data["schedule_crontab"]})
+                schedule.set_job_schedule(job, {"crontab": data["schedule_crontab"]})
             else:
-                jobs.set_job_schedule(job, None)
+                schedule.set_job_schedule(job, None)
 
     @admin.action(description="Run selected jobs", permissions=["change"])
     def run_jobs(self, request, queryset):
         queued, refused = 0, 0
         for job in queryset:
             try:
-                jobs.queue_job(job)
+                lifecycle.queue_job(job)
                 queued += 1
-            except jobs.JobError:
+            except JobError:
                 refused += 1
         self.message_user(request, f"{queued} jobs queued, {refused} already running.", messages.SUCCESS)
 
     @admin.action(description="Cancel selected jobs", permissions=["change"])
     def cancel_jobs(self, request, queryset):
-        cancelled = sum(1 for job in queryset if jobs.cancel_job(job))
+        cancelled = sum(1 for job in queryset if lifecycle.cancel_job(job))
         self.message_user(request, f"{cancelled} jobs cancelled.", messages.SUCCESS)
 
 
@@ -192,7 +193,7 @@ class ContentItemAdmin(TenantScopedAdmin):
 
     @admin.display(description="engagement", ordering="engagement_rate")
     def engagement(self, item) -> str:
-        from .ingest import render_engagement_rate
+        from leads.ingest import render_engagement_rate
 
         return render_engagement_rate(item.engagement_rate) or "—"
 

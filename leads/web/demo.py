@@ -13,10 +13,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Advertiser
-
-from .demo_site import CATALOGUE, demo_site_url
-from .models import Platform, Proxy, ScrapeJob, Webhook, WebhookDelivery, WebResult
-from .webhooks import generate_secret, job_event_data
+from leads.demo_site import CATALOGUE, demo_site_url
+from leads.models import Platform, Proxy, ScrapeJob, Webhook, WebhookDelivery, WebResult
+from leads.webhooks import generate_secret, job_event_data
 
 SELECTORS = {"title": "h1.product-title::text", "price": "span.price::text"}
 JOBS = [

@@ -14,11 +14,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Advertiser
-
-from .connectors import sandbox
-from .connectors.base import Post, Profile
-from .ingest import LeadSource, upsert_content_items, upsert_leads, with_contacts
-from .models import ConnectorCredential, JobPlan, ScrapeJob, Target
+from leads.connectors import sandbox
+from leads.connectors.base import Post, Profile
+from leads.ingest import LeadSource, upsert_content_items, upsert_leads, with_contacts
+from leads.models import ConnectorCredential, JobPlan, ScrapeJob, Target
 
 TARGETS = [
     ("#fitness", Target.Type.HASHTAG, "instagram"),

@@ -18,13 +18,13 @@ from django.utils.safestring import mark_safe
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
 from leadplatform.admin_exports import ExportActionsMixin
-
-from . import export_columns, proxies, webjobs
-from .admin_forms import StoredValueForViewers, WebJobForm
-from .admin_job_page import JobPageAdmin
-from .admin_job_state import JobStateColumns
-from .models import Proxy, ScrapeJob, Webhook, WebhookDelivery, WebJob, WebResult
-from .webhooks import generate_secret, rotate_secret
+from leads import events, export_columns, proxies
+from leads.admin_forms import StoredValueForViewers, WebJobForm
+from leads.admin_job_page import JobPageAdmin
+from leads.admin_job_state import JobStateColumns
+from leads.models import Proxy, ScrapeJob, Webhook, WebhookDelivery, WebJob, WebResult
+from leads.web import jobs as webjobs
+from leads.webhooks import generate_secret, rotate_secret
 
 
 @admin.register(WebJob)
@@ -176,7 +176,7 @@ class WebhookForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         try:
             webjobs.check_target_url(url, field="url")
-        except Exception:  # DRF ValidationError → a form error
+        except Exception:  # the guard's refusal (InvalidInput), or any failure to check → a form error
             raise forms.ValidationError("The destination is not allowed.") from None
         return url
 
@@ -269,11 +269,9 @@ class WebhookDeliveryAdmin(TenantScopedAdmin):
 
     @admin.action(description="Deliver selected again")
     def redeliver(self, request, queryset):
-        from .tasks import deliver_webhook
-
         ids = list(queryset.filter(webhook__active=True).values_list("pk", flat=True))
         WebhookDelivery.objects.filter(pk__in=ids).update(
             status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None
         )
-        transaction.on_commit(lambda: [deliver_webhook.delay(pk) for pk in ids])
+        transaction.on_commit(lambda: events.webhook_deliveries_ready.send(sender=WebhookDelivery, delivery_ids=ids))
         self.message_user(request, f"{len(ids)} deliveries queued.", messages.SUCCESS)

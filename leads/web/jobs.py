@@ -12,14 +12,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from accounts.models import Advertiser
 from accounts.principal import Principal
 from leadplatform.api.tenancy import advertiser_for_new_row
-from leadplatform.domain import RuleRefused
-from leads import jobs, outbound, schedules
+from leadplatform.domain import InvalidInput, RuleRefused
+from leads import events, outbound, schedules
 from leads.engine.spec import PRIORITIES, parse_config, parse_selectors
+from leads.jobs.schedule import set_job_schedule
 from leads.models import Platform, ScrapeJob, WebResult
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def check_target_url(url: str, field: str = "url") -> None:
     try:
         outbound.check_url(url)
     except outbound.OutboundError as exc:
-        raise ValidationError({field: [str(exc)]}) from None
+        raise InvalidInput({field: [str(exc)]}) from None
 
 
 def _ensure_room_for_a_run(advertiser_id: int) -> None:
@@ -62,7 +62,7 @@ def _ensure_room_for_a_run(advertiser_id: int) -> None:
         web_jobs().for_advertiser(advertiser_id).filter(status__in=UNFINISHED).count()
         >= settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER
     ):
-        raise ValidationError(
+        raise InvalidInput(
             {"url": [f"At most {settings.SCRAPER_MAX_OPEN_JOBS_PER_ADVERTISER} unfinished jobs per account."]}
         )
 
@@ -84,7 +84,8 @@ def create_web_job(
         selectors = parse_selectors(selectors)
         config = parse_config(config)
     except ValueError as exc:
-        raise ValidationError(exc.args[0]) from None
+        errors = exc.args[0]
+        raise InvalidInput(errors if isinstance(errors, dict) else {"non_field_errors": [str(errors)]}) from None
     check_target_url(url)
     with transaction.atomic():
         _ensure_room_for_a_run(advertiser.pk)
@@ -108,9 +109,9 @@ def create_web_job(
 def set_schedule(job: ScrapeJob, schedule: dict | None) -> None:
     """Set (or with None clear) the job's schedule: the lead jobs' beat mechanism and minimum interval."""
     try:
-        jobs.set_job_schedule(job, schedule)
+        set_job_schedule(job, schedule)
     except schedules.ScheduleError as exc:
-        raise ValidationError({"schedule": [str(exc)]}) from None
+        raise InvalidInput({"schedule": [str(exc)]}) from None
 
 
 class RunInProgress(RuleRefused):
@@ -150,14 +151,12 @@ def rerun_scheduled_web_job(job_id: int) -> None:
         rerun_web_job(job)
     except RunInProgress:
         return
-    except ValidationError:
+    except InvalidInput:
         logger.warning("scheduled run of web job %s skipped: its advertiser has too many unfinished jobs", job_id)
 
 
 def enqueue(job_id: int) -> None:
-    from leads.tasks import run_web_job
-
-    run_web_job.delay(job_id)
+    events.web_job_ready.send(sender=ScrapeJob, job_id=job_id)
 
 
 def cancel_web_job(job: ScrapeJob) -> bool:
@@ -174,7 +173,7 @@ def cancel_or_delete(job: ScrapeJob) -> str:
     if cancel_web_job(job):
         return "cancelled"
     with transaction.atomic():
-        jobs.set_job_schedule(job, None)
+        set_job_schedule(job, None)
         ScrapeJob.objects.filter(pk=job.pk, status__in=ScrapeJob.FINISHED).delete()
     return "deleted"
 

@@ -1,0 +1,1 @@
+"""Social lead generation's own admin and demo data. Its job services are `leads.jobs`."""
