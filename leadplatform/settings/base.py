@@ -52,9 +52,6 @@ INSTALLED_APPS = [
     "leads.intel",
 ]
 
-# The access table (deny by default): one module per app declares who may call each route.
-API_ACCESS_MODULES = ["leadplatform.api.access", "accounts.api.access", "leads.intel.api.access"]
-
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The busiest route's common case answered here, without the rest (leads/intel/README.md, "Collect speed").
@@ -197,7 +194,7 @@ REST_FRAMEWORK = {
         "leadplatform.api.authentication.ApiTokenAuthentication",
         "leadplatform.api.authentication.JwtAuthentication",
     ],
-    # Deny by default: every route must have a row in the access table (leadplatform.api.access).
+    # Deny by default: a view is callable only under the access rule it declares (leadplatform.api.access).
     "DEFAULT_PERMISSION_CLASSES": ["leadplatform.api.access.AccessTablePermission"],
     "DEFAULT_PARSER_CLASSES": [
         "leadplatform.api.parsers.BoundedJSONParser",
@@ -415,7 +412,6 @@ PERIODIC_TASKS = {
 # ------------------------------------------------------------------------------
 # Social lead generation: connectors, job fan-out, fair sharing.
 # ------------------------------------------------------------------------------
-API_ACCESS_MODULES += ["leads.api.access_social"]
 DEMO_MODULES += ["leads.demo_social"]
 # Fernet key (urlsafe base64, 32 bytes) for connector secrets at rest; derived from SECRET_KEY when empty.
 CONNECTOR_SECRETS_KEY = env("CONNECTOR_SECRETS_KEY", default="")
@@ -486,7 +482,6 @@ PERIODIC_TASKS.update(
 # ------------------------------------------------------------------------------
 # Web scraper: the guarded outbound client, crawl limits, webhooks.
 # ------------------------------------------------------------------------------
-API_ACCESS_MODULES += ["leads.api.access_web"]
 DEMO_MODULES += ["leads.demo_web"]
 # CIDRs outbound requests may reach despite the SSRF deny list (comma-separated, empty by default;
 # the local settings open loopback for the demo site, docs/web-scraper.md "Demo site").
@@ -539,14 +534,12 @@ PERIODIC_TASKS.update(
 # ------------------------------------------------------------------------------
 # Campaign platform: the campaign app surface, campaigns, tasks, payments.
 # ------------------------------------------------------------------------------
-API_ACCESS_MODULES += ["campaigns.api.access", "tasks.api.access"]
 DEMO_MODULES += ["campaigns.demo"]
 
 # ------------------------------------------------------------------------------
 # Campaign backend endpoints and statistics rollups.
 # ------------------------------------------------------------------------------
 INSTALLED_APPS += ["campaigns.stats"]
-API_ACCESS_MODULES += ["campaigns.api.backend.access"]
 DEMO_MODULES += ["campaigns.demo_backend"]
 # Currency of the platform-wide financial statistics (revenue, payouts).
 PLATFORM_CURRENCY = env("PLATFORM_CURRENCY", default="USD")

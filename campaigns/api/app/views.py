@@ -17,6 +17,7 @@ from accounts import services as account_services
 from accounts.models import Publisher
 from campaigns import services
 from campaigns.models import Campaign
+from leadplatform.api.access import ANYONE, APPLICATION, INFLUENCER
 from leadplatform.api.authentication import ApiTokenAuthentication
 from leadplatform.api.schema import SurfaceAutoSchema
 from leadplatform.api.surfaces import CAMPAIGN_APP
@@ -81,6 +82,7 @@ def paginate(queryset, params: dict):
 
 
 class LeaderboardView(FullView):
+    access = INFLUENCER
     template_name = "campaigns/app/leaderboard.html"
 
     @extend_schema(
@@ -95,6 +97,7 @@ class LeaderboardView(FullView):
 
 
 class CampaignListView(FullView):
+    access = INFLUENCER
     template_name = "campaigns/app/campaign_list.html"
 
     @extend_schema(request=s.CampaignListRequestSerializer, responses=s.CampaignListSerializer)
@@ -112,6 +115,7 @@ class CampaignListView(FullView):
 
 
 class CampaignDetailView(FullView):
+    access = INFLUENCER
     template_name = "campaigns/app/campaign_detail.html"
 
     @extend_schema(request=s.CampaignRequestSerializer, responses=s.CampaignDetailSerializer)
@@ -122,6 +126,8 @@ class CampaignDetailView(FullView):
 
 
 class JoinCampaignView(CampaignAppView):
+    access = INFLUENCER
+
     @extend_schema(request=s.CampaignIdRequestSerializer, responses=s.JoinResponseSerializer)
     def post(self, request):
         campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
@@ -130,6 +136,8 @@ class JoinCampaignView(CampaignAppView):
 
 
 class NetworkApprovalView(CampaignAppView):
+    access = INFLUENCER
+
     @extend_schema(request=s.NetworkApprovalRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.NetworkApprovalRequestSerializer)
@@ -144,6 +152,7 @@ class NetworkApprovalView(CampaignAppView):
 
 
 class PublicCampaignListView(CampaignAppView):
+    access = ANYONE
     authentication_classes: list = []
 
     @extend_schema(
@@ -164,6 +173,7 @@ class PublicCampaignListView(CampaignAppView):
 # Influencer accounts: the application registers an influencer and obtains their token.
 # ------------------------------------------------------------------------------
 class CredentialView(CampaignAppView):
+    access = APPLICATION
     authentication_classes = [ClientApplicationAuthentication]
     throttle_classes = [SurfaceRateThrottle, CredentialAccountThrottle, CredentialIPThrottle]
 
@@ -209,6 +219,8 @@ class TokenView(CredentialView):
 
 
 class NotificationListView(CampaignAppView):
+    access = INFLUENCER
+
     @extend_schema(request=s.NotificationListRequestSerializer, responses=s.NotificationListSerializer)
     def post(self, request):
         params = self.parse(s.NotificationListRequestSerializer)
@@ -224,6 +236,8 @@ class NotificationListView(CampaignAppView):
 
 
 class NotificationReadView(CampaignAppView):
+    access = INFLUENCER
+
     @extend_schema(
         request=s.NotificationReadRequestSerializer,
         responses=s.NotificationReadResponseSerializer,

@@ -1,8 +1,14 @@
 """Campaign backend endpoints (the campaign API, Backend Endpoints): POST, form or JSON bodies, API tokens.
 
-Views parse, resolve ids inside the caller's scope, call a service and render. Who may call
-which route is the table in `access.py`; ids of another advertiser's rows are simply not
-found (404).
+Views parse, resolve ids inside the caller's scope, call a service and render. Each view
+declares who may call it (`access`):
+
+- TENANT_READ and TENANT_WRITE: platform tokens for everything, advertiser tokens limited to
+  their own advertiser (the views resolve every id through `for_principal`: a foreign id is a
+  404 and lists without one return only their rows). Every route is a POST, so each says
+  whether it reads (any member, viewers too) or writes (owners and managers): changing a
+  campaign, acting on tasks, and everything about money (the spending limit, invoices) is a write.
+- PLATFORM: platform-wide routes, 403 for advertiser tokens.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from campaigns import backend_services as backend
 from campaigns.models import Campaign, Category, City, Country, Invoice
 from campaigns.services import AVAILABILITY_KEYS, approved_accounts, change_campaign_status, network_availability
 from campaigns.stats import figures
+from leadplatform.api.access import PLATFORM, TENANT_READ, TENANT_WRITE
 from leadplatform.api.surfaces import CAMPAIGN_BACKEND
 from leadplatform.api.tenancy import advertiser_for_new_row
 from leadplatform.api.views import SurfaceAPIView
@@ -96,6 +103,8 @@ def empty_availability(campaign) -> dict:
 # Campaigns and tasks lists
 # ------------------------------------------------------------------------------
 class CampaignListView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendCampaignListRequestSerializer, responses=s.BackendCampaignSerializer(many=True))
     def post(self, request):
         params = self.parse(s.BackendCampaignListRequestSerializer)
@@ -121,6 +130,8 @@ class CampaignListView(BackendView):
 
 
 class CampaignTaskListView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendTaskListRequestSerializer, responses=s.BackendTaskSerializer(many=True))
     def post(self, request):
         params = self.parse(s.BackendTaskListRequestSerializer)
@@ -144,6 +155,8 @@ class CampaignTaskListView(BackendView):
 # Look-ups by e-mail
 # ------------------------------------------------------------------------------
 class AdvertiserCheckView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=s.BackendEmailRequestSerializer, responses=s.CheckResponseSerializer)
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
@@ -154,6 +167,8 @@ class AdvertiserCheckView(BackendView):
 
 
 class UserCheckView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=s.BackendEmailRequestSerializer, responses=s.CheckResponseSerializer)
     def post(self, request):
         email = self.parse(s.BackendEmailRequestSerializer)["email"]
@@ -167,6 +182,8 @@ class UserCheckView(BackendView):
 # Advertiser
 # ------------------------------------------------------------------------------
 class AdvertiserFinancialView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendAdvertiserRangeRequestSerializer, responses=s.AdvertiserFinancialSerializer)
     def post(self, request):
         params = self.parse(s.BackendAdvertiserRangeRequestSerializer)
@@ -175,6 +192,8 @@ class AdvertiserFinancialView(BackendView):
 
 
 class MaximumLimitView(BackendView):
+    access = TENANT_WRITE
+
     @extend_schema(request=s.BackendAdvertiserRequestSerializer, responses=s.MaximumLimitSerializer)
     def post(self, request):
         params = self.parse(s.BackendAdvertiserRequestSerializer)
@@ -183,6 +202,8 @@ class MaximumLimitView(BackendView):
 
 
 class InvoiceListView(BackendView):
+    access = TENANT_WRITE
+
     @extend_schema(request=s.BackendInvoiceListRequestSerializer, responses=s.InvoiceListSerializer)
     def post(self, request):
         params = self.parse(s.BackendInvoiceListRequestSerializer)
@@ -203,6 +224,8 @@ class InvoiceListView(BackendView):
 # Campaign statistics (all campaigns in scope) and single-campaign statistics
 # ------------------------------------------------------------------------------
 class CampaignsGeneralStatsView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendCampaignStatsRequestSerializer, responses=s.CampaignOverviewSerializer)
     def post(self, request):
         params = self.parse(s.BackendCampaignStatsRequestSerializer)
@@ -211,6 +234,8 @@ class CampaignsGeneralStatsView(BackendView):
 
 
 class CampaignsStatusStatsView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignStatusCountsSerializer)
     def post(self, request):
         campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
@@ -218,6 +243,8 @@ class CampaignsStatusStatsView(BackendView):
 
 
 class CampaignsNetworkStatsView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignNetworkCountsSerializer)
     def post(self, request):
         campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
@@ -225,6 +252,8 @@ class CampaignsNetworkStatsView(BackendView):
 
 
 class CampaignNetworkStatsView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.CampaignNetworkActivitySerializer)
     def post(self, request):
         campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
@@ -232,6 +261,8 @@ class CampaignNetworkStatsView(BackendView):
 
 
 class CampaignCostStatsView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.CampaignCostsSerializer)
     def post(self, request):
         campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
@@ -242,6 +273,8 @@ class CampaignCostStatsView(BackendView):
 # Campaign management
 # ------------------------------------------------------------------------------
 class CampaignSettingsView(BackendView):
+    access = TENANT_WRITE
+
     @extend_schema(request=s.BackendCampaignSettingsRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         campaign = self.campaign(self.parse(s.BackendCampaignSettingsTargetSerializer)["campaign_id"])
@@ -253,6 +286,8 @@ class CampaignSettingsView(BackendView):
 
 
 class CampaignStatusView(BackendView):
+    access = TENANT_WRITE
+
     @extend_schema(request=s.BackendCampaignStatusRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendCampaignStatusRequestSerializer)
@@ -261,6 +296,8 @@ class CampaignStatusView(BackendView):
 
 
 class PreRegisterView(BackendView):
+    access = TENANT_WRITE
+
     @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         backend.open_pre_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
@@ -268,6 +305,8 @@ class PreRegisterView(BackendView):
 
 
 class PostRegisterView(BackendView):
+    access = TENANT_WRITE
+
     @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         backend.open_post_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
@@ -278,12 +317,16 @@ class PostRegisterView(BackendView):
 # Publisher statistics
 # ------------------------------------------------------------------------------
 class PublisherStatusStatsView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=None, responses=s.PublisherStatusCountsSerializer)
     def post(self, request):
         return Response(figures.publisher_status_counts())
 
 
 class PublisherActivityStatsView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=s.BackendDateRangeRequestSerializer, responses=s.PublisherActivitySerializer)
     def post(self, request):
         params = self.parse(s.BackendDateRangeRequestSerializer)
@@ -294,12 +337,16 @@ class PublisherActivityStatsView(BackendView):
 # User management (platform)
 # ------------------------------------------------------------------------------
 class UserStatusView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.UserStatusSerializer)
     def post(self, request):
         return Response(backend.user_status(self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])))
 
 
 class UserBanView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=s.BackendBanRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendBanRequestSerializer)
@@ -310,6 +357,8 @@ class UserBanView(BackendView):
 
 
 class UserNotificationView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=s.BackendNotificationRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendNotificationRequestSerializer)
@@ -318,6 +367,8 @@ class UserNotificationView(BackendView):
 
 
 class ForceLogoutView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         user = self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])
@@ -326,6 +377,8 @@ class ForceLogoutView(BackendView):
 
 
 class CustomSocialWallView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=s.BackendSocialWallRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         params = self.parse(s.BackendSocialWallRequestSerializer)
@@ -337,6 +390,8 @@ class CustomSocialWallView(BackendView):
 # Task management
 # ------------------------------------------------------------------------------
 class TaskStatusView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendTaskIdRequestSerializer, responses=s.TaskStatusSerializer)
     def post(self, request):
         task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
@@ -350,6 +405,8 @@ class TaskStatusView(BackendView):
 
 
 class TaskPaymentsView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendTaskIdRequestSerializer, responses=s.TaskPaymentSerializer)
     def post(self, request):
         task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
@@ -378,6 +435,8 @@ TASK_ACTION_MESSAGES = {
 
 
 class TaskActionView(BackendView):
+    access = TENANT_WRITE
+
     @extend_schema(
         request=s.BackendTaskActionRequestSerializer,
         responses=s.StatusMessageSerializer,
@@ -400,6 +459,8 @@ class TaskActionView(BackendView):
 
 
 class CustomTaskView(BackendView):
+    access = TENANT_WRITE
+
     @extend_schema(request=s.BackendCustomTaskRequestSerializer, responses=s.CustomTaskResponseSerializer)
     def post(self, request):
         params = self.parse(s.BackendCustomTaskRequestSerializer)
@@ -426,18 +487,24 @@ class CustomTaskView(BackendView):
 # User statistics (platform)
 # ------------------------------------------------------------------------------
 class SexStatsView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=None, responses=s.SexSharesSerializer)
     def post(self, request):
         return Response(figures.sex_shares())
 
 
 class AgeStatsView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=None, responses=s.AgeSharesSerializer)
     def post(self, request):
         return Response(figures.age_shares())
 
 
 class PreferenceStatsView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=None, responses={200: s.PREFERENCE_SHARES_SCHEMA})
     def post(self, request):
         return Response(figures.preference_shares())
@@ -447,12 +514,16 @@ class PreferenceStatsView(BackendView):
 # General statistics (platform)
 # ------------------------------------------------------------------------------
 class PendingStatsView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=None, responses=s.PendingCountsSerializer)
     def post(self, request):
         return Response(figures.pending_counts())
 
 
 class GeneralFinancialStatsView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=s.BackendDateRangeRequestSerializer, responses=s.GeneralFinancialSerializer)
     def post(self, request):
         params = self.parse(s.BackendDateRangeRequestSerializer)
@@ -460,12 +531,16 @@ class GeneralFinancialStatsView(BackendView):
 
 
 class EstimatedPublishersView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=None, responses=s.EstimatedPublishersSerializer)
     def post(self, request):
         return Response(figures.estimated_publishers())
 
 
 class PotentialPublishersView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=None, responses=s.PotentialPublishersSerializer)
     def post(self, request):
         return Response(figures.potential_publishers())
@@ -475,6 +550,8 @@ class PotentialPublishersView(BackendView):
 # Lists
 # ------------------------------------------------------------------------------
 class LocationListView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=None, responses=s.LocationsSerializer)
     def post(self, request):
         countries = Country.objects.prefetch_related(Prefetch("cities", queryset=City.objects.order_by("name")))
@@ -482,6 +559,8 @@ class LocationListView(BackendView):
 
 
 class AdvertiserListView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=None, responses=s.AdvertiserListSerializer)
     def post(self, request):
         advertisers = self.scoped(Advertiser).order_by("name", "id")
@@ -489,6 +568,8 @@ class AdvertiserListView(BackendView):
 
 
 class AllowedCountryListView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=None, responses=s.AllowedCountriesSerializer)
     def post(self, request):
         countries = Country.objects.filter(allowed=True)
@@ -496,6 +577,8 @@ class AllowedCountryListView(BackendView):
 
 
 class AllowedCityListView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendCitiesRequestSerializer, responses=s.CitiesSerializer)
     def post(self, request):
         params = self.parse(s.BackendCitiesRequestSerializer)
@@ -506,12 +589,16 @@ class AllowedCityListView(BackendView):
 
 
 class AllowedCategoryListView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=None, responses=s.CategoriesSerializer)
     def post(self, request):
         return Response({"categories": s.NamedSerializer(Category.objects.all(), many=True).data})
 
 
 class AllowedCampaignListView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignNamesSerializer)
     def post(self, request):
         campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
@@ -523,6 +610,8 @@ class AllowedCampaignListView(BackendView):
 # Tools
 # ------------------------------------------------------------------------------
 class ExchangeView(BackendView):
+    access = TENANT_READ
+
     @extend_schema(request=s.BackendExchangeRequestSerializer, responses=s.ExchangeResponseSerializer)
     def post(self, request):
         params = self.parse(s.BackendExchangeRequestSerializer)
@@ -531,6 +620,8 @@ class ExchangeView(BackendView):
 
 
 class CheckUserView(BackendView):
+    access = PLATFORM
+
     @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.CheckUserResponseSerializer)
     def post(self, request):
         user_id = self.parse(s.BackendUserIdRequestSerializer)["user_id"]

@@ -8,6 +8,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from campaigns.api.app.views import CampaignAppView, FullView, paginate
+from leadplatform.api.access import INFLUENCER
 from tasks import services
 from tasks.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from tasks.models import Task
@@ -24,6 +25,7 @@ class TaskAppView(CampaignAppView):
 
 
 class InfluencerTaskListView(FullView):
+    access = INFLUENCER
     template_name = "tasks/app/task_list.html"
 
     @extend_schema(request=s.TaskListRequestSerializer, responses=s.TaskListSerializer)
@@ -44,6 +46,8 @@ class InfluencerTaskListView(FullView):
 
 
 class CompleteTaskView(TaskAppView):
+    access = INFLUENCER
+
     @extend_schema(
         # Documented as the multipart upload only; JSON and url-encoded bodies with screenshot URLs
         # (CompleteTaskLinksSerializer's shape) are accepted all the same.
@@ -69,6 +73,8 @@ class CompleteTaskView(TaskAppView):
 
 
 class LeaveTaskView(TaskAppView):
+    access = INFLUENCER
+
     @extend_schema(request=s.TaskIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
         task = self.own_task(self.parse(s.TaskIdRequestSerializer)["task_id"])
