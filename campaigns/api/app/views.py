@@ -50,11 +50,6 @@ class CampaignAppView(SurfaceAPIView):
     def success(self, message: str, **extra) -> Response:
         return Response(self.surface.success_body(message, **extra))
 
-    def parse(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def visible_campaign(self, campaign_id: int) -> Campaign:
         """A campaign the caller may see; anything else (draft, cancelled, unknown) is 404."""
         campaign = self.scoped(Campaign).filter(pk=campaign_id).first()
@@ -76,11 +71,6 @@ class FullView(CampaignAppView):
         return response
 
 
-def paginate(queryset, params: dict):
-    start = (params["page"] - 1) * params["per_page"]
-    return queryset[start : start + params["per_page"]]
-
-
 class LeaderboardView(FullView):
     access = INFLUENCER
     template_name = "campaigns/app/leaderboard.html"
@@ -90,7 +80,7 @@ class LeaderboardView(FullView):
         responses=s.LeaderboardSerializer,
     )
     def post(self, request):
-        campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
+        campaign = self.visible_campaign(self.surface.parse(s.CampaignIdRequestSerializer, request.data)["campaign_id"])
         if not campaign.tasks_leaderboard:
             raise services.RuleBroken("This campaign has no leaderboard.")
         return Response({"leaderboard": leaderboard(campaign)})
@@ -102,7 +92,7 @@ class CampaignListView(FullView):
 
     @extend_schema(request=s.CampaignListRequestSerializer, responses=s.CampaignListSerializer)
     def post(self, request):
-        params = self.parse(s.CampaignListRequestSerializer)
+        params = self.surface.parse(s.CampaignListRequestSerializer, request.data)
         campaigns = services.campaigns_for_influencer(
             self.scoped(Campaign),
             self.principal.publisher,
@@ -110,7 +100,7 @@ class CampaignListView(FullView):
             category=params.get("category"),
             network=params.get("network"),
         )
-        page = paginate(campaigns, params)
+        page = self.surface.paginate(campaigns, params)
         return Response({"campaigns": s.CampaignSerializer(page, many=True, context={"request": request}).data})
 
 
@@ -120,7 +110,7 @@ class CampaignDetailView(FullView):
 
     @extend_schema(request=s.CampaignRequestSerializer, responses=s.CampaignDetailSerializer)
     def post(self, request):
-        campaign = self.visible_campaign(self.parse(s.CampaignRequestSerializer)["id"])
+        campaign = self.visible_campaign(self.surface.parse(s.CampaignRequestSerializer, request.data)["id"])
         context = {"request": request, "accounts": services.approved_accounts(self.principal.publisher)}
         return Response(s.CampaignDetailSerializer(campaign, context=context).data)
 
@@ -130,7 +120,7 @@ class JoinCampaignView(CampaignAppView):
 
     @extend_schema(request=s.CampaignIdRequestSerializer, responses=s.JoinResponseSerializer)
     def post(self, request):
-        campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
+        campaign = self.visible_campaign(self.surface.parse(s.CampaignIdRequestSerializer, request.data)["campaign_id"])
         task = join_campaign(campaign, self.principal.publisher)
         return self.success("Successfully joined campaign", task_id=task.pk)
 
@@ -140,7 +130,7 @@ class NetworkApprovalView(CampaignAppView):
 
     @extend_schema(request=s.NetworkApprovalRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        params = self.parse(s.NetworkApprovalRequestSerializer)
+        params = self.surface.parse(s.NetworkApprovalRequestSerializer, request.data)
         services.submit_network_for_approval(
             self.principal.publisher,
             params["network_type"],
@@ -161,11 +151,11 @@ class PublicCampaignListView(CampaignAppView):
         auth=[],
     )
     def post(self, request):
-        params = self.parse(s.PublicCampaignListRequestSerializer)
+        params = self.surface.parse(s.PublicCampaignListRequestSerializer, request.data)
         campaigns = Campaign.objects.public()
         if params.get("category"):
             campaigns = campaigns.in_category(params["category"])
-        page = paginate(campaigns.order_by("-id"), params)
+        page = self.surface.paginate(campaigns.order_by("-id"), params)
         return Response({"campaigns": s.PublicCampaignSerializer(page, many=True, context={"request": request}).data})
 
 
@@ -189,7 +179,7 @@ class RegisterView(CredentialView):
         responses={201: s.RegisterResponseSerializer},
     )
     def post(self, request):
-        params = self.parse(s.RegisterRequestSerializer)
+        params = self.surface.parse(s.RegisterRequestSerializer, request.data)
         user = services.register_publisher(**params)
         body = self.surface.success_body("Influencer registered", **token_body(user, self.principal.application))
         return Response(s.RegisterResponseSerializer(body).data, status=status.HTTP_201_CREATED)
@@ -209,7 +199,7 @@ class TokenView(CredentialView):
         responses=s.TokenResponseSerializer,
     )
     def post(self, request):
-        params = self.parse(s.TokenRequestSerializer)
+        params = self.surface.parse(s.TokenRequestSerializer, request.data)
         user = authenticate(request._request, username=params["username"], password=params["password"])
         if user is None:
             raise InvalidLogin()
@@ -223,12 +213,12 @@ class NotificationListView(CampaignAppView):
 
     @extend_schema(request=s.NotificationListRequestSerializer, responses=s.NotificationListSerializer)
     def post(self, request):
-        params = self.parse(s.NotificationListRequestSerializer)
+        params = self.surface.parse(s.NotificationListRequestSerializer, request.data)
         user = self.principal.user
         notifications = account_services.notifications_of(user, unread_only=params["unread"])
         return Response(
             {
-                "notifications": s.NotificationSerializer(paginate(notifications, params), many=True).data,
+                "notifications": s.NotificationSerializer(self.surface.paginate(notifications, params), many=True).data,
                 "total": notifications.count(),
                 "unread": account_services.notifications_of(user, unread_only=True).count(),
             }
@@ -243,6 +233,6 @@ class NotificationReadView(CampaignAppView):
         responses=s.NotificationReadResponseSerializer,
     )
     def post(self, request):
-        params = self.parse(s.NotificationReadRequestSerializer)
+        params = self.surface.parse(s.NotificationReadRequestSerializer, request.data)
         marked = account_services.mark_notifications_read(self.principal.user, params.get("ids"))
         return self.success("Notifications marked read", marked=marked)

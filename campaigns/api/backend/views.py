@@ -49,11 +49,6 @@ class BackendView(SurfaceAPIView):
         # Parse the body up front: a malformed one is a 400 even where no field is read.
         _ = request.data
 
-    def parse(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     # Everything below resolves ids inside the caller's scope: another tenant's id is "not found".
     def advertiser(self, advertiser_id: int | None, *, required: bool = False) -> Advertiser | None:
         """The advertiser named (platform) or the token's own; another advertiser's id is a 404."""
@@ -90,11 +85,6 @@ class BackendView(SurfaceAPIView):
         return campaigns.filter(advertiser=advertiser) if advertiser is not None else campaigns
 
 
-def paginate(queryset, params: dict):
-    start = (params["page"] - 1) * params["per_page"]
-    return queryset[start : start + params["per_page"]]
-
-
 def empty_availability(campaign) -> dict:
     return {key: {} for key in [*AVAILABILITY_KEYS.values(), EXTRAS_KEY]}
 
@@ -107,7 +97,7 @@ class CampaignListView(BackendView):
 
     @extend_schema(request=s.BackendCampaignListRequestSerializer, responses=s.BackendCampaignSerializer(many=True))
     def post(self, request):
-        params = self.parse(s.BackendCampaignListRequestSerializer)
+        params = self.surface.parse(s.BackendCampaignListRequestSerializer, request.data)
         campaigns = self.campaigns().order_by("-id")
         availability = empty_availability
         if params.get("advertiser_id"):
@@ -124,7 +114,7 @@ class CampaignListView(BackendView):
                 extras = {n: (n, SocialAccount.Kind.EXTRA) in set(accounts) for n in networks}
                 return {**network_availability(networks, accounts), EXTRAS_KEY: extras}
 
-        page = paginate(campaigns, params)
+        page = self.surface.paginate(campaigns, params)
         context = {"request": request, "availability": availability}
         return Response(s.BackendCampaignSerializer(page, many=True, context=context).data)
 
@@ -134,7 +124,7 @@ class CampaignTaskListView(BackendView):
 
     @extend_schema(request=s.BackendTaskListRequestSerializer, responses=s.BackendTaskSerializer(many=True))
     def post(self, request):
-        params = self.parse(s.BackendTaskListRequestSerializer)
+        params = self.surface.parse(s.BackendTaskListRequestSerializer, request.data)
         tasks = (
             self.scoped(Task)
             .select_related("campaign", "payment", "submission", "publisher__user")
@@ -148,7 +138,7 @@ class CampaignTaskListView(BackendView):
         elif params.get("status"):
             tasks = tasks.filter(status=params["status"])
         context = {"request": request, "now": timezone.now()}
-        return Response(s.BackendTaskSerializer(paginate(tasks, params), many=True, context=context).data)
+        return Response(s.BackendTaskSerializer(self.surface.paginate(tasks, params), many=True, context=context).data)
 
 
 # ------------------------------------------------------------------------------
@@ -159,7 +149,7 @@ class AdvertiserCheckView(BackendView):
 
     @extend_schema(request=s.BackendEmailRequestSerializer, responses=s.CheckResponseSerializer)
     def post(self, request):
-        email = self.parse(s.BackendEmailRequestSerializer)["email"]
+        email = self.surface.parse(s.BackendEmailRequestSerializer, request.data)["email"]
         advertiser = self.scoped(Advertiser).filter(contact_email__iexact=email).first()
         if advertiser is None:
             raise exceptions.NotFound("Advertiser not found.")
@@ -171,7 +161,7 @@ class UserCheckView(BackendView):
 
     @extend_schema(request=s.BackendEmailRequestSerializer, responses=s.CheckResponseSerializer)
     def post(self, request):
-        email = self.parse(s.BackendEmailRequestSerializer)["email"]
+        email = self.surface.parse(s.BackendEmailRequestSerializer, request.data)["email"]
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             raise exceptions.NotFound("User not found.")
@@ -186,7 +176,7 @@ class AdvertiserFinancialView(BackendView):
 
     @extend_schema(request=s.BackendAdvertiserRangeRequestSerializer, responses=s.AdvertiserFinancialSerializer)
     def post(self, request):
-        params = self.parse(s.BackendAdvertiserRangeRequestSerializer)
+        params = self.surface.parse(s.BackendAdvertiserRangeRequestSerializer, request.data)
         advertiser = self.advertiser(params.get("advertiser_id"), required=True)
         return Response(figures.advertiser_financial(advertiser, params.get("date_from"), params.get("date_to")))
 
@@ -196,7 +186,7 @@ class MaximumLimitView(BackendView):
 
     @extend_schema(request=s.BackendAdvertiserRequestSerializer, responses=s.MaximumLimitSerializer)
     def post(self, request):
-        params = self.parse(s.BackendAdvertiserRequestSerializer)
+        params = self.surface.parse(s.BackendAdvertiserRequestSerializer, request.data)
         advertiser = self.advertiser(params.get("advertiser_id"), required=True)
         return Response({"maximum_limit": advertiser.maximum_limit, "currency": advertiser.currency})
 
@@ -206,7 +196,7 @@ class InvoiceListView(BackendView):
 
     @extend_schema(request=s.BackendInvoiceListRequestSerializer, responses=s.InvoiceListSerializer)
     def post(self, request):
-        params = self.parse(s.BackendInvoiceListRequestSerializer)
+        params = self.surface.parse(s.BackendInvoiceListRequestSerializer, request.data)
         advertiser = self.advertiser(params.get("advertiser_id"))
         invoices = self.scoped(Invoice).order_by("-date", "-id")
         if advertiser is not None:
@@ -228,7 +218,7 @@ class CampaignsGeneralStatsView(BackendView):
 
     @extend_schema(request=s.BackendCampaignStatsRequestSerializer, responses=s.CampaignOverviewSerializer)
     def post(self, request):
-        params = self.parse(s.BackendCampaignStatsRequestSerializer)
+        params = self.surface.parse(s.BackendCampaignStatsRequestSerializer, request.data)
         campaigns = self.scoped_campaigns(params.get("advertiser_id"))
         return Response(figures.campaign_overview(campaigns, params.get("date_from"), params.get("date_to")))
 
@@ -238,7 +228,9 @@ class CampaignsStatusStatsView(BackendView):
 
     @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignStatusCountsSerializer)
     def post(self, request):
-        campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
+        campaigns = self.scoped_campaigns(
+            self.surface.parse(s.BackendCampaignScopeRequestSerializer, request.data).get("advertiser_id")
+        )
         return Response(figures.campaign_status_counts(campaigns))
 
 
@@ -247,7 +239,9 @@ class CampaignsNetworkStatsView(BackendView):
 
     @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignNetworkCountsSerializer)
     def post(self, request):
-        campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
+        campaigns = self.scoped_campaigns(
+            self.surface.parse(s.BackendCampaignScopeRequestSerializer, request.data).get("advertiser_id")
+        )
         return Response(figures.campaign_network_counts(campaigns))
 
 
@@ -256,7 +250,7 @@ class CampaignNetworkStatsView(BackendView):
 
     @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.CampaignNetworkActivitySerializer)
     def post(self, request):
-        campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
+        campaign = self.campaign(self.surface.parse(s.BackendCampaignIdRequestSerializer, request.data)["campaign_id"])
         return Response(figures.network_activity(campaign))
 
 
@@ -265,7 +259,7 @@ class CampaignCostStatsView(BackendView):
 
     @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.CampaignCostsSerializer)
     def post(self, request):
-        campaign = self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"])
+        campaign = self.campaign(self.surface.parse(s.BackendCampaignIdRequestSerializer, request.data)["campaign_id"])
         return Response(figures.campaign_costs(campaign))
 
 
@@ -277,7 +271,9 @@ class CampaignSettingsView(BackendView):
 
     @extend_schema(request=s.BackendCampaignSettingsRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        campaign = self.campaign(self.parse(s.BackendCampaignSettingsTargetSerializer)["campaign_id"])
+        campaign = self.campaign(
+            self.surface.parse(s.BackendCampaignSettingsTargetSerializer, request.data)["campaign_id"]
+        )
         values = s.CampaignSettingsSerializer(data=s.settings_from_body(request.data))
         if not values.is_valid():
             raise exceptions.ValidationError({"settings": values.errors})
@@ -290,7 +286,7 @@ class CampaignStatusView(BackendView):
 
     @extend_schema(request=s.BackendCampaignStatusRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        params = self.parse(s.BackendCampaignStatusRequestSerializer)
+        params = self.surface.parse(s.BackendCampaignStatusRequestSerializer, request.data)
         change_campaign_status(self.campaign(params["campaign_id"]), params["status"])
         return self.success("Campaign status updated")
 
@@ -300,7 +296,9 @@ class PreRegisterView(BackendView):
 
     @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        backend.open_pre_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
+        backend.open_pre_registration(
+            self.campaign(self.surface.parse(s.BackendCampaignIdRequestSerializer, request.data)["campaign_id"])
+        )
         return self.success("Campaign pre-registered")
 
 
@@ -309,7 +307,9 @@ class PostRegisterView(BackendView):
 
     @extend_schema(request=s.BackendCampaignIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        backend.open_post_registration(self.campaign(self.parse(s.BackendCampaignIdRequestSerializer)["campaign_id"]))
+        backend.open_post_registration(
+            self.campaign(self.surface.parse(s.BackendCampaignIdRequestSerializer, request.data)["campaign_id"])
+        )
         return self.success("Campaign post-registered")
 
 
@@ -329,7 +329,7 @@ class PublisherActivityStatsView(BackendView):
 
     @extend_schema(request=s.BackendDateRangeRequestSerializer, responses=s.PublisherActivitySerializer)
     def post(self, request):
-        params = self.parse(s.BackendDateRangeRequestSerializer)
+        params = self.surface.parse(s.BackendDateRangeRequestSerializer, request.data)
         return Response(figures.publisher_activity(params.get("date_from"), params.get("date_to")))
 
 
@@ -341,7 +341,11 @@ class UserStatusView(BackendView):
 
     @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.UserStatusSerializer)
     def post(self, request):
-        return Response(backend.user_status(self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])))
+        return Response(
+            backend.user_status(
+                self.user(self.surface.parse(s.BackendUserIdRequestSerializer, request.data)["user_id"])
+            )
+        )
 
 
 class UserBanView(BackendView):
@@ -349,7 +353,7 @@ class UserBanView(BackendView):
 
     @extend_schema(request=s.BackendBanRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        params = self.parse(s.BackendBanRequestSerializer)
+        params = self.surface.parse(s.BackendBanRequestSerializer, request.data)
         backend.set_user_ban(
             self.user(params["user_id"]), params["banned"], params["reason"], acting_user=self.principal.user
         )
@@ -361,7 +365,7 @@ class UserNotificationView(BackendView):
 
     @extend_schema(request=s.BackendNotificationRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        params = self.parse(s.BackendNotificationRequestSerializer)
+        params = self.surface.parse(s.BackendNotificationRequestSerializer, request.data)
         backend.notify_user(self.user(params["user_id"]), params["message"], params["type"])
         return self.success("Notification sent")
 
@@ -371,7 +375,7 @@ class ForceLogoutView(BackendView):
 
     @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        user = self.user(self.parse(s.BackendUserIdRequestSerializer)["user_id"])
+        user = self.user(self.surface.parse(s.BackendUserIdRequestSerializer, request.data)["user_id"])
         backend.force_logout_user(user, acting_user=self.principal.user)
         return self.success("User logged out")
 
@@ -381,7 +385,7 @@ class CustomSocialWallView(BackendView):
 
     @extend_schema(request=s.BackendSocialWallRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        params = self.parse(s.BackendSocialWallRequestSerializer)
+        params = self.surface.parse(s.BackendSocialWallRequestSerializer, request.data)
         backend.add_custom_social_wall(self.user(params["user_id"]), params["network"], params["wall_url"])
         return self.success("Custom social wall added")
 
@@ -394,7 +398,7 @@ class TaskStatusView(BackendView):
 
     @extend_schema(request=s.BackendTaskIdRequestSerializer, responses=s.TaskStatusSerializer)
     def post(self, request):
-        task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
+        task = self.task(self.surface.parse(s.BackendTaskIdRequestSerializer, request.data)["task_id"])
         return Response(
             {
                 "status": task.status,
@@ -409,7 +413,7 @@ class TaskPaymentsView(BackendView):
 
     @extend_schema(request=s.BackendTaskIdRequestSerializer, responses=s.TaskPaymentSerializer)
     def post(self, request):
-        task = self.task(self.parse(s.BackendTaskIdRequestSerializer)["task_id"])
+        task = self.task(self.surface.parse(s.BackendTaskIdRequestSerializer, request.data)["task_id"])
         payment = getattr(task, "payment", None) if task.status == Task.Status.PAID else None
         amounts = payment if payment is not None else task_services.payment_breakdown(task)
         return Response(
@@ -444,7 +448,7 @@ class TaskActionView(BackendView):
     )
     @idempotent
     def post(self, request):
-        params = self.parse(s.BackendTaskActionRequestSerializer)
+        params = self.surface.parse(s.BackendTaskActionRequestSerializer, request.data)
         task, actor, action = self.task(params["task_id"]), self.principal.user, params["action"]
         if action == "approve":
             metrics = {field: params[field] for field in task_services.METRIC_FIELDS if field in params}
@@ -463,7 +467,7 @@ class CustomTaskView(BackendView):
 
     @extend_schema(request=s.BackendCustomTaskRequestSerializer, responses=s.CustomTaskResponseSerializer)
     def post(self, request):
-        params = self.parse(s.BackendCustomTaskRequestSerializer)
+        params = self.surface.parse(s.BackendCustomTaskRequestSerializer, request.data)
         campaign = self.campaign(params["campaign_id"])
         publisher = None
         if params.get("user_id"):
@@ -526,7 +530,7 @@ class GeneralFinancialStatsView(BackendView):
 
     @extend_schema(request=s.BackendDateRangeRequestSerializer, responses=s.GeneralFinancialSerializer)
     def post(self, request):
-        params = self.parse(s.BackendDateRangeRequestSerializer)
+        params = self.surface.parse(s.BackendDateRangeRequestSerializer, request.data)
         return Response(figures.general_financial(params.get("date_from"), params.get("date_to")))
 
 
@@ -581,7 +585,7 @@ class AllowedCityListView(BackendView):
 
     @extend_schema(request=s.BackendCitiesRequestSerializer, responses=s.CitiesSerializer)
     def post(self, request):
-        params = self.parse(s.BackendCitiesRequestSerializer)
+        params = self.surface.parse(s.BackendCitiesRequestSerializer, request.data)
         cities = City.objects.filter(allowed=True, country__allowed=True).order_by("name", "id")
         if params.get("country_id"):
             cities = cities.filter(country_id=params["country_id"])
@@ -601,7 +605,9 @@ class AllowedCampaignListView(BackendView):
 
     @extend_schema(request=s.BackendCampaignScopeRequestSerializer, responses=s.CampaignNamesSerializer)
     def post(self, request):
-        campaigns = self.scoped_campaigns(self.parse(s.BackendCampaignScopeRequestSerializer).get("advertiser_id"))
+        campaigns = self.scoped_campaigns(
+            self.surface.parse(s.BackendCampaignScopeRequestSerializer, request.data).get("advertiser_id")
+        )
         campaigns = campaigns.filter(status=Campaign.Status.ACTIVE).order_by("name", "id")
         return Response({"campaigns": s.NamedSerializer(campaigns, many=True).data})
 
@@ -614,7 +620,7 @@ class ExchangeView(BackendView):
 
     @extend_schema(request=s.BackendExchangeRequestSerializer, responses=s.ExchangeResponseSerializer)
     def post(self, request):
-        params = self.parse(s.BackendExchangeRequestSerializer)
+        params = self.surface.parse(s.BackendExchangeRequestSerializer, request.data)
         base, converted = backend.exchange(params["amount"], params["from"], params["to"])
         return Response({"base": base, "exchange": converted})
 
@@ -624,7 +630,7 @@ class CheckUserView(BackendView):
 
     @extend_schema(request=s.BackendUserIdRequestSerializer, responses=s.CheckUserResponseSerializer)
     def post(self, request):
-        user_id = self.parse(s.BackendUserIdRequestSerializer)["user_id"]
+        user_id = self.surface.parse(s.BackendUserIdRequestSerializer, request.data)["user_id"]
         user = User.objects.select_related("publisher").filter(pk=user_id).first()
         if user is None:
             return Response({"exists": False, "status": None, "joined_date": None})

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from campaigns.api.app.views import CampaignAppView, FullView, paginate
+from campaigns.api.app.views import CampaignAppView, FullView
 from leadplatform.api.access import INFLUENCER
 from tasks import services
 from tasks.idempotency import IDEMPOTENCY_PARAMETER, idempotent
@@ -30,7 +30,7 @@ class InfluencerTaskListView(FullView):
 
     @extend_schema(request=s.TaskListRequestSerializer, responses=s.TaskListSerializer)
     def post(self, request):
-        params = self.parse(s.TaskListRequestSerializer)
+        params = self.surface.parse(s.TaskListRequestSerializer, request.data)
         tasks = (
             self.scoped(Task)
             .select_related("campaign", "payment", "submission")
@@ -42,7 +42,9 @@ class InfluencerTaskListView(FullView):
         if params.get("status"):
             tasks = tasks.filter(status=params["status"])
         context = {"request": request, "now": timezone.now()}
-        return Response({"tasks": s.TaskSerializer(paginate(tasks, params), many=True, context=context).data})
+        return Response(
+            {"tasks": s.TaskSerializer(self.surface.paginate(tasks, params), many=True, context=context).data}
+        )
 
 
 class CompleteTaskView(TaskAppView):
@@ -57,7 +59,7 @@ class CompleteTaskView(TaskAppView):
     )
     @idempotent
     def post(self, request):
-        params = self.parse(s.CompleteTaskRequestSerializer)
+        params = self.surface.parse(s.CompleteTaskRequestSerializer, request.data)
         task = self.own_task(params["task_id"])
         files = [item for item in params["screenshots"] if not isinstance(item, str)]
         urls = [item for item in params["screenshots"] if isinstance(item, str)]
@@ -77,6 +79,6 @@ class LeaveTaskView(TaskAppView):
 
     @extend_schema(request=s.TaskIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        task = self.own_task(self.parse(s.TaskIdRequestSerializer)["task_id"])
+        task = self.own_task(self.surface.parse(s.TaskIdRequestSerializer, request.data)["task_id"])
         services.leave_task(task, self.principal.publisher)
         return self.success("Task left successfully")
