@@ -4,8 +4,8 @@ Two kinds of view, one base each (and the viewset form of the first):
 
 - tenant data, rows of a tenant-owned model listed and fetched through the model's
   `for_principal`: `TenantGenericAPIView`, or `TenantViewSet` with the DRF mixins it serves;
-- platform and credential calls, which name no queryset and reach any rows they need
-  through `scoped`: `SurfaceAPIView`.
+- views that name no queryset (platform and credential calls, the POST-only campaign
+  surfaces), which reach any rows they need through `scoped`: `SurfaceAPIView`.
 
 Every concrete view declares `surface` and `access` (a rule of `leadplatform.api.access`);
 a view without a rule is refused for everyone.
@@ -84,7 +84,7 @@ class TenantScopedMixin:
 
 
 class SurfaceAPIView(SurfaceMixin, APIView):
-    """Platform and credential calls: no queryset; rows, if any, through `scoped`."""
+    """Views without a queryset (platform, credential and campaign calls): rows, if any, through `scoped`."""
 
 
 class TenantGenericAPIView(TenantScopedMixin, SurfaceMixin, generics.GenericAPIView):
