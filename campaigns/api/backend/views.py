@@ -153,7 +153,7 @@ class AdvertiserCheckView(BackendView):
         advertiser = self.scoped(Advertiser).filter(contact_email__iexact=email).first()
         if advertiser is None:
             raise exceptions.NotFound("Advertiser not found.")
-        return Response({"id": advertiser.pk, "message": "Advertiser already exists"})
+        return Response(s.CheckResponseSerializer({"id": advertiser.pk, "message": "Advertiser already exists"}).data)
 
 
 class UserCheckView(BackendView):
@@ -165,7 +165,7 @@ class UserCheckView(BackendView):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             raise exceptions.NotFound("User not found.")
-        return Response({"id": user.pk, "message": "User already exists"})
+        return Response(s.CheckResponseSerializer({"id": user.pk, "message": "User already exists"}).data)
 
 
 # ------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ class MaximumLimitView(BackendView):
     def post(self, request):
         params = self.surface.parse(s.BackendAdvertiserRequestSerializer, request.data)
         advertiser = self.advertiser(params.get("advertiser_id"), required=True)
-        return Response({"maximum_limit": advertiser.maximum_limit, "currency": advertiser.currency})
+        return Response(s.MaximumLimitSerializer(advertiser).data)
 
 
 class InvoiceListView(BackendView):
@@ -399,13 +399,8 @@ class TaskStatusView(BackendView):
     @extend_schema(request=s.BackendTaskIdRequestSerializer, responses=s.TaskStatusSerializer)
     def post(self, request):
         task = self.task(self.surface.parse(s.BackendTaskIdRequestSerializer, request.data)["task_id"])
-        return Response(
-            {
-                "status": task.status,
-                "assigned_date": timezone.localdate(task.joined_at),
-                "deadline": timezone.localdate(task.deadline),
-            }
-        )
+        dates = {"assigned_date": timezone.localdate(task.joined_at), "deadline": timezone.localdate(task.deadline)}
+        return Response(s.TaskStatusSerializer({"status": task.status, **dates}).data)
 
 
 class TaskPaymentsView(BackendView):
@@ -417,16 +412,18 @@ class TaskPaymentsView(BackendView):
         payment = getattr(task, "payment", None) if task.status == Task.Status.PAID else None
         amounts = payment if payment is not None else task_services.payment_breakdown(task)
         return Response(
-            {
-                "payment": amounts.total,
-                "payment_minimum": amounts.minimum,
-                "payment_post": amounts.post,
-                "payment_bonus_reach": amounts.bonus_reach,
-                "payment_bonus_engagement_rate": amounts.bonus_engagement_rate,
-                "payment_bonus_best_post": amounts.bonus_best_post,
-                "paid": payment is not None,
-                "currency": amounts.currency,
-            }
+            s.TaskPaymentSerializer(
+                {
+                    "payment": amounts.total,
+                    "payment_minimum": amounts.minimum,
+                    "payment_post": amounts.post,
+                    "payment_bonus_reach": amounts.bonus_reach,
+                    "payment_bonus_engagement_rate": amounts.bonus_engagement_rate,
+                    "payment_bonus_best_post": amounts.bonus_best_post,
+                    "paid": payment is not None,
+                    "currency": amounts.currency,
+                }
+            ).data
         )
 
 
@@ -622,7 +619,7 @@ class ExchangeView(BackendView):
     def post(self, request):
         params = self.surface.parse(s.BackendExchangeRequestSerializer, request.data)
         base, converted = backend.exchange(params["amount"], params["from"], params["to"])
-        return Response({"base": base, "exchange": converted})
+        return Response(s.ExchangeResponseSerializer({"base": base, "exchange": converted}).data)
 
 
 class CheckUserView(BackendView):
@@ -633,8 +630,10 @@ class CheckUserView(BackendView):
         user_id = self.surface.parse(s.BackendUserIdRequestSerializer, request.data)["user_id"]
         user = User.objects.select_related("publisher").filter(pk=user_id).first()
         if user is None:
-            return Response({"exists": False, "status": None, "joined_date": None})
-        return Response({"exists": True, "status": backend.user_state(user), "joined_date": user.date_joined.date()})
+            answer = {"exists": False, "status": None, "joined_date": None}
+        else:
+            answer = {"exists": True, "status": backend.user_state(user), "joined_date": user.date_joined.date()}
+        return Response(s.CheckUserResponseSerializer(answer).data)
 
 
 class ToolsUserBanView(UserBanView):
