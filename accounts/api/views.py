@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from accounts import services
 from accounts.jwt import issue_access_token
 from accounts.models import ApiToken, User
+from leadplatform.api.access import ANYONE, AUTHENTICATED
 from leadplatform.api.surfaces import INTEL, WEB
 from leadplatform.api.throttling import CredentialAccountThrottle, CredentialIPThrottle
 from leadplatform.api.views import SurfaceAPIView
@@ -42,6 +43,7 @@ def _authenticated_user(request, login: str, password: str) -> User:
 
 class WebLoginView(SurfaceAPIView):
     surface = WEB
+    access = ANYONE
     authentication_classes: list = []
     throttle_classes = CREDENTIAL_THROTTLES
 
@@ -57,6 +59,7 @@ class WebLoginView(SurfaceAPIView):
 
 class WebRegisterView(SurfaceAPIView):
     surface = WEB
+    access = ANYONE
     authentication_classes: list = []
     throttle_classes = CREDENTIAL_THROTTLES
 
@@ -74,6 +77,7 @@ class WebRegisterView(SurfaceAPIView):
 
 class IntelTokenGetView(SurfaceAPIView):
     surface = INTEL
+    access = ANYONE
     authentication_classes: list = []
     throttle_classes = CREDENTIAL_THROTTLES
 
@@ -93,6 +97,8 @@ class IntelTokenGetView(SurfaceAPIView):
 
 class IntelTokenResetView(SurfaceAPIView):
     surface = INTEL
+    # Any member may reset their own token, a viewer too: it changes no tenant data.
+    access = AUTHENTICATED
 
     @extend_schema(request=None, responses=IntelTokenSerializer)
     def post(self, request):

@@ -1,8 +1,9 @@
-"""Deny by default: who may call each API route, declared once in a table.
+"""Deny by default: who may call each API route, declared on the route's view class.
 
-Each app lists its routes in `<app>/api/access.py` as `ACCESS = {view_name: Rule}`; the
-modules are named in settings.API_ACCESS_MODULES. A route missing from the table is
-refused for everyone (and a test walks the URLconf to catch it).
+Each API view names its rule as a class attribute, `access = TENANT` (see
+`leadplatform.api.views.SurfaceMixin`). A view that declares none is refused for everyone.
+`access_table()` reads the declared rules off the URLconf as `{view_name: Rule}`, the table
+a test walks to catch a route without a rule.
 
 A rule names the kinds of caller a route admits and, for advertiser members, the least
 role each request needs: `read_role` for safe methods (GET, HEAD, OPTIONS), `write_role`
@@ -15,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import import_module
 
 from django.conf import settings
+from django.urls import get_resolver
 from rest_framework import exceptions, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -81,29 +82,39 @@ class RoleTooLow(exceptions.PermissionDenied):
     default_code = "role_too_low"
 
 
-@lru_cache(maxsize=1)
+def declared_rule(view) -> Rule | None:
+    """The rule a view (class or instance) declares; None, refused for everyone, when it declares none."""
+    rule = getattr(view, "access", None)
+    if rule is not None and not isinstance(rule, Rule):
+        raise TypeError(f"{view!r}: `access` takes a Rule, not {type(rule).__name__}")
+    return rule
+
+
 def access_table() -> dict[str, Rule]:
+    """`{view_name: Rule}` of every route of the URLconf whose view declares a rule."""
+    return _table_of(settings.ROOT_URLCONF)
+
+
+@lru_cache
+def _table_of(urlconf: str) -> dict[str, Rule]:
+    from .index import iter_routes
+
     table: dict[str, Rule] = {}
-    for module_path in settings.API_ACCESS_MODULES:
-        for view_name, rule in import_module(module_path).ACCESS.items():
-            if view_name in table:
-                raise ValueError(f"{view_name} appears twice in the access table")
-            if not isinstance(rule, Rule):
-                raise TypeError(f"{view_name}: the access table takes Rule rows, not {type(rule).__name__}")
-            table[view_name] = rule
+    for route in iter_routes(get_resolver(urlconf).url_patterns):
+        rule = route.access
+        if rule is None:
+            continue
+        if table.get(route.name, rule) != rule:
+            raise ValueError(f"{route.name} is routed to views that declare different rules")
+        table[route.name] = rule
     return table
-
-
-def rule_for(request) -> Rule | None:
-    match = getattr(request, "resolver_match", None)
-    return access_table().get(match.view_name) if match else None
 
 
 class AccessTablePermission(BasePermission):
     message = "You do not have permission to perform this action."
 
     def has_permission(self, request, view) -> bool:
-        rule = rule_for(request)
+        rule = declared_rule(view)
         if rule is None:
             return False
         principal = principal_of(request)
@@ -119,7 +130,3 @@ class AccessTablePermission(BasePermission):
         if not principal.may_act_as(least_role):
             raise RoleTooLow(f"This needs the {least_role} role or higher; your role is {principal.role}.")
         return True
-
-
-# The plumbing's own routes: each surface's index at its base URL (leadplatform.urls).
-ACCESS = {name: ANYONE for name in ("campaign-index", "v1-index", "social-index", "web-index")}

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from .access import ANYONE, Rule, declared_rule
 from .surfaces import Surface
 from .views import SurfaceAPIView
 
@@ -30,6 +31,12 @@ class Route:
     def surface(self) -> Surface | None:
         initkwargs = getattr(self.callback, "initkwargs", {})
         return initkwargs.get("surface") or getattr(self.view_class, "surface", None)
+
+    @property
+    def access(self) -> Rule | None:
+        """The access rule the route's view declares (None: refused for everyone)."""
+        initkwargs = getattr(self.callback, "initkwargs", {})
+        return initkwargs["access"] if "access" in initkwargs else declared_rule(self.view_class)
 
     @property
     def methods(self) -> list[str]:
@@ -75,6 +82,7 @@ class SurfaceIndexSerializer(serializers.Serializer):
 class SurfaceIndexView(SurfaceAPIView):
     """`GET` on a surface's base URL: its routes, for anyone (no credentials needed)."""
 
+    access = ANYONE
     is_surface_index = True
     surface: Surface | None = None
     surfaces: tuple[Surface, ...] = ()

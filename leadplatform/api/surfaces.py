@@ -69,7 +69,11 @@ ERRORS = {"type": "object", "additionalProperties": True}
 
 
 class CampaignSurface(Surface):
-    """The campaign API, app and backend endpoints: `{"status": "error", "message": …}`."""
+    """The campaign API, app and backend endpoints: `{"status": "error", "message": …}`.
+
+    Both are POST-only with form or JSON bodies: views parse a body with `parse`, cut a
+    list with `paginate` and answer an action with `success_body`.
+    """
 
     def error_body(self, error: ApiError) -> dict[str, Any]:
         body: dict[str, Any] = {"status": "error", "message": error.message}
@@ -86,6 +90,19 @@ class CampaignSurface(Surface):
     def success_body(self, message: str, **extra: Any) -> dict[str, Any]:
         """`{"status": "success", "message": …}` and whatever the route adds."""
         return {"status": "success", "message": message, **extra}
+
+    @staticmethod
+    def parse(serializer_class, data) -> dict[str, Any]:
+        """The request body (form or JSON) validated by `serializer_class`; invalid: a validation error."""
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @staticmethod
+    def paginate(queryset, params: dict[str, Any]):
+        """The page of `queryset` that the parsed `page` and `per_page` name (both from 1)."""
+        start = (params["page"] - 1) * params["per_page"]
+        return queryset[start : start + params["per_page"]]
 
 
 class CampaignAppSurface(CampaignSurface):

@@ -1,4 +1,15 @@
-"""Base classes every API view builds on: the surface it belongs to and tenant scoping."""
+"""Base classes every API view builds on: its surface, its access rule and tenant scoping.
+
+Two kinds of view, one base each (and the viewset form of the first):
+
+- tenant data, rows of a tenant-owned model listed and fetched through the model's
+  `for_principal`: `TenantGenericAPIView`, or `TenantViewSet` with the DRF mixins it serves;
+- views that name no queryset (platform and credential calls, the POST-only campaign
+  surfaces), which reach any rows they need through `scoped`: `SurfaceAPIView`.
+
+Every concrete view declares `surface` and `access` (a rule of `leadplatform.api.access`);
+a view without a rule is refused for everyone.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +19,17 @@ from rest_framework.views import APIView
 from accounts.principal import Principal, principal_of
 from accounts.scoping import TenantScopedQuerySet
 
+from .access import Rule
 from .surfaces import Surface
 from .tenancy import scoped_rows
 
 
 class SurfaceMixin:
-    """Declares the view's surface; adds the rate-limit headers to every response."""
+    """Declares the view's surface and access rule; adds the rate-limit headers to every response."""
 
     surface: Surface
+    #: Who may call the view. None, the default, refuses everyone (deny by default).
+    access: Rule | None = None
 
     @property
     def principal(self) -> Principal:
@@ -70,16 +84,12 @@ class TenantScopedMixin:
 
 
 class SurfaceAPIView(SurfaceMixin, APIView):
-    pass
+    """Views without a queryset (platform, credential and campaign calls): rows, if any, through `scoped`."""
 
 
 class TenantGenericAPIView(TenantScopedMixin, SurfaceMixin, generics.GenericAPIView):
-    pass
+    """Tenant data served by method handlers (`get`, `post`, …)."""
 
 
-class TenantModelViewSet(TenantScopedMixin, SurfaceMixin, viewsets.ModelViewSet):
-    pass
-
-
-class TenantReadOnlyViewSet(TenantScopedMixin, SurfaceMixin, viewsets.ReadOnlyModelViewSet):
-    pass
+class TenantViewSet(TenantScopedMixin, SurfaceMixin, viewsets.GenericViewSet):
+    """Tenant data served by actions: add the DRF mixins (`ListModelMixin`, …) the routes use."""

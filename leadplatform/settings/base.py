@@ -57,9 +57,6 @@ INSTALLED_APPS = [
 # leadplatform/beat.py) and demo data (`demo_modules`, run by `manage.py seed_demo` in the order
 # of INSTALLED_APPS).
 
-# The access table (deny by default): one module per app declares who may call each route.
-API_ACCESS_MODULES = ["leadplatform.api.access", "accounts.api.access", "leads.intel.api.access"]
-
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The busiest route's common case answered here, without the rest (leads/intel/README.md, "Collect speed").
@@ -202,7 +199,7 @@ REST_FRAMEWORK = {
         "leadplatform.api.authentication.ApiTokenAuthentication",
         "leadplatform.api.authentication.JwtAuthentication",
     ],
-    # Deny by default: every route must have a row in the access table (leadplatform.api.access).
+    # Deny by default: a view is callable only under the access rule it declares (leadplatform.api.access).
     "DEFAULT_PERMISSION_CLASSES": ["leadplatform.api.access.AccessTablePermission"],
     "DEFAULT_PARSER_CLASSES": [
         "leadplatform.api.parsers.BoundedJSONParser",
@@ -422,7 +419,6 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # Social lead generation: connectors, job fan-out, fair sharing.
 # ------------------------------------------------------------------------------
-API_ACCESS_MODULES += ["leads.api.access_social"]
 # Fernet key (urlsafe base64, 32 bytes) for connector secrets at rest; derived from SECRET_KEY when empty.
 CONNECTOR_SECRETS_KEY = env("CONNECTOR_SECRETS_KEY", default="")
 # Graph API long-lived tokens (about 60 days) expiring within this many days are exchanged for new ones
@@ -464,7 +460,6 @@ CONNECTOR_RUN_TIMEOUT_SECONDS = env.int("CONNECTOR_RUN_TIMEOUT_SECONDS", default
 # ------------------------------------------------------------------------------
 # Web scraper: the guarded outbound client, crawl limits, webhooks.
 # ------------------------------------------------------------------------------
-API_ACCESS_MODULES += ["leads.api.access_web"]
 # CIDRs outbound requests may reach despite the SSRF deny list (comma-separated, empty by default;
 # the local settings open loopback for the demo site, docs/web-scraper.md "Demo site").
 SCRAPER_ALLOWED_NETWORKS = env("SCRAPER_ALLOWED_NETWORKS", default="")
@@ -501,11 +496,9 @@ WEBHOOK_MAX_PER_ADVERTISER = env.int("WEBHOOK_MAX_PER_ADVERTISER", default=20)
 # ------------------------------------------------------------------------------
 # Campaign platform: the campaign app surface, campaigns, tasks, payments.
 # ------------------------------------------------------------------------------
-API_ACCESS_MODULES += ["campaigns.api.access", "tasks.api.access"]
 
 # ------------------------------------------------------------------------------
 # Campaign backend endpoints and statistics.
 # ------------------------------------------------------------------------------
-API_ACCESS_MODULES += ["campaigns.api.backend.access"]
 # Currency of the platform-wide financial statistics (revenue, payouts).
 PLATFORM_CURRENCY = env("PLATFORM_CURRENCY", default="USD")

@@ -5,12 +5,12 @@ throttles) without depending on any one surface's business endpoints.
 """
 
 from django.urls import include, path
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 
 from leadplatform.api import surfaces
 from leadplatform.api.access import TENANT
 from leadplatform.api.pagination import LeadsPagination
-from leadplatform.api.views import TenantReadOnlyViewSet
+from leadplatform.api.views import TenantViewSet
 from leads.models import Target
 
 
@@ -23,9 +23,10 @@ class TargetSerializer(serializers.ModelSerializer):
 def _viewset(surface):
     return type(
         f"Targets{surface.key.title().replace('-', '')}",
-        (TenantReadOnlyViewSet,),
+        (mixins.RetrieveModelMixin, mixins.ListModelMixin, TenantViewSet),
         {
             "surface": surface,
+            "access": TENANT,
             "queryset": Target.objects.all(),
             "serializer_class": TargetSerializer,
             "pagination_class": LeadsPagination,
@@ -42,7 +43,6 @@ BASES = {
     "backend": ("api/", surfaces.CAMPAIGN_BACKEND),
 }
 
-ACCESS = {}
 urlpatterns = []
 for namespace, (prefix, surface) in BASES.items():
     viewset = _viewset(surface)
@@ -51,7 +51,5 @@ for namespace, (prefix, surface) in BASES.items():
         path("plumbing/targets/<id:pk>", viewset.as_view({"get": "retrieve"}), name="target"),
     ]
     urlpatterns.append(path(prefix, include((patterns, namespace))))
-    ACCESS[f"{namespace}:targets"] = TENANT
-    ACCESS[f"{namespace}:target"] = TENANT
 
 urlpatterns.append(path("", include("leadplatform.urls")))

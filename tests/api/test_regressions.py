@@ -83,7 +83,7 @@ def test_unexpected_error_is_500_in_surface_shape(owner, monkeypatch):
     def explode(self, queryset):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(plumbing.TenantReadOnlyViewSet, "refine_queryset", explode)
+    monkeypatch.setattr(plumbing.TenantViewSet, "refine_queryset", explode)
     client = owner.client()
     client.raise_request_exception = False
     response = client.get(LIST)

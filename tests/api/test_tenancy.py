@@ -2,7 +2,7 @@
 
 import pytest
 
-from leadplatform.api.views import TenantReadOnlyViewSet
+from leadplatform.api.views import TenantViewSet
 
 from ..leads_factories import TargetFactory
 
@@ -49,4 +49,4 @@ def test_list_query_count_does_not_grow_with_rows(owner, django_assert_max_num_q
 
 def test_a_view_cannot_override_the_scoped_queryset():
     with pytest.raises(TypeError):
-        type("Leaky", (TenantReadOnlyViewSet,), {"get_queryset": lambda self: None})
+        type("Leaky", (TenantViewSet,), {"get_queryset": lambda self: None})

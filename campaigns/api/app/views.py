@@ -18,6 +18,7 @@ from accounts import services as account_services
 from accounts.models import Publisher
 from campaigns import services
 from campaigns.models import Campaign
+from leadplatform.api.access import ANYONE, APPLICATION, INFLUENCER
 from leadplatform.api.authentication import ApiTokenAuthentication
 from leadplatform.api.schema import SurfaceAutoSchema
 from leadplatform.api.surfaces import CAMPAIGN_APP
@@ -50,11 +51,6 @@ class CampaignAppView(SurfaceAPIView):
     def success(self, message: str, **extra) -> Response:
         return Response(self.surface.success_body(message, **extra))
 
-    def parse(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def visible_campaign(self, campaign_id: int) -> Campaign:
         """A campaign the caller may see; anything else (draft, cancelled, unknown) is 404."""
         campaign = self.scoped(Campaign).filter(pk=campaign_id).first()
@@ -76,12 +72,8 @@ class FullView(CampaignAppView):
         return response
 
 
-def paginate(queryset, params: dict):
-    start = (params["page"] - 1) * params["per_page"]
-    return queryset[start : start + params["per_page"]]
-
-
 class LeaderboardView(FullView):
+    access = INFLUENCER
     template_name = "campaigns/app/leaderboard.html"
 
     @extend_schema(
@@ -89,18 +81,19 @@ class LeaderboardView(FullView):
         responses=s.LeaderboardSerializer,
     )
     def post(self, request):
-        campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
+        campaign = self.visible_campaign(self.surface.parse(s.CampaignIdRequestSerializer, request.data)["campaign_id"])
         if not campaign.tasks_leaderboard:
             raise services.RuleBroken("This campaign has no leaderboard.")
         return Response({"leaderboard": leaderboard(campaign)})
 
 
 class CampaignListView(FullView):
+    access = INFLUENCER
     template_name = "campaigns/app/campaign_list.html"
 
     @extend_schema(request=s.CampaignListRequestSerializer, responses=s.CampaignListSerializer)
     def post(self, request):
-        params = self.parse(s.CampaignListRequestSerializer)
+        params = self.surface.parse(s.CampaignListRequestSerializer, request.data)
         campaigns = services.campaigns_for_influencer(
             self.scoped(Campaign),
             self.principal.publisher,
@@ -108,32 +101,37 @@ class CampaignListView(FullView):
             category=params.get("category"),
             network=params.get("network"),
         )
-        page = paginate(campaigns, params)
+        page = self.surface.paginate(campaigns, params)
         return Response({"campaigns": s.CampaignSerializer(page, many=True, context={"request": request}).data})
 
 
 class CampaignDetailView(FullView):
+    access = INFLUENCER
     template_name = "campaigns/app/campaign_detail.html"
 
     @extend_schema(request=s.CampaignRequestSerializer, responses=s.CampaignDetailSerializer)
     def post(self, request):
-        campaign = self.visible_campaign(self.parse(s.CampaignRequestSerializer)["id"])
+        campaign = self.visible_campaign(self.surface.parse(s.CampaignRequestSerializer, request.data)["id"])
         context = {"request": request, "accounts": services.approved_accounts(self.principal.publisher)}
         return Response(s.CampaignDetailSerializer(campaign, context=context).data)
 
 
 class JoinCampaignView(CampaignAppView):
+    access = INFLUENCER
+
     @extend_schema(request=s.CampaignIdRequestSerializer, responses=s.JoinResponseSerializer)
     def post(self, request):
-        campaign = self.visible_campaign(self.parse(s.CampaignIdRequestSerializer)["campaign_id"])
+        campaign = self.visible_campaign(self.surface.parse(s.CampaignIdRequestSerializer, request.data)["campaign_id"])
         task = join_campaign(campaign, self.principal.publisher)
         return self.success("Successfully joined campaign", task_id=task.pk)
 
 
 class NetworkApprovalView(CampaignAppView):
+    access = INFLUENCER
+
     @extend_schema(request=s.NetworkApprovalRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        params = self.parse(s.NetworkApprovalRequestSerializer)
+        params = self.surface.parse(s.NetworkApprovalRequestSerializer, request.data)
         services.submit_network_for_approval(
             self.principal.publisher,
             params["network_type"],
@@ -145,6 +143,7 @@ class NetworkApprovalView(CampaignAppView):
 
 
 class PublicCampaignListView(CampaignAppView):
+    access = ANYONE
     authentication_classes: list = []
 
     @extend_schema(
@@ -153,11 +152,11 @@ class PublicCampaignListView(CampaignAppView):
         auth=[],
     )
     def post(self, request):
-        params = self.parse(s.PublicCampaignListRequestSerializer)
+        params = self.surface.parse(s.PublicCampaignListRequestSerializer, request.data)
         campaigns = Campaign.objects.public()
         if params.get("category"):
             campaigns = campaigns.in_category(params["category"])
-        page = paginate(campaigns.order_by("-id"), params)
+        page = self.surface.paginate(campaigns.order_by("-id"), params)
         return Response({"campaigns": s.PublicCampaignSerializer(page, many=True, context={"request": request}).data})
 
 
@@ -165,6 +164,7 @@ class PublicCampaignListView(CampaignAppView):
 # Influencer accounts: the application registers an influencer and obtains their token.
 # ------------------------------------------------------------------------------
 class CredentialView(CampaignAppView):
+    access = APPLICATION
     authentication_classes = [ClientApplicationAuthentication]
     throttle_classes = [SurfaceRateThrottle, CredentialAccountThrottle, CredentialIPThrottle]
 
@@ -180,7 +180,7 @@ class RegisterView(CredentialView):
         responses={201: s.RegisterResponseSerializer},
     )
     def post(self, request):
-        params = self.parse(s.RegisterRequestSerializer)
+        params = self.surface.parse(s.RegisterRequestSerializer, request.data)
         user = publishers.register_publisher(**params)
         body = self.surface.success_body("Influencer registered", **token_body(user, self.principal.application))
         return Response(s.RegisterResponseSerializer(body).data, status=status.HTTP_201_CREATED)
@@ -200,7 +200,7 @@ class TokenView(CredentialView):
         responses=s.TokenResponseSerializer,
     )
     def post(self, request):
-        params = self.parse(s.TokenRequestSerializer)
+        params = self.surface.parse(s.TokenRequestSerializer, request.data)
         user = authenticate(request._request, username=params["username"], password=params["password"])
         if user is None:
             raise InvalidLogin()
@@ -210,14 +210,16 @@ class TokenView(CredentialView):
 
 
 class NotificationListView(CampaignAppView):
+    access = INFLUENCER
+
     @extend_schema(request=s.NotificationListRequestSerializer, responses=s.NotificationListSerializer)
     def post(self, request):
-        params = self.parse(s.NotificationListRequestSerializer)
+        params = self.surface.parse(s.NotificationListRequestSerializer, request.data)
         user = self.principal.user
         notifications = account_services.notifications_of(user, unread_only=params["unread"])
         return Response(
             {
-                "notifications": s.NotificationSerializer(paginate(notifications, params), many=True).data,
+                "notifications": s.NotificationSerializer(self.surface.paginate(notifications, params), many=True).data,
                 "total": notifications.count(),
                 "unread": account_services.notifications_of(user, unread_only=True).count(),
             }
@@ -225,11 +227,13 @@ class NotificationListView(CampaignAppView):
 
 
 class NotificationReadView(CampaignAppView):
+    access = INFLUENCER
+
     @extend_schema(
         request=s.NotificationReadRequestSerializer,
         responses=s.NotificationReadResponseSerializer,
     )
     def post(self, request):
-        params = self.parse(s.NotificationReadRequestSerializer)
+        params = self.surface.parse(s.NotificationReadRequestSerializer, request.data)
         marked = account_services.mark_notifications_read(self.principal.user, params.get("ids"))
         return self.success("Notifications marked read", marked=marked)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from leadplatform.api.access import TENANT
 from leadplatform.api.pagination import SocialPagination
 from leadplatform.api.surfaces import SOCIAL
 from leadplatform.api.tenancy import advertiser_for_new_row
-from leadplatform.api.views import SurfaceMixin, TenantScopedMixin
+from leadplatform.api.views import TenantViewSet
 from leads import jobs
 from leads.models import ContentItem, ScrapeJob
 
@@ -37,8 +38,9 @@ def _choice(request, name: str, choices, default: str | None) -> str | None:
     list=extend_schema(parameters=LIST_PARAMETERS, responses=s.SocialTaskListItemSerializer(many=True)),
     retrieve=extend_schema(responses=s.SocialTaskEnvelopeSerializer),
 )
-class TaskViewSet(mixins.ListModelMixin, TenantScopedMixin, SurfaceMixin, viewsets.GenericViewSet):
+class TaskViewSet(mixins.ListModelMixin, TenantViewSet):
     surface = SOCIAL
+    access = TENANT
     queryset = ScrapeJob.objects.filter(kind=ScrapeJob.Kind.GROUP_POSTS)
     serializer_class = s.SocialTaskListItemSerializer
     pagination_class = SocialPagination

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import services as account_services
 from accounts.models import ApiToken
+from leadplatform.api.access import TENANT
 from leadplatform.api.exceptions import Conflict
 from leadplatform.api.pagination import LeadsPagination
 from leadplatform.api.surfaces import LEADS
-from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantScopedMixin
+from leadplatform.api.views import SurfaceAPIView, TenantViewSet
 from leads import credentials, exports, jobs
 from leads.api.exporting import (
     BackgroundExportDownloadView,
@@ -38,8 +39,9 @@ from .filters import (
 from .pagination import LeadsCountedPagination
 
 
-class LeadsViewSet(TenantScopedMixin, SurfaceMixin, viewsets.GenericViewSet):
+class LeadsViewSet(TenantViewSet):
     surface = LEADS
+    access = TENANT
     pagination_class = LeadsPagination
     filter_backends = [RememberingFilterBackend]
 
@@ -256,6 +258,7 @@ class LeadExportView(ExportingMixin, LeadsViewSet):
 
 class ExportStatusView(BackgroundExportStatusView):
     surface = LEADS
+    access = TENANT
     namespace = "v1"
 
     def wrap(self, data):
@@ -268,6 +271,7 @@ class ExportStatusView(BackgroundExportStatusView):
 
 class ExportDownloadView(BackgroundExportDownloadView):
     surface = LEADS
+    access = TENANT
     namespace = "v1"
 
 
@@ -287,6 +291,7 @@ class ContentAnalysisViewSet(mixins.ListModelMixin, LeadsViewSet):
 
 class StatsView(SurfaceAPIView):
     surface = LEADS
+    access = TENANT
 
     @extend_schema(responses=s.envelope_of(s.V1StatsSerializer, "V1StatsEnvelope"))
     def get(self, request):

@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from leadplatform.api.access import TENANT
 from leadplatform.api.pagination import SkipLimitPagination
 from leadplatform.api.surfaces import WEB
 from leadplatform.api.tenancy import advertiser_for_new_row
@@ -37,6 +38,7 @@ class WebJobView(TenantGenericAPIView):
     """A web job of the caller's advertiser, addressed by its string id."""
 
     surface = WEB
+    access = TENANT
     queryset = ScrapeJob.objects.filter(kind=ScrapeJob.Kind.WEB)
     lookup_field = "public_id"
     lookup_url_kwarg = "job_id"
@@ -163,16 +165,19 @@ class ResultsExportView(ExportingMixin, WebJobView):
 
 class ExportStatusView(BackgroundExportStatusView):
     surface = WEB
+    access = TENANT
     namespace = "web"
 
 
 class ExportDownloadView(BackgroundExportDownloadView):
     surface = WEB
+    access = TENANT
     namespace = "web"
 
 
 class MonitoringStatsView(SurfaceAPIView):
     surface = WEB
+    access = TENANT
 
     @extend_schema(responses=s.StatsSerializer)
     def get(self, request):
@@ -181,6 +186,7 @@ class MonitoringStatsView(SurfaceAPIView):
 
 class MonitoringProxiesView(SurfaceAPIView):
     surface = WEB
+    access = TENANT
 
     @extend_schema(responses=s.ProxySummarySerializer)
     def get(self, request):
@@ -189,6 +195,7 @@ class MonitoringProxiesView(SurfaceAPIView):
 
 class MonitoringSystemView(SurfaceAPIView):
     surface = WEB
+    access = TENANT
     # It reports a Redis outage, so it must answer during one: counted in the database meanwhile.
     throttle_classes = [DatabaseFallbackRateThrottle]
 
@@ -199,6 +206,7 @@ class MonitoringSystemView(SurfaceAPIView):
 
 class WebhookListCreateView(TenantGenericAPIView):
     surface = WEB
+    access = TENANT
     queryset = Webhook.objects.all()
     serializer_class = s.WebhookSerializer
     pagination_class = SkipLimitPagination
@@ -227,6 +235,7 @@ class WebhookObjectView(TenantGenericAPIView):
     """One of the caller's webhooks by id; another advertiser's is "Webhook not found"."""
 
     surface = WEB
+    access = TENANT
     queryset = Webhook.objects.all()
     serializer_class = s.WebhookSerializer
     filter_backends: list = []

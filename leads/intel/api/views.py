@@ -6,17 +6,18 @@ from __future__ import annotations
 import ipaddress
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import APIRootView
 from rest_framework.throttling import BaseThrottle
 
+from leadplatform.api.access import ANYONE, TENANT
 from leadplatform.api.exceptions import PayloadTooLarge
 from leadplatform.api.index import index_of
 from leadplatform.api.pagination import IntelCursorPagination
 from leadplatform.api.parsers import BoundedJSONParser
 from leadplatform.api.surfaces import INTEL
-from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantModelViewSet, TenantReadOnlyViewSet
+from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantViewSet
 
 from .. import services
 from ..beacons import InvalidBeacon, clean_beacon
@@ -41,6 +42,8 @@ class IntelRootView(SurfaceMixin, APIRootView):
     """`GET /api/intel/v1/`: links to the resources (the seed's curl example calls it) and the surface's index."""
 
     surface = INTEL
+    # The surface's index: resource links and routes, nothing of any tenant.
+    access = ANYONE
     is_surface_index = True
 
     def get(self, request, *args, **kwargs):
@@ -49,15 +52,16 @@ class IntelRootView(SurfaceMixin, APIRootView):
         return response
 
 
-class IntelResource:
-    """What every resource of the surface shares: cursor pages, numeric ids, its own throttle scope."""
+class IntelResource(TenantViewSet):
+    """What every tenant resource of the surface shares: cursor pages, numeric ids, its own throttle scope."""
 
     surface = INTEL
+    access = TENANT
     pagination_class = IntelCursorPagination
     lookup_value_converter = "id"
 
 
-class SessionViewSet(IntelResource, TenantReadOnlyViewSet):
+class SessionViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, IntelResource):
     """Visit sessions on your sites, newest first, with their actions (page views and identifies)."""
 
     queryset = VisitSession.objects.all()
@@ -70,7 +74,7 @@ class SessionViewSet(IntelResource, TenantReadOnlyViewSet):
         return queryset.listable().select_related("company", "person")
 
 
-class CompanyViewSet(IntelResource, TenantReadOnlyViewSet):
+class CompanyViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, IntelResource):
     """Companies that visited your sites (or employ your identified persons), blacklisted ones left out."""
 
     queryset = Company.objects.all()
@@ -82,7 +86,7 @@ class CompanyViewSet(IntelResource, TenantReadOnlyViewSet):
         return queryset.select_related("turnover", "magnitude")
 
 
-class PersonViewSet(IntelResource, TenantReadOnlyViewSet):
+class PersonViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, IntelResource):
     """Persons identified on your sites by the e-mail they submitted."""
 
     queryset = Person.objects.all()
@@ -94,7 +98,14 @@ class PersonViewSet(IntelResource, TenantReadOnlyViewSet):
         return queryset.listable()
 
 
-class OwnRowsViewSet(IntelResource, TenantModelViewSet):
+class OwnRowsViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    IntelResource,
+):
     """Writable rows of the caller's advertiser; the advertiser is never taken from the body."""
 
     filter_backends: list = []
@@ -137,6 +148,7 @@ class LookupViewSet(SurfaceMixin, viewsets.ReadOnlyModelViewSet):
     """Platform reference tables, the same for every advertiser."""
 
     surface = INTEL
+    access = TENANT
     pagination_class = LookupPagination
     lookup_value_converter = "id"
     filter_backends: list = []
@@ -181,6 +193,8 @@ class CollectView(SurfaceAPIView):
     """
 
     surface = INTEL
+    # Public: the tracking snippet on advertisers' sites (bounded and throttled per key and address).
+    access = ANYONE
     authentication_classes: list = []
     parser_classes = [BoundedJSONParser, PlainTextJSONParser]
     throttle_classes = [CollectIPThrottle, CollectSiteKeyThrottle]

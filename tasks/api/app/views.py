@@ -7,7 +7,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from campaigns.api.app.views import CampaignAppView, FullView, paginate
+from campaigns.api.app.views import CampaignAppView, FullView
+from leadplatform.api.access import INFLUENCER
 from leadplatform.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from tasks import services
 from tasks.models import Task
@@ -24,11 +25,12 @@ class TaskAppView(CampaignAppView):
 
 
 class InfluencerTaskListView(FullView):
+    access = INFLUENCER
     template_name = "tasks/app/task_list.html"
 
     @extend_schema(request=s.TaskListRequestSerializer, responses=s.TaskListSerializer)
     def post(self, request):
-        params = self.parse(s.TaskListRequestSerializer)
+        params = self.surface.parse(s.TaskListRequestSerializer, request.data)
         tasks = (
             self.scoped(Task)
             .select_related("campaign", "payment", "submission")
@@ -40,10 +42,14 @@ class InfluencerTaskListView(FullView):
         if params.get("status"):
             tasks = tasks.filter(status=params["status"])
         context = {"request": request, "now": timezone.now()}
-        return Response({"tasks": s.TaskSerializer(paginate(tasks, params), many=True, context=context).data})
+        return Response(
+            {"tasks": s.TaskSerializer(self.surface.paginate(tasks, params), many=True, context=context).data}
+        )
 
 
 class CompleteTaskView(TaskAppView):
+    access = INFLUENCER
+
     @extend_schema(
         # Documented as the multipart upload only; JSON and url-encoded bodies with screenshot URLs
         # (CompleteTaskLinksSerializer's shape) are accepted all the same.
@@ -53,7 +59,7 @@ class CompleteTaskView(TaskAppView):
     )
     @idempotent
     def post(self, request):
-        params = self.parse(s.CompleteTaskRequestSerializer)
+        params = self.surface.parse(s.CompleteTaskRequestSerializer, request.data)
         task = self.own_task(params["task_id"])
         files = [item for item in params["screenshots"] if not isinstance(item, str)]
         urls = [item for item in params["screenshots"] if isinstance(item, str)]
@@ -69,8 +75,10 @@ class CompleteTaskView(TaskAppView):
 
 
 class LeaveTaskView(TaskAppView):
+    access = INFLUENCER
+
     @extend_schema(request=s.TaskIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
-        task = self.own_task(self.parse(s.TaskIdRequestSerializer)["task_id"])
+        task = self.own_task(self.surface.parse(s.TaskIdRequestSerializer, request.data)["task_id"])
         services.leave_task(task, self.principal.publisher)
         return self.success("Task left successfully")
