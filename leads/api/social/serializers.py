@@ -6,8 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
-from leads import jobs
 from leads.api.waiting import WaitingFields, WaitingListSerializer
+from leads.jobs import group_post_tasks
 from leads.models import ContentItem, ScrapeJob
 
 #: The group-post API's status words for the canonical job statuses.
@@ -80,7 +80,7 @@ class SocialTaskListItemSerializer(SocialTaskSerializer):
         fields = SocialTaskSerializer.Meta.fields + ["has_result", "posts_count"]
 
     def get_has_result(self, job: ScrapeJob) -> bool:
-        return jobs.task_result(job) is not None
+        return group_post_tasks.task_result(job) is not None
 
 
 class SocialTaskDetailSerializer(SocialTaskSerializer):
@@ -91,7 +91,7 @@ class SocialTaskDetailSerializer(SocialTaskSerializer):
 
     @extend_schema_field(SocialTaskResultSerializer(allow_null=True))
     def get_result(self, job: ScrapeJob) -> dict | None:
-        return jobs.task_result(job)
+        return group_post_tasks.task_result(job)
 
 
 class SocialTaskCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

@@ -14,7 +14,7 @@ from leadplatform.api.pagination import SocialPagination
 from leadplatform.api.surfaces import SOCIAL
 from leadplatform.api.tenancy import advertiser_for_new_row
 from leadplatform.api.views import TenantViewSet
-from leads import jobs
+from leads.jobs import group_post_tasks, lifecycle
 from leads.models import ContentItem, ScrapeJob
 
 from . import serializers as s
@@ -69,7 +69,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         advertiser_id = advertiser_for_new_row(self.principal, data.get("advertiser_id")).pk
-        job = jobs.create_group_post_task(
+        job = group_post_tasks.create_group_post_task(
             advertiser_id=advertiser_id,
             user=request.user,
             group_id=data["group_id"],
@@ -84,12 +84,12 @@ class TaskViewSet(mixins.ListModelMixin, TenantViewSet):
         job = self.get_object()
         serializer = s.SocialTaskUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        job = jobs.update_pending_task(job, serializer.validated_data)
+        job = group_post_tasks.update_pending_task(job, serializer.validated_data)
         return self._envelope(job, "Task updated successfully")
 
     @extend_schema(responses=s.SocialMessageSerializer)
     def destroy(self, request, *args, **kwargs):
-        jobs.delete_job(self.get_object())
+        lifecycle.delete_job(self.get_object())
         return Response({"message": "Task deleted successfully"})
 
     @extend_schema(
@@ -98,7 +98,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantViewSet):
     )
     @action(detail=True, methods=["post"])
     def reset(self, request, *args, **kwargs):
-        job = jobs.reset_task(self.get_object())
+        job = group_post_tasks.reset_task(self.get_object())
         return Response(
             {
                 "message": "Task reset successfully",
@@ -115,7 +115,7 @@ class TaskViewSet(mixins.ListModelMixin, TenantViewSet):
     @action(detail=True, methods=["get"])
     def result(self, request, *args, **kwargs):
         job = self.get_object()
-        result = jobs.task_result(job)
+        result = group_post_tasks.task_result(job)
         if result is None:
             raise NotFound("No result available for this task")
         posts = self.scoped(ContentItem).filter(job=job).order_by("-posted_at", "id")

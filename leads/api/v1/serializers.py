@@ -10,10 +10,11 @@ from rest_framework.exceptions import NotFound
 from leadplatform.api.plain import PlainRepresentation
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows, scoped_rows
-from leads import credentials, jobs
+from leads import credentials
 from leads.api.schedules import ScheduleSerializer
 from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.ingest import render_engagement_rate
+from leads.jobs.schedule import describe_schedule
 from leads.models import ConnectorCredential, ContentItem, Lead, Platform, ScrapeJob, Target
 
 #: The social lead API's status words for the canonical job statuses.
@@ -115,7 +116,7 @@ class V1JobDetailSerializer(V1JobSerializer):
 
     @extend_schema_field(ScheduleSerializer(allow_null=True))
     def get_schedule(self, job: ScrapeJob) -> dict | None:
-        return jobs.describe_schedule(job)
+        return describe_schedule(job)
 
     def get_max_retries(self, job: ScrapeJob) -> int:
         plan = getattr(job, "plan", None)

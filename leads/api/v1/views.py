@@ -15,7 +15,7 @@ from leadplatform.api.exceptions import Conflict
 from leadplatform.api.pagination import LeadsPagination
 from leadplatform.api.surfaces import LEADS
 from leadplatform.api.views import SurfaceAPIView, TenantViewSet
-from leads import credentials, exports, jobs
+from leads import credentials, exports
 from leads.api.exporting import (
     BackgroundExportDownloadView,
     BackgroundExportSerializer,
@@ -25,6 +25,8 @@ from leads.api.exporting import (
     format_parameter,
 )
 from leads.api.schedules import ScheduleSerializer
+from leads.jobs import lifecycle, states
+from leads.jobs.schedule import set_job_schedule
 from leads.models import BackgroundExport, ConnectorCredential, ContentItem, Lead, ScrapeJob, Target
 
 from . import serializers as s
@@ -78,7 +80,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         serializer = s.V1JobCreateSerializer(data=request.data, context={"principal": self.principal})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        job = jobs.create_job(
+        job = lifecycle.create_job(
             advertiser_id=data["advertiser_id"],
             user=request.user,
             kind=data["job_type"],
@@ -97,7 +99,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
 
     @extend_schema(responses=s.V1JobDeletedSerializer)
     def destroy(self, request, *args, **kwargs):
-        jobs.delete_job(self.get_object())
+        lifecycle.delete_job(self.get_object())
         return Response({"success": True, "message": "Job deleted successfully"})
 
     @extend_schema(
@@ -106,7 +108,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
     )
     @action(detail=True, methods=["post"])
     def run(self, request, *args, **kwargs):
-        job = jobs.queue_job(self.get_object())
+        job = lifecycle.queue_job(self.get_object())
         return self._detail(job)
 
     @extend_schema(
@@ -123,7 +125,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
             serializer.is_valid(raise_exception=True)
             schedule = serializer.validated_data
         with transaction.atomic():
-            jobs.set_job_schedule(job, schedule)
+            set_job_schedule(job, schedule)
         return self._detail(job)
 
 
@@ -151,7 +153,7 @@ class TargetViewSet(mixins.ListModelMixin, LeadsViewSet):
     @extend_schema(responses=s.V1JobDeletedSerializer)
     def destroy(self, request, *args, **kwargs):
         target = self.get_object()
-        if target.jobs.filter(status__in=jobs.ACTIVE).exists():
+        if target.jobs.filter(status__in=states.ACTIVE).exists():
             raise Conflict("The target is used by a running job; cancel or delete the job first.")
         target.delete()
         return Response({"success": True, "message": "Target deleted successfully"})
