@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from .platform_run import embedded_platform_env, kill_session, prepare_database, session_processes, start_run_script
+from .platform_run import (
+    embedded_platform_env,
+    free_port,
+    kill_session,
+    prepare_database,
+    session_processes,
+    start_run_script,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -30,11 +37,11 @@ def run_env(tmp_path_factory):
 
 @pytest.fixture
 def run_script(run_env, tmp_path):
-    """Start bin/run on a port and wait until web and worker are up; whatever is left is killed afterwards."""
+    """Start bin/run on a free port and wait until web and worker are up; whatever is left is killed afterwards."""
     started = []
 
-    def start(port: int) -> subprocess.Popen:
-        script = start_run_script(run_env, port, tmp_path / "run.log")
+    def start() -> subprocess.Popen:
+        script = start_run_script(run_env, free_port(), tmp_path / "run.log")
         started.append(script)
         return script
 
@@ -56,9 +63,9 @@ def stop_and_time(script: subprocess.Popen, signum: int) -> tuple[float, dict[in
     return time.monotonic() - started, left
 
 
-@pytest.mark.parametrize(("signum", "port"), [(signal.SIGTERM, 8171), (signal.SIGINT, 8172)], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_stops_web_worker_and_beat_within_ten_seconds(run_script, signum, port):
-    script = run_script(port)
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_web_worker_and_beat_within_ten_seconds(run_script, signum):
+    script = run_script()
     commands = " ".join(session_processes(script.pid).values())
     assert all(part in commands for part in ("worker", "beat", "runserver"))
     elapsed, left = stop_and_time(script, signum)
@@ -68,7 +75,7 @@ def test_a_signal_stops_web_worker_and_beat_within_ten_seconds(run_script, signu
 
 def test_a_worker_that_ignores_sigterm_is_killed_within_ten_seconds(run_script):
     """A stopped process cannot act on SIGTERM, like a worker stuck in a task: only the escalation ends it."""
-    script = run_script(8173)
+    script = run_script()
     worker = next(
         pid
         for pid, command in session_processes(script.pid).items()

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from celery import Celery
 from django.conf import settings
-from django.db import connection
 from kombu import Connection
 
 from leads.jobs import lifecycle
@@ -26,6 +26,7 @@ from leads.models import JobUnit, Lead, ScrapeJob, WebResult
 from tests.web.conftest import LocalSite
 from tests.web.factories import WebJobFactory
 
+from ..processes import subprocess_database_url, wait_for
 from .conftest import actor_credential
 from .factories import TargetFactory
 from .fakes import FakeActorAPI, follower_items
@@ -41,7 +42,7 @@ def _worker(log_path: Path, pool: str = "solo") -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "leadplatform.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": subprocess_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_BROKER_URL": settings.REDIS_URL,
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
@@ -70,11 +71,6 @@ def _worker(log_path: Path, pool: str = "solo") -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_path.open("ab"), stderr=subprocess.STDOUT)
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _stop(*workers: subprocess.Popen | None) -> None:
     for process in workers:
         if process is not None and process.poll() is None:
@@ -85,13 +81,15 @@ def _stop(*workers: subprocess.Popen | None) -> None:
                 process.kill()
 
 
-def _wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+def _redelivery_due() -> bool:
+    """Whether every task the broker holds unacknowledged was delivered more than the visibility timeout
+    ago (kombu's Redis transport: the `unacked_index` sorted set, scored by delivery time)."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        delivered = client.zrange("unacked_index", 0, -1, withscores=True)
+    finally:
+        client.close()
+    return bool(delivered) and all(time.time() - at > VISIBILITY_TIMEOUT for _tag, at in delivered)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -110,7 +108,7 @@ def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(advertiser, ser
         with Connection(settings.REDIS_URL) as broker:
             Celery().send_task("leads.run_next_scrape_job", connection=broker)
         stored = lambda: Lead.objects.filter(job=job).count()  # noqa: E731
-        _wait_for(lambda: stored() >= 400, 60, "the first pages to be stored")
+        wait_for(lambda: stored() >= 400, 60, "the first pages to be stored")
         os.kill(first.pid, signal.SIGKILL)
         first.wait(10)
         killed_at = stored()
@@ -121,10 +119,10 @@ def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(advertiser, ser
         # kombu restores unacknowledged messages on a worker's first scan and then only every
         # unacked_restore_interval × unacked_restore_throttle (100 s): start the replacement once
         # the killed task's visibility timeout (3 s) has passed, so its first scan finds it.
-        time.sleep(VISIBILITY_TIMEOUT + 1)
+        wait_for(_redelivery_due, 30, "the killed task's visibility timeout to pass")
         second = _worker(log)
         job_done = lambda: ScrapeJob.objects.get(pk=job.pk).status in ScrapeJob.FINISHED  # noqa: E731
-        _wait_for(job_done, 90, "the redelivered task to finish the job")
+        wait_for(job_done, 90, "the redelivered task to finish the job")
     finally:
         _stop(first, second)
     job.refresh_from_db()
@@ -172,7 +170,7 @@ def test_killing_the_pool_process_mid_crawl_finishes_the_web_job(advertiser, slo
         with Connection(settings.REDIS_URL) as broker:
             Celery().send_task("leads.run_web_job", args=[job.pk], connection=broker)
         stored = lambda: WebResult.objects.filter(job=job).count()  # noqa: E731
-        _wait_for(lambda: stored() >= 10, 60, "the first pages to be stored")
+        wait_for(lambda: stored() >= 10, 60, "the first pages to be stored")
         job.refresh_from_db()
         pool_process = int(job.worker_id.rpartition(":")[2])
         assert pool_process != worker.pid  # the pool process, not the worker's main process
@@ -180,7 +178,7 @@ def test_killing_the_pool_process_mid_crawl_finishes_the_web_job(advertiser, slo
         assert stored() < PAGES, "the crawl finished before the kill"
 
         finished = lambda: ScrapeJob.objects.get(pk=job.pk).status in ScrapeJob.FINISHED  # noqa: E731
-        _wait_for(finished, 90, "the redelivered task to finish the job")
+        wait_for(finished, 90, "the redelivered task to finish the job")
     finally:
         _stop(worker)
     job.refresh_from_db()
