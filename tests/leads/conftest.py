@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+import time_machine
 
 from leads.models import ConnectorCredential
 
@@ -22,6 +25,33 @@ def fast_connectors(settings):
     settings.CONNECTOR_HTTP_TIMEOUT_SECONDS = 1.0
     settings.CONNECTOR_HTTP_MAX_RETRIES = 3
     settings.LEADS_JOB_RETRY_BACKOFF_SECONDS = 0
+
+
+class ConnectorClock:
+    """The clock the connectors' HTTP client reads and waits on: a wait moves time-machine's clock
+    on at once instead of sleeping, and is recorded."""
+
+    def __init__(self, traveller: time_machine.Coordinates) -> None:
+        self._traveller = traveller
+        self.waits: list[float] = []
+
+    def time(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self._traveller.shift(seconds)
+
+
+@pytest.fixture
+def connector_clock(monkeypatch) -> ConnectorClock:
+    """An injected clock for leads.connectors.http (rate-limit windows, Retry-After and backoff waits)."""
+    from leads.connectors import http
+
+    with time_machine.travel(time.time(), tick=True) as traveller:
+        clock = ConnectorClock(traveller)
+        monkeypatch.setattr(http, "time", clock)
+        yield clock
 
 
 @pytest.fixture

@@ -180,18 +180,18 @@ def test_filters_apply_before_storing(owner, serve):
     ],
     ids=["429-retry-after", "5xx", "malformed-json", "timeout"],
 )
-def test_transient_provider_errors_are_retried_then_succeed(owner, serve, failure):
+def test_transient_provider_errors_are_retried_then_succeed(owner, serve, failure, connector_clock):
     actors = serve(FakeActorAPI({"nike": follower_items("nike", 30)}, polls_before_done=0))
     actor_credential(owner.advertiser, actors)
     actors.queued[("GET", "/v2/datasets/ds-run1/items")].append(failure)
     target = TargetFactory(advertiser=owner.advertiser, identifier="nike")
-    started = time.monotonic()
     job = run_to_end(followers_job(owner.advertiser, [target]))
     assert job.status == ScrapeJob.Status.COMPLETED, job.error
     assert Lead.objects.filter(advertiser=owner.advertiser).count() == 30
     assert actors.count("GET", "/v2/datasets/") == 2
+    assert len(connector_clock.waits) == 1  # one wait before the one retry
     if failure.status == 429:
-        assert time.monotonic() - started >= 1.0  # Retry-After honoured
+        assert connector_clock.waits[0] >= 1.0  # Retry-After honoured
 
 
 def test_a_failing_target_does_not_stop_the_others(owner, serve):
@@ -455,15 +455,17 @@ def test_requests_rotate_through_the_proxy_pool_and_record_blocks(owner, serve):
     assert dead.failure_count >= 1 and alive.success_count >= 1
 
 
-def test_rate_limit_follows_the_speed_mode(settings):
+def test_rate_limit_follows_the_speed_mode(settings, connector_clock):
     from leads.connectors.http import RateLimiter, SpeedLimits
 
     settings.LEADS_SPEED_MODES = {"safe": {"requests_per_second": 4, "concurrency": 1}}
     limiter = RateLimiter("test-credential", SpeedLimits.for_mode("safe").requests_per_second)
-    started = time.monotonic()
+    started = time.time()
     for _ in range(9):
         limiter.acquire()
-    assert time.monotonic() - started >= 1.0  # 9 requests at 4/s need at least two window changes
+    # 9 requests at 4/s wait for two window changes: the clock crosses into a third one-second window.
+    assert len(connector_clock.waits) == 2
+    assert time.time() - started >= 1.0
 
 
 def test_link_in_bio_pages_add_emails_through_the_web_connector(owner, serve):
