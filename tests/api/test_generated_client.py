@@ -24,6 +24,9 @@ from ..factories import PASSWORD
 from ..intel.factories import SiteFactory, VisitSessionFactory
 from ..leads.factories import TargetFactory
 
+# Generating the client takes a subprocess; most tests then call it against a live server.
+pytestmark = pytest.mark.slow
+
 CONFIG = Path(__file__).resolve().parents[2] / "docs" / "openapi-python-client.yaml"
 PACKAGE = "generated_lead_client"
 

@@ -18,7 +18,8 @@ from leads.models import ContentItem, Lead, ScrapeJob, Target, WebResult
 
 from .test_demo_offline import SCRAPING_DEMO_MODULES
 
-pytestmark = pytest.mark.django_db
+# The demo data served by a live server (its demo site is what the web crawl fetches).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SELECTORS = {"title": "h1.product-title::text", "price": "span.price::text"}
 

@@ -100,6 +100,7 @@ def killed_request(app_credentials, influencer):
     return task
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_killed_request_changed_nothing_and_left_its_lease(killed_request):
     record = IdempotencyKey.objects.get(key=KEY)
@@ -108,6 +109,7 @@ def test_the_killed_request_changed_nothing_and_left_its_lease(killed_request):
     assert not Submission.objects.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_retry_while_the_lease_runs_is_409_with_retry_after(killed_request, app_credentials, influencer):
     response = _client(app_credentials, influencer).post(
@@ -117,6 +119,7 @@ def test_a_retry_while_the_lease_runs_is_409_with_retry_after(killed_request, ap
     assert 1 <= int(response["Retry-After"]) <= 30
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_retry_after_the_lease_runs_once_and_is_then_replayed(killed_request, app_credentials, influencer):
     client = _client(app_credentials, influencer)
@@ -129,6 +132,7 @@ def test_a_retry_after_the_lease_runs_once_and_is_then_replayed(killed_request, 
     assert Submission.objects.filter(task=killed_request).count() == 1
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_retries_after_the_lease_run_the_request_once(killed_request, app_credentials, influencer):
     expired = IdempotencyKey.objects.get(key=KEY).locked_until + timedelta(seconds=1)

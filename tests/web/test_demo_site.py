@@ -47,6 +47,7 @@ def test_the_webhook_receiver_acknowledges_a_post_without_a_csrf_token(demo_site
     assert Client(enforce_csrf_checks=True).post("/demo-site/webhook/", b"{}", "application/json").status_code == 204
 
 
+@pytest.mark.slow
 def test_a_crawl_of_the_demo_site_finishes_with_every_product(live_server, demo_site, allow_local, advertiser):
     job = WebJobFactory(
         advertiser=advertiser,
@@ -61,6 +62,7 @@ def test_a_crawl_of_the_demo_site_finishes_with_every_product(live_server, demo_
     assert titles == sorted(product.name for product in CATALOGUE)
 
 
+@pytest.mark.slow
 def test_a_webhook_delivery_to_the_demo_site_succeeds(live_server, demo_site, allow_local, advertiser):
     WebhookFactory(advertiser=advertiser, url=f"{live_server.url}/demo-site/webhook/")
     job = WebJobFactory(advertiser=advertiser, status=ScrapeJob.Status.COMPLETED)
