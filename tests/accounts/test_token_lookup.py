@@ -9,7 +9,8 @@ from accounts.token_lookup import token_by_digest
 
 from ..factories import AdvertiserFactory, MembershipFactory, PublisherFactory, UserFactory, token_for
 
-pytestmark = pytest.mark.django_db
+# Run on PostgreSQL and again on SQLite (make test): the code has a form for each.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def orm_lookup(plaintext: str) -> ApiToken:

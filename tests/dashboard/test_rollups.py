@@ -14,7 +14,8 @@ from tasks.models import Task
 
 from ..campaigns.factories import CampaignFactory, PaymentFactory, TaskFactory
 
-pytestmark = pytest.mark.django_db
+# Run on PostgreSQL and again on SQLite (make test): the code has a form for each.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def paid_task(campaign, when, total: str, reach: int) -> None:

@@ -15,7 +15,8 @@ from tests.web.factories import WebJobFactory
 
 from .factories import TargetFactory
 
-pytestmark = pytest.mark.django_db
+# Run on PostgreSQL and again on SQLite (make test): the code has a form for each.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 HOLDS = [services.suspend_advertiser, services.deactivate_advertiser]
 

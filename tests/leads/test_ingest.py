@@ -15,7 +15,8 @@ from leads.models import Lead, LeadCount
 
 from ..factories import AdvertiserFactory
 
-pytestmark = pytest.mark.django_db
+# Run on PostgreSQL and again on SQLite (make test): the code has a form for each.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def profile(username: str, **fields) -> Profile:
@@ -56,6 +57,7 @@ def test_two_batches_in_one_transaction_both_land(source):
     assert Lead.objects.count() == 3
 
 
+@pytest.mark.postgresql(reason="PostgreSQL triggers keep the lead counts")
 def test_the_kept_counts_equal_the_rows(source):
     upsert_leads(source, [profile(f"u{n}", emails=["x@mail.example"] if n % 3 == 0 else []) for n in range(30)])
     upsert_leads(source, [profile(f"u{n}", emails=["y@mail.example"]) for n in range(20, 40)])
@@ -67,6 +69,7 @@ def test_the_kept_counts_equal_the_rows(source):
     assert counted == actual
 
 
+@pytest.mark.postgresql(reason="concurrent batches in threads; SQLite takes one writer at a time")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_batches_sharing_keys_in_opposite_orders_do_not_deadlock(source):
     names = [f"shared{n:04d}" for n in range(5000)]

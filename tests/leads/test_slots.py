@@ -17,7 +17,8 @@ from tests.web.factories import WebJobFactory
 
 from .factories import GroupTaskFactory, JobFactory
 
-pytestmark = pytest.mark.django_db
+# Run on PostgreSQL and again on SQLite (make test): the code has a form for each.
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 @pytest.fixture(autouse=True)
