@@ -9,7 +9,7 @@ those two and nowhere else, whatever DATABASE_URL, REDIS_URL or CELERY_BROKER_UR
   fills, migrates or drops a database it did not create. It creates the database, migrates it, and drops it
   when the bench ends, on an error, Ctrl-C or SIGTERM too. BENCH_KEEP_DATABASE=1 keeps it (still marked) for
   the next run of a bench that can reuse its data; a later run without it drops and creates it afresh.
-- `own_redis` refuses the test suite's Redis db (15) and a db that holds keys without this bench's mark key;
+- `own_redis` refuses the test suite's Redis dbs (14 and 15) and a db that holds keys without this bench's mark key;
   it flushes that db, and only that one, when the bench starts and when it ends.
 
 This module is no bench: `make bench` runs the scripts whose names do not start with an underscore.
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "lp_bench_"
 LOCAL_SERVER = "postgres://postgres@127.0.0.1:5432"
 LOCAL_REDIS = "redis://127.0.0.1:6379"
-TEST_REDIS_DB = 15  # settings.test's default: the test suite's
+TEST_REDIS_DBS = (14, 15)  # settings.test's default and the second test process's: the test suite's
 REDIS_MARK_KEY = "lp-bench:owner"
 KEEP = "BENCH_KEEP_DATABASE"
 
@@ -57,8 +57,8 @@ def database_url(variable: str, default_name: str) -> str:
 def redis_url(variable: str, default_db: int) -> str:
     """The bench's Redis db: `variable`'s URL, else `default_db` on the local server; never the tests' db."""
     url = os.environ.get(variable) or f"{LOCAL_REDIS}/{default_db}"
-    if _redis_db(url) == TEST_REDIS_DB:
-        sys.exit(f"refusing: {variable} names Redis db {TEST_REDIS_DB}, the test suite's")
+    if _redis_db(url) in TEST_REDIS_DBS:
+        sys.exit(f"refusing: {variable} names Redis db {_redis_db(url)}, the test suite's")
     return url
 
 
@@ -169,7 +169,7 @@ def own_redis(url: str, owner: str) -> Iterator[None]:
     after (after only while it still carries `owner`'s mark key)."""
     import redis
 
-    if _redis_db(url) == TEST_REDIS_DB:
+    if _redis_db(url) in TEST_REDIS_DBS:
         sys.exit(f"refusing: {url} is the test suite's Redis db")
     client = redis.Redis.from_url(url)
     if client.dbsize() and client.get(REDIS_MARK_KEY) != owner.encode():

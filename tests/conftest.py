@@ -34,6 +34,48 @@ block_name_lookups()
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE_DIR), os.environ.get("PYTHONPATH")]))
 
 
+# Test files that start the platform as `make run` does (bin/run or an embedded worker, most on the
+# demo data). Under pytest-xdist they run one after another in one process, so that two never share
+# the machine's cores while each waits for its web server and worker within a start-up deadline.
+WHOLE_PLATFORM_FILES = frozenset(
+    {
+        "tests/test_quickstart.py",
+        "tests/test_scraping_journey.py",
+        "tests/browser/test_demo_journeys.py",
+        "tests/test_run_script.py",
+        "tests/test_embedded.py",
+    }
+)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` (what `make test` uses), with WHOLE_PLATFORM_FILES as one file."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class WholePlatformFilesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "whole platform" if scope in WHOLE_PLATFORM_FILES else scope
+
+    return WholePlatformFilesTogether(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On a database other than PostgreSQL (the SQLite pass), tests marked `postgresql` skip with their reason."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    for item in items:
+        marker = item.get_closest_marker("postgresql")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "PostgreSQL only")
+            item.add_marker(pytest.mark.skip(reason=f"needs PostgreSQL: {reason}"))
+
+
 @dataclass
 class Actor:
     user: object
@@ -48,7 +90,7 @@ class Actor:
 
 @pytest.fixture(autouse=True)
 def _clean_counters():
-    """Rate-limit and usage counters live in Redis db 15 during tests: start each test empty."""
+    """Rate-limit and usage counters live in the tests' Redis db (one per xdist worker): start each test empty."""
     from leadplatform.api.counters import counter_store
 
     counter_store().clear("")
