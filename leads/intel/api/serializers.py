@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from leadplatform.api.plain import PlainRepresentation
+from leadplatform.api.fast_rendering import PlainRepresentation
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows
 
