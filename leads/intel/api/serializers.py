@@ -13,6 +13,7 @@ from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows
 
 from ..filters import clean_saved_filters
 from ..models import (
+    VISIT_FIELDS,
     BlacklistEntry,
     Company,
     Magnitude,
@@ -126,28 +127,7 @@ class VisitSessionSerializer(PlainRepresentation, serializers.ModelSerializer):
     class Meta:
         model = VisitSession
         list_serializer_class = VisitSessionListSerializer
-        fields = [
-            "id",
-            "site",
-            "visitor_id",
-            "ip_address",
-            "hostname",
-            "user_agent",
-            "company",
-            "person",
-            "landing_url",
-            "referrer",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm_term",
-            "utm_content",
-            "started_at",
-            "ended_at",
-            "page_count",
-            "duration",
-            "actions",
-        ]
+        fields = ["id", "site", *VISIT_FIELDS, "actions"]
 
 
 # ------------------------------------------------------------------------------
