@@ -268,6 +268,9 @@ class VisitSession(models.Model):
         return self._action_list
 
 
+#: The campaign (UTM) parameters of a page's URL, kept on its page view and, from the first page, on its session.
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
 #: What a session records of the visit, in the model's order (the admin's and the API's session fields).
 VISIT_FIELDS = (
     "visitor_id",
@@ -278,11 +281,7 @@ VISIT_FIELDS = (
     "person",
     "landing_url",
     "referrer",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
+    *UTM_FIELDS,
     "started_at",
     "ended_at",
     "page_count",

@@ -18,12 +18,9 @@ from django.utils import timezone
 from leadplatform.api.counters import counter_store
 
 from .beacon_queue import beacon_queue
-from .models import BlacklistEntry, Company, Person, Site, VisitAction, VisitSession
+from .models import UTM_FIELDS, BlacklistEntry, Company, Person, Site, VisitAction, VisitSession
 from .resolution import company_by_domains, parent_domains, resolve_ip
 from .sites import SiteEntry
-
-UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
-
 
 # Beacons of a held (suspended or inactive) advertiser's sites: accepted (the page cannot tell), counted here, not stored.
 NOT_STORED_COUNTER = "intel:beacons-not-stored:{advertiser_id}"

@@ -13,6 +13,7 @@ from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows
 
 from ..filters import clean_saved_filters
 from ..models import (
+    UTM_FIELDS,
     VISIT_FIELDS,
     BlacklistEntry,
     Company,
@@ -94,11 +95,7 @@ class VisitActionSerializer(PlainRepresentation, serializers.ModelSerializer):
             "url",
             "title",
             "referrer",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm_term",
-            "utm_content",
+            *UTM_FIELDS,
             "occurred_at",
             "time_on_page",
             "email",
