@@ -161,3 +161,16 @@ class TenantScopedAdmin(PlatformModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         allowed = self._member_may(request, editing=True)
         return super().has_delete_permission(request, obj) if allowed is None else allowed
+
+
+class StaffEditedAdmin(TenantScopedAdmin):
+    """Rows the platform writes: members see the ones scoped to them, staff alone add, change and delete."""
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_staff and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_staff and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_staff and super().has_delete_permission(request, obj)

@@ -27,8 +27,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import leads_list  # noqa: E402
 from bench._isolation import database_name, database_url, environment, own_database, own_redis, redis_url  # noqa: E402
-from bench.leads_list import UNITS, free_port  # noqa: E402
+from bench._serve import free_port, latency_ms, non_2xx, platform_app, start, start_gunicorn, stop, wrk  # noqa: E402
 
 OWNER = "bench/collect.py"
 DATABASE_URL = database_url("BENCH_COLLECT_DATABASE_URL", "lp_bench_collect")
@@ -112,14 +110,7 @@ def __getattr__(name: str):
 
 def server_app():
     """gunicorn entry point: the platform's WSGI app with this module as URLconf."""
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = "bench.collect"
-    from django.core.wsgi import get_wsgi_application
-
-    return get_wsgi_application()
+    return platform_app("bench.collect")
 
 
 # --- the site -------------------------------------------------------------------------
@@ -140,50 +131,6 @@ def create_site() -> str:
 
 
 # --- serving ---------------------------------------------------------------------------
-def start(command: list[str]) -> subprocess.Popen:
-    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **SERVER_ENV}, start_new_session=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    threads = ["--worker-class", "gthread", "--threads", str(THREADS)] if THREADS > 1 else []
-    process = start(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bench.collect:server_app()",
-            "--workers",
-            str(WORKERS),
-            *threads,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--chdir",
-            str(ROOT),
-        ]
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    raise RuntimeError("gunicorn did not start")
-
-
 def start_celery() -> subprocess.Popen:
     return start(
         [
@@ -200,43 +147,19 @@ def start_celery() -> subprocess.Popen:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
-        ]
+        ],
+        SERVER_ENV,
     )
 
 
 # --- measuring -------------------------------------------------------------------------
 def run_wrk(url: str, site_key: str) -> tuple[float, float, float, int, int]:
     """Beacons accepted per second, p50 and p99 in ms, beacons sent, and how many were not 2xx."""
-    output = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{CONNECTIONS}",
-            f"-d{SECONDS}s",
-            "--timeout",
-            "30s",
-            "--latency",
-            "-s",
-            str(ROOT / "bench" / "collect.lua"),
-            url,
-            "--",
-            site_key,
-            DOMAIN,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-    def percentile(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE).groups()
-        return float(value) * UNITS[unit]
-
+    output = wrk(CONNECTIONS, SECONDS, "-s", str(ROOT / "bench" / "collect.lua"), url, "--", site_key, DOMAIN)
     sent, elapsed, unit = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", output).groups()
     sent, elapsed = int(sent), float(elapsed) * {"ms": 0.001, "s": 1.0, "m": 60.0}[unit]
-    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    refused = int(refused.group(1)) if refused else 0
-    return (sent - refused) / elapsed, percentile("50"), percentile("99"), sent, refused
+    refused = non_2xx(output)
+    return (sent - refused) / elapsed, latency_ms(output, "50"), latency_ms(output, "99"), sent, refused
 
 
 def post_beacon(url: str, site_key: str, session_key: str) -> float | None:
@@ -438,7 +361,7 @@ def run() -> list[dict]:
     try:
         site_key = create_site()
         port = free_port()
-        web = start_gunicorn(port)
+        web = start_gunicorn("bench.collect", port, WORKERS, SERVER_ENV, threads=THREADS)
         processes.append(web)
         worker = start_celery()
         processes.append(worker)

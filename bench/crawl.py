@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._isolation import database_url, environment, own_database, own_redis, redis_url  # noqa: E402
+from bench._serve import free_port  # noqa: E402
 
 OWNER = "bench/crawl.py"
 DATABASE_URL = database_url("BENCH_CRAWL_DATABASE_URL", "lp_bench_crawl")
@@ -68,12 +69,6 @@ def build_site(directory: Path) -> None:
             f'<h1 class="product-title">Product {n}</h1><span class="price">${n % 500}.{n % 100:02d}</span>'
             f"<p>{'Lorem ipsum dolor sit amet. ' * 20}</p><ul>{links}</ul></body></html>"
         )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_nginx(root: Path, work: Path, port: int) -> subprocess.Popen:

@@ -29,9 +29,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._isolation import database_url, environment, own_database, own_redis, redis_url  # noqa: E402
+from bench._serve import free_port, latency_ms, non_2xx, platform_app, start_gunicorn, stop, wrk  # noqa: E402
 
 OWNER = "bench/leads_list.py"
 DATABASE_URL = database_url("BENCH_LEADS_DATABASE_URL", "lp_bench_leads")
@@ -107,14 +105,7 @@ def __getattr__(name: str):
 
 def server_app():
     """gunicorn entry point: the platform's WSGI app with this module as URLconf."""
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = "bench.leads_list"
-    from django.core.wsgi import get_wsgi_application
-
-    return get_wsgi_application()
+    return platform_app("bench.leads_list")
 
 
 # --- loading --------------------------------------------------------------------------
@@ -169,43 +160,6 @@ def load_leads() -> str:
 
 
 # --- serving and measuring ------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, **SERVER_ENV}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bench.leads_list:server_app()",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--chdir",
-            str(ROOT),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
 def check(url: str, token: str) -> dict:
     import json
     import urllib.request
@@ -215,35 +169,10 @@ def check(url: str, token: str) -> dict:
         return json.loads(response.read())
 
 
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
 def run_wrk(url: str, token: str) -> tuple[float, float, float, int]:
-    output = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{CONNECTIONS}",
-            f"-d{SECONDS}s",
-            "--timeout",
-            "30s",
-            "--latency",
-            "-H",
-            f"Authorization: Bearer {token}",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    output = wrk(CONNECTIONS, SECONDS, "-H", f"Authorization: Bearer {token}", url)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-
-    def percentile(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE).groups()
-        return float(value) * UNITS[unit]
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rps, percentile("50"), percentile("99"), int(errors.group(1)) if errors else 0
+    return rps, latency_ms(output, "50"), latency_ms(output, "99"), non_2xx(output)
 
 
 def main() -> None:
@@ -259,7 +188,7 @@ def main() -> None:
 def measure() -> list[tuple]:
     token = load_leads()
     port = free_port()
-    server = start_server(port)
+    server = start_gunicorn("bench.leads_list", port, WORKERS, SERVER_ENV)
     base = f"http://127.0.0.1:{port}"
     cases = [("page 1", "page=1"), ("page 1,000", "page=1000"), ("outreach_ready=true", "outreach_ready=true")]
     results = []
@@ -275,8 +204,7 @@ def measure() -> list[tuple]:
                 ("DRF PageNumberPagination + COUNT(*)", label, *run_wrk(f"{base}/baseline/leads?{query}", token))
             )
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(15)
+        stop(server)
     return results
 
 

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 
 from accounts import publishers
-from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal
+from accounts.admin_scoping import PlatformOnlyAdmin, StaffEditedAdmin, TenantScopedAdmin, admin_principal
 from accounts.models import SocialAccount
 from leadplatform import dashboard
 from leadplatform.admin_exports import ExportActionsMixin
@@ -195,7 +195,7 @@ class CampaignAdmin(TenantScopedAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ExportActionsMixin, TenantScopedAdmin):
+class InvoiceAdmin(ExportActionsMixin, StaffEditedAdmin):
     """Invoices are issued by the platform; members read theirs."""
 
     actions = ["export_csv", "export_xlsx"]
@@ -206,15 +206,6 @@ class InvoiceAdmin(ExportActionsMixin, TenantScopedAdmin):
     search_fields = ("number", "description")
     date_hierarchy = "date"
     list_select_related = ("advertiser",)
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_staff and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_staff and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_staff and super().has_delete_permission(request, obj)
 
 
 @admin.register(Category)

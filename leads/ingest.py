@@ -221,14 +221,8 @@ def upsert_leads(source: LeadSource, profiles: Sequence[Profile], *, now: dateti
         return written
 
 
-LEAD_UPDATE_FIELDS = [
-    "full_name",
-    "bio",
-    "followers",
-    "following",
-    "emails",
-    "phones",
-    "website",
+#: What a merge writes besides the profile (`Lead.PROFILE_FIELDS`).
+LEAD_STATE_FIELDS = [
     "is_verified",
     "is_business",
     "outreach_ready",
@@ -283,7 +277,7 @@ def _merge_leads(
         written,
         update_conflicts=True,
         unique_fields=["advertiser", "platform", "username"],
-        update_fields=LEAD_UPDATE_FIELDS,
+        update_fields=[*Lead.PROFILE_FIELDS, *LEAD_STATE_FIELDS],
     )
     return len(written)
 

@@ -34,6 +34,19 @@ class InvalidCredentials(exceptions.APIException):
     default_code = "authentication_failed"
 
 
+class CredentialView(SurfaceAPIView):
+    """Takes credentials, answers a token: open to anyone, with no authenticator, throttled per account and
+    per client address."""
+
+    access = ANYONE
+    authentication_classes: list = []
+    throttle_classes = CREDENTIAL_THROTTLES
+
+
+def _bearer(user: User) -> dict:
+    return {"access_token": issue_access_token(user), "token_type": "bearer"}
+
+
 def _authenticated_user(request, login: str, password: str) -> User:
     user = authenticate(request._request, username=login, password=password)
     if user is None:
@@ -41,11 +54,8 @@ def _authenticated_user(request, login: str, password: str) -> User:
     return user
 
 
-class WebLoginView(SurfaceAPIView):
+class WebLoginView(CredentialView):
     surface = WEB
-    access = ANYONE
-    authentication_classes: list = []
-    throttle_classes = CREDENTIAL_THROTTLES
 
     @extend_schema(request=LoginSerializer, responses=AccessTokenSerializer)
     def post(self, request):
@@ -54,14 +64,11 @@ class WebLoginView(SurfaceAPIView):
         user = _authenticated_user(
             request, serializer.validated_data["username"], serializer.validated_data["password"]
         )
-        return Response({"access_token": issue_access_token(user), "token_type": "bearer"})
+        return Response(_bearer(user))
 
 
-class WebRegisterView(SurfaceAPIView):
+class WebRegisterView(CredentialView):
     surface = WEB
-    access = ANYONE
-    authentication_classes: list = []
-    throttle_classes = CREDENTIAL_THROTTLES
 
     @extend_schema(request=RegisterSerializer, responses={201: AccessTokenSerializer})
     def post(self, request):
@@ -70,16 +77,11 @@ class WebRegisterView(SurfaceAPIView):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.register_advertiser_account(**serializer.validated_data)
-        return Response(
-            {"access_token": issue_access_token(user), "token_type": "bearer"}, status=status.HTTP_201_CREATED
-        )
+        return Response(_bearer(user), status=status.HTTP_201_CREATED)
 
 
-class IntelTokenGetView(SurfaceAPIView):
+class IntelTokenGetView(CredentialView):
     surface = INTEL
-    access = ANYONE
-    authentication_classes: list = []
-    throttle_classes = CREDENTIAL_THROTTLES
 
     @extend_schema(request=IntelTokenRequestSerializer, responses=IntelTokenSerializer)
     def post(self, request):

@@ -69,7 +69,7 @@ def _state_counts(name: str) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class Split:
+class RolledAndLiveDays:
     """Which days of [date_from, date_to] come from the rollup and which from the raw rows."""
 
     rolled_from: date | None
@@ -93,10 +93,10 @@ class Split:
         return queryset
 
 
-def split(name: str, date_from: date | None, date_to: date | None, use_rollups: bool = True) -> Split:
+def split(name: str, date_from: date | None, date_to: date | None, use_rollups: bool = True) -> RolledAndLiveDays:
     mark = watermark(name) if _reads_rollups(use_rollups) else None
     if mark is None:
-        return Split(None, None, date_from, date_to)
+        return RolledAndLiveDays(None, None, date_from, date_to)
     rolled_to = mark if date_to is None else min(mark, date_to)
     if date_from is not None and rolled_to < date_from:
         rolled_to = None
@@ -104,8 +104,8 @@ def split(name: str, date_from: date | None, date_to: date | None, use_rollups: 
     if date_from is not None:
         live_from = max(live_from, date_from)
     if date_to is not None and live_from > date_to:
-        return Split(date_from, rolled_to, False, None)
-    return Split(date_from, rolled_to, live_from, date_to)
+        return RolledAndLiveDays(date_from, rolled_to, False, None)
+    return RolledAndLiveDays(date_from, rolled_to, live_from, date_to)
 
 
 # ------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def post_activity(*, advertiser_id=None, date_from=None, date_to=None, use_rollu
     return {key: int(rolled[key]) + int(live[key]) for key in sums}
 
 
-def _totals_then_live(name: str, use_rollups: bool) -> Split:
+def _totals_then_live(name: str, use_rollups: bool) -> RolledAndLiveDays:
     """Running totals hold every day up to the watermark; the raw rows after it are live."""
     return split(name, None, None, use_rollups)
 

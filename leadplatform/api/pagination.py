@@ -12,6 +12,14 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 
+def _integer_parameter(name: str, *, minimum: int, default: int, maximum: int | None = None) -> dict:
+    """An optional integer query parameter, as the schema lists it."""
+    schema = {"type": "integer", "minimum": minimum}
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return {"name": name, "in": "query", "required": False, "schema": {**schema, "default": default}}
+
+
 def _bounded_int(request, name: str, default: int, minimum: int, maximum: int) -> int:
     raw = request.query_params.get(name)
     if raw in (None, ""):
@@ -49,23 +57,8 @@ class PagePagination(BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {
-                "name": "page",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "integer", "minimum": 1, "default": 1},
-            },
-            {
-                "name": "per_page",
-                "in": "query",
-                "required": False,
-                "schema": {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": self.max_per_page,
-                    "default": self.default_per_page,
-                },
-            },
+            _integer_parameter("page", minimum=1, default=1),
+            _integer_parameter("per_page", minimum=1, maximum=self.max_per_page, default=self.default_per_page),
         ]
 
     def page_link(self, page: int | None) -> str | None:
@@ -164,18 +157,8 @@ class SkipLimitPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {
-                "name": "skip",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "integer", "minimum": 0, "default": 0},
-            },
-            {
-                "name": "limit",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_limit, "default": self.default_limit},
-            },
+            _integer_parameter("skip", minimum=0, default=0),
+            _integer_parameter("limit", minimum=1, maximum=self.max_limit, default=self.default_limit),
         ]
 
 

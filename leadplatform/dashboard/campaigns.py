@@ -121,6 +121,35 @@ def _utc_day(field: str) -> TruncDate:
     return TruncDate(field, tzinfo=UTC)
 
 
+def _reach_by_review_day(tasks):
+    """(day, reach, engagement) of the tasks per UTC day of their review."""
+    return (
+        tasks.annotate(day=_utc_day("reviewed_at"))
+        .order_by()
+        .values("day")
+        .annotate(reach_sum=Sum("reach"), engagement_sum=Sum("engagement"))
+        .values_list("day", "reach_sum", "engagement_sum")
+    )
+
+
+def _daily_reach_panel(days) -> Panel:
+    """The line chart of (day, reach, engagement) rows."""
+    rows = [
+        (day, key, value)
+        for day, reach, engagement in days
+        for key, value in (("reach", reach), ("engagement", engagement))
+    ]
+    labels, datasets = daily(rows, METRICS)
+    return Panel(
+        "reach",
+        "Reach and engagement per day",
+        "line",
+        labels=labels,
+        datasets=datasets,
+        note="Approved posts, by the day they were reviewed (UTC).",
+    )
+
+
 def reach_over_time(scope: Scope) -> Panel:
     """Daily reach and engagement of approved posts: `TaskDay` rows, then the live tasks (three queries)."""
     days = split("task_day", since(), None)
@@ -131,54 +160,16 @@ def reach_over_time(scope: Scope) -> Panel:
         .annotate(reach=Sum("reach"), engagement=Sum("engagement"))
         .values_list("day", "reach", "engagement")
     )
-    live = (
-        days.live(_posted(scope.rows(Task.objects.all())), "reviewed_at")
-        .annotate(day=_utc_day("reviewed_at"))
-        .order_by()
-        .values("day")
-        .annotate(reach_sum=Sum("reach"), engagement_sum=Sum("engagement"))
-        .values_list("day", "reach_sum", "engagement_sum")
-    )
-    rows = [
-        (day, key, value)
-        for day, reach, engagement in [*rolled, *live]
-        for key, value in (("reach", reach), ("engagement", engagement))
-    ]
-    labels, datasets = daily(rows, METRICS)
-    return Panel(
-        "reach",
-        "Reach and engagement per day",
-        "line",
-        labels=labels,
-        datasets=datasets,
-        note="Approved posts, by the day they were reviewed (UTC).",
-    )
+    live = _reach_by_review_day(days.live(_posted(scope.rows(Task.objects.all())), "reviewed_at"))
+    return _daily_reach_panel([*rolled, *live])
 
 
 def reach_of_campaign(campaign: Campaign) -> Panel:
     """One campaign's daily reach and engagement, from its own tasks (the daily rollup is per advertiser)."""
-    live = (
-        _posted(Task.objects.filter(campaign=campaign))
-        .filter(reviewed_at__gte=day_start(since()))
-        .annotate(day=_utc_day("reviewed_at"))
-        .order_by()
-        .values("day")
-        .annotate(reach_sum=Sum("reach"), engagement_sum=Sum("engagement"))
-        .values_list("day", "reach_sum", "engagement_sum")
-    )
-    rows = [
-        (day, key, value)
-        for day, reach, engagement in live
-        for key, value in (("reach", reach), ("engagement", engagement))
-    ]
-    labels, datasets = daily(rows, METRICS)
-    return Panel(
-        "reach",
-        "Reach and engagement per day",
-        "line",
-        labels=labels,
-        datasets=datasets,
-        note="Approved posts, by the day they were reviewed (UTC).",
+    return _daily_reach_panel(
+        _reach_by_review_day(
+            _posted(Task.objects.filter(campaign=campaign)).filter(reviewed_at__gte=day_start(since()))
+        )
     )
 
 

@@ -5,12 +5,29 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
-from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal, member_role
+from accounts.admin_scoping import (
+    PlatformOnlyAdmin,
+    StaffEditedAdmin,
+    TenantScopedAdmin,
+    admin_principal,
+    member_role,
+)
 from leadplatform.admin_exports import ExportActionsMixin
 from leadplatform.site_url import platform_base_url
 
 from . import export_columns
-from .models import BlacklistEntry, Company, IpRange, Magnitude, Person, Site, Turnover, VisitAction, VisitSession
+from .models import (
+    VISIT_FIELDS,
+    BlacklistEntry,
+    Company,
+    IpRange,
+    Magnitude,
+    Person,
+    Site,
+    Turnover,
+    VisitAction,
+    VisitSession,
+)
 
 
 def snippet_for(site: Site, base_url: str) -> str:
@@ -51,19 +68,10 @@ class SiteAdmin(TenantScopedAdmin):
         return render_to_string("intel/snippet_field.html", {"snippet": snippet})
 
 
-class CompanyScopedAdmin(TenantScopedAdmin):
+class CompanyScopedAdmin(StaffEditedAdmin):
     """Companies are platform data: members see the ones that visited them, staff edit."""
 
     tenant_field = None
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_staff and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_staff and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_staff and super().has_delete_permission(request, obj)
 
 
 class IpRangeInline(admin.TabularInline):
@@ -152,27 +160,7 @@ class VisitSessionAdmin(ExportActionsMixin, TenantScopedAdmin):
     list_select_related = ("site", "company", "person")
     date_hierarchy = "started_at"
     inlines = [VisitActionInline]
-    readonly_fields = (
-        "site",
-        "session_key",
-        "visitor_id",
-        "ip_address",
-        "hostname",
-        "user_agent",
-        "company",
-        "person",
-        "landing_url",
-        "referrer",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-        "utm_term",
-        "utm_content",
-        "started_at",
-        "ended_at",
-        "page_count",
-        "duration",
-    )
+    readonly_fields = ("site", "session_key", *VISIT_FIELDS)
     actions = ["export_csv", "export_xlsx"]
     export_columns = export_columns.VISIT_SESSIONS
 

@@ -268,6 +268,27 @@ class VisitSession(models.Model):
         return self._action_list
 
 
+#: The campaign (UTM) parameters of a page's URL, kept on its page view and, from the first page, on its session.
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+#: What a session records of the visit, in the model's order (the admin's and the API's session fields).
+VISIT_FIELDS = (
+    "visitor_id",
+    "ip_address",
+    "hostname",
+    "user_agent",
+    "company",
+    "person",
+    "landing_url",
+    "referrer",
+    *UTM_FIELDS,
+    "started_at",
+    "ended_at",
+    "page_count",
+    "duration",
+)
+
+
 def load_actions(sessions: list[VisitSession]) -> None:
     """Fill `action_list` of many sessions with one query (cheaper than prefetch_related on the hot list)."""
     by_session: dict[int, list[VisitAction]] = {session.pk: [] for session in sessions}

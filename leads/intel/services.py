@@ -18,12 +18,9 @@ from django.utils import timezone
 from leadplatform.api.counters import counter_store
 
 from .beacon_queue import beacon_queue
-from .models import BlacklistEntry, Company, Person, Site, VisitAction, VisitSession
+from .models import UTM_FIELDS, BlacklistEntry, Company, Person, Site, VisitAction, VisitSession
 from .resolution import company_by_domains, parent_domains, resolve_ip
 from .sites import SiteEntry
-
-UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
-
 
 # Beacons of a held (suspended or inactive) advertiser's sites: accepted (the page cannot tell), counted here, not stored.
 NOT_STORED_COUNTER = "intel:beacons-not-stored:{advertiser_id}"
@@ -157,35 +154,43 @@ def _create_session(
     return session
 
 
+#: The actions stored as rows of their own; a leave updates its page's row instead.
+ROW_ACTIONS = ("page", "identify")
+
+
+def _action_row(session: VisitSession, action: dict) -> VisitAction | None:
+    """The row of a page or identify action; None for an identify that names no person."""
+    if action["type"] == "page":
+        return VisitAction(
+            session=session,
+            client_id=action["id"],
+            type=VisitAction.Type.PAGE,
+            url=action["url"],
+            title=action.get("title", ""),
+            referrer=action.get("referrer", ""),
+            occurred_at=action["occurred_at"],
+            **utm_parameters(action["url"]),
+        )
+    person = identify_person(session, action["email"], action.get("name", ""), action["occurred_at"])
+    if person is None:
+        return None
+    return VisitAction(
+        session=session,
+        client_id=action["id"],
+        type=VisitAction.Type.IDENTIFY,
+        email=person.email,
+        name=action.get("name", ""),
+        occurred_at=action["occurred_at"],
+    )
+
+
 def _record_actions(session: VisitSession, actions: list[dict]) -> None:
     new_actions = []
     for action in actions:
-        if action["type"] == "page":
-            new_actions.append(
-                VisitAction(
-                    session=session,
-                    client_id=action["id"],
-                    type=VisitAction.Type.PAGE,
-                    url=action["url"],
-                    title=action.get("title", ""),
-                    referrer=action.get("referrer", ""),
-                    occurred_at=action["occurred_at"],
-                    **utm_parameters(action["url"]),
-                )
-            )
-        elif action["type"] == "identify":
-            person = identify_person(session, action["email"], action.get("name", ""), action["occurred_at"])
-            if person is not None:
-                new_actions.append(
-                    VisitAction(
-                        session=session,
-                        client_id=action["id"],
-                        type=VisitAction.Type.IDENTIFY,
-                        email=person.email,
-                        name=action.get("name", ""),
-                        occurred_at=action["occurred_at"],
-                    )
-                )
+        if action["type"] in ROW_ACTIONS:
+            row = _action_row(session, action)
+            if row is not None:
+                new_actions.append(row)
     VisitAction.objects.bulk_create(new_actions, ignore_conflicts=True)
     for action in actions:
         if action["type"] == "leave":
@@ -417,32 +422,10 @@ def _record_actions_in_bulk(sessions: dict[tuple[int, str], VisitSession], actio
         if session is None:  # its insert lost to a concurrent drain's and that session is blacklisted since
             continue
         for action in actions:
-            if action["type"] == "page":
-                new_actions.append(
-                    VisitAction(
-                        session=session,
-                        client_id=action["id"],
-                        type=VisitAction.Type.PAGE,
-                        url=action["url"],
-                        title=action.get("title", ""),
-                        referrer=action.get("referrer", ""),
-                        occurred_at=action["occurred_at"],
-                        **utm_parameters(action["url"]),
-                    )
-                )
-            elif action["type"] == "identify":
-                person = identify_person(session, action["email"], action.get("name", ""), action["occurred_at"])
-                if person is not None:
-                    new_actions.append(
-                        VisitAction(
-                            session=session,
-                            client_id=action["id"],
-                            type=VisitAction.Type.IDENTIFY,
-                            email=person.email,
-                            name=action.get("name", ""),
-                            occurred_at=action["occurred_at"],
-                        )
-                    )
+            if action["type"] in ROW_ACTIONS:
+                row = _action_row(session, action)
+                if row is not None:
+                    new_actions.append(row)
             else:
                 leaves[(session.pk, action["id"])] = action["time_on_page"]
     VisitAction.objects.bulk_create(new_actions, ignore_conflicts=True)

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from leads import slots
 from leads.models import JobPlan, ScrapeJob
+from leads.models.social import SOCIAL_KINDS
 
-from .states import ACTIVE, HELD, SOCIAL_KINDS, Status
+from .states import ACTIVE, HELD, Status
 
 CLAIM_CANDIDATES_SQL = f"""
 SELECT j.id, j.advertiser_id, j.kind
@@ -72,7 +73,9 @@ def claim_next_job(worker_id: str, kinds: Iterable[str] = SOCIAL_KINDS) -> Scrap
     """
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
-        candidates = _claim_candidates(list(kinds)) if postgres else _claim_candidates_portably(list(kinds))
+        candidates = (
+            _claim_candidates([str(kind) for kind in kinds]) if postgres else _claim_candidates_portably(list(kinds))
+        )
         full: set[tuple[int, str]] = set()
         for job_id, advertiser_id, kind in candidates:
             slot = (advertiser_id, slots.slot_of(kind))

@@ -194,6 +194,10 @@ class Lead(models.Model):
     scraped_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
 
+    #: The profile as a scrape found it, in the fields' order: what a re-scrape refreshes, what admin and the
+    #: API show of the profile.
+    PROFILE_FIELDS = ("full_name", "bio", "followers", "following", "emails", "phones", "website")
+
     objects = TenantScopedQuerySet.as_manager()
 
     class Meta:

@@ -181,18 +181,21 @@ class WebhookForm(forms.ModelForm):
         return url
 
 
+#: Where a delivery stands: on its webhook's page, in the deliveries list and on its own page.
+DELIVERY_PROGRESS = [
+    "status",
+    "attempts",
+    "response_status",
+    "last_error",
+    "next_attempt_at",
+    "delivered_at",
+    "created_at",
+]
+
+
 class DeliveryInline(admin.TabularInline):
     model = WebhookDelivery
-    fields = [
-        "event",
-        "status",
-        "attempts",
-        "response_status",
-        "last_error",
-        "next_attempt_at",
-        "delivered_at",
-        "created_at",
-    ]
+    fields = ["event", *DELIVERY_PROGRESS]
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -234,34 +237,11 @@ class WebhookAdmin(TenantScopedAdmin):
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(TenantScopedAdmin):
     tenant_field = None
-    list_display = [
-        "message_id",
-        "webhook",
-        "event",
-        "status",
-        "attempts",
-        "response_status",
-        "last_error",
-        "next_attempt_at",
-        "delivered_at",
-        "created_at",
-    ]
+    list_display = ["message_id", "webhook", "event", *DELIVERY_PROGRESS]
     list_filter = ["status", "event"]
     list_select_related = ["webhook"]
     search_fields = ["message_id", "webhook__url"]
-    readonly_fields = [
-        "webhook",
-        "event",
-        "message_id",
-        "payload",
-        "status",
-        "attempts",
-        "response_status",
-        "last_error",
-        "next_attempt_at",
-        "delivered_at",
-        "created_at",
-    ]
+    readonly_fields = ["webhook", "event", "message_id", "payload", *DELIVERY_PROGRESS]
     actions = ["redeliver"]
 
     def has_add_permission(self, request) -> bool:

@@ -471,7 +471,7 @@ def test_plain_session_representation_equals_drfs_own(visit, monkeypatch):
     """The hot-path renderer (PlainRepresentation) must say exactly what DRF's fields would."""
     from rest_framework import serializers
 
-    from leadplatform.api.plain import PlainRepresentation
+    from leadplatform.api.fast_rendering import PlainRepresentation
     from leads.intel.api.serializers import VisitSessionSerializer
 
     visit.ip_address = "2001:db8::1"

@@ -276,7 +276,7 @@ def test_plain_lead_rows_equal_drfs_own(owner, monkeypatch):
     """The leads list renders rows without DRF's field machinery; it must say exactly what DRF would."""
     from rest_framework import serializers
 
-    from leadplatform.api.plain import PlainRepresentation
+    from leadplatform.api.fast_rendering import PlainRepresentation
     from leads.api.v1.serializers import V1LeadSerializer
 
     LeadFactory(advertiser=owner.advertiser, job=JobFactory(advertiser=owner.advertiser), followers=None)

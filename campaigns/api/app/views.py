@@ -59,7 +59,7 @@ class CampaignAppView(SurfaceAPIView):
         return campaign
 
 
-class FullView(CampaignAppView):
+class JsonOrHtmlView(CampaignAppView):
     """Answers `Accept: text/html` with the template, anything else with JSON. A refusal is always
     the surface's JSON error with its own message, as the schema documents (the influencer's HTML
     pages with their error pages are the app under /app/)."""
@@ -72,7 +72,7 @@ class FullView(CampaignAppView):
         return response
 
 
-class LeaderboardView(FullView):
+class LeaderboardView(JsonOrHtmlView):
     access = INFLUENCER
     template_name = "campaigns/app/leaderboard.html"
 
@@ -87,7 +87,7 @@ class LeaderboardView(FullView):
         return Response({"leaderboard": leaderboard(campaign)})
 
 
-class CampaignListView(FullView):
+class CampaignListView(JsonOrHtmlView):
     access = INFLUENCER
     template_name = "campaigns/app/campaign_list.html"
 
@@ -105,7 +105,7 @@ class CampaignListView(FullView):
         return Response({"campaigns": s.CampaignSerializer(page, many=True, context={"request": request}).data})
 
 
-class CampaignDetailView(FullView):
+class CampaignDetailView(JsonOrHtmlView):
     access = INFLUENCER
     template_name = "campaigns/app/campaign_detail.html"
 

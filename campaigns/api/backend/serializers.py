@@ -19,7 +19,7 @@ from campaigns.api.app.serializers import (
 from campaigns.backend_services import SETTING_FIELDS
 from campaigns.models import MONEY, Campaign, Invoice
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
-from tasks.api.app.serializers import TaskCampaignSerializer, TaskSerializer
+from tasks.api.app.serializers import TASK_FLAG_FIELDS, TaskCampaignSerializer, TaskSerializer
 from tasks.models import Task
 from tasks.services import earned_bonuses
 
@@ -302,15 +302,7 @@ class BackendTaskSerializer(TaskSerializer):
             "status",
             "status_name",
             "media",
-            "allow_complete",
-            "allow_leave",
-            "allow_countdown",
-            "allow_payments",
-            "allow_bonus",
-            "is_disabled",
-            "is_allowed_complete",
-            "date_completed_minimum",
-            "date_completed_maximum",
+            *TASK_FLAG_FIELDS,
             "date_end",
             "bonus",
             "payments",

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
-from leadplatform.api.plain import PlainRepresentation
+from leadplatform.api.fast_rendering import PlainRepresentation
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows, scoped_rows
 from leads import credentials
@@ -220,13 +220,7 @@ class V1LeadDetailSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "username",
-            "full_name",
-            "bio",
-            "followers",
-            "following",
-            "emails",
-            "phones",
-            "website",
+            *Lead.PROFILE_FIELDS,
             "platform",
             "is_verified",
             "is_business",
@@ -282,8 +276,8 @@ class V1StatsSerializer(serializers.Serializer):
 # ---------------------------------------------------------------------------------------
 # Connector credentials: the secrets are write-only (never returned, only whether one is set)
 # ---------------------------------------------------------------------------------------
-CONNECTOR_FIELDS = [
-    "id",
+#: What a caller sets of a connector, secrets aside (written on create, read back).
+CONNECTOR_SETTINGS = [
     "name",
     "provider",
     "platform",
@@ -294,6 +288,10 @@ CONNECTOR_FIELDS = [
     "hashtag_quota",
     "requests_per_second",
     "active",
+]
+CONNECTOR_FIELDS = [
+    "id",
+    *CONNECTOR_SETTINGS,
     "has_secret",
     "has_app_secret",
     "token_expires_at",
@@ -350,16 +348,7 @@ class V1ConnectorCreateSerializer(RejectUnknownFieldsMixin, serializers.ModelSer
     class Meta:
         model = ConnectorCredential
         fields = [
-            "name",
-            "provider",
-            "platform",
-            "base_url",
-            "account_id",
-            "app_id",
-            "actors",
-            "hashtag_quota",
-            "requests_per_second",
-            "active",
+            *CONNECTOR_SETTINGS,
             "token_expires_at",
             "secret",
             "app_secret",

@@ -7,12 +7,14 @@ from urllib.parse import urlsplit
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from leadplatform.api.plain import PlainRepresentation
+from leadplatform.api.fast_rendering import PlainRepresentation
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows
 
 from ..filters import clean_saved_filters
 from ..models import (
+    UTM_FIELDS,
+    VISIT_FIELDS,
     BlacklistEntry,
     Company,
     Magnitude,
@@ -93,11 +95,7 @@ class VisitActionSerializer(PlainRepresentation, serializers.ModelSerializer):
             "url",
             "title",
             "referrer",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm_term",
-            "utm_content",
+            *UTM_FIELDS,
             "occurred_at",
             "time_on_page",
             "email",
@@ -126,28 +124,7 @@ class VisitSessionSerializer(PlainRepresentation, serializers.ModelSerializer):
     class Meta:
         model = VisitSession
         list_serializer_class = VisitSessionListSerializer
-        fields = [
-            "id",
-            "site",
-            "visitor_id",
-            "ip_address",
-            "hostname",
-            "user_agent",
-            "company",
-            "person",
-            "landing_url",
-            "referrer",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm_term",
-            "utm_content",
-            "started_at",
-            "ended_at",
-            "page_count",
-            "duration",
-            "actions",
-        ]
+        fields = ["id", "site", *VISIT_FIELDS, "actions"]
 
 
 # ------------------------------------------------------------------------------

@@ -61,7 +61,12 @@ class IntelResource(TenantViewSet):
     lookup_value_converter = "id"
 
 
-class SessionViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, IntelResource):
+class ListedIntelResource(mixins.RetrieveModelMixin, mixins.ListModelMixin, IntelResource):
+    """A resource the surface lists and shows one by one, never writes: each names its rows, their serializer,
+    their filters and its throttle scope, and may narrow the rows (`refine_queryset`)."""
+
+
+class SessionViewSet(ListedIntelResource):
     """Visit sessions on your sites, newest first, with their actions (page views and identifies)."""
 
     queryset = VisitSession.objects.all()
@@ -74,7 +79,7 @@ class SessionViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, IntelReso
         return queryset.listable().select_related("company", "person")
 
 
-class CompanyViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, IntelResource):
+class CompanyViewSet(ListedIntelResource):
     """Companies that visited your sites (or employ your identified persons), blacklisted ones left out."""
 
     queryset = Company.objects.all()
@@ -86,7 +91,7 @@ class CompanyViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, IntelReso
         return queryset.select_related("turnover", "magnitude")
 
 
-class PersonViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, IntelResource):
+class PersonViewSet(ListedIntelResource):
     """Persons identified on your sites by the e-mail they submitted."""
 
     queryset = Person.objects.all()

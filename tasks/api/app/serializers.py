@@ -137,6 +137,20 @@ class TaskMediaSerializer(serializers.Serializer):
     link = serializers.URLField()
 
 
+#: What the influencer may do with a task and until when (`tasks.services.task_flags`).
+TASK_FLAG_FIELDS = [
+    "allow_complete",
+    "allow_leave",
+    "allow_countdown",
+    "allow_payments",
+    "allow_bonus",
+    "is_disabled",
+    "is_allowed_complete",
+    "date_completed_minimum",
+    "date_completed_maximum",
+]
+
+
 class TaskSerializer(serializers.ModelSerializer):
     status_name = serializers.CharField(source="get_status_display", read_only=True)
     deadline = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%SZ", read_only=True)
@@ -174,15 +188,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "info",
             "media",
             "date_end",
-            "allow_complete",
-            "allow_leave",
-            "allow_countdown",
-            "allow_payments",
-            "allow_bonus",
-            "is_disabled",
-            "is_allowed_complete",
-            "date_completed_minimum",
-            "date_completed_maximum",
+            *TASK_FLAG_FIELDS,
             "campaign",
         ]
         read_only_fields = fields

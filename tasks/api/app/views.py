@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from campaigns.api.app.views import CampaignAppView, FullView
+from campaigns.api.app.views import CampaignAppView, JsonOrHtmlView
 from leadplatform.api.access import INFLUENCER
 from leadplatform.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from tasks import services
@@ -24,7 +24,7 @@ class TaskAppView(CampaignAppView):
         return task
 
 
-class InfluencerTaskListView(FullView):
+class InfluencerTaskListView(JsonOrHtmlView):
     access = INFLUENCER
     template_name = "tasks/app/task_list.html"
 

@@ -1,4 +1,4 @@
-"""Plain rendering for hot list endpoints: `Meta.fields` read by attribute access.
+"""Fast rendering of hot list endpoints: `Meta.fields` read by attribute access.
 
 DRF's per-field machinery costs more than the query on a page of small rows. Output equals
 the ModelSerializer's own for the field types used (tests compare them per serializer):
