@@ -29,6 +29,7 @@ def owner_token(db, settings) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.fuzz
 @schema.parametrize()
 @settings(
     max_examples=6,

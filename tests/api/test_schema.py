@@ -112,6 +112,7 @@ def platform_token(db) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.fuzz
 @schema.parametrize()
 @settings(
     deadline=None,

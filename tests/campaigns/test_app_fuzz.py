@@ -34,6 +34,7 @@ def app_headers(app_credentials, influencer, settings) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.fuzz
 @schema.parametrize()
 @settings(
     deadline=None,

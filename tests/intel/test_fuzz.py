@@ -31,6 +31,7 @@ def advertiser_token(db, settings) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.fuzz
 @schema.parametrize()
 @settings(
     max_examples=40,
