@@ -63,6 +63,19 @@ def pytest_xdist_make_scheduler(config, log):
     return WholePlatformFilesTogether(config, log)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """Refuse items that share a node id: pytest-xdist would run only the first of them."""
+    seen: set[str] = set()
+    shared = sorted({nodeid for nodeid in ids if nodeid in seen or seen.add(nodeid)})
+    if shared:
+        pytest.exit(
+            f"{', '.join(shared)}: several items share each of these node ids, and pytest-xdist would run only "
+            'one of them; mark them `fuzz` and run them in one process (make test runs -m "not fuzz" here)',
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
 def pytest_collection_modifyitems(config, items):
     """On a database other than PostgreSQL (the SQLite pass), tests marked `postgresql` skip with their reason."""
     from django.db import connection
