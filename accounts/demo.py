@@ -69,9 +69,13 @@ def login_hint() -> dict | None:
     """The demo platform admin's and a demo influencer's credentials for the login page: in development, once seeded."""
     if not settings.DEBUG or not User.objects.filter(username=PLATFORM_USERNAME).exists():
         return None
-    influencer = PUBLISHERS[0]["username"]
-    seeded = Publisher.objects.filter(user__username=influencer).exists()
-    return {"username": PLATFORM_USERNAME, "password": DEMO_PASSWORD, "influencer": influencer if seeded else None}
+    publisher_username = PUBLISHERS[0]["username"]
+    seeded = Publisher.objects.filter(user__username=publisher_username).exists()
+    return {
+        "username": PLATFORM_USERNAME,
+        "password": DEMO_PASSWORD,
+        "influencer": publisher_username if seeded else None,
+    }
 
 
 def seed(credentials: dict) -> None:

@@ -20,7 +20,7 @@ class Kind(str, Enum):
     ANONYMOUS = "anonymous"
     STAFF = "staff"
     ADVERTISER = "advertiser"
-    INFLUENCER = "influencer"
+    PUBLISHER = "influencer"
     APPLICATION = "application"
 
 
@@ -72,7 +72,7 @@ class Principal:
             return cls(Kind.STAFF, user=user, token=token, application=application)
         publisher = Publisher.objects.filter(user=user).first()
         if publisher is not None:
-            return cls(Kind.INFLUENCER, user=user, publisher=publisher, token=token, application=application)
+            return cls(Kind.PUBLISHER, user=user, publisher=publisher, token=token, application=application)
         membership = user.primary_membership()
         if membership is not None:
             return cls(

@@ -26,7 +26,7 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         """Influencers land on the influencer app; everyone else where LOGIN_REDIRECT_URL says."""
-        if Principal.for_user(self.request.user).kind is Kind.INFLUENCER:
+        if Principal.for_user(self.request.user).kind is Kind.PUBLISHER:
             return reverse("app:campaigns")
         return super().get_default_redirect_url()
 

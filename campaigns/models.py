@@ -94,7 +94,7 @@ class ExchangeRate(models.Model):
 class CampaignQuerySet(TenantScopedQuerySet):
     def for_principal(self, principal: Principal) -> CampaignQuerySet:
         """Advertisers see their own; influencers see every published campaign (public data)."""
-        if principal.kind is Kind.INFLUENCER:
+        if principal.kind is Kind.PUBLISHER:
             return self.published()
         return super().for_principal(principal)
 

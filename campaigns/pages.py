@@ -31,14 +31,14 @@ from .models import Campaign
 
 PAGE_SIZE = 20
 LISTINGS = {"all": "All", "active": "Active", "joined": "Joined", "ended": "Ended"}
-NOT_AN_INFLUENCER = "These pages are for influencers. Sign in with an influencer account to use them."
+NOT_A_PUBLISHER = "These pages are for influencers. Sign in with an influencer account to use them."
 CAMPAIGN_NOT_FOUND = "Campaign not found."
 
 
 # ------------------------------------------------------------------------------
 # Shared by the campaign and task pages
 # ------------------------------------------------------------------------------
-def influencer_page(view: Callable) -> Callable:
+def publisher_page(view: Callable) -> Callable:
     """Anonymous visitors go to /login/; anyone signed in who is not an influencer gets a 403 page."""
 
     @wraps(view)
@@ -46,9 +46,9 @@ def influencer_page(view: Callable) -> Callable:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         principal = principal_of(request)
-        if principal.kind is not Kind.INFLUENCER:
+        if principal.kind is not Kind.PUBLISHER:
             # Back to where this user lands after signing in, not to another page of this app.
-            return problem(request, 403, NOT_AN_INFLUENCER, resolve_url(settings.LOGIN_REDIRECT_URL))
+            return problem(request, 403, NOT_A_PUBLISHER, resolve_url(settings.LOGIN_REDIRECT_URL))
         return view(request, principal, *args, **kwargs)
 
     return wrapper
@@ -94,12 +94,12 @@ def open_task(principal: Principal, campaign: Campaign) -> Task | None:
 # ------------------------------------------------------------------------------
 # Pages
 # ------------------------------------------------------------------------------
-@influencer_page
+@publisher_page
 def campaign_list(request: HttpRequest, principal: Principal) -> HttpResponse:
     listing = request.GET.get("filter", "all")
     if listing not in LISTINGS:
         listing = "all"
-    campaigns = services.campaigns_for_influencer(
+    campaigns = services.campaigns_for_publisher(
         Campaign.objects.for_principal(principal), principal.publisher, listing=listing
     )
     page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -122,7 +122,7 @@ def campaign_list(request: HttpRequest, principal: Principal) -> HttpResponse:
     )
 
 
-@influencer_page
+@publisher_page
 def campaign_detail(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     campaign = visible_campaign(principal, pk)
     if campaign is None:
@@ -142,7 +142,7 @@ def campaign_detail(request: HttpRequest, principal: Principal, pk: int) -> Http
 
 
 @require_POST
-@influencer_page
+@publisher_page
 def campaign_join(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     campaign = visible_campaign(principal, pk)
     if campaign is None:
@@ -155,7 +155,7 @@ def campaign_join(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
     return redirect("app:task", pk=task.pk)
 
 
-@influencer_page
+@publisher_page
 def campaign_leaderboard(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     campaign = visible_campaign(principal, pk)
     if campaign is None:

@@ -104,7 +104,7 @@ def ensure_publisher_matches(campaign: Campaign, publisher: Publisher) -> None:
         raise NotEligible("You need an approved account on one of this campaign's networks.")
 
 
-def campaigns_for_influencer(
+def campaigns_for_publisher(
     campaigns, publisher: Publisher, *, listing: str = "all", category: str | None = None, network: str | None = None
 ):
     """The app's campaign list: the visible campaigns that target the influencer, narrowed by `listing`."""

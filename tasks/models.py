@@ -23,7 +23,7 @@ from campaigns.models import MONEY, Campaign
 class TaskQuerySet(scoped_queryset("campaign__advertiser")):
     def for_principal(self, principal: Principal) -> TaskQuerySet:
         """Advertisers see their campaigns' tasks; an influencer sees their own."""
-        if principal.kind is Kind.INFLUENCER:
+        if principal.kind is Kind.PUBLISHER:
             return self.filter(publisher=principal.publisher)
         return super().for_principal(principal)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.principal import Principal
-from campaigns.pages import PAGE_SIZE, influencer_page, problem, refusal_message, refused
+from campaigns.pages import PAGE_SIZE, problem, publisher_page, refusal_message, refused
 from leadplatform.api.exceptions import status_of
 from leadplatform.domain import DomainError
 
@@ -47,7 +47,7 @@ def render_task(request: HttpRequest, task: Task, form: CompleteTaskForm, *, err
     return render(request, "tasks/pages/task_detail.html", context, status=status)
 
 
-@influencer_page
+@publisher_page
 def task_list(request: HttpRequest, principal: Principal) -> HttpResponse:
     tasks = Task.objects.for_principal(principal).select_related("campaign").order_by("-joined_at", "-id")
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -55,7 +55,7 @@ def task_list(request: HttpRequest, principal: Principal) -> HttpResponse:
     return render(request, "tasks/pages/task_list.html", {"rows": [task_context(t, now) for t in page], "page": page})
 
 
-@influencer_page
+@publisher_page
 def task_detail(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     task = own_task(principal, pk)
     if task is None:
@@ -64,7 +64,7 @@ def task_detail(request: HttpRequest, principal: Principal, pk: int) -> HttpResp
 
 
 @require_POST
-@influencer_page
+@publisher_page
 def task_complete(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     task = own_task(principal, pk)
     if task is None:
@@ -88,7 +88,7 @@ def task_complete(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
 
 
 @require_POST
-@influencer_page
+@publisher_page
 def task_leave(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     task = own_task(principal, pk)
     if task is None:

@@ -53,9 +53,9 @@ _TENANT_KINDS = frozenset({Kind.STAFF, Kind.ADVERTISER})
 
 ANYONE = Rule(frozenset(Kind), VIEWER, VIEWER)
 # Any signed-in caller, acting on their own account (a viewer may reset their own token).
-AUTHENTICATED = Rule(frozenset({Kind.STAFF, Kind.ADVERTISER, Kind.INFLUENCER}), VIEWER, VIEWER)
+AUTHENTICATED = Rule(frozenset({Kind.STAFF, Kind.ADVERTISER, Kind.PUBLISHER}), VIEWER, VIEWER)
 PLATFORM = Rule(frozenset({Kind.STAFF}))
-INFLUENCER = Rule(frozenset({Kind.INFLUENCER}))
+PUBLISHER = Rule(frozenset({Kind.PUBLISHER}))
 # The client application alone, before any user signs in.
 APPLICATION = Rule(frozenset({Kind.APPLICATION}))
 # Tenant routes on REST surfaces: safe methods read (viewer), the others write (manager).

@@ -62,7 +62,7 @@ SCHEME_PHRASES = {
     "clientBasic": "the client id and secret as HTTP Basic",
 }
 # With the application's credentials, the API token is the influencer's.
-INFLUENCER_TOKEN = "the influencer's token from `POST /api/app/token/` as `Authorization: Bearer <token>`"
+PUBLISHER_TOKEN = "the influencer's token from `POST /api/app/token/` as `Authorization: Bearer <token>`"
 
 ERROR_MEANINGS = {
     400: "invalid parameters or body; the field errors name each field",
@@ -91,7 +91,7 @@ def auth_note(security: list[dict] | None) -> str:
             continue
         names = list(requirement)
         phrases = [
-            INFLUENCER_TOKEN if name == "apiToken" and "clientId" in names else SCHEME_PHRASES.get(name, f"`{name}`")
+            PUBLISHER_TOKEN if name == "apiToken" and "clientId" in names else SCHEME_PHRASES.get(name, f"`{name}`")
             for name in names
         ]
         alternatives.append(_and(phrases))

@@ -42,7 +42,7 @@ def test_staff_with_an_advertiser_token_is_scoped_to_it(advertiser):
 def test_publisher_is_an_influencer():
     publisher = PublisherFactory()
     principal = Principal.for_user(publisher.user)
-    assert (principal.kind, principal.publisher) == (Kind.INFLUENCER, publisher)
+    assert (principal.kind, principal.publisher) == (Kind.PUBLISHER, publisher)
 
 
 def test_plain_user_has_no_role():

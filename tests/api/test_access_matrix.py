@@ -50,7 +50,7 @@ def _cases():
 @pytest.fixture
 def callers(staff, owner, influencer):
     clients = {Kind.ANONYMOUS: APIClient()}
-    for kind, actor in ((Kind.STAFF, staff), (Kind.ADVERTISER, owner), (Kind.INFLUENCER, influencer)):
+    for kind, actor in ((Kind.STAFF, staff), (Kind.ADVERTISER, owner), (Kind.PUBLISHER, influencer)):
         clients[kind] = actor.client()
     return clients
 

@@ -18,7 +18,7 @@ from accounts import services as account_services
 from accounts.models import Publisher
 from campaigns import services
 from campaigns.models import Campaign
-from leadplatform.api.access import ANYONE, APPLICATION, INFLUENCER
+from leadplatform.api.access import ANYONE, APPLICATION, PUBLISHER
 from leadplatform.api.authentication import ApiTokenAuthentication
 from leadplatform.api.schema import SurfaceAutoSchema
 from leadplatform.api.surfaces import CAMPAIGN_APP
@@ -73,7 +73,7 @@ class JsonOrHtmlView(CampaignAppView):
 
 
 class LeaderboardView(JsonOrHtmlView):
-    access = INFLUENCER
+    access = PUBLISHER
     template_name = "campaigns/app/leaderboard.html"
 
     @extend_schema(
@@ -88,13 +88,13 @@ class LeaderboardView(JsonOrHtmlView):
 
 
 class CampaignListView(JsonOrHtmlView):
-    access = INFLUENCER
+    access = PUBLISHER
     template_name = "campaigns/app/campaign_list.html"
 
     @extend_schema(request=s.CampaignListRequestSerializer, responses=s.CampaignListSerializer)
     def post(self, request):
         params = self.surface.parse(s.CampaignListRequestSerializer, request.data)
-        campaigns = services.campaigns_for_influencer(
+        campaigns = services.campaigns_for_publisher(
             self.scoped(Campaign),
             self.principal.publisher,
             listing=params["filter"],
@@ -106,7 +106,7 @@ class CampaignListView(JsonOrHtmlView):
 
 
 class CampaignDetailView(JsonOrHtmlView):
-    access = INFLUENCER
+    access = PUBLISHER
     template_name = "campaigns/app/campaign_detail.html"
 
     @extend_schema(request=s.CampaignRequestSerializer, responses=s.CampaignDetailSerializer)
@@ -117,7 +117,7 @@ class CampaignDetailView(JsonOrHtmlView):
 
 
 class JoinCampaignView(CampaignAppView):
-    access = INFLUENCER
+    access = PUBLISHER
 
     @extend_schema(request=s.CampaignIdRequestSerializer, responses=s.JoinResponseSerializer)
     def post(self, request):
@@ -127,7 +127,7 @@ class JoinCampaignView(CampaignAppView):
 
 
 class NetworkApprovalView(CampaignAppView):
-    access = INFLUENCER
+    access = PUBLISHER
 
     @extend_schema(request=s.NetworkApprovalRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
@@ -210,7 +210,7 @@ class TokenView(CredentialView):
 
 
 class NotificationListView(CampaignAppView):
-    access = INFLUENCER
+    access = PUBLISHER
 
     @extend_schema(request=s.NotificationListRequestSerializer, responses=s.NotificationListSerializer)
     def post(self, request):
@@ -227,7 +227,7 @@ class NotificationListView(CampaignAppView):
 
 
 class NotificationReadView(CampaignAppView):
-    access = INFLUENCER
+    access = PUBLISHER
 
     @extend_schema(
         request=s.NotificationReadRequestSerializer,

@@ -8,7 +8,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from campaigns.api.app.views import CampaignAppView, JsonOrHtmlView
-from leadplatform.api.access import INFLUENCER
+from leadplatform.api.access import PUBLISHER
 from leadplatform.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from tasks import services
 from tasks.models import Task
@@ -24,8 +24,8 @@ class TaskAppView(CampaignAppView):
         return task
 
 
-class InfluencerTaskListView(JsonOrHtmlView):
-    access = INFLUENCER
+class PublisherTaskListView(JsonOrHtmlView):
+    access = PUBLISHER
     template_name = "tasks/app/task_list.html"
 
     @extend_schema(request=s.TaskListRequestSerializer, responses=s.TaskListSerializer)
@@ -48,7 +48,7 @@ class InfluencerTaskListView(JsonOrHtmlView):
 
 
 class CompleteTaskView(TaskAppView):
-    access = INFLUENCER
+    access = PUBLISHER
 
     @extend_schema(
         # Documented as the multipart upload only; JSON and url-encoded bodies with screenshot URLs
@@ -75,7 +75,7 @@ class CompleteTaskView(TaskAppView):
 
 
 class LeaveTaskView(TaskAppView):
-    access = INFLUENCER
+    access = PUBLISHER
 
     @extend_schema(request=s.TaskIdRequestSerializer, responses=s.StatusMessageSerializer)
     def post(self, request):
