@@ -145,10 +145,10 @@ def outsider(other_advertiser) -> Actor:
 
 
 @pytest.fixture
-def influencer(db) -> Actor:
-    publisher = PublisherFactory()
-    SocialAccountFactory(publisher=publisher)
-    return Actor(publisher.user, token_for(publisher.user))
+def publisher(db) -> Actor:
+    profile = PublisherFactory()
+    SocialAccountFactory(publisher=profile)
+    return Actor(profile.user, token_for(profile.user))
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_staff_see_the_admin_link(client):
     assert ADMIN_LINK in header_of(client, StaffFactory())
 
 
-def test_influencers_see_no_admin_link(client):
+def test_publishers_see_no_admin_link(client):
     assert ADMIN_LINK not in header_of(client, PublisherFactory().user)
 
 

@@ -70,7 +70,7 @@ def test_seed_demo_credentials_are_fresh_and_work():
     assert ApiToken.objects.filter(source="demo", revoked_at__isnull=True).count() == 1 + 2 + 3
 
 
-def test_seed_demo_user_id_of_an_influencer_is_what_force_logout_takes(api_client):
+def test_seed_demo_user_id_of_a_publisher_is_what_force_logout_takes(api_client):
     data = json.loads(run("seed_demo", "--json"))
     target, *others = data["publishers"]
     tokens = [data["platform"]["token"], *(a["token"] for a in data["advertisers"]), *(p["token"] for p in others)]

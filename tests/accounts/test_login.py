@@ -24,7 +24,7 @@ def test_wrong_password_fails():
     assert authenticate(username=user.username, password="x") is None
 
 
-def test_banned_influencer_cannot_log_in():
+def test_banned_publisher_cannot_log_in():
     publisher = PublisherFactory(banned=True)
     assert authenticate(username=publisher.user.username, password=PASSWORD) is None
 

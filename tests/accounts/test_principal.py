@@ -39,7 +39,7 @@ def test_staff_with_an_advertiser_token_is_scoped_to_it(advertiser):
     assert (principal.kind, principal.is_platform) == (Kind.ADVERTISER, False)
 
 
-def test_publisher_is_an_influencer():
+def test_a_publisher_acts_as_the_publisher_kind():
     publisher = PublisherFactory()
     principal = Principal.for_user(publisher.user)
     assert (principal.kind, principal.publisher) == (Kind.PUBLISHER, publisher)

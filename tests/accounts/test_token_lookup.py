@@ -30,7 +30,7 @@ def advertiser_token():
 
 
 @pytest.fixture
-def influencer_token():
+def publisher_token():
     return token_for(PublisherFactory().user)
 
 
@@ -50,14 +50,14 @@ def test_the_user_and_advertiser_equal_the_orms(advertiser_token):
     )
 
 
-def test_the_users_publisher_equals_the_orms(influencer_token):
-    assert model_to_dict(loaded(influencer_token).user.publisher) == model_to_dict(
-        orm_lookup(influencer_token).user.publisher
+def test_the_users_publisher_equals_the_orms(publisher_token):
+    assert model_to_dict(loaded(publisher_token).user.publisher) == model_to_dict(
+        orm_lookup(publisher_token).user.publisher
     )
 
 
-def test_related_objects_need_no_further_query(influencer_token, django_assert_num_queries):
-    token = loaded(influencer_token)
+def test_related_objects_need_no_further_query(publisher_token, django_assert_num_queries):
+    token = loaded(publisher_token)
     with django_assert_num_queries(0):
         assert (token.user.publisher.user, token.advertiser) == (token.user, None)
 

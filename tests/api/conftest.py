@@ -1,7 +1,7 @@
 import pytest
 
 from ..backend.conftest import world  # noqa: F401
-from ..campaigns.conftest import app_client, app_credentials, influencer_client  # noqa: F401
+from ..campaigns.conftest import app_client, app_credentials, publisher_client  # noqa: F401
 
 
 @pytest.fixture

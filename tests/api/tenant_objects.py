@@ -128,7 +128,7 @@ def _tasks_of_one_campaign(actor, n, campaign=None):
     return campaign
 
 
-def _influencer_tasks(actor, n, parent=None):
+def _publisher_tasks(actor, n, parent=None):
     kinds = itertools.cycle([SubmissionFactory, PaymentFactory])  # tasks under review and paid ones
     for _ in range(n):
         next(kinds)(task__publisher=actor.user.publisher)
@@ -201,7 +201,7 @@ LIST_ROUTES = {
         "/api/get/campaigns/",
         lambda actor, n, parent=None: CampaignFactory.create_batch(n),
         "post",
-        caller="influencer_client",
+        caller="publisher_client",
     ),
     "campaign-app:public-campaigns": ListRoute(
         "/api/get/public/campaigns/",
@@ -209,11 +209,11 @@ LIST_ROUTES = {
         "post",
         caller="api_client",
     ),
-    "campaign-app:tasks": ListRoute("/api/get/tasks/", _influencer_tasks, "post", caller="influencer_client"),
+    "campaign-app:tasks": ListRoute("/api/get/tasks/", _publisher_tasks, "post", caller="publisher_client"),
     "campaign-app:leaderboard": ListRoute(
-        "/api/get/leaderboard/", _leaderboard, "post", _by_campaign, caller="influencer_client"
+        "/api/get/leaderboard/", _leaderboard, "post", _by_campaign, caller="publisher_client"
     ),
     "campaign-app:notifications": ListRoute(
-        "/api/get/notifications/", _notifications, "post", caller="influencer_client"
+        "/api/get/notifications/", _notifications, "post", caller="publisher_client"
     ),
 }

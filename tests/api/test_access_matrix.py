@@ -48,9 +48,9 @@ def _cases():
 
 
 @pytest.fixture
-def callers(staff, owner, influencer):
+def callers(staff, owner, publisher):
     clients = {Kind.ANONYMOUS: APIClient()}
-    for kind, actor in ((Kind.STAFF, staff), (Kind.ADVERTISER, owner), (Kind.PUBLISHER, influencer)):
+    for kind, actor in ((Kind.STAFF, staff), (Kind.ADVERTISER, owner), (Kind.PUBLISHER, publisher)):
         clients[kind] = actor.client()
     return clients
 

@@ -79,7 +79,7 @@ def test_expired_token_is_401(owner):
     assert get(URLS["v1"], f"Bearer {expired}").status_code == 401
 
 
-def test_banned_influencer_token_stops_working_at_once(db):
+def test_banned_publisher_token_stops_working_at_once(db):
     publisher = PublisherFactory()
     token = token_for(publisher.user)
     publisher.banned = True
@@ -87,8 +87,8 @@ def test_banned_influencer_token_stops_working_at_once(db):
     assert get(URLS["v1"], f"Bearer {token}").status_code == 401
 
 
-def test_influencer_may_not_call_a_tenant_route(influencer):
-    assert get(URLS["v1"], f"Bearer {influencer.token}").status_code == 403
+def test_publisher_may_not_call_a_tenant_route(publisher):
+    assert get(URLS["v1"], f"Bearer {publisher.token}").status_code == 403
 
 
 def test_jwt_access_token_works(owner):

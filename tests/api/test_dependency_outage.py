@@ -22,7 +22,7 @@ from leadplatform.celery import app as celery_app
 from leads.models import ScrapeJob
 from leads.outbound import guard
 
-from ..campaigns.conftest import app_credentials, influencer_client  # noqa: F401
+from ..campaigns.conftest import app_credentials, publisher_client  # noqa: F401
 from ..factories import PASSWORD
 from ..intel.factories import SiteFactory
 
@@ -112,7 +112,7 @@ def intel_shape(body):
 @dataclass
 class World:
     owner: object
-    influencer_client: object
+    publisher_client: object
     api_client: object
     site: object
 
@@ -159,15 +159,15 @@ PROBES = [
     ),
     Probe(
         "campaign app POST",
-        lambda w: w.influencer_client.post("/api/get/campaigns/", {}, format="json"),
+        lambda w: w.publisher_client.post("/api/get/campaigns/", {}, format="json"),
         campaign_shape,
     ),
 ]
 
 
 @pytest.fixture
-def world(owner, influencer_client, api_client):  # noqa: F811
-    return World(owner, influencer_client, api_client, SiteFactory(advertiser=owner.advertiser, domain="shop.example"))
+def world(owner, publisher_client, api_client):  # noqa: F811
+    return World(owner, publisher_client, api_client, SiteFactory(advertiser=owner.advertiser, domain="shop.example"))
 
 
 @pytest.mark.django_db

@@ -152,7 +152,7 @@ def test_intel_token_and_sessions_through_the_generated_client(generated, live_s
 
 
 def test_campaign_app_join_and_complete_with_an_upload_through_the_generated_client(
-    generated, live_server, app_credentials, influencer
+    generated, live_server, app_credentials, publisher
 ):
     client_module, models, types = _generated("client"), _generated("models"), _generated("types")
     log_in = _generated("api.campaign_app.app_token_create")
@@ -163,7 +163,7 @@ def test_campaign_app_join_and_complete_with_an_upload_through_the_generated_cli
     campaign = CampaignFactory()
     anonymous = client_module.Client(base_url=live_server.url, headers=application)
     token = log_in.sync(
-        client=anonymous, body=models.TokenRequestRequest(username=influencer.user.username, password=PASSWORD)
+        client=anonymous, body=models.TokenRequestRequest(username=publisher.user.username, password=PASSWORD)
     )
     app = client_module.AuthenticatedClient(base_url=live_server.url, token=token.token, headers=application)
     joined = join.sync(client=app, body=models.CampaignIdRequestRequest(campaign_id=campaign.pk))

@@ -17,7 +17,7 @@ from leads.models import ScrapeJob, Target, Webhook
 
 from ..backend.conftest import world  # noqa: F401 (the campaign backend's test world)
 from ..backend.routes import ROUTES as BACKEND_ROUTES
-from ..campaigns.conftest import app_credentials, influencer_client  # noqa: F401 (the app's caller)
+from ..campaigns.conftest import app_credentials, publisher_client  # noqa: F401 (the app's caller)
 from ..campaigns.factories import TaskFactory
 from ..intel.factories import CompanyFactory, PersonFactory, SavedFilterFactory, VisitSessionFactory
 from ..leads.factories import ContentItemFactory, JobFactory, LeadFactory, TargetFactory
@@ -240,11 +240,11 @@ APP_TASK_ACTIONS = {
 
 
 @pytest.mark.parametrize("action", APP_TASK_ACTIONS)
-def test_another_influencers_task_answers_like_a_missing_one(action, influencer_client):  # noqa: F811
+def test_another_publishers_task_answers_like_a_missing_one(action, publisher_client):  # noqa: F811
     path, body = APP_TASK_ACTIONS[action]
     theirs = TaskFactory().pk
-    missing = influencer_client.post(path, {**body, "task_id": MISSING_PK}, format="json")
-    foreign = influencer_client.post(path, {**body, "task_id": theirs}, format="json")
+    missing = publisher_client.post(path, {**body, "task_id": MISSING_PK}, format="json")
+    foreign = publisher_client.post(path, {**body, "task_id": theirs}, format="json")
     assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json())
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ..campaigns.conftest import app_client, app_credentials, influencer_client  # noqa: F401 (callers of the app's lists)
+from ..campaigns.conftest import app_client, app_credentials, publisher_client  # noqa: F401 (callers of the app's lists)
 from .surface_routes import routes_by_surface
 from .tenant_objects import LIST_ROUTES, OWNED_ROW, SHARED_ROWS
 from .test_isolation_every_route import _rows_shown
@@ -37,7 +37,7 @@ def test_every_get_list_of_the_route_table_is_counted():
 
 def _list_caller(request, route):
     caller = request.getfixturevalue(route.caller)
-    actor = request.getfixturevalue("influencer" if route.caller == "influencer_client" else "owner")
+    actor = request.getfixturevalue("publisher" if route.caller == "publisher_client" else "owner")
     return (caller.client() if hasattr(caller, "client") else caller), actor
 
 

@@ -252,8 +252,8 @@ def test_backend_settings_by_form_fields_refuse_an_unknown_field(staff, world):
 # The campaign app
 # ------------------------------------------------------------------------------
 @pytest.fixture
-def joined_task(influencer):
-    return CampaignTaskFactory(publisher=influencer.user.publisher)
+def joined_task(publisher):
+    return CampaignTaskFactory(publisher=publisher.user.publisher)
 
 
 APP_BODIES = {
@@ -271,8 +271,8 @@ APP_BODIES = {
 
 
 @pytest.mark.parametrize("path", sorted(APP_BODIES))
-def test_app_route(path, influencer_client, joined_task):
-    response = influencer_client.post(path, {**APP_BODIES[path](joined_task), "bogus": 1}, format="json")
+def test_app_route(path, publisher_client, joined_task):
+    response = publisher_client.post(path, {**APP_BODIES[path](joined_task), "bogus": 1}, format="json")
     assert response.status_code == 400
     assert response.json()["status"] == "error" and response.json()["errors"] == {"bogus": ["Unknown field."]}
     joined_task.refresh_from_db()
@@ -294,8 +294,8 @@ def test_app_credentials(path, app_client):
     assert not User.objects.filter(username="newbie").exists()
 
 
-def test_app_task_complete_still_takes_uploaded_screenshots(influencer_client, joined_task):
-    response = influencer_client.post(
+def test_app_task_complete_still_takes_uploaded_screenshots(publisher_client, joined_task):
+    response = publisher_client.post(
         "/api/action/task/complete/",
         {
             "task_id": joined_task.pk,
@@ -307,8 +307,8 @@ def test_app_task_complete_still_takes_uploaded_screenshots(influencer_client, j
     assert response.status_code == 200, response.json()
 
 
-def test_app_task_complete_multipart_refuses_an_unknown_field(influencer_client, joined_task):
-    response = influencer_client.post(
+def test_app_task_complete_multipart_refuses_an_unknown_field(publisher_client, joined_task):
+    response = publisher_client.post(
         "/api/action/task/complete/",
         {
             "task_id": joined_task.pk,

@@ -57,9 +57,9 @@ def test_another_advertisers_token_finds_nothing_of_ours(name, outsider, world):
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
-def test_anonymous_and_influencer_callers_are_refused(name, api_client, influencer, world):
+def test_anonymous_and_publisher_callers_are_refused(name, api_client, publisher, world):
     assert api_client.post(ROUTES[name].path, {}).status_code == 401
-    assert influencer.client().post(ROUTES[name].path, {}).status_code == 403
+    assert publisher.client().post(ROUTES[name].path, {}).status_code == 403
 
 
 @pytest.mark.parametrize(

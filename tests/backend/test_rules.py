@@ -147,7 +147,7 @@ def test_closed_campaign_keeps_its_settings(owner, advertiser):
 # ------------------------------------------------------------------------------
 # Registration windows
 # ------------------------------------------------------------------------------
-def test_pre_registration_lets_influencers_join_a_pending_campaign(owner, advertiser, world):
+def test_pre_registration_lets_publishers_join_a_pending_campaign(owner, advertiser, world):
     campaign = CampaignFactory(advertiser=advertiser, status=Campaign.Status.PENDING, pre_registration=False)
     assert owner.client().post("/api/campaign/pre-register/", {"campaign_id": campaign.pk}).json() == {
         "status": "success",
@@ -274,20 +274,20 @@ def test_custom_task_for_a_user_outside_the_advertiser_is_404(outsider, owner, w
 # Users: ban, force-logout, notifications, social walls
 # ------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", ["/api/user/status/ban/", "/api/general/tools/user-ban/"])
-def test_a_banned_users_tokens_stop_at_once_and_they_cannot_join(path, staff, influencer, world):
-    assert influencer.client().post("/api/campaigns/").status_code == 403  # authenticated, not allowed
-    answer = staff.client().post(path, {"user_id": influencer.user.pk, "banned": True, "reason": "Spam"}, format="json")
+def test_a_banned_users_tokens_stop_at_once_and_they_cannot_join(path, staff, publisher, world):
+    assert publisher.client().post("/api/campaigns/").status_code == 403  # authenticated, not allowed
+    answer = staff.client().post(path, {"user_id": publisher.user.pk, "banned": True, "reason": "Spam"}, format="json")
     assert answer.json() == {"status": "success", "message": "User ban status updated"}
-    refused = influencer.client().post("/api/campaigns/")
+    refused = publisher.client().post("/api/campaigns/")
     assert refused.status_code == 401
-    publisher = influencer.user.publisher
-    publisher.refresh_from_db()
+    profile = publisher.user.publisher
+    profile.refresh_from_db()
     with pytest.raises(Exception, match="banned"):
-        join_campaign(world.campaign, publisher)
-    status = staff.client().post("/api/user/status/", {"user_id": influencer.user.pk}).json()
+        join_campaign(world.campaign, profile)
+    status = staff.client().post("/api/user/status/", {"user_id": publisher.user.pk}).json()
     assert status["status"] == "banned"
-    staff.client().post(path, {"user_id": influencer.user.pk, "banned": False}, format="json")
-    assert influencer.client().post("/api/campaigns/").status_code == 403
+    staff.client().post(path, {"user_id": publisher.user.pk, "banned": False}, format="json")
+    assert publisher.client().post("/api/campaigns/").status_code == 403
 
 
 def test_banning_a_member_deactivates_the_account(staff, owner):

@@ -128,7 +128,7 @@ def test_task_list_item(staff, world):
     assert set(item["campaign"]["tasks"]) == {"bonus", "minimum_reward"}
 
 
-def test_task_list_item_names_the_influencer_by_user_id(staff, world):
+def test_task_list_item_names_the_publisher_by_user_id(staff, world):
     item = staff.client().post("/api/tasks/", {"status": "paid"}).json()[0]
     assert item["user_id"] == world.paid_task.publisher.user_id
 

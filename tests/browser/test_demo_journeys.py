@@ -135,17 +135,17 @@ def test_the_advertisers_journey(demo, browser, screenshots):
     context.close()
 
 
-def test_the_influencers_journey_on_a_phone(demo, browser, screenshots, tmp_path):
+def test_the_publishers_journey_on_a_phone(demo, browser, screenshots, tmp_path):
     base, credentials = demo
-    influencer = next(p for p in credentials["publishers"] if p["username"] == "anna")
+    publisher = next(p for p in credentials["publishers"] if p["username"] == "anna")
     upload = tmp_path / "post.png"
     Image.new("RGB", (320, 240), (40, 140, 90)).save(upload, format="PNG")
     context, page = new_page(browser, PHONE, is_mobile=True, has_touch=True)
 
     page.goto(f"{base}/login/")
     accessible(page)
-    page.fill("#id_username", influencer["username"])
-    page.fill("#id_password", influencer["password"])
+    page.fill("#id_username", publisher["username"])
+    page.fill("#id_password", publisher["password"])
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{base}/app/")
     accessible(page)

@@ -23,12 +23,12 @@ def app_client(app_credentials) -> APIClient:
 
 
 @pytest.fixture
-def influencer_client(app_credentials, influencer) -> APIClient:
-    """The application acting for the `influencer` fixture."""
+def publisher_client(app_credentials, publisher) -> APIClient:
+    """The application acting for the `publisher` fixture."""
     client = APIClient()
     client.credentials(
         HTTP_X_CLIENT_ID=app_credentials[0],
         HTTP_X_CLIENT_SECRET=app_credentials[1],
-        HTTP_AUTHORIZATION=f"Bearer {influencer.token}",
+        HTTP_AUTHORIZATION=f"Bearer {publisher.token}",
     )
     return client

@@ -42,10 +42,10 @@ def post(client, path, data=None, **extra):
 # ------------------------------------------------------------------------------
 # Shapes
 # ------------------------------------------------------------------------------
-def test_get_campaigns_shape(influencer_client):
+def test_get_campaigns_shape(publisher_client):
     end = datetime(2024, 8, 31, 23, 59, 59, tzinfo=UTC)
     campaign = CampaignFactory(date_start=None, date_end=end)
-    response = post(influencer_client, "/api/get/campaigns/")
+    response = post(publisher_client, "/api/get/campaigns/")
     assert response.status_code == 200
     item = response.json()["campaigns"][0]
     assert set(item) == CAMPAIGN_KEYS
@@ -61,25 +61,25 @@ def test_get_campaigns_shape(influencer_client):
     assert item["tasks_featured"] is True and item["currency"] == "USD"
 
 
-def test_get_campaigns_hides_drafts_cancelled_and_untargeted(influencer_client):
+def test_get_campaigns_hides_drafts_cancelled_and_untargeted(publisher_client):
     visible = CampaignFactory()
     CampaignFactory(status=Campaign.Status.DRAFT)
     CampaignFactory(status=Campaign.Status.CANCELLED)
     elsewhere = CampaignFactory()
     elsewhere.target_countries.add(CountryFactory())
-    ids = [c["id"] for c in post(influencer_client, "/api/get/campaigns/").json()["campaigns"]]
+    ids = [c["id"] for c in post(publisher_client, "/api/get/campaigns/").json()["campaigns"]]
     assert ids == [visible.pk]
 
 
-def test_get_campaigns_filters(influencer_client, influencer):
+def test_get_campaigns_filters(publisher_client, publisher):
     fashion = CategoryFactory(name="Fashion", slug="fashion")
     active = CampaignFactory(category=fashion, networks=["instagram"])
     pending = CampaignFactory(status=Campaign.Status.PENDING, networks=["facebook"])
     joined = CampaignFactory(category=fashion)
-    TaskFactory(campaign=joined, publisher=influencer.user.publisher)
+    TaskFactory(campaign=joined, publisher=publisher.user.publisher)
 
     def ids(**params):
-        return sorted(c["id"] for c in post(influencer_client, "/api/get/campaigns/", params).json()["campaigns"])
+        return sorted(c["id"] for c in post(publisher_client, "/api/get/campaigns/", params).json()["campaigns"])
 
     assert ids(filter="active") == sorted([active.pk, joined.pk])
     assert ids(filter="upcoming") == [pending.pk]
@@ -89,14 +89,14 @@ def test_get_campaigns_filters(influencer_client, influencer):
     assert ids(network="facebook") == sorted([pending.pk, joined.pk])
 
 
-def test_get_campaign_shape_with_publisher_availability(influencer_client, influencer):
-    publisher = influencer.user.publisher
-    SocialAccountFactory(publisher=publisher, network="facebook", kind=SocialAccount.Kind.PAGE)
+def test_get_campaign_shape_with_publisher_availability(publisher_client, publisher):
+    profile = publisher.user.publisher
+    SocialAccountFactory(publisher=profile, network="facebook", kind=SocialAccount.Kind.PAGE)
     SocialAccountFactory(
-        publisher=publisher, network="facebook", kind=SocialAccount.Kind.WALL, approval=SocialAccount.Approval.PENDING
+        publisher=profile, network="facebook", kind=SocialAccount.Kind.WALL, approval=SocialAccount.Approval.PENDING
     )
     campaign = CampaignFactory()
-    response = post(influencer_client, "/api/get/campaign/", {"id": campaign.pk})
+    response = post(publisher_client, "/api/get/campaign/", {"id": campaign.pk})
     assert response.status_code == 200
     body = response.json()
     assert set(body) == CAMPAIGN_KEYS | {"publisher", "attachment"}
@@ -109,19 +109,19 @@ def test_get_campaign_shape_with_publisher_availability(influencer_client, influ
     assert body["attachment"] is None
 
 
-def test_get_campaign_of_a_draft_is_404(influencer_client):
+def test_get_campaign_of_a_draft_is_404(publisher_client):
     campaign = CampaignFactory(status=Campaign.Status.DRAFT)
-    response = post(influencer_client, "/api/get/campaign/", {"id": campaign.pk})
+    response = post(publisher_client, "/api/get/campaign/", {"id": campaign.pk})
     assert response.status_code == 404
     assert response.json() == {"status": "error", "message": "Campaign not found."}
 
 
-def test_get_tasks_shape(influencer_client, influencer):
+def test_get_tasks_shape(publisher_client, publisher):
     # An active campaign past its end date: the influencer may still see their task.
     campaign = CampaignFactory(date_start=None, date_end=datetime(2024, 8, 31, 23, 59, 59, tzinfo=UTC))
-    task = TaskFactory(campaign=campaign, publisher=influencer.user.publisher)
+    task = TaskFactory(campaign=campaign, publisher=publisher.user.publisher)
     TaskFactory(campaign=campaign)  # someone else's
-    response = post(influencer_client, "/api/get/tasks/", {"campaign_id": campaign.pk})
+    response = post(publisher_client, "/api/get/tasks/", {"campaign_id": campaign.pk})
     assert response.status_code == 200
     tasks = response.json()["tasks"]
     assert [t["id"] for t in tasks] == [task.pk]
@@ -164,11 +164,11 @@ def test_get_tasks_shape(influencer_client, influencer):
     assert item["media"] is None
 
 
-def test_get_leaderboard_shape(influencer_client):
+def test_get_leaderboard_shape(publisher_client):
     campaign = CampaignFactory()
     leader = PublisherFactory()
     TaskFactory(campaign=campaign, publisher=leader, status=Task.Status.PAID, reach=1000, engagement=50)
-    response = post(influencer_client, "/api/get/leaderboard/", {"campaign_id": campaign.pk})
+    response = post(publisher_client, "/api/get/leaderboard/", {"campaign_id": campaign.pk})
     assert response.status_code == 200
     assert response.json() == {
         "leaderboard": [
@@ -177,28 +177,28 @@ def test_get_leaderboard_shape(influencer_client):
     }
 
 
-def test_leaderboard_of_a_campaign_without_one_is_409(influencer_client):
+def test_leaderboard_of_a_campaign_without_one_is_409(publisher_client):
     campaign = CampaignFactory(tasks_leaderboard=False)
-    response = post(influencer_client, "/api/get/leaderboard/", {"campaign_id": campaign.pk})
+    response = post(publisher_client, "/api/get/leaderboard/", {"campaign_id": campaign.pk})
     assert response.status_code == 409
     assert response.json()["message"] == "This campaign has no leaderboard."
 
 
-def test_join_shape_and_rule_messages(influencer_client):
+def test_join_shape_and_rule_messages(publisher_client):
     campaign = CampaignFactory()
-    response = post(influencer_client, "/api/action/campaign/join/", {"campaign_id": campaign.pk})
+    response = post(publisher_client, "/api/action/campaign/join/", {"campaign_id": campaign.pk})
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "success" and body["message"] == "Successfully joined campaign"
     assert Task.objects.get(pk=body["task_id"]).campaign == campaign
-    again = post(influencer_client, "/api/action/campaign/join/", {"campaign_id": campaign.pk})
+    again = post(publisher_client, "/api/action/campaign/join/", {"campaign_id": campaign.pk})
     assert again.status_code == 409
     assert again.json() == {"status": "error", "message": "You have already joined this campaign."}
 
 
-def test_join_by_form_fields(influencer_client):
+def test_join_by_form_fields(publisher_client):
     campaign = CampaignFactory()
-    response = influencer_client.post("/api/action/campaign/join/", {"campaign_id": str(campaign.pk)})
+    response = publisher_client.post("/api/action/campaign/join/", {"campaign_id": str(campaign.pk)})
     assert response.status_code == 200
 
 
@@ -215,17 +215,17 @@ def test_join_without_an_approved_network_is_403(app_credentials):
     assert "approved account" in response.json()["message"]
 
 
-def test_network_approval(influencer_client, influencer):
+def test_network_approval(publisher_client, publisher):
     body = {"network_type": "tiktok", "network_id": "user123", "network_url": "https://tiktok.com/@user123"}
-    response = post(influencer_client, "/api/action/network/approval/", body)
+    response = post(publisher_client, "/api/action/network/approval/", body)
     assert response.status_code == 200
     assert response.json() == {"status": "success", "message": "Network submitted for approval"}
     account = SocialAccount.objects.get(network_id="user123")
     assert account.approval == SocialAccount.Approval.PENDING
-    assert account.publisher == influencer.user.publisher
-    again = post(influencer_client, "/api/action/network/approval/", body)
+    assert account.publisher == publisher.user.publisher
+    again = post(publisher_client, "/api/action/network/approval/", body)
     assert again.status_code == 409
-    unknown = post(influencer_client, "/api/action/network/approval/", {**body, "network_type": "myspace"})
+    unknown = post(publisher_client, "/api/action/network/approval/", {**body, "network_type": "myspace"})
     assert unknown.status_code == 400
 
 
@@ -260,7 +260,7 @@ def test_public_campaigns_by_category(api_client):
 # ------------------------------------------------------------------------------
 # Authentication
 # ------------------------------------------------------------------------------
-INFLUENCER_ROUTES = [
+PUBLISHER_ROUTES = [
     "/api/get/leaderboard/",
     "/api/get/campaigns/",
     "/api/get/campaign/",
@@ -272,21 +272,21 @@ INFLUENCER_ROUTES = [
 ]
 
 
-@pytest.mark.parametrize("path", INFLUENCER_ROUTES)
-def test_influencer_routes_need_the_application(path, influencer):
-    response = post(influencer.client(), path)
+@pytest.mark.parametrize("path", PUBLISHER_ROUTES)
+def test_publisher_routes_need_the_application(path, publisher):
+    response = post(publisher.client(), path)
     assert response.status_code == 401
     assert response.json()["status"] == "error"
     assert "Client application credentials" in response.json()["message"]
 
 
-@pytest.mark.parametrize("path", INFLUENCER_ROUTES)
-def test_influencer_routes_need_the_influencer(path, app_client):
+@pytest.mark.parametrize("path", PUBLISHER_ROUTES)
+def test_publisher_routes_need_the_publisher(path, app_client):
     response = post(app_client, path)
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("path", INFLUENCER_ROUTES)
+@pytest.mark.parametrize("path", PUBLISHER_ROUTES)
 def test_advertiser_tokens_are_refused(path, app_credentials, owner):
     client = APIClient()
     client.credentials(
@@ -297,12 +297,12 @@ def test_advertiser_tokens_are_refused(path, app_credentials, owner):
     assert post(client, path).status_code == 403
 
 
-def test_wrong_client_secret_is_401(app_credentials, influencer):
+def test_wrong_client_secret_is_401(app_credentials, publisher):
     client = APIClient()
     client.credentials(
         HTTP_X_CLIENT_ID=app_credentials[0],
         HTTP_X_CLIENT_SECRET="wrong",
-        HTTP_AUTHORIZATION=f"Bearer {influencer.token}",
+        HTTP_AUTHORIZATION=f"Bearer {publisher.token}",
     )
     response = post(client, "/api/get/campaigns/")
     assert response.status_code == 401
@@ -337,11 +337,11 @@ def test_http_basic_application_credentials_register_and_token(app_credentials):
     assert post(app, "/api/get/campaigns/").status_code == 200
 
 
-def test_register_refuses_taken_names_and_weak_passwords(app_client, influencer):
+def test_register_refuses_taken_names_and_weak_passwords(app_client, publisher):
     taken = post(
         app_client,
         "/api/app/register/",
-        {"username": influencer.user.username, "email": "x@example.com", "password": "a-long-enough-passphrase"},
+        {"username": publisher.user.username, "email": "x@example.com", "password": "a-long-enough-passphrase"},
     )
     assert taken.status_code == 400
     weak = post(app_client, "/api/app/register/", {"username": "fresh", "email": "f@example.com", "password": "123"})
@@ -349,13 +349,13 @@ def test_register_refuses_taken_names_and_weak_passwords(app_client, influencer)
     assert "password" in weak.json()["errors"]
 
 
-def test_token_refuses_wrong_password_non_influencers_and_banned(app_client, influencer):
-    wrong = post(app_client, "/api/app/token/", {"username": influencer.user.username, "password": "nope"})
+def test_token_refuses_wrong_password_non_publishers_and_banned(app_client, publisher):
+    wrong = post(app_client, "/api/app/token/", {"username": publisher.user.username, "password": "nope"})
     assert wrong.status_code == 401
     member = UserFactory()
     assert post(app_client, "/api/app/token/", {"username": member.username, "password": PASSWORD}).status_code == 403
-    Publisher.objects.filter(user=influencer.user).update(banned=True)
-    banned = post(app_client, "/api/app/token/", {"username": influencer.user.username, "password": PASSWORD})
+    Publisher.objects.filter(user=publisher.user).update(banned=True)
+    banned = post(app_client, "/api/app/token/", {"username": publisher.user.username, "password": PASSWORD})
     assert banned.status_code in (401, 403)
     assert "token" not in banned.json()
 
@@ -365,17 +365,17 @@ def test_register_and_token_need_the_application(api_client):
     assert post(api_client, "/api/app/token/", {"username": "a", "password": "b"}).status_code == 401
 
 
-def test_banned_influencer_token_is_refused(influencer_client, influencer):
-    Publisher.objects.filter(user=influencer.user).update(banned=True)
-    assert post(influencer_client, "/api/get/campaigns/").status_code == 401
+def test_banned_publisher_token_is_refused(publisher_client, publisher):
+    Publisher.objects.filter(user=publisher.user).update(banned=True)
+    assert post(publisher_client, "/api/get/campaigns/").status_code == 401
 
 
 # ------------------------------------------------------------------------------
 # Full views
 # ------------------------------------------------------------------------------
-def test_full_views_render_html(influencer_client, influencer):
+def test_full_views_render_html(publisher_client, publisher):
     campaign = CampaignFactory(name="Summer <Style>", description="<p>Our <b>summer</b> line</p>")
-    TaskFactory(campaign=campaign, publisher=influencer.user.publisher, title="Post about summer")
+    TaskFactory(campaign=campaign, publisher=publisher.user.publisher, title="Post about summer")
     TaskFactory(campaign=campaign, status=Task.Status.PAID, reach=500)
     html = {"HTTP_ACCEPT": "text/html"}
     pages = {
@@ -385,7 +385,7 @@ def test_full_views_render_html(influencer_client, influencer):
         "/api/get/leaderboard/": ({"campaign_id": campaign.pk}, "points"),
     }
     for path, (body, expected) in pages.items():
-        response = influencer_client.post(path, body, **html)
+        response = publisher_client.post(path, body, **html)
         assert response.status_code == 200, path
         assert response["Content-Type"].startswith("text/html"), path
         content = response.content.decode()
@@ -393,19 +393,19 @@ def test_full_views_render_html(influencer_client, influencer):
         assert 'name="viewport"' in content
 
 
-def test_full_view_errors_are_not_json_500(influencer_client):
-    response = influencer_client.post("/api/get/campaign/", {"id": 999999}, HTTP_ACCEPT="text/html")
+def test_full_view_errors_are_not_json_500(publisher_client):
+    response = publisher_client.post("/api/get/campaign/", {"id": 999999}, HTTP_ACCEPT="text/html")
     assert response.status_code == 404
 
 
-def test_a_full_views_refusal_asked_as_html_is_the_json_error_with_its_own_message(influencer_client):
-    json_answer = post(influencer_client, "/api/get/campaign/", {"id": 999999}).json()
-    page = influencer_client.post("/api/get/campaign/", {"id": 999999}, HTTP_ACCEPT="text/html")
+def test_a_full_views_refusal_asked_as_html_is_the_json_error_with_its_own_message(publisher_client):
+    json_answer = post(publisher_client, "/api/get/campaign/", {"id": 999999}).json()
+    page = publisher_client.post("/api/get/campaign/", {"id": 999999}, HTTP_ACCEPT="text/html")
     assert page["Content-Type"].startswith("application/json") and page.json() == json_answer
 
 
-def test_a_full_views_bad_input_asked_as_html_names_the_field(influencer_client):
-    page = influencer_client.post("/api/get/campaign/", {"id": "abc"}, HTTP_ACCEPT="text/html")
+def test_a_full_views_bad_input_asked_as_html_names_the_field(publisher_client):
+    page = publisher_client.post("/api/get/campaign/", {"id": "abc"}, HTTP_ACCEPT="text/html")
     assert page.status_code == 400 and "id" in page.json()["message"]
 
 
@@ -424,14 +424,14 @@ def test_a_full_views_bad_input_asked_as_html_names_the_field(influencer_client)
         {"id": {"x": 1}},
     ],
 )
-def test_bad_campaign_ids_are_400(influencer_client, body):
-    response = post(influencer_client, "/api/get/campaign/", body)
+def test_bad_campaign_ids_are_400(publisher_client, body):
+    response = post(publisher_client, "/api/get/campaign/", body)
     assert response.status_code == 400
     assert response.json()["status"] == "error"
 
 
-def test_unknown_campaign_id_is_404(influencer_client):
-    assert post(influencer_client, "/api/get/campaign/", {"id": 2**63 - 1}).status_code == 404
+def test_unknown_campaign_id_is_404(publisher_client):
+    assert post(publisher_client, "/api/get/campaign/", {"id": 2**63 - 1}).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -444,28 +444,28 @@ def test_unknown_campaign_id_is_404(influencer_client):
         {"category": "x" * 500},
     ],
 )
-def test_bad_list_parameters_are_400(influencer_client, body):
-    assert post(influencer_client, "/api/get/campaigns/", body).status_code == 400
+def test_bad_list_parameters_are_400(publisher_client, body):
+    assert post(publisher_client, "/api/get/campaigns/", body).status_code == 400
 
 
 @pytest.mark.parametrize("category", ["9" * 30, "\u0000", "fa\u0000shion", "%", "' OR 1=1 --"])
-def test_odd_categories_are_never_a_500(influencer_client, api_client, category):
-    assert post(influencer_client, "/api/get/campaigns/", {"category": category}).status_code in (200, 400)
+def test_odd_categories_are_never_a_500(publisher_client, api_client, category):
+    assert post(publisher_client, "/api/get/campaigns/", {"category": category}).status_code in (200, 400)
     assert post(api_client, "/api/get/public/campaigns/", {"category": category}).status_code in (200, 400)
 
 
-def test_a_json_list_body_is_400(influencer_client):
-    response = influencer_client.post("/api/action/campaign/join/", [1, 2], format="json")
+def test_a_json_list_body_is_400(publisher_client):
+    response = publisher_client.post("/api/action/campaign/join/", [1, 2], format="json")
     assert response.status_code == 400
 
 
-def test_malformed_json_is_400(influencer_client):
-    response = influencer_client.post("/api/get/campaigns/", "{not json", content_type="application/json")
+def test_malformed_json_is_400(publisher_client):
+    response = publisher_client.post("/api/get/campaigns/", "{not json", content_type="application/json")
     assert response.status_code == 400
 
 
-def test_get_is_405(influencer_client):
-    assert influencer_client.get("/api/get/campaigns/").status_code == 405
+def test_get_is_405(publisher_client):
+    assert publisher_client.get("/api/get/campaigns/").status_code == 405
 
 
 # ------------------------------------------------------------------------------
@@ -499,10 +499,10 @@ class RowMaker:
         self.count += 1
 
 
-def test_campaign_list_runs_constant_queries(influencer_client, django_assert_max_num_queries):
+def test_campaign_list_runs_constant_queries(publisher_client, django_assert_max_num_queries):
     counts = queries_for_2_and_20(
         RowMaker(CampaignFactory),
-        lambda: len(post(influencer_client, "/api/get/campaigns/").json()["campaigns"]),
+        lambda: len(post(publisher_client, "/api/get/campaigns/").json()["campaigns"]),
         django_assert_max_num_queries,
     )
     assert counts[0] == counts[1]
@@ -517,29 +517,29 @@ def test_public_campaign_list_runs_constant_queries(django_assert_max_num_querie
     assert counts[0] == counts[1]
 
 
-def test_task_list_runs_constant_queries(influencer_client, influencer, django_assert_max_num_queries):
+def test_task_list_runs_constant_queries(publisher_client, publisher, django_assert_max_num_queries):
     from .factories import PaymentFactory, SubmissionFactory
 
-    publisher = influencer.user.publisher
+    profile = publisher.user.publisher
     kinds = itertools.cycle([SubmissionFactory, PaymentFactory])  # tasks under review and paid ones
 
     def task_row():
-        next(kinds)(task__publisher=publisher)
+        next(kinds)(task__publisher=profile)
 
     counts = queries_for_2_and_20(
         RowMaker(task_row),
-        lambda: len(post(influencer_client, "/api/get/tasks/").json()["tasks"]),
+        lambda: len(post(publisher_client, "/api/get/tasks/").json()["tasks"]),
         django_assert_max_num_queries,
     )
     assert counts[0] == counts[1]
 
 
-def test_leaderboard_runs_constant_queries(influencer_client, django_assert_max_num_queries):
+def test_leaderboard_runs_constant_queries(publisher_client, django_assert_max_num_queries):
     campaign = CampaignFactory()
     counts = queries_for_2_and_20(
         RowMaker(lambda: TaskFactory(campaign=campaign, status=Task.Status.ACCEPTED, reach=100)),
         lambda: len(
-            post(influencer_client, "/api/get/leaderboard/", {"campaign_id": campaign.pk}).json()["leaderboard"]
+            post(publisher_client, "/api/get/leaderboard/", {"campaign_id": campaign.pk}).json()["leaderboard"]
         ),
         django_assert_max_num_queries,
     )

@@ -22,14 +22,14 @@ CHECKS = [
 
 
 @pytest.fixture
-def app_headers(app_credentials, influencer, settings) -> dict:
+def app_headers(app_credentials, publisher, settings) -> dict:
     settings.API_RATES = {key: "100000/hour" for key in settings.API_RATES}
     campaign = CampaignFactory(pk=1)
-    TaskFactory(pk=1, campaign=campaign, publisher=influencer.user.publisher)
+    TaskFactory(pk=1, campaign=campaign, publisher=publisher.user.publisher)
     return {
         "X-Client-Id": app_credentials[0],
         "X-Client-Secret": app_credentials[1],
-        "Authorization": f"Bearer {influencer.token}",
+        "Authorization": f"Bearer {publisher.token}",
     }
 
 

@@ -38,7 +38,7 @@ def own_task(publisher, **kwargs) -> Task:
 # ------------------------------------------------------------------------------
 # Signing in and who may use the pages
 # ------------------------------------------------------------------------------
-def test_an_influencer_signing_in_lands_on_the_campaign_list(client, publisher):
+def test_a_publisher_signing_in_lands_on_the_campaign_list(client, publisher):
     response = client.post("/login/", {"username": publisher.user.username, "password": PASSWORD})
     assert response.headers["Location"] == "/app/"
 
@@ -54,7 +54,7 @@ def test_anonymous_visitors_are_sent_to_login(client):
     assert response.status_code == 302 and response.headers["Location"] == "/login/?next=/app/tasks/"
 
 
-def test_an_advertiser_member_is_not_treated_as_an_influencer(client):
+def test_an_advertiser_member_is_not_treated_as_a_publisher(client):
     client.force_login(MembershipFactory().user)
     response = client.get("/app/")
     assert response.status_code == 403 and "These pages are for influencers" in text(response)
@@ -65,7 +65,7 @@ def test_the_refusal_for_a_member_links_back_to_their_own_landing_page(client):
     assert 'href="/settings/tokens/">Back' in text(client.get("/app/tasks/"))
 
 
-def test_login_page_names_the_demo_influencer_once_seeded(client, settings):
+def test_login_page_names_the_demo_publisher_once_seeded(client, settings):
     from accounts import demo
 
     settings.DEBUG = True
@@ -182,13 +182,13 @@ def test_task_list_queries_do_not_grow_with_the_page(signed_in, publisher, djang
         assert signed_in.get("/app/tasks/").status_code == 200
 
 
-def test_another_influencers_task_is_a_404(signed_in):
+def test_another_publishers_task_is_a_404(signed_in):
     task = TaskFactory()
     response = signed_in.get(f"/app/tasks/{task.pk}/")
     assert response.status_code == 404 and "Task not found." in text(response)
 
 
-def test_another_influencers_task_cannot_be_completed(signed_in):
+def test_another_publishers_task_cannot_be_completed(signed_in):
     task = TaskFactory()
     response = signed_in.post(f"/app/tasks/{task.pk}/complete/", {"post_url": "https://instagram.com/p/1"})
     assert response.status_code == 404

@@ -36,7 +36,7 @@ def assert_fits(page) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width}px wide"
 
 
-def test_influencer_journey_on_a_phone(live_server, phone, screenshot_png):
+def test_publisher_journey_on_a_phone(live_server, phone, screenshot_png):
     publisher = PublisherFactory(user__username="phoebe")
     SocialAccountFactory(publisher=publisher)
     owner = MembershipFactory().user

@@ -134,13 +134,13 @@ def seed_demo(runs: int) -> None:
 
 
 @pytest.mark.parametrize("runs", [1, 2])
-def test_every_demo_influencer_has_an_unjoined_active_campaign(runs):
+def test_every_demo_publisher_has_an_unjoined_active_campaign(runs):
     seed_demo(runs)
     assert all(unjoined_active_campaigns(p) for p in demo_publishers())
 
 
 @pytest.mark.parametrize("runs", [1, 2])
-def test_every_demo_influencer_has_a_pending_task_to_complete(runs):
+def test_every_demo_publisher_has_a_pending_task_to_complete(runs):
     seed_demo(runs)
     assert all(completable_tasks(p) for p in demo_publishers())
 

@@ -18,20 +18,20 @@ def serve(html: str):
     return handler
 
 
-def test_full_views_fit_a_phone(browser, live_server, app_credentials, influencer):
+def test_full_views_fit_a_phone(browser, live_server, app_credentials, publisher):
     campaign = CampaignFactory(
         name="A rather long campaign name that has to wrap on a small screen",
         hashtags=["#averyveryverylonghashtagthatmustwrap", "#summer"],
         description="<p>" + "Long description words " * 40 + "</p>",
     )
-    TaskFactory(campaign=campaign, publisher=influencer.user.publisher)
+    TaskFactory(campaign=campaign, publisher=publisher.user.publisher)
     TaskFactory(campaign=campaign, status=Task.Status.PAID, reach=900)
     context = browser.new_context(viewport=PHONE, is_mobile=True)
     page = context.new_page()
     headers = {
         "X-Client-Id": app_credentials[0],
         "X-Client-Secret": app_credentials[1],
-        "Authorization": f"Bearer {influencer.token}",
+        "Authorization": f"Bearer {publisher.token}",
         "Accept": "text/html",
     }
     views = {

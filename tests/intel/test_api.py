@@ -194,8 +194,8 @@ def test_platform_sees_every_tenant(staff, visit, foreign_visit):
     assert set(ids(staff.client().get(f"{BASE}/sessions/"))) == {visit.pk, foreign_visit.pk}
 
 
-def test_influencer_and_anonymous_are_refused(influencer, api_client, visit):
-    assert influencer.client().get(f"{BASE}/sessions/").status_code == 403
+def test_publisher_and_anonymous_are_refused(publisher, api_client, visit):
+    assert publisher.client().get(f"{BASE}/sessions/").status_code == 403
     response = api_client.get(f"{BASE}/sessions/")
     assert response.status_code == 401
     assert "detail" in response.json()

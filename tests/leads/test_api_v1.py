@@ -417,12 +417,12 @@ def test_staff_sees_every_tenant_and_creates_for_a_named_one(staff, owner, outsi
     )
 
 
-def test_anonymous_and_influencer_are_refused(api_client, influencer):
+def test_anonymous_and_publisher_are_refused(api_client, publisher):
     anonymous = api_client.get("/api/v1/leads")
     assert anonymous.status_code == 401 and set(anonymous.json()) == {"error", "message"}
     invalid = api_client.get("/api/v1/leads", HTTP_AUTHORIZATION="Bearer nope")
     assert invalid.status_code == 401 and invalid.json()["error"] == "Invalid token"
-    assert influencer.client().get("/api/v1/jobs").status_code == 403
+    assert publisher.client().get("/api/v1/jobs").status_code == 403
 
 
 def test_content_items_and_leads_of_a_job_survive_its_deletion(owner):

@@ -236,9 +236,9 @@ def test_another_tenants_tasks_are_404_and_never_listed(owner, outsider):
     assert ScrapeJob.objects.filter(pk=task.pk, status=ScrapeJob.Status.COMPLETED).exists()
 
 
-def test_auth_errors_in_the_seed_shapes(api_client, influencer):
+def test_auth_errors_in_the_seed_shapes(api_client, publisher):
     assert api_client.get("/api/social/tasks").json() == {"message": "Unauthenticated"}
-    forbidden = influencer.client().get("/api/social/tasks")
+    forbidden = publisher.client().get("/api/social/tasks")
     assert forbidden.status_code == 403 and forbidden.json() == {"status": "error", "message": "Unauthorized"}
 
 

@@ -1,3 +1,3 @@
 """The campaign app fixtures, shared with tests/campaigns."""
 
-from ..campaigns.conftest import app_client, app_credentials, influencer_client  # noqa: F401
+from ..campaigns.conftest import app_client, app_credentials, publisher_client  # noqa: F401

@@ -64,15 +64,15 @@ def test_concurrent_payments_never_pass_the_maximum_limit():
     assert services.advertiser_spent(advertiser.pk) == Decimal("165.00")
 
 
-def test_twenty_concurrent_completions_through_the_api_make_one_submission(influencer, app_credentials):
-    task = TaskFactory(publisher=influencer.user.publisher)
+def test_twenty_concurrent_completions_through_the_api_make_one_submission(publisher, app_credentials):
+    task = TaskFactory(publisher=publisher.user.publisher)
 
     def complete(index: int) -> int:
         client = APIClient()
         client.credentials(
             HTTP_X_CLIENT_ID=app_credentials[0],
             HTTP_X_CLIENT_SECRET=app_credentials[1],
-            HTTP_AUTHORIZATION=f"Bearer {influencer.token}",
+            HTTP_AUTHORIZATION=f"Bearer {publisher.token}",
         )
         return client.post(
             "/api/action/task/complete/",
@@ -85,7 +85,7 @@ def test_twenty_concurrent_completions_through_the_api_make_one_submission(influ
     assert Submission.objects.filter(task=task).count() == 1
 
 
-def test_twenty_concurrent_joins_make_one_task(influencer, app_credentials):
+def test_twenty_concurrent_joins_make_one_task(publisher, app_credentials):
     campaign = CampaignFactory()
 
     def join(index: int) -> int:
@@ -93,7 +93,7 @@ def test_twenty_concurrent_joins_make_one_task(influencer, app_credentials):
         client.credentials(
             HTTP_X_CLIENT_ID=app_credentials[0],
             HTTP_X_CLIENT_SECRET=app_credentials[1],
-            HTTP_AUTHORIZATION=f"Bearer {influencer.token}",
+            HTTP_AUTHORIZATION=f"Bearer {publisher.token}",
         )
         return client.post("/api/action/campaign/join/", {"campaign_id": campaign.pk}, format="json").status_code
 

@@ -61,20 +61,20 @@ def _body(task) -> dict:
     return {"task_id": task.pk, "post_url": "https://instagram.com/p/x"}
 
 
-def _client(app_credentials, influencer) -> APIClient:
+def _client(app_credentials, publisher) -> APIClient:
     client = APIClient()
     client.credentials(
         HTTP_X_CLIENT_ID=app_credentials[0],
         HTTP_X_CLIENT_SECRET=app_credentials[1],
-        HTTP_AUTHORIZATION=f"Bearer {influencer.token}",
+        HTTP_AUTHORIZATION=f"Bearer {publisher.token}",
     )
     return client
 
 
 @pytest.fixture
-def killed_request(app_credentials, influencer):
+def killed_request(app_credentials, publisher):
     """The task, after a process that claimed KEY for completing it was SIGKILLed mid-request."""
-    task = TaskFactory(publisher=influencer.user.publisher)
+    task = TaskFactory(publisher=publisher.user.publisher)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "leadplatform.settings.test",
@@ -82,7 +82,7 @@ def killed_request(app_credentials, influencer):
         "IDEMPOTENCY_LEASE_SECONDS": "30",
     }
     process = subprocess.Popen(
-        [sys.executable, "-c", CRASHING_REQUEST, *app_credentials, influencer.token, str(task.pk), KEY],
+        [sys.executable, "-c", CRASHING_REQUEST, *app_credentials, publisher.token, str(task.pk), KEY],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -111,8 +111,8 @@ def test_the_killed_request_changed_nothing_and_left_its_lease(killed_request):
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_retry_while_the_lease_runs_is_409_with_retry_after(killed_request, app_credentials, influencer):
-    response = _client(app_credentials, influencer).post(
+def test_a_retry_while_the_lease_runs_is_409_with_retry_after(killed_request, app_credentials, publisher):
+    response = _client(app_credentials, publisher).post(
         COMPLETE, _body(killed_request), format="json", HTTP_IDEMPOTENCY_KEY=KEY
     )
     assert response.status_code == 409
@@ -121,8 +121,8 @@ def test_a_retry_while_the_lease_runs_is_409_with_retry_after(killed_request, ap
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_retry_after_the_lease_runs_once_and_is_then_replayed(killed_request, app_credentials, influencer):
-    client = _client(app_credentials, influencer)
+def test_a_retry_after_the_lease_runs_once_and_is_then_replayed(killed_request, app_credentials, publisher):
+    client = _client(app_credentials, publisher)
     expired = IdempotencyKey.objects.get(key=KEY).locked_until + timedelta(seconds=1)
     with time_machine.travel(expired, tick=True):
         retry = client.post(COMPLETE, _body(killed_request), format="json", HTTP_IDEMPOTENCY_KEY=KEY)
@@ -134,13 +134,13 @@ def test_a_retry_after_the_lease_runs_once_and_is_then_replayed(killed_request, 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_retries_after_the_lease_run_the_request_once(killed_request, app_credentials, influencer):
+def test_two_concurrent_retries_after_the_lease_run_the_request_once(killed_request, app_credentials, publisher):
     expired = IdempotencyKey.objects.get(key=KEY).locked_until + timedelta(seconds=1)
     barrier = threading.Barrier(2)
     responses = []
 
     def retry():
-        client = _client(app_credentials, influencer)
+        client = _client(app_credentials, publisher)
         barrier.wait()
         try:
             responses.append(client.post(COMPLETE, _body(killed_request), format="json", HTTP_IDEMPOTENCY_KEY=KEY))

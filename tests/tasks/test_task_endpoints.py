@@ -18,12 +18,12 @@ LEAVE = "/api/action/task/leave/"
 
 
 @pytest.fixture
-def task(influencer):
-    return TaskFactory(publisher=influencer.user.publisher)
+def task(publisher):
+    return TaskFactory(publisher=publisher.user.publisher)
 
 
-def test_complete_by_form_fields_as_documented(influencer_client, task):
-    response = influencer_client.post(
+def test_complete_by_form_fields_as_documented(publisher_client, task):
+    response = publisher_client.post(
         COMPLETE,
         {
             "task_id": task.pk,
@@ -38,8 +38,8 @@ def test_complete_by_form_fields_as_documented(influencer_client, task):
     assert task.submission.screenshots.get().url == "https://example.com/screenshot1.jpg"
 
 
-def test_complete_with_urls_and_uploaded_images(influencer_client, task, influencer):
-    response = influencer_client.post(
+def test_complete_with_urls_and_uploaded_images(publisher_client, task, publisher):
+    response = publisher_client.post(
         COMPLETE,
         {
             "task_id": task.pk,
@@ -56,7 +56,7 @@ def test_complete_with_urls_and_uploaded_images(influencer_client, task, influen
         f"campaigns/advertiser_{task.campaign.advertiser_id}/campaign_{task.campaign_id}_task_{task.pk}__"
     )
     assert stored.endswith(".png")
-    listing = influencer_client.post("/api/get/tasks/", {}, format="json").json()["tasks"][0]
+    listing = publisher_client.post("/api/get/tasks/", {}, format="json").json()["tasks"][0]
     assert listing["media"] == {"url": "https://example.com/one.jpg", "link": "https://instagram.com/p/example"}
     assert listing["status"] == "under_review" and listing["is_disabled"] is True
 
@@ -68,8 +68,8 @@ def test_complete_with_urls_and_uploaded_images(influencer_client, task, influen
         (bomb_png_bytes(), "bomb.png"),
     ],
 )
-def test_complete_refuses_bad_images_and_changes_nothing(influencer_client, task, payload, name):
-    response = influencer_client.post(
+def test_complete_refuses_bad_images_and_changes_nothing(publisher_client, task, payload, name):
+    response = publisher_client.post(
         COMPLETE,
         {
             "task_id": task.pk,
@@ -86,9 +86,9 @@ def test_complete_refuses_bad_images_and_changes_nothing(influencer_client, task
     assert not Submission.objects.exists()
 
 
-def test_complete_refuses_too_large_images(influencer_client, task, settings):
+def test_complete_refuses_too_large_images(publisher_client, task, settings):
     settings.UPLOAD_MAX_IMAGE_BYTES = 10_000
-    response = influencer_client.post(
+    response = publisher_client.post(
         COMPLETE,
         {
             "task_id": task.pk,
@@ -101,8 +101,8 @@ def test_complete_refuses_too_large_images(influencer_client, task, settings):
     assert "larger than" in response.json()["message"]
 
 
-def test_complete_refuses_too_many_screenshots(influencer_client, task):
-    response = influencer_client.post(
+def test_complete_refuses_too_many_screenshots(publisher_client, task):
+    response = publisher_client.post(
         COMPLETE,
         {
             "task_id": task.pk,
@@ -125,38 +125,38 @@ def test_complete_refuses_too_many_screenshots(influencer_client, task):
         {"task_id": 1, "post_url": "https://instagram.com/p/x", "screenshots": [{"a": 1}]},
     ],
 )
-def test_complete_bad_input_is_400(influencer_client, body):
-    assert influencer_client.post(COMPLETE, body, format="json").status_code == 400
+def test_complete_bad_input_is_400(publisher_client, body):
+    assert publisher_client.post(COMPLETE, body, format="json").status_code == 400
 
 
-def test_complete_after_the_deadline_is_409_and_says_why(influencer_client, influencer):
-    task = TaskFactory(publisher=influencer.user.publisher, deadline=timezone.now() - timedelta(minutes=1))
-    response = influencer_client.post(COMPLETE, {"task_id": task.pk, "post_url": "https://x.example/p"}, format="json")
+def test_complete_after_the_deadline_is_409_and_says_why(publisher_client, publisher):
+    task = TaskFactory(publisher=publisher.user.publisher, deadline=timezone.now() - timedelta(minutes=1))
+    response = publisher_client.post(COMPLETE, {"task_id": task.pk, "post_url": "https://x.example/p"}, format="json")
     assert response.status_code == 409
     assert response.json() == {"status": "error", "message": "The deadline of this task has passed."}
 
 
-def test_another_influencers_task_is_404(influencer_client):
+def test_another_publishers_task_is_404(publisher_client):
     other = TaskFactory()
-    response = influencer_client.post(COMPLETE, {"task_id": other.pk, "post_url": "https://x.example/p"}, format="json")
+    response = publisher_client.post(COMPLETE, {"task_id": other.pk, "post_url": "https://x.example/p"}, format="json")
     assert response.status_code == 404
-    assert influencer_client.post(LEAVE, {"task_id": other.pk}, format="json").status_code == 404
+    assert publisher_client.post(LEAVE, {"task_id": other.pk}, format="json").status_code == 404
     other.refresh_from_db()
     assert other.status == Task.Status.PENDING
 
 
-def test_leave_shape_and_refusal(influencer_client, task):
-    response = influencer_client.post(LEAVE, {"task_id": task.pk})
+def test_leave_shape_and_refusal(publisher_client, task):
+    response = publisher_client.post(LEAVE, {"task_id": task.pk})
     assert response.status_code == 200
     assert response.json() == {"status": "success", "message": "Task left successfully"}
-    again = influencer_client.post(LEAVE, {"task_id": task.pk})
+    again = publisher_client.post(LEAVE, {"task_id": task.pk})
     assert again.status_code == 409
     assert again.json()["message"] == "Only a pending task can be left; this one is left."
 
 
-def test_leave_an_accepted_task_is_409(influencer_client, influencer):
-    task = TaskFactory(publisher=influencer.user.publisher, status=Task.Status.ACCEPTED)
-    response = influencer_client.post(LEAVE, {"task_id": task.pk})
+def test_leave_an_accepted_task_is_409(publisher_client, publisher):
+    task = TaskFactory(publisher=publisher.user.publisher, status=Task.Status.ACCEPTED)
+    response = publisher_client.post(LEAVE, {"task_id": task.pk})
     assert response.status_code == 409
     assert "accepted" in response.json()["message"]
 
@@ -164,44 +164,44 @@ def test_leave_an_accepted_task_is_409(influencer_client, influencer):
 # ------------------------------------------------------------------------------
 # Idempotency-Key
 # ------------------------------------------------------------------------------
-def test_same_key_replays_the_stored_response(influencer_client, task):
+def test_same_key_replays_the_stored_response(publisher_client, task):
     body = {"task_id": task.pk, "post_url": "https://instagram.com/p/example"}
-    first = influencer_client.post(COMPLETE, body, format="json", HTTP_IDEMPOTENCY_KEY="complete-1")
-    replay = influencer_client.post(COMPLETE, body, format="json", HTTP_IDEMPOTENCY_KEY="complete-1")
+    first = publisher_client.post(COMPLETE, body, format="json", HTTP_IDEMPOTENCY_KEY="complete-1")
+    replay = publisher_client.post(COMPLETE, body, format="json", HTTP_IDEMPOTENCY_KEY="complete-1")
     assert first.status_code == replay.status_code == 200
     assert first.json() == replay.json()
     assert replay["Idempotent-Replayed"] == "true"
     assert Submission.objects.count() == 1
-    without_key = influencer_client.post(COMPLETE, body, format="json")
+    without_key = publisher_client.post(COMPLETE, body, format="json")
     assert without_key.status_code == 409
 
 
-def test_same_key_with_another_payload_is_422(influencer_client, task):
-    influencer_client.post(
+def test_same_key_with_another_payload_is_422(publisher_client, task):
+    publisher_client.post(
         COMPLETE, {"task_id": task.pk, "post_url": "https://instagram.com/p/a"}, format="json", HTTP_IDEMPOTENCY_KEY="k"
     )
-    other = influencer_client.post(
+    other = publisher_client.post(
         COMPLETE, {"task_id": task.pk, "post_url": "https://instagram.com/p/b"}, format="json", HTTP_IDEMPOTENCY_KEY="k"
     )
     assert other.status_code == 422
     assert other.json()["status"] == "error"
 
 
-def test_failed_requests_are_not_stored(influencer_client, influencer):
-    task = TaskFactory(publisher=influencer.user.publisher, deadline=timezone.now() - timedelta(minutes=1))
+def test_failed_requests_are_not_stored(publisher_client, publisher):
+    task = TaskFactory(publisher=publisher.user.publisher, deadline=timezone.now() - timedelta(minutes=1))
     body = {"task_id": task.pk, "post_url": "https://instagram.com/p/a"}
-    assert influencer_client.post(COMPLETE, body, format="json", HTTP_IDEMPOTENCY_KEY="late").status_code == 409
+    assert publisher_client.post(COMPLETE, body, format="json", HTTP_IDEMPOTENCY_KEY="late").status_code == 409
     assert not IdempotencyKey.objects.exists()
 
 
-def test_overlong_key_is_400(influencer_client, task):
+def test_overlong_key_is_400(publisher_client, task):
     body = {"task_id": task.pk, "post_url": "https://instagram.com/p/a"}
-    assert influencer_client.post(COMPLETE, body, format="json", HTTP_IDEMPOTENCY_KEY="k" * 300).status_code == 400
+    assert publisher_client.post(COMPLETE, body, format="json", HTTP_IDEMPOTENCY_KEY="k" * 300).status_code == 400
 
 
-def test_too_many_files_is_400_not_500(influencer_client, task, settings):
+def test_too_many_files_is_400_not_500(publisher_client, task, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
-    response = influencer_client.post(
+    response = publisher_client.post(
         COMPLETE,
         {
             "task_id": task.pk,
@@ -214,9 +214,9 @@ def test_too_many_files_is_400_not_500(influencer_client, task, settings):
     assert not Submission.objects.exists()
 
 
-def upload_only_screenshot(influencer_client, task) -> str:
+def upload_only_screenshot(publisher_client, task) -> str:
     """Completes the task with one uploaded image; the media URL the task listing returns for it."""
-    response = influencer_client.post(
+    response = publisher_client.post(
         COMPLETE,
         {
             "task_id": task.pk,
@@ -226,15 +226,15 @@ def upload_only_screenshot(influencer_client, task) -> str:
         format="multipart",
     )
     assert response.status_code == 200, response.json()
-    return influencer_client.post("/api/get/tasks/", {}, format="json").json()["tasks"][0]["media"]["url"]
+    return publisher_client.post("/api/get/tasks/", {}, format="json").json()["tasks"][0]["media"]["url"]
 
 
-def test_an_uploaded_screenshot_url_from_the_api_serves_the_image(influencer_client, task, settings):
+def test_an_uploaded_screenshot_url_from_the_api_serves_the_image(publisher_client, task, settings):
     settings.SERVE_MEDIA = True
-    response = influencer_client.get(upload_only_screenshot(influencer_client, task))
+    response = publisher_client.get(upload_only_screenshot(publisher_client, task))
     assert (response.status_code, response["Content-Type"]) == (200, "image/png")
 
 
-def test_media_is_not_served_by_django_when_the_web_server_does_it(influencer_client, task, settings):
+def test_media_is_not_served_by_django_when_the_web_server_does_it(publisher_client, task, settings):
     settings.SERVE_MEDIA = False
-    assert influencer_client.get(upload_only_screenshot(influencer_client, task)).status_code == 404
+    assert publisher_client.get(upload_only_screenshot(publisher_client, task)).status_code == 404

@@ -128,7 +128,7 @@ def test_join_needs_an_approved_account_on_a_campaign_network():
 
 
 @pytest.mark.parametrize("change", [{"banned": True, "ban_reason": "spam"}, {"status": Publisher.Status.SUSPENDED}])
-def test_banned_or_suspended_influencers_can_do_nothing(publisher, change):
+def test_banned_or_suspended_publishers_can_do_nothing(publisher, change):
     task = TaskFactory(publisher=publisher)
     for field, value in change.items():
         setattr(publisher, field, value)

@@ -81,8 +81,8 @@ def test_anonymous_is_401_in_the_surface_shape(api_client):
     assert set(response.json()) == {"detail", "type"}
 
 
-def test_influencer_is_refused(influencer):
-    assert influencer.client().get(f"{BASE}/jobs").status_code == 403
+def test_publisher_is_refused(publisher):
+    assert publisher.client().get(f"{BASE}/jobs").status_code == 403
 
 
 def test_rate_limit_headers_on_every_response(owner):
