@@ -10,7 +10,6 @@ Each must finish, show its results, and be matched by a received webhook whose i
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +19,7 @@ import pytest
 
 from .platform_run import free_port, running_demo
 from .processes import wait_for
+from .serving import serving_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -91,7 +91,7 @@ def platform(tmp_path_factory):
 @pytest.fixture(scope="module")
 def receiver():
     server = Receiver()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = serving_thread(server)
     thread.start()
     yield server
     server.shutdown()

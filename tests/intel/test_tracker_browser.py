@@ -1,7 +1,6 @@
 """The tracking snippet in headless Chromium, embedded in a page served from another origin."""
 
 import functools
-import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -10,6 +9,7 @@ import pytest
 from leads.intel.models import Person, VisitAction, VisitSession
 
 from ..factories import AdvertiserFactory
+from ..serving import serving_thread
 from .factories import IpRangeFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +44,7 @@ def customer_site(tmp_path, live_server):
     for name, title in (("index.html", "Tents for every season"), ("pricing.html", "Pricing")):
         (tmp_path / name).write_text(PAGE.format(title=title, live=live_server.url, key=site.key))
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = serving_thread(server)
     thread.start()
     yield site, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
