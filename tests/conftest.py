@@ -71,7 +71,8 @@ def pytest_xdist_node_collection_finished(node, ids):
     if shared:
         pytest.exit(
             f"{', '.join(shared)}: several items share each of these node ids, and pytest-xdist would run only "
-            'one of them; mark them `fuzz` and run them in one process (make test runs -m "not fuzz" here)',
+            "one of them (pytest 9.2 names each schemathesis item after its test function alone: "
+            "requirements/dev.txt pins the release before it)",
             returncode=pytest.ExitCode.USAGE_ERROR,
         )
 
@@ -87,6 +88,15 @@ def pytest_collection_modifyitems(config, items):
         if marker is not None:
             reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "PostgreSQL only")
             item.add_marker(pytest.mark.skip(reason=f"needs PostgreSQL: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, reset after each transactional test by tests/database_reset.py."""
+    from . import database_reset
+
+    with django_db_blocker.unblock():
+        database_reset.install()
 
 
 @dataclass
