@@ -45,17 +45,14 @@ browser:
 # Test processes (pytest-xdist; 0 runs in this process): each has its own test database and Redis db
 # (REDIS_URL's db plus the worker's number). Whole test files go to one process (--dist loadfile).
 PYTEST_WORKERS ?= 2
-# The fuzz tests run in one process: schemathesis gives its items (one per operation) one node id,
-# and pytest-xdist would run one of them. The last pass: tests marked `sqlite` on SQLite (an in-memory
-# test database; the file is not used).
+# The last pass: tests marked `sqlite` on SQLite (an in-memory test database; the file is not used).
 TEST_SQLITE_URL ?= sqlite:///$(CURDIR)/var/test-sqlite.sqlite3
 
-## test: ruff (lint and format check), every test against PostgreSQL and Redis on 127.0.0.1 (DATABASE_URL / REDIS_URL override), the fuzz tests in one process, then the tests marked sqlite on SQLite
+## test: ruff (lint and format check), every test against PostgreSQL and Redis on 127.0.0.1 (DATABASE_URL / REDIS_URL override), then the tests marked sqlite on SQLite
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not fuzz" $(PYTEST_ARGS)
-	$(PY) -m pytest -p no:xdist -m fuzz $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	DATABASE_URL=$(TEST_SQLITE_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) -m sqlite \
 		|| [ $$? -eq 5 ]  # 5: PYTEST_ARGS chose no test marked sqlite
 
