@@ -10,18 +10,23 @@ export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install install-dev lock migrate demo browser bench screenshots clean
 
+# uv installs the locked packages (several times faster than pip); it is bootstrapped into the
+# virtualenv by pip at the version below.
+UV_VERSION ?= 0.13.9
+UV_INSTALL := $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY)
+
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet uv==$(UV_VERSION)
 
 # Installs come from the lock files (requirements/lock/*.txt): every package, direct or not, at one
 # version. requirements/*.txt are the inputs people edit; `make lock` regenerates the locks from them.
 $(VENV)/.base-installed: requirements/lock/production.txt | $(PY)
-	$(PIP) install --quiet -r requirements/lock/production.txt
+	$(UV_INSTALL) -r requirements/lock/production.txt
 	touch $@
 
 $(VENV)/.dev-installed: requirements/lock/dev.txt | $(PY)
-	$(PIP) install --quiet -r requirements/lock/dev.txt
+	$(UV_INSTALL) -r requirements/lock/dev.txt
 	touch $@ $(VENV)/.base-installed
 
 install: $(VENV)/.base-installed
@@ -57,7 +62,7 @@ test: install-dev
 		|| [ $$? -eq 5 ]  # 5: PYTEST_ARGS chose no test marked sqlite
 
 $(VENV)/.bench-installed: requirements/lock/bench.txt | $(PY)
-	$(PIP) install --quiet -r requirements/lock/bench.txt
+	$(UV_INSTALL) -r requirements/lock/bench.txt
 	touch $@ $(VENV)/.dev-installed $(VENV)/.base-installed
 
 ## bench: every script in bench/ (installs requirements/lock/bench.txt: dev plus bench-only packages)
