@@ -13,19 +13,22 @@ export SITE_URL ?= http://$(HOST):$(PORT)
 # uv installs the locked packages (several times faster than pip); it is bootstrapped into the
 # virtualenv by pip at the version below.
 UV_VERSION ?= 0.13.9
-UV_INSTALL := $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY)
+UV := $(VENV)/bin/uv
+UV_INSTALL := $(UV) pip install --quiet --compile-bytecode --python $(PY)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(PY)
 	$(PIP) install --quiet uv==$(UV_VERSION)
 
 # Installs come from the lock files (requirements/lock/*.txt): every package, direct or not, at one
 # version. requirements/*.txt are the inputs people edit; `make lock` regenerates the locks from them.
-$(VENV)/.base-installed: requirements/lock/production.txt | $(PY)
+$(VENV)/.base-installed: requirements/lock/production.txt | $(UV)
 	$(UV_INSTALL) -r requirements/lock/production.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements/lock/dev.txt | $(PY)
+$(VENV)/.dev-installed: requirements/lock/dev.txt | $(UV)
 	$(UV_INSTALL) -r requirements/lock/dev.txt
 	touch $@ $(VENV)/.base-installed
 
@@ -61,7 +64,7 @@ test: install-dev
 	DATABASE_URL=$(TEST_SQLITE_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) -m sqlite \
 		|| [ $$? -eq 5 ]  # 5: PYTEST_ARGS chose no test marked sqlite
 
-$(VENV)/.bench-installed: requirements/lock/bench.txt | $(PY)
+$(VENV)/.bench-installed: requirements/lock/bench.txt | $(UV)
 	$(UV_INSTALL) -r requirements/lock/bench.txt
 	touch $@ $(VENV)/.dev-installed $(VENV)/.base-installed
 
