@@ -4,14 +4,18 @@ with or without the demo data."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,11 +53,30 @@ def embedded_platform_env(var: Path, port: int | None = None) -> dict[str, str]:
     return env
 
 
-def prepare_database(env: dict[str, str], *, demo: bool) -> None:
-    commands = [["migrate", "--noinput"], ["createcachetable"]] + ([["seed_demo"]] if demo else [])
-    for command in commands:
+@functools.cache
+def migrated_database() -> Path:
+    """An SQLite database as `make run` migrates it (migrate, createcachetable), made once per test process.
+
+    Each platform a test starts gets a copy: migrating takes longer than anything else in a start.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="lp-migrated-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    env = embedded_platform_env(folder)
+    for command in (["migrate", "--noinput"], ["createcachetable"]):
         result = manage(env, *command)
         assert result.returncode == 0, result.stderr[-3000:]
+    return folder / "db.sqlite3"
+
+
+def prepare_database(env: dict[str, str], *, demo: bool) -> dict | None:
+    """The migrated database at env's DATABASE_URL, with the demo data if asked: then the credentials
+    `seed_demo --json` printed."""
+    shutil.copyfile(migrated_database(), env["DATABASE_URL"].removeprefix("sqlite:///"))
+    if not demo:
+        return None
+    result = manage(env, "seed_demo", "--json")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
 
 
 def session_processes(session_id: int) -> dict[int, str]:
@@ -112,15 +135,19 @@ def start_run_script(env: dict[str, str], port: int, log: Path) -> subprocess.Po
 
 
 @contextlib.contextmanager
-def running_platform(var: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """bin/run on a fresh embedded database with the demo data; (base URL, its environment)."""
+def running_platform(var: Path) -> Iterator[tuple[str, dict[str, str], dict]]:
+    """bin/run on a fresh embedded database with the demo data.
+
+    Yields the base URL, the platform's environment and the demo credentials (`seed_demo --json`).
+    """
     port = free_port()
     env = embedded_platform_env(var, port)
-    prepare_database(env, demo=True)
+    credentials = prepare_database(env, demo=True)
     script = None
     try:
-        script = start_run_script(env, port, var / "run.log")
-        yield env["SITE_URL"], env
+        # At the end the worker gets a second to stop before it is killed (bin/run's default is 5 s).
+        script = start_run_script({**env, "STOP_GRACE_SECONDS": "1"}, port, var / "run.log")
+        yield env["SITE_URL"], env, credentials
     finally:
         if script is not None:
             script.send_signal(signal.SIGTERM)
@@ -132,8 +159,6 @@ def running_platform(var: Path) -> Iterator[tuple[str, dict[str, str]]]:
 
 @contextlib.contextmanager
 def running_demo(var: Path) -> Iterator[tuple[str, dict]]:
-    """bin/run with the demo data; (base URL, the credentials `seed_demo --json` prints)."""
-    with running_platform(var) as (base, env):
-        printed = manage(env, "seed_demo", "--json")
-        assert printed.returncode == 0, printed.stderr[-3000:]
-        yield base, json.loads(printed.stdout)
+    """bin/run with the demo data; (base URL, the credentials `seed_demo --json` printed)."""
+    with running_platform(var) as (base, _env, credentials):
+        yield base, credentials

@@ -109,8 +109,8 @@ def test_every_curl_fails_on_an_error_status(title):
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
     """The running platform: (base URL, the environment its `manage.py` commands need)."""
-    with running_platform(tmp_path_factory.mktemp("quickstart")) as running:
-        yield running
+    with running_platform(tmp_path_factory.mktemp("quickstart")) as (base, env, _credentials):
+        yield base, env
 
 
 @pytest.mark.parametrize("title", list(SECTIONS))
