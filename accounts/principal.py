@@ -70,7 +70,7 @@ class Principal:
             )
         if user.is_staff:
             return cls(Kind.STAFF, user=user, token=token, application=application)
-        publisher = Publisher.objects.filter(user=user).first()
+        publisher = publisher_of(user)
         if publisher is not None:
             return cls(Kind.PUBLISHER, user=user, publisher=publisher, token=token, application=application)
         membership = user.primary_membership()
@@ -84,6 +84,14 @@ class Principal:
                 role=membership.role,
             )
         return cls(Kind.ANONYMOUS, user=user, token=token, application=application)
+
+
+def publisher_of(user: User) -> Publisher | None:
+    """The user's publisher profile, if any; the token lookup has usually loaded it already."""
+    try:
+        return user.publisher
+    except Publisher.DoesNotExist:
+        return None
 
 
 ROLE_RANKS = {Membership.Role.VIEWER: 1, Membership.Role.MANAGER: 2, Membership.Role.OWNER: 3}
