@@ -8,6 +8,11 @@ HOST ?= 127.0.0.1
 # The platform's own address: the demo data's web crawls and webhook target its /demo-site/.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
+# Python caches compiled modules (__pycache__/, ignored by git) even where the environment asks it
+# not to: the tests start hundreds of Python processes, and pytest caches its rewritten test modules
+# the same way; without the caches each would compile the project again.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test install install-dev lock migrate demo browser bench screenshots clean
 
 # uv installs the locked packages (several times faster than pip); it is bootstrapped into the

@@ -77,6 +77,19 @@ def pytest_xdist_node_collection_finished(node, ids):
         )
 
 
+def pytest_ignore_collect(collection_path, config):
+    """Under `-m sqlite` (make test's SQLite pass), import only the test modules that mark tests `sqlite`.
+
+    The others would all be deselected after import, and importing them costs more than the
+    pass's own tests (the fuzz modules build their schemathesis cases as they are collected).
+    """
+    if config.option.markexpr != "sqlite" or not collection_path.name.startswith("test_"):
+        return None
+    if collection_path.suffix != ".py":
+        return None
+    return "mark.sqlite" not in collection_path.read_text()
+
+
 def pytest_collection_modifyitems(config, items):
     """On a database other than PostgreSQL (the SQLite pass), tests marked `postgresql` skip with their reason."""
     from django.db import connection

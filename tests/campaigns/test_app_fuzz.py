@@ -9,9 +9,13 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 from .factories import CampaignFactory, TaskFactory
 
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application()).include(
-    path_regex=r"^/api/(get|action|app)/"
-)
+APP_PATHS = ("/api/get/", "/api/action/", "/api/app/")
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+# `include(path_regex=…)` does not narrow the pytest collection in this schemathesis version: keep the paths here.
+schema.raw_schema["paths"] = {
+    path: item for path, item in schema.raw_schema["paths"].items() if path.startswith(APP_PATHS)
+}
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
