@@ -226,7 +226,7 @@ def test_every_target_failing_retries_then_fails_with_webhook(owner, serve):
     job = followers_job(owner.advertiser, [target], max_retries=1)
     job = run_to_end(job)
     assert job.status == ScrapeJob.Status.PENDING  # retried: back in the queue with backoff
-    assert job.plan.retries_used == 1
+    assert job.dispatch.retries_used == 1
     job = run_to_end(job)
     assert job.status == ScrapeJob.Status.FAILED
     assert "Every target failed" in job.error
@@ -242,7 +242,7 @@ def test_a_kind_no_connector_can_do_fails_at_once(owner, serve):
     assert job.status == ScrapeJob.Status.FAILED
     assert "No configured connector can fetch followers on instagram" in job.error
     assert graph.calls == []
-    assert job.plan.retries_used == 0  # not retried: nothing could ever do it
+    assert job.dispatch.retries_used == 0  # not retried: nothing could ever do it
 
 
 def test_graph_hashtag_quota_is_counted_per_credential(owner, serve):
@@ -375,7 +375,7 @@ def test_queueing_inside_a_rolled_back_transaction_publishes_nothing(advertiser,
             pass
     assert callbacks == []
     job.refresh_from_db()
-    assert job.plan.queued_at is None
+    assert job.dispatch.queued_at is None
 
 
 def test_cancelling_a_running_job_stops_its_lanes(owner, serve):
@@ -417,7 +417,7 @@ def test_schedule_is_a_beat_periodic_task_and_a_repeat_is_a_noop(owner):
     assert response.json()["data"]["schedule"] == {"interval_seconds": 3600, "crontab": None}
     lifecycle.queue_scheduled_job(created["id"])
     lifecycle.queue_scheduled_job(created["id"])
-    assert ScrapeJob.objects.get(pk=created["id"]).plan.queued_at is not None
+    assert ScrapeJob.objects.get(pk=created["id"]).dispatch.queued_at is not None
     assert client.delete(f"/api/v1/jobs/{created['id']}/schedule").json()["data"]["schedule"] is None
     assert not PeriodicTask.objects.filter(name=f"scrape-job-{created['id']}").exists()
 
@@ -536,5 +536,5 @@ def test_beat_skips_a_suspended_advertisers_schedule(advertiser):
     )
     suspend_advertiser(advertiser)
     lifecycle.queue_scheduled_job(job.pk)
-    job.plan.refresh_from_db()
-    assert job.plan.queued_at is None
+    job.dispatch.refresh_from_db()
+    assert job.dispatch.queued_at is None
