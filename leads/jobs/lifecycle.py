@@ -115,7 +115,7 @@ def _wake_worker(countdown: float | None = None) -> None:
 
 
 def cancel_job(job: ScrapeJob) -> bool:
-    """Pending, assigned or running → cancelled; lanes see it at their next page and stop."""
+    """Pending, assigned or running → cancelled; its runners see it at their next page and stop."""
     with transaction.atomic():
         cancelled = ScrapeJob.objects.filter(
             pk=job.pk, status__in=(Status.PENDING, Status.ASSIGNED, Status.RUNNING)
@@ -218,7 +218,7 @@ def fail_job(job_id: int, reason: str, *, retry: bool = True) -> None:
             # Only the failed targets run again; finished ones keep their leads.
             # A failed provider run is not resumed: its targets start over (upserts make that safe).
             JobUnit.objects.filter(job_id=job_id, status__in=(JobUnit.Status.FAILED, JobUnit.Status.RUNNING)).update(
-                status=JobUnit.Status.PENDING, lane=None, attempts=0, error="", cursor=""
+                status=JobUnit.Status.PENDING, runner=None, attempts=0, error="", cursor=""
             )
             ScrapeJob.objects.filter(pk=job_id).update(items_failed=0)
             # Back in the queue, the job is as far as its finished targets, not at the failed attempt's 100%.
@@ -259,7 +259,7 @@ def recover_stalled_job(job_id: int) -> str | None:
                 error=f"{reason} Queued again (retry {dispatch.retries_used} of {dispatch.max_retries}).",
             )
             JobUnit.objects.filter(job_id=job_id, status=JobUnit.Status.RUNNING).update(
-                status=JobUnit.Status.PENDING, lane=None
+                status=JobUnit.Status.PENDING, runner=None
             )
             dispatch.queued_at = timezone.now()
             dispatch.not_before = None

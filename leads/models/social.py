@@ -137,8 +137,8 @@ class JobUnit(models.Model):
     job = models.ForeignKey(ScrapeJob, on_delete=models.CASCADE, related_name="units")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="job_units")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    lane = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Worker lane running it (resumed by that lane)."
+    runner = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number of the job's parallel runner task holding it (that runner resumes it)."
     )
     cursor = models.TextField(blank=True, help_text="Provider cursor of the next page to fetch.")
     pages_done = models.PositiveIntegerField(default=0)

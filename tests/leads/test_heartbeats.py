@@ -47,7 +47,7 @@ def running_lead_job(advertiser, *, max_retries: int, worker: str = "gone-host:1
     job.targets.set([target])
     JobDispatch.objects.filter(job=job).update(max_retries=max_retries)
     ScrapeJob.objects.filter(pk=job.pk).update(started_at=timezone.now(), heartbeat_at=timezone.now())
-    JobUnit.objects.create(job=job, target=target, status=JobUnit.Status.RUNNING, lane=0, cursor="page-3")
+    JobUnit.objects.create(job=job, target=target, status=JobUnit.Status.RUNNING, runner=0, cursor="page-3")
     return job
 
 
@@ -71,7 +71,7 @@ def test_a_lead_job_with_an_old_heartbeat_is_requeued_then_failed_after_its_last
         assert "stopped: no heartbeat for over 180 seconds" in job.error and "retry 1 of 1" in job.error
         assert job.dispatch.retries_used == 1 and job.dispatch.queued_at is not None
         unit = JobUnit.objects.get(job=job)
-        assert (unit.status, unit.lane, unit.cursor) == (JobUnit.Status.PENDING, None, "page-3")  # resumes its page
+        assert (unit.status, unit.runner, unit.cursor) == (JobUnit.Status.PENDING, None, "page-3")  # resumes its page
         claim_and_start_again(job)
 
     with time_machine.travel(timezone.now() + timedelta(seconds=2 * TIMEOUT + 5), tick=False):
