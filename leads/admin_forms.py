@@ -23,7 +23,7 @@ from .connectors.base import CAPABILITY_FOR_KIND
 from .connectors.hosted_scraper import DEFAULT_FIELDS, DEFAULT_INPUT, MAPPABLE_FIELDS
 from .engine import spec
 from .jobs import schedule
-from .models import ConnectorCredential, JobPlan, SocialJob, WebJob
+from .models import ConnectorCredential, JobDispatch, SocialJob, WebJob
 from .web import jobs as webjobs
 
 
@@ -197,9 +197,9 @@ class SocialJobForm(SocialJobFiltersFields, forms.ModelForm):
         if described:
             self.initial["schedule_interval_seconds"] = described["interval_seconds"]
             self.initial["schedule_crontab"] = described["crontab"]
-        plan = JobPlan.objects.filter(job_id=self.instance.pk).first() if self.instance.pk else None
-        if plan:
-            self.initial["max_retries"] = plan.max_retries
+        dispatch = JobDispatch.objects.filter(job_id=self.instance.pk).first() if self.instance.pk else None
+        if dispatch:
+            self.initial["max_retries"] = dispatch.max_retries
 
     def clean_schedule_crontab(self):
         value = (self.cleaned_data.get("schedule_crontab") or "").strip()

@@ -1,6 +1,6 @@
 """Connector credentials as a user manages them: validate, create, check with one real call, delete.
 
-A job does not hold its credential: every lane of a running job asks `connector_for` again
+A job does not hold its credential: every runner of a running job asks `connector_for` again
 (see `leads.jobs.run`), so deleting a credential under a running job would fail the job halfway or
 switch its units to another provider whose cursors they cannot read. Deleting is therefore
 refused (`CredentialInUse`) while a job of the advertiser that the credential can serve is

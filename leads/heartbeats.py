@@ -1,6 +1,6 @@
 """Heartbeats of running jobs, and what happens to a job whose worker is gone.
 
-A running job's run loop calls `pulse` (the lanes of a social job between pages and on every
+A running job's run loop calls `pulse` (the runners of a social job between pages and on every
 provider request, the web runner on every stored batch); the `heartbeat_at` column moves at
 most every JOB_HEARTBEAT_INTERVAL_SECONDS per process, so a pulse costs nothing most of the
 time. A job without a sign of life for JOB_HEARTBEAT_TIMEOUT_SECONDS has lost its worker:

@@ -18,7 +18,7 @@ from leadplatform.domain import InvalidInput
 from . import slots
 from .jobs import lifecycle
 from .jobs.states import JobError
-from .models import JobPlan, JobUnit, ScrapeJob
+from .models import JobDispatch, JobUnit, ScrapeJob
 from .web import jobs as webjobs
 
 Status = ScrapeJob.Status
@@ -109,15 +109,15 @@ def target_counts(states: list[TargetState]) -> dict[str, int]:
 # --- retries and reasons -----------------------------------------------------------------
 
 
-def plan_of(job: ScrapeJob) -> JobPlan | None:
-    return None if is_web(job) else JobPlan.objects.filter(job_id=job.pk).first()
+def dispatch_of(job: ScrapeJob) -> JobDispatch | None:
+    return None if is_web(job) else JobDispatch.objects.filter(job_id=job.pk).first()
 
 
-def next_retry_at(job: ScrapeJob, plan: JobPlan | None) -> datetime | None:
+def next_retry_at(job: ScrapeJob, dispatch: JobDispatch | None) -> datetime | None:
     """When a job queued again after a failure may start, if that is still ahead."""
-    if plan is None or job.status != Status.PENDING or plan.not_before is None:
+    if dispatch is None or job.status != Status.PENDING or dispatch.not_before is None:
         return None
-    return plan.not_before if plan.not_before > timezone.now() else None
+    return dispatch.not_before if dispatch.not_before > timezone.now() else None
 
 
 def _stamp(value: datetime | None) -> str | None:
@@ -132,7 +132,7 @@ def _last_attempt(error: str) -> str:
     return "the last attempt failed: " + error
 
 
-def reason_in_words(job: ScrapeJob, plan: JobPlan | None = None, waiting_reason: str | None = None) -> str:
+def reason_in_words(job: ScrapeJob, dispatch: JobDispatch | None = None, waiting_reason: str | None = None) -> str:
     """Why the job is where it is: the failure, the retry it waits for, or a finished job's notes."""
     error = (job.error or "").strip()
     if job.status == Status.FAILED:
@@ -141,8 +141,8 @@ def reason_in_words(job: ScrapeJob, plan: JobPlan | None = None, waiting_reason:
         return "Cancelled."
     if job.status in WAITING_STATUSES and error:
         last = _last_attempt(error)
-        if plan is not None and plan.retries_used:
-            return f"Retry {plan.retries_used} of {plan.max_retries}: {last}"
+        if dispatch is not None and dispatch.retries_used:
+            return f"Retry {dispatch.retries_used} of {dispatch.max_retries}: {last}"
         return last[0].upper() + last[1:]
     if job.status in WAITING_STATUSES:
         return waiting_reason or ""
@@ -152,10 +152,10 @@ def reason_in_words(job: ScrapeJob, plan: JobPlan | None = None, waiting_reason:
 # --- transitions -------------------------------------------------------------------------
 
 
-def allowed_transitions(job: ScrapeJob, plan: JobPlan | None = None) -> list[str]:
+def allowed_transitions(job: ScrapeJob, dispatch: JobDispatch | None = None) -> list[str]:
     """Run: a job not queued yet, or a completed one again. Retry: a failed or cancelled one. Cancel: unfinished."""
     allowed = []
-    queued = is_web(job) or (plan is not None and plan.queued_at is not None)
+    queued = is_web(job) or (dispatch is not None and dispatch.queued_at is not None)
     if job.status == Status.COMPLETED or (job.status == Status.PENDING and not queued):
         allowed.append(RUN)
     if job.status in UNFINISHED:
@@ -167,7 +167,7 @@ def allowed_transitions(job: ScrapeJob, plan: JobPlan | None = None) -> list[str
 
 def apply_transition(job: ScrapeJob, transition: str) -> str:
     """Run, cancel or retry the job; a message for the user. Refused when the state does not allow it."""
-    if transition not in allowed_transitions(job, plan_of(job)):
+    if transition not in allowed_transitions(job, dispatch_of(job)):
         raise TransitionRefused(f"The job is {job.get_status_display().lower()}: it cannot be {_past(transition)} now.")
     if transition == CANCEL:
         cancelled = webjobs.cancel_web_job(job) if is_web(job) else lifecycle.cancel_job(job)
@@ -215,7 +215,7 @@ def summary_in_words(job: ScrapeJob, counts: dict[str, int]) -> str:
 
 def snapshot(job: ScrapeJob, *, may_change: bool) -> dict[str, Any]:
     """The JSON the job page polls (a handful of queries whatever the number of targets)."""
-    plan = plan_of(job)
+    dispatch = dispatch_of(job)
     states = target_states(job)
     counts = target_counts(states)
     waiting = slots.waiting_of([job])[job.pk] if job.status == Status.PENDING else slots.NOT_WAITING
@@ -233,8 +233,8 @@ def snapshot(job: ScrapeJob, *, may_change: bool) -> dict[str, Any]:
         },
         "summary": summary_in_words(job, counts),
         "targets": [state.as_dict() for state in states],
-        "next_retry_at": _stamp(next_retry_at(job, plan)),
-        "reason": reason_in_words(job, plan, waiting.reason),
+        "next_retry_at": _stamp(next_retry_at(job, dispatch)),
+        "reason": reason_in_words(job, dispatch, waiting.reason),
         "queue_position": waiting.position,
-        "actions": allowed_transitions(job, plan) if may_change else [],
+        "actions": allowed_transitions(job, dispatch) if may_change else [],
     }

@@ -93,21 +93,21 @@ def _is_waiting(row: dict) -> bool:
     if row["status"] != Status.PENDING:
         return False
     # A social job waits once it is queued (run, schedule, retry); a web job from its creation.
-    return row["kind"] == Kind.WEB or row["plan__queued_at"] is not None
+    return row["kind"] == Kind.WEB or row["dispatch__queued_at"] is not None
 
 
 def _queue_order(row: dict) -> tuple:
-    since = row["plan__queued_at"] if row["kind"] != Kind.WEB else row["created_at"]
+    since = row["dispatch__queued_at"] if row["kind"] != Kind.WEB else row["created_at"]
     return (-row["priority"], since, row["id"])
 
 
 def _reason(row: dict, running: int) -> str:
     slot = slot_of(row["kind"])
     limit = cap(row["kind"])
-    not_before = row["plan__not_before"]
+    not_before = row["dispatch__not_before"]
     if not_before is not None and not_before > timezone.now():
         return (
-            f"Waiting to retry after a failure (retry {row['plan__retries_used']} of {row['plan__max_retries']}); "
+            f"Waiting to retry after a failure (retry {row['dispatch__retries_used']} of {row['dispatch__max_retries']}); "
             f"not before {not_before.isoformat().replace('+00:00', 'Z')}."
         )
     if running >= limit:
@@ -125,10 +125,10 @@ FIELDS = (
     "status",
     "priority",
     "created_at",
-    "plan__queued_at",
-    "plan__not_before",
-    "plan__retries_used",
-    "plan__max_retries",
+    "dispatch__queued_at",
+    "dispatch__not_before",
+    "dispatch__retries_used",
+    "dispatch__max_retries",
 )
 
 

@@ -54,20 +54,21 @@ def run_next_scrape_job(self) -> None:
 
 @shared_task(name="leads.start_scrape_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def start_scrape_job(job_id: int, worker: str = "") -> None:
-    lanes = run.start_job(job_id, worker or "recovered")
-    for lane in range(lanes):
-        run_scrape_job_lane.delay(job_id, lane)
+    for number in range(run.start_job(job_id, worker or "recovered")):
+        run_scrape_job_runner.delay(job_id, number)
 
 
+# The registered name is the one messages already in the broker carry (arguments are positional).
 @shared_task(name="leads.run_scrape_job_lane", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def run_scrape_job_lane(job_id: int, lane: int) -> None:
+def run_scrape_job_runner(job_id: int, number: int) -> None:
+    """Runner `number` of the job: runs its units until none is left or its time is up (then hands over)."""
     try:
         with heartbeats.beating(job_id):
-            result = run.run_lane(job_id, lane)
+            result = run.run_units(job_id, number)
     except SoftTimeLimitExceeded:
-        result = run.LaneResult(handover=True)
+        result = run.RunnerResult(handover=True)
     if result.handover:
-        run_scrape_job_lane.delay(job_id, lane)
+        run_scrape_job_runner.delay(job_id, number)
 
 
 @shared_task(name="leads.queue_scheduled_scrape_job", ignore_result=True)

@@ -439,7 +439,7 @@ WEB_MAX_RUNNING_CRAWLS_PER_ADVERTISER = env.int("WEB_MAX_RUNNING_CRAWLS_PER_ADVE
 # INTERVAL seconds; with none for TIMEOUT seconds its worker is taken as gone, and the job is re-queued
 # (the attempt counted) or, after its last attempt, failed with the reason. TIMEOUT must exceed the
 # longest single wait of a run loop (a connector's Retry-After wait, CONNECTOR_HTTP_MAX_RETRY_AFTER_SECONDS)
-# and how long a social job's lane task may wait in the broker when every worker is busy (lanes hand
+# and how long a social job's runner task may wait in the broker when every worker is busy (runners hand
 # over every 4 minutes).
 JOB_HEARTBEAT_INTERVAL_SECONDS = env.int("JOB_HEARTBEAT_INTERVAL_SECONDS", default=15)
 JOB_HEARTBEAT_TIMEOUT_SECONDS = env.int("JOB_HEARTBEAT_TIMEOUT_SECONDS", default=300)

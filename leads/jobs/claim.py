@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from leads import slots
-from leads.models import JobPlan, ScrapeJob
+from leads.models import JobDispatch, ScrapeJob
 from leads.models.social import SOCIAL_KINDS
 
 from .states import ACTIVE, HELD, Status
@@ -21,14 +21,14 @@ from .states import ACTIVE, HELD, Status
 CLAIM_CANDIDATES_SQL = f"""
 SELECT j.id, j.advertiser_id, j.kind
 FROM leads_scrapejob j
-JOIN leads_jobplan p ON p.job_id = j.id
+JOIN leads_jobplan d ON d.job_id = j.id
 JOIN accounts_advertiser a ON a.id = j.advertiser_id
-WHERE j.status = 'pending' AND p.queued_at IS NOT NULL AND (p.not_before IS NULL OR p.not_before <= %(now)s)
+WHERE j.status = 'pending' AND d.queued_at IS NOT NULL AND (d.not_before IS NULL OR d.not_before <= %(now)s)
   AND j.kind = ANY(%(kinds)s) AND NOT a.status = ANY(%(held)s)
 ORDER BY (SELECT count(*) FROM leads_scrapejob r
           WHERE r.advertiser_id = j.advertiser_id AND r.status IN ('assigned', 'running')
             AND {slots.slot_sql("r")} = {slots.slot_sql("j")}) ASC,
-         j.priority DESC, p.queued_at ASC, j.id ASC
+         j.priority DESC, d.queued_at ASC, j.id ASC
 LIMIT 20
 FOR UPDATE OF j SKIP LOCKED
 """
@@ -44,10 +44,10 @@ def _claim_candidates_portably(kinds: list[str]) -> list[tuple[int, int, str]]:
     """The same order on the embedded SQLite database, whose IMMEDIATE transactions admit one writer."""
     now = timezone.now()
     queued = list(
-        ScrapeJob.objects.filter(status=Status.PENDING, kind__in=kinds, plan__queued_at__isnull=False)
+        ScrapeJob.objects.filter(status=Status.PENDING, kind__in=kinds, dispatch__queued_at__isnull=False)
         .exclude(advertiser__status__in=HELD)
-        .filter(Q(plan__not_before__isnull=True) | Q(plan__not_before__lte=now))
-        .values_list("id", "advertiser_id", "kind", "priority", "plan__queued_at")[:200]
+        .filter(Q(dispatch__not_before__isnull=True) | Q(dispatch__not_before__lte=now))
+        .values_list("id", "advertiser_id", "kind", "priority", "dispatch__queued_at")[:200]
     )
     busy: dict[tuple[int, str], int] = {}
     for advertiser_id, kind, n in (
@@ -89,7 +89,7 @@ def claim_next_job(worker_id: str, kinds: Iterable[str] = SOCIAL_KINDS) -> Scrap
             if ScrapeJob.objects.filter(pk=job_id, status=Status.PENDING).update(
                 status=Status.ASSIGNED, worker_id=worker_id[:200], assigned_at=now
             ):
-                JobPlan.objects.filter(job_id=job_id).update(queued_at=None)
+                JobDispatch.objects.filter(job_id=job_id).update(queued_at=None)
                 return ScrapeJob.objects.get(pk=job_id)
     return None
 
@@ -97,7 +97,7 @@ def claim_next_job(worker_id: str, kinds: Iterable[str] = SOCIAL_KINDS) -> Scrap
 def due_queued_job_count() -> int:
     now = timezone.now()
     return (
-        JobPlan.objects.filter(job__status=Status.PENDING, job__kind__in=SOCIAL_KINDS, queued_at__isnull=False)
+        JobDispatch.objects.filter(job__status=Status.PENDING, job__kind__in=SOCIAL_KINDS, queued_at__isnull=False)
         .exclude(job__advertiser__status__in=HELD)
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         .count()

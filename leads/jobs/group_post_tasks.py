@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from leads.models import JobPlan, JobUnit, ScrapeJob, Target
+from leads.models import JobDispatch, JobUnit, ScrapeJob, Target
 
 from .lifecycle import create_job, queue_job
 from .states import JobError, Status
@@ -68,7 +68,7 @@ def reset_task(job: ScrapeJob) -> ScrapeJob:
         if not updated:
             raise JobError("Only completed or failed tasks can be reset.")
         JobUnit.objects.filter(job=job).delete()
-        JobPlan.objects.filter(job=job).update(retries_used=0, not_before=None)
+        JobDispatch.objects.filter(job=job).update(retries_used=0, not_before=None)
         job.refresh_from_db()
         queue_job(job)
     return job

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from leads import events, heartbeats
-from leads.models import JobPlan, JobUnit, ScrapeJob, Target
+from leads.models import JobDispatch, JobUnit, ScrapeJob, Target
 
 from .schedule import set_job_schedule
 from .states import ACTIVE, JobError, Status
@@ -65,7 +65,9 @@ def create_job(
         **extra,
     )
     job.targets.set(list(targets))
-    JobPlan.objects.create(job=job, max_retries=settings.LEADS_JOB_MAX_RETRIES if max_retries is None else max_retries)
+    JobDispatch.objects.create(
+        job=job, max_retries=settings.LEADS_JOB_MAX_RETRIES if max_retries is None else max_retries
+    )
     if schedule:
         set_job_schedule(job, schedule)
     return job
@@ -80,8 +82,10 @@ def queue_job(job: ScrapeJob) -> ScrapeJob:
         locked = ScrapeJob.objects.select_for_update().get(pk=job.pk)
         if locked.status in ACTIVE:
             raise JobError("The job is already running.")
-        plan, _ = JobPlan.objects.get_or_create(job=locked, defaults={"max_retries": settings.LEADS_JOB_MAX_RETRIES})
-        if locked.status == Status.PENDING and plan.queued_at is not None:
+        dispatch, _ = JobDispatch.objects.get_or_create(
+            job=locked, defaults={"max_retries": settings.LEADS_JOB_MAX_RETRIES}
+        )
+        if locked.status == Status.PENDING and dispatch.queued_at is not None:
             return locked
         if locked.status != Status.PENDING:
             ScrapeJob.objects.filter(pk=locked.pk).update(
@@ -97,10 +101,10 @@ def queue_job(job: ScrapeJob) -> ScrapeJob:
                 completed_at=None,
             )
             JobUnit.objects.filter(job=locked).delete()
-            plan.retries_used = 0
-        plan.queued_at = timezone.now()
-        plan.not_before = None
-        plan.save(update_fields=["queued_at", "not_before", "retries_used"])
+            dispatch.retries_used = 0
+        dispatch.queued_at = timezone.now()
+        dispatch.not_before = None
+        dispatch.save(update_fields=["queued_at", "not_before", "retries_used"])
         transaction.on_commit(_wake_worker)
     job.refresh_from_db()
     return job
@@ -111,12 +115,12 @@ def _wake_worker(countdown: float | None = None) -> None:
 
 
 def cancel_job(job: ScrapeJob) -> bool:
-    """Pending, assigned or running → cancelled; lanes see it at their next page and stop."""
+    """Pending, assigned or running → cancelled; its runners see it at their next page and stop."""
     with transaction.atomic():
         cancelled = ScrapeJob.objects.filter(
             pk=job.pk, status__in=(Status.PENDING, Status.ASSIGNED, Status.RUNNING)
         ).update(status=Status.CANCELLED, completed_at=timezone.now())
-        JobPlan.objects.filter(job_id=job.pk).update(queued_at=None)
+        JobDispatch.objects.filter(job_id=job.pk).update(queued_at=None)
     return bool(cancelled)
 
 
@@ -124,9 +128,9 @@ def delete_job(job: ScrapeJob) -> None:
     """DELETE: a running job is cancelled first (committed), then removed with its schedule."""
     cancel_job(job)
     with transaction.atomic():
-        plan = JobPlan.objects.filter(job_id=job.pk).select_related("periodic_task").first()
-        if plan and plan.periodic_task_id:
-            PeriodicTask.objects.filter(pk=plan.periodic_task_id).delete()
+        dispatch = JobDispatch.objects.filter(job_id=job.pk).select_related("periodic_task").first()
+        if dispatch and dispatch.periodic_task_id:
+            PeriodicTask.objects.filter(pk=dispatch.periodic_task_id).delete()
         ScrapeJob.objects.filter(pk=job.pk).delete()
 
 
@@ -196,17 +200,17 @@ def finish_job_if_done(job_id: int) -> str | None:
 
 
 def fail_job(job_id: int, reason: str, *, retry: bool = True) -> None:
-    """Retry with exponential backoff and jitter while the plan allows, else failed (announced)."""
+    """Retry with exponential backoff and jitter while the retry budget allows, else failed (announced)."""
     with transaction.atomic():
         job = ScrapeJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status not in ACTIVE:
             return
-        plan, _ = JobPlan.objects.select_for_update().get_or_create(
+        dispatch, _ = JobDispatch.objects.select_for_update().get_or_create(
             job=job, defaults={"max_retries": settings.LEADS_JOB_MAX_RETRIES}
         )
         now = timezone.now()
-        if retry and plan.retries_used < plan.max_retries:
-            base = settings.LEADS_JOB_RETRY_BACKOFF_SECONDS * (2**plan.retries_used)
+        if retry and dispatch.retries_used < dispatch.max_retries:
+            base = settings.LEADS_JOB_RETRY_BACKOFF_SECONDS * (2**dispatch.retries_used)
             delay = random.uniform(base / 2, base)
             ScrapeJob.objects.filter(pk=job_id, status__in=ACTIVE).update(
                 status=Status.PENDING, worker_id="", error=reason[:2000], assigned_at=None
@@ -214,15 +218,15 @@ def fail_job(job_id: int, reason: str, *, retry: bool = True) -> None:
             # Only the failed targets run again; finished ones keep their leads.
             # A failed provider run is not resumed: its targets start over (upserts make that safe).
             JobUnit.objects.filter(job_id=job_id, status__in=(JobUnit.Status.FAILED, JobUnit.Status.RUNNING)).update(
-                status=JobUnit.Status.PENDING, lane=None, attempts=0, error="", cursor=""
+                status=JobUnit.Status.PENDING, runner=None, attempts=0, error="", cursor=""
             )
             ScrapeJob.objects.filter(pk=job_id).update(items_failed=0)
             # Back in the queue, the job is as far as its finished targets, not at the failed attempt's 100%.
             update_progress(job_id)
-            plan.retries_used += 1
-            plan.queued_at = now
-            plan.not_before = now + timedelta(seconds=delay)
-            plan.save(update_fields=["retries_used", "queued_at", "not_before"])
+            dispatch.retries_used += 1
+            dispatch.queued_at = now
+            dispatch.not_before = now + timedelta(seconds=delay)
+            dispatch.save(update_fields=["retries_used", "queued_at", "not_before"])
             transaction.on_commit(lambda: _wake_worker(countdown=delay))
             return
         ScrapeJob.objects.filter(pk=job_id, status__in=ACTIVE).update(
@@ -241,30 +245,30 @@ def recover_stalled_job(job_id: int) -> str | None:
         job = ScrapeJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != Status.RUNNING or not heartbeats.is_stale(job):
             return None
-        plan, _ = JobPlan.objects.select_for_update().get_or_create(
+        dispatch, _ = JobDispatch.objects.select_for_update().get_or_create(
             job=job, defaults={"max_retries": settings.LEADS_JOB_MAX_RETRIES}
         )
         reason = heartbeats.stalled_reason(job)
-        if plan.retries_used < plan.max_retries:
-            plan.retries_used += 1
+        if dispatch.retries_used < dispatch.max_retries:
+            dispatch.retries_used += 1
             ScrapeJob.objects.filter(pk=job_id, status=Status.RUNNING).update(
                 status=Status.PENDING,
                 worker_id="",
                 assigned_at=None,
                 heartbeat_at=None,
-                error=f"{reason} Queued again (retry {plan.retries_used} of {plan.max_retries}).",
+                error=f"{reason} Queued again (retry {dispatch.retries_used} of {dispatch.max_retries}).",
             )
             JobUnit.objects.filter(job_id=job_id, status=JobUnit.Status.RUNNING).update(
-                status=JobUnit.Status.PENDING, lane=None
+                status=JobUnit.Status.PENDING, runner=None
             )
-            plan.queued_at = timezone.now()
-            plan.not_before = None
-            plan.save(update_fields=["retries_used", "queued_at", "not_before"])
+            dispatch.queued_at = timezone.now()
+            dispatch.not_before = None
+            dispatch.save(update_fields=["retries_used", "queued_at", "not_before"])
             transaction.on_commit(_wake_worker)
             return Status.PENDING
     fail_job(
         job_id,
-        f"{reason} Gave up after {plan.retries_used} retries: check that the Celery workers are running, "
+        f"{reason} Gave up after {dispatch.retries_used} retries: check that the Celery workers are running, "
         "then run the job again.",
         retry=False,
     )

@@ -1,5 +1,5 @@
-"""Running a claimed social job: start it (one `JobUnit` per target), run its lanes unit by unit and
-page by page, store each page.
+"""Running a claimed social job: start it (one `JobUnit` per target), run its units in parallel runner
+tasks, unit by unit and page by page, store each page.
 
 A page's leads, posts, counters and cursor are written in one transaction under the job's row
 lock: caps are exact with targets in parallel, and a worker killed mid-page leaves nothing
@@ -40,14 +40,14 @@ from .states import ACTIVE, Status
 
 logger = logging.getLogger(__name__)
 
-#: A lane hands over to a fresh task after this many seconds (well inside the task soft limit).
-LANE_SECONDS = 4 * 60
+#: A runner hands over to a fresh task after this many seconds (well inside the task soft limit).
+RUNNER_SECONDS = 4 * 60
 #: Deliveries of one unit before it is given up (a poison target must not loop forever).
 MAX_UNIT_ATTEMPTS = 5
 
 
 def start_job(job_id: int, worker_id: str) -> int:
-    """assigned → running; one unit per target; returns how many lanes to run (0: nothing to do).
+    """assigned → running; one unit per target; returns how many runners to start (0: nothing to do).
 
     A job no configured connector can do fails at once with the reason.
     """
@@ -83,17 +83,17 @@ def start_job(job_id: int, worker_id: str) -> int:
 
 
 @dataclass
-class LaneResult:
-    """What a lane did: `handover` when its time is up and a fresh task should continue."""
+class RunnerResult:
+    """What a runner did: `handover` when its time is up and a fresh task should continue."""
 
     units_run: int = 0
     handover: bool = False
 
 
-def run_lane(job_id: int, lane: int, *, should_stop: Callable[[], bool] = lambda: False) -> LaneResult:
-    """Run units of the job one after the other: first the unit this lane held when it died, then pending ones."""
-    result = LaneResult()
-    deadline = time.monotonic() + LANE_SECONDS
+def run_units(job_id: int, runner: int, *, should_stop: Callable[[], bool] = lambda: False) -> RunnerResult:
+    """Run units of the job one after the other: first the unit this runner held when it died, then pending ones."""
+    result = RunnerResult()
+    deadline = time.monotonic() + RUNNER_SECONDS
     job = ScrapeJob.objects.filter(pk=job_id).first()
     if job is None or job.status != Status.RUNNING:
         return result
@@ -105,7 +105,7 @@ def run_lane(job_id: int, lane: int, *, should_stop: Callable[[], bool] = lambda
     enricher = web_connector_for(job.advertiser_id, job.speed_mode)
     try:
         while True:
-            unit = claim_unit(job_id, lane)
+            unit = claim_unit(job_id, runner)
             if unit is None:
                 break
             result.units_run += 1
@@ -120,23 +120,23 @@ def run_lane(job_id: int, lane: int, *, should_stop: Callable[[], bool] = lambda
     return result
 
 
-def claim_unit(job_id: int, lane: int) -> JobUnit | None:
-    """The unit this lane was running (a redelivery after a crash), else the next pending one."""
+def claim_unit(job_id: int, runner: int) -> JobUnit | None:
+    """The unit this runner was running (a redelivery after a crash), else the next pending one."""
     with transaction.atomic():
         unit = (
             JobUnit.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(Q(job_id=job_id, job__status=Status.RUNNING))
-            .filter(Q(status=JobUnit.Status.RUNNING, lane=lane) | Q(status=JobUnit.Status.PENDING))
+            .filter(Q(status=JobUnit.Status.RUNNING, runner=runner) | Q(status=JobUnit.Status.PENDING))
             .order_by("-status", "id")  # descending, "running" comes before "pending": resume first
             .first()
         )
         if unit is None:
             return None
         unit.status = JobUnit.Status.RUNNING
-        unit.lane = lane
+        unit.runner = runner
         unit.attempts += 1
         unit.started_at = unit.started_at or timezone.now()
-        unit.save(update_fields=["status", "lane", "attempts", "started_at"])
+        unit.save(update_fields=["status", "runner", "attempts", "started_at"])
     return unit
 
 
@@ -149,7 +149,7 @@ def run_unit(
     deadline: float,
     should_stop: Callable[[], bool],
 ) -> bool:
-    """Fetch and store the unit's pages; False when the lane must hand over (time up) with the unit still running."""
+    """Fetch and store the unit's pages; False when the runner must hand over (time up) with the unit still running."""
     if unit.attempts > MAX_UNIT_ATTEMPTS:
         finish_unit(unit, failed=True, error=f"Gave up after {MAX_UNIT_ATTEMPTS} attempts.")
         return True

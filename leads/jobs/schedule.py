@@ -9,7 +9,7 @@ from django.conf import settings
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from leads import schedules
-from leads.models import JobPlan, ScrapeJob
+from leads.models import JobDispatch, ScrapeJob
 
 #: What beat calls for a scheduled job: web jobs start a new crawl; social jobs join the queue.
 SCHEDULED_RUN_TASK = {ScrapeJob.Kind.WEB: "leads.rerun_scheduled_web_job"}
@@ -21,10 +21,10 @@ def set_job_schedule(job: ScrapeJob, schedule: dict | None) -> PeriodicTask | No
     The schedule is checked again here (`leads.schedules`): no caller can schedule runs closer
     together than minimum interval. Raises `schedules.ScheduleError`.
     """
-    plan, _ = JobPlan.objects.get_or_create(job=job, defaults={"max_retries": settings.LEADS_JOB_MAX_RETRIES})
+    dispatch, _ = JobDispatch.objects.get_or_create(job=job, defaults={"max_retries": settings.LEADS_JOB_MAX_RETRIES})
     if not schedule:
-        if plan.periodic_task_id:
-            PeriodicTask.objects.filter(pk=plan.periodic_task_id).delete()
+        if dispatch.periodic_task_id:
+            PeriodicTask.objects.filter(pk=dispatch.periodic_task_id).delete()
         return None
     schedule = schedules.check_schedule(schedule)
     fields: dict[str, Any] = {"interval": None, "crontab": None}
@@ -54,15 +54,15 @@ def set_job_schedule(job: ScrapeJob, schedule: dict | None) -> PeriodicTask | No
             "expire_seconds": max(60, min(expires, 24 * 3600)),
         },
     )
-    if plan.periodic_task_id != task.pk:
-        plan.periodic_task = task
-        plan.save(update_fields=["periodic_task"])
+    if dispatch.periodic_task_id != task.pk:
+        dispatch.periodic_task = task
+        dispatch.save(update_fields=["periodic_task"])
     return task
 
 
 def describe_schedule(job: ScrapeJob) -> dict[str, Any] | None:
-    plan = getattr(job, "plan", None)
-    task = plan.periodic_task if plan else None
+    dispatch = getattr(job, "dispatch", None)
+    task = dispatch.periodic_task if dispatch else None
     if task is None:
         return None
     if task.interval_id:

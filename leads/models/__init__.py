@@ -2,7 +2,7 @@
 
 from .core import ContentItem, Lead, Platform, Proxy, ScrapeJob, Target, Webhook, WebhookDelivery, WebResult
 from .exports import BackgroundExport
-from .social import ConnectorCredential, HashtagQuery, JobPlan, JobUnit, LeadCount, SocialJob
+from .social import ConnectorCredential, HashtagQuery, JobDispatch, JobUnit, LeadCount, SocialJob
 from .web import WebJob
 from .workers import WorkerHeartbeat
 
@@ -10,7 +10,7 @@ __all__ = [
     "BackgroundExport",
     "ConnectorCredential",
     "HashtagQuery",
-    "JobPlan",
+    "JobDispatch",
     "JobUnit",
     "LeadCount",
     "SocialJob",

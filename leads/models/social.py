@@ -1,7 +1,7 @@
-"""Social lead generation: connector credentials, per-target job units, run plans and lead counts.
+"""Social lead generation: connector credentials, per-target job units, job dispatch rows and lead counts.
 
 A `ScrapeJob` (core) fans out into one `JobUnit` per target; each unit keeps the cursor of
-the page it has stored, so a worker killed mid-job resumes without duplicates. `JobPlan`
+the page it has stored, so a worker killed mid-job resumes without duplicates. `JobDispatch`
 holds how a job is queued, retried and scheduled. `LeadCount` rows are maintained by
 database triggers on the leads table (leads.triggers, "Lead counts") so the leads list can
 report exact totals at any size.
@@ -137,8 +137,8 @@ class JobUnit(models.Model):
     job = models.ForeignKey(ScrapeJob, on_delete=models.CASCADE, related_name="units")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="job_units")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    lane = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Worker lane running it (resumed by that lane)."
+    runner = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number of the job's parallel runner task holding it (that runner resumes it)."
     )
     cursor = models.TextField(blank=True, help_text="Provider cursor of the next page to fetch.")
     pages_done = models.PositiveIntegerField(default=0)
@@ -159,10 +159,10 @@ class JobUnit(models.Model):
         return f"job {self.job_id} · {self.target_id}"
 
 
-class JobPlan(models.Model):
-    """How a job runs: whether it waits in the queue, its retry budget and its schedule."""
+class JobDispatch(models.Model):
+    """How a job is dispatched: whether it waits in the queue, its retry budget and its schedule."""
 
-    job = models.OneToOneField(ScrapeJob, on_delete=models.CASCADE, primary_key=True, related_name="plan")
+    job = models.OneToOneField(ScrapeJob, on_delete=models.CASCADE, primary_key=True, related_name="dispatch")
     queued_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="Set while the job waits for a worker slot."
     )
@@ -170,13 +170,16 @@ class JobPlan(models.Model):
     max_retries = models.PositiveIntegerField(default=3)
     retries_used = models.PositiveIntegerField(default=0)
     periodic_task = models.OneToOneField(
-        PeriodicTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="scrape_job_plan"
+        PeriodicTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="scrape_job_dispatch"
     )
 
     objects = scoped_queryset("job__advertiser").as_manager()
 
+    class Meta:
+        db_table = "leads_jobplan"  # the table keeps its first name (raw SQL joins it)
+
     def __str__(self) -> str:
-        return f"plan of job {self.job_id}"
+        return f"dispatch of job {self.job_id}"
 
 
 class LeadCount(models.Model):

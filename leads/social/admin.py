@@ -17,7 +17,7 @@ from leads.admin_job_page import JobPageAdmin
 from leads.admin_job_state import JobStateColumns
 from leads.jobs import lifecycle, schedule
 from leads.jobs.states import JobError
-from leads.models import ConnectorCredential, ContentItem, JobPlan, JobUnit, Lead, SocialJob, Target
+from leads.models import ConnectorCredential, ContentItem, JobDispatch, JobUnit, Lead, SocialJob, Target
 
 
 # ---------------------------------------------------------------------------------------
@@ -90,9 +90,9 @@ class SocialJobAdmin(JobPageAdmin, StoredValueForViewers, JobStateColumns, Tenan
         job = form.instance
         data = form.cleaned_data
         with transaction.atomic():
-            plan, _ = JobPlan.objects.get_or_create(job=job)
+            dispatch, _ = JobDispatch.objects.get_or_create(job=job)
             if data.get("max_retries") is not None:
-                JobPlan.objects.filter(pk=plan.pk).update(max_retries=data["max_retries"])
+                JobDispatch.objects.filter(pk=dispatch.pk).update(max_retries=data["max_retries"])
             if data.get("schedule_interval_seconds"):
                 schedule.set_job_schedule(job, {"interval_seconds": data["schedule_interval_seconds"]})
             elif data.get("schedule_crontab"):

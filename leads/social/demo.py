@@ -17,7 +17,7 @@ from accounts.models import Advertiser
 from leads.connectors import sandbox
 from leads.connectors.base import Post, Profile
 from leads.ingest import LeadSource, upsert_content_items, upsert_leads, with_contacts
-from leads.models import ConnectorCredential, JobPlan, ScrapeJob, Target
+from leads.models import ConnectorCredential, JobDispatch, ScrapeJob, Target
 
 TARGETS = [
     ("#fitness", Target.Type.HASHTAG, "instagram"),
@@ -115,7 +115,7 @@ def _seed_advertiser(advertiser: Advertiser, now) -> None:
         )
         job.targets.set([targets[identifier] for identifier in identifiers])
         # Not queued: a demo job runs only when someone runs it.
-        JobPlan.objects.update_or_create(job=job, defaults={"queued_at": None, "not_before": None})
+        JobDispatch.objects.update_or_create(job=job, defaults={"queued_at": None, "not_before": None})
         jobs[name] = job
 
     group_job, _ = ScrapeJob.objects.update_or_create(
@@ -139,7 +139,7 @@ def _seed_advertiser(advertiser: Advertiser, now) -> None:
         },
     )
     group_job.targets.set([targets["123456789"]])
-    JobPlan.objects.get_or_create(job=group_job)
+    JobDispatch.objects.get_or_create(job=group_job)
 
     hashtag_job = jobs["Fitness hashtags"]
     profiles = [

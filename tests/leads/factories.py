@@ -3,7 +3,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from leads.models import ConnectorCredential, ContentItem, JobPlan, Lead, ScrapeJob, Target
+from leads.models import ConnectorCredential, ContentItem, JobDispatch, Lead, ScrapeJob, Target
 from tests.factories import AdvertiserFactory
 
 
@@ -28,9 +28,9 @@ class JobFactory(DjangoModelFactory):
     platform = "instagram"
 
     @factory.post_generation
-    def plan(obj, create, extracted, **kwargs):
+    def dispatch(obj, create, extracted, **kwargs):
         if create:
-            JobPlan.objects.get_or_create(job=obj)
+            JobDispatch.objects.get_or_create(job=obj)
 
 
 class GroupTaskFactory(JobFactory):

@@ -34,7 +34,7 @@ def test_run_and_cancel_actions(admin_client, advertiser, django_capture_on_comm
     with django_capture_on_commit_callbacks() as callbacks:
         admin_client.post(url, {"action": "run_jobs", "_selected_action": [job.pk]})
     job.refresh_from_db()
-    assert job.plan.queued_at is not None and len(callbacks) == 1
+    assert job.dispatch.queued_at is not None and len(callbacks) == 1
     admin_client.post(url, {"action": "cancel_jobs", "_selected_action": [job.pk]})
     job.refresh_from_db()
     assert job.status == ScrapeJob.Status.CANCELLED
@@ -62,7 +62,7 @@ def test_schedule_and_retries_set_in_admin(admin_client, advertiser):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     job = ScrapeJob.objects.get(name="Nightly")
-    assert job.plan.max_retries == 5
+    assert job.dispatch.max_retries == 5
     assert PeriodicTask.objects.get(name=f"scrape-job-{job.pk}").crontab.hour == "3"
 
 

@@ -16,7 +16,7 @@ from leadplatform.beat import declared_periodic_tasks
 from leads import heartbeats
 from leads.engine import runner
 from leads.jobs import claim, run
-from leads.models import JobPlan, JobUnit, ScrapeJob, WebhookDelivery, WebResult
+from leads.models import JobDispatch, JobUnit, ScrapeJob, WebhookDelivery, WebResult
 from leads.tasks import recover_stalled_jobs
 from tests.web.conftest import LocalSite
 from tests.web.factories import WebhookFactory, WebJobFactory
@@ -45,9 +45,9 @@ def running_lead_job(advertiser, *, max_retries: int, worker: str = "gone-host:1
     target = TargetFactory(advertiser=advertiser)
     job = JobFactory(advertiser=advertiser, status=ScrapeJob.Status.RUNNING, worker_id=worker, attempts=1)
     job.targets.set([target])
-    JobPlan.objects.filter(job=job).update(max_retries=max_retries)
+    JobDispatch.objects.filter(job=job).update(max_retries=max_retries)
     ScrapeJob.objects.filter(pk=job.pk).update(started_at=timezone.now(), heartbeat_at=timezone.now())
-    JobUnit.objects.create(job=job, target=target, status=JobUnit.Status.RUNNING, lane=0, cursor="page-3")
+    JobUnit.objects.create(job=job, target=target, status=JobUnit.Status.RUNNING, runner=0, cursor="page-3")
     return job
 
 
@@ -69,9 +69,9 @@ def test_a_lead_job_with_an_old_heartbeat_is_requeued_then_failed_after_its_last
         job.refresh_from_db()
         assert job.status == ScrapeJob.Status.PENDING
         assert "stopped: no heartbeat for over 180 seconds" in job.error and "retry 1 of 1" in job.error
-        assert job.plan.retries_used == 1 and job.plan.queued_at is not None
+        assert job.dispatch.retries_used == 1 and job.dispatch.queued_at is not None
         unit = JobUnit.objects.get(job=job)
-        assert (unit.status, unit.lane, unit.cursor) == (JobUnit.Status.PENDING, None, "page-3")  # resumes its page
+        assert (unit.status, unit.runner, unit.cursor) == (JobUnit.Status.PENDING, None, "page-3")  # resumes its page
         claim_and_start_again(job)
 
     with time_machine.travel(timezone.now() + timedelta(seconds=2 * TIMEOUT + 5), tick=False):
@@ -87,7 +87,7 @@ def test_a_job_whose_heartbeat_is_fresh_is_left_alone(advertiser, no_enqueue):
     with time_machine.travel(timezone.now() + timedelta(seconds=TIMEOUT - 10), tick=False):
         recover_stalled_jobs.run()
     job.refresh_from_db()
-    assert job.status == ScrapeJob.Status.RUNNING and job.plan.retries_used == 0
+    assert job.status == ScrapeJob.Status.RUNNING and job.dispatch.retries_used == 0
 
 
 def test_a_running_job_that_never_beat_is_judged_by_when_it_started(advertiser, no_enqueue):

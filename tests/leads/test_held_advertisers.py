@@ -93,8 +93,8 @@ def test_a_closed_advertisers_schedule_skips_its_run(advertiser):
     )
     services.deactivate_advertiser(advertiser)
     lifecycle.queue_scheduled_job(job.pk)
-    job.plan.refresh_from_db()
-    assert job.plan.queued_at is None
+    job.dispatch.refresh_from_db()
+    assert job.dispatch.queued_at is None
 
 
 def test_a_reactivated_closed_advertisers_queued_job_is_claimed(advertiser):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from leads.jobs import lifecycle, run
-from leads.models import JobPlan, JobUnit, ScrapeJob
+from leads.models import JobDispatch, JobUnit, ScrapeJob
 from tests.factories import MembershipFactory
 from tests.web.factories import WebJobFactory
 
@@ -115,7 +115,9 @@ def test_next_retry_time_is_given(manager, advertiser):
 
     job = social_job(advertiser, error="HTTP 503")
     later = timezone.now() + timedelta(minutes=5)
-    JobPlan.objects.filter(job=job).update(queued_at=timezone.now(), not_before=later, retries_used=1, max_retries=3)
+    JobDispatch.objects.filter(job=job).update(
+        queued_at=timezone.now(), not_before=later, retries_used=1, max_retries=3
+    )
     state = manager.get(progress_url(job)).json()
     assert state["next_retry_at"] == later.isoformat().replace("+00:00", "Z")
     assert state["reason"] == "Retry 1 of 3: the last attempt failed: HTTP 503"
@@ -142,7 +144,7 @@ def test_the_progress_endpoint_needs_a_login(client, advertiser):
 def test_a_job_queued_again_after_every_target_failed_is_not_shown_as_done(manager, advertiser, settings):
     settings.LEADS_JOB_RETRY_BACKOFF_SECONDS = 60
     job = social_job(advertiser, status=Status.RUNNING)
-    JobPlan.objects.filter(job=job).update(max_retries=2)
+    JobDispatch.objects.filter(job=job).update(max_retries=2)
     for target in job.targets.all():
         JobUnit.objects.create(job=job, target=target, status=JobUnit.Status.FAILED, error="The request failed.")
     run.finish_unit(JobUnit.objects.filter(job=job).first(), failed=True)  # progress: every unit finished
@@ -214,14 +216,14 @@ def test_a_viewers_post_is_refused(viewer, advertiser, transition):
     job = social_job(advertiser)
     assert viewer.post(transition_url(job, transition)).status_code == 403
     job.refresh_from_db()
-    assert job.status == Status.PENDING and job.plan.queued_at is None
+    assert job.status == Status.PENDING and job.dispatch.queued_at is None
 
 
 def test_a_viewer_cannot_run_jobs_from_the_list(viewer, advertiser):
     job = social_job(advertiser)
     viewer.post(reverse("admin:leads_socialjob_changelist"), {"action": "run_jobs", "_selected_action": [job.pk]})
     job.refresh_from_db()
-    assert job.plan.queued_at is None
+    assert job.dispatch.queued_at is None
 
 
 def test_a_button_needs_post(manager, advertiser):
@@ -238,7 +240,7 @@ def test_run_twice_queues_once(manager, advertiser, django_capture_on_commit_cal
         second = manager.post(transition_url(job, "run"), follow=True)
     job.refresh_from_db()
     assert first.status_code == 302 and first["Location"] == change_url(job)
-    assert job.status == Status.PENDING and job.plan.queued_at is not None and len(wakes) == 1
+    assert job.status == Status.PENDING and job.dispatch.queued_at is not None and len(wakes) == 1
     assert "cannot be run now" in second.content.decode()
 
 
@@ -258,7 +260,7 @@ def test_retry_of_a_failed_social_job_queues_it_again(manager, advertiser):
     manager.post(transition_url(job, "retry"))
     manager.post(transition_url(job, "retry"))
     job.refresh_from_db()
-    assert job.status == Status.PENDING and job.error == "" and job.progress == 0 and job.plan.queued_at is not None
+    assert job.status == Status.PENDING and job.error == "" and job.progress == 0 and job.dispatch.queued_at is not None
 
 
 def test_retry_of_a_failed_web_job_starts_a_new_run(manager, advertiser, django_capture_on_commit_callbacks):

@@ -38,12 +38,12 @@ def eager_celery():
 
 
 def run_to_end(job: ScrapeJob, worker: str = "test-worker") -> ScrapeJob:
-    """What the Celery tasks do, inline: claim, start, every lane."""
+    """What the Celery tasks do, inline: claim, start, every runner."""
     claimed = claim.claim_next_job(worker)
     assert claimed is not None and claimed.pk == job.pk
-    lanes = run.start_job(job.pk, worker)
-    for lane in range(lanes):
-        run.run_lane(job.pk, lane)
+    runners = run.start_job(job.pk, worker)
+    for runner in range(runners):
+        run.run_units(job.pk, runner)
     job.refresh_from_db()
     return job
 
@@ -226,7 +226,7 @@ def test_every_target_failing_retries_then_fails_with_webhook(owner, serve):
     job = followers_job(owner.advertiser, [target], max_retries=1)
     job = run_to_end(job)
     assert job.status == ScrapeJob.Status.PENDING  # retried: back in the queue with backoff
-    assert job.plan.retries_used == 1
+    assert job.dispatch.retries_used == 1
     job = run_to_end(job)
     assert job.status == ScrapeJob.Status.FAILED
     assert "Every target failed" in job.error
@@ -242,7 +242,7 @@ def test_a_kind_no_connector_can_do_fails_at_once(owner, serve):
     assert job.status == ScrapeJob.Status.FAILED
     assert "No configured connector can fetch followers on instagram" in job.error
     assert graph.calls == []
-    assert job.plan.retries_used == 0  # not retried: nothing could ever do it
+    assert job.dispatch.retries_used == 0  # not retried: nothing could ever do it
 
 
 def test_graph_hashtag_quota_is_counted_per_credential(owner, serve):
@@ -272,16 +272,16 @@ def test_caps_are_exact_with_targets_in_parallel(advertiser, serve):
     targets = [TargetFactory(advertiser=advertiser, identifier=name) for name in data]
     job = followers_job(advertiser, targets, max_leads=700, max_leads_per_target=250, speed_mode="aggressive")
     claim.claim_next_job("w")
-    lanes = run.start_job(job.pk, "w")
-    assert lanes == 6
+    runners = run.start_job(job.pk, "w")
+    assert runners == 6
 
-    def lane(number: int) -> None:
+    def runner(number: int) -> None:
         try:
-            run.run_lane(job.pk, number)
+            run.run_units(job.pk, number)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=lane, args=(number,)) for number in range(lanes)]
+    threads = [threading.Thread(target=runner, args=(number,)) for number in range(runners)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -322,7 +322,7 @@ def test_a_page_stored_twice_changes_nothing(owner, serve):
     job = followers_job(owner.advertiser, [target], max_leads=3)
     claim.claim_next_job("w")
     ScrapeJob.objects.filter(pk=job.pk).update(status=ScrapeJob.Status.RUNNING)
-    unit = JobUnit.objects.create(job=job, target=target, status=JobUnit.Status.RUNNING, lane=0)
+    unit = JobUnit.objects.create(job=job, target=target, status=JobUnit.Status.RUNNING, runner=0)
     page = Page(
         profiles=[Profile(platform="instagram", username=f"user{i}", followers=10) for i in range(5)], next_cursor="2"
     )
@@ -375,10 +375,10 @@ def test_queueing_inside_a_rolled_back_transaction_publishes_nothing(advertiser,
             pass
     assert callbacks == []
     job.refresh_from_db()
-    assert job.plan.queued_at is None
+    assert job.dispatch.queued_at is None
 
 
-def test_cancelling_a_running_job_stops_its_lanes(owner, serve):
+def test_cancelling_a_running_job_stops_its_runners(owner, serve):
     actors = serve(FakeActorAPI({"nike": follower_items("nike", 600)}, polls_before_done=0))
     actor_credential(owner.advertiser, actors)
     target = TargetFactory(advertiser=owner.advertiser, identifier="nike")
@@ -393,7 +393,7 @@ def test_cancelling_a_running_job_stops_its_lanes(owner, serve):
             lifecycle.cancel_job(job)
         return False
 
-    run.run_lane(job.pk, 0, should_stop=stop_after_first_page)
+    run.run_units(job.pk, 0, should_stop=stop_after_first_page)
     job.refresh_from_db()
     assert job.status == ScrapeJob.Status.CANCELLED
     assert 0 < Lead.objects.filter(advertiser=owner.advertiser).count() < 600
@@ -417,7 +417,7 @@ def test_schedule_is_a_beat_periodic_task_and_a_repeat_is_a_noop(owner):
     assert response.json()["data"]["schedule"] == {"interval_seconds": 3600, "crontab": None}
     lifecycle.queue_scheduled_job(created["id"])
     lifecycle.queue_scheduled_job(created["id"])
-    assert ScrapeJob.objects.get(pk=created["id"]).plan.queued_at is not None
+    assert ScrapeJob.objects.get(pk=created["id"]).dispatch.queued_at is not None
     assert client.delete(f"/api/v1/jobs/{created['id']}/schedule").json()["data"]["schedule"] is None
     assert not PeriodicTask.objects.filter(name=f"scrape-job-{created['id']}").exists()
 
@@ -425,7 +425,7 @@ def test_schedule_is_a_beat_periodic_task_and_a_repeat_is_a_noop(owner):
 def test_job_tasks_are_late_acknowledged():
     from leads import tasks
 
-    for task in (tasks.run_next_scrape_job, tasks.start_scrape_job, tasks.run_scrape_job_lane):
+    for task in (tasks.run_next_scrape_job, tasks.start_scrape_job, tasks.run_scrape_job_runner):
         assert task.acks_late and task.reject_on_worker_lost
 
 
@@ -536,5 +536,5 @@ def test_beat_skips_a_suspended_advertisers_schedule(advertiser):
     )
     suspend_advertiser(advertiser)
     lifecycle.queue_scheduled_job(job.pk)
-    job.plan.refresh_from_db()
-    assert job.plan.queued_at is None
+    job.dispatch.refresh_from_db()
+    assert job.dispatch.queued_at is None

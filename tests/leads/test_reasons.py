@@ -28,10 +28,10 @@ def no_wake():
 
 
 def run_once(job: ScrapeJob) -> ScrapeJob:
-    """Claim, start and run every lane, as the Celery tasks do."""
+    """Claim, start and run every runner, as the Celery tasks do."""
     assert claim.claim_next_job("test-worker").pk == job.pk
-    for lane in range(run.start_job(job.pk, "test-worker")):
-        run.run_lane(job.pk, lane)
+    for runner in range(run.start_job(job.pk, "test-worker")):
+        run.run_units(job.pk, runner)
     job.refresh_from_db()
     return job
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from leads.engine import runner
 from leads.jobs import claim, lifecycle
-from leads.models import JobPlan, ScrapeJob
+from leads.models import JobDispatch, ScrapeJob
 from tests.web.factories import WebJobFactory
 
 from .factories import GroupTaskFactory, JobFactory
@@ -123,7 +123,7 @@ def test_a_job_waiting_for_a_worker_says_so(owner, no_enqueue):
 
 def test_a_retry_waiting_out_its_backoff_says_when(owner, no_enqueue):
     job = queued(JobFactory, owner.advertiser)
-    JobPlan.objects.filter(job=job).update(not_before=timezone.now() + timedelta(minutes=5), retries_used=1)
+    JobDispatch.objects.filter(job=job).update(not_before=timezone.now() + timedelta(minutes=5), retries_used=1)
     data = owner.client().get(f"/api/v1/jobs/{job.pk}").json()["data"]
     assert data["waiting_reason"].startswith("Waiting to retry after a failure (retry 1 of 3); not before ")
 

@@ -210,8 +210,8 @@ def test_a_group_task_runs_against_the_hosted_scraper(owner, serve):
         "data"
     ]["id"]
     claimed = claim.claim_next_job("worker-1")
-    for lane in range(run.start_job(claimed.pk, "worker-1")):
-        run.run_lane(claimed.pk, lane)
+    for runner in range(run.start_job(claimed.pk, "worker-1")):
+        run.run_units(claimed.pk, runner)
     result = client.get(f"/api/social/tasks/{task_id}/result").json()
     assert result["task"]["status"] == "completed"
     assert result["result"]["posts_count"] == 10  # max_posts is exact

@@ -119,12 +119,12 @@ class V1JobDetailSerializer(V1JobSerializer):
         return describe_schedule(job)
 
     def get_max_retries(self, job: ScrapeJob) -> int:
-        plan = getattr(job, "plan", None)
-        return plan.max_retries if plan else settings.LEADS_JOB_MAX_RETRIES
+        dispatch = getattr(job, "dispatch", None)
+        return dispatch.max_retries if dispatch else settings.LEADS_JOB_MAX_RETRIES
 
     def get_retries_used(self, job: ScrapeJob) -> int:
-        plan = getattr(job, "plan", None)
-        return plan.retries_used if plan else 0
+        dispatch = getattr(job, "dispatch", None)
+        return dispatch.retries_used if dispatch else 0
 
 
 class V1JobCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

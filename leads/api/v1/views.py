@@ -62,7 +62,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         if self.action == "list":
             return queryset.order_by("-id")
         return queryset.select_related(
-            "plan__periodic_task__interval", "plan__periodic_task__crontab"
+            "dispatch__periodic_task__interval", "dispatch__periodic_task__crontab"
         ).prefetch_related("targets")
 
     def get_serializer_class(self):

@@ -45,7 +45,7 @@ class WebJobView(TenantGenericAPIView):
     filter_backends: list = []
 
     def refine_queryset(self, queryset):
-        return queryset.select_related("plan__periodic_task__interval", "plan__periodic_task__crontab")
+        return queryset.select_related("dispatch__periodic_task__interval", "dispatch__periodic_task__crontab")
 
     def get_job(self) -> ScrapeJob:
         try:
