@@ -62,7 +62,10 @@ def _user(username: str, email: str, **flags) -> User:
 
 @functools.cache
 def _demo_password_hash(hasher: str) -> str:
-    """One hash of the (public) demo password for every demo user: each hash costs ~0.4 s (PBKDF2)."""
+    """One hash of the (public) demo password for every demo user: each hash costs ~0.4 s (PBKDF2).
+
+    Cached per password hasher setting (`hasher`), so tests that change the hashers get their own.
+    """
     return make_password(DEMO_PASSWORD)
 
 

@@ -70,7 +70,7 @@ class Principal:
             )
         if user.is_staff:
             return cls(Kind.STAFF, user=user, token=token, application=application)
-        publisher = publisher_of(user)
+        publisher = _publisher_of(user)
         if publisher is not None:
             return cls(Kind.PUBLISHER, user=user, publisher=publisher, token=token, application=application)
         membership = user.primary_membership()
@@ -86,7 +86,7 @@ class Principal:
         return cls(Kind.ANONYMOUS, user=user, token=token, application=application)
 
 
-def publisher_of(user: User) -> Publisher | None:
+def _publisher_of(user: User) -> Publisher | None:
     """The user's publisher profile, if any; the token lookup has usually loaded it already."""
     try:
         return user.publisher

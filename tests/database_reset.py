@@ -20,6 +20,7 @@ from django.test import TransactionTestCase
 SNAPSHOT_SCHEMA = "test_reset_snapshot"
 
 _django_fixture_teardown = TransactionTestCase._fixture_teardown
+_tables: list[str] = []  # every table of the models, read once when the snapshot is taken
 _snapshot_tables: list[str] = []
 
 
@@ -37,10 +38,9 @@ def install() -> bool:
 
 def reset() -> None:
     """Every table back to its state just after the test database was created."""
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     quote = connection.ops.quote_name
     statements = ["SET LOCAL session_replication_role = replica"]
-    statements += [f"DELETE FROM {quote(table)}" for table in tables]
+    statements += [f"DELETE FROM {quote(table)}" for table in _tables]
     statements += [
         f"INSERT INTO {quote(table)} SELECT * FROM {SNAPSHOT_SCHEMA}.{quote(table)}" for table in _snapshot_tables
     ]
@@ -67,11 +67,11 @@ def _is_superuser() -> bool:
 def _take_snapshot() -> None:
     """Copy each table that holds rows now (what post_migrate wrote) into SNAPSHOT_SCHEMA."""
     quote = connection.ops.quote_name
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    _tables[:] = connection.introspection.django_table_names(only_existing=True, include_views=False)
     _snapshot_tables.clear()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE; CREATE SCHEMA {SNAPSHOT_SCHEMA}")
-        for table in tables:
+        for table in _tables:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")
             if cursor.fetchone()[0]:
                 cursor.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{quote(table)} AS TABLE {quote(table)}")
