@@ -128,16 +128,85 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MANAGER)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("joined", default=timezone.now)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     objects = TenantScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["user", "advertiser"], name="membership_unique")]
+        verbose_name = "member"  # the admin's members page
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.advertiser} ({self.role})"
+
+
+class Invitation(models.Model):
+    """An e-mailed offer to join an advertiser with a role, accepted once through a secret link.
+
+    Only the sha256 digest of the link's secret is stored; the plaintext lives in the e-mail alone.
+    """
+
+    advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail")
+    role = models.CharField(max_length=16, choices=Membership.Role.choices, default=Membership.Role.VIEWER)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.advertiser} ({self.role})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.expires_at <= timezone.now() else "pending"
+
+
+class MembershipChange(models.Model):
+    """Who changed an advertiser's members, how and when: written by the membership services only."""
+
+    class Action(models.TextChoices):
+        INVITED = "invited", "Invitation sent"
+        ACCEPTED = "accepted", "Invitation accepted"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+        ADDED = "added", "Member added by staff"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        REMOVED = "removed", "Member removed"
+
+    advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="membership_changes")
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=32, choices=Action.choices)
+    # The member or invitee the change is about, by e-mail too: the row outlives the account.
+    email = models.EmailField("member's e-mail")
+    old_role = models.CharField(max_length=16, choices=Membership.Role.choices, blank=True)
+    new_role = models.CharField(max_length=16, choices=Membership.Role.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.email}"
 
 
 # ------------------------------------------------------------------------------

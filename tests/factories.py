@@ -1,12 +1,23 @@
 """factory_boy factories for the accounts domain; other apps keep theirs beside their tests."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts import services
-from accounts.models import Advertiser, Application, Membership, Publisher, SocialAccount, User
+from accounts.models import (
+    Advertiser,
+    Application,
+    Invitation,
+    Membership,
+    Publisher,
+    SocialAccount,
+    User,
+    digest_secret,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -77,3 +88,18 @@ def token_for(user, advertiser=None, **kwargs) -> str:
 
 def application() -> tuple[Application, str]:
     return services.create_application("Test app")
+
+
+class InvitationFactory(DjangoModelFactory):
+    """A pending invitation; its link's secret is `secret` (only the digest is stored)."""
+
+    class Meta:
+        model = Invitation
+        exclude = ("secret",)
+
+    secret = factory.Sequence(lambda n: f"invitation-secret-{n}")
+    advertiser = factory.SubFactory(AdvertiserFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Membership.Role.MANAGER
+    digest = factory.LazyAttribute(lambda o: digest_secret(o.secret))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
