@@ -1,8 +1,9 @@
 """Forms of the account web pages."""
 
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 
-from .models import Advertiser
+from .models import Advertiser, User
 
 
 class TokenCreateForm(forms.Form):
@@ -21,3 +22,11 @@ class TokenCreateForm(forms.Form):
         if not user.is_staff and advertisers.exists():
             self.fields["advertiser"].required = True
             self.fields["advertiser"].empty_label = None
+
+
+class InvitationSignupForm(UserCreationForm):
+    """A new account for an invitee: the e-mail address is the invitation's, never typed."""
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username",)

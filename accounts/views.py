@@ -1,19 +1,23 @@
-"""Account web pages: log in, log out, and the API token settings page."""
+"""Account web pages: log in, log out, the API token settings page, and accepting an invitation."""
 
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import demo, services
-from .forms import TokenCreateForm
-from .models import ApiToken
+from leadplatform.domain import DomainError, InvalidInput, NotFound, PermissionRefused
+
+from . import demo, memberships, services
+from .forms import InvitationSignupForm, TokenCreateForm
+from .models import ApiToken, Membership, User
 from .principal import Kind, Principal
 
 
@@ -66,3 +70,51 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_token(token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:tokens")
+
+
+def _refusal_status(refusal: DomainError) -> int:
+    if isinstance(refusal, NotFound):
+        return 404
+    if isinstance(refusal, PermissionRefused):
+        return 403
+    return 400 if isinstance(refusal, InvalidInput) else 409
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, secret: str) -> HttpResponse:
+    """An e-mailed invitation: a signed-in invitee accepts it, a new one signs up with the invited address."""
+    try:
+        invitation = memberships.invitation_for_link(secret)
+    except NotFound as refusal:
+        return render(request, "accounts/invitation.html", {"refusal": str(refusal)}, status=404)
+    may_sign_up = not request.user.is_authenticated and not User.objects.filter(email__iexact=invitation.email).exists()
+    # The password is checked against the invited address too, the e-mail the account will have.
+    signup_form = (
+        InvitationSignupForm(request.POST or None, instance=User(email=invitation.email)) if may_sign_up else None
+    )
+    context = {"invitation": invitation, "signup_form": signup_form}
+    if request.method == "GET":
+        return render(request, "accounts/invitation.html", context)
+    if not request.user.is_authenticated and signup_form is None:
+        return redirect_to_login(request.path)
+    if signup_form is not None and not signup_form.is_valid():
+        return render(request, "accounts/invitation.html", context, status=400)
+    try:
+        membership = _accept(request, secret, signup_form)
+    except DomainError as refusal:
+        return render(
+            request, "accounts/invitation.html", {**context, "refusal": str(refusal)}, status=_refusal_status(refusal)
+        )
+    role = Membership.Role(membership.role).label.lower()
+    messages.success(request, f"You joined {invitation.advertiser.name} as {role}.")
+    return redirect("accounts:tokens")
+
+
+def _accept(request: HttpRequest, secret: str, signup_form: InvitationSignupForm | None) -> Membership:
+    if signup_form is None:
+        return memberships.accept_invitation(request.user, secret)
+    membership = memberships.accept_invitation_with_new_account(
+        secret, username=signup_form.cleaned_data["username"], password=signup_form.cleaned_data["password1"]
+    )
+    login(request, membership.user, backend="accounts.backends.UsernameOrEmailBackend")
+    return membership
