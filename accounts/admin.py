@@ -1,18 +1,25 @@
-"""Admin for accounts: tenants and members (scoped), influencers and applications (staff)."""
+"""Admin for accounts: tenants, their members and invitations (scoped), influencers and applications (staff)."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils import timezone
 
-from . import services
-from .admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal
+from leadplatform.domain import DomainError
+from leadplatform.site_url import platform_base_url
+
+from . import memberships, services
+from .admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal, member_role
 from .models import (
     Advertiser,
     ApiToken,
     ApiUsageDay,
     Application,
+    Invitation,
     Membership,
+    MembershipChange,
     Notification,
     Publisher,
     SocialAccount,
@@ -33,10 +40,26 @@ class UserAdmin(PlatformOnlyAdmin, DjangoUserAdmin):
         self.message_user(request, f"{queryset.count()} user(s) logged out everywhere.")
 
 
-class MembershipInline(admin.TabularInline):
+class WritesNothing:
+    """For admin screens and inlines that only show rows: nobody adds, changes or deletes through them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MembershipInline(WritesNothing, admin.TabularInline):
+    """The advertiser's members at a glance; they change on the members page, where each change is recorded."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ("user",)
+    fields = ("user", "role", "created_at", "invited_by")
+    readonly_fields = fields
 
 
 @admin.register(Advertiser)
@@ -91,22 +114,167 @@ class AdvertiserAdmin(TenantScopedAdmin):
         return request.user.is_staff and super().has_delete_permission(request, obj)
 
 
-@admin.register(Membership)
-class MembershipAdmin(TenantScopedAdmin):
-    list_display = ("user", "advertiser", "role", "created_at")
-    list_filter = ("role", "advertiser")
-    search_fields = ("user__username", "user__email", "advertiser__name")
-    autocomplete_fields = ("user",)
+class OwnersOnlyAdmin(TenantScopedAdmin):
+    """An advertiser's team is seen and managed by its owners alone (and by staff, with their permissions).
+
+    The membership services check the same again under lock; a refusal they raise shows as an error
+    message on the page, and the transaction admin wraps the write in rolls everything back.
+    """
+
+    def _owner_may(self, request, *, writing: bool) -> bool:
+        if request.user.is_staff:
+            return True
+        if not request.user.is_authenticated:
+            return False  # the admin login page lists apps for the anonymous visitor too
+        return member_role(request) == Membership.Role.OWNER and not (writing and admin_principal(request).is_held)
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_staff and super().has_module_permission(request)
+        return self._owner_may(request, writing=False) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._owner_may(request, writing=False) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return self._owner_may(request, writing=True) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._owner_may(request, writing=True) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._owner_may(request, writing=True) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Each removal goes through its service one at a time: no bulk delete.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as refusal:
+            return self._refused(request, refusal, object_id)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as refusal:
+            return self._refused(request, refusal, object_id)
+
+    def _refused(self, request, refusal: DomainError, object_id) -> HttpResponseRedirect:
+        self.message_user(request, str(refusal), level=messages.ERROR)
+        url_name = f"admin:{self.opts.app_label}_{self.opts.model_name}"
+        if object_id is None:
+            return redirect(f"{url_name}_add")
+        if self.get_queryset(request).filter(pk=object_id).exists():
+            return redirect(f"{url_name}_change", object_id)
+        return redirect(f"{url_name}_changelist")
+
+
+@admin.register(Membership)
+class MembershipAdmin(OwnersOnlyAdmin):
+    """The members page: who is in the team, with which role, since when and invited by whom.
+
+    Owners change roles and remove members; people join by invitation (staff alone add an account).
+    """
+
+    list_display = ("user", "member_email", "advertiser", "role", "created_at", "invited_by")
+    list_filter = ("role", "advertiser")
+    search_fields = ("user__username", "user__email", "advertiser__name")
+    list_select_related = ("user", "advertiser", "invited_by")
+    autocomplete_fields = ("user",)
+
+    @admin.display(description="e-mail", ordering="user__email")
+    def member_email(self, membership: Membership) -> str:
+        return membership.user.email
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "advertiser", "role"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A membership's person and advertiser never change: only its role does.
+        return () if obj is None else ("user", "advertiser", "created_at", "invited_by")
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_staff and super().has_add_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        principal = admin_principal(request)
+        if change:
+            memberships.change_role(principal, obj, obj.role)
+        else:
+            membership = memberships.add_member(principal, obj.advertiser, obj.user, role=obj.role)
+            obj.pk, obj.created_at = membership.pk, membership.created_at
 
     def delete_model(self, request, obj):
-        services.remove_member(obj)
+        memberships.remove_member(admin_principal(request), obj)
 
-    def delete_queryset(self, request, queryset):
-        for membership in queryset:
-            services.remove_member(membership)
+    def changelist_view(self, request, extra_context=None):
+        may_invite = self.admin_site.get_model_admin(Invitation).has_add_permission(request)
+        return super().changelist_view(request, {**(extra_context or {}), "may_invite": may_invite})
+
+
+@admin.register(Invitation)
+class InvitationAdmin(OwnersOnlyAdmin):
+    """Invite by e-mail: the invitee follows the e-mailed link to join. Pending invitations can be revoked."""
+
+    list_display = ("email", "advertiser", "role", "status", "invited_by", "created_at", "expires_at")
+    list_filter = ("role", "advertiser")
+    search_fields = ("email",)
+    list_select_related = ("advertiser", "invited_by")
+    fields = ("advertiser", "email", "role")
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("advertiser", "email", "role", "status", "invited_by", "created_at", "expires_at", "accepted_at")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj is None else [*fields, "status", "invited_by", "created_at", "expires_at", "accepted_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # an invitation is sent as it is; revoke it and invite again
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # revoked, not deleted: the list keeps what was sent
+
+    def has_revoke_permission(self, request) -> bool:
+        return self.has_add_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        principal = admin_principal(request)
+        advertiser = obj.advertiser if request.user.is_staff else principal.advertiser
+        invitation = memberships.invite_member(
+            principal, advertiser, email=obj.email, role=obj.role, site_url=platform_base_url(request)
+        )
+        obj.pk, obj.advertiser, obj.expires_at = invitation.pk, invitation.advertiser, invitation.expires_at
+        self.message_user(request, f"Invitation e-mailed to {invitation.email}.")
+
+    @admin.action(description="Revoke selected invitations", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for invitation in queryset:
+            try:
+                memberships.revoke_invitation(admin_principal(request), invitation)
+            except DomainError as refusal:
+                self.message_user(request, f"{invitation.email}: {refusal}", level=messages.WARNING)
+            else:
+                revoked += 1
+        self.message_user(request, f"{revoked} invitation(s) revoked.")
+
+
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(WritesNothing, OwnersOnlyAdmin):
+    """The record of every change to the team: read-only for everyone."""
+
+    list_display = ("created_at", "advertiser", "action", "email", "old_role", "new_role", "actor")
+    list_filter = ("action", "advertiser")
+    search_fields = ("email", "actor__username", "actor__email")
+    list_select_related = ("advertiser", "actor")
 
 
 class SocialAccountInline(admin.TabularInline):
