@@ -19,6 +19,8 @@ MEMBER_PAGES = [
     "/admin/leads/socialjob/",
     "/admin/leads/webjob/",
     "/admin/leads/lead/",
+    "/admin/accounts/membership/",
+    "/admin/accounts/invitation/add/",
     "/settings/tokens/",
 ]
 
