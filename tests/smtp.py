@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from .platform_run import free_port
 
@@ -34,6 +33,9 @@ class Inbox:
 @pytest.fixture
 def smtp_inbox(settings) -> Iterator[Inbox]:
     """Django's SMTP backend sends to a server listening on a free local port for this test."""
+    # Imported here: a virtualenv not yet synced with the lock files fails these tests alone.
+    from aiosmtpd.controller import Controller
+
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
