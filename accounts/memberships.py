@@ -81,6 +81,11 @@ def invitation_for_link(secret: str) -> Invitation:
     return invitation
 
 
+def invitee_has_account(invitation: Invitation) -> bool:
+    """Whether an account already has the invited address (then the invitee signs in, never up)."""
+    return User.objects.filter(email__iexact=invitation.email).exists()
+
+
 def accept_invitation(user: User, secret: str) -> Membership:
     """Make `user` a member with the invited role, once, if the invitation was sent to their e-mail."""
     with transaction.atomic():
@@ -97,7 +102,7 @@ def accept_invitation_with_new_account(secret: str, *, username: str, password: 
     try:
         with transaction.atomic():
             invitation = _open_invitation(secret)
-            if User.objects.filter(email__iexact=invitation.email).exists():
+            if invitee_has_account(invitation):
                 raise RuleRefused("An account with this e-mail address exists: sign in to accept the invitation.")
             user = User.objects.create_user(username=username, email=invitation.email, password=password)
             return _join(invitation, user)

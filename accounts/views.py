@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leadplatform.domain import DomainError, InvalidInput, NotFound, PermissionRefused
+from leadplatform.api.exceptions import status_of
+from leadplatform.domain import DomainError, NotFound
 
 from . import demo, memberships, services
 from .forms import InvitationSignupForm, TokenCreateForm
@@ -72,14 +73,6 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:tokens")
 
 
-def _refusal_status(refusal: DomainError) -> int:
-    if isinstance(refusal, NotFound):
-        return 404
-    if isinstance(refusal, PermissionRefused):
-        return 403
-    return 400 if isinstance(refusal, InvalidInput) else 409
-
-
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, secret: str) -> HttpResponse:
     """An e-mailed invitation: a signed-in invitee accepts it, a new one signs up with the invited address."""
@@ -87,7 +80,7 @@ def invitation(request: HttpRequest, secret: str) -> HttpResponse:
         invitation = memberships.invitation_for_link(secret)
     except NotFound as refusal:
         return render(request, "accounts/invitation.html", {"refusal": str(refusal)}, status=404)
-    may_sign_up = not request.user.is_authenticated and not User.objects.filter(email__iexact=invitation.email).exists()
+    may_sign_up = not request.user.is_authenticated and not memberships.invitee_has_account(invitation)
     # The password is checked against the invited address too, the e-mail the account will have.
     signup_form = (
         InvitationSignupForm(request.POST or None, instance=User(email=invitation.email)) if may_sign_up else None
@@ -103,7 +96,7 @@ def invitation(request: HttpRequest, secret: str) -> HttpResponse:
         membership = _accept(request, secret, signup_form)
     except DomainError as refusal:
         return render(
-            request, "accounts/invitation.html", {**context, "refusal": str(refusal)}, status=_refusal_status(refusal)
+            request, "accounts/invitation.html", {**context, "refusal": str(refusal)}, status=status_of(refusal)
         )
     role = Membership.Role(membership.role).label.lower()
     messages.success(request, f"You joined {invitation.advertiser.name} as {role}.")
