@@ -225,3 +225,11 @@ def test_the_record_is_read_only_for_owners(client, owner, member):
 
 def test_a_manager_cannot_read_the_record(client, member):
     assert signed_in(client, member.user).get(CHANGES).status_code == 403
+
+
+def test_staff_read_every_advertisers_record(client, staff, owner, outsider):
+    for actor in (owner, outsider):
+        MembershipChange.objects.create(advertiser=actor.advertiser, actor=actor.user, action="removed", email="x@y.z")
+    response = signed_in(client, staff.user).get(CHANGES)
+    listed = {change.advertiser_id for change in response.context["cl"].result_list}
+    assert listed == {owner.advertiser.pk, outsider.advertiser.pk}
