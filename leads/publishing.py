@@ -7,6 +7,8 @@ minute for queued social jobs and pending web crawls, `leads.resend_overdue_webh
 So a request that created a job answers 201 during a broker outage, and the job runs once afterwards.
 
 Callers that want to tell a person (the admin) watch the sends with `unsent_sends()`.
+Background exports do not come here: no sweep sends them, so one the broker cannot take is removed
+again and the request fails with a 503 (`leads.exports.start_background_export`).
 """
 
 from __future__ import annotations

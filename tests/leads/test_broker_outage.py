@@ -1,6 +1,7 @@
 """Jobs created or run while the Celery broker is down: committed and answered as usual (never a 503 for
 work that is already saved), sent to a worker by beat's sweep once the broker is back, and run once.
 The admin's Run action, job-page buttons and add form say the broker is down instead of a 500.
+A background export, which no sweep picks up, is not made at all: a true 503.
 
 Each outage is real: the broker URL names a closed local port. Once it is back (the tests' in-memory
 broker), `tests.broker.run_sent_tasks` plays the worker.
@@ -14,12 +15,13 @@ from django.test import Client
 from django.urls import reverse
 
 from leads import publishing, tasks
-from leads.models import JobDispatch, ScrapeJob
+from leads.models import BackgroundExport, JobDispatch, ScrapeJob
 
 from ..broker import broker_at, closed_port_url, run_sent_tasks, take_sent_messages
 from ..web.conftest import LocalSite
+from ..web.factories import WebJobFactory, WebResultFactory
 from .conftest import actor_credential
-from .factories import GroupTaskFactory, JobFactory, TargetFactory
+from .factories import GroupTaskFactory, JobFactory, LeadFactory, TargetFactory
 from .fakes import FakeActorAPI
 from .test_admin_forms import logged_in, web_job_data
 
@@ -117,6 +119,26 @@ def test_web_job_rerun_while_the_broker_is_down_is_202_and_pending(owner, local_
         response = owner.client().post(f"/api/web/v1/jobs/{job_id}/rerun")
     assert response.status_code == 202, response.json()
     assert ScrapeJob.objects.get(public_id=job_id).status == ScrapeJob.Status.PENDING
+
+
+# --- background exports: not made at all while the broker is down ------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/web/v1/results/{job}/export?format=csv", "/api/v1/leads/export?format=csv"],
+    ids=["web results", "leads"],
+)
+def test_background_export_asked_while_the_broker_is_down_is_503_and_leaves_nothing(owner, settings, path):
+    settings.EXPORT_STREAM_MAX_ROWS = 0
+    settings.DEPENDENCY_RETRY_AFTER_SECONDS = 7
+    job = WebJobFactory(advertiser=owner.advertiser, status=ScrapeJob.Status.COMPLETED)
+    WebResultFactory(job=job)
+    LeadFactory(advertiser=owner.advertiser)
+    with broker_down_now():
+        response = owner.client().get(path.format(job=job.public_id))
+    assert (response.status_code, response.get("Retry-After")) == (503, "7")
+    assert not BackgroundExport.objects.exists()
 
 
 # --- once the broker is back: beat sends what waits, it runs once ------------------------
