@@ -259,5 +259,10 @@ class WebhookDeliveryAdmin(TenantScopedAdmin):
         WebhookDelivery.objects.filter(pk__in=ids).update(
             status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None
         )
-        transaction.on_commit(lambda: events.webhook_deliveries_ready.send(sender=WebhookDelivery, delivery_ids=ids))
+        with publishing.unsent_sends() as unsent:
+            transaction.on_commit(
+                lambda: events.webhook_deliveries_ready.send(sender=WebhookDelivery, delivery_ids=ids)
+            )
         self.message_user(request, f"{len(ids)} deliveries queued.", messages.SUCCESS)
+        if unsent:
+            self.message_user(request, publishing.ADMIN_BROKER_DOWN_MESSAGE, messages.WARNING)

@@ -15,11 +15,11 @@ from django.test import Client
 from django.urls import reverse
 
 from leads import publishing, tasks
-from leads.models import BackgroundExport, JobDispatch, ScrapeJob
+from leads.models import BackgroundExport, JobDispatch, ScrapeJob, WebhookDelivery
 
 from ..broker import broker_at, closed_port_url, run_sent_tasks, take_sent_messages
 from ..web.conftest import LocalSite
-from ..web.factories import WebJobFactory, WebResultFactory
+from ..web.factories import WebhookFactory, WebJobFactory, WebResultFactory
 from .conftest import actor_credential
 from .factories import GroupTaskFactory, JobFactory, LeadFactory, TargetFactory
 from .fakes import FakeActorAPI
@@ -206,6 +206,21 @@ def test_admin_web_job_added_while_the_broker_is_down_is_saved_and_says_so(owner
     assert response.status_code == 302, response.content.decode()[:2000]
     assert warnings_of(response) == [publishing.ADMIN_BROKER_DOWN_MESSAGE]
     assert ScrapeJob.objects.filter(kind=ScrapeJob.Kind.WEB, advertiser=owner.advertiser).count() == 1
+
+
+def test_admin_redeliver_action_while_the_broker_is_down_resets_and_says_so(owner, staff):
+    hook = WebhookFactory(advertiser=owner.advertiser)
+    delivery = WebhookDelivery.objects.create(
+        webhook=hook, event="job.completed", payload={}, status=WebhookDelivery.Status.FAILED, attempts=5
+    )
+    with broker_down_now():
+        response = logged_in(staff.user).post(
+            reverse("admin:leads_webhookdelivery_changelist"),
+            {"action": "redeliver", "_selected_action": [delivery.pk]},
+        )
+    assert (response.status_code, warnings_of(response)) == (302, [publishing.ADMIN_BROKER_DOWN_MESSAGE])
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (WebhookDelivery.Status.PENDING, 0)
 
 
 def broker_down_now():
