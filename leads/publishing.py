@@ -52,5 +52,5 @@ def unsent_sends() -> Iterator[list[str]]:
 #: What the admin says when work was saved but the broker could not be reached.
 ADMIN_BROKER_DOWN_MESSAGE = (
     "The task broker is unreachable right now: the work is saved and waits in the queue; "
-    "the scheduler sends it to the workers within a minute of the broker coming back."
+    "the scheduler sends it to the workers once the broker is back (jobs within a minute)."
 )
