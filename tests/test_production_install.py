@@ -73,9 +73,11 @@ def production_bin(tmp_path_factory) -> Path:
 
 
 def _environment(production_bin: Path) -> dict[str, str]:
-    """A production process's environment: no variable of the test run's own virtualenv leaks in."""
+    """A production process's environment: nothing of the test run's own virtualenv leaks in; PYTHONPATH
+    holds only the tests' guard against name lookups leaving the machine (tests/offline)."""
     return {
         "PATH": f"{production_bin}:/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT / "tests" / "offline"),
         "HOME": os.environ.get("HOME", "/tmp"),
         "LANG": "C.UTF-8",
         "DJANGO_SETTINGS_MODULE": "leadplatform.settings.production",
