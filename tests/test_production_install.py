@@ -111,7 +111,7 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(10)
 
 
-def test_the_production_lock_imports_the_redis_transport(production_bin):
+def test_the_production_lock_imports_the_redis_transport_the_web_server_and_the_database_driver(production_bin):
     probe = subprocess.run(
         [str(production_bin / "python"), "-c", "import kombu.transport.redis, gunicorn, psycopg"],
         capture_output=True,
