@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, J
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import job_progress
+from . import job_progress, publishing
 from .models import ScrapeJob
 
 BUTTON_LABELS = {job_progress.RUN: "Run", job_progress.CANCEL: "Cancel", job_progress.RETRY: "Retry"}
@@ -92,9 +92,14 @@ class JobPageAdmin:
         if not self.has_change_permission(request, job):
             raise PermissionDenied
         try:
-            self.message_user(request, job_progress.apply_transition(job, transition), messages.SUCCESS)
+            with publishing.unsent_sends() as unsent:
+                done = job_progress.apply_transition(job, transition)
+            self.message_user(request, done, messages.SUCCESS)
         except job_progress.TransitionRefused as exc:
             self.message_user(request, str(exc), messages.WARNING)
+        else:
+            if unsent:
+                self.message_user(request, publishing.ADMIN_BROKER_DOWN_MESSAGE, messages.WARNING)
         return HttpResponseRedirect(reverse(f"admin:{self._url_name('change')}", args=[job.pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -30,6 +30,8 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from leadplatform.api.dependencies import DEPENDENCY_ERRORS
+
 from . import events
 from .models import BackgroundExport, Lead, ScrapeJob, WebResult
 
@@ -297,7 +299,11 @@ def fits_in_a_response(table: Table, format_name: str) -> bool:
 def start_background_export(
     *, advertiser_id: int | None, user, source: str, format_name: str, params: dict[str, Any]
 ) -> BackgroundExport:
-    """Record the export and hand it to a worker after commit."""
+    """Record the export and hand it to a worker after commit.
+
+    No beat sweep picks up an export the broker never took, so when the broker is unreachable the
+    export is removed again and the broker's error goes up (a 503 on the API): the client's retry
+    asks again, and no export is left pending forever."""
     with transaction.atomic():
         export = BackgroundExport.objects.create(
             advertiser_id=advertiser_id,
@@ -306,12 +312,16 @@ def start_background_export(
             format=format_name,
             params=params,
         )
-        transaction.on_commit(lambda: _enqueue(export.pk))
+        transaction.on_commit(lambda: _enqueue_or_withdraw(export.pk))
     return export
 
 
-def _enqueue(export_id: int) -> None:
-    events.background_export_ready.send(sender=BackgroundExport, export_id=export_id)
+def _enqueue_or_withdraw(export_id: int) -> None:
+    try:
+        events.background_export_ready.send(sender=BackgroundExport, export_id=export_id)
+    except DEPENDENCY_ERRORS:
+        BackgroundExport.objects.filter(pk=export_id, status=BackgroundExport.Status.PENDING).delete()
+        raise
 
 
 class ExportSourceGone(Exception):

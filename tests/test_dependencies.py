@@ -131,3 +131,23 @@ def test_a_package_locked_in_several_sets_has_one_version():
     assert not split, (
         f"Locked at different versions across sets (`make lock LOCK_ARGS='--upgrade-package NAME'`): {split}"
     )
+
+
+#: The brokers the README documents (`CELERY_BROKER_URL`): kombu's extra for each transport that needs one.
+#: The embedded broker is kombu's sqlalchemy transport; amqp:// uses py-amqp, which kombu always requires.
+DOCUMENTED_BROKER_EXTRAS = ("redis", "sqlalchemy")
+
+
+def test_the_production_lock_has_what_each_documented_broker_needs():
+    """kombu imports a transport's packages only when a worker starts on it, so nothing else would notice."""
+    from importlib.metadata import requires
+
+    from packaging.requirements import Requirement
+
+    locked = pins(REQUIREMENTS / "lock" / "production.txt")
+    needed = {"amqp", "gunicorn", "psycopg-binary"}
+    for line in requires("kombu") or []:
+        requirement = Requirement(line)
+        if requirement.marker and any(requirement.marker.evaluate({"extra": x}) for x in DOCUMENTED_BROKER_EXTRAS):
+            needed.add(normalise(requirement.name))
+    assert needed <= set(locked), f"Missing from requirements/lock/production.txt: {sorted(needed - set(locked))}"

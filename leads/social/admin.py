@@ -11,7 +11,7 @@ from django.db import transaction
 
 from accounts.admin_scoping import TenantScopedAdmin
 from leadplatform.admin_exports import ExportActionsMixin, export_table_from
-from leads import exports
+from leads import exports, publishing
 from leads.admin_forms import CREDENTIAL_FIELDSETS, ConnectorCredentialForm, SocialJobForm, StoredValueForViewers
 from leads.admin_job_page import JobPageAdmin
 from leads.admin_job_state import JobStateColumns
@@ -103,13 +103,16 @@ class SocialJobAdmin(JobPageAdmin, StoredValueForViewers, JobStateColumns, Tenan
     @admin.action(description="Run selected jobs", permissions=["change"])
     def run_jobs(self, request, queryset):
         queued, refused = 0, 0
-        for job in queryset:
-            try:
-                lifecycle.queue_job(job)
-                queued += 1
-            except JobError:
-                refused += 1
+        with publishing.unsent_sends() as unsent:
+            for job in queryset:
+                try:
+                    lifecycle.queue_job(job)
+                    queued += 1
+                except JobError:
+                    refused += 1
         self.message_user(request, f"{queued} jobs queued, {refused} already running.", messages.SUCCESS)
+        if unsent:
+            self.message_user(request, publishing.ADMIN_BROKER_DOWN_MESSAGE, messages.WARNING)
 
     @admin.action(description="Cancel selected jobs", permissions=["change"])
     def cancel_jobs(self, request, queryset):

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
 from leadplatform.admin_exports import ExportActionsMixin
-from leads import events, export_columns, proxies
+from leads import events, export_columns, proxies, publishing
 from leads.admin_forms import StoredValueForViewers, WebJobForm
 from leads.admin_job_page import JobPageAdmin
 from leads.admin_job_state import JobStateColumns
@@ -71,7 +71,13 @@ class WebJobAdmin(JobPageAdmin, StoredValueForViewers, JobStateColumns, TenantSc
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         if not change:
-            transaction.on_commit(lambda: webjobs.enqueue(obj.pk))
+            transaction.on_commit(lambda: self._send_new_job(request, obj.pk))
+
+    def _send_new_job(self, request, job_id: int) -> None:
+        with publishing.unsent_sends() as unsent:
+            webjobs.enqueue(job_id)
+        if unsent:
+            self.message_user(request, publishing.ADMIN_BROKER_DOWN_MESSAGE, messages.WARNING)
 
     @admin.action(description="Cancel selected jobs", permissions=["change"])
     def cancel_jobs(self, request, queryset):
@@ -253,5 +259,10 @@ class WebhookDeliveryAdmin(TenantScopedAdmin):
         WebhookDelivery.objects.filter(pk__in=ids).update(
             status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None
         )
-        transaction.on_commit(lambda: events.webhook_deliveries_ready.send(sender=WebhookDelivery, delivery_ids=ids))
+        with publishing.unsent_sends() as unsent:
+            transaction.on_commit(
+                lambda: events.webhook_deliveries_ready.send(sender=WebhookDelivery, delivery_ids=ids)
+            )
         self.message_user(request, f"{len(ids)} deliveries queued.", messages.SUCCESS)
+        if unsent:
+            self.message_user(request, publishing.ADMIN_BROKER_DOWN_MESSAGE, messages.WARNING)

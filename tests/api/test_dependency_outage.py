@@ -1,39 +1,30 @@
 """Redis or the Celery broker unreachable: every surface answers 503 with Retry-After in its own
 error shape, rate limits never fail open, token authentication and the health report keep working.
+(Jobs created while only the broker is down are committed and answered as usual: tests/leads/test_broker_outage.py.)
 
 Each outage is real: the Redis URL (cache and counters) or the broker URL names a closed port.
 """
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from celery import current_app
 from django.utils import timezone
 
 from accounts import services
 from accounts.models import ApiToken, ApiUsageDay
 from leadplatform.api.counters import counter_store
-from leadplatform.celery import app as celery_app
 from leads.models import ScrapeJob
 from leads.outbound import guard
 
+from ..broker import broker_at, closed_port_url
 from ..campaigns.conftest import app_credentials, publisher_client  # noqa: F401
 from ..factories import PASSWORD
 from ..intel.factories import SiteFactory
 
 RETRY_AFTER = "7"
-
-
-def closed_port_url(scheme: str = "redis") -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"{scheme}://127.0.0.1:{port}/0"  # nothing listens there once the probe is closed
 
 
 @pytest.fixture
@@ -56,22 +47,6 @@ def redis_down(settings, retry_after):
     counter_store.cache_clear()
     yield url
     counter_store.cache_clear()
-
-
-@contextmanager
-def broker_at(url: str):
-    """Point the platform's Celery app (made current: shared tasks publish through it) at `url`."""
-    conf, amqp = celery_app.conf, celery_app.amqp
-    previous_app = current_app._get_current_object()
-    saved = conf.broker_url, conf.broker_write_url, conf.broker_read_url, celery_app._pool, amqp._producer_pool
-    conf.broker_url = conf.broker_write_url = conf.broker_read_url = url
-    celery_app._pool = amqp._producer_pool = None
-    celery_app.set_current()
-    try:
-        yield
-    finally:
-        conf.broker_url, conf.broker_write_url, conf.broker_read_url, celery_app._pool, amqp._producer_pool = saved
-        previous_app.set_current()
 
 
 @pytest.fixture
@@ -183,14 +158,6 @@ def test_redis_down_is_503_with_retry_after_in_the_surface_shape(world, redis_do
 def test_redis_down_never_lets_a_request_through_the_rate_limit(owner, redis_down):
     owner.client().get("/api/web/v1/jobs")
     assert not ScrapeJob.objects.exists() and owner.client().get("/api/web/v1/jobs").status_code == 503
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("public_dns")
-def test_broker_down_makes_web_job_creation_503_with_retry_after(owner, broker_down):
-    response = owner.client().post("/api/web/v1/jobs", JOB_BODY, format="json")
-    assert (response.status_code, response.get("Retry-After")) == (503, RETRY_AFTER)
-    assert web_shape(response.json())
 
 
 @pytest.mark.django_db
