@@ -17,11 +17,14 @@ from leadplatform.site_url import platform_base_url
 
 from . import export_columns
 from .models import (
+    NETWORK_FIELDS,
     VISIT_FIELDS,
     BlacklistEntry,
     Company,
     IpRange,
     Magnitude,
+    NetworkDataset,
+    NetworkRange,
     Person,
     Site,
     Turnover,
@@ -101,6 +104,42 @@ class IpRangeAdmin(PlatformOnlyAdmin):
     list_select_related = ("company",)
 
 
+class ImportedOnlyAdmin(PlatformOnlyAdmin):
+    """Network data comes from `manage.py import_network_data`, never from a form."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(NetworkDataset)
+class NetworkDatasetAdmin(ImportedOnlyAdmin):
+    list_display = ("source", "format", "licence", "attribution", "range_count", "imported_at", "active")
+    readonly_fields = ("format", "source", "licence", "attribution", "description", "range_count", "imported_at")
+    exclude = ("active",)
+
+
+@admin.register(NetworkRange)
+class NetworkRangeAdmin(ImportedOnlyAdmin):
+    list_display = ("first_address", "last_address", "asn", "organisation", "kind", "domain", "country")
+    list_filter = ("kind", "version")
+    search_fields = ("organisation", "domain", "=asn")
+    show_full_result_count = False  # a full-size data set holds about 500,000 ranges
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="first address")
+    def first_address(self, network: NetworkRange) -> str:
+        return network.first_address
+
+    @admin.display(description="last address")
+    def last_address(self, network: NetworkRange) -> str:
+        return network.last_address
+
+
 @admin.register(Turnover)
 class TurnoverAdmin(PlatformOnlyAdmin):
     list_display = ("name", "min_amount", "max_amount", "order")
@@ -160,7 +199,7 @@ class VisitSessionAdmin(ExportActionsMixin, TenantScopedAdmin):
     list_select_related = ("site", "company", "person")
     date_hierarchy = "started_at"
     inlines = [VisitActionInline]
-    readonly_fields = ("site", "session_key", *VISIT_FIELDS)
+    readonly_fields = ("site", "session_key", *VISIT_FIELDS, *NETWORK_FIELDS)
     actions = ["export_csv", "export_xlsx"]
     export_columns = export_columns.VISIT_SESSIONS
 

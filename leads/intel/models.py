@@ -100,7 +100,16 @@ class Company(models.Model):
 
 def ip_to_hex(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     """Fixed-width hex, so that string order is numeric order on every database."""
-    return f"{int(address):032x}"
+    return ip_int_to_hex(int(address))
+
+
+def ip_int_to_hex(value: int) -> str:
+    return f"{value:032x}"
+
+
+def hex_to_ip(version: int, value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    number = int(value, 16)
+    return ipaddress.IPv4Address(number) if version == 4 else ipaddress.IPv6Address(number)
 
 
 class IpRange(models.Model):
@@ -136,6 +145,85 @@ class IpRange(models.Model):
         self.first = ip_to_hex(network.network_address)
         self.last = ip_to_hex(network.broadcast_address)
         super().save(*args, **kwargs)
+
+
+class NetworkKind(models.TextChoices):
+    """Who uses a network: only the organisations of the last three kinds can be a visitor's company."""
+
+    ISP = "isp", "ISP"
+    HOSTING = "hosting", "Hosting or datacenter"
+    EDUCATION = "education", "Education"
+    GOVERNMENT = "government", "Government"
+    COMPANY = "company", "Company"
+
+    @classmethod
+    def names_a_company(cls, kind: str) -> bool:
+        return kind in (cls.EDUCATION, cls.GOVERNMENT, cls.COMPANY)
+
+
+class NetworkDataset(models.Model):
+    """One import of a network data file (leads/intel/network_data.py). Exactly one is active: an import
+    loads its ranges beside the active one's and replaces it in one transaction."""
+
+    class Format(models.TextChoices):
+        IPTOASN = "iptoasn", "iptoasn ip2asn-combined.tsv"
+        DBIP_ASN = "dbip-asn", "DB-IP Lite ASN CSV"
+        MMDB = "mmdb", "MaxMind DB (ASN, ISP or company database)"
+
+    format = models.CharField(max_length=16, choices=Format.choices)
+    source = models.CharField(max_length=255, help_text="The imported file's name.")
+    licence = models.CharField(max_length=100)
+    attribution = models.CharField(max_length=500, blank=True, help_text="The credit the licence asks for.")
+    description = models.CharField(max_length=500, blank=True, help_text="What the file says of itself.")
+    range_count = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        verbose_name = "network data set"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"],
+                condition=Q(active=True),
+                name="intel_one_active_network_dataset",
+                violation_error_message="Only one network data set can be active.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()}: {self.source}"
+
+
+class NetworkRange(models.Model):
+    """An address range of an imported data set, with the organisation that announces or uses it."""
+
+    dataset = models.ForeignKey(NetworkDataset, on_delete=models.CASCADE, related_name="ranges")
+    version = models.PositiveSmallIntegerField()
+    first = models.CharField(max_length=32, help_text="First address, as fixed-width hex.")
+    last = models.CharField(max_length=32, help_text="Last address, as fixed-width hex.")
+    asn = models.PositiveBigIntegerField(null=True, blank=True, verbose_name="AS number")
+    organisation = models.CharField(max_length=255, blank=True)
+    domain = models.CharField(max_length=253, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    kind = models.CharField(max_length=16, choices=NetworkKind.choices)
+
+    class Meta:
+        ordering = ["dataset", "version", "first"]
+        # The ranges of one data set do not overlap: the range of an address is the one with the greatest
+        # first address not above it, one step down this index.
+        indexes = [models.Index(fields=["dataset", "version", "first"], name="intel_network_lookup")]
+
+    def __str__(self) -> str:
+        return f"AS{self.asn} {self.organisation}" if self.asn else self.organisation or "network"
+
+    @property
+    def first_address(self) -> str:
+        return str(hex_to_ip(self.version, self.first))
+
+    @property
+    def last_address(self) -> str:
+        return str(hex_to_ip(self.version, self.last))
 
 
 # ------------------------------------------------------------------------------
@@ -234,6 +322,11 @@ class VisitSession(models.Model):
     hostname = models.CharField(max_length=253, blank=True, help_text="Reverse DNS name of the address.")
     user_agent = models.CharField(max_length=500, blank=True)
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
+    network_kind = models.CharField(
+        max_length=16, choices=NetworkKind.choices, blank=True, help_text="Who uses the address's network."
+    )
+    network_organisation = models.CharField(max_length=255, blank=True, help_text="The network's organisation.")
+    network_asn = models.PositiveBigIntegerField(null=True, blank=True, verbose_name="network AS number")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
     landing_url = models.URLField(max_length=2000, blank=True)
     referrer = models.CharField(max_length=2000, blank=True)
@@ -270,6 +363,9 @@ class VisitSession(models.Model):
 
 #: The campaign (UTM) parameters of a page's URL, kept on its page view and, from the first page, on its session.
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+#: What a session records of the network its address is on (admin only: the seed's session has no such fields).
+NETWORK_FIELDS = ("network_kind", "network_organisation", "network_asn")
 
 #: What a session records of the visit, in the model's order (the admin's and the API's session fields).
 VISIT_FIELDS = (
