@@ -12,6 +12,7 @@ import ipaddress
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -339,6 +340,9 @@ class VisitSession(models.Model):
     ended_at = models.DateTimeField(default=timezone.now)
     page_count = models.PositiveIntegerField(default=0)
     duration = models.PositiveIntegerField(default=0, help_text="Seconds between the first and the last action.")
+    score_state = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="What the session has added to its company's score."
+    )
 
     objects = VisitSessionQuerySet.as_manager()
 
@@ -424,6 +428,74 @@ class VisitAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.url or self.email}"
+
+
+class PageWeightRule(models.Model):
+    """How much a page view on one of an advertiser's sites adds to a company's score ("/pricing*" × 5)."""
+
+    advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="intel_page_weights")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="page_weights")
+    pattern = models.CharField(
+        max_length=200, help_text="A path pattern: * matches anything, ? one character. For example /pricing*."
+    )
+    weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Points a view of a matching page adds (a page matching no rule adds 1).",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["site", "pattern"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "pattern"],
+                name="intel_page_weight_unique_pattern",
+                violation_error_message="This site has a rule for this pattern already.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pattern} × {self.weight}"
+
+    def clean(self) -> None:
+        if (
+            self.site_id is not None
+            and self.advertiser_id is not None
+            and self.site.advertiser_id != self.advertiser_id
+        ):
+            raise ValidationError({"site": "Choose one of your own sites."})
+        if not self.pattern.startswith(("/", "*")):
+            raise ValidationError({"pattern": "A path pattern starts with / (or *)."})
+
+
+class CompanyScore(models.Model):
+    """A company's score for one advertiser, kept incrementally as visits are recorded (leads/intel/scores.py)."""
+
+    advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="intel_company_scores")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="scores")
+    points = models.FloatField(default=0, help_text="Points decayed to the anchor time.")
+    anchored_at = models.DateTimeField()
+    rank = models.FloatField(default=-1e12, help_text="log2(points) + anchor / half-life: the order of the scores.")
+    sessions = models.PositiveIntegerField(default=0)
+    persons = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    seconds = models.PositiveBigIntegerField(default=0)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    top_pages = models.JSONField(default=dict, blank=True, help_text="The paths that added most, with their points.")
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-rank"]
+        constraints = [models.UniqueConstraint(fields=["advertiser", "company"], name="intel_company_score_unique")]
+        indexes = [models.Index(fields=["advertiser", "-rank"], name="intel_company_score_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.company} for {self.advertiser}"
 
 
 class SavedFilter(models.Model):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from leadplatform.api.counters import counter_store
 
+from . import scores
 from .beacon_queue import beacon_queue
 from .models import UTM_FIELDS, BlacklistEntry, Company, Person, Site, VisitAction, VisitSession
 from .resolution import Resolution, company_by_domains, parent_domains, resolve_ip
@@ -130,6 +131,7 @@ def record_visit_batch(
         session.started_at, session.ended_at = locked.values_list("started_at", "ended_at").get()
         _record_actions(session, actions)
         _refresh_session(session)
+        scores.count_sessions([session.pk])
     return session
 
 
@@ -340,6 +342,7 @@ def record_beacons(beacons: list[dict[str, Any]]) -> None:
         sessions = _lock_sessions(actions_of)
         _record_actions_in_bulk(sessions, actions_of)
         refresh_sessions(list(sessions.values()))
+        scores.count_sessions([session.pk for session in sessions.values()])
 
 
 def _beacons_by_session(beacons: list[dict]) -> dict[tuple[int, str], tuple[Site, list[dict]]]:
