@@ -9,7 +9,7 @@ for other filters the count is exact up to 10,000 and bounded there. Page rows a
 through the (advertiser, id) index first, then loaded by id. The baseline is the same
 queryset and serializer behind `rest_framework.pagination.PageNumberPagination`.
 
-Prints requests/s and p50/p99 latency per case; the target is ≥ 400 requests/s and p99 <
+Prints requests/s, p50/p99 latency and the SQL statements a request runs, per case; the target is ≥ 400 requests/s and p99 <
 100 ms for the platform's list.
 
     .venv/bin/python bench/leads_list.py
@@ -40,6 +40,7 @@ from bench._isolation import database_url, environment, own_database, own_redis,
 from bench._serve import free_port, latency_ms, non_2xx, platform_app, start_gunicorn, stop, wrk  # noqa: E402
 
 OWNER = "bench/leads_list.py"
+BASELINE = "DRF PageNumberPagination + COUNT(*)"
 DATABASE_URL = database_url("BENCH_LEADS_DATABASE_URL", "lp_bench_leads")
 REDIS_URL = redis_url("BENCH_LEADS_REDIS_URL", 13)
 LEADS = int(os.environ.get("BENCH_LEADS", "1000000"))
@@ -169,6 +170,26 @@ def check(url: str, token: str) -> dict:
         return json.loads(response.read())
 
 
+def queries_per_request(path: str, token: str) -> int:
+    """SQL statements one request runs, counted in this process through the same URLconf and views."""
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    with override_settings(ROOT_URLCONF="bench.leads_list"):
+        client.get(path)  # warm: the first request of a process loads what later ones reuse
+        with connection.execute_wrapper(count):
+            response = client.get(path)
+    assert response.status_code == 200, response.content[:300]
+    return len(statements)
+
+
 def run_wrk(url: str, token: str) -> tuple[float, float, float, int]:
     output = wrk(CONNECTIONS, SECONDS, "-H", f"Authorization: Bearer {token}", url)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -197,12 +218,10 @@ def measure() -> list[tuple]:
         print(
             f"GET /api/v1/leads?page=1000 → pagination {sample['pagination']}, {len(sample['data'])} rows", flush=True
         )
-        for label, query in cases:
-            results.append(("/api/v1/leads (platform)", label, *run_wrk(f"{base}/api/v1/leads?{query}", token)))
-        for label, query in cases:
-            results.append(
-                ("DRF PageNumberPagination + COUNT(*)", label, *run_wrk(f"{base}/baseline/leads?{query}", token))
-            )
+        for endpoint, path in [("/api/v1/leads (platform)", "/api/v1/leads"), (BASELINE, "/baseline/leads")]:
+            for label, query in cases:
+                queries = queries_per_request(f"{path}?{query}", token)
+                results.append((endpoint, label, *run_wrk(f"{base}{path}?{query}", token), queries))
     finally:
         stop(server)
     return results
@@ -210,9 +229,12 @@ def measure() -> list[tuple]:
 
 def report(results: list[tuple]) -> None:
     print(f"\n{LEADS:,} leads, gunicorn {WORKERS} workers, wrk {CONNECTIONS} connections, {SECONDS} s per case")
-    print(f"{'endpoint':<38} {'case':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-    for endpoint, label, rps, p50, p99, errors in results:
-        print(f"{endpoint:<38} {label:<22} {rps:>9.0f} {p50:>8.1f} {p99:>8.1f} {errors:>8}")
+    load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"machine: {os.cpu_count()} CPUs, load average {load_average} (other work here lowers the figures)")
+    header = f"{'endpoint':<38} {'case':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'queries':>8}"
+    print(header)
+    for endpoint, label, rps, p50, p99, errors, queries in results:
+        print(f"{endpoint:<38} {label:<22} {rps:>9.0f} {p50:>8.1f} {p99:>8.1f} {errors:>8} {queries:>8}")
     platform = [row for row in results if row[0].endswith("(platform)")]
     met = all(row[2] >= 400 and row[4] < 100 for row in platform)
     print(f"\ntarget ≥ 400 req/s and p99 < 100 ms on every platform case: {'met' if met else 'NOT met'}")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.urls import is_valid_path
+from django.urls import get_urlconf, is_valid_path
 
 from .exceptions import json_error_for_path
 from .surfaces import ApiError
@@ -42,11 +47,18 @@ class ApiSlashMiddleware:
         path_info = request.path_info
         other = path_info[:-1] if path_info.endswith("/") else f"{path_info}/"
         if is_api_path(path_info) or is_api_path(other):
-            urlconf = getattr(request, "urlconf", None)
-            if not is_valid_path(path_info, urlconf) and is_valid_path(other, urlconf):
+            urlconf = getattr(request, "urlconf", None) or get_urlconf() or settings.ROOT_URLCONF
+            if not routes(path_info, urlconf) and routes(other, urlconf):
                 request.path = request.path.removesuffix(path_info) + other
                 request.path_info = other
         return self.get_response(request)
+
+
+@lru_cache(maxsize=4096)
+def routes(path_info: str, urlconf: str) -> bool:
+    """Whether `path_info` resolves in `urlconf`, remembered: the handler resolves each request again, and
+    a busy route's path (a list) repeats on every call."""
+    return is_valid_path(path_info, urlconf)
 
 
 class ApiErrorPageMiddleware:
@@ -70,3 +82,9 @@ class ApiErrorPageMiddleware:
                 error_response["Allow"] = response["Allow"]
             return error_response
         return response
+
+
+@receiver(setting_changed)
+def _forget_routes(*, setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        routes.cache_clear()

@@ -2,6 +2,7 @@
 (advertiser-scoped); companies, IP ranges, turnovers and magnitudes (platform-kept)."""
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
@@ -15,13 +16,17 @@ from accounts.admin_scoping import (
 from leadplatform.admin_exports import ExportActionsMixin
 from leadplatform.site_url import platform_base_url
 
-from . import export_columns
+from . import export_columns, scores
 from .models import (
+    NETWORK_FIELDS,
     VISIT_FIELDS,
     BlacklistEntry,
     Company,
     IpRange,
     Magnitude,
+    NetworkDataset,
+    NetworkRange,
+    PageWeightRule,
     Person,
     Site,
     Turnover,
@@ -80,16 +85,77 @@ class IpRangeInline(admin.TabularInline):
     fields = ("cidr", "note")
 
 
+class ScoreListFilter(admin.SimpleListFilter):
+    title = "score now"
+    parameter_name = "score_min"
+    THRESHOLDS = (10, 25, 50, 100)
+
+    def lookups(self, request, model_admin):
+        return [(str(threshold), f"at least {threshold}") for threshold in self.THRESHOLDS]
+
+    def queryset(self, request, queryset):
+        if self.value() in {str(threshold) for threshold in self.THRESHOLDS}:
+            return queryset.filter(score_rank__gte=scores.rank_threshold(float(self.value())))
+        return queryset
+
+
+class HottestFirstChangeList(ChangeList):
+    """Companies hottest first unless a column is chosen (the score is an annotation of the changelist's rows,
+    so it cannot be the model admin's ordering, which related-field choices elsewhere apply too)."""
+
+    def _get_default_ordering(self):
+        return ["-score_rank", "-id"]
+
+
 @admin.register(Company)
 class CompanyAdmin(CompanyScopedAdmin):
-    list_display = ("name", "domain", "country", "industry", "turnover", "magnitude", "registration_id")
-    list_filter = ("country", "turnover", "magnitude")
+    list_display = ("name", "score", "score_reasons", "domain", "country", "industry", "turnover", "magnitude")
+    list_filter = (ScoreListFilter, "country", "turnover", "magnitude")
     search_fields = ("name", "domain", "registration_id")
     list_select_related = ("turnover", "magnitude")
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "score", "score_reasons")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(score_rank=scores.score_rank_of(admin_principal(request)))
+
+    def get_changelist(self, request, **kwargs):
+        return HottestFirstChangeList
 
     def get_inlines(self, request, obj):
         return [IpRangeInline] if request.user.is_staff else []
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        scores.load_company_scores(list(changelist.result_list), admin_principal(request))
+        return changelist
+
+    @admin.display(description="score now", ordering="score_rank")
+    def score(self, company) -> str:
+        row = getattr(company, "score_row", None)
+        return f"{scores.score_at(row.points, row.anchored_at):,.1f}" if row else "–"
+
+    @admin.display(description="why")
+    def score_reasons(self, company) -> str:
+        row = getattr(company, "score_row", None)
+        if row is None:
+            return "–"
+        pages = ", ".join(f"{path} ({points:,.0f})" for path, points in scores.top_pages(row)[:3])
+        return f"{row.sessions} visits, {row.persons} persons; {pages}"
+
+    def get_object(self, request, object_id, from_field=None):
+        company = super().get_object(request, object_id, from_field)
+        if company is not None:
+            scores.load_company_scores([company], admin_principal(request))
+        return company
+
+
+@admin.register(PageWeightRule)
+class PageWeightRuleAdmin(TenantScopedAdmin):
+    list_display = ("pattern", "weight", "site", "advertiser", "created_at")
+    list_filter = (("site", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("pattern",)
+    list_select_related = ("site", "advertiser")
+    readonly_fields = ("created_at",)
 
 
 @admin.register(IpRange)
@@ -99,6 +165,42 @@ class IpRangeAdmin(PlatformOnlyAdmin):
     search_fields = ("cidr", "company__name", "company__domain")
     autocomplete_fields = ("company",)
     list_select_related = ("company",)
+
+
+class ImportedOnlyAdmin(PlatformOnlyAdmin):
+    """Network data comes from `manage.py import_network_data`, never from a form."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(NetworkDataset)
+class NetworkDatasetAdmin(ImportedOnlyAdmin):
+    list_display = ("source", "format", "licence", "attribution", "range_count", "imported_at", "active")
+    readonly_fields = ("format", "source", "licence", "attribution", "description", "range_count", "imported_at")
+    exclude = ("active",)
+
+
+@admin.register(NetworkRange)
+class NetworkRangeAdmin(ImportedOnlyAdmin):
+    list_display = ("first_address", "last_address", "asn", "organisation", "kind", "domain", "country")
+    list_filter = ("kind", "version")
+    search_fields = ("organisation", "domain", "=asn")
+    show_full_result_count = False  # a full-size data set holds about 500,000 ranges
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="first address")
+    def first_address(self, network: NetworkRange) -> str:
+        return network.first_address
+
+    @admin.display(description="last address")
+    def last_address(self, network: NetworkRange) -> str:
+        return network.last_address
 
 
 @admin.register(Turnover)
@@ -160,7 +262,7 @@ class VisitSessionAdmin(ExportActionsMixin, TenantScopedAdmin):
     list_select_related = ("site", "company", "person")
     date_hierarchy = "started_at"
     inlines = [VisitActionInline]
-    readonly_fields = ("site", "session_key", *VISIT_FIELDS)
+    readonly_fields = ("site", "session_key", *VISIT_FIELDS, *NETWORK_FIELDS)
     actions = ["export_csv", "export_xlsx"]
     export_columns = export_columns.VISIT_SESSIONS
 

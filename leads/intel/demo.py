@@ -1,15 +1,20 @@
-"""Demo data for lead intelligence: turnovers, magnitudes, companies with IP ranges, a site per demo
-advertiser, persons, and sessions with their actions. Idempotent: everything found by natural keys."""
+"""Demo data for lead intelligence: turnovers, magnitudes, companies with IP ranges, a small generated
+network data sample, a site per demo advertiser, persons, and sessions with their actions (some from an
+ISP's and a datacenter's network, with no company). Idempotent: everything found by natural keys."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from django.utils import timezone
 
 from accounts.models import Advertiser
 
-from .models import Company, IpRange, Magnitude, Person, Site, Turnover, VisitAction, VisitSession
+from .models import Company, IpRange, Magnitude, NetworkDataset, Person, Site, Turnover, VisitAction, VisitSession
+from .network_data import import_network_data
+from .resolution import network_of
 
 TURNOVERS = [
     ("Under 1 M EUR", None, 1_000_000),
@@ -32,6 +37,16 @@ PERSONS = [
 ]
 PAGES = [("/", "Home"), ("/pricing", "Pricing"), ("/contact", "Contact us")]
 SESSIONS_PER_SITE = 12
+# The generated network data sample, in iptoasn's format: the demo companies' networks, an ISP's subscribers
+# and a datacenter (documentation address ranges only).
+NETWORK_SAMPLE_NAME = "demo-ip2asn-sample.tsv"
+NETWORK_SAMPLE = [
+    ("192.0.2.0", "192.0.2.255", 64496, "DE", "Demo Telekom Broadband"),
+    ("198.51.100.0", "198.51.100.255", 64497, "CZ", "Bohemia Logistics a.s."),
+    ("203.0.113.0", "203.0.113.255", 64498, "US", "Demo Cloud Hosting LLC"),
+]
+#: Sessions per site whose address is on a network that names no company: (session key, address).
+NETWORK_ONLY_SESSIONS = [("demo-session-isp-0001", "192.0.2.44"), ("demo-session-hosting-0001", "203.0.113.200")]
 
 
 def seed(credentials: dict) -> None:
@@ -62,6 +77,7 @@ def seed(credentials: dict) -> None:
         IpRange.objects.update_or_create(cidr=cidr, defaults={"company": company, "note": "demo"})
         companies.append(company)
 
+    seed_network_sample()
     credentials["intel_sites"] = []
     for spec in credentials.get("advertisers", []):
         advertiser = Advertiser.objects.get(pk=spec["id"])
@@ -77,6 +93,26 @@ def seed(credentials: dict) -> None:
             for name, email, position, company in PERSONS
         ]
         _seed_sessions(site, companies, persons)
+        _seed_network_only_sessions(site)
+
+
+def seed_network_sample() -> None:
+    """Import the generated sample, unless network data was imported already (a real data set stays)."""
+    if NetworkDataset.objects.exists():
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / NETWORK_SAMPLE_NAME
+        path.write_text("".join("\t".join(map(str, row)) + "\n" for row in NETWORK_SAMPLE), encoding="utf-8")
+        import_network_data(path, NetworkDataset.Format.IPTOASN)
+
+
+def network_fields(ip: str) -> dict:
+    network = network_of(ip)
+    return {
+        "network_kind": network.kind if network else "",
+        "network_organisation": network.organisation if network else "",
+        "network_asn": network.asn if network else None,
+    }
 
 
 def landing_utm(n: int) -> dict[str, str]:
@@ -108,6 +144,7 @@ def _seed_sessions(site: Site, companies: list[Company], persons: list[Person]) 
                 "page_count": len(pages),
                 "duration": 45 * len(pages),
                 "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Demo",
+                **network_fields(f"198.51.100.{(n * 37) % 250 + 1}"),
             },
         )
         for i, (path, title) in enumerate(pages):
@@ -135,3 +172,36 @@ def _seed_sessions(site: Site, companies: list[Company], persons: list[Person]) 
                     "occurred_at": started + timedelta(seconds=45 * len(pages) - 5),
                 },
             )
+
+
+def _seed_network_only_sessions(site: Site) -> None:
+    started = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=3)
+    for n, (session_key, ip) in enumerate(NETWORK_ONLY_SESSIONS):
+        session, _ = VisitSession.objects.update_or_create(
+            site=site,
+            session_key=session_key,
+            defaults={
+                "advertiser": site.advertiser,
+                "visitor_id": f"demo-visitor-net-{n:04d}",
+                "ip_address": ip,
+                "company": None,
+                "landing_url": f"https://{site.domain}/pricing",
+                "started_at": started + timedelta(minutes=10 * n),
+                "ended_at": started + timedelta(minutes=10 * n, seconds=30),
+                "page_count": 1,
+                "duration": 30,
+                "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Demo",
+                **network_fields(ip),
+            },
+        )
+        VisitAction.objects.update_or_create(
+            session=session,
+            client_id="demo-page-0000",
+            defaults={
+                "type": VisitAction.Type.PAGE,
+                "url": f"https://{site.domain}/pricing",
+                "title": "Pricing",
+                "occurred_at": started + timedelta(minutes=10 * n),
+                "time_on_page": 30,
+            },
+        )

@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.principal import principal_of
 
 from .models import Company, Person, SavedFilter, VisitSession
+from .scores import rank_threshold
 
 MAX_ID = 2**63 - 1
 MAX_SAVED_FILTER_KEYS = 20
@@ -105,9 +106,16 @@ class CompanyFilter(IntelFilterSet):
     turnover = IdFilter(field_name="turnover_id", help_text="Turnover id.")
     magnitude = IdFilter(field_name="magnitude_id", help_text="Magnitude id.")
 
+    score_min = filters.NumberFilter(
+        method="filter_score_min", min_value=0, help_text="Only companies scoring at least this much now."
+    )
+
     class Meta:
         model = Company
         fields: list[str] = []
+
+    def filter_score_min(self, queryset, name, value):
+        return queryset.filter(score_rank__gte=rank_threshold(float(value)))
 
     def _visits(self, **conditions):
         sessions = VisitSession.objects.for_principal(principal_of(self.request))

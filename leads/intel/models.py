@@ -12,6 +12,7 @@ import ipaddress
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -100,7 +101,16 @@ class Company(models.Model):
 
 def ip_to_hex(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     """Fixed-width hex, so that string order is numeric order on every database."""
-    return f"{int(address):032x}"
+    return ip_int_to_hex(int(address))
+
+
+def ip_int_to_hex(value: int) -> str:
+    return f"{value:032x}"
+
+
+def hex_to_ip(version: int, value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    number = int(value, 16)
+    return ipaddress.IPv4Address(number) if version == 4 else ipaddress.IPv6Address(number)
 
 
 class IpRange(models.Model):
@@ -136,6 +146,85 @@ class IpRange(models.Model):
         self.first = ip_to_hex(network.network_address)
         self.last = ip_to_hex(network.broadcast_address)
         super().save(*args, **kwargs)
+
+
+class NetworkKind(models.TextChoices):
+    """Who uses a network: only the organisations of the last three kinds can be a visitor's company."""
+
+    ISP = "isp", "ISP"
+    HOSTING = "hosting", "Hosting or datacenter"
+    EDUCATION = "education", "Education"
+    GOVERNMENT = "government", "Government"
+    COMPANY = "company", "Company"
+
+    @classmethod
+    def names_a_company(cls, kind: str) -> bool:
+        return kind in (cls.EDUCATION, cls.GOVERNMENT, cls.COMPANY)
+
+
+class NetworkDataset(models.Model):
+    """One import of a network data file (leads/intel/network_data.py). Exactly one is active: an import
+    loads its ranges beside the active one's and replaces it in one transaction."""
+
+    class Format(models.TextChoices):
+        IPTOASN = "iptoasn", "iptoasn ip2asn-combined.tsv"
+        DBIP_ASN = "dbip-asn", "DB-IP Lite ASN CSV"
+        MMDB = "mmdb", "MaxMind DB (ASN, ISP or company database)"
+
+    format = models.CharField(max_length=16, choices=Format.choices)
+    source = models.CharField(max_length=255, help_text="The imported file's name.")
+    licence = models.CharField(max_length=100)
+    attribution = models.CharField(max_length=500, blank=True, help_text="The credit the licence asks for.")
+    description = models.CharField(max_length=500, blank=True, help_text="What the file says of itself.")
+    range_count = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        verbose_name = "network data set"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"],
+                condition=Q(active=True),
+                name="intel_one_active_network_dataset",
+                violation_error_message="Only one network data set can be active.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()}: {self.source}"
+
+
+class NetworkRange(models.Model):
+    """An address range of an imported data set, with the organisation that announces or uses it."""
+
+    dataset = models.ForeignKey(NetworkDataset, on_delete=models.CASCADE, related_name="ranges")
+    version = models.PositiveSmallIntegerField()
+    first = models.CharField(max_length=32, help_text="First address, as fixed-width hex.")
+    last = models.CharField(max_length=32, help_text="Last address, as fixed-width hex.")
+    asn = models.PositiveBigIntegerField(null=True, blank=True, verbose_name="AS number")
+    organisation = models.CharField(max_length=255, blank=True)
+    domain = models.CharField(max_length=253, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    kind = models.CharField(max_length=16, choices=NetworkKind.choices)
+
+    class Meta:
+        ordering = ["dataset", "version", "first"]
+        # The ranges of one data set do not overlap: the range of an address is the one with the greatest
+        # first address not above it, one step down this index.
+        indexes = [models.Index(fields=["dataset", "version", "first"], name="intel_network_lookup")]
+
+    def __str__(self) -> str:
+        return f"AS{self.asn} {self.organisation}" if self.asn else self.organisation or "network"
+
+    @property
+    def first_address(self) -> str:
+        return str(hex_to_ip(self.version, self.first))
+
+    @property
+    def last_address(self) -> str:
+        return str(hex_to_ip(self.version, self.last))
 
 
 # ------------------------------------------------------------------------------
@@ -234,6 +323,11 @@ class VisitSession(models.Model):
     hostname = models.CharField(max_length=253, blank=True, help_text="Reverse DNS name of the address.")
     user_agent = models.CharField(max_length=500, blank=True)
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
+    network_kind = models.CharField(
+        max_length=16, choices=NetworkKind.choices, blank=True, help_text="Who uses the address's network."
+    )
+    network_organisation = models.CharField(max_length=255, blank=True, help_text="The network's organisation.")
+    network_asn = models.PositiveBigIntegerField(null=True, blank=True, verbose_name="network AS number")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
     landing_url = models.URLField(max_length=2000, blank=True)
     referrer = models.CharField(max_length=2000, blank=True)
@@ -246,6 +340,9 @@ class VisitSession(models.Model):
     ended_at = models.DateTimeField(default=timezone.now)
     page_count = models.PositiveIntegerField(default=0)
     duration = models.PositiveIntegerField(default=0, help_text="Seconds between the first and the last action.")
+    score_state = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="What the session has added to its company's score."
+    )
 
     objects = VisitSessionQuerySet.as_manager()
 
@@ -270,6 +367,9 @@ class VisitSession(models.Model):
 
 #: The campaign (UTM) parameters of a page's URL, kept on its page view and, from the first page, on its session.
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+#: What a session records of the network its address is on (admin only: the seed's session has no such fields).
+NETWORK_FIELDS = ("network_kind", "network_organisation", "network_asn")
 
 #: What a session records of the visit, in the model's order (the admin's and the API's session fields).
 VISIT_FIELDS = (
@@ -328,6 +428,74 @@ class VisitAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.url or self.email}"
+
+
+class PageWeightRule(models.Model):
+    """How much a page view on one of an advertiser's sites adds to a company's score ("/pricing*" × 5)."""
+
+    advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="intel_page_weights")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="page_weights")
+    pattern = models.CharField(
+        max_length=200, help_text="A path pattern: * matches anything, ? one character. For example /pricing*."
+    )
+    weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Points a view of a matching page adds (a page matching no rule adds 1).",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["site", "pattern"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "pattern"],
+                name="intel_page_weight_unique_pattern",
+                violation_error_message="This site has a rule for this pattern already.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pattern} × {self.weight}"
+
+    def clean(self) -> None:
+        if (
+            self.site_id is not None
+            and self.advertiser_id is not None
+            and self.site.advertiser_id != self.advertiser_id
+        ):
+            raise ValidationError({"site": "Choose one of your own sites."})
+        if not self.pattern.startswith(("/", "*")):
+            raise ValidationError({"pattern": "A path pattern starts with / (or *)."})
+
+
+class CompanyScore(models.Model):
+    """A company's score for one advertiser, kept incrementally as visits are recorded (leads/intel/scores.py)."""
+
+    advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="intel_company_scores")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="scores")
+    points = models.FloatField(default=0, help_text="Points decayed to the anchor time.")
+    anchored_at = models.DateTimeField()
+    rank = models.FloatField(default=-1e12, help_text="log2(points) + anchor / half-life: the order of the scores.")
+    sessions = models.PositiveIntegerField(default=0)
+    persons = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    seconds = models.PositiveBigIntegerField(default=0)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    top_pages = models.JSONField(default=dict, blank=True, help_text="The paths that added most, with their points.")
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-rank"]
+        constraints = [models.UniqueConstraint(fields=["advertiser", "company"], name="intel_company_score_unique")]
+        indexes = [models.Index(fields=["advertiser", "-rank"], name="intel_company_score_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.company} for {self.advertiser}"
 
 
 class SavedFilter(models.Model):

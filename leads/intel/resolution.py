@@ -1,4 +1,10 @@
-"""Which company an IP address belongs to: admin-kept IP ranges first, then reverse DNS.
+"""Which company an IP address belongs to, and which network it is on.
+
+In order: the most specific admin-kept IP range; the network of the imported network data when its
+organisation is a company, a school or a government (its `Company` found by domain or name, or created);
+forward-confirmed reverse DNS matched to a company's domain, unless the network is an ISP's or a hosting
+provider's, whose names are theirs, not the visitor's. The identified person's e-mail domain comes last
+(`services.identify_person`). The network's kind and organisation are recorded either way.
 
 The reverse-DNS lookup is a function `(ip) -> hostname | None` named by the setting
 `INTEL_REVERSE_DNS` (a dotted path), so tests and deployments can swap it.
@@ -14,9 +20,11 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils.module_loading import import_string
 
-from .models import Company, IpRange, ip_to_hex
+from .models import Company, IpRange, NetworkDataset, NetworkKind, NetworkRange, ip_to_hex
 
 DEFAULT_REVERSE_DNS = "leads.intel.resolution.forward_confirmed_reverse_dns"
 DNS_TIMEOUT_SECONDS = 2.0
@@ -32,6 +40,18 @@ class Resolution:
     company: Company | None
     hostname: str = ""
     domains: tuple[str, ...] = ()
+    network: NetworkRange | None = None
+
+    def session_fields(self) -> dict:
+        """What a new visit session records of its address."""
+        network = self.network
+        return {
+            "company": self.company,
+            "hostname": self.hostname,
+            "network_kind": network.kind if network else "",
+            "network_organisation": network.organisation if network else "",
+            "network_asn": network.asn if network else None,
+        }
 
 
 def forward_confirmed_reverse_dns(ip: str) -> str | None:
@@ -61,8 +81,14 @@ def parent_domains(hostname: str) -> tuple[str, ...]:
     return tuple(".".join(labels[i:]) for i in range(len(labels) - 1))
 
 
-def company_by_ip_range(ip: str) -> Company | None:
+def _address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     address = ipaddress.ip_address(ip)
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def company_by_ip_range(ip: str) -> Company | None:
+    address = _address(ip)
     value = ip_to_hex(address)
     match = (
         IpRange.objects.filter(version=address.version, first__lte=value, last__gte=value)
@@ -71,6 +97,37 @@ def company_by_ip_range(ip: str) -> Company | None:
         .first()
     )
     return match.company if match else None
+
+
+def network_of(ip: str) -> NetworkRange | None:
+    """The active data set's range holding `ip`: one step down the (data set, version, first) index."""
+    address = _address(ip)
+    value = ip_to_hex(address)
+    active = NetworkDataset.objects.filter(active=True).values("pk")[:1]
+    match = (
+        NetworkRange.objects.filter(dataset_id=Subquery(active), version=address.version, first__lte=value)
+        .order_by("-first")
+        .first()
+    )
+    return match if match is not None and match.last >= value else None
+
+
+def company_of_network(network: NetworkRange) -> Company:
+    """The network organisation's company: by its domain when the data names one, else by name; created once."""
+    lookup = {"domain": network.domain} if network.domain else {"name__iexact": network.organisation, "domain": ""}
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two workers meeting a new organisation at once create one company, not two.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"intel-company:{sorted(lookup.items())}"]
+                )
+        company = Company.objects.filter(**lookup).order_by("id").first()
+        if company is None:
+            company = Company.objects.create(
+                name=network.organisation or network.domain, domain=network.domain, country=network.country
+            )
+    return company
 
 
 def company_by_domains(domains: tuple[str, ...]) -> Company | None:
@@ -84,9 +141,14 @@ def company_by_domains(domains: tuple[str, ...]) -> Company | None:
 def resolve_ip(ip: str | None, reverse_dns: ReverseDns | None = None) -> Resolution:
     if not ip:
         return Resolution(None)
+    network = network_of(ip)
     company = company_by_ip_range(ip)
     if company is not None:
-        return Resolution(company)
+        return Resolution(company, network=network)
+    if network is not None and network.organisation and NetworkKind.names_a_company(network.kind):
+        return Resolution(company_of_network(network), network=network)
+    if network is not None and network.kind in (NetworkKind.ISP, NetworkKind.HOSTING):
+        return Resolution(None, network=network)
     hostname = (reverse_dns or reverse_dns_function())(ip) or ""
     domains = parent_domains(hostname)
-    return Resolution(company_by_domains(domains), hostname[:253], domains)
+    return Resolution(company_by_domains(domains), hostname[:253], domains, network)

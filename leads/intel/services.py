@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from leadplatform.api.counters import counter_store
 
+from . import scores
 from .beacon_queue import beacon_queue
 from .models import UTM_FIELDS, BlacklistEntry, Company, Person, Site, VisitAction, VisitSession
-from .resolution import company_by_domains, parent_domains, resolve_ip
+from .resolution import Resolution, company_by_domains, parent_domains, resolve_ip
 from .sites import SiteEntry
 
 # Beacons of a held (suspended or inactive) advertiser's sites: accepted (the page cannot tell), counted here, not stored.
@@ -114,16 +115,15 @@ def record_visit_batch(
     session = VisitSession.objects.filter(site=site, session_key=batch["session"]).select_related("company").first()
     if session is None:
         resolution = resolve_ip(ip)
-        company, hostname, domains = resolution.company, resolution.hostname, resolution.domains
+        company, domains = resolution.company, resolution.domains
     else:
-        company, hostname = session.company, session.hostname
-        domains = parent_domains(hostname)
+        company, domains = session.company, parent_domains(session.hostname)
     if is_blacklisted(site.advertiser_id, company, domains):
         return None
 
     with transaction.atomic():
         if session is None:
-            session = _create_session(site, batch, ip, user_agent, hostname, company, actions)
+            session = _create_session(site, batch, ip, user_agent, resolution, actions)
         # Batches of one session may be recorded by several workers at once. Each holds the
         # session's row until it commits, so the totals and the first touch below are computed
         # from every action and time recorded before, whichever batch or worker wrote them.
@@ -131,11 +131,12 @@ def record_visit_batch(
         session.started_at, session.ended_at = locked.values_list("started_at", "ended_at").get()
         _record_actions(session, actions)
         _refresh_session(session)
+        scores.count_sessions([session.pk])
     return session
 
 
 def _create_session(
-    site: Site, batch: dict, ip: str | None, user_agent: str, hostname: str, company: Company | None, actions: list
+    site: Site, batch: dict, ip: str | None, user_agent: str, resolution: Resolution, actions: list
 ) -> VisitSession:
     session, _ = VisitSession.objects.get_or_create(
         site=site,
@@ -144,9 +145,8 @@ def _create_session(
             "advertiser_id": site.advertiser_id,
             "visitor_id": batch["visitor"],
             "ip_address": ip,
-            "hostname": hostname,
             "user_agent": user_agent,
-            "company": company,
+            **resolution.session_fields(),
             "started_at": actions[0]["occurred_at"],
             "ended_at": actions[-1]["occurred_at"],
         },
@@ -247,7 +247,11 @@ def identify_person(session: VisitSession, email: str, name: str, seen_at: datet
         if person.company_id is None and company is not None:
             changes["company"] = company
         Person.objects.filter(pk=person.pk).update(**changes)
-    VisitSession.objects.filter(pk=session.pk).update(person=person)
+    # Last in the order of resolution: a visit no address named a company for is the identified person's.
+    session_changes = {"person": person}
+    if session.company_id is None and email_company is not None:
+        session_changes["company"] = session.company = email_company
+    VisitSession.objects.filter(pk=session.pk).update(**session_changes)
     session.person = person
     return person
 
@@ -308,9 +312,9 @@ def record_beacons(beacons: list[dict[str, Any]]) -> None:
             if ip not in resolutions:
                 resolutions[ip] = resolve_ip(ip)
             resolution = resolutions[ip]
-            company, hostname, domains = resolution.company, resolution.hostname, resolution.domains
+            company, domains = resolution.company, resolution.domains
         else:
-            company, hostname, domains = session.company, session.hostname, parent_domains(session.hostname)
+            company, domains = session.company, parent_domains(session.hostname)
         if blacklist.blocks(site.advertiser_id, company, domains):
             continue
         actions_of[key] = _timed_actions(group)
@@ -323,9 +327,8 @@ def record_beacons(beacons: list[dict[str, Any]]) -> None:
                     session_key=key[1],
                     visitor_id=first["batch"]["visitor"],
                     ip_address=first["ip"],
-                    hostname=hostname,
                     user_agent=first["ua"],
-                    company=company,
+                    **resolution.session_fields(),
                     started_at=actions_of[key][0]["occurred_at"],
                     ended_at=actions_of[key][-1]["occurred_at"],
                 )
@@ -339,6 +342,7 @@ def record_beacons(beacons: list[dict[str, Any]]) -> None:
         sessions = _lock_sessions(actions_of)
         _record_actions_in_bulk(sessions, actions_of)
         refresh_sessions(list(sessions.values()))
+        scores.count_sessions([session.pk for session in sessions.values()])
 
 
 def _beacons_by_session(beacons: list[dict]) -> dict[tuple[int, str], tuple[Site, list[dict]]]:

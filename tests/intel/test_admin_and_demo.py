@@ -4,9 +4,22 @@ import pytest
 
 from accounts import demo as accounts_demo
 from leads.intel import demo
-from leads.intel.models import BlacklistEntry, Company, IpRange, Person, Site, Turnover, VisitAction, VisitSession
+from leads.intel.models import (
+    BlacklistEntry,
+    Company,
+    IpRange,
+    NetworkDataset,
+    NetworkKind,
+    Person,
+    Site,
+    Turnover,
+    VisitAction,
+    VisitSession,
+)
+from leads.intel.network_data import import_network_data
 
 from .factories import CompanyFactory, VisitActionFactory, VisitSessionFactory
+from .network_files import write_iptoasn
 
 pytestmark = pytest.mark.django_db
 
@@ -103,10 +116,27 @@ def test_demo_data_is_complete_and_idempotent():
     assert Turnover.objects.count() == len(demo.TURNOVERS)
     assert Company.objects.count() == len(demo.COMPANIES)
     assert Site.objects.count() == len(accounts_demo.ADVERTISERS)
-    assert VisitSession.objects.count() == len(accounts_demo.ADVERTISERS) * demo.SESSIONS_PER_SITE
+    sessions_per_site = demo.SESSIONS_PER_SITE + len(demo.NETWORK_ONLY_SESSIONS)
+    assert VisitSession.objects.count() == len(accounts_demo.ADVERTISERS) * sessions_per_site
     assert VisitAction.objects.filter(type="identify").exists()
     assert Person.objects.count() == len(accounts_demo.ADVERTISERS) * len(demo.PERSONS)
     assert {site["site_key"] for site in credentials["intel_sites"]} == set(Site.objects.values_list("key", flat=True))
+
+
+def test_demo_imports_the_network_sample_once_and_shows_each_network_kind():
+    for _ in range(2):
+        credentials: dict = {}
+        accounts_demo.seed(credentials)
+        demo.seed(credentials)
+    assert NetworkDataset.objects.get().source == demo.NETWORK_SAMPLE_NAME
+    kinds = set(VisitSession.objects.filter(company=None).values_list("network_kind", flat=True))
+    assert kinds == {NetworkKind.ISP, NetworkKind.HOSTING}
+
+
+def test_demo_keeps_network_data_imported_before(tmp_path):
+    import_network_data(write_iptoasn(tmp_path / "ip2asn-combined.tsv"), "iptoasn")
+    demo.seed_network_sample()
+    assert NetworkDataset.objects.get().source == "ip2asn-combined.tsv"
 
 
 def test_member_edits_a_blacklisted_company_entry(member_client, owner, site):

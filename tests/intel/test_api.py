@@ -96,7 +96,19 @@ ACTION_FIELDS = {
     "email",
     "name",
 }
-COMPANY_FIELDS = {"id", "name", "registration_id", "domain", "address", "country", "industry", "turnover", "magnitude"}
+COMPANY_FIELDS = {
+    "id",
+    "name",
+    "registration_id",
+    "domain",
+    "address",
+    "country",
+    "industry",
+    "turnover",
+    "magnitude",
+    "score",
+    "score_reasons",
+}
 PERSON_FIELDS = {"id", "name", "email", "position", "company", "first_seen_at", "last_seen_at"}
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.principal import principal_of
 from leadplatform.api.fast_rendering import PlainRepresentation
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows
@@ -26,6 +28,7 @@ from ..models import (
     VisitSession,
     load_actions,
 )
+from ..scores import SCORE_HELP, load_company_scores, score_at, top_pages
 
 # ------------------------------------------------------------------------------
 # Reference data
@@ -44,12 +47,38 @@ class MagnitudeSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "min_employees", "max_employees"]
 
 
+class TopPageSerializer(serializers.Serializer):
+    path = serializers.CharField()
+    points = serializers.FloatField()
+
+
+class ScoreReasonsSerializer(serializers.Serializer):
+    """What the company's score is made of (`leads/intel/scores.py` has the formula)."""
+
+    sessions = serializers.IntegerField(help_text="Visits counted.")
+    persons = serializers.IntegerField(help_text="Distinct identified persons.")
+    page_views = serializers.IntegerField()
+    seconds_on_site = serializers.IntegerField()
+    last_seen_at = serializers.DateTimeField(allow_null=True)
+    top_pages = TopPageSerializer(many=True, help_text="The paths that added most, most first.")
+
+
+class CompanyListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        companies = list(data)
+        load_company_scores(companies, principal_of(self.context["request"]))
+        return super().to_representation(companies)
+
+
 class CompanySerializer(serializers.ModelSerializer):
     turnover = TurnoverSerializer(read_only=True, allow_null=True)
     magnitude = MagnitudeSerializer(read_only=True, allow_null=True)
+    score = serializers.SerializerMethodField(help_text=SCORE_HELP)
+    score_reasons = serializers.SerializerMethodField()
 
     class Meta:
         model = Company
+        list_serializer_class = CompanyListSerializer
         fields = [
             "id",
             "name",
@@ -60,7 +89,34 @@ class CompanySerializer(serializers.ModelSerializer):
             "industry",
             "turnover",
             "magnitude",
+            "score",
+            "score_reasons",
         ]
+
+    def to_representation(self, instance):
+        if not hasattr(instance, "score_row"):
+            load_company_scores([instance], principal_of(self.context["request"]))
+        return super().to_representation(instance)
+
+    def get_score(self, company) -> float:
+        row = company.score_row
+        return round(score_at(row.points, row.anchored_at), 1) if row else 0.0
+
+    @extend_schema_field(ScoreReasonsSerializer)
+    def get_score_reasons(self, company) -> dict:
+        row = company.score_row
+        return ScoreReasonsSerializer(
+            {
+                "sessions": row.sessions if row else 0,
+                "persons": row.persons if row else 0,
+                "page_views": row.pages if row else 0,
+                "seconds_on_site": row.seconds if row else 0,
+                "last_seen_at": row.last_seen_at if row else None,
+                "top_pages": [
+                    {"path": path, "points": round(points, 1)} for path, points in (top_pages(row) if row else [])
+                ],
+            }
+        ).data
 
 
 class CompanyBriefSerializer(PlainRepresentation, serializers.ModelSerializer):

@@ -23,7 +23,9 @@ from .. import services
 from ..beacons import InvalidBeacon, clean_beacon
 from ..filters import CompanyFilter, PersonFilter, SessionFilter
 from ..models import BlacklistEntry, Company, Magnitude, Person, SavedFilter, Turnover, VisitSession
+from ..scores import score_rank_of
 from ..sites import active_site
+from .pagination import CompanyCursorPagination
 from .serializers import (
     BlacklistEntrySerializer,
     CollectAcceptedSerializer,
@@ -80,15 +82,20 @@ class SessionViewSet(ListedIntelResource):
 
 
 class CompanyViewSet(ListedIntelResource):
-    """Companies that visited your sites (or employ your identified persons), blacklisted ones left out."""
+    """Companies that visited your sites (or employ your identified persons), blacklisted ones left out.
+
+    Newest first, or hottest first with `ordering=-score`; `score_min` keeps the companies scoring at least
+    that much now. Each company carries its `score` and the `score_reasons` behind it.
+    """
 
     queryset = Company.objects.all()
     serializer_class = CompanySerializer
     filterset_class = CompanyFilter
+    pagination_class = CompanyCursorPagination
     throttle_scope = "intel-companies"
 
     def refine_queryset(self, queryset):
-        return queryset.select_related("turnover", "magnitude")
+        return queryset.select_related("turnover", "magnitude").annotate(score_rank=score_rank_of(self.principal))
 
 
 class PersonViewSet(ListedIntelResource):
