@@ -19,3 +19,5 @@ web_job_ready = Signal()
 webhook_deliveries_ready = Signal()
 #: The background export `export_id` was recorded and committed: write its file.
 background_export_ready = Signal()
+#: Lead intelligence recorded the company alerts `alert_ids` (in the sender's transaction): notify.
+company_alerts_recorded = Signal()

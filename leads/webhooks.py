@@ -201,22 +201,23 @@ def job_event_data(job: ScrapeJob) -> dict[str, Any]:
 
 
 def emit_job_event(job: ScrapeJob, event: str, data: dict[str, Any] | None = None) -> list[int]:
-    """Record one delivery per active endpoint of the job's advertiser subscribed to `event`,
+    """The job's event (`job.completed`, `job.failed`) to its advertiser's endpoints: see `emit_event`."""
+    return emit_event(job.advertiser_id, event, data if data is not None else job_event_data(job))
+
+
+def emit_event(advertiser_id: int, event: str, data: dict[str, Any]) -> list[int]:
+    """Record one delivery per active endpoint of the advertiser subscribed to `event`,
     and send them once the surrounding transaction commits. Returns the delivery ids."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     endpoints = [
         webhook
-        for webhook in Webhook.objects.for_advertiser(job.advertiser_id).filter(active=True)
+        for webhook in Webhook.objects.for_advertiser(advertiser_id).filter(active=True)
         if event in (webhook.events or [])
     ]
     if not endpoints:
         return []
-    payload = {
-        "type": event,
-        "timestamp": timezone.now().isoformat().replace("+00:00", "Z"),
-        "data": data if data is not None else job_event_data(job),
-    }
+    payload = {"type": event, "timestamp": timezone.now().isoformat().replace("+00:00", "Z"), "data": data}
     deliveries = WebhookDelivery.objects.bulk_create(
         [WebhookDelivery(webhook=webhook, event=event, payload=payload) for webhook in endpoints]
     )

@@ -243,6 +243,7 @@ API_RATES = {
     "intel-saved-filters": env("RATE_INTEL_SAVED_FILTERS", default="120/minute"),
     "intel-blacklist": env("RATE_INTEL_BLACKLIST", default="120/minute"),
     "intel-lookups": env("RATE_INTEL_LOOKUPS", default="120/minute"),
+    "intel-alerts": env("RATE_INTEL_ALERTS", default="120/minute"),
     # The public collect endpoint of the tracking snippet: per site key and per client address.
     "intel-collect": env("RATE_INTEL_COLLECT", default="6000/minute"),
     "intel-collect-ip": env("RATE_INTEL_COLLECT_IP", default="120/minute"),
@@ -398,6 +399,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Each worker writes a heartbeat row this often; the health report counts those seen in 3 intervals.
 WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=10)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# ------------------------------------------------------------------------------
+# Lead intelligence
+# ------------------------------------------------------------------------------
+# A company's score points halve in this many days (leads/intel/scores.py).
+INTEL_SCORE_HALF_LIFE_DAYS = env.float("INTEL_SCORE_HALF_LIFE_DAYS", default=14)
 
 # ------------------------------------------------------------------------------
 # E-mail

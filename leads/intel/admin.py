@@ -1,6 +1,7 @@
 """Admin for lead intelligence: sites with their snippet, sessions with actions, persons, blacklist
 (advertiser-scoped); companies, IP ranges, turnovers and magnitudes (platform-kept)."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.template.loader import render_to_string
@@ -22,9 +23,11 @@ from .models import (
     VISIT_FIELDS,
     BlacklistEntry,
     Company,
+    CompanyAlert,
     IpRange,
     Magnitude,
     NetworkDataset,
+    NetworkKind,
     NetworkRange,
     PageWeightRule,
     Person,
@@ -32,6 +35,7 @@ from .models import (
     Turnover,
     VisitAction,
     VisitSession,
+    WatchRule,
 )
 
 
@@ -289,3 +293,53 @@ class BlacklistEntryAdmin(TenantScopedAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class WatchRuleForm(forms.ModelForm):
+    network_kinds = forms.MultipleChoiceField(
+        choices=NetworkKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only companies on networks of these kinds (none checked: any kind).",
+    )
+
+    class Meta:
+        model = WatchRule
+        fields = ["name", "companies", "score_above", "path_pattern", "network_kinds", "email_to", "active"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("companies") or cleaned.get("score_above") is not None or cleaned.get("path_pattern")):
+            raise forms.ValidationError("Name companies, a score or a path pattern to watch for.")
+        return cleaned
+
+
+@admin.register(WatchRule)
+class WatchRuleAdmin(TenantScopedAdmin):
+    form = WatchRuleForm
+    list_display = ("name", "score_above", "path_pattern", "email_to", "active", "advertiser", "created_at")
+    list_filter = ("active",)
+    search_fields = ("name", "path_pattern")
+    filter_horizontal = ("companies",)
+    readonly_fields = ("created_at",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CompanyAlert)
+class CompanyAlertAdmin(TenantScopedAdmin):
+    list_display = ("created_at", "company", "rule", "reason", "score", "emailed_at", "advertiser")
+    list_filter = (("rule", admin.RelatedOnlyFieldListFilter), "day")
+    search_fields = ("company__name", "company__domain", "reason")
+    list_select_related = ("company", "rule", "advertiser")
+    date_hierarchy = "created_at"
+    readonly_fields = ("rule", "company", "session", "day", "reason", "score", "created_at", "emailed_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # alerts come from the recorded visits
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -498,6 +498,82 @@ class CompanyScore(models.Model):
         return f"{self.company} for {self.advertiser}"
 
 
+class WatchRule(models.Model):
+    """When to alert an advertiser's sales team: a visit of a listed company, a company scoring above a
+    threshold, or a visit to a path; the conditions given must all hold, optionally only for some network kinds."""
+
+    advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="intel_watch_rules")
+    name = models.CharField(max_length=200)
+    companies = models.ManyToManyField(Company, blank=True, related_name="+", help_text="Alert on these companies.")
+    score_above = models.DecimalField(
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Alert when a visiting company's score is above this.",
+    )
+    path_pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Alert on a visit to a matching path, e.g. /pricing* (* matches anything).",
+    )
+    network_kinds = models.JSONField(
+        default=list, blank=True, help_text="Only companies on networks of these kinds (empty: any kind)."
+    )
+    email_to = models.CharField(
+        max_length=1000, blank=True, help_text="Comma-separated addresses; empty sends to the advertiser's owners."
+    )
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.path_pattern and not self.path_pattern.startswith(("/", "*")):
+            raise ValidationError({"path_pattern": "A path pattern starts with / (or *)."})
+        unknown = set(self.network_kinds or []) - set(NetworkKind.values)
+        if unknown:
+            raise ValidationError({"network_kinds": f"Unknown kinds: {', '.join(sorted(unknown))}."})
+
+
+class CompanyAlert(models.Model):
+    """One alert: a rule matched a company's visit. At most one per rule, company and UTC day."""
+
+    advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="intel_alerts")
+    rule = models.ForeignKey(WatchRule, on_delete=models.CASCADE, related_name="alerts")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="alerts")
+    session = models.ForeignKey("VisitSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    day = models.DateField()
+    reason = models.CharField(max_length=500)
+    score = models.FloatField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "company", "day"],
+                name="intel_alert_once_a_day",
+                violation_error_message="This rule alerted on this company today already.",
+            )
+        ]
+        indexes = [models.Index(fields=["advertiser", "-id"], name="intel_alert_adv_id")]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.company} ({self.day})"
+
+
 class SavedFilter(models.Model):
     """A named set of list filters (the query parameters of the lists), one user's own."""
 

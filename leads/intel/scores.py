@@ -50,7 +50,7 @@ SCORE_HELP = (
 
 
 def half_life_seconds() -> float:
-    return float(getattr(settings, "INTEL_SCORE_HALF_LIFE_DAYS", 14)) * 86400
+    return float(settings.INTEL_SCORE_HALF_LIFE_DAYS) * 86400
 
 
 def decay(seconds: float) -> float:
@@ -113,7 +113,16 @@ def session_points(duration: int, page_urls: list[str], rules: list[tuple[str, f
     return result
 
 
-def count_sessions(session_ids: list[int]) -> None:
+@dataclass
+class Counted:
+    """What `count_sessions` read and wrote, for the alert rules to match against."""
+
+    sessions: list[VisitSession]
+    urls: dict[int, list[str]]
+    rows: dict[tuple[int, int], CompanyScore]
+
+
+def count_sessions(session_ids: list[int]) -> Counted:
     """Bring the scores of the companies of these sessions up to date with what the sessions now hold.
 
     Call inside the transaction that recorded the sessions' actions, so that a session's remembered
@@ -122,11 +131,19 @@ def count_sessions(session_ids: list[int]) -> None:
     """
     sessions = list(
         VisitSession.objects.filter(pk__in=session_ids, company__isnull=False).only(
-            "id", "advertiser_id", "site_id", "company_id", "started_at", "ended_at", "duration", "score_state"
+            "id",
+            "advertiser_id",
+            "site_id",
+            "company_id",
+            "network_kind",
+            "started_at",
+            "ended_at",
+            "duration",
+            "score_state",
         )
     )
     if not sessions:
-        return
+        return Counted([], {}, {})
     urls = defaultdict(list)
     for session_id, url in (
         VisitAction.objects.filter(session_id__in=[s.pk for s in sessions], type=VisitAction.Type.PAGE)
@@ -169,6 +186,7 @@ def count_sessions(session_ids: list[int]) -> None:
         ["points", "anchored_at", "rank", "sessions", "persons", "pages", "seconds", "last_seen_at", "top_pages"],
     )
     VisitSession.objects.bulk_update(changed_sessions, ["score_state"])
+    return Counted(sessions, urls, rows)
 
 
 def _add(row: CompanyScore, points: float, earned_at: datetime) -> None:

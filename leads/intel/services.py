@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from leadplatform.api.counters import counter_store
 
-from . import scores
+from . import alerts, scores
 from .beacon_queue import beacon_queue
 from .models import UTM_FIELDS, BlacklistEntry, Company, Person, Site, VisitAction, VisitSession
 from .resolution import Resolution, company_by_domains, parent_domains, resolve_ip
@@ -131,7 +131,8 @@ def record_visit_batch(
         session.started_at, session.ended_at = locked.values_list("started_at", "ended_at").get()
         _record_actions(session, actions)
         _refresh_session(session)
-        scores.count_sessions([session.pk])
+        counted = scores.count_sessions([session.pk])
+        alerts.match_sessions(counted.sessions, counted.urls, counted.rows)
     return session
 
 
@@ -342,7 +343,8 @@ def record_beacons(beacons: list[dict[str, Any]]) -> None:
         sessions = _lock_sessions(actions_of)
         _record_actions_in_bulk(sessions, actions_of)
         refresh_sessions(list(sessions.values()))
-        scores.count_sessions([session.pk for session in sessions.values()])
+        counted = scores.count_sessions([session.pk for session in sessions.values()])
+        alerts.match_sessions(counted.sessions, counted.urls, counted.rows)
 
 
 def _beacons_by_session(beacons: list[dict]) -> dict[tuple[int, str], tuple[Site, list[dict]]]:

@@ -295,6 +295,7 @@ class Webhook(models.Model):
     class Event(models.TextChoices):
         JOB_COMPLETED = "job.completed", "Job completed"
         JOB_FAILED = "job.failed", "Job failed"
+        COMPANY_ALERT = "company.alert", "Company alert"
 
     advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="webhooks")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -21,6 +21,7 @@ from tasks.models import Task
 from ..campaigns.factories import CampaignFactory, InvoiceFactory, PaymentFactory, SubmissionFactory, TaskFactory
 from ..intel.factories import (
     BlacklistEntryFactory,
+    CompanyAlertFactory,
     CompanyFactory,
     MagnitudeFactory,
     PersonFactory,
@@ -81,6 +82,7 @@ OWNED_ROW = {
     "intel:person-detail": lambda actor: PersonFactory(advertiser=actor.advertiser).pk,
     "intel:saved-filter-detail": lambda actor: SavedFilterFactory(advertiser=actor.advertiser, user=actor.user).pk,
     "intel:blacklist-detail": lambda actor: BlacklistEntryFactory(advertiser=actor.advertiser).pk,
+    "intel:alert-detail": lambda actor: CompanyAlertFactory(advertiser=actor.advertiser).pk,
 }
 
 #: Reference rows every tenant shares: their routes answer everyone alike.
@@ -185,6 +187,7 @@ LIST_ROUTES = {
     "intel:person-list": ListRoute("/api/intel/v1/persons/", _persons_with_companies),
     "intel:saved-filter-list": ListRoute("/api/intel/v1/saved-filters/", _own_saved_filters),
     "intel:blacklist-list": ListRoute("/api/intel/v1/blacklist/", _many(BlacklistEntryFactory)),
+    "intel:alert-list": ListRoute("/api/intel/v1/alerts/", _many(CompanyAlertFactory)),
     "intel:turnover-list": ListRoute(
         "/api/intel/v1/turnovers/", lambda actor, n, parent=None: TurnoverFactory.create_batch(n)
     ),

@@ -113,8 +113,8 @@ def intel_list_paths() -> list[str]:
     return [route.path for route in iter_routes() if route.name.startswith("intel:") and route.name.endswith("-list")]
 
 
-def test_the_intel_surface_has_its_seven_lists():
-    assert len(intel_list_paths()) == 7
+def test_the_intel_surface_has_its_eight_lists():
+    assert len(intel_list_paths()) == 8
 
 
 @pytest.mark.parametrize("label", MALFORMED_CURSORS)

@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 from leads.intel.models import (
     BlacklistEntry,
     Company,
+    CompanyAlert,
     IpRange,
     Magnitude,
     Person,
@@ -17,6 +18,7 @@ from leads.intel.models import (
     Turnover,
     VisitAction,
     VisitSession,
+    WatchRule,
 )
 
 from ..factories import AdvertiserFactory, UserFactory
@@ -127,3 +129,23 @@ class BlacklistEntryFactory(DjangoModelFactory):
 
     advertiser = factory.SubFactory(AdvertiserFactory)
     domain = factory.Sequence(lambda n: f"blocked{n}.example")
+
+
+class WatchRuleFactory(DjangoModelFactory):
+    class Meta:
+        model = WatchRule
+
+    advertiser = factory.SubFactory(AdvertiserFactory)
+    name = factory.Sequence(lambda n: f"Watch {n}")
+    path_pattern = "/pricing*"
+
+
+class CompanyAlertFactory(DjangoModelFactory):
+    class Meta:
+        model = CompanyAlert
+
+    advertiser = factory.SubFactory(AdvertiserFactory)
+    rule = factory.SubFactory(WatchRuleFactory, advertiser=factory.SelfAttribute("..advertiser"))
+    company = factory.SubFactory(CompanyFactory)
+    day = factory.LazyFunction(lambda: timezone.now().date())
+    reason = "visited /pricing"

@@ -27,11 +27,21 @@ OPERATIONS = {
     "intel_v1_sessions_retrieve": doc("Get a session", "One session on your sites with all its actions."),
     "intel_v1_companies_list": doc(
         "List companies",
-        f"Details on the companies referenced by your sessions: those that visited your sites or employ persons identified there; blacklisted ones are left out. {FILTERS} {CURSOR}",
+        f"Details on the companies referenced by your sessions: those that visited your sites or employ persons identified there; blacklisted ones are left out. Newest first, or hottest first with `ordering=-score`; `score_min` keeps the companies scoring at least that much now. {FILTERS} {CURSOR}",
     ),
     "intel_v1_companies_retrieve": doc(
         "Get a company",
-        "Details on one referenced company: name, registration id, domain, address, country, industry, turnover and magnitude.",
+        "Details on one referenced company: name, registration id, domain, address, country, industry, turnover and magnitude; its score for you now and what makes it up.",
+    ),
+    "intel_v1_alerts_list": doc(
+        "List alerts",
+        f"""The alerts your watch rules raised (set them up in the admin under Lead intelligence, Watch rules),
+        newest first: a listed company visiting, a company scoring above a threshold or a visit to a path. At
+        most one per rule, company and UTC day; each also went out as a signed `company.alert` webhook and by
+        e-mail. {CURSOR}""",
+    ),
+    "intel_v1_alerts_retrieve": doc(
+        "Get an alert", "One alert: its rule, the company, the session that raised it, why, and the score then."
     ),
     "intel_v1_persons_list": doc(
         "List persons",

@@ -19,6 +19,7 @@ from ..models import (
     VISIT_FIELDS,
     BlacklistEntry,
     Company,
+    CompanyAlert,
     Magnitude,
     Person,
     SavedFilter,
@@ -26,6 +27,7 @@ from ..models import (
     Turnover,
     VisitAction,
     VisitSession,
+    WatchRule,
     load_actions,
 )
 from ..scores import SCORE_HELP, load_company_scores, score_at, top_pages
@@ -123,6 +125,23 @@ class CompanyBriefSerializer(PlainRepresentation, serializers.ModelSerializer):
     class Meta:
         model = Company
         fields = ["id", "name", "domain", "country"]
+
+
+class AlertRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WatchRule
+        fields = ["id", "name"]
+
+
+class CompanyAlertSerializer(serializers.ModelSerializer):
+    """An alert a watch rule raised: at most one per rule, company and UTC day."""
+
+    rule = AlertRuleSerializer(read_only=True)
+    company = CompanyBriefSerializer(read_only=True)
+
+    class Meta:
+        model = CompanyAlert
+        fields = ["id", "rule", "company", "session", "day", "reason", "score", "created_at", "emailed_at"]
 
 
 # ------------------------------------------------------------------------------

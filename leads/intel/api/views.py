@@ -22,7 +22,7 @@ from leadplatform.api.views import SurfaceAPIView, SurfaceMixin, TenantViewSet
 from .. import services
 from ..beacons import InvalidBeacon, clean_beacon
 from ..filters import CompanyFilter, PersonFilter, SessionFilter
-from ..models import BlacklistEntry, Company, Magnitude, Person, SavedFilter, Turnover, VisitSession
+from ..models import BlacklistEntry, Company, CompanyAlert, Magnitude, Person, SavedFilter, Turnover, VisitSession
 from ..scores import score_rank_of
 from ..sites import active_site
 from .pagination import CompanyCursorPagination
@@ -30,6 +30,7 @@ from .serializers import (
     BlacklistEntrySerializer,
     CollectAcceptedSerializer,
     CollectSerializer,
+    CompanyAlertSerializer,
     CompanySerializer,
     MagnitudeSerializer,
     PersonSerializer,
@@ -96,6 +97,19 @@ class CompanyViewSet(ListedIntelResource):
 
     def refine_queryset(self, queryset):
         return queryset.select_related("turnover", "magnitude").annotate(score_rank=score_rank_of(self.principal))
+
+
+class AlertViewSet(ListedIntelResource):
+    """Alerts your watch rules raised (admin, "Watch rules"), newest first: each also went out as a signed
+    `company.alert` webhook and by e-mail."""
+
+    queryset = CompanyAlert.objects.all()
+    serializer_class = CompanyAlertSerializer
+    filter_backends: list = []
+    throttle_scope = "intel-alerts"
+
+    def refine_queryset(self, queryset):
+        return queryset.select_related("rule", "company")
 
 
 class PersonViewSet(ListedIntelResource):
