@@ -203,8 +203,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["leadplatform.api.access.AccessTablePermission"],
     "DEFAULT_PARSER_CLASSES": [
         "leadplatform.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "leadplatform.api.parsers.NulFreeFormParser",
+        "leadplatform.api.parsers.NulFreeMultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
