@@ -3,14 +3,16 @@ names mixing look-alike scripts are refused, and an e-mail-shaped username must 
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 from unittest import mock
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from accounts.models import User
 from accounts.usernames import username_key
@@ -139,3 +141,18 @@ def test_createsuperuser_refuses_a_look_alike_of_a_taken_name():
 def test_createsuperuser_refuses_another_users_email_as_the_username():
     with pytest.raises(CommandError, match="own e-mail"):
         createsuperuser("someone@example.com", "root@example.com")
+
+
+# ------------------------------------------------------------------------------
+# Existing users get their keys
+# ------------------------------------------------------------------------------
+def test_the_migration_gives_the_oldest_of_two_alike_names_the_key_and_the_other_a_marked_one():
+    migration = importlib.import_module("accounts.migrations.0004_username_key")
+    key_is_unique = next(c for c in User._meta.constraints if c.name == "accounts_user_username_key_unique")
+    with connection.schema_editor() as editor:  # as before the migration (rolled back with the test)
+        editor.remove_constraint(User, key_is_unique)
+    older, newer = UserFactory(username="Acme"), UserFactory(username="acme")
+    User.objects.update(username_key="")
+    migration.fill_username_keys(django_apps, None)
+    keys = dict(User.objects.values_list("pk", "username_key"))
+    assert keys == {older.pk: "acme", newer.pk: f"acme#{newer.pk}"}
