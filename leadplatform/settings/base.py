@@ -62,7 +62,7 @@ MIDDLEWARE = [
     # The busiest route's common case answered here, without the rest (leads/intel/README.md, "Collect speed").
     "leads.intel.api.collect.CollectFastLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "leadplatform.api.middleware.ApiRequestGuardMiddleware",
+    "leadplatform.api.middleware.RequestGuardMiddleware",
     # Before CommonMiddleware: an API path's other slash spelling is served in place, not redirected.
     "leadplatform.api.middleware.ApiSlashMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

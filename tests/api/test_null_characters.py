@@ -146,3 +146,9 @@ def test_a_json_field_refuses_a_nul_at_any_depth(value):
 
 def test_json_without_nul_passes_the_validator():
     assert refuse_null_characters({"title": ["h1::text", 1, None, {"x": "y"}]}) is None
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "status=%00"])
+def test_a_nul_in_an_admin_changelist_query_is_a_400(query, client, staff):
+    client.force_login(staff.user)
+    assert client.get(f"/admin/accounts/advertiser/?{query}").status_code == 400
