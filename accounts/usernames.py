@@ -15,7 +15,6 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
 
 MIXED_SCRIPTS_MESSAGE = "This username mixes scripts with letters that look like others; choose another."
@@ -28,9 +27,17 @@ def normalized_username(name: str) -> str:
     return unicodedata.normalize("NFKC", name)
 
 
+@lru_cache(maxsize=1)
+def _confusables():
+    # Imported on first use: loading Unicode's tables costs every process ~80 ms, most never need them.
+    from confusable_homoglyphs import confusables
+
+    return confusables
+
+
 @lru_cache(maxsize=1024)
 def _ascii_look_alike(char: str) -> str:
-    found = confusables.is_confusable(char, greedy=True)
+    found = _confusables().is_confusable(char, greedy=True)
     homoglyphs = found[0]["homoglyphs"] if found else []
     return next((glyph["c"] for glyph in homoglyphs if glyph["c"].isascii()), char)
 
@@ -55,7 +62,7 @@ def is_email_shaped(name: str) -> bool:
 
 def validate_username_scripts(name: str) -> None:
     """Validator of the username field: no look-alike letters of another script mixed in."""
-    if confusables.is_dangerous(normalized_username(name)):
+    if _confusables().is_dangerous(normalized_username(name)):
         raise ValidationError(MIXED_SCRIPTS_MESSAGE, code="mixed_scripts")
 
 
