@@ -156,3 +156,11 @@ def test_the_migration_gives_the_oldest_of_two_alike_names_the_key_and_the_other
     migration.fill_username_keys(django_apps, None)
     keys = dict(User.objects.values_list("pk", "username_key"))
     assert keys == {older.pk: "acme", newer.pk: f"acme#{newer.pk}"}
+
+
+def test_the_admin_add_user_form_refuses_a_look_alike_of_a_taken_name(client, staff):
+    UserFactory(username="acme")
+    client.force_login(staff.user)
+    form = {"username": "АСМЕ", "usable_password": "true", "password1": PASSPHRASE, "password2": PASSPHRASE}
+    response = client.post("/admin/accounts/user/add/", form)
+    assert (response.status_code, list(response.context["adminform"].form.errors)) == (200, ["username"])
