@@ -4,6 +4,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
 from .models import User
+from .usernames import username_key
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -11,7 +12,9 @@ class UsernameOrEmailBackend(ModelBackend):
         login = username or kwargs.get(User.EMAIL_FIELD)
         if not login or password is None:
             return None
-        user = User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login)).order_by("id").first()
+        # A username is found by its key, as registration compared it (accounts/usernames.py).
+        by_login = Q(username_key=username_key(login)) | Q(email__iexact=login)
+        user = User.objects.filter(by_login).order_by("id").first()
         if user is None:
             User().set_password(password)  # same work as a real check: no timing oracle for unknown users
             return None

@@ -7,24 +7,63 @@ import hmac
 
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from .scoping import TenantScopedQuerySet
+from .usernames import TAKEN_MESSAGE, username_key, validate_username_for_email, validate_username_scripts
+
+
+class AccountUserManager(UserManager):
+    """Users are found and created by their username's key (accounts/usernames.py)."""
+
+    def get_by_natural_key(self, username):
+        # createsuperuser and fixtures ask whether a name is taken: a look-alike of one is.
+        return self.get(username_key=username_key(username))
+
+    def _create_user_object(self, username, email, password, **extra_fields):
+        user = super()._create_user_object(username, email, password, **extra_fields)
+        validate_username_scripts(user.username)
+        validate_username_for_email(user.username, user.email)
+        return user
 
 
 class User(AbstractUser):
     """A person: platform staff, an advertiser member or an influencer. Logs in by username or e-mail."""
 
+    username = models.CharField(
+        "username",
+        max_length=150,
+        unique=True,
+        help_text="150 characters or fewer: letters, digits and @/./+/-/_ only, in one script.",
+        validators=[UnicodeUsernameValidator(), validate_username_scripts],
+        error_messages={"unique": TAKEN_MESSAGE},
+    )
+    # The username as people read it (case, width and look-alike letters folded): unique, so
+    # two names that would answer the same login cannot both exist, even when registrations race.
+    username_key = models.CharField(max_length=600, editable=False)
     email = models.EmailField("email address", unique=True)
     # Sessions and JWTs issued before this moment are refused (force-logout).
     credentials_valid_after = models.DateTimeField(null=True, blank=True)
 
-    objects = UserManager()
+    objects = AccountUserManager()
 
     class Meta:
         ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["username_key"], name="accounts_user_username_key_unique")]
+
+    def clean(self) -> None:
+        super().clean()  # the username in NFKC, the e-mail's domain in lower case
+        try:
+            validate_username_for_email(self.username, self.email)
+        except ValidationError as refusal:
+            raise ValidationError({"username": refusal.messages}) from None
+        taken = User.objects.exclude(pk=self.pk).filter(username_key=username_key(self.username))
+        if taken.exists():
+            raise ValidationError({"username": [TAKEN_MESSAGE]})
 
     def set_password(self, raw_password) -> None:
         """A changed password ends the JWTs issued before it (and the other sessions).
@@ -46,10 +85,13 @@ class User(AbstractUser):
         return check_password(raw_password, self.password, rehash)
 
     def save(self, *args, **kwargs) -> None:
+        self.username_key = username_key(self.username)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "password" in update_fields and self._password is not None:
             # set_password moved credentials_valid_after with the password: save them together.
-            kwargs["update_fields"] = {*update_fields, "credentials_valid_after"}
+            kwargs["update_fields"] = update_fields = {*update_fields, "credentials_valid_after"}
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
         super().save(*args, **kwargs)
 
     def get_session_auth_hash(self) -> str:

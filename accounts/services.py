@@ -54,6 +54,7 @@ class AccountTaken(InvalidInput):
 # Unique constraints whose violation means "this username / e-mail is taken".
 _TAKEN_FIELD_BY_CONSTRAINT = {
     "accounts_user_username_key": "username",
+    "accounts_user_username_key_unique": "username",
     "accounts_user_email_key": "email",
     "accounts_advertiser_contact_email_key": "email",
 }

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Network, SocialAccount
 from accounts.principal import Kind, Principal
 from accounts.scoping import TenantScopedQuerySet
+from leadplatform.stored_text import refuse_null_characters
 
 from .images import ValidatedImageField, campaign_image_path, validate_attachment_size
 from .sanitize import sanitize_html
@@ -170,8 +171,15 @@ class Campaign(models.Model):
         max_length=300,
         validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"]), validate_attachment_size],
     )
-    hashtags = models.JSONField(default=list, blank=True, help_text='List of hashtags, e.g. ["#summer"].')
-    networks = models.JSONField(default=list, blank=True, help_text=f"Networks: {', '.join(Network.values)}.")
+    hashtags = models.JSONField(
+        default=list, blank=True, validators=[refuse_null_characters], help_text='List of hashtags, e.g. ["#summer"].'
+    )
+    networks = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[refuse_null_characters],
+        help_text=f"Networks: {', '.join(Network.values)}.",
+    )
     currency = models.CharField(max_length=3, default="USD")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     date_start = models.DateTimeField(null=True, blank=True)

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.admin_scoping import link_aware_formfield
 from leadplatform.domain import InvalidInput
+from leadplatform.stored_text import refuse_null_characters
 from leadplatform.widgets import WIDGET_CSS, TagInput
 
 from . import credentials, schedules
@@ -459,6 +460,7 @@ def _actor_fields(kind: str) -> dict[str, forms.Field]:
         f"{ACTOR_PREFIX}{kind}_input": forms.JSONField(
             label="Run input",
             required=False,
+            validators=[refuse_null_characters],
             widget=forms.Textarea(
                 attrs={"rows": 3, "cols": 60, "placeholder": json.dumps(DEFAULT_INPUT.get(kind, {}))}
             ),

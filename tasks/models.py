@@ -18,6 +18,7 @@ from accounts.principal import Kind, Principal
 from accounts.scoping import TenantScopedQuerySet, scoped_queryset
 from campaigns.images import ValidatedImageField
 from campaigns.models import MONEY, Campaign
+from leadplatform.stored_text import refuse_null_characters
 
 
 class TaskQuerySet(scoped_queryset("campaign__advertiser")):
@@ -49,7 +50,7 @@ class Task(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(max_length=5000, blank=True)
     requirements = models.TextField(max_length=5000, blank=True)
-    networks = models.JSONField(default=list, blank=True)
+    networks = models.JSONField(default=list, blank=True, validators=[refuse_null_characters])
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     deadline = models.DateTimeField()
     joined_at = models.DateTimeField(default=timezone.now)

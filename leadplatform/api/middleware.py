@@ -1,4 +1,4 @@
-"""Guards for API paths: refuse NUL bytes early, never answer an HTML error page."""
+"""Guards for API paths (and NUL bytes anywhere): refuse them early, never answer an HTML error page."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import get_urlconf, is_valid_path
 
 from .exceptions import json_error_for_path
@@ -18,17 +18,22 @@ def is_api_path(path: str) -> bool:
     return path.startswith("/api/") and not path.startswith(("/api/docs", "/api/redoc", "/api/openapi"))
 
 
-class ApiRequestGuardMiddleware:
-    """NUL bytes in the query string reach PostgreSQL as a 500 (a classic DRF finding): 400 here."""
+class RequestGuardMiddleware:
+    """NUL bytes in the query string reach PostgreSQL as a 500 (API filters, admin searches): 400 here.
+
+    API paths answer in their surface's error shape, the others (admin, pages) with a plain 400.
+    """
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if is_api_path(request.path):
-            query = request.META.get("QUERY_STRING", "")
-            if "%00" in query or "\x00" in query or "\x00" in request.path:
-                return json_error_for_path(request.path, ApiError(400, "The query string contains a NUL byte."))
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query or "\x00" in request.path:
+            message = "The query string contains a NUL byte."
+            if is_api_path(request.path):
+                return json_error_for_path(request.path, ApiError(400, message))
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)
 
 

@@ -62,7 +62,7 @@ MIDDLEWARE = [
     # The busiest route's common case answered here, without the rest (leads/intel/README.md, "Collect speed").
     "leads.intel.api.collect.CollectFastLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "leadplatform.api.middleware.ApiRequestGuardMiddleware",
+    "leadplatform.api.middleware.RequestGuardMiddleware",
     # Before CommonMiddleware: an API path's other slash spelling is served in place, not redirected.
     "leadplatform.api.middleware.ApiSlashMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -203,8 +203,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["leadplatform.api.access.AccessTablePermission"],
     "DEFAULT_PARSER_CLASSES": [
         "leadplatform.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "leadplatform.api.parsers.NulFreeFormParser",
+        "leadplatform.api.parsers.NulFreeMultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Advertiser, User
 from accounts.scoping import TenantScopedQuerySet
+from leadplatform.stored_text import refuse_null_characters
 
 
 # ------------------------------------------------------------------------------
@@ -580,7 +581,7 @@ class SavedFilter(models.Model):
     advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="intel_saved_filters")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="intel_saved_filters")
     name = models.CharField(max_length=100)
-    filters = models.JSONField(default=dict)
+    filters = models.JSONField(default=dict, validators=[refuse_null_characters])
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.scoping import TenantScopedQuerySet, scoped_queryset
+from leadplatform.stored_text import refuse_null_characters
 
 from ..encryption import decrypt_secret, encrypt_secret
 
@@ -111,7 +112,7 @@ class ScrapeJob(models.Model):
     speed_mode = models.CharField(max_length=16, choices=SpeedMode.choices, default=SpeedMode.NORMAL)
     max_leads = models.PositiveIntegerField(null=True, blank=True)
     max_leads_per_target = models.PositiveIntegerField(null=True, blank=True)
-    filters = models.JSONField(default=dict, blank=True)
+    filters = models.JSONField(default=dict, blank=True, validators=[refuse_null_characters])
 
     # Group-post tasks (the group-post API).
     group_id = models.CharField(max_length=200, blank=True)
@@ -121,8 +122,8 @@ class ScrapeJob(models.Model):
     # Web scraper (the web scraper API).
     url = models.URLField(max_length=2000, blank=True)
     engine = models.CharField(max_length=16, choices=Engine.choices, default=Engine.AUTO)
-    selectors = models.JSONField(default=dict, blank=True)
-    config = models.JSONField(default=dict, blank=True)
+    selectors = models.JSONField(default=dict, blank=True, validators=[refuse_null_characters])
+    config = models.JSONField(default=dict, blank=True, validators=[refuse_null_characters])
 
     # Progress and counters.
     progress = models.FloatField(default=0.0)

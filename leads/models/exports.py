@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.scoping import TenantScopedQuerySet
+from leadplatform.stored_text import refuse_null_characters
 
 
 class BackgroundExport(models.Model):
@@ -32,7 +33,12 @@ class BackgroundExport(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     source = models.CharField(max_length=16, choices=Source.choices)
     format = models.CharField(max_length=8)
-    params = models.JSONField(default=dict, blank=True, help_text="The web job's id, or the lead filters.")
+    params = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[refuse_null_characters],
+        help_text="The web job's id, or the lead filters.",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     rows = models.PositiveBigIntegerField(null=True, blank=True)
     file = models.FileField(upload_to="exports/", max_length=300, blank=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from accounts.scoping import TenantScopedQuerySet, scoped_queryset
+from leadplatform.stored_text import refuse_null_characters
 
 from ..encryption import decrypt_secret, encrypt_secret
 from .core import Platform, ScrapeJob, Target
@@ -54,6 +55,7 @@ class ConnectorCredential(models.Model):
     actors = models.JSONField(
         default=dict,
         blank=True,
+        validators=[refuse_null_characters],
         help_text=(
             'Hosted scraper only. Per job kind: {"followers": {"actor_id": "user~actor", "task": false, '
             '"input": {"usernames": ["{identifier}"], "limit": "{limit}"}, "fields": {"username": "username", '

@@ -95,3 +95,13 @@ def test_twenty_concurrent_registrations_of_one_name_make_one_account(roomy_cred
     statuses = race(count, lambda index: register(APIClient(), "racer", f"racer{index}@example.com").status_code)
     assert (statuses.count(201), statuses.count(422)) == (1, count - 1)
     assert Advertiser.objects.count() == Membership.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_of_spellings_of_one_name_make_one_account(roomy_credential_rates):
+    spellings = ["racer", "RACER", "Racer", "ｒａｃｅｒ", "rаcer", "ＲＡＣＥＲ"] * 3  # the fifth has a Cyrillic а
+    statuses = race(
+        len(spellings),
+        lambda index: register(APIClient(), spellings[index], f"racer{index}@example.com").status_code,
+    )
+    assert (statuses.count(201), statuses.count(422)) == (1, len(spellings) - 1)

@@ -349,6 +349,27 @@ def test_register_refuses_taken_names_and_weak_passwords(app_client, publisher):
     assert "password" in weak.json()["errors"]
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [str.upper, lambda name: name.upper().translate({code: code + 0xFEE0 for code in range(0x21, 0x7F)})],
+    ids=["upper case", "fullwidth"],
+)
+def test_register_refuses_another_spelling_of_a_taken_name(app_client, publisher, spelling):
+    body = {
+        "username": spelling(publisher.user.username),
+        "email": "x@example.com",
+        "password": "a-long-enough-passphrase",
+    }
+    response = post(app_client, "/api/app/register/", body)
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["username"])
+
+
+def test_register_refuses_another_users_email_as_the_username(app_client, publisher):
+    body = {"username": publisher.user.email, "email": "x@example.com", "password": "a-long-enough-passphrase"}
+    response = post(app_client, "/api/app/register/", body)
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["username"])
+
+
 def test_token_refuses_wrong_password_non_publishers_and_banned(app_client, publisher):
     wrong = post(app_client, "/api/app/token/", {"username": publisher.user.username, "password": "nope"})
     assert wrong.status_code == 401

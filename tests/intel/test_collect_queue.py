@@ -97,6 +97,11 @@ def test_a_valid_beacon_nested_too_deep_elsewhere_is_refused_by_the_parser(api_c
     assert (response.status_code, queued()) == (400, 0)
 
 
+def test_a_valid_beacon_with_a_nul_in_a_key_it_ignores_is_refused_by_the_parser(api_client, site):
+    response = post(api_client, {**beacon(site, page()), "note\u0000": 1})
+    assert (response.status_code, queued()) == (400, 0)
+
+
 def test_a_throttled_beacon_is_not_queued(api_client, site, settings):
     settings.API_RATES = {**settings.API_RATES, "intel-collect-ip": "1/minute"}
     statuses = [post(api_client, beacon(site, page())).status_code for _ in range(3)]

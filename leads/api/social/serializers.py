@@ -94,9 +94,15 @@ class SocialTaskDetailSerializer(SocialTaskSerializer):
         return group_post_tasks.task_result(job)
 
 
+# A new task's group name is its job's name too: the shorter of the two columns bounds it.
+GROUP_NAME_MAX_LENGTH = min(ScrapeJob._meta.get_field(name).max_length for name in ("group_name", "name"))
+
+
 class SocialTaskCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     group_id = serializers.CharField(max_length=200)
-    group_name = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
+    group_name = serializers.CharField(
+        max_length=GROUP_NAME_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+    )
     max_posts = serializers.IntegerField(min_value=1, max_value=500)
     priority = serializers.IntegerField(required=False, allow_null=True, min_value=-1000, max_value=1000)
     advertiser_id = serializers.IntegerField(
@@ -111,7 +117,9 @@ class SocialTaskCreateSerializer(RejectUnknownFieldsMixin, serializers.Serialize
 
 
 class SocialTaskUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    group_name = serializers.CharField(max_length=300, required=False, allow_null=True, allow_blank=True)
+    group_name = serializers.CharField(
+        max_length=GROUP_NAME_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+    )
     max_posts = serializers.IntegerField(min_value=1, max_value=500, required=False)
     priority = serializers.IntegerField(required=False, allow_null=True, min_value=-1000, max_value=1000)
 

@@ -2,7 +2,7 @@
 
 `CollectFastLaneMiddleware` (right after SecurityMiddleware) looks at requests to the route. A well-formed beacon of an active, not held site, with Redis at hand, is validated by hand
 (`beacons.clean_beacon`), counted against both throttles and queued in one Redis round trip, and
-answered here. Everything else (another method, an oversized or malformed body, an unknown or held
+answered here. Everything else (another method, an oversized or malformed body or one holding a NUL, an unknown or held
 site, a content type or charset the parsers would treat otherwise, no Redis) goes to `CollectView`,
 through the rest of the middleware, which answers exactly as before; the fast lane counts nothing
 before it decides, so nothing is counted twice. Its answers carry the same body and headers as the
@@ -71,6 +71,8 @@ def _readable_body(request: HttpRequest) -> bytes | None:
     body = request.body
     if body.count(b"[") + body.count(b"{") > settings.API_MAX_JSON_DEPTH:
         return None  # the parser's nesting check decides
+    if b"\\u0000" in body:
+        return None  # the parser refuses a NUL anywhere, even in a key the beacon ignores
     return body
 
 
