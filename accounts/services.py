@@ -129,11 +129,17 @@ def revoke_all_tokens(user: User, *, source: str | None = None) -> int:
     return tokens.update(revoked_at=timezone.now())
 
 
-def reset_intel_token(user: User) -> tuple[ApiToken, str]:
-    """Revoke every token the user obtained through api-token-get and issue a new one."""
+def reset_intel_token(user: User, advertiser: Advertiser | None = None) -> tuple[ApiToken, str]:
+    """The user's one lead intelligence token: revoke every token obtained through api-token-get and issue a new one.
+
+    Tokens are stored hashed, so an earlier one cannot be shown again; api-token-get and api-token-reset
+    both rotate, and a user never holds more than one active token of this kind. The user's row is locked
+    so that two concurrent calls cannot each leave a token behind.
+    """
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
         revoke_all_tokens(user, source=ApiToken.Source.INTEL)
-        return issue_token(user, name="api-token-get", source=ApiToken.Source.INTEL)
+        return issue_token(user, advertiser=advertiser, name="api-token-get", source=ApiToken.Source.INTEL)
 
 
 # ------------------------------------------------------------------------------
