@@ -102,7 +102,13 @@ class Advertiser(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=Q(maximum_limit__gte=0), name="advertiser_limit_not_negative")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(maximum_limit__gte=0),
+                name="advertiser_limit_not_negative",
+                violation_error_message="The maximum limit cannot be negative.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -134,7 +140,13 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["user", "advertiser"], name="membership_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "advertiser"],
+                name="membership_unique",
+                violation_error_message="This user is already a member of this advertiser.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.advertiser} ({self.role})"
@@ -203,15 +215,19 @@ class SocialAccount(models.Model):
     publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="social_accounts")
     network = models.CharField(max_length=16, choices=Network.choices)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.USER)
-    network_id = models.CharField(max_length=200)
-    url = models.URLField(max_length=500, blank=True)
+    network_id = models.CharField("network ID", max_length=200)
+    url = models.URLField("URL", max_length=500, blank=True)
     approval = models.CharField(max_length=16, choices=Approval.choices, default=Approval.PENDING, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["publisher", "network", "kind", "network_id"], name="social_account_unique")
+            models.UniqueConstraint(
+                fields=["publisher", "network", "kind", "network_id"],
+                name="social_account_unique",
+                violation_error_message="This influencer already has this network account.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -279,6 +295,7 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "API token"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -296,7 +313,7 @@ class Application(models.Model):
     """A client application of the campaign app endpoints (created in admin)."""
 
     name = models.CharField(max_length=100)
-    client_id = models.CharField(max_length=64, unique=True, editable=False)
+    client_id = models.CharField("client ID", max_length=64, unique=True, editable=False)
     client_secret_digest = models.CharField(max_length=64, editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -318,4 +335,5 @@ class ApiUsageDay(models.Model):
     requests = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = "API usage day"
         ordering = ["-date"]
