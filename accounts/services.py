@@ -95,7 +95,7 @@ def issue_token(
     if advertiser is not None and not user.is_staff:
         if not Membership.objects.filter(user=user, advertiser=advertiser).exists():
             raise CredentialError(f"{user.username} is not a member of advertiser {advertiser.pk}.")
-    plaintext = TOKEN_TYPE_PREFIX + secrets.token_urlsafe(TOKEN_SECRET_BYTES)
+    plaintext = new_token_secret()
     token = ApiToken.objects.create(
         user=user,
         advertiser=advertiser,
@@ -106,6 +106,10 @@ def issue_token(
         expires_at=expires_at,
     )
     return token, plaintext
+
+
+def new_token_secret() -> str:
+    return TOKEN_TYPE_PREFIX + secrets.token_urlsafe(TOKEN_SECRET_BYTES)
 
 
 def find_token(plaintext: str) -> ApiToken | None:
@@ -130,16 +134,28 @@ def revoke_all_tokens(user: User, *, source: str | None = None) -> int:
 
 
 def reset_intel_token(user: User, advertiser: Advertiser | None = None) -> tuple[ApiToken, str]:
-    """The user's one lead intelligence token: revoke every token obtained through api-token-get and issue a new one.
+    """The user's one lead intelligence token, given a new random value; issued on the first call.
 
-    Tokens are stored hashed, so an earlier one cannot be shown again; api-token-get and api-token-reset
-    both rotate, and a user never holds more than one active token of this kind. The user's row is locked
-    so that two concurrent calls cannot each leave a token behind.
+    Tokens are stored hashed, so the current value cannot be shown again: api-token-get and api-token-reset
+    both regenerate it in place (the old value stops working at once), and the user keeps one row of this
+    kind rather than a new one per call. Any other active one, left from before, is revoked. The user's row
+    is locked so that concurrent calls queue instead of each leaving a token behind.
     """
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
-        revoke_all_tokens(user, source=ApiToken.Source.INTEL)
-        return issue_token(user, advertiser=advertiser, name="api-token-get", source=ApiToken.Source.INTEL)
+        intel_tokens = ApiToken.objects.filter(user=user, source=ApiToken.Source.INTEL)
+        token = intel_tokens.usable().order_by("-created_at", "-id").first()
+        if token is None:
+            return issue_token(user, advertiser=advertiser, name="api-token-get", source=ApiToken.Source.INTEL)
+        intel_tokens.filter(revoked_at__isnull=True).exclude(pk=token.pk).update(revoked_at=timezone.now())
+        plaintext = new_token_secret()
+        token.prefix, token.digest, token.advertiser = (
+            plaintext[:DISPLAY_PREFIX_LENGTH],
+            digest_secret(plaintext),
+            advertiser,
+        )
+        token.save(update_fields=["prefix", "digest", "advertiser"])
+        return token, plaintext
 
 
 # ------------------------------------------------------------------------------

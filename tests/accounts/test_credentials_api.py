@@ -95,11 +95,27 @@ def test_intel_token_get_gives_a_new_token_each_call(api_client):
     assert first != second
 
 
-def test_intel_token_get_leaves_one_active_token_per_user(api_client):
+def test_intel_token_get_keeps_one_token_per_user(api_client):
     user = member_user()
     for _ in range(3):
         api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD})
-    assert ApiToken.objects.filter(user=user, source=ApiToken.Source.INTEL).usable().count() == 1
+    assert ApiToken.objects.filter(user=user).count() == 1
+
+
+def test_intel_token_get_revokes_tokens_piled_up_before(api_client):
+    user = member_user()
+    for _ in range(2):
+        services.issue_token(user, advertiser=user.primary_advertiser(), source=ApiToken.Source.INTEL)
+    api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD})
+    assert ApiToken.objects.filter(user=user).usable().count() == 1
+
+
+def test_intel_token_reset_keeps_one_token_per_user(api_client):
+    user = member_user()
+    token = api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD}).json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    api_client.post(TOKEN_RESET)
+    assert ApiToken.objects.filter(user=user).count() == 1
 
 
 def test_intel_token_get_revokes_the_token_it_replaces(api_client):
