@@ -12,6 +12,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 
+from leadplatform.admin_changelist import PlatformChangeList
+
 from .models import Membership
 from .principal import Kind, Principal
 from .scoping import TenantScopedQuerySet
@@ -55,6 +57,9 @@ class PlatformModelAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["leadplatform/admin-accessibility.js"]
+
+    def get_changelist(self, request, **kwargs):
+        return PlatformChangeList
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -53,7 +53,13 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["username_key"], name="accounts_user_username_key_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username_key"],
+                name="accounts_user_username_key_unique",
+                violation_error_message="This username, or one that reads the same, is taken.",
+            )
+        ]
 
     def clean(self) -> None:
         super().clean()  # the username in NFKC, the e-mail's domain in lower case
@@ -144,7 +150,13 @@ class Advertiser(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=Q(maximum_limit__gte=0), name="advertiser_limit_not_negative")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(maximum_limit__gte=0),
+                name="advertiser_limit_not_negative",
+                violation_error_message="The maximum limit cannot be negative.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -179,7 +191,13 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["user", "advertiser"], name="membership_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "advertiser"],
+                name="membership_unique",
+                violation_error_message="This user is already a member of this advertiser.",
+            )
+        ]
         verbose_name = "member"  # the admin's members page
 
     def __str__(self) -> str:
@@ -314,15 +332,19 @@ class SocialAccount(models.Model):
     publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="social_accounts")
     network = models.CharField(max_length=16, choices=Network.choices)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.USER)
-    network_id = models.CharField(max_length=200)
-    url = models.URLField(max_length=500, blank=True)
+    network_id = models.CharField("network ID", max_length=200)
+    url = models.URLField("URL", max_length=500, blank=True)
     approval = models.CharField(max_length=16, choices=Approval.choices, default=Approval.PENDING, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["publisher", "network", "kind", "network_id"], name="social_account_unique")
+            models.UniqueConstraint(
+                fields=["publisher", "network", "kind", "network_id"],
+                name="social_account_unique",
+                violation_error_message="This influencer already has this network account.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -390,6 +412,7 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "API token"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -407,7 +430,7 @@ class Application(models.Model):
     """A client application of the campaign app endpoints (created in admin)."""
 
     name = models.CharField(max_length=100)
-    client_id = models.CharField(max_length=64, unique=True, editable=False)
+    client_id = models.CharField("client ID", max_length=64, unique=True, editable=False)
     client_secret_digest = models.CharField(max_length=64, editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -429,4 +452,5 @@ class ApiUsageDay(models.Model):
     requests = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = "API usage day"
         ordering = ["-date"]

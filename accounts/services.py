@@ -96,7 +96,7 @@ def issue_token(
     if advertiser is not None and not user.is_staff:
         if not Membership.objects.filter(user=user, advertiser=advertiser).exists():
             raise CredentialError(f"{user.username} is not a member of advertiser {advertiser.pk}.")
-    plaintext = TOKEN_TYPE_PREFIX + secrets.token_urlsafe(TOKEN_SECRET_BYTES)
+    plaintext = new_token_secret()
     token = ApiToken.objects.create(
         user=user,
         advertiser=advertiser,
@@ -107,6 +107,10 @@ def issue_token(
         expires_at=expires_at,
     )
     return token, plaintext
+
+
+def new_token_secret() -> str:
+    return TOKEN_TYPE_PREFIX + secrets.token_urlsafe(TOKEN_SECRET_BYTES)
 
 
 def find_token(plaintext: str) -> ApiToken | None:
@@ -130,11 +134,29 @@ def revoke_all_tokens(user: User, *, source: str | None = None) -> int:
     return tokens.update(revoked_at=timezone.now())
 
 
-def reset_intel_token(user: User) -> tuple[ApiToken, str]:
-    """Revoke every token the user obtained through api-token-get and issue a new one."""
+def reset_intel_token(user: User, advertiser: Advertiser | None = None) -> tuple[ApiToken, str]:
+    """The user's one lead intelligence token, given a new random value; issued on the first call.
+
+    Tokens are stored hashed, so the current value cannot be shown again: api-token-get and api-token-reset
+    both regenerate it in place (the old value stops working at once), and the user keeps one row of this
+    kind rather than a new one per call. Any other active one, left from before, is revoked. The user's row
+    is locked so that concurrent calls queue instead of each leaving a token behind.
+    """
     with transaction.atomic():
-        revoke_all_tokens(user, source=ApiToken.Source.INTEL)
-        return issue_token(user, name="api-token-get", source=ApiToken.Source.INTEL)
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        intel_tokens = ApiToken.objects.filter(user=user, source=ApiToken.Source.INTEL)
+        token = intel_tokens.usable().order_by("-created_at", "-id").first()
+        if token is None:
+            return issue_token(user, advertiser=advertiser, name="api-token-get", source=ApiToken.Source.INTEL)
+        intel_tokens.filter(revoked_at__isnull=True).exclude(pk=token.pk).update(revoked_at=timezone.now())
+        plaintext = new_token_secret()
+        token.prefix, token.digest, token.advertiser = (
+            plaintext[:DISPLAY_PREFIX_LENGTH],
+            digest_secret(plaintext),
+            advertiser,
+        )
+        token.save(update_fields=["prefix", "digest", "advertiser"])
+        return token, plaintext
 
 
 # ------------------------------------------------------------------------------

@@ -60,7 +60,13 @@ class City(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "cities"
-        constraints = [models.UniqueConstraint(fields=["country", "name"], name="city_unique_per_country")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "name"],
+                name="city_unique_per_country",
+                violation_error_message="This country already has a city with this name.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -81,8 +87,16 @@ class ExchangeRate(models.Model):
     class Meta:
         ordering = ["base", "quote"]
         constraints = [
-            models.UniqueConstraint(fields=["base", "quote"], name="exchange_rate_unique_pair"),
-            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
+            models.UniqueConstraint(
+                fields=["base", "quote"],
+                name="exchange_rate_unique_pair",
+                violation_error_message="There is already an exchange rate for this pair of currencies.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gt=0),
+                name="exchange_rate_positive",
+                violation_error_message="The rate must be greater than zero.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,6 +248,7 @@ class Campaign(models.Model):
                 | Q(date_start__isnull=True)
                 | Q(date_end__gte=models.F("date_start")),
                 name="campaign_ends_after_start",
+                violation_error_message="The campaign cannot end before it starts: choose an end date on or after the start date.",
             ),
         ]
 
@@ -307,7 +322,13 @@ class Invoice(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="invoice_amount_not_negative")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="invoice_amount_not_negative",
+                violation_error_message="The amount cannot be negative.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number

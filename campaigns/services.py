@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Case, F, Q, When
 from django.utils import timezone
 
 from accounts.models import Network, Publisher, SocialAccount
@@ -126,7 +126,27 @@ def campaigns_for_publisher(
         campaigns = campaigns.in_category(category)
     if network:
         campaigns = campaigns.on_network(network)
-    return campaigns.order_by("-tasks_featured", "date_end", "-id")
+    return in_listing_order(campaigns, now)
+
+
+def in_listing_order(campaigns, now):
+    """Campaigns one can still take part in first (featured, then active before upcoming, then the soonest
+    to close, open-ended last), ended ones after them, the most recently ended first."""
+    ended = Q(status=Campaign.Status.COMPLETED) | Q(date_end__lte=now)
+    return campaigns.alias(
+        listing_ended=Case(When(ended, then=True), default=False, output_field=BooleanField()),
+        listing_upcoming=Case(
+            When(status=Campaign.Status.PENDING, then=True), default=False, output_field=BooleanField()
+        ),
+        closes_at=Case(When(listing_ended=False, then=F("date_end"))),
+    ).order_by(
+        "listing_ended",
+        "-tasks_featured",
+        "listing_upcoming",
+        F("closes_at").asc(nulls_last=True),
+        F("date_end").desc(nulls_last=True),
+        "-id",
+    )
 
 
 def submit_network_for_approval(

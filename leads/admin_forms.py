@@ -448,7 +448,7 @@ def _actor_fields(kind: str) -> dict[str, forms.Field]:
     words = kind.replace("_", " ")
     fields = {
         f"{ACTOR_PREFIX}{kind}_id": forms.CharField(
-            label="Actor id",
+            label="Actor ID",
             required=False,
             max_length=200,
             help_text=f"The provider's actor (or saved task) that serves {words} jobs, e.g. user~{kind.replace('_', '-')}-scraper. "

@@ -9,10 +9,12 @@ The rules live in `leads.job_progress`.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_field, lookup_field
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 
 from . import job_progress, publishing
 from .models import ScrapeJob
@@ -40,6 +42,22 @@ def results_link(job: ScrapeJob) -> tuple[str, str]:
 
 class JobPageAdmin:
     change_form_template = "admin/leads/job_change_form.html"
+    #: The change form's read-only fields that move while the job runs: the page's poll redraws them with the panel.
+    live_fields = (
+        "status",
+        "waiting",
+        "progress_bar",
+        "leads_stored",
+        "items_scraped",
+        "items_failed",
+        "error",
+        "attempts",
+        "worker_id",
+        "heartbeat_at",
+        "assigned_at",
+        "started_at",
+        "completed_at",
+    )
 
     def _url_name(self, suffix: str) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{suffix}"
@@ -80,7 +98,18 @@ class JobPageAdmin:
         if not self.has_view_permission(request, job):
             raise PermissionDenied
         state = job_progress.snapshot(job, may_change=self.has_change_permission(request, job))
+        state["fields"] = {name: self.readonly_html(name, job) for name in self.live_fields}
         return JsonResponse(state, headers={"Cache-Control": "no-store"})
+
+    def readonly_html(self, name: str, job: ScrapeJob) -> str:
+        """A read-only field's value as the change form prints it (what Django's AdminReadonlyField shows for
+        a model field or an admin method), escaped."""
+        field, _attr, value = lookup_field(name, job, self)
+        if field is None:
+            shown = value if hasattr(value, "__html__") else linebreaksbr(value)
+        else:
+            shown = linebreaksbr(display_for_field(value, field, self.get_empty_value_display()))
+        return str(conditional_escape(shown))
 
     # -- the buttons -----------------------------------------------------------------------
     def transition_view(self, request, object_id: int, transition: str):

@@ -63,6 +63,8 @@ class TargetState:
     error: str = ""
     leads_stored: int = 0
     items_scraped: int = 0
+    pages_done: int = 0
+    attempts: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +73,8 @@ class TargetState:
             "error": self.error,
             "leads_stored": self.leads_stored,
             "items_scraped": self.items_scraped,
+            "pages_done": self.pages_done,
+            "attempts": self.attempts,
         }
 
 
@@ -79,11 +83,19 @@ def target_states(job: ScrapeJob) -> list[TargetState]:
     if is_web(job):
         status = webjobs.SURFACE_STATUS.get(job.status, job.status)
         error = job.error if job.status == Status.FAILED else ""
-        return [TargetState(job.url, status, error, items_scraped=job.items_scraped)]
+        return [TargetState(job.url, status, error, items_scraped=job.items_scraped, attempts=job.attempts)]
     units = list(JobUnit.objects.filter(job_id=job.pk).select_related("target").order_by("id"))
     if units:
         return [
-            TargetState(str(unit.target), unit.status, unit.error, unit.leads_stored, unit.items_scraped)
+            TargetState(
+                str(unit.target),
+                unit.status,
+                unit.error,
+                unit.leads_stored,
+                unit.items_scraped,
+                unit.pages_done,
+                unit.attempts,
+            )
             for unit in units
         ]
     waiting = "cancelled" if job.status == Status.CANCELLED else "waiting"

@@ -76,8 +76,13 @@ class Task(models.Model):
                 fields=["campaign", "publisher"],
                 condition=Q(status__in=["pending", "under_review", "accepted", "paid"], custom=False),
                 name="task_one_open_per_campaign_and_publisher",
+                violation_error_message="This influencer already has an open task in this campaign.",
             ),
-            models.CheckConstraint(condition=Q(publisher__isnull=False) | Q(custom=True), name="task_has_publisher"),
+            models.CheckConstraint(
+                condition=Q(publisher__isnull=False) | Q(custom=True),
+                name="task_has_publisher",
+                violation_error_message="A task needs an influencer unless it is a custom task.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,8 +100,8 @@ class Submission(models.Model):
     """What the influencer sent when completing the task."""
 
     task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="submission")
-    post_url = models.URLField(max_length=500)
-    media_url = models.URLField(max_length=500, blank=True, help_text="Link to the posted media.")
+    post_url = models.URLField("post URL", max_length=500)
+    media_url = models.URLField("media URL", max_length=500, blank=True, help_text="Link to the posted media.")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = scoped_queryset("task__campaign__advertiser").as_manager()
@@ -115,14 +120,20 @@ class Screenshot(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="screenshots")
     image = ValidatedImageField(upload_to=screenshot_path, blank=True, max_length=300)
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = scoped_queryset("submission__task__campaign__advertiser").as_manager()
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=~Q(image="") | ~Q(url=""), name="screenshot_has_image_or_url")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(image="") | ~Q(url=""),
+                name="screenshot_has_image_or_url",
+                violation_error_message="A screenshot needs an uploaded image or a link to one.",
+            )
+        ]
 
 
 class TaskAction(models.Model):
@@ -179,7 +190,11 @@ class Payment(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(total__gte=0) & Q(charged__gte=0), name="payment_not_negative"),
+            models.CheckConstraint(
+                condition=Q(total__gte=0) & Q(charged__gte=0),
+                name="payment_not_negative",
+                violation_error_message="Payment amounts cannot be negative.",
+            ),
         ]
 
     def __str__(self) -> str:

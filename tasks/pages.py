@@ -1,4 +1,5 @@
-"""The influencer app's task pages: the influencer's tasks, completing one with a screenshot, leaving one."""
+"""The influencer app's task pages: the influencer's tasks, completing one with a screenshot, leaving one
+(after a confirmation page: leaving cannot be undone, and needs no script)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.principal import Principal
 from campaigns.pages import PAGE_SIZE, problem, publisher_page, refusal_message, refused
@@ -35,7 +36,19 @@ class CompleteTaskForm(forms.Form):
 
 def own_task(principal: Principal, pk: int) -> Task | None:
     """One of the influencer's own tasks; another influencer's task is as absent as an unknown id."""
-    return Task.objects.for_principal(principal).select_related("campaign", "submission").filter(pk=pk).first()
+    return (
+        Task.objects.for_principal(principal)
+        .select_related("campaign", "submission")
+        .prefetch_related("submission__screenshots")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def screenshots_of(task: Task) -> list:
+    """The screenshots sent with the task's post, uploaded ones and links alike."""
+    submission = getattr(task, "submission", None)
+    return list(submission.screenshots.all()) if submission is not None else []
 
 
 def task_context(task: Task, now=None) -> dict:
@@ -43,7 +56,7 @@ def task_context(task: Task, now=None) -> dict:
 
 
 def render_task(request: HttpRequest, task: Task, form: CompleteTaskForm, *, error: str = "", status: int = 200):
-    context = {**task_context(task), "form": form, "error": error}
+    context = {**task_context(task), "screenshots": screenshots_of(task), "form": form, "error": error}
     return render(request, "tasks/pages/task_detail.html", context, status=status)
 
 
@@ -87,12 +100,18 @@ def task_complete(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
     return redirect("app:task", pk=task.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @publisher_page
 def task_leave(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
+    """GET asks to confirm; the confirmation's POST leaves."""
     task = own_task(principal, pk)
     if task is None:
         return problem(request, 404, TASK_NOT_FOUND, reverse("app:tasks"))
+    if request.method == "GET":
+        refusal = services.refusal_to_leave(task)
+        if refusal:
+            return problem(request, 409, refusal, reverse("app:task", args=[task.pk]))
+        return render(request, "tasks/pages/task_leave.html", {"task": task})
     try:
         services.leave_task(task, principal.publisher)
     except DomainError as exc:

@@ -208,6 +208,13 @@ def complete_task(
     return locked, payment_breakdown(locked)
 
 
+def refusal_to_leave(task: Task) -> str | None:
+    """Why the task cannot be left, or None when it can."""
+    if task.status != Task.Status.PENDING:
+        return f"Only a pending task can be left; this one is {task.get_status_display().lower()}."
+    return None
+
+
 def leave_task(task: Task, publisher: Publisher) -> Task:
     """Give the task up: only while it is pending."""
     ensure_publisher_can_act(publisher)
@@ -215,8 +222,9 @@ def leave_task(task: Task, publisher: Publisher) -> Task:
         locked = _locked_task(task)
         if locked.publisher_id != publisher.pk:
             raise NotFound("Task not found.")
-        if locked.status != Task.Status.PENDING:
-            raise RuleBroken(f"Only a pending task can be left; this one is {locked.get_status_display().lower()}.")
+        refusal = refusal_to_leave(locked)
+        if refusal:
+            raise RuleBroken(refusal)
         locked.status = Task.Status.LEFT
         locked.save(update_fields=["status"])
         _log(locked, TaskAction.Action.LEFT, publisher.user)
@@ -386,7 +394,7 @@ def task_flags(task: Task, now: datetime | None = None) -> dict:
     start, end = completion_window(task)
     return {
         "allow_complete": refusal_to_complete(task, now) is None,
-        "allow_leave": pending,
+        "allow_leave": refusal_to_leave(task) is None,
         "allow_countdown": pending and now < task.deadline,
         "allow_payments": task.status in (Task.Status.ACCEPTED, Task.Status.PAID),
         "allow_bonus": task.campaign.bonus_active,

@@ -1,10 +1,12 @@
 """Admin in headless Chromium: a member runs a job and watches its bar move without a reload, then
-cancels it; and downloads selected tasks as CSV."""
+cancels it; a web job's read-only fields follow the live panel to completion; and downloads selected
+tasks as CSV."""
 
 import csv
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Membership
@@ -14,6 +16,7 @@ from leads.models import ConnectorCredential, ScrapeJob
 from .campaigns.factories import TaskFactory
 from .factories import PASSWORD, MembershipFactory
 from .leads.factories import JobFactory, TargetFactory
+from .web.factories import WebJobFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +63,26 @@ def test_member_runs_a_job_sees_it_move_then_cancels_it(page, live_server, adver
     expect(page.locator("form[data-transition=retry]")).to_be_visible()
     job.refresh_from_db()
     assert job.status == ScrapeJob.Status.CANCELLED
+
+
+def test_a_web_jobs_fields_below_the_panel_follow_it_to_completion(page, live_server, advertiser):
+    member = MembershipFactory(advertiser=advertiser, role=Membership.Role.MANAGER).user
+    job = WebJobFactory(advertiser=advertiser, name="Shop catalogue", status=ScrapeJob.Status.RUNNING)
+    log_in(page, live_server, member, f"/admin/leads/webjob/{job.pk}/change/")
+    expect(page.locator(".field-status .readonly")).to_have_text("Running")
+    page.evaluate("window.notReloaded = true")
+
+    # What the crawl runner writes when the run ends.
+    ScrapeJob.objects.filter(pk=job.pk).update(
+        status=ScrapeJob.Status.COMPLETED, progress=100.0, items_scraped=12, completed_at=timezone.now()
+    )
+
+    expect(page.locator("#job-summary")).to_contain_text("12 pages scraped")
+    expect(page.locator(".field-status .readonly")).to_have_text("Completed")
+    expect(page.locator(".field-progress_bar .readonly")).to_contain_text("100%")
+    expect(page.locator(".field-items_scraped .readonly")).to_have_text("12")
+    expect(page.locator(".field-completed_at .readonly")).not_to_have_text("-")
+    assert page.evaluate("window.notReloaded") is True
 
 
 def test_member_downloads_selected_tasks_as_csv(page, live_server, advertiser, other_advertiser):

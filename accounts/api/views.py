@@ -2,14 +2,13 @@
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from accounts import services
 from accounts.jwt import issue_access_token
-from accounts.models import ApiToken, User
+from accounts.models import User
 from leadplatform.api.access import ANYONE, AUTHENTICATED
 from leadplatform.api.surfaces import INTEL, WEB
 from leadplatform.api.throttling import CredentialAccountThrottle, CredentialIPThrottle
@@ -47,10 +46,10 @@ def _bearer(user: User) -> dict:
     return {"access_token": issue_access_token(user), "token_type": "bearer"}
 
 
-def _authenticated_user(request, login: str, password: str) -> User:
+def _authenticated_user(request, login: str, password: str, *, refusal: str | None = None) -> User:
     user = authenticate(request._request, username=login, password=password)
     if user is None:
-        raise InvalidCredentials()
+        raise InvalidCredentials(refusal)
     return user
 
 
@@ -87,13 +86,16 @@ class IntelTokenGetView(CredentialView):
     def post(self, request):
         serializer = IntelTokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = _authenticated_user(request, serializer.validated_data["email"], serializer.validated_data["password"])
+        user = _authenticated_user(
+            request,
+            serializer.validated_data["email"],
+            serializer.validated_data["password"],
+            refusal="Incorrect e-mail address or password",
+        )
         advertiser = user.primary_advertiser()
         if advertiser is None and not user.is_staff:
             raise exceptions.PermissionDenied("This account is not a member of any advertiser.")
-        _, plaintext = services.issue_token(
-            user, advertiser=advertiser, name="api-token-get", source=ApiToken.Source.INTEL
-        )
+        _, plaintext = services.reset_intel_token(user, advertiser)
         return Response({"token": plaintext})
 
 
@@ -105,10 +107,5 @@ class IntelTokenResetView(SurfaceAPIView):
     @extend_schema(request=None, responses=IntelTokenSerializer)
     def post(self, request):
         user = request.user
-        with transaction.atomic():
-            advertiser = user.primary_advertiser()
-            services.revoke_all_tokens(user, source=ApiToken.Source.INTEL)
-            _, plaintext = services.issue_token(
-                user, advertiser=advertiser, name="api-token-get", source=ApiToken.Source.INTEL
-            )
+        _, plaintext = services.reset_intel_token(user, user.primary_advertiser())
         return Response({"token": plaintext})

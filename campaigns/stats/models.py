@@ -20,7 +20,13 @@ class RollupRun(models.Model):
 
     class Meta:
         ordering = ["name", "day"]
-        constraints = [models.UniqueConstraint(fields=["name", "day"], name="rollup_run_once_per_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "day"],
+                name="rollup_run_once_per_day",
+                violation_error_message="This rollup already ran for this day.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.day}"
@@ -41,34 +47,52 @@ class TaskDay(models.Model):
     """Approved posts of an advertiser's campaigns on a day: tasks accepted or paid, by the day they were reviewed."""
 
     day = models.DateField()
-    advertiser_id = models.BigIntegerField()
+    advertiser_id = models.BigIntegerField(
+        "advertiser ID",
+    )
     posts = models.BigIntegerField(default=0)
     reach = models.BigIntegerField(default=0)
     engagement = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "advertiser_id"], name="task_day_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "advertiser_id"],
+                name="task_day_unique",
+                violation_error_message="There is already a row for this advertiser and day.",
+            )
+        ]
 
 
 class CampaignNetworkTotal(models.Model):
     """Approved posts of a campaign per network, every rolled day merged in; a task on several networks
     counts under each of them."""
 
-    campaign_id = models.BigIntegerField()
+    campaign_id = models.BigIntegerField(
+        "campaign ID",
+    )
     network = models.CharField(max_length=16)
     posts = models.BigIntegerField(default=0)
     reach = models.BigIntegerField(default=0)
     engagement = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign_id", "network"], name="campaign_network_total_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_id", "network"],
+                name="campaign_network_total_unique",
+                violation_error_message="There is already a total for this campaign and network.",
+            )
+        ]
 
 
 class SpendDay(models.Model):
     """Payments of an advertiser on a day: totals in the campaigns' currency, charges in the advertiser's."""
 
     day = models.DateField()
-    advertiser_id = models.BigIntegerField()
+    advertiser_id = models.BigIntegerField(
+        "advertiser ID",
+    )
     currency = models.CharField(max_length=3)
     charged_currency = models.CharField(max_length=3)
     payments = models.BigIntegerField(default=0)
@@ -80,7 +104,9 @@ class SpendDay(models.Model):
         indexes = [models.Index(fields=["advertiser_id", "day"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "advertiser_id", "currency", "charged_currency"], name="spend_day_unique"
+                fields=["day", "advertiser_id", "currency", "charged_currency"],
+                name="spend_day_unique",
+                violation_error_message="There is already a spend row for this advertiser, day and currencies.",
             )
         ]
 
@@ -88,22 +114,33 @@ class SpendDay(models.Model):
 class CampaignSpendTotal(models.Model):
     """Payments of a campaign, every rolled day merged in."""
 
-    campaign_id = models.BigIntegerField()
+    campaign_id = models.BigIntegerField(
+        "campaign ID",
+    )
     currency = models.CharField(max_length=3)
     payments = models.BigIntegerField(default=0)
     total = models.DecimalField(**MONEY)
     reach = models.BigIntegerField(default=0, help_text="Reach of the paid tasks (for CPM).")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign_id", "currency"], name="campaign_spend_total_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_id", "currency"],
+                name="campaign_spend_total_unique",
+                violation_error_message="There is already a spend total for this campaign and currency.",
+            )
+        ]
 
 
 class PublisherActivity(models.Model):
     """Per publisher: the first and last day they joined a campaign (rolled day by day)."""
 
-    publisher_id = models.BigIntegerField(unique=True)
+    publisher_id = models.BigIntegerField("publisher ID", unique=True)
     first_joined_on = models.DateField()
     last_joined_on = models.DateField(db_index=True)
+
+    class Meta:
+        verbose_name_plural = "publisher activities"
 
 
 class PublisherLastJoinDay(models.Model):

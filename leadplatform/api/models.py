@@ -37,7 +37,13 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         db_table = "tasks_idempotencykey"
-        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_key_unique_per_owner")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "key"],
+                name="idempotency_key_unique_per_owner",
+                violation_error_message="This idempotency key was already used by this caller.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key}"

@@ -102,6 +102,8 @@ class SocialPagination(PagePagination):
 
     def get_paginated_response(self, data):
         last_page = max(1, self.pages)
+        # Past the end, "prev" is the last page that exists, never a page as far out of range as this one.
+        prev_page = min(self.page - 1, last_page) if self.page > 1 else None
         return Response(
             OrderedDict(
                 status="success",
@@ -115,7 +117,7 @@ class SocialPagination(PagePagination):
                 links={
                     "first": self.page_link(1),
                     "last": self.page_link(last_page),
-                    "prev": self.page_link(self.page - 1 if self.page > 1 else None),
+                    "prev": self.page_link(prev_page),
                     "next": self.page_link(self.page + 1 if self.page < last_page else None),
                 },
             )
@@ -170,9 +172,14 @@ class IntelCursorPagination(CursorPagination):
     max_page_size = 200
     ordering = ("-id",)
     invalid_cursor_message = "Invalid cursor."
+    #: Pages here have no numbers; a client asking for one past the first gets DRF's answer for a page
+    #: that does not exist rather than the first page again.
+    invalid_page_message = "Invalid page. This list is paged by cursor: follow its next and previous links."
 
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model
+        if request.query_params.get("page", "1") not in ("", "1"):
+            raise NotFound(self.invalid_page_message)
         return super().paginate_queryset(queryset, request, view)
 
     def decode_cursor(self, request):

@@ -76,7 +76,9 @@ class CompanyQuerySet(TenantScopedQuerySet):
 
 class Company(models.Model):
     name = models.CharField(max_length=255)
-    registration_id = models.CharField(max_length=50, blank=True, help_text="Company registration number.")
+    registration_id = models.CharField(
+        "registration ID", max_length=50, blank=True, help_text="Company registration number."
+    )
     domain = models.CharField(max_length=253, blank=True, db_index=True, help_text="Main web domain, lower case.")
     address = models.CharField(max_length=500, blank=True)
     country = models.CharField(max_length=2, blank=True, db_index=True, help_text="ISO 3166-1 alpha-2 code.")
@@ -293,7 +295,13 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["advertiser", "email"], name="intel_person_unique_email")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advertiser", "email"],
+                name="intel_person_unique_email",
+                violation_error_message="This advertiser already has a person with this e-mail address.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.name else self.email
@@ -319,8 +327,8 @@ class VisitSession(models.Model):
     advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="intel_sessions")
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="sessions")
     session_key = models.CharField(max_length=64, help_text="Chosen by the snippet; unique per site.")
-    visitor_id = models.CharField(max_length=64, help_text="Chosen by the snippet; kept across visits.")
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    visitor_id = models.CharField("visitor ID", max_length=64, help_text="Chosen by the snippet; kept across visits.")
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     hostname = models.CharField(max_length=253, blank=True, help_text="Reverse DNS name of the address.")
     user_agent = models.CharField(max_length=500, blank=True)
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
@@ -330,13 +338,13 @@ class VisitSession(models.Model):
     network_organisation = models.CharField(max_length=255, blank=True, help_text="The network's organisation.")
     network_asn = models.PositiveBigIntegerField(null=True, blank=True, verbose_name="network AS number")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
-    landing_url = models.URLField(max_length=2000, blank=True)
+    landing_url = models.URLField("landing URL", max_length=2000, blank=True)
     referrer = models.CharField(max_length=2000, blank=True)
-    utm_source = models.CharField(max_length=200, blank=True)
-    utm_medium = models.CharField(max_length=200, blank=True)
-    utm_campaign = models.CharField(max_length=200, blank=True)
-    utm_term = models.CharField(max_length=200, blank=True)
-    utm_content = models.CharField(max_length=200, blank=True)
+    utm_source = models.CharField("UTM source", max_length=200, blank=True)
+    utm_medium = models.CharField("UTM medium", max_length=200, blank=True)
+    utm_campaign = models.CharField("UTM campaign", max_length=200, blank=True)
+    utm_term = models.CharField("UTM term", max_length=200, blank=True)
+    utm_content = models.CharField("UTM content", max_length=200, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(default=timezone.now)
     page_count = models.PositiveIntegerField(default=0)
@@ -349,7 +357,13 @@ class VisitSession(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["site", "session_key"], name="intel_session_unique_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "session_key"],
+                name="intel_session_unique_key",
+                violation_error_message="This site already has a session with this key.",
+            )
+        ]
         indexes = [
             # The API lists by cursor on -id within one advertiser, optionally within a date range.
             models.Index(fields=["advertiser", "-id"], name="intel_session_adv_id"),
@@ -408,16 +422,18 @@ class VisitAction(models.Model):
         IDENTIFY = "identify", "Identify"
 
     session = models.ForeignKey(VisitSession, on_delete=models.CASCADE, related_name="actions")
-    client_id = models.CharField(max_length=64, help_text="Chosen by the snippet: a resent action is not doubled.")
+    client_id = models.CharField(
+        "client ID", max_length=64, help_text="Chosen by the snippet: a resent action is not doubled."
+    )
     type = models.CharField(max_length=16, choices=Type.choices, default=Type.PAGE)
-    url = models.URLField(max_length=2000, blank=True)
+    url = models.URLField("URL", max_length=2000, blank=True)
     title = models.CharField(max_length=500, blank=True)
     referrer = models.CharField(max_length=2000, blank=True)
-    utm_source = models.CharField(max_length=200, blank=True)
-    utm_medium = models.CharField(max_length=200, blank=True)
-    utm_campaign = models.CharField(max_length=200, blank=True)
-    utm_term = models.CharField(max_length=200, blank=True)
-    utm_content = models.CharField(max_length=200, blank=True)
+    utm_source = models.CharField("UTM source", max_length=200, blank=True)
+    utm_medium = models.CharField("UTM medium", max_length=200, blank=True)
+    utm_campaign = models.CharField("UTM campaign", max_length=200, blank=True)
+    utm_term = models.CharField("UTM term", max_length=200, blank=True)
+    utm_content = models.CharField("UTM content", max_length=200, blank=True)
     occurred_at = models.DateTimeField(default=timezone.now)
     time_on_page = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds the page was visible.")
     email = models.EmailField(max_length=254, blank=True)
@@ -425,7 +441,13 @@ class VisitAction(models.Model):
 
     class Meta:
         ordering = ["occurred_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["session", "client_id"], name="intel_action_unique_client_id")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "client_id"],
+                name="intel_action_unique_client_id",
+                violation_error_message="This session already has an action with this client id.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} {self.url or self.email}"
@@ -492,7 +514,13 @@ class CompanyScore(models.Model):
 
     class Meta:
         ordering = ["-rank"]
-        constraints = [models.UniqueConstraint(fields=["advertiser", "company"], name="intel_company_score_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advertiser", "company"],
+                name="intel_company_score_unique",
+                violation_error_message="This company has a score for this advertiser already.",
+            )
+        ]
         indexes = [models.Index(fields=["advertiser", "-rank"], name="intel_company_score_rank")]
 
     def __str__(self) -> str:
@@ -614,14 +642,19 @@ class BlacklistEntry(models.Model):
             models.CheckConstraint(
                 condition=(Q(company__isnull=False) & Q(domain="")) | (Q(company__isnull=True) & ~Q(domain="")),
                 name="intel_blacklist_company_xor_domain",
+                violation_error_message="Blacklist either a company or a domain: one of the two, not both.",
             ),
             models.UniqueConstraint(
                 fields=["advertiser", "company"],
                 condition=Q(company__isnull=False),
                 name="intel_blacklist_unique_company",
+                violation_error_message="This company is already on the blacklist.",
             ),
             models.UniqueConstraint(
-                fields=["advertiser", "domain"], condition=~Q(domain=""), name="intel_blacklist_unique_domain"
+                fields=["advertiser", "domain"],
+                condition=~Q(domain=""),
+                name="intel_blacklist_unique_domain",
+                violation_error_message="This domain is already on the blacklist.",
             ),
         ]
 

@@ -59,7 +59,9 @@ class Target(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["advertiser", "platform", "target_type", "identifier"], name="target_unique_per_advertiser"
+                fields=["advertiser", "platform", "target_type", "identifier"],
+                name="target_unique_per_advertiser",
+                violation_error_message="This advertiser already has this target.",
             )
         ]
 
@@ -99,7 +101,7 @@ class ScrapeJob(models.Model):
     advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="scrape_jobs")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     public_id = models.UUIDField(
-        default=uuid.uuid4, unique=True, editable=False, help_text="String id of the web scraper API."
+        "public ID", default=uuid.uuid4, unique=True, editable=False, help_text="String id of the web scraper API."
     )
     name = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
@@ -115,12 +117,12 @@ class ScrapeJob(models.Model):
     filters = models.JSONField(default=dict, blank=True, validators=[refuse_null_characters])
 
     # Group-post tasks (the group-post API).
-    group_id = models.CharField(max_length=200, blank=True)
+    group_id = models.CharField("group ID", max_length=200, blank=True)
     group_name = models.CharField(max_length=300, blank=True)
     max_posts = models.PositiveIntegerField(null=True, blank=True)
 
     # Web scraper (the web scraper API).
-    url = models.URLField(max_length=2000, blank=True)
+    url = models.URLField("URL", max_length=2000, blank=True)
     engine = models.CharField(max_length=16, choices=Engine.choices, default=Engine.AUTO)
     selectors = models.JSONField(default=dict, blank=True, validators=[refuse_null_characters])
     config = models.JSONField(default=dict, blank=True, validators=[refuse_null_characters])
@@ -130,7 +132,7 @@ class ScrapeJob(models.Model):
     items_scraped = models.PositiveIntegerField(default=0)
     items_failed = models.PositiveIntegerField(default=0)
     leads_stored = models.PositiveIntegerField(default=0)
-    worker_id = models.CharField(max_length=200, blank=True)
+    worker_id = models.CharField("worker ID", max_length=200, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 
@@ -139,7 +141,9 @@ class ScrapeJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="Last sign of life of the worker running the job (leads.heartbeats)."
+        null=True,
+        blank=True,
+        help_text="When the worker running the job last showed it is alive; a job silent for too long is queued again.",
     )
 
     objects = TenantScopedQuerySet.as_manager()
@@ -151,7 +155,11 @@ class ScrapeJob(models.Model):
             models.Index(fields=["status", "-priority", "created_at"], name="job_queue_order"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__gte=0) & Q(progress__lte=100), name="job_progress_range"),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="job_progress_range",
+                violation_error_message="Progress must be between 0 and 100.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,7 +212,11 @@ class Lead(models.Model):
     class Meta:
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["advertiser", "platform", "username"], name="lead_unique_per_advertiser")
+            models.UniqueConstraint(
+                fields=["advertiser", "platform", "username"],
+                name="lead_unique_per_advertiser",
+                violation_error_message="This advertiser already has a lead with this username on this platform.",
+            )
         ]
         # Only ready leads: the outreach_ready=true list pages through it; false reads lead_tenant_recent.
         indexes = [
@@ -222,11 +234,11 @@ class ContentItem(models.Model):
 
     advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="content_items")
     platform = models.CharField(max_length=16, choices=Platform.choices)
-    post_id = models.CharField(max_length=200)
+    post_id = models.CharField("post ID", max_length=200)
     username = models.CharField(max_length=200, blank=True, help_text="Author's handle.")
     author = models.CharField(max_length=300, blank=True, help_text="Author's display name.")
     text = models.TextField(blank=True)
-    url = models.URLField(max_length=1000, blank=True)
+    url = models.URLField("URL", max_length=1000, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
     likes_count = models.BigIntegerField(default=0)
     comments_count = models.BigIntegerField(default=0)
@@ -241,7 +253,11 @@ class ContentItem(models.Model):
     class Meta:
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["advertiser", "platform", "post_id"], name="content_unique_per_advertiser")
+            models.UniqueConstraint(
+                fields=["advertiser", "platform", "post_id"],
+                name="content_unique_per_advertiser",
+                violation_error_message="This advertiser already has this post.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -252,7 +268,7 @@ class WebResult(models.Model):
     """One page's extracted data from a web job (the web scraper API's results)."""
 
     job = models.ForeignKey(ScrapeJob, on_delete=models.CASCADE, related_name="web_results")
-    url = models.URLField(max_length=2000)
+    url = models.URLField("URL", max_length=2000)
     data = models.JSONField(default=dict)
     scraped_at = models.DateTimeField(default=timezone.now)
 
@@ -260,7 +276,13 @@ class WebResult(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["job", "url"], name="web_result_unique_url_per_job")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "url"],
+                name="web_result_unique_url_per_job",
+                violation_error_message="This job already has a result for this URL.",
+            )
+        ]
 
 
 class Proxy(models.Model):
@@ -270,7 +292,7 @@ class Proxy(models.Model):
         ACTIVE = "active", "Active"
         BANNED = "banned", "Banned"
 
-    url = models.CharField(max_length=500, unique=True, help_text="http://user:pass@host:port")
+    url = models.CharField("URL", max_length=500, unique=True, help_text="http://user:pass@host:port")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     success_count = models.PositiveIntegerField(default=0)
     failure_count = models.PositiveIntegerField(default=0)
@@ -300,7 +322,7 @@ class Webhook(models.Model):
 
     advertiser = models.ForeignKey("accounts.Advertiser", on_delete=models.CASCADE, related_name="webhooks")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    url = models.URLField(max_length=2000)
+    url = models.URLField("URL", max_length=2000)
     events = models.JSONField(default=list)
     # The signing secret (whsec_…) is encrypted at rest; only its first characters are kept readable.
     secret_encrypted = models.TextField(editable=False)
@@ -335,7 +357,7 @@ class WebhookDelivery(models.Model):
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=50)
-    message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    message_id = models.UUIDField("message ID", default=uuid.uuid4, unique=True, editable=False)
     payload = models.JSONField(default=dict)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(default=0)

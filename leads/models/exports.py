@@ -25,7 +25,7 @@ class BackgroundExport(models.Model):
         COMPLETED = "completed", "Completed"
         FAILED = "failed", "Failed"
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField("public ID", default=uuid.uuid4, unique=True, editable=False)
     # Empty for a platform-wide lead export by staff.
     advertiser = models.ForeignKey(
         "accounts.Advertiser", null=True, blank=True, on_delete=models.CASCADE, related_name="background_exports"

@@ -41,6 +41,7 @@ class ConnectorCredential(models.Model):
         help_text="Platform this credential serves.",
     )
     base_url = models.URLField(
+        "base URL",
         max_length=500,
         blank=True,
         help_text=(
@@ -49,7 +50,10 @@ class ConnectorCredential(models.Model):
         ),
     )
     account_id = models.CharField(
-        max_length=100, blank=True, help_text="Instagram professional account id (Graph API) or provider user id."
+        "account ID",
+        max_length=100,
+        blank=True,
+        help_text="Instagram professional account id (Graph API) or provider user id.",
     )
     secret_encrypted = models.TextField(blank=True, editable=False)
     actors = models.JSONField(
@@ -69,7 +73,7 @@ class ConnectorCredential(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Graph API token refresh: the Meta app that issued the long-lived token exchanges it for a new one.
-    app_id = models.CharField(max_length=100, blank=True, help_text="Meta app id (Graph API token refresh).")
+    app_id = models.CharField("app ID", max_length=100, blank=True, help_text="Meta app id (Graph API token refresh).")
     app_secret_encrypted = models.TextField(blank=True, editable=False)
     token_expires_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="When the access token expires (Graph API long-lived tokens)."
@@ -84,7 +88,11 @@ class ConnectorCredential(models.Model):
     class Meta:
         ordering = ["advertiser", "provider", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["advertiser", "provider", "name"], name="connector_credential_unique_name")
+            models.UniqueConstraint(
+                fields=["advertiser", "provider", "name"],
+                name="connector_credential_unique_name",
+                violation_error_message="This advertiser already has a credential of this provider with this name.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -115,15 +123,20 @@ class HashtagQuery(models.Model):
 
     credential = models.ForeignKey(ConnectorCredential, on_delete=models.CASCADE, related_name="hashtag_queries")
     hashtag = models.CharField(max_length=200)
-    hashtag_id = models.CharField(max_length=100, blank=True)
+    hashtag_id = models.CharField("hashtag ID", max_length=100, blank=True)
     first_queried_at = models.DateTimeField(default=timezone.now)
 
     objects = scoped_queryset("credential__advertiser").as_manager()
 
     class Meta:
+        verbose_name_plural = "hashtag queries"
         ordering = ["-first_queried_at"]
         constraints = [
-            models.UniqueConstraint(fields=["credential", "hashtag"], name="hashtag_query_unique_per_credential")
+            models.UniqueConstraint(
+                fields=["credential", "hashtag"],
+                name="hashtag_query_unique_per_credential",
+                violation_error_message="This credential already has a query for this hashtag.",
+            )
         ]
 
 
@@ -155,7 +168,13 @@ class JobUnit(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["job", "target"], name="job_unit_unique_target")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "target"],
+                name="job_unit_unique_target",
+                violation_error_message="This job already has a unit for this target.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"job {self.job_id} · {self.target_id}"
@@ -178,6 +197,7 @@ class JobDispatch(models.Model):
     objects = scoped_queryset("job__advertiser").as_manager()
 
     class Meta:
+        verbose_name_plural = "job dispatches"
         db_table = "leads_jobplan"  # the table keeps its first name (raw SQL joins it)
 
     def __str__(self) -> str:
@@ -201,7 +221,9 @@ class LeadCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["advertiser", "platform", "source_type", "outreach_ready"], name="lead_count_unique_key"
+                fields=["advertiser", "platform", "source_type", "outreach_ready"],
+                name="lead_count_unique_key",
+                violation_error_message="There is already a count for this advertiser, platform, source and outreach state.",
             )
         ]
 

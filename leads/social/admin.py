@@ -17,28 +17,17 @@ from leads.admin_job_page import JobPageAdmin
 from leads.admin_job_state import JobStateColumns
 from leads.jobs import lifecycle, schedule
 from leads.jobs.states import JobError
-from leads.models import ConnectorCredential, ContentItem, JobDispatch, JobUnit, Lead, SocialJob, Target
+from leads.models import ConnectorCredential, ContentItem, JobDispatch, Lead, SocialJob, Target
 
 
 # ---------------------------------------------------------------------------------------
 # Jobs
 # ---------------------------------------------------------------------------------------
-class JobUnitInline(admin.TabularInline):
-    model = JobUnit
-    extra = 0
-    can_delete = False
-    fields = ["target", "status", "pages_done", "items_scraped", "leads_stored", "attempts", "error", "finished_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(SocialJob)
 class SocialJobAdmin(JobPageAdmin, StoredValueForViewers, JobStateColumns, TenantScopedAdmin):
     form = SocialJobForm
     typed_fields = {"filters": "filter_"}
-    inlines = [JobUnitInline]
+    # Each target's unit (status, counts, error) is a row of the live panel's table, not a stale inline.
     list_display = [
         "__str__",
         "kind",

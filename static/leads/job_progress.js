@@ -1,5 +1,6 @@
 /* A job's admin page kept live: polls the job's progress JSON (data-progress-url on #job-panel)
- * and redraws the bar, status, reason, next retry, per-target rows and which buttons show.
+ * and redraws the bar, status, reason, next retry, per-target rows, which buttons show and the
+ * change form's read-only fields that say the same things.
  * Polling stops once the job is finished (completed, failed or cancelled). */
 (function () {
   "use strict";
@@ -37,7 +38,15 @@
     var rows = document.createDocumentFragment();
     targets.forEach(function (target) {
       var row = document.createElement("tr");
-      [target.target, target.status, target.leads_stored, target.items_scraped, target.error].forEach(function (value) {
+      [
+        target.target,
+        target.status,
+        target.leads_stored,
+        target.items_scraped,
+        target.pages_done,
+        target.attempts,
+        target.error
+      ].forEach(function (value) {
         var cell = document.createElement("td");
         cell.textContent = value === null || value === undefined ? "" : String(value);
         row.appendChild(cell);
@@ -45,6 +54,18 @@
       rows.appendChild(row);
     });
     body.replaceChildren(rows);
+  }
+
+  // The change form's read-only fields below the panel (status, counters, times): the server renders
+  // each as the form prints it (escaped HTML), so the page never states two different things.
+  function renderFields(fields) {
+    Object.keys(fields).forEach(function (name) {
+      document.querySelectorAll(".field-" + name + " .readonly").forEach(function (element) {
+        if (!panel.contains(element)) {
+          element.innerHTML = fields[name];
+        }
+      });
+    });
   }
 
   function render(state) {
@@ -63,6 +84,7 @@
     setText("job-next-retry-at", state.next_retry_at || "");
     show(byId("job-next-retry"), Boolean(state.next_retry_at));
     renderTargets(state.targets);
+    renderFields(state.fields || {});
     panel.querySelectorAll("form[data-transition]").forEach(function (form) {
       show(form, state.actions.indexOf(form.getAttribute("data-transition")) !== -1);
     });

@@ -6,6 +6,7 @@ import jwt
 import pytest
 from django.conf import settings
 
+from accounts import services
 from accounts.models import ApiToken
 
 from ..factories import PASSWORD, MembershipFactory, UserFactory
@@ -92,6 +93,52 @@ def test_intel_token_get_gives_a_new_token_each_call(api_client):
     first = api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD}).json()["token"]
     second = api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD}).json()["token"]
     assert first != second
+
+
+def test_intel_token_get_keeps_one_token_per_user(api_client):
+    user = member_user()
+    for _ in range(3):
+        api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD})
+    assert ApiToken.objects.filter(user=user).count() == 1
+
+
+def test_intel_token_get_revokes_tokens_piled_up_before(api_client):
+    user = member_user()
+    for _ in range(2):
+        services.issue_token(user, advertiser=user.primary_advertiser(), source=ApiToken.Source.INTEL)
+    api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD})
+    assert ApiToken.objects.filter(user=user).usable().count() == 1
+
+
+def test_intel_token_reset_keeps_one_token_per_user(api_client):
+    user = member_user()
+    token = api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD}).json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    api_client.post(TOKEN_RESET)
+    assert ApiToken.objects.filter(user=user).count() == 1
+
+
+def test_intel_token_get_revokes_the_token_it_replaces(api_client):
+    user = member_user()
+    old = api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD}).json()["token"]
+    api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD})
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {old}")
+    assert api_client.get("/api/intel/v1/sessions/").status_code == 401
+
+
+def test_intel_token_get_keeps_tokens_made_elsewhere(api_client):
+    user = member_user()
+    _, settings_token = services.issue_token(user, advertiser=user.primary_advertiser())
+    api_client.post(TOKEN_GET, {"email": user.email, "password": PASSWORD})
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {settings_token}")
+    assert api_client.get("/api/intel/v1/sessions/").status_code == 200
+
+
+def test_intel_token_get_with_wrong_password_names_the_e_mail_address(api_client):
+    user = member_user()
+    response = api_client.post(TOKEN_GET, {"email": user.email, "password": "nope"}, format="json")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Incorrect e-mail address or password"}
 
 
 def test_intel_token_reset_revokes_old_token_on_next_request(api_client):

@@ -141,3 +141,13 @@ def test_change_page_shows_widgets_and_the_sanitised_preview(owner):
     assert 'type="checkbox" name="networks" value="instagram"' in page and "checked" in page
     assert '<div class="rich-text-preview" id="id_description_preview" aria-live="polite"><p>Hello</p></div>' in page
     assert "widgets/rich-text.js" in page and "widgets/tag-input.js" in page
+
+
+def test_an_end_before_the_start_is_refused_in_plain_words(owner):
+    campaign = CampaignFactory(advertiser=owner.advertiser)
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    dates = {"date_start_0": "2026-06-10", "date_start_1": "00:00", "date_end_0": "2026-06-01", "date_end_1": "00:00"}
+    response = logged_in(owner.user).post(url, form_data(campaign, **dates))
+    assert response.context["adminform"].form.non_field_errors() == [
+        "The campaign cannot end before it starts: choose an end date on or after the start date."
+    ]

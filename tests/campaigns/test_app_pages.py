@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from tasks.models import Screenshot, Task
 
 from ..factories import PASSWORD, MembershipFactory, PublisherFactory, SocialAccountFactory, UserFactory
@@ -88,6 +89,17 @@ def test_a_campaign_whose_end_passed_is_badged_ended(signed_in):
     CampaignFactory(date_start=timezone.now() - timedelta(days=9), date_end=timezone.now() - timedelta(days=1))
     page = text(signed_in.get("/app/"))
     assert 'data-badge="ended"' in page and 'data-badge="active"' not in page
+
+
+def test_all_lists_running_campaigns_before_ended_ones(signed_in):
+    now = timezone.now()
+    long_ended = CampaignFactory(date_start=now - timedelta(days=90), date_end=now - timedelta(days=60))
+    just_ended = CampaignFactory(date_start=now - timedelta(days=9), date_end=now - timedelta(days=1))
+    open_ended = CampaignFactory(date_end=None)
+    closing_soon = CampaignFactory(date_end=now + timedelta(days=2))
+    upcoming = CampaignFactory(status=Campaign.Status.PENDING, date_start=now + timedelta(days=3))
+    cards = [card["campaign"] for card in signed_in.get("/app/?filter=all").context["cards"]]
+    assert cards == [closing_soon, open_ended, upcoming, just_ended, long_ended]
 
 
 def test_a_joined_campaign_is_badged_joined(signed_in, publisher):
@@ -252,9 +264,42 @@ def test_leaving_a_task_under_review_is_refused_with_the_rule(signed_in, publish
     assert "Only a pending task can be left; this one is under review." in text(response)
 
 
-def test_leave_is_post_only(signed_in, publisher):
+def test_leave_asks_for_confirmation_and_changes_nothing(signed_in, publisher):
     task = own_task(publisher)
-    assert signed_in.get(f"/app/tasks/{task.pk}/leave/").status_code == 405
+    page = text(signed_in.get(f"/app/tasks/{task.pk}/leave/"))
+    task.refresh_from_db()
+    assert task.status == Task.Status.PENDING
+    assert f'action="/app/tasks/{task.pk}/leave/"' in page and "Yes, leave the task" in page
+
+
+def test_the_task_pages_link_to_the_confirmation_not_a_leave_button(signed_in, publisher):
+    task = own_task(publisher)
+    for url in ("/app/tasks/", f"/app/tasks/{task.pk}/"):
+        page = text(signed_in.get(url))
+        assert f'<a class="button secondary" href="/app/tasks/{task.pk}/leave/">' in page
+        assert f'<form method="post" action="/app/tasks/{task.pk}/leave/"' not in page
+
+
+def test_the_confirmation_of_a_task_that_cannot_be_left_gives_the_rule(signed_in, publisher):
+    task = own_task(publisher, status=Task.Status.UNDER_REVIEW)
+    response = signed_in.get(f"/app/tasks/{task.pk}/leave/")
+    assert response.status_code == 409
+    assert "Only a pending task can be left; this one is under review." in text(response)
+
+
+def test_the_confirmation_of_another_influencers_task_is_a_404(signed_in):
+    task = TaskFactory()
+    assert signed_in.get(f"/app/tasks/{task.pk}/leave/").status_code == 404
+
+
+def test_the_completed_task_shows_its_screenshot(signed_in, publisher):
+    task = own_task(publisher)
+    signed_in.post(
+        f"/app/tasks/{task.pk}/complete/",
+        {"post_url": "https://instagram.com/p/abc", "screenshot": upload(png_bytes())},
+    )
+    image = Screenshot.objects.get(submission__task=task).image
+    assert f'<img src="{image.url}" alt="Screenshot 1 of your post"' in text(signed_in.get(f"/app/tasks/{task.pk}/"))
 
 
 # ------------------------------------------------------------------------------

@@ -70,7 +70,8 @@ def test_publisher_journey_on_a_phone(live_server, phone, screenshot_png):
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My tasks").click()
     card = page.locator(f"[data-task-id='{to_leave.pk}']")
-    card.get_by_role("button", name="Leave").click()
+    card.get_by_role("link", name="Leave").click()
+    page.get_by_role("button", name="Yes, leave the task").click()
     expect(page.locator("[role=status]")).to_contain_text("You left")
     expect(page.locator(f"[data-task-id='{to_leave.pk}'] [data-badge]")).to_have_text("left")
     assert_fits(page)
@@ -83,3 +84,45 @@ def test_publisher_journey_on_a_phone(live_server, phone, screenshot_png):
     expect(page.locator("main")).to_contain_text(open_call.name)
     expect(page.locator("li.me[aria-current=true]")).to_contain_text("phoebe")
     assert_fits(page)
+
+
+def sign_in(page, live_server, publisher) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", publisher.user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/app/")
+
+
+def test_leave_asks_first_and_keeping_the_task_changes_nothing(live_server, phone):
+    publisher = PublisherFactory()
+    task = TaskFactory(publisher=publisher, title="Summer post")
+    sign_in(phone, live_server, publisher)
+
+    phone.goto(f"{live_server.url}/app/tasks/{task.pk}/")
+    phone.get_by_role("link", name="Leave task").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Leave “Summer post”?")
+    expect(phone.get_by_role("button", name="Yes, leave the task")).to_be_visible()
+    phone.get_by_role("link", name="Keep the task").click()
+
+    expect(phone.locator("article [data-badge]")).to_have_text("pending")
+    task.refresh_from_db()
+    assert task.status == Task.Status.PENDING
+
+
+def test_the_completed_task_shows_its_screenshot(live_server, phone, screenshot_png, settings):
+    settings.SERVE_MEDIA = True
+    publisher = PublisherFactory()
+    SocialAccountFactory(publisher=publisher)
+    task = TaskFactory(publisher=publisher)
+    sign_in(phone, live_server, publisher)
+
+    phone.goto(f"{live_server.url}/app/tasks/{task.pk}/")
+    phone.fill("#id_post_url", "https://instagram.com/p/shot")
+    phone.set_input_files("#id_screenshot", str(screenshot_png))
+    phone.get_by_role("button", name="Complete task").click()
+
+    thumbnail = phone.get_by_role("img", name="Screenshot 1 of your post")
+    expect(thumbnail).to_be_visible()
+    assert thumbnail.evaluate("image => image.complete && image.naturalWidth") == 64
+    assert_fits(phone)

@@ -117,6 +117,16 @@ def test_list_envelope_is_cursor_style(owner, visit):
     assert set(body) == {"next", "previous", "results"}
 
 
+def test_a_page_number_past_the_first_is_404_invalid_page(owner, visit):
+    response = owner.client().get(f"{BASE}/sessions/", {"page": 999999})
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("Invalid page.")
+
+
+def test_page_one_is_the_first_cursor_page(owner, visit):
+    assert ids(owner.client().get(f"{BASE}/sessions/", {"page": 1})) == [visit.pk]
+
+
 def test_session_shape_with_utc_times(owner, visit):
     row = results(owner.client().get(f"{BASE}/sessions/"))[0]
     assert set(row) == SESSION_FIELDS

@@ -180,3 +180,18 @@ def test_a_sandbox_credential_is_created_in_admin_with_no_secret(admin_client, a
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ConnectorCredential.objects.get(name="Try it out").provider == ConnectorCredential.Provider.SANDBOX
+
+
+def test_the_unfiltered_lead_list_offers_no_show_all_link(owner):
+    LeadFactory.create_batch(3, advertiser=owner.advertiser)
+    client = Client()
+    client.force_login(owner.user)
+    assert "Show all" not in client.get(reverse("admin:leads_lead_changelist")).content.decode()
+
+
+def test_a_filtered_lead_list_offers_the_show_all_link(owner):
+    LeadFactory.create_batch(3, advertiser=owner.advertiser)
+    client = Client()
+    client.force_login(owner.user)
+    page = client.get(reverse("admin:leads_lead_changelist"), {"platform__exact": "instagram"}).content.decode()
+    assert "Show all" in page

@@ -102,10 +102,18 @@ def test_progress_json_of_a_web_job(manager, advertiser):
             "error": "Connection refused by shop.example.",
             "leads_stored": 0,
             "items_scraped": 0,
+            "pages_done": 0,
+            "attempts": job.attempts,
         }
     ]
     assert state["finished"] is True and state["reason"] == "Connection refused by shop.example."
     assert state["actions"] == ["retry"]
+
+
+def test_progress_json_renders_the_forms_live_fields_as_the_form_does(manager, advertiser):
+    job = WebJobFactory(advertiser=advertiser, status=Status.COMPLETED, progress=100.0, items_scraped=12)
+    fields = manager.get(progress_url(job)).json()["fields"]
+    assert (fields["status"], fields["items_scraped"], fields["worker_id"]) == ("Completed", "12", "-")
 
 
 def test_next_retry_time_is_given(manager, advertiser):

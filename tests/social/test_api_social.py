@@ -59,6 +59,12 @@ def test_list_has_meta_links_and_default_page_size(owner):
     assert done["meta"]["total"] == 1 and done["data"][0]["has_result"] is True and done["data"][0]["posts_count"] == 3
 
 
+def test_a_page_past_the_end_links_back_to_the_last_page(owner):
+    GroupTaskFactory(advertiser=owner.advertiser)
+    links = owner.client().get("/api/social/tasks", {"page": 999999}).json()["links"]
+    assert links["prev"].endswith("page=1") and links["next"] is None
+
+
 def test_list_sorting(owner):
     tasks = [GroupTaskFactory(advertiser=owner.advertiser, priority=p) for p in (5, 1, 9)]
     client = owner.client()

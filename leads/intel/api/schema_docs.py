@@ -11,8 +11,9 @@ OPERATIONS = {
     "intel_v1_api_token_get_create": doc(
         "api-token-get",
         """Your individual, secret, long-lasting access token: send your registered e-mail address and valid
-        password. Every other call needs it as `Authorization: Token <token>`. A wrong e-mail or password is
-        a 401; an account that belongs to no advertiser is a 403.""",
+        password. Every other call needs it as `Authorization: Token <token>`. You have one such token: it is
+        stored hashed and cannot be shown again, so each call answers a new value and the previous one stops
+        working. A wrong e-mail or password is a 401; an account that belongs to no advertiser is a 403.""",
         request_example("Get my token", {"email": "you@example.com", "password": "your_password"}),
     ),
     "intel_v1_api_token_reset_create": doc(
