@@ -63,6 +63,8 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()  # the username in NFKC, the e-mail's domain in lower case
+        if not self.username:
+            return  # the username field has refused it already (a form leaves an invalid field unset)
         try:
             validate_username_for_email(self.username, self.email)
         except ValidationError as refusal:

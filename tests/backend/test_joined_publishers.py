@@ -30,6 +30,13 @@ def _days_ago(days: int):
     return timezone.now() - timedelta(days=days)
 
 
+def _earlier_today():
+    """A moment earlier today (UTC): an hour ago, or half the time since midnight when that is shorter."""
+    now = timezone.now()
+    since_midnight = now - now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return now - min(timedelta(hours=1), since_midnight / 2)
+
+
 @pytest.fixture
 def rejoining(world):
     """Influencers who join on several days (different campaigns, 40 to 3 days ago), so rolling a day moves
@@ -90,7 +97,7 @@ def test_recent_joins_rolled_before_their_day_closes_are_counted_once(rejoining,
 def test_joined_and_active_publishers_equal_the_raw_rows_with_recent_joins_rolled(rejoining):
     campaigns, publishers = rejoining
     roll_up("publisher_activity")
-    TaskFactory(campaign=campaigns[2], publisher=PublisherFactory(), joined_at=_days_ago(0) - timedelta(hours=1))
+    TaskFactory(campaign=campaigns[2], publisher=PublisherFactory(), joined_at=_earlier_today())
     roll_up_recent_joins()
     TaskFactory(campaign=campaigns[3], publisher=publishers[0])  # rolled, inactive for 40 days, back now
     # Committed after the roll, joined before it: still live, through the overlap.
