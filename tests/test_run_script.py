@@ -36,12 +36,17 @@ def run_env(tmp_path_factory):
 
 
 @pytest.fixture
-def run_script(run_env, tmp_path):
+def run_log(tmp_path) -> Path:
+    return tmp_path / "run.log"
+
+
+@pytest.fixture
+def run_script(run_env, run_log):
     """Start bin/run on a free port and wait until web and worker are up; whatever is left is killed afterwards."""
     started = []
 
     def start() -> subprocess.Popen:
-        script = start_run_script(run_env, free_port(), tmp_path / "run.log")
+        script = start_run_script(run_env, free_port(), run_log)
         started.append(script)
         return script
 
@@ -71,6 +76,14 @@ def test_a_signal_stops_web_worker_and_beat_within_ten_seconds(run_script, signu
     elapsed, left = stop_and_time(script, signum)
     assert not left, f"still running after {elapsed:.1f}s: {left}"
     assert elapsed < STOP_WITHIN_SECONDS
+
+
+def test_an_idle_platform_stops_within_the_grace_period_without_a_kill(run_script, run_log):
+    """The default grace (STOP_GRACE_SECONDS, 5 s) is enough for an idle web server, worker and beat."""
+    script = run_script()
+    script.send_signal(signal.SIGTERM)
+    script.wait(STOP_WITHIN_SECONDS + 5)
+    assert "killing" not in run_log.read_text(errors="replace")
 
 
 def test_a_worker_that_ignores_sigterm_is_killed_within_ten_seconds(run_script):
