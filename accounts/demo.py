@@ -11,7 +11,7 @@ import functools
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher, make_password
 from django.utils import timezone
 
 from . import services
@@ -55,9 +55,23 @@ PUBLISHERS = [
 
 def _user(username: str, email: str, **flags) -> User:
     user, _ = User.objects.update_or_create(username=username, defaults={"email": email, **flags})
-    user.password = _demo_password_hash(settings.PASSWORD_HASHERS[0])
-    user.save(update_fields=["password"])
+    # A new hash would sign the user out of every browser (the session keeps a hash of the hash).
+    if not _is_current_demo_hash(user.password, settings.PASSWORD_HASHERS[0]):
+        user.password = _demo_password_hash(settings.PASSWORD_HASHERS[0])
+        user.save(update_fields=["password"])
     return user
+
+
+@functools.cache
+def _is_current_demo_hash(encoded: str, hasher: str) -> bool:
+    """Whether `encoded` is the demo password hashed by the preferred hasher (`hasher`), needing no upgrade.
+
+    Cached: the demo users share one hash, so a seed checks it once (~0.4 s with PBKDF2).
+    """
+    if not check_password(DEMO_PASSWORD, encoded):
+        return False
+    current = identify_hasher(encoded)
+    return current.algorithm == get_hasher().algorithm and not current.must_update(encoded)
 
 
 @functools.cache
