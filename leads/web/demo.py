@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Advertiser
 from leads.demo_site import CATALOGUE, demo_site_url
+from leads.jobs.demo_state import clear_run_leftovers, run_fields
 from leads.models import Platform, Proxy, ScrapeJob, Webhook, WebhookDelivery, WebResult
 from leads.webhooks import generate_secret, job_event_data
 
@@ -54,11 +55,15 @@ def _job(advertiser: Advertiser, spec, now) -> ScrapeJob:
             "progress": progress,
             "items_scraped": stored,
             "items_failed": failed,
+            "leads_stored": 0,
+            "assigned_at": started,
             "started_at": started,
             "completed_at": finished,
             "error": "The start page could not be scraped (HTTP 404)." if status == ScrapeJob.Status.FAILED else "",
+            **run_fields(status),
         },
     )
+    clear_run_leftovers(job)
     category = path.partition("category=")[2]
     products = [product for product in CATALOGUE if not category or product.category == category][:stored]
     WebResult.objects.bulk_create(

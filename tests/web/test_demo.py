@@ -1,6 +1,7 @@
 """The web scraper's demo data loads twice without duplicating anything."""
 
 import pytest
+from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from leads.models import Proxy, ScrapeJob, Webhook, WebhookDelivery, WebResult
@@ -39,3 +40,25 @@ def test_a_seed_deletes_the_copies_of_the_demo_webhook_earlier_seeds_left(settin
     )
     demo_web.seed({})
     assert list(Webhook.objects.values_list("pk", flat=True)) == [original.pk]
+
+
+RUN_FIELDS = ("status", "attempts", "worker_id", "heartbeat_at", "assigned_at", "error", "progress", "items_scraped")
+
+
+def test_a_seed_puts_back_every_run_field_of_a_demo_job_a_worker_ran():
+    accounts_demo.seed({})
+    demo_web.seed({})
+    job = ScrapeJob.objects.filter(name="Demo: team page (browser)")
+    seeded = job.values(*RUN_FIELDS).get()
+    job.update(
+        status=ScrapeJob.Status.FAILED,
+        attempts=6,
+        worker_id="vm:4242",
+        heartbeat_at=timezone.now(),
+        assigned_at=timezone.now(),
+        error="Gave up after 3 attempts",
+        progress=40.0,
+        items_scraped=2,
+    )
+    demo_web.seed({})
+    assert job.values(*RUN_FIELDS).get() == seeded
