@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,6 +20,7 @@ from .platform_run import (
     free_port,
     kill_session,
     prepare_database,
+    serves,
     session_processes,
     start_run_script,
 )
@@ -84,6 +86,17 @@ def test_an_idle_platform_stops_within_the_grace_period_without_a_kill(run_scrip
     script.send_signal(signal.SIGTERM)
     script.wait(STOP_WITHIN_SECONDS + 5)
     assert "killing" not in run_log.read_text(errors="replace")
+
+
+def test_bin_run_records_the_address_it_serves_at_for_the_local_settings(run_script, run_env):
+    run_script()
+    recorded = (Path(run_env["VAR_DIR"]) / "site-url").read_text().strip()
+    assert serves(urlsplit(recorded).port)
+
+
+def test_the_banner_names_the_demo_advertiser_login(run_script, run_log):
+    run_script()
+    assert "advertiser acme at /admin/" in run_log.read_text(errors="replace")
 
 
 def test_a_worker_that_ignores_sigterm_is_killed_within_ten_seconds(run_script):
