@@ -80,10 +80,11 @@ def test_a_signal_stops_web_worker_and_beat_within_ten_seconds(run_script, signu
     assert elapsed < STOP_WITHIN_SECONDS
 
 
-def test_an_idle_platform_stops_within_the_grace_period_without_a_kill(run_script, run_log):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_an_idle_platform_stops_within_the_grace_period_without_a_kill(run_script, run_log, signum):
     """The default grace (STOP_GRACE_SECONDS, 5 s) is enough for an idle web server, worker and beat."""
     script = run_script()
-    script.send_signal(signal.SIGTERM)
+    script.send_signal(signum)
     script.wait(STOP_WITHIN_SECONDS + 5)
     assert "killing" not in run_log.read_text(errors="replace")
 
