@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 HOST ?= 127.0.0.1
-# The platform's own address: the demo data's web crawls and webhook target its /demo-site/.
+# The platform's own address: the demo data's web crawls and webhook target its /demo-site/. bin/run
+# records it in var/site-url, where later `manage.py seed_demo` runs find it; `make demo` runs first.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
 # Python caches compiled modules (__pycache__/, ignored by git) even where the environment asks it

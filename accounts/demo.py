@@ -11,7 +11,7 @@ import functools
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher, make_password
 from django.utils import timezone
 
 from . import services
@@ -55,9 +55,23 @@ PUBLISHERS = [
 
 def _user(username: str, email: str, **flags) -> User:
     user, _ = User.objects.update_or_create(username=username, defaults={"email": email, **flags})
-    user.password = _demo_password_hash(settings.PASSWORD_HASHERS[0])
-    user.save(update_fields=["password"])
+    # A new hash would sign the user out of every browser (the session keeps a hash of the hash).
+    if not _is_current_demo_hash(user.password, settings.PASSWORD_HASHERS[0]):
+        user.password = _demo_password_hash(settings.PASSWORD_HASHERS[0])
+        user.save(update_fields=["password"])
     return user
+
+
+@functools.cache
+def _is_current_demo_hash(encoded: str, hasher: str) -> bool:
+    """Whether `encoded` is the demo password hashed by the preferred hasher (`hasher`), needing no upgrade.
+
+    Cached: the demo users share one hash, so a seed checks it once (~0.4 s with PBKDF2).
+    """
+    if not check_password(DEMO_PASSWORD, encoded):
+        return False
+    current = identify_hasher(encoded)
+    return current.algorithm == get_hasher().algorithm and not current.must_update(encoded)
 
 
 @functools.cache
@@ -76,17 +90,20 @@ def _fresh_token(user: User, advertiser: Advertiser | None = None) -> str:
     return services.issue_token(user, advertiser=advertiser, name="demo", source=ApiToken.Source.DEMO)[1]
 
 
-def login_hint() -> dict | None:
-    """The demo platform admin's and a demo influencer's credentials for the login page: in development, once seeded."""
-    if not settings.DEBUG or not User.objects.filter(username=PLATFORM_USERNAME).exists():
-        return None
-    publisher_username = PUBLISHERS[0]["username"]
-    seeded = Publisher.objects.filter(user__username=publisher_username).exists()
-    return {
-        "username": PLATFORM_USERNAME,
-        "password": DEMO_PASSWORD,
-        "influencer": publisher_username if seeded else None,
-    }
+def demo_logins(*, for_influencers: bool) -> list[tuple[str, str]]:
+    """The demo logins a login page names while in development, once seeded: (who, username), the one
+    the page is for first. The admin's: the advertiser, then the platform admin; /login/'s: the
+    influencer, then the advertiser. All share DEMO_PASSWORD."""
+    if not settings.DEBUG:
+        return []
+    advertiser = ("Demo advertiser", ADVERTISERS[0]["username"])
+    influencer = ("Demo influencer (the app at /app/)", PUBLISHERS[0]["username"])
+    platform = ("Platform admin (every advertiser)", PLATFORM_USERNAME)
+    logins = [influencer, advertiser] if for_influencers else [advertiser, platform]
+    seeded = set(
+        User.objects.filter(username__in=[username for _, username in logins]).values_list("username", flat=True)
+    )
+    return [(who, username) for who, username in logins if username in seeded]
 
 
 def seed(credentials: dict) -> None:

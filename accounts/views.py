@@ -27,7 +27,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "demo_login": demo.login_hint()}
+        return {
+            **super().get_context_data(**kwargs),
+            "demo_logins": demo.demo_logins(for_influencers=True),
+            "demo_password": demo.DEMO_PASSWORD,
+        }
 
     def get_default_redirect_url(self) -> str:
         """Influencers land on the influencer app; everyone else where LOGIN_REDIRECT_URL says."""

@@ -4,13 +4,20 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
-from accounts.demo import login_hint
+from accounts.demo import DEMO_PASSWORD, demo_logins
 
 from . import dashboard
 
 
 class MemberAdminAuthenticationForm(AdminAuthenticationForm):
     """Django's admin login accepts staff only; advertiser members log in here too."""
+
+    # Django's message asks for "a staff account": advertisers are not staff.
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": "The username and password do not match an account that can use the admin: an "
+        "advertiser's team member or a platform admin. Both fields are case-sensitive.",
+    }
 
     def confirm_login_allowed(self, user) -> None:
         if user.is_staff or user.memberships.exists():
@@ -26,7 +33,8 @@ class PlatformAdminSite(admin.AdminSite):
     index_title = "Campaigns, tasks, scraping and leads"
 
     def login(self, request, extra_context=None):
-        return super().login(request, {**(extra_context or {}), "demo_login": login_hint()})
+        demo = {"demo_logins": demo_logins(for_influencers=False), "demo_password": DEMO_PASSWORD}
+        return super().login(request, {**(extra_context or {}), **demo})
 
     def index(self, request, extra_context=None):
         """The app list, with the dashboard of the member's advertisers (the platform's, for staff) above it."""

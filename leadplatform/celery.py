@@ -1,12 +1,16 @@
 """The Celery application: configured from Django settings (CELERY_* names); workers write heartbeats."""
 
+import gc
 import os
 
 from celery import Celery
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import beat_init, worker_ready, worker_shutdown
+
+from . import embedded_broker
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.local")
 
+embedded_broker.register()
 app = Celery("leadplatform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
@@ -17,6 +21,17 @@ def start_worker_heartbeat(sender, **kwargs):
     from leads import worker_heartbeats
 
     worker_heartbeats.start(sender.hostname)
+
+
+@worker_ready.connect
+@beat_init.connect
+def freeze_startup_objects(**kwargs):
+    """Leave what start-up built (Django, the apps, every task module) out of garbage collection.
+
+    Those objects live as long as the process; collecting them at exit took the interpreter
+    about 2 seconds of CPU on every stop of an idle worker or beat.
+    """
+    gc.freeze()
 
 
 @worker_shutdown.connect

@@ -39,9 +39,15 @@ def manage(env, *args) -> subprocess.CompletedProcess:
 
 def embedded_platform_env(var: Path, port: int | None = None) -> dict[str, str]:
     """The environment of `make run` on a fresh embedded database under `var` (serving on `port`)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "REDIS_", "CELERY_"))}
+    # SITE_URL too: the platform's commands find the address as bin/run records it.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_", "REDIS_", "CELERY_")) and key != "SITE_URL"
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="leadplatform.settings.local",
+        VAR_DIR=str(var),
         DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}",
         CELERY_BROKER_URL=f"sqla+sqlite:///{var / 'broker.sqlite3'}",
         MEDIA_ROOT=str(var / "media"),
@@ -49,7 +55,7 @@ def embedded_platform_env(var: Path, port: int | None = None) -> dict[str, str]:
         PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     )
     if port is not None:
-        env.update(SITE_URL=f"http://127.0.0.1:{port}", PORT=str(port))
+        env.update(PORT=str(port))
     return env
 
 
@@ -70,11 +76,11 @@ def migrated_database() -> Path:
 
 def prepare_database(env: dict[str, str], *, demo: bool) -> dict | None:
     """The migrated database at env's DATABASE_URL, with the demo data if asked: then the credentials
-    `seed_demo --json` printed."""
+    `seed_demo --json` printed. Like `make run`, the seed is told the address the platform will serve at."""
     shutil.copyfile(migrated_database(), env["DATABASE_URL"].removeprefix("sqlite:///"))
     if not demo:
         return None
-    result = manage(env, "seed_demo", "--json")
+    result = manage({**env, "SITE_URL": f"http://127.0.0.1:{env.get('PORT', 8000)}"}, "seed_demo", "--json")
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
 
@@ -147,7 +153,7 @@ def running_platform(var: Path) -> Iterator[tuple[str, dict[str, str], dict]]:
     try:
         # At the end the worker gets a second to stop before it is killed (bin/run's default is 5 s).
         script = start_run_script({**env, "STOP_GRACE_SECONDS": "1"}, port, var / "run.log")
-        yield env["SITE_URL"], env, credentials
+        yield f"http://127.0.0.1:{port}", env, credentials
     finally:
         if script is not None:
             script.send_signal(signal.SIGTERM)

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -35,6 +36,37 @@ def test_demo_data_loads_twice_on_sqlite(embedded_env):
     result = manage(embedded_env, "seed_demo", "--json")
     assert result.returncode == 0, result.stderr[-3000:]
     assert {"platform", "advertisers", "publishers", "application"} <= set(json.loads(result.stdout))
+
+
+DEMO_URLS = (
+    "from leads.models import ScrapeJob, Webhook\n"
+    "for job in ScrapeJob.objects.filter(kind='web', advertiser__contact_email='owner@acme.example'):\n"
+    "    print('job', job.url)\n"
+    "for webhook in Webhook.objects.filter(advertiser__contact_email='owner@acme.example'):\n"
+    "    print('webhook', webhook.url)\n"
+)
+
+
+@pytest.fixture
+def recorded_address(embedded_env):
+    """The address bin/run records when it serves on port 18901 (as `PORT=18901 make run` does)."""
+    recorded = Path(embedded_env["VAR_DIR"]) / "site-url"
+    recorded.write_text("http://127.0.0.1:18901\n")
+    yield "http://127.0.0.1:18901/"
+    recorded.unlink()
+
+
+def test_seed_demo_points_the_demo_at_the_address_the_platform_serves_at(embedded_env, recorded_address):
+    result = manage(embedded_env, "seed_demo", "--json")
+    assert result.returncode == 0, result.stderr[-3000:]
+    urls = django_eval(embedded_env, DEMO_URLS).splitlines()
+    assert urls and all(line.split()[1].startswith(recorded_address) for line in urls), urls
+
+
+def test_seed_demo_on_another_port_keeps_one_demo_webhook(embedded_env, recorded_address):
+    manage(embedded_env, "seed_demo", "--json")
+    webhooks = [line for line in django_eval(embedded_env, DEMO_URLS).splitlines() if line.startswith("webhook")]
+    assert webhooks == [f"webhook {recorded_address}demo-site/webhook/"]
 
 
 def test_every_periodic_task_runs_on_sqlite(embedded_env):

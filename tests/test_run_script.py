@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,6 +20,7 @@ from .platform_run import (
     free_port,
     kill_session,
     prepare_database,
+    serves,
     session_processes,
     start_run_script,
 )
@@ -36,12 +38,17 @@ def run_env(tmp_path_factory):
 
 
 @pytest.fixture
-def run_script(run_env, tmp_path):
+def run_log(tmp_path) -> Path:
+    return tmp_path / "run.log"
+
+
+@pytest.fixture
+def run_script(run_env, run_log):
     """Start bin/run on a free port and wait until web and worker are up; whatever is left is killed afterwards."""
     started = []
 
     def start() -> subprocess.Popen:
-        script = start_run_script(run_env, free_port(), tmp_path / "run.log")
+        script = start_run_script(run_env, free_port(), run_log)
         started.append(script)
         return script
 
@@ -71,6 +78,26 @@ def test_a_signal_stops_web_worker_and_beat_within_ten_seconds(run_script, signu
     elapsed, left = stop_and_time(script, signum)
     assert not left, f"still running after {elapsed:.1f}s: {left}"
     assert elapsed < STOP_WITHIN_SECONDS
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_an_idle_platform_stops_within_the_grace_period_without_a_kill(run_script, run_log, signum):
+    """The default grace (STOP_GRACE_SECONDS, 5 s) is enough for an idle web server, worker and beat."""
+    script = run_script()
+    script.send_signal(signum)
+    script.wait(STOP_WITHIN_SECONDS + 5)
+    assert "killing" not in run_log.read_text(errors="replace")
+
+
+def test_bin_run_records_the_address_it_serves_at_for_the_local_settings(run_script, run_env):
+    run_script()
+    recorded = (Path(run_env["VAR_DIR"]) / "site-url").read_text().strip()
+    assert serves(urlsplit(recorded).port)
+
+
+def test_the_banner_names_the_demo_advertiser_login(run_script, run_log):
+    run_script()
+    assert "advertiser acme at /admin/" in run_log.read_text(errors="replace")
 
 
 def test_a_worker_that_ignores_sigterm_is_killed_within_ten_seconds(run_script):

@@ -1,5 +1,7 @@
 """The site's own pages: header Admin link, styled error pages, favicon, the demo login hint."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -74,25 +76,50 @@ def test_pages_link_the_favicon(client, path):
     assert 'rel="icon" href="/static/favicon.svg"' in client.get(path).content.decode()
 
 
-DEMO_HINT = f"Demo: {demo.PLATFORM_USERNAME} / {demo.DEMO_PASSWORD}"
+def demo_hint_lines(page: str) -> list[str]:
+    """The lines of the demo-login hint on a page, tags stripped."""
+    hint = re.search(r'<p class="hint" role="note">(.*?)</p>', page, re.DOTALL)
+    return [re.sub(r"<[^>]+>", "", line) for line in hint.group(1).split("<br>")] if hint else []
 
 
-@pytest.mark.parametrize("path", ["/login/", "/admin/login/"])
-def test_login_pages_show_the_demo_credentials_once_seeded_in_development(client, settings, path):
+@pytest.fixture
+def demo_users():
+    for username in (demo.PLATFORM_USERNAME, demo.ADVERTISERS[0]["username"], demo.PUBLISHERS[0]["username"]):
+        UserFactory(username=username)
+
+
+def test_the_admin_login_page_names_the_advertiser_demo_login_first(client, settings, demo_users):
     settings.DEBUG = True
-    UserFactory(username=demo.PLATFORM_USERNAME)
-    assert DEMO_HINT in client.get(path).content.decode()
+    lines = demo_hint_lines(client.get("/admin/login/").content.decode())
+    assert lines[0] == f"Demo advertiser: acme / {demo.DEMO_PASSWORD}"
+
+
+def test_the_influencer_login_page_names_the_influencer_demo_login_first(client, settings, demo_users):
+    settings.DEBUG = True
+    lines = demo_hint_lines(client.get("/login/").content.decode())
+    assert lines[0] == f"Demo influencer (the app at /app/): anna / {demo.DEMO_PASSWORD}"
+
+
+def test_the_admin_login_page_still_names_the_platform_admin(client, settings, demo_users):
+    settings.DEBUG = True
+    lines = demo_hint_lines(client.get("/admin/login/").content.decode())
+    assert f"Platform admin (every advertiser): admin / {demo.DEMO_PASSWORD}" in lines
+
+
+def test_a_wrong_admin_password_speaks_of_the_account_not_of_staff(client):
+    page = client.post("/admin/login/", {"username": "acme", "password": "wrong"}).content.decode()
+    error = re.search(r'<p class="errornote">(.*?)</p>', page, re.DOTALL).group(1)
+    assert "staff" not in error and "advertiser" in error
 
 
 def test_login_page_hides_the_demo_credentials_without_demo_data(client, settings):
     settings.DEBUG = True
-    assert "Demo:" not in client.get("/login/").content.decode()
+    assert demo_hint_lines(client.get("/login/").content.decode()) == []
 
 
-def test_login_page_never_shows_demo_credentials_outside_development(client, settings):
+def test_login_page_never_shows_demo_credentials_outside_development(client, settings, demo_users):
     settings.DEBUG = False
-    UserFactory(username=demo.PLATFORM_USERNAME)
-    assert "Demo:" not in client.get("/login/").content.decode()
+    assert demo_hint_lines(client.get("/login/").content.decode()) == []
 
 
 def test_export_files_are_never_served_as_public_media(client, settings):

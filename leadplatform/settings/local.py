@@ -1,9 +1,15 @@
 """Local development and `make run`: DEBUG on by default, everything embedded."""
 
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
+
+# `make run` (bin/run) records the address it serves at, so that the commands run beside it
+# (`manage.py seed_demo` pointing the demo crawls and webhook at the platform) agree with it on
+# any PORT without SITE_URL being set. An explicit SITE_URL still wins.
+RUN_ADDRESS_FILE = VAR_DIR / "site-url"
+SITE_URL = env("SITE_URL", default=RUN_ADDRESS_FILE.read_text().strip() if RUN_ADDRESS_FILE.exists() else "")
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 # ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from accounts.models import Advertiser
 from leads.connectors import sandbox
 from leads.connectors.base import Post, Profile
 from leads.ingest import LeadSource, upsert_content_items, upsert_leads, with_contacts
+from leads.jobs.demo_state import clear_run_leftovers, run_fields
 from leads.models import ConnectorCredential, JobDispatch, ScrapeJob, Target
 
 TARGETS = [
@@ -98,11 +99,11 @@ def _seed_advertiser(advertiser: Advertiser, now) -> None:
                 "leads_stored": stored,
                 "progress": progress,
                 "items_scraped": stored * 3,
+                "items_failed": 0,
                 "max_leads": 1000,
                 "max_leads_per_target": 500,
                 "filters": {"min_followers": 500},
                 "created_at": created,
-                "worker_id": "demo-worker" if status != ScrapeJob.Status.PENDING else "",
                 "assigned_at": created if status != ScrapeJob.Status.PENDING else None,
                 "started_at": created + timedelta(minutes=1)
                 if status not in (ScrapeJob.Status.PENDING, ScrapeJob.Status.ASSIGNED)
@@ -111,11 +112,13 @@ def _seed_advertiser(advertiser: Advertiser, now) -> None:
                 "error": "Every target failed: " + sandbox.failure_message(identifiers[0])
                 if status == ScrapeJob.Status.FAILED
                 else "",
+                **run_fields(status),
             },
         )
         job.targets.set([targets[identifier] for identifier in identifiers])
         # Not queued: a demo job runs only when someone runs it.
-        JobDispatch.objects.update_or_create(job=job, defaults={"queued_at": None, "not_before": None})
+        JobDispatch.objects.get_or_create(job=job)
+        clear_run_leftovers(job)
         jobs[name] = job
 
     group_job, _ = ScrapeJob.objects.update_or_create(
@@ -131,15 +134,17 @@ def _seed_advertiser(advertiser: Advertiser, now) -> None:
             "priority": 5,
             "items_scraped": 3,
             "progress": 100.0,
-            "worker_id": "demo-worker",
             "created_at": now - timedelta(hours=2),
             "assigned_at": now - timedelta(hours=2),
             "started_at": now - timedelta(hours=2),
             "completed_at": now - timedelta(hours=2) + timedelta(seconds=120),
+            "error": "",
+            **run_fields(ScrapeJob.Status.COMPLETED),
         },
     )
     group_job.targets.set([targets["123456789"]])
     JobDispatch.objects.get_or_create(job=group_job)
+    clear_run_leftovers(group_job)
 
     hashtag_job = jobs["Fitness hashtags"]
     profiles = [

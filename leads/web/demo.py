@@ -2,18 +2,22 @@
 
 Every URL is the platform's own demo site (`leads.demo_site`, under `SITE_URL`), so a crawl
 or a webhook delivery of the demo advertiser never leaves the machine. Idempotent: jobs are
-found by name per advertiser, results by (job, url), the webhook by URL. The demo jobs are
-not run; their rows look as a finished run leaves them, and none is left running.
+found by name per advertiser, results by (job, url), the webhook by the demo site's receiver
+path. The demo jobs are not run; their rows look as a finished run leaves them, and none is
+left running.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Advertiser
 from leads.demo_site import CATALOGUE, demo_site_url
+from leads.jobs.demo_state import clear_run_leftovers, run_fields
 from leads.models import Platform, Proxy, ScrapeJob, Webhook, WebhookDelivery, WebResult
 from leads.webhooks import generate_secret, job_event_data
 
@@ -51,11 +55,15 @@ def _job(advertiser: Advertiser, spec, now) -> ScrapeJob:
             "progress": progress,
             "items_scraped": stored,
             "items_failed": failed,
+            "leads_stored": 0,
+            "assigned_at": started,
             "started_at": started,
             "completed_at": finished,
             "error": "The start page could not be scraped (HTTP 404)." if status == ScrapeJob.Status.FAILED else "",
+            **run_fields(status),
         },
     )
+    clear_run_leftovers(job)
     category = path.partition("category=")[2]
     products = [product for product in CATALOGUE if not category or product.category == category][:stored]
     WebResult.objects.bulk_create(
@@ -73,6 +81,28 @@ def _job(advertiser: Advertiser, spec, now) -> ScrapeJob:
     return job
 
 
+def _demo_webhook(advertiser: Advertiser) -> Webhook:
+    """The demo advertiser's one webhook to the demo site, now at `SITE_URL`.
+
+    Found by the demo site's receiver path whatever address an earlier seed gave it (the
+    platform may have moved port since); copies that earlier seeds left are deleted.
+    """
+    url = demo_site_url("demo_site:webhook")
+    earlier = Webhook.objects.filter(advertiser=advertiser).filter(
+        Q(url__endswith=reverse("demo_site:webhook")) | Q(url=RETIRED_WEBHOOK_URL)
+    )
+    webhook = earlier.order_by("id").first()
+    if webhook is None:
+        return Webhook.objects.create(
+            advertiser=advertiser, url=url, events=list(Webhook.Event.values), secret=generate_secret()
+        )
+    earlier.exclude(pk=webhook.pk).delete()
+    if webhook.url != url:
+        webhook.url = url
+        webhook.save(update_fields=["url"])
+    return webhook
+
+
 def seed(credentials: dict) -> None:
     now = timezone.now()
     # The crawls of the demo go straight to the demo site: an active proxy would route them elsewhere.
@@ -82,16 +112,7 @@ def seed(credentials: dict) -> None:
         return
     ScrapeJob.objects.filter(advertiser=advertiser, kind=ScrapeJob.Kind.WEB, name__in=RETIRED_JOBS).delete()
     jobs = [_job(advertiser, spec, now) for spec in JOBS]
-    webhook_url = demo_site_url("demo_site:webhook")
-    Webhook.objects.filter(advertiser=advertiser, url=RETIRED_WEBHOOK_URL).update(url=webhook_url)
-    webhook = Webhook.objects.filter(advertiser=advertiser, url=webhook_url).first()
-    if webhook is None:
-        webhook = Webhook.objects.create(
-            advertiser=advertiser,
-            url=webhook_url,
-            events=list(Webhook.Event.values),
-            secret=generate_secret(),
-        )
+    webhook = _demo_webhook(advertiser)
     for job, event, status, code in (
         (jobs[0], "job.completed", WebhookDelivery.Status.SUCCEEDED, 200),
         (jobs[3], "job.failed", WebhookDelivery.Status.FAILED, 503),  # a past outage of the endpoint

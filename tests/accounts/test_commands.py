@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts import demo
 from accounts.management.commands.seed_demo import demo_modules
 from accounts.models import Advertiser, ApiToken, Publisher, User
 from accounts.services import find_token
@@ -89,3 +90,25 @@ def test_seed_demo_prints_one_progress_line_per_app_and_none_with_json():
     ]
     assert "Demo data ready." in printed[len(modules)]
     json.loads(run("seed_demo", "--json"))
+
+
+def demo_user_hashed_elsewhere(username: str, password: str = demo.DEMO_PASSWORD) -> User:
+    """A demo user whose password hash another process made (its own salt), as an earlier seed leaves it."""
+    user = User.objects.get(username=username)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def test_seed_demo_keeps_the_browser_sessions_of_demo_users(client):
+    demo.seed({})
+    client.force_login(demo_user_hashed_elsewhere("acme"))
+    demo.seed({})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_seed_demo_gives_a_changed_password_back_the_demo_password():
+    demo.seed({})
+    demo_user_hashed_elsewhere("acme", "changed-by-someone")
+    demo.seed({})
+    assert User.objects.get(username="acme").check_password(demo.DEMO_PASSWORD)
