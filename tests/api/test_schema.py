@@ -68,6 +68,20 @@ def test_error_responses_share_one_component_per_surface(client):
     assert all(len(refs) == 1 and None not in refs for refs in references.values()), references
 
 
+LEADS_SURFACE_DELETES = (
+    "/api/v1/connectors/{id}",
+    "/api/v1/jobs/{id}",
+    "/api/v1/jobs/{id}/schedule",
+    "/api/v1/targets/{id}",
+)
+
+
+@pytest.mark.parametrize("path", LEADS_SURFACE_DELETES)
+def test_lead_surface_deletes_document_the_200_they_answer(client, path):
+    responses = client.get("/api/openapi.json").json()["paths"][path]["delete"]["responses"]
+    assert ("200" in responses, "204" in responses) == (True, False)
+
+
 def test_exports_declare_their_file_media_types(client):
     schema = client.get("/api/openapi.json").json()
     for path in ("/api/v1/leads/export", "/api/web/v1/results/{job_id}/export"):

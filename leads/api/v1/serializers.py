@@ -158,7 +158,9 @@ class V1JobCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         return attrs
 
 
-class V1JobDeletedSerializer(serializers.Serializer):
+class V1DeletedSerializer(serializers.Serializer):
+    """What a DELETE on this surface answers: 200 and a message (the surface documents no 204)."""
+
     success = serializers.BooleanField()
     message = serializers.CharField()
 
