@@ -82,15 +82,42 @@ def test_lead_surface_deletes_document_the_200_they_answer(client, path):
     assert ("200" in responses, "204" in responses) == (True, False)
 
 
-def test_exports_declare_their_file_media_types(client):
-    schema = client.get("/api/openapi.json").json()
-    for path in ("/api/v1/leads/export", "/api/web/v1/results/{job_id}/export"):
-        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
-        assert next(iter(content)) == "text/csv"
-        assert {"application/x-ndjson", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} <= set(
-            content
-        )
-        assert all(media["schema"] == {"type": "string", "format": "binary"} for media in content.values())
+EXPORT_ROUTES = (
+    "/api/v1/leads/export",
+    "/api/web/v1/results/{job_id}/export",
+    "/api/v1/exports/{export_id}/download",
+    "/api/web/v1/exports/{export_id}/download",
+)
+
+
+def _export_file_content(client, path: str) -> dict:
+    return client.get("/api/openapi.json").json()["paths"][path]["get"]["responses"]["200"]["content"]
+
+
+@pytest.mark.parametrize("path", EXPORT_ROUTES)
+def test_exports_declare_each_format_under_its_media_type_text_first(client, path):
+    assert list(_export_file_content(client, path)) == [
+        "text/csv",
+        "application/x-ndjson",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/json",
+    ]
+
+
+@pytest.mark.parametrize("path", EXPORT_ROUTES)
+def test_json_exports_are_documented_as_an_array_of_objects(client, path):
+    schema = _export_file_content(client, path)["application/json"]["schema"]
+    assert (schema["type"], schema["items"]["type"]) == ("array", "object")
+
+
+@pytest.mark.parametrize("path", EXPORT_ROUTES)
+def test_only_xlsx_exports_are_documented_as_binary(client, path):
+    binary = [
+        media_type
+        for media_type, media in _export_file_content(client, path).items()
+        if media["schema"].get("format") == "binary"
+    ]
+    assert binary == ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
 
 
 def test_client_credentials_are_two_api_keys_or_basic_on_the_credential_routes(client):
