@@ -229,6 +229,12 @@ def test_network_approval(publisher_client, publisher):
     assert unknown.status_code == 400
 
 
+def test_a_network_url_with_an_invisible_character_is_refused(publisher_client):
+    body = {"network_type": "tiktok", "network_id": "user123", "network_url": "https://tiktok.com/@user\u200d123"}
+    response = post(publisher_client, "/api/action/network/approval/", body)
+    assert (response.status_code, SocialAccount.objects.filter(network_id="user123").exists()) == (400, False)
+
+
 def test_public_campaigns_need_no_authentication_and_show_public_fields(api_client):
     active = CampaignFactory()
     CampaignFactory(status=Campaign.Status.PENDING)
