@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.jwt import issue_access_token
 from accounts.models import ApiToken, Publisher, SocialAccount
+from campaigns.api.app.authentication import JWT_REFUSED
 from campaigns.models import Campaign
 from tasks.models import Task
 
@@ -301,6 +303,18 @@ def test_advertiser_tokens_are_refused(path, app_credentials, owner):
         HTTP_AUTHORIZATION=f"Bearer {owner.token}",
     )
     assert post(client, path).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/api/get/campaigns/", "/api/action/campaign/join/", "/api/get/notifications/"])
+def test_an_influencers_jwt_is_refused_naming_the_app_token(path, app_credentials, publisher):
+    client = APIClient()
+    client.credentials(
+        HTTP_X_CLIENT_ID=app_credentials[0],
+        HTTP_X_CLIENT_SECRET=app_credentials[1],
+        HTTP_AUTHORIZATION=f"Bearer {issue_access_token(publisher.user)}",
+    )
+    response = post(client, path)
+    assert (response.status_code, response.json()) == (401, {"status": "error", "message": JWT_REFUSED})
 
 
 def test_wrong_client_secret_is_401(app_credentials, publisher):
