@@ -294,26 +294,25 @@ def test_publisher_routes_need_the_publisher(path, app_client):
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("path", PUBLISHER_ROUTES)
-def test_advertiser_tokens_are_refused(path, app_credentials, owner):
+def app_client_with(app_credentials, token: str) -> APIClient:
+    """A client sending the application's credentials and `token` as the influencer's."""
     client = APIClient()
     client.credentials(
         HTTP_X_CLIENT_ID=app_credentials[0],
         HTTP_X_CLIENT_SECRET=app_credentials[1],
-        HTTP_AUTHORIZATION=f"Bearer {owner.token}",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
     )
-    assert post(client, path).status_code == 403
+    return client
+
+
+@pytest.mark.parametrize("path", PUBLISHER_ROUTES)
+def test_advertiser_tokens_are_refused(path, app_credentials, owner):
+    assert post(app_client_with(app_credentials, owner.token), path).status_code == 403
 
 
 @pytest.mark.parametrize("path", ["/api/get/campaigns/", "/api/action/campaign/join/", "/api/get/notifications/"])
 def test_an_influencers_jwt_is_refused_naming_the_app_token(path, app_credentials, publisher):
-    client = APIClient()
-    client.credentials(
-        HTTP_X_CLIENT_ID=app_credentials[0],
-        HTTP_X_CLIENT_SECRET=app_credentials[1],
-        HTTP_AUTHORIZATION=f"Bearer {issue_access_token(publisher.user)}",
-    )
-    response = post(client, path)
+    response = post(app_client_with(app_credentials, issue_access_token(publisher.user)), path)
     assert (response.status_code, response.json()) == (401, {"status": "error", "message": JWT_REFUSED})
 
 
