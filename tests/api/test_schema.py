@@ -1,16 +1,14 @@
 """The OpenAPI schema validates cleanly, and schemathesis fuzzes every operation."""
 
 import pytest
-import schemathesis
 from django.core.management import call_command
-from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from openapi_spec_validator import validate
-from schemathesis.specs.openapi import checks as openapi_checks
 
 from accounts import services
 
 from ..factories import StaffFactory
+from ..fuzzing import RESPONSE_CHECKS, SUPPRESSED_HEALTH_CHECKS, lift_rate_limits, platform_schema
 
 
 def test_spectacular_validates_without_warnings(tmp_path):
@@ -137,33 +135,18 @@ def test_docs_pages_render_offline(client):
         assert b"cdn" not in response.content.lower()
 
 
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
-
-CHECKS = [
-    schemathesis.checks.not_a_server_error,
-    openapi_checks.status_code_conformance,
-    openapi_checks.content_type_conformance,
-    openapi_checks.response_schema_conformance,
-]
+schema = platform_schema()
 
 
 @pytest.fixture
-def platform_token(db) -> str:
+def platform_token(db, settings) -> str:
+    lift_rate_limits(settings)
     return services.issue_token(StaffFactory(), name="fuzz")[1]
 
 
 @pytest.mark.slow
 @pytest.mark.fuzz
 @schema.parametrize()
-@settings(
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-def test_api_fuzz(case, platform_token, settings_override_rates, keep_test_connection):
-    case.call_and_validate(headers={"Authorization": f"Bearer {platform_token}"}, checks=CHECKS)
-
-
-@pytest.fixture
-def settings_override_rates(settings):
-    """Fuzzing sends many requests per operation: lift the per-user limits for it."""
-    settings.API_RATES = {key: "100000/hour" for key in settings.API_RATES}
+@settings(deadline=None, suppress_health_check=SUPPRESSED_HEALTH_CHECKS)
+def test_api_fuzz(case, platform_token, keep_test_connection):
+    case.call_and_validate(headers={"Authorization": f"Bearer {platform_token}"}, checks=RESPONSE_CHECKS)
