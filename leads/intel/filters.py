@@ -46,7 +46,6 @@ class UtcDateTimeField(IsoDateTimeField):
             raise forms.ValidationError("Enter a moment between the years 1 and 9999 (UTC).") from None
 
 
-@extend_schema_field(OpenApiTypes.DATETIME)
 class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
