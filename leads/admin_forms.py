@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from accounts.admin_scoping import link_aware_formfield
 from leadplatform.domain import InvalidInput
 from leadplatform.stored_text import refuse_null_characters
+from leadplatform.url_input import refuse_hidden_characters
 from leadplatform.widgets import WIDGET_CSS, TagInput
 
 from . import credentials, schedules
@@ -384,7 +385,9 @@ CrawlConfigFields = type(
 
 
 class WebJobForm(CrawlConfigFields, forms.ModelForm):
-    url = forms.URLField(max_length=2000, assume_scheme="https", label="Start URL")
+    url = forms.URLField(
+        max_length=2000, assume_scheme="https", label="Start URL", validators=[refuse_hidden_characters]
+    )
     priority = forms.TypedChoiceField(
         choices=[(value, name.capitalize()) for name, value in spec.PRIORITIES.items()],
         coerce=int,

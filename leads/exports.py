@@ -267,6 +267,11 @@ class Format:
     extension: str
     write: Callable[[Table], Iterator[bytes]]
 
+    @property
+    def media_type(self) -> str:
+        """The content type without its parameters (`text/csv`)."""
+        return self.content_type.split(";")[0]
+
 
 FORMATS = {
     "json": Format("application/json", "json", write_json),

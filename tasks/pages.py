@@ -16,6 +16,7 @@ from accounts.principal import Principal
 from campaigns.pages import PAGE_SIZE, problem, publisher_page, refusal_message, refused
 from leadplatform.api.exceptions import status_of
 from leadplatform.domain import DomainError
+from leadplatform.url_input import refuse_hidden_characters
 
 from . import services
 from .models import Task
@@ -25,7 +26,9 @@ IMAGE_TYPES = "image/png,image/jpeg,image/webp"
 
 
 class CompleteTaskForm(forms.Form):
-    post_url = forms.URLField(max_length=500, label="Link to your post", assume_scheme="https")
+    post_url = forms.URLField(
+        max_length=500, label="Link to your post", assume_scheme="https", validators=[refuse_hidden_characters]
+    )
     # A plain file field: the image itself is checked (and re-encoded) by the service's upload validation.
     screenshot = forms.FileField(
         required=False,

@@ -34,18 +34,33 @@ def format_parameter(default: str) -> OpenApiParameter:
     )
 
 
+# The body of each format's file, as the OpenAPI document describes it.
+FILE_SCHEMAS: dict[str, Any] = {
+    "json": {
+        "type": "array",
+        "items": {"type": "object", "additionalProperties": True},
+        "description": "One object per row, keyed by column name.",
+    },
+    "ndjson": {"type": "string", "description": "One JSON object per line, one line per row."},
+    "csv": {"type": "string", "description": "A header line of column names, then one line per row."},
+    "xlsx": OpenApiTypes.BINARY,
+}
+
+
+def file_responses() -> dict:
+    """The 200 of a route answering an export file: each format under its own media type."""
+    formats = sorted(
+        exports.FORMATS.items(),
+        # Generated clients read the first media type as the response's type: text first, JSON last.
+        key=lambda item: (item[1].media_type == "application/json", not item[1].media_type.startswith("text/")),
+    )
+    return {(200, fmt.media_type): FILE_SCHEMAS[name] for name, fmt in formats}
+
+
 def export_responses(accepted=None) -> dict:
     """OpenAPI responses of an export route: the file in each format, or 202 with a background export
     (`accepted`: its schema inside the surface's envelope, if the surface has one)."""
-    media_types = sorted(
-        (fmt.content_type.split(";")[0] for fmt in exports.FORMATS.values()),
-        # Generated clients read the first media type as the response's type: text first, JSON last.
-        key=lambda media_type: (media_type == "application/json", not media_type.startswith("text/")),
-    )
-    return {
-        **{(200, media_type): OpenApiTypes.BINARY for media_type in media_types},
-        (202, "application/json"): accepted or BackgroundExportSerializer,
-    }
+    return {**file_responses(), (202, "application/json"): accepted or BackgroundExportSerializer}
 
 
 class IgnoreFormatNegotiation(DefaultContentNegotiation):
@@ -145,9 +160,7 @@ class BackgroundExportStatusView(BackgroundExportView):
 
 
 class BackgroundExportDownloadView(BackgroundExportView):
-    @extend_schema(
-        responses={(200, fmt.content_type.split(";")[0]): OpenApiTypes.BINARY for fmt in exports.FORMATS.values()},
-    )
+    @extend_schema(responses=file_responses())
     def get(self, request, export_id):
         export = self.get_export()
         if export.status != BackgroundExport.Status.COMPLETED:

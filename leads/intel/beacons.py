@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator, URLValidator
 
+from leadplatform.url_input import refuse_hidden_characters
+
 from .api.serializers import CLIENT_ID, MAX_ACTIONS_PER_BATCH, MAX_CLOCK_SPAN_MS, MAX_EPOCH_MS
 from .sites import SiteEntry
 
@@ -34,6 +36,8 @@ INVALID_URL = "Enter a valid URL."
 INVALID_EMAIL = "Enter a valid email address."
 
 _url_validator = URLValidator(message=INVALID_URL)
+# In the order of HttpUrlField's validators, so the messages come in the serializer's order.
+URL_VALIDATORS = (_url_validator, refuse_hidden_characters)
 _email_validator = EmailValidator(message=INVALID_EMAIL)
 
 
@@ -60,7 +64,7 @@ def _text(
     pattern: re.Pattern | None = None,
     pattern_message: str = "",
     check: Callable | None = None,
-    validator: Callable | None = None,
+    validators: tuple[Callable, ...] = (),
 ) -> str:
     """DRF's CharField: blank, null and type first, then every validator, all their messages together."""
     if value is None:
@@ -87,7 +91,7 @@ def _text(
     except UnicodeEncodeError:
         surrogate = next(char for char in value if 0xD800 <= ord(char) <= 0xDFFF)
         messages.append(f"Surrogate characters are not allowed: U+{ord(surrogate):X}.")
-    if validator is not None:
+    for validator in validators:
         try:
             validator(value)
         except DjangoValidationError as exc:
@@ -128,11 +132,11 @@ def _client_id(value: Any) -> str:
 
 
 def _url(value: Any) -> str:
-    return _text(value, max_length=2000, invalid=INVALID_URL, check=_http_url, validator=_url_validator)
+    return _text(value, max_length=2000, invalid=INVALID_URL, check=_http_url, validators=URL_VALIDATORS)
 
 
 def _email(value: Any) -> str:
-    return _text(value, max_length=254, invalid=INVALID_EMAIL, validator=_email_validator)
+    return _text(value, max_length=254, invalid=INVALID_EMAIL, validators=(_email_validator,))
 
 
 def _action_type(value: Any) -> str:

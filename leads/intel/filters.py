@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -32,6 +34,23 @@ class IdFilter(filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO allows."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a moment between the years 1 and 9999 (UTC).") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 def own_saved_filters(request):
     principal = principal_of(request)
     queryset = SavedFilter.objects.for_principal(principal)
@@ -43,8 +62,8 @@ class IntelFilterSet(filters.FilterSet):
         method="filter_saved_filter",
         help_text="Apply one of your saved filters; query parameters given explicitly take precedence.",
     )
-    date_from = filters.IsoDateTimeFilter(method="filter_date_from", help_text="From this time (UTC), inclusive.")
-    date_to = filters.IsoDateTimeFilter(method="filter_date_to", help_text="Up to this time (UTC), inclusive.")
+    date_from = UtcDateTimeFilter(method="filter_date_from", help_text="From this time (UTC), inclusive.")
+    date_to = UtcDateTimeFilter(method="filter_date_to", help_text="Up to this time (UTC), inclusive.")
     company = IdFilter(field_name="company_id", help_text="Company id.")
     person = IdFilter(method="filter_person", help_text="Person id.")
     domain = filters.CharFilter(field_name="company__domain", lookup_expr="iexact", max_length=253)

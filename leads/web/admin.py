@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
 from leadplatform.admin_exports import ExportActionsMixin
+from leadplatform.url_input import refuse_hidden_characters
 from leads import events, export_columns, proxies, publishing
 from leads.admin_forms import StoredValueForViewers, WebJobForm
 from leads.admin_job_page import JobPageAdmin
@@ -171,7 +172,7 @@ class ProxyAdmin(PlatformOnlyAdmin):
 
 
 class WebhookForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, assume_scheme="https")
+    url = forms.URLField(max_length=2000, assume_scheme="https", validators=[refuse_hidden_characters])
     events = forms.MultipleChoiceField(choices=Webhook.Event.choices, widget=forms.CheckboxSelectMultiple)
 
     class Meta:

@@ -5,25 +5,19 @@ influencer (tests/campaigns/test_app_fuzz.py), and the platform token fuzzes eve
 (tests/api/test_schema.py)."""
 
 import pytest
-import schemathesis
-from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
 from ..factories import MembershipFactory, token_for
-from .test_schema import CHECKS
+from ..fuzzing import RESPONSE_CHECKS, SUPPRESSED_HEALTH_CHECKS, lift_rate_limits, platform_schema
 
 OTHER_RUNS = ("/api/intel/v1/", "/api/get/", "/api/action/", "/api/app/")
 
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
-# `include(path_regex=…)` does not narrow the pytest collection in this schemathesis version: keep the paths here.
-schema.raw_schema["paths"] = {
-    path: item for path, item in schema.raw_schema["paths"].items() if not path.startswith(OTHER_RUNS)
-}
+schema = platform_schema(lambda path: not path.startswith(OTHER_RUNS))
 
 
 @pytest.fixture
 def owner_token(db, settings) -> str:
-    settings.API_RATES = {key: "100000/hour" for key in settings.API_RATES}
+    lift_rate_limits(settings)
     membership = MembershipFactory()
     return token_for(membership.user, membership.advertiser)
 
@@ -31,10 +25,6 @@ def owner_token(db, settings) -> str:
 @pytest.mark.slow
 @pytest.mark.fuzz
 @schema.parametrize()
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@settings(max_examples=6, deadline=None, suppress_health_check=SUPPRESSED_HEALTH_CHECKS)
 def test_advertiser_fuzz(case, owner_token, keep_test_connection):
-    case.call_and_validate(headers={"Authorization": f"Bearer {owner_token}"}, checks=CHECKS)
+    case.call_and_validate(headers={"Authorization": f"Bearer {owner_token}"}, checks=RESPONSE_CHECKS)

@@ -327,6 +327,12 @@ def test_custom_social_wall(staff, world):
     assert staff.client().post("/api/user/add-custom-social-wall/", body).status_code == 409
 
 
+def test_a_custom_social_wall_url_with_an_invisible_character_is_refused(staff, world):
+    body = {"user_id": world.publisher.user_id, "wall_url": "https://example.com/\ufeffwall", "network": "instagram"}
+    response = staff.client().post("/api/user/add-custom-social-wall/", body)
+    assert (response.status_code, SocialAccount.objects.filter(kind="wall").exists()) == (400, False)
+
+
 def test_user_status(staff, world):
     answer = staff.client().post("/api/user/status/", {"user_id": world.publisher.user_id}).json()
     assert answer == {

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.jwt import issue_access_token
 from accounts.models import ApiToken, Publisher, SocialAccount
+from campaigns.api.app.authentication import JWT_REFUSED
 from campaigns.models import Campaign
 from tasks.models import Task
 
@@ -229,6 +231,12 @@ def test_network_approval(publisher_client, publisher):
     assert unknown.status_code == 400
 
 
+def test_a_network_url_with_an_invisible_character_is_refused(publisher_client):
+    body = {"network_type": "tiktok", "network_id": "user123", "network_url": "https://tiktok.com/@user\u200d123"}
+    response = post(publisher_client, "/api/action/network/approval/", body)
+    assert (response.status_code, SocialAccount.objects.filter(network_id="user123").exists()) == (400, False)
+
+
 def test_public_campaigns_need_no_authentication_and_show_public_fields(api_client):
     active = CampaignFactory()
     CampaignFactory(status=Campaign.Status.PENDING)
@@ -286,15 +294,26 @@ def test_publisher_routes_need_the_publisher(path, app_client):
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("path", PUBLISHER_ROUTES)
-def test_advertiser_tokens_are_refused(path, app_credentials, owner):
+def app_client_with(app_credentials, token: str) -> APIClient:
+    """A client sending the application's credentials and `token` as the influencer's."""
     client = APIClient()
     client.credentials(
         HTTP_X_CLIENT_ID=app_credentials[0],
         HTTP_X_CLIENT_SECRET=app_credentials[1],
-        HTTP_AUTHORIZATION=f"Bearer {owner.token}",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
     )
-    assert post(client, path).status_code == 403
+    return client
+
+
+@pytest.mark.parametrize("path", PUBLISHER_ROUTES)
+def test_advertiser_tokens_are_refused(path, app_credentials, owner):
+    assert post(app_client_with(app_credentials, owner.token), path).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/api/get/campaigns/", "/api/action/campaign/join/", "/api/get/notifications/"])
+def test_an_influencers_jwt_is_refused_naming_the_app_token(path, app_credentials, publisher):
+    response = post(app_client_with(app_credentials, issue_access_token(publisher.user)), path)
+    assert (response.status_code, response.json()) == (401, {"status": "error", "message": JWT_REFUSED})
 
 
 def test_wrong_client_secret_is_401(app_credentials, publisher):

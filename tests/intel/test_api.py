@@ -246,6 +246,19 @@ def test_huge_ids_are_404_or_400_never_500(owner, visit):
     assert client.get(f"{BASE}/sessions/?date_from=not-a-date").status_code == 400
 
 
+@pytest.mark.parametrize("path", ["sessions", "companies", "persons"])
+def test_a_moment_with_an_offset_postgresql_refuses_is_read_in_utc(owner, site, path):
+    visit = VisitSessionFactory(site=site, started_at=timezone.now())
+    PersonFactory(advertiser=site.advertiser, company=visit.company, last_seen_at=timezone.now())
+    response = owner.client().get(f"{BASE}/{path}/", {"date_from": "2000-01-01T02:26:48+17:37"})
+    assert (response.status_code, len(response.json()["results"])) == (200, 1)
+
+
+def test_a_moment_beyond_year_9999_in_utc_is_a_400(owner):
+    response = owner.client().get(f"{BASE}/sessions/", {"date_to": "9999-12-31T23:00:00-05:00"})
+    assert (response.status_code, list(response.json())) == (400, ["date_to"])
+
+
 # ------------------------------------------------------------------------------
 # Filters and saved filters
 # ------------------------------------------------------------------------------

@@ -193,6 +193,14 @@ def test_malformed_payloads_are_refused_with_4xx_and_record_nothing(api_client, 
     assert not VisitSession.objects.exists()
 
 
+@pytest.mark.parametrize("char", ["\u200b", "\u200f", "\u202e", "\u2066", "\ufeff", "\x1b"])
+def test_a_url_with_an_invisible_or_control_character_is_refused_and_records_nothing(
+    api_client, site, celery_eager, char
+):
+    response = post(api_client, batch(site, page(url=f"https://shop.example/pri{char}cing")))
+    assert (response.status_code, VisitSession.objects.exists()) == (400, False)
+
+
 def test_oversized_body_is_413(api_client, site):
     body = json.dumps({**batch(site, page()), "padding": "x" * 70_000})
     response = api_client.post(COLLECT, body, content_type="application/json", REMOTE_ADDR="192.0.2.10")

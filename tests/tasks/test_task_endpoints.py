@@ -22,6 +22,20 @@ def task(publisher):
     return TaskFactory(publisher=publisher.user.publisher)
 
 
+@pytest.mark.parametrize("field", ["post_url", "media_url", "screenshots"])
+def test_complete_refuses_a_url_with_an_invisible_character_and_changes_nothing(publisher_client, task, field):
+    body = {
+        "task_id": task.pk,
+        "post_url": "https://instagram.com/p/example",
+        "screenshots": "https://example.com/screenshot1.jpg",
+    }
+    body[field] = "https://example.com/\u2067a\u2069"
+    response = publisher_client.post(COMPLETE, body)
+    assert response.status_code == 400
+    task.refresh_from_db()
+    assert task.status == Task.Status.PENDING
+
+
 def test_complete_by_form_fields_as_documented(publisher_client, task):
     response = publisher_client.post(
         COMPLETE,

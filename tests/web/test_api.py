@@ -173,6 +173,27 @@ def test_ssrf_targets_are_refused_with_422_at_create_time(owner, enqueued, url):
     assert not ScrapeJob.objects.exists()
 
 
+def test_a_job_url_with_an_invisible_character_is_refused_with_422(owner, enqueued):
+    response = owner.client().post(
+        f"{BASE}/jobs", {**JOB_BODY, "url": "https://shop.example/\u202egnp.exe"}, format="json"
+    )
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        {"url": ["Enter a URL without invisible or control characters (U+202E)."]},
+    )
+    assert not ScrapeJob.objects.exists()
+
+
+def test_a_webhook_url_with_an_invisible_character_is_refused_with_422(owner):
+    body = {"webhook_url": "https://your-app.example/\u200bwebhook", "events": ["job.failed"]}
+    response = owner.client().post(f"{BASE}/webhooks", body, format="json")
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        {"webhook_url": ["Enter a URL without invisible or control characters (U+200B)."]},
+    )
+    assert not Webhook.objects.exists()
+
+
 def test_a_name_resolving_to_a_private_address_is_refused(owner, enqueued):
     with guard.override_resolver(lambda host, port: ["10.20.30.40"]):
         response = owner.client().post(f"{BASE}/jobs", {**JOB_BODY, "url": "https://intranet.example/"}, format="json")

@@ -93,7 +93,8 @@ def test_set_and_clear_a_schedule(owner):
         client.put(f"{BASE}/jobs/{job.public_id}/schedule", {"crontab": "*/2 * * * *"}, format="json").status_code
         == 422
     )
-    assert client.delete(f"{BASE}/jobs/{job.public_id}/schedule").json()["schedule"] is None
+    assert client.delete(f"{BASE}/jobs/{job.public_id}/schedule").status_code == 204
+    assert client.get(f"{BASE}/jobs/{job.public_id}").json()["schedule"] is None
     assert not PeriodicTask.objects.filter(name=f"scrape-job-{job.pk}").exists()
 
 

@@ -3,6 +3,9 @@
 The application (created in admin, the campaign API) sends `X-Client-Id`/`X-Client-Secret` or HTTP
 Basic; the influencer's API token comes as `Authorization: Bearer`. The application is
 recorded on the request, where `accounts.principal.principal_of` finds it.
+
+A JWT is refused here: it is the web scraper's login for advertisers and integrators, while an
+influencer signs in to the app through the application (`/api/app/token/`).
 """
 
 from __future__ import annotations
@@ -10,13 +13,20 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from accounts.jwt import looks_like_jwt
 from accounts.services import application_credentials_from_headers, find_application
+from leadplatform.api.authentication import credential_from_header
+
+JWT_REFUSED = "The campaign app takes the influencer's token from /api/app/token/, not a JWT."
 
 
 class ClientApplicationAuthentication(authentication.BaseAuthentication):
-    """Requires valid client credentials; leaves the user to the next authenticator."""
+    """Requires valid client credentials and refuses a JWT; leaves the user to the next authenticator."""
 
     def authenticate(self, request):
+        credential = credential_from_header(request.META.get("HTTP_AUTHORIZATION", ""))
+        if credential is not None and looks_like_jwt(credential):
+            raise exceptions.AuthenticationFailed(JWT_REFUSED)
         credentials = application_credentials_from_headers(request.META)
         if credentials is None:
             raise exceptions.AuthenticationFailed(

@@ -13,6 +13,7 @@ from campaigns.models import Campaign
 from campaigns.money import quantize_money
 from campaigns.services import network_availability
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
+from leadplatform.url_input import refuse_hidden_characters
 
 MAX_ID = 2**63 - 1
 DEFAULT_PER_PAGE = 50
@@ -103,7 +104,9 @@ class CampaignIdRequestSerializer(AppRequestSerializer):
 class NetworkApprovalRequestSerializer(AppRequestSerializer):
     network_type = serializers.ChoiceField(choices=Network.choices)
     network_id = serializers.CharField(max_length=200)
-    network_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    network_url = serializers.URLField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[refuse_hidden_characters]
+    )
     kind = serializers.ChoiceField(
         choices=SocialAccount.Kind.choices, default=SocialAccount.Kind.USER, help_text="Account kind (default user)."
     )

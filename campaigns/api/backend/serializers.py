@@ -19,6 +19,7 @@ from campaigns.api.app.serializers import (
 from campaigns.backend_services import SETTING_FIELDS
 from campaigns.models import MONEY, Campaign, Invoice
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
+from leadplatform.url_input import refuse_hidden_characters
 from tasks.api.app.serializers import TASK_FLAG_FIELDS, TaskCampaignSerializer, TaskSerializer
 from tasks.models import Task
 from tasks.services import earned_bonuses
@@ -190,7 +191,7 @@ class BackendNotificationRequestSerializer(BackendUserIdRequestSerializer):
 
 
 class BackendSocialWallRequestSerializer(BackendUserIdRequestSerializer):
-    wall_url = serializers.URLField(max_length=500)
+    wall_url = serializers.URLField(max_length=500, validators=[refuse_hidden_characters])
     network = serializers.ChoiceField(choices=Network.choices)
 
 

@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound
 from leadplatform.api.fast_rendering import PlainRepresentation
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows, scoped_rows
+from leadplatform.url_input import refuse_hidden_characters
 from leads import credentials
 from leads.api.schedules import ScheduleSerializer
 from leads.api.waiting import WaitingFields, WaitingListSerializer
@@ -158,7 +159,9 @@ class V1JobCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         return attrs
 
 
-class V1JobDeletedSerializer(serializers.Serializer):
+class V1DeletedSerializer(serializers.Serializer):
+    """What a DELETE on this surface answers: 200 and a message (the surface documents no 204)."""
+
     success = serializers.BooleanField()
     message = serializers.CharField()
 
@@ -336,6 +339,7 @@ class V1ConnectorCreateSerializer(RejectUnknownFieldsMixin, serializers.ModelSer
     )
     base_url = serializers.URLField(
         required=False,
+        validators=[refuse_hidden_characters],
         allow_blank=True,
         max_length=500,
         help_text=ConnectorCredential._meta.get_field("base_url").help_text,

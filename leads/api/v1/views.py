@@ -97,7 +97,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
         )
         return self._detail(job, status.HTTP_201_CREATED)
 
-    @extend_schema(responses=s.V1JobDeletedSerializer)
+    @extend_schema(responses={200: s.V1DeletedSerializer})
     def destroy(self, request, *args, **kwargs):
         lifecycle.delete_job(self.get_object())
         return Response({"success": True, "message": "Job deleted successfully"})
@@ -113,7 +113,7 @@ class JobViewSet(mixins.ListModelMixin, LeadsViewSet):
 
     @extend_schema(
         request=ScheduleSerializer,
-        responses=s.envelope_of(s.V1JobDetailSerializer, "V1JobScheduledEnvelope"),
+        responses={200: s.envelope_of(s.V1JobDetailSerializer, "V1JobScheduledEnvelope")},
     )
     @action(detail=True, methods=["put", "delete"])
     def schedule(self, request, *args, **kwargs):
@@ -150,7 +150,7 @@ class TargetViewSet(mixins.ListModelMixin, LeadsViewSet):
         target = serializer.save()
         return Response(LEADS.envelope(s.V1TargetSerializer(target).data), status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=s.V1JobDeletedSerializer)
+    @extend_schema(responses={200: s.V1DeletedSerializer})
     def destroy(self, request, *args, **kwargs):
         target = self.get_object()
         if target.jobs.filter(status__in=states.ACTIVE).exists():
@@ -193,9 +193,7 @@ class ConnectorViewSet(mixins.ListModelMixin, LeadsViewSet):
         credential = credentials.update_credential(credential, **serializer.validated_data)
         return Response(LEADS.envelope(s.V1ConnectorSerializer(credential).data))
 
-    @extend_schema(
-        responses=s.V1JobDeletedSerializer,
-    )
+    @extend_schema(responses={200: s.V1DeletedSerializer})
     def destroy(self, request, *args, **kwargs):
         credentials.delete_credential(self.get_object())
         return Response({"success": True, "message": "Connector credential deleted successfully"})

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
+from leadplatform.url_input import refuse_hidden_characters
 from leads.api.schedules import ScheduleSerializer
 from leads.api.waiting import WaitingFields, WaitingListSerializer
 from leads.engine.spec import PRIORITIES, PRIORITY_NAMES, _options
@@ -64,7 +65,7 @@ class ResultDataField(serializers.JSONField):
 
 
 class JobCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    url = serializers.CharField(max_length=2000)
+    url = serializers.CharField(max_length=2000, validators=[refuse_hidden_characters])
     engine = serializers.ChoiceField(choices=ScrapeJob.Engine.values, default=ScrapeJob.Engine.AUTO)
     priority = serializers.ChoiceField(choices=list(PRIORITIES), default="normal")
     selectors = SelectorsField(required=False, default=dict)
@@ -194,7 +195,7 @@ class SystemHealthSerializer(serializers.Serializer):
 
 
 class WebhookCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    webhook_url = serializers.CharField(max_length=2000)
+    webhook_url = serializers.CharField(max_length=2000, validators=[refuse_hidden_characters])
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=Webhook.Event.values), min_length=1, max_length=len(Webhook.Event.values)
     )

@@ -114,11 +114,10 @@ class JobScheduleView(WebJobView):
         webjobs.set_schedule(job, payload.validated_data)
         return Response(s.JobSerializer(self.get_queryset().get(pk=job.pk)).data)
 
-    @extend_schema(request=None, responses=s.JobSerializer)
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, job_id):
-        job = self.get_job()
-        webjobs.set_schedule(job, None)
-        return Response(s.JobSerializer(self.get_queryset().get(pk=job.pk)).data)
+        webjobs.set_schedule(self.get_job(), None)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ResultsView(WebJobView):

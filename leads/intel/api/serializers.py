@@ -12,6 +12,7 @@ from accounts.principal import principal_of
 from leadplatform.api.fast_rendering import PlainRepresentation
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leadplatform.api.tenancy import advertiser_for_new_row, advertiser_rows
+from leadplatform.url_input import refuse_hidden_characters
 
 from ..filters import clean_saved_filters
 from ..models import (
@@ -330,6 +331,10 @@ MAX_EPOCH_MS = 2**53
 
 
 class HttpUrlField(serializers.URLField):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(refuse_hidden_characters)
+
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         if urlsplit(value).scheme not in ("http", "https"):

@@ -19,6 +19,7 @@ from campaigns.api.app.serializers import (
     object_id,
 )
 from campaigns.money import ZERO, quantize_money
+from leadplatform.url_input import refuse_hidden_characters
 from tasks.models import Task
 from tasks.services import MAX_SCREENSHOTS, payment_breakdown, task_flags
 
@@ -38,7 +39,7 @@ class TaskIdRequestSerializer(AppRequestSerializer):
 class ScreenshotField(serializers.Field):
     """A screenshot: a URL or an uploaded image (validated and re-encoded by the service)."""
 
-    url_field = serializers.URLField(max_length=500)
+    url_field = serializers.URLField(max_length=500, validators=[refuse_hidden_characters])
 
     def to_internal_value(self, data):
         if isinstance(data, UploadedFile):
@@ -50,9 +51,10 @@ class ScreenshotField(serializers.Field):
 
 class CompleteTaskRequestSerializer(AppRequestSerializer):
     task_id = object_id()
-    post_url = serializers.URLField(max_length=500)
+    post_url = serializers.URLField(max_length=500, validators=[refuse_hidden_characters])
     media_url = serializers.URLField(
         max_length=500,
+        validators=[refuse_hidden_characters],
         required=False,
         allow_blank=True,
         default="",
