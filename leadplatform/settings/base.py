@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "leadplatform.api.middleware.ApiErrorPageMiddleware",
+    "leadplatform.outage_page.DependencyOutagePageMiddleware",
 ]
 
 ROOT_URLCONF = "leadplatform.urls"
