@@ -3,13 +3,25 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import worker_init, worker_ready, worker_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadplatform.settings.local")
 
 app = Celery("leadplatform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def refuse_to_start_with_unreadable_secrets(**kwargs):
+    """Celery runs Django's system checks at start-up but ignores their errors: this one stops the worker."""
+    from django.core.checks import run_checks
+
+    from leads import checks
+
+    errors = [message for message in run_checks(tags=[checks.TAG]) if message.is_serious()]
+    if errors:
+        raise SystemExit("\n".join(f"{error.id}: {error.msg} {error.hint}" for error in errors))
 
 
 @worker_ready.connect
