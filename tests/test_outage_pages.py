@@ -33,6 +33,14 @@ def test_tokens_page_creates_a_token_while_redis_is_down(client, owner):
     assert ApiToken.objects.filter(user=owner.user, name="during the outage").exists()
 
 
+def test_tokens_page_revokes_a_token_while_redis_is_down(client, owner):
+    client.force_login(owner.user)
+    token = ApiToken.objects.get(user=owner.user)
+    client.post(f"/settings/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
 @pytest.mark.urls(__name__)
 def test_site_page_that_needs_redis_answers_503_with_retry_after(client):
     response = client.get("/needs-the-cache/")
