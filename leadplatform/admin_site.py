@@ -1,6 +1,6 @@
 """The admin site: platform staff and advertiser members (who are not Django staff) may enter."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -37,9 +37,23 @@ class PlatformAdminSite(admin.AdminSite):
         return super().login(request, {**(extra_context or {}), **demo})
 
     def index(self, request, extra_context=None):
-        """The app list, with the dashboard of the member's advertisers (the platform's, for staff) above it."""
-        scope, panels = dashboard.for_user(request.user)
-        return super().index(request, {**(extra_context or {}), "dashboard_scope": scope, "dashboard_panels": panels})
+        """The app list, with the dashboard of the member's advertisers (the platform's, for staff) above it.
+
+        `?advertiser=<id>` narrows a member's dashboard to one of their advertisers; an id that is not one
+        of theirs (another tenant's, unknown, malformed) shows the default with a warning, as the admin
+        answers an object it cannot find."""
+        scope = all_advertisers = dashboard.scope_for_user(request.user)
+        picked = request.GET.get("advertiser", "")
+        if picked:
+            scope = all_advertisers.narrowed_to(picked) or all_advertisers
+            if scope is all_advertisers:
+                messages.warning(request, f"Advertiser with ID “{picked}” is not one of yours: showing all of them.")
+        context = {
+            "dashboard_scope": scope,
+            "dashboard_panels": dashboard.for_scope(scope),
+            "dashboard_choices": all_advertisers.advertisers if len(all_advertisers.advertisers) > 1 else [],
+        }
+        return super().index(request, {**(extra_context or {}), **context})
 
     def has_permission(self, request) -> bool:
         user = request.user

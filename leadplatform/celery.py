@@ -4,7 +4,7 @@ import gc
 import os
 
 from celery import Celery
-from celery.signals import beat_init, worker_ready, worker_shutdown
+from celery.signals import beat_init, worker_init, worker_ready, worker_shutdown
 
 from . import embedded_broker
 
@@ -14,6 +14,18 @@ embedded_broker.register()
 app = Celery("leadplatform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def refuse_to_start_with_unreadable_secrets(**kwargs):
+    """Celery runs Django's system checks at start-up but ignores their errors: this one stops the worker."""
+    from django.core.checks import run_checks
+
+    from leads import checks
+
+    errors = [message for message in run_checks(tags=[checks.TAG]) if message.is_serious()]
+    if errors:
+        raise SystemExit("\n".join(f"{error.id}: {error.msg} {error.hint}" for error in errors))
 
 
 @worker_ready.connect

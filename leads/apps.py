@@ -36,4 +36,4 @@ class LeadsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import checks, signals  # noqa: F401  (registers the start-up check, connects the receivers)

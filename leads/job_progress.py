@@ -13,11 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from leadplatform.domain import InvalidInput
+from leadplatform.domain import InvalidInput, RuleRefused
 
 from . import slots
 from .jobs import lifecycle
-from .jobs.states import JobError
 from .models import JobDispatch, JobUnit, ScrapeJob
 from .web import jobs as webjobs
 
@@ -191,7 +190,7 @@ def apply_transition(job: ScrapeJob, transition: str) -> str:
             webjobs.rerun_web_job(job)
         else:
             lifecycle.queue_job(job)
-    except (JobError, webjobs.RunInProgress) as exc:
+    except RuleRefused as exc:  # queued or running already, or changed by a concurrent request
         raise TransitionRefused(str(exc)) from None
     except InvalidInput as exc:  # the advertiser's cap on unfinished web jobs
         raise TransitionRefused(_first_message(exc.errors)) from None

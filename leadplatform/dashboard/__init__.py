@@ -1,6 +1,7 @@
 """The admin dashboard: panels built from the rollups and counters, scoped to whoever looks.
 
-`for_user` builds the admin index's panels, `for_campaign` the statistics on a campaign's change page.
+`for_user` builds a user's panels (the admin index narrows `scope_for_user` to a picked advertiser first),
+`for_campaign` the statistics on a campaign's change page.
 Each panel costs a fixed number of queries, whatever the amount of data.
 """
 

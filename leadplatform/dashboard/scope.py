@@ -1,4 +1,5 @@
-"""Whose data a dashboard shows: every advertiser the member belongs to, combined; all of them for staff.
+"""Whose data a dashboard shows: every advertiser the member belongs to, combined, or one of them the
+member picked; all of them for staff.
 
 Each tenant-owned query goes through `for_principal` of one principal per membership (or of the staff
 principal), ORed together: the same scoping method every admin page and API view uses.
@@ -20,10 +21,24 @@ from accounts.principal import Kind, Principal
 class Scope:
     principals: tuple[Principal, ...]
     label: str
+    #: The advertiser picked out of the member's several (None: all of them combined).
+    picked: int | None = None
 
     @property
     def is_platform(self) -> bool:
         return any(principal.is_platform for principal in self.principals)
+
+    @property
+    def advertisers(self) -> list[Advertiser]:
+        """The advertisers of the scope's memberships, in membership order (none for staff)."""
+        return [principal.advertiser for principal in self.principals if principal.advertiser is not None]
+
+    def narrowed_to(self, advertiser_id: str) -> Scope | None:
+        """The dashboard of one of the scope's advertisers; None for an id that is not one of them."""
+        for principal in self.principals:
+            if principal.advertiser is not None and str(principal.advertiser.pk) == advertiser_id.strip():
+                return Scope((principal,), principal.advertiser.name, picked=principal.advertiser.pk)
+        return None
 
     def rows(self, queryset: QuerySet) -> QuerySet:
         """The rows of a tenant-scoped queryset this scope may see."""

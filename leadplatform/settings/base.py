@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "leadplatform.api.middleware.ApiErrorPageMiddleware",
+    "leadplatform.outage_page.DependencyOutagePageMiddleware",
 ]
 
 ROOT_URLCONF = "leadplatform.urls"
@@ -428,7 +429,8 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # Social lead generation: connectors, job fan-out, fair sharing.
 # ------------------------------------------------------------------------------
-# Fernet key (urlsafe base64, 32 bytes) for connector secrets at rest; derived from SECRET_KEY when empty.
+# Fernet keys (urlsafe base64, 32 bytes) for connector secrets at rest, comma-separated, newest first: the first
+# encrypts, every one decrypts (rotation: leads/encryption.py); derived from SECRET_KEY when empty.
 CONNECTOR_SECRETS_KEY = env("CONNECTOR_SECRETS_KEY", default="")
 # Graph API long-lived tokens (about 60 days) expiring within this many days are exchanged for new ones
 # by the hourly beat task (docs/social-leads.md, "Token lifetime and refresh").

@@ -368,6 +368,8 @@ class VisitSession(models.Model):
             # The API lists by cursor on -id within one advertiser, optionally within a date range.
             models.Index(fields=["advertiser", "-id"], name="intel_session_adv_id"),
             models.Index(fields=["advertiser", "started_at"], name="intel_session_adv_started"),
+            # The staff dashboard's 30-day window over every advertiser (no advertiser to lead with).
+            models.Index(fields=["started_at"], name="intel_session_started_window"),
         ]
 
     def __str__(self) -> str:

@@ -77,11 +77,15 @@ def queue_job(job: ScrapeJob) -> ScrapeJob:
     """Put the job in the queue (pending, queued_at set) and wake a worker after commit.
 
     A job already queued, assigned or running is left as it is; a finished one starts over.
+    `job` is the row as the caller read it: when a concurrent step (a cancel) changed its status
+    since, the run is refused rather than undoing that step.
     """
     with transaction.atomic():
         locked = ScrapeJob.objects.select_for_update().get(pk=job.pk)
-        if locked.status in ACTIVE:
+        if locked.status in ACTIVE or job.status in ACTIVE:
             raise JobError("The job is already running.")
+        if locked.status != job.status:
+            raise JobError(changed_meanwhile(locked))
         dispatch, _ = JobDispatch.objects.get_or_create(
             job=locked, defaults={"max_retries": settings.LEADS_JOB_MAX_RETRIES}
         )
@@ -114,19 +118,33 @@ def _wake_worker(countdown: float | None = None) -> None:
     events.social_jobs_waiting.send(sender=ScrapeJob, countdown=countdown)
 
 
+def changed_meanwhile(job: ScrapeJob) -> str:
+    return f"The job changed meanwhile (it is {job.get_status_display().lower()} now); reload it and try again."
+
+
 def cancel_job(job: ScrapeJob) -> bool:
-    """Pending, assigned or running → cancelled; its runners see it at their next page and stop."""
+    """Pending, assigned or running → cancelled; its runners see it at their next page and stop.
+
+    False, changing nothing, when the job was finished as the caller read it or finished meanwhile:
+    a cancel that lost a race with a run must not take the new run's place in the queue away.
+    """
+    return job.status not in ScrapeJob.FINISHED and cancel_unfinished_job(job.pk)
+
+
+def cancel_unfinished_job(job_id: int) -> bool:
+    """Cancel the job if it is unfinished now, whatever status a caller read before."""
     with transaction.atomic():
         cancelled = ScrapeJob.objects.filter(
-            pk=job.pk, status__in=(Status.PENDING, Status.ASSIGNED, Status.RUNNING)
+            pk=job_id, status__in=(Status.PENDING, Status.ASSIGNED, Status.RUNNING)
         ).update(status=Status.CANCELLED, completed_at=timezone.now())
-        JobDispatch.objects.filter(job_id=job.pk).update(queued_at=None)
+        if cancelled:
+            JobDispatch.objects.filter(job_id=job_id).update(queued_at=None)
     return bool(cancelled)
 
 
 def delete_job(job: ScrapeJob) -> None:
     """DELETE: a running job is cancelled first (committed), then removed with its schedule."""
-    cancel_job(job)
+    cancel_unfinished_job(job.pk)
     with transaction.atomic():
         dispatch = JobDispatch.objects.filter(job_id=job.pk).select_related("periodic_task").first()
         if dispatch and dispatch.periodic_task_id:

@@ -218,11 +218,14 @@ class Lead(models.Model):
                 violation_error_message="This advertiser already has a lead with this username on this platform.",
             )
         ]
-        # Only ready leads: the outreach_ready=true list pages through it; false reads lead_tenant_recent.
         indexes = [
+            # Only ready leads: the outreach_ready=true list pages through it; false reads lead_tenant_recent.
             models.Index(
                 fields=["advertiser", "-id"], condition=Q(outreach_ready=True), name="lead_tenant_outreach_ready"
-            )
+            ),
+            # The staff dashboard's 30-day window over every advertiser. A refreshed lead keeps its
+            # created_at, so its ON CONFLICT update stays a HOT update.
+            models.Index(fields=["created_at"], name="lead_created_window"),
         ]
 
     def __str__(self) -> str:
@@ -283,6 +286,8 @@ class WebResult(models.Model):
                 violation_error_message="This job already has a result for this URL.",
             )
         ]
+        # The staff dashboard's 30-day window over every advertiser's pages.
+        indexes = [models.Index(fields=["scraped_at"], name="web_result_scraped_window")]
 
 
 class Proxy(models.Model):

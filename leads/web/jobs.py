@@ -118,11 +118,21 @@ class RunInProgress(RuleRefused):
     """A new run was asked for while the job is queued or running."""
 
 
+class JobChangedMeanwhile(RuleRefused):
+    """A concurrent request (a rerun, a cancel, a delete) changed the job after this one read it."""
+
+
 def rerun_web_job(job: ScrapeJob) -> ScrapeJob:
-    """finished | failed | cancelled → pending: the previous run's results are replaced by the new run's."""
+    """finished | failed | cancelled → pending: the previous run's results are replaced by the new run's.
+
+    `job` is the row as the caller read it: the new run starts only from that same finished status
+    (a conditional UPDATE), so of a rerun and a concurrent cancel or delete exactly one wins.
+    """
+    if job.status not in ScrapeJob.FINISHED:
+        raise RunInProgress("The job is queued or running; wait for it to finish or cancel it.")
     with transaction.atomic():
         _ensure_room_for_a_run(job.advertiser_id)
-        restarted = ScrapeJob.objects.filter(pk=job.pk, status__in=ScrapeJob.FINISHED).update(
+        restarted = ScrapeJob.objects.filter(pk=job.pk, status=job.status).update(
             status=ScrapeJob.Status.PENDING,
             progress=0,
             items_scraped=0,
@@ -134,7 +144,7 @@ def rerun_web_job(job: ScrapeJob) -> ScrapeJob:
             completed_at=None,
         )
         if not restarted:
-            raise RunInProgress("The job is queued or running; wait for it to finish or cancel it.")
+            raise JobChangedMeanwhile("The job changed meanwhile (cancelled, deleted or run again); reload it.")
         WebResult.objects.filter(job_id=job.pk).delete()
         transaction.on_commit(lambda: enqueue(job.pk))
     job.refresh_from_db()
@@ -149,7 +159,7 @@ def rerun_scheduled_web_job(job_id: int) -> None:
         return
     try:
         rerun_web_job(job)
-    except RunInProgress:
+    except (RunInProgress, JobChangedMeanwhile):
         return
     except InvalidInput:
         logger.warning("scheduled run of web job %s skipped: its advertiser has too many unfinished jobs", job_id)
@@ -160,8 +170,9 @@ def enqueue(job_id: int) -> None:
 
 
 def cancel_web_job(job: ScrapeJob) -> bool:
-    """An unfinished job → cancelled (a running crawl stops at its next batch); False when already finished."""
-    return bool(
+    """An unfinished job → cancelled (a running crawl stops at its next batch); False, changing nothing,
+    when it was finished as the caller read it or finished meanwhile (a cancel never stops a newer run)."""
+    return job.status in UNFINISHED and bool(
         ScrapeJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
             status=ScrapeJob.Status.CANCELLED, completed_at=timezone.now()
         )
@@ -169,12 +180,21 @@ def cancel_web_job(job: ScrapeJob) -> bool:
 
 
 def cancel_or_delete(job: ScrapeJob) -> str:
-    """DELETE /jobs/{id}: an unfinished job is cancelled; a finished one is deleted with its results."""
-    if cancel_web_job(job):
-        return "cancelled"
+    """DELETE /jobs/{id}: an unfinished job is cancelled; a finished one is deleted with its results.
+
+    Each branch acts only on the status the caller read: a job that a concurrent rerun started again
+    (or a concurrent request finished or removed) is refused, never deleted under the new run.
+    """
+    if job.status in UNFINISHED:
+        if cancel_web_job(job):
+            return "cancelled"
+        raise JobChangedMeanwhile("The job finished meanwhile; reload it.")
     with transaction.atomic():
+        # The row lock waits for a concurrent rerun's commit and then sees its new status.
+        if not ScrapeJob.objects.select_for_update().filter(pk=job.pk, status=job.status).exists():
+            raise JobChangedMeanwhile("The job changed meanwhile (run again or deleted); reload it.")
         set_job_schedule(job, None)
-        ScrapeJob.objects.filter(pk=job.pk, status__in=ScrapeJob.FINISHED).delete()
+        ScrapeJob.objects.filter(pk=job.pk).delete()
     return "deleted"
 
 

@@ -80,8 +80,9 @@
   // Page view and the time it stays visible.
   var visibleMs = 0;
   var visibleSince = document.visibilityState === "visible" ? Date.now() : null;
-  var pageId = push({ type: "page", url: location.href, title: document.title.slice(0, 500),
-                      referrer: document.referrer.slice(0, 2000) });
+  var pageView = { type: "page", url: location.href, title: document.title.slice(0, 500),
+                   referrer: document.referrer.slice(0, 2000) };
+  var pageId = push(pageView);
   var left = false;
 
   function leave() {
@@ -91,6 +92,10 @@
     var action = { type: "leave", time_on_page: Math.min(86400, Math.round(visibleMs / 1000)) };
     action.id = pageId;
     action.at = Date.now();
+    // Beacons arrive in any order and are recorded concurrently, and a leave recorded before its
+    // page view would find no page to update: the leave carries the page view (unchanged, same id;
+    // recording it again changes nothing) so they are recorded together.
+    if (queue.indexOf(pageView) < 0) queue.push(pageView);
     queue.push(action);
     send();
   }

@@ -71,10 +71,10 @@ def test_snippet_records_a_session_with_its_actions_and_an_identify(page, custom
     page.fill("input[name=name]", "Jana Novak")
     page.click("button[type=submit]")
     page.wait_for_selector("body[data-sent=yes]")
-    page.wait_for_timeout(1500)
+    # The landing page stays visible long enough to count a second (its clock, not a sleep here).
+    page.wait_for_function("performance.now() >= 1500")
     page.click("#next")
     page.wait_for_function("window.leadIntel !== undefined && document.title === 'Pricing'")
-    page.wait_for_timeout(300)
     page.goto("about:blank")  # leaving the last page reports its time on page
 
     session = wait_for(lambda: VisitSession.objects.filter(site=site, page_count=2, person__isnull=False).first())
@@ -104,3 +104,31 @@ def test_snippet_records_a_session_with_its_actions_and_an_identify(page, custom
     assert (session.utm_source, session.referrer) == ("ads", "https://search.example/?q=tents")
     assert session.user_agent
     assert session.duration >= 1
+
+
+def test_a_leave_delivered_before_its_page_view_still_sets_the_time_on_page(page, customer_site, celery_eager):
+    """Beacons arrive in any order: the page view's own beacon is held until its leave has been recorded."""
+    site, origin = customer_site
+    held = []
+
+    def hold_lone_page_views(route):
+        body = route.request.post_data or ""
+        if '"type":"page"' in body and '"type":"leave"' not in body:
+            held.append(route)
+        else:
+            route.continue_()
+
+    def delivered(kind: str):
+        # Playwright runs the route handler only while it waits itself: wait through it, not by polling.
+        return page.expect_event("requestfinished", lambda request: f'"type":"{kind}"' in (request.post_data or ""))
+
+    page.route("**/api/intel/v1/collect/", hold_lone_page_views)
+    with page.expect_request("**/api/intel/v1/collect/"):
+        page.goto(f"{origin}/index.html")  # its page view goes out alone, after the snippet's batching delay
+    with delivered("leave"):
+        page.evaluate("window.dispatchEvent(new Event('pagehide'))")  # leaving sends the leave
+    with delivered("page"):
+        held.pop().continue_()
+    assert VisitAction.objects.filter(
+        session__site=site, type=VisitAction.Type.PAGE, time_on_page__isnull=False
+    ).exists()

@@ -100,17 +100,17 @@ def test_job_create_refuses_another_tenants_targets_and_bad_input(owner, outside
 def test_deleting_a_running_job_cancels_it_first(owner):
     job = JobFactory(advertiser=owner.advertiser, status=ScrapeJob.Status.RUNNING)
     seen = []
-    original = lifecycle.cancel_job
+    original = lifecycle.cancel_unfinished_job
 
-    def spy(target_job):
-        seen.append(original(target_job))
+    def spy(job_id):
+        seen.append(original(job_id))
         return seen[-1]
 
-    lifecycle.cancel_job, restore = spy, lifecycle.cancel_job
+    lifecycle.cancel_unfinished_job, restore = spy, lifecycle.cancel_unfinished_job
     try:
         assert owner.client().delete(f"/api/v1/jobs/{job.pk}").status_code == 200
     finally:
-        lifecycle.cancel_job = restore
+        lifecycle.cancel_unfinished_job = restore
     assert seen == [True]
 
 
