@@ -93,6 +93,7 @@ class AdvertiserAdmin(TenantScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(TenantScopedAdmin):
+    write_role = Membership.Role.OWNER
     list_display = ("user", "advertiser", "role", "created_at")
     list_filter = ("role", "advertiser")
     search_fields = ("user__username", "user__email", "advertiser__name")

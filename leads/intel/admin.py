@@ -10,7 +10,7 @@ from accounts.admin_scoping import (
     StaffEditedAdmin,
     TenantScopedAdmin,
     admin_principal,
-    member_role,
+    member_may,
 )
 from leadplatform.admin_exports import ExportActionsMixin
 from leadplatform.site_url import platform_base_url
@@ -148,7 +148,7 @@ class VisitActionInline(admin.TabularInline):
         # Members are not Django staff: they see the actions of the sessions their admin shows them.
         if request.user.is_staff:
             return super().has_view_permission(request, obj)
-        return member_role(request) is not None
+        return member_may(request, VisitSessionAdmin.read_role)
 
 
 @admin.register(VisitSession)
