@@ -153,7 +153,7 @@ class NotificationAdmin(PlatformOnlyAdmin):
 class ApiTokenAdmin(TenantScopedAdmin):
     list_display = (
         "name",
-        "prefix",
+        "token",
         "user",
         "advertiser",
         "source",
@@ -164,10 +164,15 @@ class ApiTokenAdmin(TenantScopedAdmin):
         "expires_at",
     )
     list_filter = ("source", "advertiser")
-    search_fields = ("name", "prefix", "user__username")
+    search_fields = ("name", "user__username")
     fields = ("user", "advertiser", "name", "expires_at")
-    readonly_fields = ("prefix", "created_at", "last_used_at", "request_count", "revoked_at")
+    readonly_fields = ("token", "created_at", "last_used_at", "request_count", "revoked_at")
     actions = ["revoke"]
+
+    @admin.display(description="token")
+    def token(self, token: ApiToken) -> str:
+        # Shown in full once, in the message of the request that issues it.
+        return token.masked
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         principal = admin_principal(request)
