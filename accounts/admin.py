@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from . import services
-from .admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal
+from .admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal, member_may
 from .models import (
     Advertiser,
     ApiToken,
@@ -78,6 +78,18 @@ class AdvertiserAdmin(TenantScopedAdmin):
                 self.log_change(request, advertiser, f"{verb} the advertiser.")
                 changed += 1
         self.message_user(request, f"{verb} {changed} advertiser(s).")
+
+    # The spending limit is a money setting: like the API's maximum-limit route, for owners and managers.
+    def _shows_the_limit(self, request) -> bool:
+        return request.user.is_staff or member_may(request, Membership.Role.MANAGER)
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if self._shows_the_limit(request) else [name for name in shown if name != "maximum_limit"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if self._shows_the_limit(request) else [name for name in fields if name != "maximum_limit"]
 
     def get_readonly_fields(self, request, obj=None):
         # Members may not raise their own spending limit. The status changes only through the logged

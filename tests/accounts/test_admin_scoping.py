@@ -78,6 +78,19 @@ def test_viewer_cannot_change(client, advertiser):
     assert client.get("/admin/accounts/apitoken/add/").status_code == 403
 
 
+def test_a_viewer_does_not_see_the_spending_limit(client, advertiser):
+    # The limit is a money setting: the API's maximum-limit route is for owners and managers.
+    client.force_login(MembershipFactory(advertiser=advertiser, role=Membership.Role.VIEWER).user)
+    response = client.get(f"/admin/accounts/advertiser/{advertiser.pk}/change/")
+    assert "Maximum limit" not in response.content.decode()
+
+
+def test_a_manager_sees_the_spending_limit(client, advertiser):
+    client.force_login(MembershipFactory(advertiser=advertiser, role=Membership.Role.MANAGER).user)
+    response = client.get(f"/admin/accounts/advertiser/{advertiser.pk}/change/")
+    assert "Maximum limit" in response.content.decode()
+
+
 def test_member_cannot_see_platform_models(member_client):
     assert member_client.get("/admin/accounts/user/").status_code == 403
 
