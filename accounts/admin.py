@@ -18,6 +18,7 @@ from .models import (
     SocialAccount,
     User,
 )
+from .principal import role_rank
 
 
 @admin.register(User)
@@ -189,7 +190,12 @@ class ApiTokenAdmin(TenantScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         principal = admin_principal(request)
         if db_field.name == "user" and not principal.is_platform:
-            kwargs["queryset"] = User.objects.filter(memberships__advertiser_id=principal.advertiser_id)
+            # A token acts with its user's role, and its issuer reads the plaintext: a member issues tokens
+            # only for members whose role is not above their own, or a manager would hold an owner's powers.
+            roles = [role for role in Membership.Role.values if role_rank(role) <= role_rank(principal.role)]
+            kwargs["queryset"] = User.objects.filter(
+                memberships__advertiser_id=principal.advertiser_id, memberships__role__in=roles
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None) -> bool:
