@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import transaction
 from django.test import Client
 
 from accounts import services
@@ -98,12 +99,34 @@ def _api_allows_writing(principal: str, model_admin) -> bool:
     return principal in ACTS_AS and write_role is not None and role_rank(ACTS_AS[principal]) >= role_rank(write_role)
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """One world for the module, in a transaction rolled back after its last test; the staff's
+    change forms are read once, to fill the forms the refused principals post."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
+        staff = _client(world.staff)
+        world.staff_forms = {
+            model: form_data(_body(staff.get(_url_of_kind(urls, "change"))), model._meta.model_name)
+            for model, _, urls in _walk(world)
+        }
+        yield world
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(monkeypatch):
+def world(_module_world, monkeypatch):
+    """The module's world; whatever a test changes in it (a suspension, a write) goes with the test's
+    own transaction, nested in the module's."""
     # The sidebar lists every model on every page: it would triple the walk's time. The index and the
     # app indexes, which list the same, are walked.
     monkeypatch.setattr(admin.site, "enable_nav_sidebar", False)
-    return build_world()
+    _module_world.advertiser.refresh_from_db()
+    return _module_world
+
+
+def _url_of_kind(urls, kind: str) -> str:
+    return next(url.path for url in urls if url.kind == kind)
 
 
 def test_every_registered_model_has_a_row_to_walk():
@@ -129,7 +152,7 @@ def test_a_principal_the_api_refuses_gets_no_admin_page(world, principal):
 def _write_attempts(client, model_admin, urls, row, staff_form, may_add: bool):
     """Every way the admin offers to write the row: each action on it, the add, change and delete
     forms (filled as staff would fill them) and each custom URL."""
-    changelist = next(url.path for url in urls if url.kind == "changelist")
+    changelist = _url_of_kind(urls, "changelist")
     for action in action_names(model_admin):
         client.post(changelist, {"action": action, ACTION_CHECKBOX_NAME: [row.pk], "index": 0})
     for url in urls:
@@ -143,13 +166,6 @@ def _write_attempts(client, model_admin, urls, row, staff_form, may_add: bool):
 
 @pytest.mark.parametrize("principal", [name for name in PRINCIPALS if name != "staff"])
 def test_a_principal_the_api_refuses_a_write_changes_nothing_in_admin(world, principal):
-    staff = _client(world.staff)
-    forms = {
-        model: form_data(
-            _body(staff.get(next(url.path for url in urls if url.kind == "change"))), model._meta.model_name
-        )
-        for model, _, urls in _walk(world)
-    }
     client = _client(PRINCIPALS[principal](world))
     written = {}
     for model, model_admin, urls in _walk(world):
@@ -157,7 +173,7 @@ def test_a_principal_the_api_refuses_a_write_changes_nothing_in_admin(world, pri
             continue
         before = database_snapshot()
         may_add = principal != "another advertiser's owner"  # adding to their own advertiser is theirs to do
-        _write_attempts(client, model_admin, urls, world.rows[model], forms[model], may_add)
+        _write_attempts(client, model_admin, urls, world.rows[model], world.staff_forms[model], may_add)
         if changed := changed_tables(before, database_snapshot()):
             written[model._meta.label] = changed
     assert written == {}
