@@ -81,6 +81,8 @@ class World:
     #: Every planted secret in full: no page may show more than its last four characters.
     secrets: list[str] = field(default_factory=list)
     rows: dict = field(default_factory=dict)
+    #: The change form of each model's row as staff would submit it, by model.
+    staff_forms: dict = field(default_factory=dict)
 
 
 def build_world() -> World:
