@@ -11,7 +11,7 @@ from leadplatform.domain import DomainError
 from leadplatform.site_url import platform_base_url
 
 from . import memberships, services
-from .admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal, member_role
+from .admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin, admin_principal, member_may
 from .models import (
     Advertiser,
     ApiToken,
@@ -25,6 +25,7 @@ from .models import (
     SocialAccount,
     User,
 )
+from .principal import role_rank
 
 
 @admin.register(User)
@@ -102,6 +103,18 @@ class AdvertiserAdmin(TenantScopedAdmin):
                 changed += 1
         self.message_user(request, f"{verb} {changed} advertiser(s).")
 
+    # The spending limit is a money setting: like the API's maximum-limit route, for owners and managers.
+    def _shows_the_limit(self, request) -> bool:
+        return request.user.is_staff or member_may(request, Membership.Role.MANAGER)
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if self._shows_the_limit(request) else [name for name in shown if name != "maximum_limit"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if self._shows_the_limit(request) else [name for name in fields if name != "maximum_limit"]
+
     def get_readonly_fields(self, request, obj=None):
         # Members may not raise their own spending limit. The status changes only through the logged
         # actions above, which also resume the held work on reactivation.
@@ -121,27 +134,7 @@ class OwnersOnlyAdmin(TenantScopedAdmin):
     message on the page, and the transaction admin wraps the write in rolls everything back.
     """
 
-    def _owner_may(self, request, *, writing: bool) -> bool:
-        if request.user.is_staff:
-            return True
-        if not request.user.is_authenticated:
-            return False  # the admin login page lists apps for the anonymous visitor too
-        return member_role(request) == Membership.Role.OWNER and not (writing and admin_principal(request).is_held)
-
-    def has_module_permission(self, request) -> bool:
-        return self._owner_may(request, writing=False) and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._owner_may(request, writing=False) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request) -> bool:
-        return self._owner_may(request, writing=True) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._owner_may(request, writing=True) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._owner_may(request, writing=True) and super().has_delete_permission(request, obj)
+    read_role = write_role = Membership.Role.OWNER
 
     def get_actions(self, request):
         # Each removal goes through its service one at a time: no bulk delete.
@@ -320,7 +313,7 @@ class NotificationAdmin(PlatformOnlyAdmin):
 class ApiTokenAdmin(TenantScopedAdmin):
     list_display = (
         "name",
-        "prefix",
+        "token",
         "user",
         "advertiser",
         "source",
@@ -331,15 +324,25 @@ class ApiTokenAdmin(TenantScopedAdmin):
         "expires_at",
     )
     list_filter = ("source", "advertiser")
-    search_fields = ("name", "prefix", "user__username")
+    search_fields = ("name", "user__username")
     fields = ("user", "advertiser", "name", "expires_at")
-    readonly_fields = ("prefix", "created_at", "last_used_at", "request_count", "revoked_at")
+    readonly_fields = ("token", "created_at", "last_used_at", "request_count", "revoked_at")
     actions = ["revoke"]
+
+    @admin.display(description="token")
+    def token(self, token: ApiToken) -> str:
+        # Shown in full once, in the message of the request that issues it.
+        return token.masked
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         principal = admin_principal(request)
         if db_field.name == "user" and not principal.is_platform:
-            kwargs["queryset"] = User.objects.filter(memberships__advertiser_id=principal.advertiser_id)
+            # A token acts with its user's role, and its issuer reads the plaintext: a member issues tokens
+            # only for members whose role is not above their own, or a manager would hold an owner's powers.
+            roles = [role for role in Membership.Role.values if role_rank(role) <= role_rank(principal.role)]
+            kwargs["queryset"] = User.objects.filter(
+                memberships__advertiser_id=principal.advertiser_id, memberships__role__in=roles
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None) -> bool:

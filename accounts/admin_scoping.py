@@ -1,9 +1,12 @@
 """Admin base classes: what an advertiser member sees and edits is their advertiser's rows only.
 
 `TenantScopedAdmin` scopes the changelist, every foreign-key and many-to-many choice,
-and sets the advertiser of new rows from the member, never from the form. Roles: owners
-and managers edit, viewers only view; the members of a suspended advertiser only view.
-Platform staff use Django's own permissions.
+and sets the advertiser of new rows from the member, never from the form. A member's
+view, add, change and delete, and every changelist action, ask the grant rule the API asks
+(`accounts.grants`): viewing needs the admin's `read_role`, writing its `write_role`
+(viewer and manager by default, as on the API's tenant routes); a held advertiser's
+members, removed members and inactive users get nothing. Platform staff use Django's own
+permissions. An action that does not declare its permissions needs change permission.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from django.db import models
 
 from leadplatform.admin_changelist import PlatformChangeList
 
+from . import grants
 from .models import Membership
-from .principal import Kind, Principal
+from .principal import Principal
 from .scoping import TenantScopedQuerySet
 
 
@@ -24,11 +28,6 @@ def admin_principal(request) -> Principal:
     if cached is None:
         cached = request._admin_principal = Principal.for_user(request.user)
     return cached
-
-
-def member_role(request) -> str | None:
-    principal = admin_principal(request)
-    return principal.role if principal.kind is Kind.ADVERTISER else None
 
 
 def scoped_choices(model, request):
@@ -50,6 +49,11 @@ def link_aware_formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+def member_may(request, least_role: str) -> bool:
+    """Whether the admin's member may do what needs `least_role` (the API's rule); False for anyone else."""
+    return request.user.is_authenticated and grants.member_may(admin_principal(request), least_role)
+
+
 class PlatformModelAdmin(admin.ModelAdmin):
     """What every admin screen of the platform shares."""
 
@@ -60,6 +64,18 @@ class PlatformModelAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return PlatformChangeList
+
+    def _filter_actions_by_permissions(self, request, actions):
+        # Django offers an action that names no permissions to anyone who sees the list: a viewer could
+        # run it. Here such an action needs change permission; the read-only ones (exports) say "view".
+        return [
+            action
+            for action in actions
+            if any(
+                getattr(self, f"has_{permission}_permission")(request)
+                for permission in getattr(action[0], "allowed_permissions", ("change",))
+            )
+        ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -87,8 +103,10 @@ class PlatformOnlyAdmin(PlatformModelAdmin):
 class TenantScopedAdmin(PlatformModelAdmin):
     #: Name of the model's own advertiser field, filled from the member on create.
     tenant_field: str | None = "advertiser"
-    #: Member roles that may add, change and delete.
-    editing_roles = (Membership.Role.OWNER, Membership.Role.MANAGER)
+    #: Least member role to view, and to add, change, delete or run an action (as the API's route that
+    #: does the same thing asks).
+    read_role: str = Membership.Role.VIEWER
+    write_role: str = Membership.Role.MANAGER
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_principal(admin_principal(request))
@@ -134,37 +152,30 @@ class TenantScopedAdmin(PlatformModelAdmin):
             filters.remove(self.tenant_field)
         return filters
 
-    # Permissions: staff by Django permissions; members by role.
-    def _member_may(self, request, editing: bool) -> bool | None:
+    # Permissions: staff by Django permissions; members by the grant rule.
+    def _member_may(self, request, least_role: str) -> bool | None:
         if request.user.is_staff:
             return None
-        if not request.user.is_authenticated:
-            return False  # the admin login page lists apps for the anonymous visitor too
-        role = member_role(request)
-        if role is None:
-            return False
-        if not editing:
-            return True
-        return role in self.editing_roles and not admin_principal(request).is_held
+        return member_may(request, least_role)
 
     def has_module_permission(self, request) -> bool:
-        allowed = self._member_may(request, editing=False)
+        allowed = self._member_may(request, self.read_role)
         return super().has_module_permission(request) if allowed is None else allowed
 
     def has_view_permission(self, request, obj=None) -> bool:
-        allowed = self._member_may(request, editing=False)
+        allowed = self._member_may(request, self.read_role)
         return super().has_view_permission(request, obj) if allowed is None else allowed
 
     def has_add_permission(self, request) -> bool:
-        allowed = self._member_may(request, editing=True)
+        allowed = self._member_may(request, self.write_role)
         return super().has_add_permission(request) if allowed is None else allowed
 
     def has_change_permission(self, request, obj=None) -> bool:
-        allowed = self._member_may(request, editing=True)
+        allowed = self._member_may(request, self.write_role)
         return super().has_change_permission(request, obj) if allowed is None else allowed
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        allowed = self._member_may(request, editing=True)
+        allowed = self._member_may(request, self.write_role)
         return super().has_delete_permission(request, obj) if allowed is None else allowed
 
 

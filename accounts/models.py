@@ -403,6 +403,8 @@ class ApiToken(models.Model):
     )
     name = models.CharField(max_length=100, default="API token")
     prefix = models.CharField(max_length=16, unique=True, help_text="Visible start of the token, for recognising it.")
+    # What admin shows of the token after the moment it is issued (empty for tokens issued before it was kept).
+    last_four = models.CharField(max_length=4, blank=True, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.WEB)
     created_at = models.DateTimeField(default=timezone.now)
@@ -418,7 +420,12 @@ class ApiToken(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
+        return f"{self.name} ({self.masked})"
+
+    @property
+    def masked(self) -> str:
+        """The token as shown after it was issued: its last four characters only."""
+        return f"…{self.last_four}" if self.last_four else "…"
 
     def matches(self, secret: str) -> bool:
         return hmac.compare_digest(self.digest, digest_secret(secret))

@@ -15,6 +15,7 @@ from leadplatform.api.counters import counter_store
 from leadplatform.api.dependencies import DependencyUnavailable
 from leadplatform.domain import InvalidInput
 
+from .masking import SHOWN_CHARACTERS
 from .models import (
     HELD_STATUSES,
     Advertiser,
@@ -102,6 +103,7 @@ def issue_token(
         advertiser=advertiser,
         name=name[:100] or "API token",
         prefix=plaintext[:DISPLAY_PREFIX_LENGTH],
+        last_four=plaintext[-SHOWN_CHARACTERS:],
         digest=digest_secret(plaintext),
         source=source,
         expires_at=expires_at,

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from accounts import publishers
 from accounts.admin_scoping import PlatformOnlyAdmin, StaffEditedAdmin, TenantScopedAdmin, admin_principal
-from accounts.models import SocialAccount
+from accounts.models import Membership, SocialAccount
 from leadplatform import dashboard
 from leadplatform.admin_exports import ExportActionsMixin
 from leadplatform.dashboard.campaigns import progress
@@ -196,8 +196,9 @@ class CampaignAdmin(TenantScopedAdmin):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ExportActionsMixin, StaffEditedAdmin):
-    """Invoices are issued by the platform; members read theirs."""
+    """Invoices are issued by the platform; owners and managers read theirs (as on the invoice API route)."""
 
+    read_role = Membership.Role.MANAGER
     actions = ["export_csv", "export_xlsx"]
     export_columns = export_columns.INVOICES
 

@@ -9,7 +9,8 @@ A rule names the kinds of caller a route admits and, for advertiser members, the
 role each request needs: `read_role` for safe methods (GET, HEAD, OPTIONS), `write_role`
 for the others. The campaign backend is POST-only, so its rows say what each route does
 (`TENANT_READ` or `TENANT_WRITE`) instead of leaving it to the method. A member of a
-suspended advertiser is refused every route, in the surface's error shape.
+suspended advertiser is refused every route, in the surface's error shape. The grant itself
+(active user, advertiser not held, role) is `accounts.grants.refusal`, the rule admin asks too.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from django.urls import get_resolver
 from rest_framework import exceptions, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.models import Advertiser, Membership
+from accounts.grants import Refusal, refusal
+from accounts.models import Membership
 from accounts.principal import Kind, principal_of
 
 VIEWER = Membership.Role.VIEWER
@@ -120,13 +122,12 @@ class AccessTablePermission(BasePermission):
         principal = principal_of(request)
         if principal.kind not in rule:
             return False
-        if principal.is_held:
-            raise (
-                AdvertiserInactive()
-                if principal.advertiser.status == Advertiser.Status.INACTIVE
-                else AdvertiserSuspended()
-            )
         least_role = rule.least_role(request.method)
-        if not principal.may_act_as(least_role):
+        refused = refusal(principal, least_role)
+        if refused is Refusal.ADVERTISER_INACTIVE:
+            raise AdvertiserInactive()
+        if refused is Refusal.ADVERTISER_SUSPENDED:
+            raise AdvertiserSuspended()
+        if refused is Refusal.ROLE_TOO_LOW:
             raise RoleTooLow(f"This needs the {least_role} role or higher; your role is {principal.role}.")
-        return True
+        return refused is None

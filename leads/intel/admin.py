@@ -3,7 +3,6 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
@@ -12,8 +11,9 @@ from accounts.admin_scoping import (
     StaffEditedAdmin,
     TenantScopedAdmin,
     admin_principal,
-    member_role,
+    member_may,
 )
+from leadplatform.admin_changelist import PlatformChangeList
 from leadplatform.admin_exports import ExportActionsMixin
 from leadplatform.site_url import platform_base_url
 
@@ -103,7 +103,7 @@ class ScoreListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HottestFirstChangeList(ChangeList):
+class HottestFirstChangeList(PlatformChangeList):
     """Companies hottest first unless a column is chosen (the score is an annotation of the changelist's rows,
     so it cannot be the model admin's ordering, which related-field choices elsewhere apply too)."""
 
@@ -254,7 +254,7 @@ class VisitActionInline(admin.TabularInline):
         # Members are not Django staff: they see the actions of the sessions their admin shows them.
         if request.user.is_staff:
             return super().has_view_permission(request, obj)
-        return member_role(request) is not None
+        return member_may(request, VisitSessionAdmin.read_role)
 
 
 @admin.register(VisitSession)

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from accounts.masking import mask_secret
 from accounts.scoping import TenantScopedQuerySet, scoped_queryset
 from leadplatform.stored_text import refuse_null_characters
 
@@ -114,8 +115,11 @@ class ConnectorCredential(models.Model):
 
     @property
     def masked_secret(self) -> str:
-        plain = self.secret
-        return f"…{plain[-4:]}" if len(plain) > 8 else ("set" if plain else "")
+        return mask_secret(self.secret)
+
+    @property
+    def masked_app_secret(self) -> str:
+        return mask_secret(self.app_secret)
 
 
 class HashtagQuery(models.Model):

@@ -201,3 +201,13 @@ class ConnectorCredentialAdmin(StoredValueForViewers, TenantScopedAdmin):
     @admin.display(description="stored token")
     def masked(self, credential) -> str:
         return credential.masked_secret or "—"
+
+    # Who may only view gets the secret fields read-only, rendered by these methods rather than from
+    # the model's decrypting properties: masked, like everywhere after the moment they are typed in.
+    @admin.display(description="Access token or API token")
+    def secret(self, credential) -> str:
+        return credential.masked_secret or "—"
+
+    @admin.display(description="Meta app secret")
+    def app_secret(self, credential) -> str:
+        return credential.masked_app_secret or "—"

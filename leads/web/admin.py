@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from accounts.admin_scoping import PlatformOnlyAdmin, TenantScopedAdmin
+from accounts.masking import mask_secret
 from leadplatform.admin_exports import ExportActionsMixin
 from leadplatform.url_input import refuse_hidden_characters
 from leads import events, export_columns, proxies, publishing
@@ -218,7 +219,7 @@ class WebhookAdmin(TenantScopedAdmin):
     list_filter = ["active", "advertiser"]
     search_fields = ["url"]
     list_select_related = ["advertiser"]
-    readonly_fields = ["secret_prefix", "disabled_reason", "created_at"]
+    readonly_fields = ["signing_secret", "disabled_reason", "created_at"]
     inlines = [DeliveryInline]
     actions = ["rotate_secrets"]
 
@@ -231,6 +232,11 @@ class WebhookAdmin(TenantScopedAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             self._show_secret_once(request, obj, obj.secret)
+
+    @admin.display(description="signing secret")
+    def signing_secret(self, webhook) -> str:
+        # Shown in full only in the message of the request that creates or rotates it.
+        return mask_secret(webhook.secret) if webhook.pk else "—"
 
     @admin.action(description="Rotate the signing secret of selected webhooks")
     def rotate_secrets(self, request, queryset):

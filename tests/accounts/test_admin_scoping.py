@@ -78,6 +78,19 @@ def test_viewer_cannot_change(client, advertiser):
     assert client.get("/admin/accounts/apitoken/add/").status_code == 403
 
 
+def test_a_viewer_does_not_see_the_spending_limit(client, advertiser):
+    # The limit is a money setting: the API's maximum-limit route is for owners and managers.
+    client.force_login(MembershipFactory(advertiser=advertiser, role=Membership.Role.VIEWER).user)
+    response = client.get(f"/admin/accounts/advertiser/{advertiser.pk}/change/")
+    assert "Maximum limit" not in response.content.decode()
+
+
+def test_a_manager_sees_the_spending_limit(client, advertiser):
+    client.force_login(MembershipFactory(advertiser=advertiser, role=Membership.Role.MANAGER).user)
+    response = client.get(f"/admin/accounts/advertiser/{advertiser.pk}/change/")
+    assert "Maximum limit" in response.content.decode()
+
+
 def test_member_cannot_see_platform_models(member_client):
     assert member_client.get("/admin/accounts/user/").status_code == 403
 
@@ -120,3 +133,17 @@ def test_admin_forms_take_a_link_typed_without_a_scheme_as_https(admin_class):
     model_admin = getattr(admin_scoping, admin_class)(Lead, admin.site)
     field = model_admin.formfield_for_dbfield(Lead._meta.get_field("website"), request=None)
     assert field.clean("shop.example") == "https://shop.example"
+
+
+def test_a_manager_cannot_issue_a_token_for_the_owner(client, owner, member):
+    # The issuer reads the plaintext, and the token acts with its user's role: an owner's token is an owner's power.
+    client.force_login(member.user)
+    client.post("/admin/accounts/apitoken/add/", {"user": owner.user.pk, "name": "borrowed"})
+    assert not ApiToken.objects.filter(name="borrowed").exists()
+
+
+def test_a_manager_may_issue_a_token_for_a_viewer(client, advertiser, member):
+    viewer = MembershipFactory(advertiser=advertiser, role=Membership.Role.VIEWER).user
+    client.force_login(member.user)
+    client.post("/admin/accounts/apitoken/add/", {"user": viewer.pk, "name": "for the viewer"})
+    assert ApiToken.objects.filter(name="for the viewer", user=viewer).exists()

@@ -1,4 +1,4 @@
-"""Suspending or closing an advertiser: a platform decision, logged; its members may only look in admin."""
+"""Suspending or closing an advertiser: a platform decision, logged; its members are refused in admin as on the API."""
 
 from __future__ import annotations
 
@@ -83,21 +83,30 @@ def test_a_member_cannot_suspend_by_posting_the_action(owner_client, advertiser)
     assert advertiser.status == Advertiser.Status.ACTIVE
 
 
-def test_a_suspended_advertisers_owner_can_view_in_admin(owner_client, advertiser):
-    services.suspend_advertiser(advertiser)
-    assert owner_client.get(f"{CHANGELIST}{advertiser.pk}/change/").status_code == 200
-
-
 @pytest.mark.parametrize("hold", [services.suspend_advertiser, services.deactivate_advertiser])
-def test_a_held_advertisers_owner_cannot_change_in_admin(owner_client, advertiser, hold):
+def test_a_held_advertisers_owner_is_refused_in_admin(owner_client, advertiser, hold):
     hold(advertiser)
-    response = owner_client.get(f"{CHANGELIST}{advertiser.pk}/change/")
-    assert response.context["has_change_permission"] is False
+    assert owner_client.get(f"{CHANGELIST}{advertiser.pk}/change/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("hold", "reason"),
+    [(services.suspend_advertiser, "is suspended"), (services.deactivate_advertiser, "is inactive")],
+)
+def test_the_refusal_says_why(owner_client, advertiser, hold, reason):
+    hold(advertiser)
+    assert reason in owner_client.get("/admin/").content.decode()
 
 
 def test_a_suspended_advertisers_owner_cannot_add_tokens_in_admin(owner_client, advertiser):
     services.suspend_advertiser(advertiser)
     assert owner_client.get("/admin/accounts/apitoken/add/").status_code == 403
+
+
+def test_a_suspended_advertisers_owner_may_still_log_out(owner_client, advertiser):
+    services.suspend_advertiser(advertiser)
+    owner_client.post("/admin/logout/")
+    assert "_auth_user_id" not in owner_client.session
 
 
 def test_reactivation_gives_the_api_back(owner, advertiser):

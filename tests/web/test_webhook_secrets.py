@@ -85,10 +85,16 @@ def test_deliveries_after_rotation_are_signed_with_the_new_secret(site, allow_lo
     assert not webhooks.verify(old_secret, hit.headers, hit.body)
 
 
-def test_admin_page_shows_only_the_prefix(owner):
+def test_admin_page_shows_the_last_four_characters_of_the_secret(owner):
     hook = WebhookFactory(advertiser=owner.advertiser)
     body = logged_in(owner.user).get(reverse("admin:leads_webhook_change", args=[hook.pk])).content.decode()
-    assert hook.secret_prefix in body and hook.secret not in body
+    assert f"…{hook.secret[-4:]}" in body
+
+
+def test_admin_page_shows_neither_the_secret_nor_its_start(owner):
+    hook = WebhookFactory(advertiser=owner.advertiser)
+    body = logged_in(owner.user).get(reverse("admin:leads_webhook_change", args=[hook.pk])).content.decode()
+    assert hook.secret not in body and hook.secret_prefix not in body
 
 
 def test_admin_rotation_shows_the_new_secret_once(owner):
