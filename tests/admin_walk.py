@@ -8,9 +8,11 @@ without a builder here fails the test, so a new admin is walked as soon as it is
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -25,8 +27,10 @@ from django_celery_beat.models import (
 )
 
 from accounts import services
-from accounts.models import ApiUsageDay, Membership, Notification
+from accounts.models import ApiUsageDay, Membership, MembershipChange, Notification
 from leads import job_progress
+from leads.intel.models import NetworkDataset, NetworkRange, PageWeightRule
+from leads.intel.network_data import import_network_data
 from leads.models import Proxy, WebhookDelivery
 from tasks.admin import REVIEW_ACTIONS
 
@@ -40,9 +44,17 @@ from .campaigns.factories import (
     PaymentFactory,
     SubmissionFactory,
 )
-from .factories import AdvertiserFactory, MembershipFactory, PublisherFactory, SocialAccountFactory, StaffFactory
+from .factories import (
+    AdvertiserFactory,
+    InvitationFactory,
+    MembershipFactory,
+    PublisherFactory,
+    SocialAccountFactory,
+    StaffFactory,
+)
 from .intel.factories import (
     BlacklistEntryFactory,
+    CompanyAlertFactory,
     CompanyFactory,
     IpRangeFactory,
     MagnitudeFactory,
@@ -50,7 +62,9 @@ from .intel.factories import (
     SiteFactory,
     TurnoverFactory,
     VisitSessionFactory,
+    WatchRuleFactory,
 )
+from .intel.network_files import write_iptoasn
 from .leads.factories import ConnectorCredentialFactory, ContentItemFactory, JobFactory, LeadFactory, TargetFactory
 from .web.factories import WebhookFactory, WebJobFactory, WebResultFactory
 
@@ -139,6 +153,15 @@ def _periodic_task(world: World):
     return PeriodicTask.objects.create(name="walked", task="leads.tasks.dispatch_due_jobs", interval=every_hour)
 
 
+def _network_dataset(world):
+    """The active network data set, imported once from a small file of the tests' own."""
+    dataset = NetworkDataset.objects.filter(active=True).first()
+    if dataset is None:
+        with tempfile.TemporaryDirectory() as folder:
+            dataset = import_network_data(write_iptoasn(Path(folder) / "ip2asn-combined.tsv"), "iptoasn")
+    return dataset
+
+
 ROW_OF = {
     "auth.Group": lambda world: Group.objects.create(name="walked"),
     "django_celery_beat.PeriodicTask": _periodic_task,
@@ -186,6 +209,20 @@ ROW_OF = {
     "intel.Person": lambda world: PersonFactory(advertiser=world.advertiser, company=CompanyFactory()),
     "intel.VisitSession": lambda world: VisitSessionFactory(site__advertiser=world.advertiser),
     "intel.BlacklistEntry": lambda world: BlacklistEntryFactory(advertiser=world.advertiser),
+    "intel.NetworkDataset": _network_dataset,
+    "intel.NetworkRange": lambda world: NetworkRange.objects.filter(dataset=_network_dataset(world)).first(),
+    "intel.PageWeightRule": lambda world: PageWeightRule.objects.create(
+        advertiser=world.advertiser, site=SiteFactory(advertiser=world.advertiser), pattern="/pricing*", weight=5
+    ),
+    "intel.WatchRule": lambda world: WatchRuleFactory(advertiser=world.advertiser),
+    "intel.CompanyAlert": lambda world: CompanyAlertFactory(advertiser=world.advertiser),
+    "accounts.Invitation": lambda world: InvitationFactory(advertiser=world.advertiser, invited_by=world.owner),
+    "accounts.MembershipChange": lambda world: MembershipChange.objects.create(
+        advertiser=world.advertiser,
+        actor=world.owner,
+        action=MembershipChange.Action.INVITED,
+        email="walked@example.com",
+    ),
 }
 
 
