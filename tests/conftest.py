@@ -44,6 +44,7 @@ WHOLE_PLATFORM_FILES = frozenset(
         "tests/browser/test_demo_journeys.py",
         "tests/test_run_script.py",
         "tests/test_embedded.py",
+        "tests/intel/test_sales_journey.py",
     }
 )
 

@@ -6,7 +6,7 @@ real Celery worker and beat, the embedded database and broker, the demo data), o
 - a visitor from a watched company opens the pricing page in Chromium on a page carrying the snippet: within ten
   seconds a webhook receiver this test runs verifies a signed `company.alert`, and a real local SMTP server holds
   the e-mail; a second visit the same day sends nothing;
-- the companies list sorted by score puts that company first, with its reasons.
+- the companies list sorted by score (the pricing page weighing five) puts that company first, with its reasons.
 """
 
 from __future__ import annotations
@@ -42,11 +42,12 @@ PAGE = """<!doctype html><html><head><title>{title}</title>
 
 SETUP = """
 from accounts.models import Advertiser, User
-from leads.intel.models import Site, WatchRule
+from leads.intel.models import PageWeightRule, Site, WatchRule
 from leads.webhooks import register_webhook
 advertiser = Advertiser.objects.get(pk={advertiser})
 owner = User.objects.get(pk={owner})
 site, _ = Site.objects.get_or_create(advertiser=advertiser, domain="127.0.0.1", defaults={{"name": "Shop"}})
+PageWeightRule.objects.create(advertiser=advertiser, site=site, pattern="/pricing*", weight=5)
 WatchRule.objects.create(advertiser=advertiser, name="Pricing visits", path_pattern="/pricing*")
 hook = register_webhook(advertiser=advertiser, user=owner, url="{hook}", events=["company.alert"])
 import json
