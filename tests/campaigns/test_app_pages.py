@@ -72,7 +72,7 @@ def test_login_page_names_the_demo_publisher_once_seeded(client, settings):
     settings.DEBUG = True
     UserFactory(username=demo.PLATFORM_USERNAME)
     PublisherFactory(user__username=demo.PUBLISHERS[0]["username"])
-    hint = f"{demo.PUBLISHERS[0]['username']}</span> / {demo.DEMO_PASSWORD}"
+    hint = f"{demo.PUBLISHERS[0]['username']}</strong> / {demo.DEMO_PASSWORD}"
     assert hint in text(client.get("/login/"))
 
 
