@@ -255,3 +255,28 @@ def score_rank_of(principal):
 
     rows = CompanyScore.objects.for_principal(principal).filter(company=OuterRef("pk")).order_by(F("rank").desc())
     return Coalesce(Subquery(rows.values("rank")[:1]), Value(NO_RANK), output_field=FloatField())
+
+
+def with_score_fields(companies, principal):
+    """Annotate the principal's score of each company now (`score_now`), its visits, persons and last visit."""
+    from django.db.models import Case, F, FloatField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Power
+
+    rows = CompanyScore.objects.for_principal(principal).filter(company=OuterRef("pk")).order_by(F("rank").desc())
+    now_in_half_lives = timezone.now().timestamp() / half_life_seconds()
+    if "score_rank" not in companies.query.annotations:
+        companies = companies.annotate(score_rank=score_rank_of(principal))
+    return companies.annotate(
+        score_visits=Subquery(rows.values("sessions")[:1]),
+        score_persons=Subquery(rows.values("persons")[:1]),
+        score_last_seen=Subquery(rows.values("last_seen_at")[:1]),
+    ).annotate(
+        score_now=Case(
+            When(
+                score_rank__gt=NO_RANK / 2,
+                then=Power(Value(2.0), F("score_rank") - Value(now_in_half_lives)),
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    )
