@@ -31,6 +31,8 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from leadplatform.bulk_update import update_each
+
 from .models import CompanyScore, PageWeightRule, VisitAction, VisitSession
 
 VISIT_POINTS = 2.0
@@ -181,11 +183,11 @@ def count_sessions(session_ids: list[int]) -> Counted:
             row.persons = new_persons
         row.top_pages = dict(top_pages(row)[:TOP_PAGES])
         row.rank = rank_of(row.points, row.anchored_at)
-    CompanyScore.objects.bulk_update(
+    update_each(
         rows.values(),
         ["points", "anchored_at", "rank", "sessions", "persons", "pages", "seconds", "last_seen_at", "top_pages"],
     )
-    VisitSession.objects.bulk_update(changed_sessions, ["score_state"])
+    update_each(changed_sessions, ["score_state"])
     return Counted(sessions, urls, rows)
 
 
