@@ -17,7 +17,7 @@ from leadplatform.admin_changelist import PlatformChangeList
 from leadplatform.admin_exports import ExportActionsMixin
 from leadplatform.site_url import platform_base_url
 
-from . import export_columns, scores
+from . import enrichment, export_columns, scores
 from .models import (
     NETWORK_FIELDS,
     VISIT_FIELDS,
@@ -112,12 +112,19 @@ class HottestFirstChangeList(PlatformChangeList):
 
 
 @admin.register(Company)
-class CompanyAdmin(CompanyScopedAdmin):
+class CompanyAdmin(ExportActionsMixin, CompanyScopedAdmin):
     list_display = ("name", "score", "score_reasons", "domain", "country", "industry", "turnover", "magnitude")
     list_filter = (ScoreListFilter, "country", "turnover", "magnitude")
     search_fields = ("name", "domain", "registration_id")
     list_select_related = ("turnover", "magnitude")
     readonly_fields = ("created_at", "score", "score_reasons")
+    actions = ["export_csv", "export_xlsx"]
+    export_columns = export_columns.COMPANIES
+
+    def _download(self, request, queryset, format_name: str):
+        principal = admin_principal(request)
+        enriched = scores.with_score_fields(enrichment.with_latest_network(queryset), principal)
+        return super()._download(request, enriched, format_name)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(score_rank=scores.score_rank_of(admin_principal(request)))

@@ -1,4 +1,4 @@
-"""Columns of the visit-session export from admin (leadplatform.admin_exports)."""
+"""Columns of the visit-session and company exports from admin (leadplatform.admin_exports)."""
 
 from leadplatform.admin_exports import Column
 
@@ -22,4 +22,22 @@ VISIT_SESSIONS = [
     Column("utm_campaign", "utm_campaign"),
     Column("utm_term", "utm_term"),
     Column("utm_content", "utm_content"),
+]
+
+#: What a CRM's company import expects first (name, domain, country, visits, score, last seen), then the rest
+#: the platform knows (leads/intel/enrichment.py). Scores are the exporting member's advertiser's.
+COMPANIES = [
+    Column("name", "name"),
+    Column("domain", "domain"),
+    Column("country", "country"),
+    Column("industry", "industry"),
+    Column("visits", "score_visits"),
+    Column("score", "rounded_score"),
+    Column("last_seen", "score_last_seen"),
+    Column("identified_persons", "score_persons"),
+    Column("network_organisation", "network_organisation"),
+    Column("network_asn", "network_asn"),
+    Column("registration_id", "registration_id"),
+    Column("turnover", "turnover.name"),
+    Column("employees", "magnitude.name"),
 ]

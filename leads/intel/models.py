@@ -101,6 +101,11 @@ class Company(models.Model):
         self.country = self.country.strip().upper()
         super().save(*args, **kwargs)
 
+    def rounded_score(self) -> float | None:
+        """The score annotated by `scores.with_score_fields`, to one decimal (the export's column)."""
+        score = getattr(self, "score_now", None)
+        return None if score is None else round(score, 1)
+
 
 def ip_to_hex(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     """Fixed-width hex, so that string order is numeric order on every database."""

@@ -31,6 +31,8 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from leadplatform.bulk_update import update_each
+
 from .models import CompanyScore, PageWeightRule, VisitAction, VisitSession
 
 VISIT_POINTS = 2.0
@@ -181,11 +183,11 @@ def count_sessions(session_ids: list[int]) -> Counted:
             row.persons = new_persons
         row.top_pages = dict(top_pages(row)[:TOP_PAGES])
         row.rank = rank_of(row.points, row.anchored_at)
-    CompanyScore.objects.bulk_update(
+    update_each(
         rows.values(),
         ["points", "anchored_at", "rank", "sessions", "persons", "pages", "seconds", "last_seen_at", "top_pages"],
     )
-    VisitSession.objects.bulk_update(changed_sessions, ["score_state"])
+    update_each(changed_sessions, ["score_state"])
     return Counted(sessions, urls, rows)
 
 
@@ -255,3 +257,28 @@ def score_rank_of(principal):
 
     rows = CompanyScore.objects.for_principal(principal).filter(company=OuterRef("pk")).order_by(F("rank").desc())
     return Coalesce(Subquery(rows.values("rank")[:1]), Value(NO_RANK), output_field=FloatField())
+
+
+def with_score_fields(companies, principal):
+    """Annotate the principal's score of each company now (`score_now`), its visits, persons and last visit."""
+    from django.db.models import Case, F, FloatField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Power
+
+    rows = CompanyScore.objects.for_principal(principal).filter(company=OuterRef("pk")).order_by(F("rank").desc())
+    now_in_half_lives = timezone.now().timestamp() / half_life_seconds()
+    if "score_rank" not in companies.query.annotations:
+        companies = companies.annotate(score_rank=score_rank_of(principal))
+    return companies.annotate(
+        score_visits=Subquery(rows.values("sessions")[:1]),
+        score_persons=Subquery(rows.values("persons")[:1]),
+        score_last_seen=Subquery(rows.values("last_seen_at")[:1]),
+    ).annotate(
+        score_now=Case(
+            When(
+                score_rank__gt=NO_RANK / 2,
+                then=Power(Value(2.0), F("score_rank") - Value(now_in_half_lives)),
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    )

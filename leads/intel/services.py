@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from leadplatform.api.counters import counter_store
 
-from . import alerts, scores
+from . import alerts, enrichment, scores
 from .beacon_queue import beacon_queue
 from .models import UTM_FIELDS, BlacklistEntry, Company, Person, Site, VisitAction, VisitSession
 from .resolution import Resolution, company_by_domains, parent_domains, resolve_ip
@@ -248,6 +248,8 @@ def identify_person(session: VisitSession, email: str, name: str, seen_at: datet
         if person.company_id is None and company is not None:
             changes["company"] = company
         Person.objects.filter(pk=person.pk).update(**changes)
+    if email_company is None and session.company is not None:
+        enrichment.domain_from_email(session.company, email)
     # Last in the order of resolution: a visit no address named a company for is the identified person's.
     session_changes = {"person": person}
     if session.company_id is None and email_company is not None:
