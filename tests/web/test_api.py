@@ -462,7 +462,7 @@ def test_register_list_and_delete_webhooks(owner, outsider):
         "webhook_url",
         "events",
         "secret",
-        "secret_prefix",
+        "secret_last_four",
         "active",
         "disabled_reason",
         "created_at",

@@ -44,23 +44,23 @@ def test_no_column_holds_the_plaintext_secret(created):
     assert not any(key_part in str(value) for value in stored_row(created["id"]))
 
 
-def test_list_shows_only_the_prefix(owner, created):
+def test_list_shows_only_the_last_four_characters(owner, created):
     [row] = owner.client().get(f"{BASE}/webhooks").json()
     assert "secret" not in row
-    assert created["secret"].startswith(row["secret_prefix"]) and len(row["secret_prefix"]) < len(created["secret"])
+    assert row["secret_last_four"] == "…" + created["secret"][-4:]
 
 
-def test_details_show_only_the_prefix(owner, created):
+def test_details_show_only_the_last_four_characters(owner, created):
     response = owner.client().get(f"{BASE}/webhooks/{created['id']}")
     assert response.status_code == 200
     assert created["secret"] not in response.content.decode()
 
 
-def test_rotation_answers_a_new_full_secret_and_lists_its_prefix(owner, created):
+def test_rotation_answers_a_new_full_secret_and_lists_its_last_four(owner, created):
     rotated = owner.client().post(f"{BASE}/webhooks/{created['id']}/rotate-secret").json()
     [row] = owner.client().get(f"{BASE}/webhooks").json()
     assert rotated["secret"].startswith("whsec_") and rotated["secret"] != created["secret"]
-    assert row["secret_prefix"] == rotated["secret_prefix"] == rotated["secret"][: len(row["secret_prefix"])]
+    assert row["secret_last_four"] == rotated["secret_last_four"] == "…" + rotated["secret"][-4:]
 
 
 def test_rotating_another_advertisers_webhook_is_404_and_changes_nothing(owner, outsider):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.masking import mask_secret
 from leadplatform.api.serializers import RejectUnknownFieldsMixin
 from leadplatform.url_input import refuse_hidden_characters
 from leads.api.schedules import ScheduleSerializer
@@ -208,18 +209,21 @@ class WebhookCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class WebhookSerializer(serializers.ModelSerializer):
-    """A webhook as lists show it: the signing secret only by its first characters."""
+    """A webhook as lists show it: the signing secret only by its last four characters, as everywhere."""
 
     webhook_url = serializers.CharField(source="url", read_only=True)
     events = serializers.ListField(child=serializers.ChoiceField(choices=Webhook.Event.values), read_only=True)
-    secret_prefix = serializers.CharField(
-        read_only=True, help_text="Start of the signing secret, to tell secrets apart."
+    secret_last_four = serializers.SerializerMethodField(
+        help_text="The signing secret's last four characters after an ellipsis, to tell secrets apart."
     )
 
     class Meta:
         model = Webhook
-        fields = ["id", "webhook_url", "events", "secret_prefix", "active", "disabled_reason", "created_at"]
+        fields = ["id", "webhook_url", "events", "secret_last_four", "active", "disabled_reason", "created_at"]
         read_only_fields = fields
+
+    def get_secret_last_four(self, webhook: Webhook) -> str:
+        return mask_secret(webhook.secret)
 
 
 class WebhookWithSecretSerializer(WebhookSerializer):
