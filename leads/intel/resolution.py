@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Subquery
 from django.utils.module_loading import import_string
 
 from .models import Company, IpRange, NetworkDataset, NetworkKind, NetworkRange, ip_to_hex
@@ -99,17 +98,30 @@ def company_by_ip_range(ip: str) -> Company | None:
     return match.company if match else None
 
 
+# One step down the (data set, version, first) index; written out, since an address is looked up per new visit.
+NETWORK_LOOKUP = (
+    "SELECT {columns} FROM {ranges} WHERE dataset_id = (SELECT id FROM {datasets} WHERE active LIMIT 1)"
+    " AND version = %s AND first <= %s ORDER BY first DESC LIMIT 1"
+)
+NETWORK_COLUMNS = ("id", "dataset_id", "version", "first", "last", "asn", "organisation", "domain", "country", "kind")
+
+
 def network_of(ip: str) -> NetworkRange | None:
-    """The active data set's range holding `ip`: one step down the (data set, version, first) index."""
+    """The active data set's range holding `ip`: the greatest first address not above it, if it reaches `ip`."""
     address = _address(ip)
     value = ip_to_hex(address)
-    active = NetworkDataset.objects.filter(active=True).values("pk")[:1]
-    match = (
-        NetworkRange.objects.filter(dataset_id=Subquery(active), version=address.version, first__lte=value)
-        .order_by("-first")
-        .first()
+    sql = NETWORK_LOOKUP.format(
+        columns=", ".join(NETWORK_COLUMNS),
+        ranges=NetworkRange._meta.db_table,
+        datasets=NetworkDataset._meta.db_table,
     )
-    return match if match is not None and match.last >= value else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [address.version, value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    network = NetworkRange(**dict(zip(NETWORK_COLUMNS, row, strict=True)))
+    return network if network.last >= value else None
 
 
 def company_of_network(network: NetworkRange) -> Company:
