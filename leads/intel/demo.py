@@ -1,6 +1,7 @@
 """Demo data for lead intelligence: turnovers, magnitudes, companies with IP ranges, a small generated
 network data sample, a site per demo advertiser, persons, and sessions with their actions (some from an
-ISP's and a datacenter's network, with no company). Idempotent: everything found by natural keys."""
+ISP's and a datacenter's network, with no company), a page rule and watch rules, the companies' scores and
+today's alerts. Idempotent: everything found by natural keys."""
 
 from __future__ import annotations
 
@@ -8,11 +9,25 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Advertiser
 
-from .models import Company, IpRange, Magnitude, NetworkDataset, Person, Site, Turnover, VisitAction, VisitSession
+from . import alerts, scores
+from .models import (
+    Company,
+    IpRange,
+    Magnitude,
+    NetworkDataset,
+    PageWeightRule,
+    Person,
+    Site,
+    Turnover,
+    VisitAction,
+    VisitSession,
+    WatchRule,
+)
 from .network_data import import_network_data
 from .resolution import network_of
 
@@ -94,6 +109,23 @@ def seed(credentials: dict) -> None:
         ]
         _seed_sessions(site, companies, persons)
         _seed_network_only_sessions(site)
+        _seed_scores_and_alerts(site, companies[0])
+
+
+def _seed_scores_and_alerts(site: Site, watched: Company) -> None:
+    """A page rule and two watch rules per site, and the sessions counted as recording counts them: the
+    companies list then shows scores, and today's alerts (once a day per rule and company) are raised."""
+    PageWeightRule.objects.get_or_create(
+        advertiser=site.advertiser, site=site, pattern="/pricing*", defaults={"weight": 5}
+    )
+    WatchRule.objects.get_or_create(
+        advertiser=site.advertiser, name="Pricing page visits", defaults={"path_pattern": "/pricing*"}
+    )
+    target, _ = WatchRule.objects.get_or_create(advertiser=site.advertiser, name="Target accounts")
+    target.companies.add(watched)
+    with transaction.atomic():
+        counted = scores.count_sessions(list(VisitSession.objects.filter(site=site).values_list("pk", flat=True)))
+        alerts.match_sessions(counted.sessions, counted.urls, counted.rows)
 
 
 def seed_network_sample() -> None:

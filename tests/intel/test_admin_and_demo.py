@@ -7,6 +7,8 @@ from leads.intel import demo
 from leads.intel.models import (
     BlacklistEntry,
     Company,
+    CompanyAlert,
+    CompanyScore,
     IpRange,
     NetworkDataset,
     NetworkKind,
@@ -131,6 +133,16 @@ def test_demo_imports_the_network_sample_once_and_shows_each_network_kind():
     assert NetworkDataset.objects.get().source == demo.NETWORK_SAMPLE_NAME
     kinds = set(VisitSession.objects.filter(company=None).values_list("network_kind", flat=True))
     assert kinds == {NetworkKind.ISP, NetworkKind.HOSTING}
+
+
+def test_demo_scores_the_companies_and_raises_todays_alerts_once():
+    for _ in range(2):
+        credentials: dict = {}
+        accounts_demo.seed(credentials)
+        demo.seed(credentials)
+    assert CompanyScore.objects.filter(points__gt=0).count() >= len(demo.COMPANIES)
+    assert CompanyAlert.objects.exists()
+    assert CompanyAlert.objects.count() == len(set(CompanyAlert.objects.values_list("rule", "company", "day")))
 
 
 def test_demo_keeps_network_data_imported_before(tmp_path):
