@@ -29,7 +29,7 @@ from .models import (
     WatchRule,
 )
 from .network_data import import_network_data
-from .resolution import network_of
+from .resolution import network_fields, network_of
 
 TURNOVERS = [
     ("Under 1 M EUR", None, 1_000_000),
@@ -138,15 +138,6 @@ def seed_network_sample() -> None:
         import_network_data(path, NetworkDataset.Format.IPTOASN)
 
 
-def network_fields(ip: str) -> dict:
-    network = network_of(ip)
-    return {
-        "network_kind": network.kind if network else "",
-        "network_organisation": network.organisation if network else "",
-        "network_asn": network.asn if network else None,
-    }
-
-
 def landing_utm(n: int) -> dict[str, str]:
     return {"utm_source": "newsletter", "utm_medium": "email", "utm_campaign": f"demo-{n % 2}"}
 
@@ -176,7 +167,7 @@ def _seed_sessions(site: Site, companies: list[Company], persons: list[Person]) 
                 "page_count": len(pages),
                 "duration": 45 * len(pages),
                 "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Demo",
-                **network_fields(f"198.51.100.{(n * 37) % 250 + 1}"),
+                **network_fields(network_of(f"198.51.100.{(n * 37) % 250 + 1}")),
             },
         )
         for i, (path, title) in enumerate(pages):
@@ -223,7 +214,7 @@ def _seed_network_only_sessions(site: Site) -> None:
                 "page_count": 1,
                 "duration": 30,
                 "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Demo",
-                **network_fields(ip),
+                **network_fields(network_of(ip)),
             },
         )
         VisitAction.objects.update_or_create(

@@ -43,14 +43,16 @@ class Resolution:
 
     def session_fields(self) -> dict:
         """What a new visit session records of its address."""
-        network = self.network
-        return {
-            "company": self.company,
-            "hostname": self.hostname,
-            "network_kind": network.kind if network else "",
-            "network_organisation": network.organisation if network else "",
-            "network_asn": network.asn if network else None,
-        }
+        return {"company": self.company, "hostname": self.hostname, **network_fields(self.network)}
+
+
+def network_fields(network: NetworkRange | None) -> dict:
+    """What a session records of the network its address is on."""
+    return {
+        "network_kind": network.kind if network else "",
+        "network_organisation": network.organisation if network else "",
+        "network_asn": network.asn if network else None,
+    }
 
 
 def forward_confirmed_reverse_dns(ip: str) -> str | None:
