@@ -14,7 +14,7 @@ export SITE_URL ?= http://$(HOST):$(PORT)
 # the same way; without the caches each would compile the project again.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test install install-dev lock migrate demo browser bench screenshots clean
+.PHONY: run test check install install-dev lock migrate demo browser bench screenshots clean
 
 # uv installs the locked packages (several times faster than pip); it is bootstrapped into the
 # virtualenv by pip at the version below.
@@ -69,6 +69,12 @@ test: install-dev
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	DATABASE_URL=$(TEST_SQLITE_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) -m sqlite \
 		|| [ $$? -eq 5 ]  # 5: PYTEST_ARGS chose no test marked sqlite
+
+## check: the quick loop while working: ruff and every test that needs no live server, real worker, browser or fuzzing
+check: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not slow and not browser and not fuzz" $(PYTEST_ARGS)
 
 $(VENV)/.bench-installed: requirements/lock/bench.txt | $(UV)
 	$(UV_INSTALL) -r requirements/lock/bench.txt
