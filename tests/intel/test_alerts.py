@@ -3,6 +3,7 @@ the history in the API and in admin."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -191,3 +192,24 @@ def test_a_member_adds_a_path_rule(client, owner, site):
     )
     assert response.status_code == 302, response.content[:600]
     assert WatchRule.objects.get().advertiser == owner.advertiser
+
+
+def test_beat_sends_what_an_outage_left_unsent_and_only_that(site, company, owner, smtp_inbox):  # noqa: F811
+    """The after-commit send never reached a worker (broker down, worker killed): beat's sweep sends it."""
+    rule(site, path_pattern="/pricing*")
+    record(site, "192.0.2.5", "/pricing")
+    CompanyAlert.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    record(site, "192.0.2.6", "/pricing", session="session-aaaa0002")  # same day: no second alert
+    from leads.intel.tasks import send_overdue_alert_emails
+
+    send_overdue_alert_emails()
+    assert (len(smtp_inbox.messages), CompanyAlert.objects.filter(emailed_at__isnull=True).count()) == (1, 0)
+
+
+def test_beat_leaves_a_fresh_alert_to_its_own_send(site, company, owner, smtp_inbox):  # noqa: F811
+    rule(site, path_pattern="/pricing*")
+    record(site, "192.0.2.5", "/pricing")
+    from leads.intel.tasks import send_overdue_alert_emails
+
+    send_overdue_alert_emails()
+    assert smtp_inbox.messages == []
